@@ -1,0 +1,66 @@
+package dev.cellscope.field;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one field registry: every field cellscope knows, by dotted name. A field is
+ * registered by declaring a {@code public static final FieldDef} in one of the
+ * holder classes listed here; nothing else is needed.
+ */
+public final class FieldRegistry {
+    private FieldRegistry() {}
+
+    private static final List<Class<?>> HOLDERS = List.of(
+            FrameFields.class, LinkFields.class, UtcpFields.class, TetherFields.class, SbiFields.class, ExpertFields.class);
+
+    private static final Map<String, FieldDef> BY_NAME;
+    private static final FieldDef[] BY_ID;
+
+    static {
+        Map<String, FieldDef> byName = new LinkedHashMap<>();
+        List<FieldDef> all = new ArrayList<>();
+        for (Class<?> holder : HOLDERS) {
+            for (Field f : holder.getFields()) {
+                if (f.getType() != FieldDef.class || !Modifier.isStatic(f.getModifiers())) continue;
+                try {
+                    FieldDef def = (FieldDef) f.get(null);
+                    if (byName.putIfAbsent(def.name(), def) != null) {
+                        throw new IllegalStateException("field registered twice: " + def.name());
+                    }
+                    all.add(def);
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        BY_NAME = Collections.unmodifiableMap(byName);
+        BY_ID = new FieldDef[FieldDef.idLimit()];
+        for (FieldDef def : all) BY_ID[def.id()] = def;
+    }
+
+    /** Every field, in declaration order (protocol by protocol). */
+    public static List<FieldDef> all() {
+        return List.copyOf(BY_NAME.values());
+    }
+
+    /** The field of that name, or null. */
+    public static FieldDef byName(String name) {
+        return BY_NAME.get(name);
+    }
+
+    /** The field with that id, or null. */
+    public static FieldDef byId(int id) {
+        return id >= 0 && id < BY_ID.length ? BY_ID[id] : null;
+    }
+
+    /** One more than the largest id (sizes arrays indexed by field id). */
+    public static int size() {
+        return BY_ID.length;
+    }
+}

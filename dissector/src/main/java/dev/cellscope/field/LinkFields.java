@@ -1,0 +1,48 @@
+package dev.cellscope.field;
+
+import static dev.cellscope.field.FieldDef.*;
+
+/** Ethernet, VLAN, IPv4, IPv6 and UDP fields (PROTOCOLS.md sections 1 and 6). */
+public final class LinkFields {
+    private LinkFields() {}
+
+    public static final FieldDef ETH = protocol("eth", "Ethernet II", "Ethernet II header");
+    public static final FieldDef ETH_DST = of("eth.dst", "Destination", FieldType.ETHER, "Destination MAC address");
+    public static final FieldDef ETH_SRC = of("eth.src", "Source", FieldType.ETHER, "Source MAC address");
+    public static final FieldDef ETH_TYPE = hex("eth.type", "Type", 16, "EtherType of the payload (after any VLAN tags)");
+    public static final FieldDef ETH_PADDING = of("eth.padding", "Padding", FieldType.BYTES, "Bytes after the carried protocol's own length (Ethernet minimum-size padding)");
+
+    public static final FieldDef VLAN = protocol("vlan", "802.1Q Virtual LAN", "VLAN tag (802.1Q 0x8100 or 802.1ad 0x88A8)");
+    public static final FieldDef VLAN_TPID = hex("vlan.tpid", "Tag protocol identifier", 16, "0x8100 (802.1Q) or 0x88a8 (802.1ad)");
+    public static final FieldDef VLAN_PCP = uint("vlan.pcp", "Priority", 3, "Priority code point");
+    public static final FieldDef VLAN_DEI = uint("vlan.dei", "DEI", 1, "Drop eligible indicator");
+    public static final FieldDef VLAN_ID = uint("vlan.id", "ID", 12, "VLAN identifier");
+    public static final FieldDef VLAN_ETYPE = hex("vlan.etype", "Type", 16, "EtherType following the tag");
+
+    public static final FieldDef IP = protocol("ip", "Internet Protocol Version 4", "IPv4 header");
+    public static final FieldDef IP_VERSION = uint("ip.version", "Version", 4, "IP version (4)");
+    public static final FieldDef IP_HDR_LEN = uint("ip.hdr_len", "Header length", 8, "IPv4 header length in bytes");
+    public static final FieldDef IP_LEN = uint("ip.len", "Total length", 16, "IPv4 total length");
+    public static final FieldDef IP_ID = hex("ip.id", "Identification", 16, "IPv4 identification");
+    public static final FieldDef IP_TTL = uint("ip.ttl", "Time to live", 8, "IPv4 TTL");
+    public static final FieldDef IP_PROTO = uint("ip.proto", "Protocol", 8, "Carried protocol number (17 = UDP)");
+    public static final FieldDef IP_CHECKSUM = hex("ip.checksum", "Header checksum", 16, "IPv4 header checksum (not verified)");
+    public static final FieldDef IP_SRC = of("ip.src", "Source address", FieldType.IPV4, "IPv4 source address");
+    public static final FieldDef IP_DST = of("ip.dst", "Destination address", FieldType.IPV4, "IPv4 destination address");
+
+    public static final FieldDef IPV6 = protocol("ipv6", "Internet Protocol Version 6", "IPv6 header");
+    public static final FieldDef IPV6_PLEN = uint("ipv6.plen", "Payload length", 16, "IPv6 payload length");
+    public static final FieldDef IPV6_NXT = uint("ipv6.nxt", "Next header", 8, "IPv6 next header (17 = UDP)");
+    public static final FieldDef IPV6_HLIM = uint("ipv6.hlim", "Hop limit", 8, "IPv6 hop limit");
+    public static final FieldDef IPV6_SRC = of("ipv6.src", "Source address", FieldType.IPV6, "IPv6 source address");
+    public static final FieldDef IPV6_DST = of("ipv6.dst", "Destination address", FieldType.IPV6, "IPv6 destination address");
+
+    public static final FieldDef UDP = protocol("udp", "User Datagram Protocol", "UDP header");
+    public static final FieldDef UDP_SRCPORT = uint("udp.srcport", "Source port", 16, "UDP source port");
+    public static final FieldDef UDP_DSTPORT = uint("udp.dstport", "Destination port", 16, "UDP destination port");
+    public static final FieldDef UDP_LENGTH = uint("udp.length", "Length", 16, "UDP length (header + payload)");
+    public static final FieldDef UDP_CHECKSUM = hex("udp.checksum", "Checksum", 16, "UDP checksum (not verified)");
+    public static final FieldDef UDP_PAYLOAD = of("udp.payload", "Payload", FieldType.BYTES, "UDP payload not decoded by a cellscope dissector");
+
+    public static final FieldDef DATA = of("data", "Data", FieldType.BYTES, "Bytes no dissector claimed");
+}

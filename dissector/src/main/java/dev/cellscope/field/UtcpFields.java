@@ -1,0 +1,36 @@
+package dev.cellscope.field;
+
+import static dev.cellscope.field.FieldDef.*;
+
+/** UTCP fields (PROTOCOLS.md section 2). */
+public final class UtcpFields {
+    private UtcpFields() {}
+
+    public static final long SYN = 0x0001, ACK = 0x0002, FIN = 0x0004, NACK = 0x0008, DATA = 0x0010;
+    /** Bits that PROTOCOLS.md reserves; they must be zero. */
+    public static final long RESERVED_MASK = 0xFFE0;
+
+    public static final FieldDef UTCP = protocol("utcp", "Unikernel Transport Control Protocol", "UTCP header and payload");
+    public static final FieldDef SRC = of("utcp.src", "Source CellID", FieldType.CELLID, "Sender's 128-bit CellID");
+    public static final FieldDef DST = of("utcp.dst", "Destination CellID", FieldType.CELLID, "Receiver's 128-bit CellID");
+    public static final FieldDef SEQ = uint("utcp.seq", "Sequence number", 32, "Packet sequence number, per direction");
+    public static final FieldDef FLAGS = hex("utcp.flags", "Flags", 16, "Flag bits SYN, ACK, FIN, NACK, DATA");
+    public static final FieldDef FLAGS_SYN = flag("utcp.flags.syn", "SYN", SYN, "Opens a direction; carries the initial seq");
+    public static final FieldDef FLAGS_ACK = flag("utcp.flags.ack", "ACK", ACK, "Acknowledges a FIN or SYN");
+    public static final FieldDef FLAGS_FIN = flag("utcp.flags.fin", "FIN", FIN, "Closes a direction");
+    public static final FieldDef FLAGS_NACK = flag("utcp.flags.nack", "NACK", NACK, "Payload lists missing seq ranges");
+    public static final FieldDef FLAGS_DATA = flag("utcp.flags.data", "DATA", DATA, "Payload carries stream data");
+    public static final FieldDef FLAGS_RESERVED = flag("utcp.flags.reserved", "Reserved", RESERVED_MASK, "Reserved bits (must be zero)");
+    public static final FieldDef LEN = uint("utcp.len", "Payload length", 16, "Bytes of payload after the 40-byte header");
+    public static final FieldDef PAYLOAD = of("utcp.payload", "Payload", FieldType.BYTES, "UTCP payload bytes");
+    public static final FieldDef NACK_RANGE = protocol("utcp.nack", "Missing range", "One NACK range {first, count}");
+    public static final FieldDef NACK_FIRST = uint("utcp.nack.first", "First missing seq", 32, "First seq of a missing range");
+    public static final FieldDef NACK_COUNT = uint("utcp.nack.count", "Missing count", 32, "Number of missing seqs in the range");
+
+    public static final FieldDef STREAM = uint("utcp.stream", "Stream index", 32, "Conversation index (per CellID pair)");
+    public static final FieldDef ANALYSIS = protocol("utcp.analysis", "Sequence analysis", "Results of UTCP conversation analysis");
+    public static final FieldDef RETRANSMISSION = bool("utcp.analysis.retransmission", "Retransmission", "A DATA packet whose seq an earlier NACK asked for");
+    public static final FieldDef DUPLICATE = bool("utcp.analysis.duplicate", "Duplicate", "A seq seen before with equal payload, not asked for by a NACK since");
+    public static final FieldDef OUT_OF_ORDER = bool("utcp.analysis.out_of_order", "Out of order", "A seq below the highest seen, not seen before and not NACKed");
+    public static final FieldDef GAP = bool("utcp.analysis.gap", "Gap", "The first packet after missing seqs");
+}

@@ -1,0 +1,12 @@
+package dev.cellscope.io;
+
+/**
+ * A capture interface (a pcapng IDB, or the single interface of a pcap file).
+ *
+ * @param id              index within the file (across sections, as tshark numbers them)
+ * @param linkType        LINKTYPE_* value
+ * @param snapLength      maximum captured bytes per packet (0 = unlimited)
+ * @param name            if_name option, or null
+ * @param unitsPerSecond  timestamp units per second (from if_tsresol; 1,000,000 by default)
+ */
+public record InterfaceInfo(int id, int linkType, int snapLength, String name, long unitsPerSecond) {}

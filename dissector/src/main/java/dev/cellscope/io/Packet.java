@@ -1,0 +1,30 @@
+package dev.cellscope.io;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One captured frame as a capture source delivers it.
+ *
+ * @param number         1-based position in the capture
+ * @param timestampNanos capture time, nanoseconds since the Unix epoch
+ * @param interfaceId    capture interface (pcapng IDB index; 0 for pcap)
+ * @param linkType       pcap LINKTYPE_* of the interface (1 = Ethernet)
+ * @param originalLength length on the wire (may exceed the captured bytes)
+ * @param data           the captured bytes; for mapped files a view into the mapping,
+ *                       valid until the reader is closed
+ * @param comment        packet comment, or null
+ */
+public record Packet(long number, long timestampNanos, int interfaceId, int linkType, int originalLength,
+                     MemorySegment data, String comment) {
+
+    public static final int LINKTYPE_ETHERNET = 1;
+
+    public int capturedLength() {
+        return (int) data.byteSize();
+    }
+
+    /** Convenience for tests and builders: a packet over a heap array. */
+    public static Packet of(long number, long timestampNanos, byte[] bytes) {
+        return new Packet(number, timestampNanos, 0, LINKTYPE_ETHERNET, bytes.length, MemorySegment.ofArray(bytes), null);
+    }
+}
