@@ -63,4 +63,35 @@ public final class FieldRegistry {
     public static int size() {
         return BY_ID.length;
     }
+
+    /** The registered name closest to {@code name} (for "did you mean"), or null when none is close. */
+    public static String suggest(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : BY_NAME.keySet()) {
+            int dist = distance(name, candidate);
+            if (dist < bestDistance) {
+                bestDistance = dist;
+                best = candidate;
+            }
+        }
+        return bestDistance <= Math.max(2, name.length() / 4) ? best : null;
+    }
+
+    /** Levenshtein distance. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
 }

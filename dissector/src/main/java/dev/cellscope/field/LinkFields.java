@@ -30,14 +30,14 @@ public final class LinkFields {
     public static final FieldDef IP_SRC = of("ip.src", "Source address", FieldType.IPV4, "IPv4 source address");
     public static final FieldDef IP_DST = of("ip.dst", "Destination address", FieldType.IPV4, "IPv4 destination address");
 
-    public static final FieldDef IPV6 = protocol("ipv6", "Internet Protocol Version 6", "IPv6 header");
+    public static final FieldDef IPV6_PROTO = protocol("ipv6", "Internet Protocol Version 6", "IPv6 header");
     public static final FieldDef IPV6_PLEN = uint("ipv6.plen", "Payload length", 16, "IPv6 payload length");
     public static final FieldDef IPV6_NXT = uint("ipv6.nxt", "Next header", 8, "IPv6 next header (17 = UDP)");
     public static final FieldDef IPV6_HLIM = uint("ipv6.hlim", "Hop limit", 8, "IPv6 hop limit");
     public static final FieldDef IPV6_SRC = of("ipv6.src", "Source address", FieldType.IPV6, "IPv6 source address");
     public static final FieldDef IPV6_DST = of("ipv6.dst", "Destination address", FieldType.IPV6, "IPv6 destination address");
 
-    public static final FieldDef UDP = protocol("udp", "User Datagram Protocol", "UDP header");
+    public static final FieldDef UDP_PROTO = protocol("udp", "User Datagram Protocol", "UDP header");
     public static final FieldDef UDP_SRCPORT = uint("udp.srcport", "Source port", 16, "UDP source port");
     public static final FieldDef UDP_DSTPORT = uint("udp.dstport", "Destination port", 16, "UDP destination port");
     public static final FieldDef UDP_LENGTH = uint("udp.length", "Length", 16, "UDP length (header + payload)");

@@ -23,7 +23,7 @@ public final class UtcpFields {
     public static final FieldDef FLAGS_RESERVED = flag("utcp.flags.reserved", "Reserved", RESERVED_MASK, "Reserved bits (must be zero)");
     public static final FieldDef LEN = uint("utcp.len", "Payload length", 16, "Bytes of payload after the 40-byte header");
     public static final FieldDef PAYLOAD = of("utcp.payload", "Payload", FieldType.BYTES, "UTCP payload bytes");
-    public static final FieldDef NACK_RANGE = protocol("utcp.nack", "Missing range", "One NACK range {first, count}");
+    public static final FieldDef NACK_ENTRY = protocol("utcp.nack", "Missing range", "One NACK range {first, count}");
     public static final FieldDef NACK_FIRST = uint("utcp.nack.first", "First missing seq", 32, "First seq of a missing range");
     public static final FieldDef NACK_COUNT = uint("utcp.nack.count", "Missing count", 32, "Number of missing seqs in the range");
 

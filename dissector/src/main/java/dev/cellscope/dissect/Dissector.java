@@ -1,0 +1,65 @@
+package dev.cellscope.dissect;
+
+import dev.cellscope.io.Packet;
+
+import static dev.cellscope.field.FrameFields.*;
+
+/**
+ * Frame → layers → fields. Stateless between frames (conversation state lives in the
+ * analysis package), so any frame can be dissected again on demand, e.g. for the GUI's
+ * detail pane. Never throws for bad input: what cannot be read becomes an expert error.
+ */
+public final class Dissector {
+    private final DissectorConfig config;
+
+    public Dissector(DissectorConfig config) {
+        this.config = config;
+    }
+
+    public Dissector() {
+        this(DissectorConfig.defaults());
+    }
+
+    public DissectorConfig config() {
+        return config;
+    }
+
+    public void dissect(Packet packet, FrameTiming timing, FieldSink sink) {
+        Dissection d = new Dissection(config, packet, sink);
+        frameLayer(d, packet, timing);
+        try {
+            if (packet.linkType() == Packet.LINKTYPE_ETHERNET) {
+                EthernetDissector.dissect(d, 0);
+            } else {
+                d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Link type " + packet.linkType() + " is not decoded", 0, 0);
+                EthernetDissector.data(d, 0);
+            }
+        } catch (RuntimeException e) {
+            // A dissector bug must not lose the frame or the capture: report it on the frame.
+            d.unwind();
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "Dissector failure: " + e, 0, 0);
+        }
+        if (sink.wants(PROTOCOLS)) sink.text(PROTOCOLS, 0, 0, d.protocolStack());
+        if (d.summary) sink.summary(d.protocolColumn, d.sourceColumn, d.destinationColumn, d.infoColumn);
+    }
+
+    private static void frameLayer(Dissection d, Packet p, FrameTiming t) {
+        int cap = p.capturedLength();
+        d.sink.protocol(FRAME, 0, cap);
+        d.sink.appendText(" " + p.number() + ": " + p.originalLength() + " bytes on wire (" + 8L * p.originalLength()
+                + " bits), " + cap + " bytes captured (" + 8L * cap + " bits)");
+        d.push();
+        d.number(INTERFACE_ID, 0, 0, p.interfaceId());
+        d.number(TIME, 0, 0, p.timestampNanos());
+        d.number(TIME_DELTA, 0, 0, p.timestampNanos() - t.previousNanos());
+        d.number(TIME_RELATIVE, 0, 0, p.timestampNanos() - t.firstNanos());
+        d.number(NUMBER, 0, 0, p.number());
+        d.number(LEN, 0, 0, p.originalLength());
+        d.number(CAP_LEN, 0, 0, cap);
+        if (p.comment() != null) d.text(COMMENT, 0, 0, p.comment());
+        if (cap < p.originalLength()) {
+            d.expert(Severity.NOTE, ExpertGroup.MALFORMED, "Frame cut by snaplen: " + cap + " of " + p.originalLength() + " bytes captured", 0, cap);
+        }
+        d.pop();
+    }
+}

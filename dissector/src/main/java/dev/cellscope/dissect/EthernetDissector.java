@@ -1,0 +1,92 @@
+package dev.cellscope.dissect;
+
+
+import dev.cellscope.wire.LinkLayouts;
+
+import static dev.cellscope.field.LinkFields.*;
+import static dev.cellscope.wire.LinkLayouts.*;
+
+/** Ethernet II with up to two VLAN tags, then dispatch on the EtherType. */
+final class EthernetDissector {
+    private EthernetDissector() {}
+
+    private static final int HEADER = LinkLayouts.ETHERNET.size();
+    private static final int MAX_TAGS = 2;
+
+    static void dissect(Dissection d, int off) {
+        int avail = d.capLen - off;
+        if (avail < HEADER) {
+            d.beginLayer(ETH, off, avail, "eth");
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED,
+                    "Ethernet header truncated: " + avail + " of " + HEADER + " bytes", off, avail);
+            d.endLayer();
+            return;
+        }
+        long dst = d.beValue(off, 6), src = d.beValue(off + 6, 6);
+        int type = d.u16(off + 12);
+        d.beginLayer(ETH, off, HEADER, "eth");
+        d.emit(ETHERNET, off);
+        d.number(ETH_TYPE, off + 12, 2, type);
+        d.sink.appendText(", Src: " + FieldFormat.mac(src) + ", Dst: " + FieldFormat.mac(dst));
+        d.endLayer();
+        d.columns("Ethernet", FieldFormat.mac(src), FieldFormat.mac(dst));
+
+        int pos = off + HEADER;
+        int tags = 0;
+        while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ) {
+            if (tags == MAX_TAGS) {
+                d.expert(Severity.WARN, ExpertGroup.MALFORMED, "More than two VLAN tags; the rest is not decoded", pos, 0);
+                data(d, pos);
+                return;
+            }
+            if (d.capLen - pos < VLAN_TAG.size()) {
+                d.beginLayer(VLAN, pos, d.capLen - pos, "vlan");
+                d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "VLAN tag truncated", pos, d.capLen - pos);
+                d.endLayer();
+                return;
+            }
+            int tci = d.u16(pos);
+            d.beginLayer(VLAN, pos, VLAN_TAG.size(), "vlan");
+            d.number(VLAN_TPID, pos - 2, 2, type);
+            d.number(VLAN_PCP, pos, 2, tci >>> 13);
+            d.number(VLAN_DEI, pos, 2, (tci >>> 12) & 1);
+            d.number(VLAN_ID, pos, 2, tci & 0xFFF);
+            d.emit(VLAN_TAG.slot("etype"), pos);
+            d.sink.appendText(", PRI: " + (tci >>> 13) + ", ID: " + (tci & 0xFFF));
+            d.endLayer();
+            type = d.u16(pos + 2);
+            pos += VLAN_TAG.size();
+            tags++;
+        }
+
+        int len = d.capLen - pos;
+        int used = switch (type) {
+            case ETHERTYPE_CELL -> {
+                d.ethSrc = src;
+                d.ethDst = dst;
+                yield CellDispatch.dissect(d, pos, len);
+            }
+            case ETHERTYPE_IPV4 -> IpDissector.ipv4(d, pos, len);
+            case ETHERTYPE_IPV6 -> IpDissector.ipv6(d, pos, len);
+            default -> {
+                d.columns("0x" + String.format("%04x", type), FieldFormat.mac(src), FieldFormat.mac(dst));
+                if (d.summary) d.infoColumn = "EtherType 0x" + String.format("%04x", type);
+                yield data(d, pos);
+            }
+        };
+        if (used < len) {
+            // Bytes past the carried protocol's own length: Ethernet minimum-size padding.
+            d.bytes(ETH_PADDING, pos + used, len - used);
+        }
+    }
+
+    /** Shows the rest of the frame as undecoded data; returns its length. */
+    static int data(Dissection d, int pos) {
+        int len = d.capLen - pos;
+        if (len > 0) {
+            d.addToStack("data");
+            d.bytes(DATA, pos, len);
+        }
+        return len;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.cellscope.dissect;
+
+import dev.cellscope.field.FieldDef;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Receives what a dissector finds, in frame order. One dissection code path feeds every
+ * output: a tree builder for -V/-x/JSON/GUI, a value collector for -T fields and filters,
+ * statistics. Offsets and lengths are relative to the frame start; an offset of -1 means
+ * the value does not come from this frame's bytes (e.g. reassembled data).
+ *
+ * <p>After {@link #push()}, items are children of the last item added until {@link #pop()}.
+ */
+public interface FieldSink {
+
+    /** False lets the dissector skip computing a value nobody reads. Protocol items are always added. */
+    default boolean wants(FieldDef field) {
+        return true;
+    }
+
+    /** Whether the sink reads the summary columns (building Info text costs time). */
+    default boolean wantsSummary() {
+        return false;
+    }
+
+    /** A layer or a subtree heading with no value. */
+    void protocol(FieldDef field, int offset, int length);
+
+    /** A numeric value (integers, booleans, enums, times in ns, MAC/Tether ids, IPv4). */
+    void number(FieldDef field, int offset, int length, long value);
+
+    /** A byte-string value: {@code length} bytes of {@code seg} from {@code from}. */
+    void bytes(FieldDef field, int offset, int length, MemorySegment seg, long from, int count);
+
+    /** A text value. */
+    void text(FieldDef field, int offset, int length, String value);
+
+    /** Adds words to the label of the last item (e.g. a layer's one-line summary). */
+    default void appendText(String text) {}
+
+    /** Subsequent items become children of the last item added. */
+    default void push() {}
+
+    /** Returns to the parent level. */
+    default void pop() {}
+
+    /** A finding attached at the current level. */
+    void expert(Expert expert, int offset, int length);
+
+    /** Summary columns, set once per frame after dissection. */
+    default void summary(String protocol, String source, String destination, String info) {}
+}

@@ -1,0 +1,227 @@
+package dev.cellscope.dissect;
+
+import dev.cellscope.crypto.SchemaFingerprints;
+import dev.cellscope.wire.Layout;
+import dev.cellscope.wire.SbiLayouts;
+
+import java.nio.charset.StandardCharsets;
+
+import static dev.cellscope.field.SbiFields.*;
+import static dev.cellscope.wire.SbiLayouts.*;
+
+/**
+ * UTCP-SBI messages (PROTOCOLS.md section 4). Per packet, messages are decoded when the
+ * packet holds them whole, starting at the payload start; the envelope's frame_len is
+ * checked before anything else, as a receiver must.
+ */
+final class SbiDissector {
+    private SbiDissector() {}
+
+    private static final int SPINE_PUT = BLOCK_PUT.size(), SPINE_DAG = DAG_SYNC.size(), SPINE_NACK = SbiLayouts.NACK.size();
+
+    /** Decodes the messages of one UTCP DATA payload. */
+    static void dissectPacket(Dissection d, int off, int len) {
+        int pos = off, end = off + len;
+        StringBuilder info = d.summary ? new StringBuilder() : null;
+        while (end - pos >= ENVELOPE_SIZE) {
+            long frameLen = d.u32(pos);
+            int op = d.u8(pos + 4);
+            if (frameLen < PREAMBLE_SIZE || frameLen > MAX_FRAME) {
+                badFrameLen(d, pos, end - pos, frameLen, info);
+                break;
+            }
+            if (end - pos < ENVELOPE_SIZE + frameLen) {
+                d.beginLayer(SBI, pos, end - pos, "sbi");
+                d.emit(ENVELOPE, pos);
+                d.sink.appendText(": " + opName(op) + " (first " + (end - pos) + " of " + (ENVELOPE_SIZE + frameLen) + " bytes)");
+                d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "SBI message continues past this packet: "
+                        + (end - pos) + " of " + (ENVELOPE_SIZE + frameLen) + " bytes here", pos, end - pos);
+                d.endLayer();
+                append(info, opName(op) + " [segment]");
+                pos = end;
+                break;
+            }
+            append(info, message(d, pos, (int) frameLen, op));
+            pos += ENVELOPE_SIZE + (int) frameLen;
+        }
+        if (pos < end) {
+            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "SBI envelope split across packets: " + (end - pos) + " bytes here", pos, end - pos);
+        }
+        if (info != null && !info.isEmpty()) {
+            d.protocolColumn = "UTCP-SBI";
+            d.infoColumn = info.toString();
+        } else if (d.summary && pos > off) {
+            d.protocolColumn = "UTCP-SBI";
+        }
+    }
+
+    private static void append(StringBuilder info, String s) {
+        if (info == null) return;
+        if (!info.isEmpty()) info.append(", ");
+        info.append(s);
+    }
+
+    private static void badFrameLen(Dissection d, int pos, int len, long frameLen, StringBuilder info) {
+        boolean json = d.u8(pos) == '{';
+        d.beginLayer(SBI, pos, len, "sbi");
+        d.emit(ENVELOPE, pos);
+        String msg = "invalid_frame_size: frame_len " + frameLen + " out of range [" + PREAMBLE_SIZE + ", " + MAX_FRAME + "]"
+                + (json ? "; stream starts with '{': legacy JSON peer" : "") + "; a receiver NACKs and closes";
+        d.expert(Severity.ERROR, ExpertGroup.MALFORMED, msg, pos, 4);
+        d.endLayer();
+        append(info, json ? "legacy JSON peer" : "invalid frame_len " + frameLen);
+    }
+
+    /** One whole message at {@code pos}; returns its Info words. */
+    private static String message(Dissection d, int pos, int frameLen, int op) {
+        d.beginLayer(SBI, pos, ENVELOPE_SIZE + frameLen, "sbi");
+        d.sink.appendText(": " + opName(op) + ", frame_len " + frameLen);
+        d.emit(ENVELOPE, pos);
+        if (!OP_NAMES.containsKey((long) op)) {
+            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unknown_op: op " + FieldFormat.hex(op, 8) + " is not assigned ("
+                    + opRange(op) + ")", pos + 4, 1);
+        }
+        int p = pos + ENVELOPE_SIZE;
+        preamble(d, p, frameLen, op);
+        String info = container(d, p + PREAMBLE_SIZE, frameLen - PREAMBLE_SIZE, op);
+        d.endLayer();
+        return info;
+    }
+
+    private static void preamble(Dissection d, int p, int frameLen, int op) {
+        d.sink.protocol(dev.cellscope.field.SbiFields.PREAMBLE, p, PREAMBLE_SIZE);
+        d.push();
+        d.emit(SbiLayouts.PREAMBLE, p);
+        if (d.u16(p) != 0x5342) {
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "Bad preamble magic " + FieldFormat.hex(d.u16(p), 16) + " (expected \"SB\")", p, 2);
+        }
+        if (d.u8(p + 2) != 1) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Preamble version " + d.u8(p + 2) + ", expected 1", p + 2, 1);
+        if (d.u8(p + 3) != 0) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Preamble flags " + FieldFormat.hex(d.u8(p + 3), 8) + ", expected 0", p + 3, 1);
+        long containerLen = SbiLayouts.PREAMBLE.slot("container_len").get(d.seg, p);
+        if (containerLen != frameLen - PREAMBLE_SIZE) {
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "container_len " + containerLen + " != frame_len - 24 = " + (frameLen - PREAMBLE_SIZE), p + 4, 4);
+        }
+        int schemaOp = SchemaFingerprints.opOf(d.seg, p + 8);
+        d.number(SCHEMA_KNOWN, p + 8, SCHEMA_SIZE, schemaOp == op ? 1 : 0);
+        if (schemaOp < 0) {
+            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unknown_schema: fingerprint " + FieldFormat.hex(d.seg, p + 8, SCHEMA_SIZE)
+                    + " is not a known container schema", p + 8, SCHEMA_SIZE);
+        } else if (schemaOp != op) {
+            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unknown_schema: fingerprint belongs to " + opName(schemaOp)
+                    + ", not " + opName(op), p + 8, SCHEMA_SIZE);
+        }
+        d.pop();
+    }
+
+    private static String container(Dissection d, int c, int len, int op) {
+        Layout layout = SbiLayouts.containerOf(op);
+        if (layout == null) {
+            if (len > 0) d.bytes(CONTAINER, c, len);
+            return "op " + FieldFormat.hex(op, 8);
+        }
+        boolean variable = SbiLayouts.isVariable(op);
+        if (variable ? len < layout.size() : len != layout.size()) {
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "malformed_container: " + opName(op) + " container is " + len
+                    + " bytes, needs " + (variable ? "at least " : "") + layout.size(), c, len);
+            if (len > 0) d.bytes(CONTAINER, c, len);
+            return opName(op) + " [malformed]";
+        }
+        return switch (op) {
+            case OP_HANDSHAKE -> handshake(d, c);
+            case OP_BLOCK_WANT -> {
+                d.emit(layout, c);
+                int prio = d.u8(c + 32);
+                if (prio > 2) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Unknown BLOCK_WANT priority " + prio, c + 32, 1);
+                yield "BLOCK_WANT " + FieldFormat.shortHash(d.seg, c) + (prio != 0 ? " " + name(PRIORITY_NAMES, prio) : "");
+            }
+            case OP_BLOCK_PUT -> blockPut(d, c, len);
+            case OP_DAG_SYNC -> dagSync(d, c, len);
+            case OP_ACK -> {
+                d.emit(layout, c);
+                long status = d.u8(c + 4);
+                yield "ACK ref=" + ACK.slot("ref_seq").get(d.seg, c) + (status != 0 ? " status=" + status : "");
+            }
+            case OP_NACK -> nack(d, c, len);
+            default -> throw new IllegalStateException("layout without handler: " + op);
+        };
+    }
+
+    private static String handshake(Dissection d, int c) {
+        long caps = HANDSHAKE.slot("capabilities").get(d.seg, c);
+        for (var slot : HANDSHAKE.slots()) {
+            d.emit(slot, c);
+            if (slot.name().equals("capabilities")) {
+                d.flagBits(caps, c + slot.offset(), 4, HANDSHAKE_CAP_DEFLATE, HANDSHAKE_CAP_ZSTD, HANDSHAKE_CAP_DEDUP, HANDSHAKE_CAP_RECOMPRESS);
+            }
+        }
+        if ((caps & CAP_RESERVED) != 0) {
+            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved capability bits set: " + FieldFormat.hex(caps & CAP_RESERVED, 32),
+                    c + 32, 4);
+        }
+        return "HANDSHAKE caps=" + FieldFormat.hex(caps, 4) + " req=" + FieldFormat.hex(HANDSHAKE.slot("required_features").get(d.seg, c), 4);
+    }
+
+    private static String blockPut(Dissection d, int c, int len) {
+        d.emit(BLOCK_PUT, c);
+        int algo = d.u8(c + 36);
+        int dataLen = len - SPINE_PUT;
+        d.number(PUT_DATA_LEN, c + SPINE_PUT, dataLen, dataLen);
+        if (dataLen > 0) d.bytes(PUT_DATA, c + SPINE_PUT, dataLen);
+        if (algo >= 3) {
+            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unsupported_compression: comp_algo " + algo
+                    + (algo == 15 ? " (experimental)" : " (reserved)") + "; a receiver rejects it", c + 36, 1);
+        }
+        return "BLOCK_PUT " + FieldFormat.shortHash(d.seg, c) + " " + name(COMP_NAMES, algo) + " " + dataLen + "B";
+    }
+
+    private static String dagSync(Dissection d, int c, int len) {
+        d.emit(DAG_SYNC, c);
+        int count = d.u8(c + 34) | d.u8(c + 35) << 8;
+        int room = (len - SPINE_DAG) / HASH_SIZE;
+        if ((long) count * HASH_SIZE != len - SPINE_DAG) {
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "malformed_container: node_count " + count + " needs " + count * HASH_SIZE
+                    + " bytes of hashes, container has " + (len - SPINE_DAG), c + 34, 2);
+        }
+        for (int i = 0; i < Math.min(count, room); i++) d.bytes(DAG_NODE, c + SPINE_DAG + i * HASH_SIZE, HASH_SIZE);
+        return "DAG_SYNC root " + FieldFormat.shortHash(d.seg, c) + " nodes=" + count;
+    }
+
+    private static String nack(Dissection d, int c, int len) {
+        d.emit(SbiLayouts.NACK, c);
+        long ref = SbiLayouts.NACK.slot("ref_seq").get(d.seg, c);
+        int code = (int) SbiLayouts.NACK.slot("error_code").get(d.seg, c);
+        int errLen = (int) SbiLayouts.NACK.slot("error_len").get(d.seg, c);
+        int room = len - SPINE_NACK;
+        if (errLen != room) {
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "malformed_container: error_len " + errLen + " but "
+                    + room + " bytes follow the spine", c + 6, 2);
+        }
+        int shown = Math.min(errLen, room);
+        String error = new String(d.seg.asSlice(c + SPINE_NACK, shown).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        if (shown > 0) d.text(NACK_ERROR, c + SPINE_NACK, shown, error);
+        String codeName = ERROR_NAMES.get((long) code);
+        if (codeName == null) {
+            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Unknown NACK error code " + code, c + 4, 2);
+        } else if (shown > 0 && !codeName.equals(error)) {
+            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "NACK error string \"" + error + "\" differs from the code's name " + codeName, c + SPINE_NACK, shown);
+        }
+        return "NACK ref=" + ref + " " + (codeName != null ? codeName : "code " + code);
+    }
+
+    static String opName(int op) {
+        String n = OP_NAMES.get((long) op);
+        return n != null ? n : "op " + FieldFormat.hex(op, 8);
+    }
+
+    private static String opRange(int op) {
+        if (op >= 0x01 && op <= 0x0F) return "control range";
+        if (op >= 0x10 && op <= 0x2F) return "data transfer range";
+        if (op >= 0xF0) return "response range";
+        return "outside every op range";
+    }
+
+    private static String name(java.util.Map<Long, String> names, long v) {
+        String n = names.get(v);
+        return n != null ? n : Long.toString(v);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.cellscope.dissect;
+
+import dev.cellscope.field.FieldDef;
+import dev.cellscope.wire.Layout;
+
+import java.nio.ByteOrder;
+
+import static dev.cellscope.field.TetherFields.*;
+import static dev.cellscope.wire.TetherLayouts.*;
+
+/** Flow 0 control payloads: {tag, reserved} then the tag's body (PROTOCOLS.md section 3). */
+final class TetherControlDissector {
+    private TetherControlDissector() {}
+
+    /** Emits the control block and returns its words for the Info column. */
+    static String dissect(Dissection d, int off, int len, ByteOrder order) {
+        Layout prefix = CTRL_PREFIX.withOrder(order);
+        int tag = (int) prefix.slot("tag").get(d.seg, off);
+        String name = TAG_NAMES.get((long) tag);
+        d.sink.protocol(CTRL, off, len);
+        d.sink.appendText(": " + (name != null ? name : "unknown tag " + Integer.toUnsignedString(tag)));
+        d.push();
+        d.emit(prefix, off);
+        int body = off + CTRL_BODY, avail = len - CTRL_BODY;
+        String info = switch (tag) {
+            case TAG_HAIL -> fixed(d, HAIL.withOrder(order), body, avail) ? "Hail v" + HAIL.withOrder(order).slot("version").get(d.seg, body) : "Hail";
+            case TAG_DEFINE -> define(d, DEFINE.withOrder(order), body, avail);
+            case TAG_MANIFEST -> manifest(d, MANIFEST.withOrder(order), body, avail);
+            case TAG_NACK -> list(d, NACK.withOrder(order), body, avail, NACK_SLOT_LIST, "Nack");
+            case TAG_SIDEBAND -> list(d, SIDEBAND.withOrder(order), body, avail, SIDEBAND_TRANCHE, "Sideband");
+            default -> {
+                d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Unknown control tag " + Integer.toUnsignedString(tag), off, 4);
+                d.bytes(PAYLOAD, off, len);
+                yield "Control tag " + Integer.toUnsignedString(tag);
+            }
+        };
+        d.pop();
+        return info;
+    }
+
+    /** Emits a fixed body when it fits; reports a malformed block when it does not. */
+    private static boolean fixed(Dissection d, Layout body, int off, int avail) {
+        if (avail < body.size()) {
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED,
+                    body.name() + " body needs " + body.size() + " bytes, " + avail + " present", off, avail);
+            return false;
+        }
+        d.emit(body, off);
+        return true;
+    }
+
+    private static String define(Dissection d, Layout l, int off, int avail) {
+        if (!fixed(d, l, off, avail)) return "Define";
+        return "Define flow=" + l.slot("target_flow").get(d.seg, off) + " slot_size=" + l.slot("slot_size").get(d.seg, off)
+                + " total=" + Long.toUnsignedString(l.slot("total_bytes").get(d.seg, off));
+    }
+
+    private static String manifest(Dissection d, Layout l, int off, int avail) {
+        if (avail < l.size()) {
+            fixed(d, l, off, avail);
+            return "Manifest";
+        }
+        long checksum = (l.slot("checksum_hi").get(d.seg, off) << 32) | l.slot("checksum_lo").get(d.seg, off);
+        d.emit(l.slot("target_flow"), off);
+        d.number(MANIFEST_CHECKSUM, off + l.slot("checksum_lo").offset(), 8, checksum);
+        d.emit(l.slot("total_slots"), off);
+        d.emit(l.slot("total_frames"), off);
+        return "Manifest flow=" + l.slot("target_flow").get(d.seg, off) + " slots=" + Long.toUnsignedString(l.slot("total_slots").get(d.seg, off))
+                + " frames=" + Long.toUnsignedString(l.slot("total_frames").get(d.seg, off));
+    }
+
+    /** Bulk Nack and Sideband: a spine with a count, then count u64 entries (possibly over several blocks). */
+    private static String list(Dissection d, Layout spine, int off, int avail, FieldDef entry, String name) {
+        if (!fixed(d, spine, off, avail)) return name;
+        long count = spine.slot("count").get(d.seg, off);
+        long room = (avail - spine.size()) / 8;
+        if (count > room) {
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, name + " count " + count + " needs " + count * 8
+                    + " bytes, " + (avail - spine.size()) + " present", off + spine.slot("count").offset(), 4);
+        }
+        long shown = Math.min(count, room);
+        for (int i = 0; i < shown; i++) {
+            int at = off + spine.size() + i * 8;
+            d.number(entry, at, 8, d.u64(at, spine.order()));
+        }
+        return name + " flow=" + spine.slot("target_flow").get(d.seg, off) + " count=" + count;
+    }
+}

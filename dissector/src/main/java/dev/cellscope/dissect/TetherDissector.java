@@ -1,0 +1,135 @@
+package dev.cellscope.dissect;
+
+import dev.cellscope.crypto.Crc64GoIso;
+import dev.cellscope.wire.Layout;
+import dev.cellscope.wire.Slot;
+import dev.cellscope.wire.Tai64n;
+
+import java.nio.ByteOrder;
+
+import static dev.cellscope.field.TetherFields.*;
+import static dev.cellscope.wire.TetherLayouts.BLOCK;
+import static dev.cellscope.wire.TetherLayouts.HEADER;
+
+/** Tether: the 64-byte header block, checksum, identities, then control or data blocks. */
+final class TetherDissector {
+    private TetherDissector() {}
+
+    private static final Layout HEADER_BE = HEADER.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final int CHECKSUM_OFFSET = HEADER.slot("checksum").offset();
+
+    /** Returns the Tether frame length (whole blocks). */
+    static int dissect(Dissection d, int off, int avail, boolean bigEndian) {
+        if (avail < BLOCK) {
+            IpDissector.truncated(d, TETHER, "tether", off, avail, BLOCK);
+            d.columns("Tether", d.sourceColumn, d.destinationColumn);
+            return avail;
+        }
+        Layout h = bigEndian ? HEADER_BE : HEADER;
+        int frameLen = avail - avail % BLOCK;
+        d.beginLayer(TETHER, off, frameLen, "tether");
+        if (bigEndian) {
+            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Big-endian Tether header (the wire order is little-endian); decoded as big-endian", off, 4);
+        }
+        if (avail % BLOCK != 0) {
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED,
+                    "Tether length " + avail + " is not a multiple of 64 (" + (avail % BLOCK) + " trailing bytes)", off + frameLen, avail % BLOCK);
+        }
+
+        long flow = 0, flags = 0, senderHi = 0, targetHi = 0, sender = 0, target = 0, slotId = 0, grant = 0, nackSlot = 0,
+                nano = 0, checksum = 0;
+        for (Slot slot : h.slots()) {
+            long v = d.emit(slot, off);
+            switch (slot.name()) {
+                case "flow_id" -> flow = v;
+                case "flags" -> {
+                    flags = v;
+                    d.flagBits(v, off + slot.offset(), 1, FLAGS_LAMP, FLAGS_SYNC);
+                    if ((v & ~(LAMP | SYNC)) != 0) {
+                        d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Undefined Tether flag bits set: " + FieldFormat.hex(v, 8), off + 6, 1);
+                    }
+                }
+                case "reserved" -> {
+                    if (v != 0) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved byte is " + v + ", must be 0", off + 7, 1);
+                }
+                case "sender_id_hi" -> senderHi = v;
+                case "sender_id_lo" -> {
+                    sender = (senderHi << 16) | v;
+                    d.number(SENDER, off + 8, 6, sender);
+                }
+                case "target_id_hi" -> targetHi = v;
+                case "target_id_lo" -> {
+                    target = (targetHi << 32) | v;
+                    d.number(TARGET, off + 14, 6, target);
+                }
+                case "tai64n_nano" -> nano = v;
+                case "slot_id" -> slotId = v;
+                case "grant_amount" -> grant = v;
+                case "nack_slot" -> nackSlot = v;
+                case "checksum" -> {
+                    checksum = v;
+                    checksumStatus(d, off, frameLen, v);
+                }
+                case "tai64n_sec" -> sendTime(d, off + slot.offset(), v, nano);
+                default -> { }
+            }
+        }
+        d.number(BLOCKS, off, frameLen, frameLen / BLOCK);
+        identityChecks(d, off, sender, target);
+
+        String info = (flow != 0 ? "FLOW=" + flow + " SLOT=" + Long.toUnsignedString(slotId) + " " : "")
+                + (grant != 0 ? "GRANT=" + Long.toUnsignedString(grant) + " " : "")
+                + (nackSlot != 0 ? "NACKSLOT=" + Long.toUnsignedString(nackSlot) + " " : "")
+                + ((flags & LAMP) != 0 ? "LAMP " : "") + ((flags & SYNC) != 0 ? "SYNC " : "");
+        d.sink.appendText(", Flow: " + flow + ", Sender: " + FieldFormat.mac(sender) + ", Target: " + FieldFormat.mac(target)
+                + (grant != 0 ? ", Grant: " + Long.toUnsignedString(grant) : ""));
+
+        int payloadOff = off + BLOCK, payloadLen = frameLen - BLOCK;
+        if (flow == 0 && payloadLen > 0) {
+            info += TetherControlDissector.dissect(d, payloadOff, payloadLen, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        } else if (payloadLen > 0) {
+            d.bytes(PAYLOAD, payloadOff, payloadLen);
+            info += "len=" + payloadLen;
+        }
+        d.endLayer();
+        d.columns("Tether", FieldFormat.mac(sender), FieldFormat.mac(target));
+        if (d.summary) d.infoColumn = info.strip();
+        return frameLen;
+    }
+
+    private static void checksumStatus(Dissection d, int off, int frameLen, long carried) {
+        if (!d.config.verifyChecksums()) {
+            d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, 0);
+            return;
+        }
+        long computed = Crc64GoIso.tetherChecksum(d.seg, off, frameLen);
+        boolean good = computed == carried;
+        d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, good ? 1 : 2);
+        if (!good) {
+            d.expert(Severity.ERROR, ExpertGroup.CHECKSUM, "Bad CRC-64/GO-ISO " + FieldFormat.hex(carried, 64)
+                    + " (computed " + FieldFormat.hex(computed, 64) + ")", off + CHECKSUM_OFFSET, 8);
+        }
+    }
+
+    private static void sendTime(Dissection d, int at, long label, long nano) {
+        if (!Tai64n.plausible(label) || nano >= 1_000_000_000L) {
+            if (label != 0 || nano != 0) {
+                d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Implausible TAI64N time " + FieldFormat.hex(label, 64) + "." + nano, at, 8);
+            }
+            return;
+        }
+        d.number(TAI64N, at, 8, Tai64n.toUtcNanos(label, nano));
+    }
+
+    /** Ethernet addresses should equal the Tether identities (PROTOCOLS.md section 3). */
+    private static void identityChecks(Dissection d, int off, long sender, long target) {
+        if (d.ethSrc >= 0 && d.ethSrc != sender) {
+            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Ethernet source " + FieldFormat.mac(d.ethSrc)
+                    + " differs from Tether sender " + FieldFormat.mac(sender), off + 8, 6);
+        }
+        if (d.ethDst >= 0 && d.ethDst != target) {
+            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Ethernet destination " + FieldFormat.mac(d.ethDst)
+                    + " differs from Tether target " + FieldFormat.mac(target), off + 14, 6);
+        }
+    }
+}

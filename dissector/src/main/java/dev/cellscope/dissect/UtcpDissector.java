@@ -1,0 +1,97 @@
+package dev.cellscope.dissect;
+
+import dev.cellscope.wire.Slot;
+
+import static dev.cellscope.field.UtcpFields.*;
+import static dev.cellscope.wire.UtcpLayouts.HEADER;
+import static dev.cellscope.wire.UtcpLayouts.NACK_RANGE;
+
+/** UTCP header, flags, NACK ranges; DATA payloads go on to UTCP-SBI. */
+final class UtcpDissector {
+    private UtcpDissector() {}
+
+    private static final Slot FLAGS_SLOT = HEADER.slot("flags");
+
+    static int dissect(Dissection d, int off, int avail) {
+        if (avail < HEADER.size()) {
+            IpDissector.truncated(d, UTCP, "utcp", off, avail, HEADER.size());
+            d.columns("UTCP", d.sourceColumn, d.destinationColumn);
+            return avail;
+        }
+        long seq = d.u32(off + 32);
+        int flags = d.u16(off + 36);
+        int payloadLen = d.u16(off + 38);
+        int present = Math.min(payloadLen, avail - HEADER.size());
+
+        d.beginLayer(UTCP, off, HEADER.size() + present, "utcp");
+        for (Slot slot : HEADER.slots()) {
+            d.emit(slot, off);
+            if (slot == FLAGS_SLOT) d.flagBits(flags, off + 36, 2, FLAGS_SYN, FLAGS_ACK, FLAGS_FIN, FLAGS_NACK, FLAGS_DATA, FLAGS_RESERVED);
+        }
+        String src = FieldFormat.hex(d.seg, off, 16), dst = FieldFormat.hex(d.seg, off + 16, 16);
+        d.sink.appendText(", Src: " + src + ", Dst: " + dst + ", Seq: " + seq + ", Flags: "
+                + FieldFormat.hex(flags, 16) + " (" + flagNames(flags) + "), Len: " + payloadLen);
+        if ((flags & RESERVED_MASK) != 0) {
+            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved UTCP flag bits set: " + FieldFormat.hex(flags & RESERVED_MASK, 16), off + 36, 2);
+        }
+        if (payloadLen > present) {
+            IpDissector.lengthBeyondCapture(d, "UTCP payload_len", payloadLen, avail - HEADER.size(), off + 38);
+        }
+        int payloadOff = off + HEADER.size();
+        String info = "SEQ=" + seq + " " + flagNames(flags) + (payloadLen > 0 ? " len=" + payloadLen : "");
+        if ((flags & NACK) != 0) {
+            info += nackRanges(d, payloadOff, present, payloadLen);
+        } else if (present > 0 && (flags & DATA) == 0) {
+            d.bytes(PAYLOAD, payloadOff, present);
+        }
+        d.endLayer();
+        d.columns("UTCP", shortId(src), shortId(dst));
+        if (d.summary) d.infoColumn = info;
+        if ((flags & DATA) != 0 && present > 0) {
+            SbiDissector.dissectPacket(d, payloadOff, present);
+        }
+        return HEADER.size() + present;
+    }
+
+    /** Emits the NACK ranges and returns their summary for the Info column. */
+    private static String nackRanges(Dissection d, int off, int present, int payloadLen) {
+        if (payloadLen % NACK_RANGE.size() != 0) {
+            d.expert(Severity.ERROR, ExpertGroup.MALFORMED,
+                    "NACK payload_len " + payloadLen + " is not a multiple of 8", off - 2, 2);
+        }
+        int ranges = present / NACK_RANGE.size();
+        long missing = 0;
+        StringBuilder list = new StringBuilder();
+        for (int i = 0; i < ranges; i++) {
+            int at = off + i * NACK_RANGE.size();
+            long first = d.u32(at), count = d.u32(at + 4);
+            missing += count;
+            d.sink.protocol(NACK_ENTRY, at, NACK_RANGE.size());
+            d.sink.appendText(": " + first + (count > 1 ? "–" + (first + count - 1) : "") + " (" + count + ")");
+            d.push();
+            d.emit(NACK_RANGE, at);
+            d.pop();
+            if (count == 0) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "NACK range with count 0", at + 4, 4);
+            if (d.summary && i < 4) list.append(i == 0 ? " [" : ",").append(first).append(count > 1 ? "-" + (first + count - 1) : "");
+        }
+        if (d.summary && ranges > 4) list.append(",…");
+        if (!list.isEmpty()) list.append(']');
+        return " missing=" + missing + list;
+    }
+
+    static String flagNames(int flags) {
+        StringBuilder b = new StringBuilder();
+        if ((flags & SYN) != 0) b.append("SYN,");
+        if ((flags & ACK) != 0) b.append("ACK,");
+        if ((flags & FIN) != 0) b.append("FIN,");
+        if ((flags & NACK) != 0) b.append("NACK,");
+        if ((flags & DATA) != 0) b.append("DATA,");
+        if ((flags & RESERVED_MASK) != 0) b.append("RESERVED,");
+        return b.isEmpty() ? "none" : b.substring(0, b.length() - 1);
+    }
+
+    /** CellIDs are long: summary columns show the first 8 hex digits (the tree shows all 32). */
+    static String shortId(String hex) {
+        return hex.substring(0, 8) + "…";
+    }
+}

@@ -1,0 +1,120 @@
+package dev.cellscope.output;
+
+import dev.cellscope.dissect.Expert;
+import dev.cellscope.dissect.FieldFormat;
+import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.field.ExpertFields;
+import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldRegistry;
+import dev.cellscope.field.FieldType;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * A sink that keeps only the values of chosen fields, as their plain text forms: the
+ * engine of {@code -T fields}. Repeated values of a field are joined with a separator.
+ * Unrequested fields cost one array lookup.
+ */
+public final class FieldColumns implements FieldSink {
+    private final List<FieldDef> columns;
+    private final boolean[] wanted;
+    private final int[] columnOf;
+    private final StringBuilder[] values;
+    private final boolean[] present;
+    private final String occurrenceSeparator;
+
+    public FieldColumns(List<FieldDef> columns, String occurrenceSeparator) {
+        this.columns = List.copyOf(columns);
+        this.occurrenceSeparator = occurrenceSeparator;
+        wanted = new boolean[FieldRegistry.size()];
+        columnOf = new int[FieldRegistry.size()];
+        values = new StringBuilder[columns.size()];
+        present = new boolean[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            FieldDef f = columns.get(i);
+            wanted[f.id()] = true;
+            columnOf[f.id()] = i;
+            values[i] = new StringBuilder();
+        }
+    }
+
+    /** Clears the values before the next frame. */
+    public void reset() {
+        for (int i = 0; i < values.length; i++) {
+            values[i].setLength(0);
+            present[i] = false;
+        }
+    }
+
+    public List<FieldDef> columns() {
+        return columns;
+    }
+
+    /** The joined values of column {@code i} for the current frame ("" when absent). */
+    public CharSequence value(int i) {
+        return values[i];
+    }
+
+    /** Whether column {@code i}'s field occurred in the current frame. */
+    public boolean present(int i) {
+        return present[i];
+    }
+
+    /** Appends the frame's values, separated by {@code separator}, to {@code out}. */
+    public void appendRow(StringBuilder out, char separator) {
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) out.append(separator);
+            out.append(values[i]);
+        }
+    }
+
+    @Override
+    public boolean wants(FieldDef field) {
+        return wanted[field.id()];
+    }
+
+    private StringBuilder slot(FieldDef f) {
+        int i = columnOf[f.id()];
+        StringBuilder b = values[i];
+        if (present[i]) b.append(occurrenceSeparator);
+        present[i] = true;
+        return b;
+    }
+
+    @Override
+    public void protocol(FieldDef field, int offset, int length) {
+        if (wanted[field.id()]) slot(field).append(field.name());
+    }
+
+    @Override
+    public void number(FieldDef field, int offset, int length, long value) {
+        if (!wanted[field.id()]) return;
+        StringBuilder b = slot(field);
+        if (field.type() == FieldType.UINT || field.type() == FieldType.ENUM || field.type() == FieldType.FRAMENUM) {
+            // Hot path: append the digits directly instead of building a String first.
+            if (value >= 0) b.append(value);
+            else b.append(Long.toUnsignedString(value));
+        } else {
+            b.append(FieldFormat.plain(field, value));
+        }
+    }
+
+    @Override
+    public void bytes(FieldDef field, int offset, int length, MemorySegment seg, long from, int count) {
+        if (wanted[field.id()]) slot(field).append(FieldFormat.plainBytes(field, seg, from, count));
+    }
+
+    @Override
+    public void text(FieldDef field, int offset, int length, String value) {
+        if (wanted[field.id()]) slot(field).append(value);
+    }
+
+    @Override
+    public void expert(Expert expert, int offset, int length) {
+        if (wanted[ExpertFields.SEVERITY.id()]) slot(ExpertFields.SEVERITY).append(expert.severity().label());
+        if (wanted[ExpertFields.GROUP.id()]) slot(ExpertFields.GROUP).append(expert.group().label());
+        if (wanted[ExpertFields.MESSAGE.id()]) slot(ExpertFields.MESSAGE).append(expert.message());
+        if (wanted[ExpertFields.EXPERT.id()]) slot(ExpertFields.EXPERT).append("expert");
+    }
+}

@@ -1,0 +1,40 @@
+package dev.cellscope.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code cellscope} command. Errors reach the user as one line on stderr and a
+ * non-zero exit code, never as a stack trace (set CELLSCOPE_DEBUG=1 to see one).
+ */
+@Command(name = "cellscope", mixinStandardHelpOptions = true, version = "cellscope 0.1.0",
+        description = "Analyzer, probe and test peer for UTCP, Tether and UTCP-SBI.",
+        subcommands = {ReadCommand.class, FieldsCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    /** Exit codes: 0 ok, 1 runtime failure (unreadable or damaged file), 2 usage error. */
+    public static final int EXIT_FAILURE = 1, EXIT_USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof UserError u) {
+                cmd.getErr().println("cellscope: " + u.getMessage());
+                return u.exitCode();
+            }
+            cmd.getErr().println("cellscope: internal error: " + e);
+            if (System.getenv("CELLSCOPE_DEBUG") != null) e.printStackTrace(cmd.getErr());
+            return EXIT_FAILURE;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("cellscope: " + e.getMessage());
+            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return EXIT_USAGE;
+        });
+        return cli.execute(args);
+    }
+}
