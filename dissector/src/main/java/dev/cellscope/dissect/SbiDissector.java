@@ -28,6 +28,7 @@ final class SbiDissector {
             int op = d.u8(pos + 4);
             if (frameLen < PREAMBLE_SIZE || frameLen > MAX_FRAME) {
                 badFrameLen(d, pos, end - pos, frameLen, info);
+                pos = end;
                 break;
             }
             if (end - pos < ENVELOPE_SIZE + frameLen) {
@@ -49,9 +50,7 @@ final class SbiDissector {
         }
         if (info != null && !info.isEmpty()) {
             d.protocolColumn = "UTCP-SBI";
-            d.infoColumn = info.toString();
-        } else if (d.summary && pos > off) {
-            d.protocolColumn = "UTCP-SBI";
+            d.infoColumn = d.infoColumn + " " + info;
         }
     }
 
