@@ -1,14 +1,12 @@
 package dev.cellscope.io;
 
-import java.lang.foreign.MemorySegment;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Classic libpcap files: 24-byte file header, then 16-byte record headers each followed
  * by the captured bytes. Both byte orders, microsecond and nanosecond timestamps.
  */
-final class PcapReader implements CaptureReader {
+final class PcapReader extends MappedReader {
 
     /** The four magic numbers, as read big-endian from the first four bytes. */
     enum Variant {
@@ -46,23 +44,15 @@ final class PcapReader implements CaptureReader {
      */
     private static final int LINKTYPE_MASK = 0xFFFF;
 
-    private final MappedFile file;
-    private final MemorySegment bytes;
-    private final long size;
     private final Endian endian;
     private final long nanosPerUnit;
     private final int linkType;
     private final List<InterfaceInfo> interfaces;
 
     private long pos = FILE_HEADER;
-    private long number;
-    private boolean done;
-    private CaptureError error;
 
     PcapReader(MappedFile file, Variant variant) throws CaptureFormatException {
-        this.file = file;
-        this.bytes = file.bytes();
-        this.size = file.size();
+        super(file);
         this.endian = variant.endian;
         this.nanosPerUnit = variant.nanosPerUnit;
         if (size < FILE_HEADER) {
@@ -118,25 +108,8 @@ final class PcapReader implements CaptureReader {
                 bytes.asSlice(at + RECORD_HEADER, capLen), null);
     }
 
-    private Packet fail(long offset, String message) {
-        error = new CaptureError(offset, message);
-        done = true;
-        return null;
-    }
-
     @Override
     public List<InterfaceInfo> interfaces() {
         return interfaces;
-    }
-
-    @Override
-    public Optional<CaptureError> error() {
-        return Optional.ofNullable(error);
-    }
-
-    @Override
-    public void close() {
-        done = true;
-        file.close();
     }
 }

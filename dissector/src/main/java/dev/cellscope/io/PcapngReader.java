@@ -1,10 +1,8 @@
 package dev.cellscope.io;
 
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * pcapng files: a sequence of sections, each a Section Header Block (which fixes the byte
@@ -12,7 +10,7 @@ import java.util.Optional;
  * numbered across the whole file in declaration order, as tshark numbers them; a packet
  * block's section-local id is mapped onto that numbering.
  */
-final class PcapngReader implements CaptureReader {
+final class PcapngReader extends MappedReader {
 
     static final int SHB = 0x0A0D0D0A;
     static final int IDB = 1;
@@ -35,9 +33,6 @@ final class PcapngReader implements CaptureReader {
     /** An interface as the hot path needs it. */
     private record Iface(int id, int linkType, int snapLength, Timebase timebase) {}
 
-    private final MappedFile file;
-    private final MemorySegment bytes;
-    private final long size;
     private final OptionCursor options = new OptionCursor();
     private final List<Iface> ifaces = new ArrayList<>();
     private final List<InterfaceInfo> infos = new ArrayList<>();
@@ -47,16 +42,11 @@ final class PcapngReader implements CaptureReader {
     private int sectionBase;
     private int sectionInterfaces;
     private long pos;
-    private long number;
-    private boolean done;
-    private CaptureError error;
 
     PcapngReader(MappedFile file) throws CaptureFormatException {
-        this.file = file;
-        this.bytes = file.bytes();
-        this.size = file.size();
+        super(file);
         if (!enterSection(0)) {
-            throw new CaptureFormatException(file.path() + ": not a readable pcapng file: " + error);
+            throw new CaptureFormatException(file.path() + ": not a readable pcapng file: " + error().orElseThrow());
         }
     }
 
@@ -279,25 +269,8 @@ final class PcapngReader implements CaptureReader {
         return ifaces.get(sectionBase + (int) localId);
     }
 
-    private Packet fail(long offset, String message) {
-        error = new CaptureError(offset, message);
-        done = true;
-        return null;
-    }
-
     @Override
     public List<InterfaceInfo> interfaces() {
         return infosView;
-    }
-
-    @Override
-    public Optional<CaptureError> error() {
-        return Optional.ofNullable(error);
-    }
-
-    @Override
-    public void close() {
-        done = true;
-        file.close();
     }
 }
