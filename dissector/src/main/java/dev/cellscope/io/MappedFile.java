@@ -1,0 +1,56 @@
+package dev.cellscope.io;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A whole file mapped read-only. The mapping belongs to a shared arena so that
+ * {@link #close()} unmaps it at once (not whenever the GC gets to it) and so that a reader
+ * opened on one thread may be drained and closed on another.
+ */
+final class MappedFile implements AutoCloseable {
+
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment bytes;
+
+    private MappedFile(Path path, Arena arena, MemorySegment bytes) {
+        this.path = path;
+        this.arena = arena;
+        this.bytes = bytes;
+    }
+
+    static MappedFile map(Path path) throws IOException {
+        Arena arena = Arena.ofShared();
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            MemorySegment bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+            return new MappedFile(path, arena, bytes);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    Path path() {
+        return path;
+    }
+
+    MemorySegment bytes() {
+        return bytes;
+    }
+
+    long size() {
+        return bytes.byteSize();
+    }
+
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}

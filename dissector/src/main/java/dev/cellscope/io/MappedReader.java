@@ -1,0 +1,44 @@
+package dev.cellscope.io;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Optional;
+
+/**
+ * What the pcap and pcapng readers share: the mapping, the packet counter, and the rule
+ * that the first damage ends reading for good with a recorded {@link CaptureError}.
+ */
+abstract sealed class MappedReader implements CaptureReader permits PcapReader, PcapngReader {
+
+    final MappedFile file;
+    /** The whole file; every packet's data is a slice of it. */
+    final MemorySegment bytes;
+    final long size;
+
+    long number;
+    boolean done;
+    private CaptureError error;
+
+    MappedReader(MappedFile file) {
+        this.file = file;
+        this.bytes = file.bytes();
+        this.size = file.size();
+    }
+
+    /** Records the damage and stops; returns null so callers can {@code return fail(...)}. */
+    final Packet fail(long offset, String message) {
+        error = new CaptureError(offset, message);
+        done = true;
+        return null;
+    }
+
+    @Override
+    public final Optional<CaptureError> error() {
+        return Optional.ofNullable(error);
+    }
+
+    @Override
+    public final void close() {
+        done = true;
+        file.close();
+    }
+}

@@ -1,0 +1,276 @@
+package dev.cellscope.io;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * pcapng files: a sequence of sections, each a Section Header Block (which fixes the byte
+ * order) followed by Interface Description Blocks and packet blocks. Interface ids are
+ * numbered across the whole file in declaration order, as tshark numbers them; a packet
+ * block's section-local id is mapped onto that numbering.
+ */
+final class PcapngReader extends MappedReader {
+
+    static final int SHB = 0x0A0D0D0A;
+    static final int IDB = 1;
+    static final int PB = 2;
+    static final int SPB = 3;
+    static final int EPB = 6;
+    static final int BYTE_ORDER_MAGIC = 0x1A2B3C4D;
+
+    static final int IF_NAME = 2;
+    static final int IF_TSRESOL = 9;
+    static final int IF_TSOFFSET = 14;
+
+    private static final int MIN_BLOCK = 12;
+    private static final int MIN_SHB = 28;
+    private static final int MIN_IDB = 20;
+    /** EPB and the obsolete PB share this layout size: header, 20 fixed bytes, trailer. */
+    private static final int MIN_PACKET_BLOCK = 32;
+    private static final int MIN_SPB = 16;
+
+    /** An interface as the hot path needs it. */
+    private record Iface(int id, int linkType, int snapLength, Timebase timebase) {}
+
+    private final OptionCursor options = new OptionCursor();
+    private final List<Iface> ifaces = new ArrayList<>();
+    private final List<InterfaceInfo> infos = new ArrayList<>();
+    private final List<InterfaceInfo> infosView = Collections.unmodifiableList(infos);
+
+    private Endian endian = Endian.LITTLE;
+    private int sectionBase;
+    private int sectionInterfaces;
+    private long pos;
+
+    PcapngReader(MappedFile file) throws CaptureFormatException {
+        super(file);
+        if (!enterSection(0)) {
+            throw new CaptureFormatException(file.path() + ": not a readable pcapng file: " + error().orElseThrow());
+        }
+    }
+
+    @Override
+    public Format format() {
+        return Format.PCAPNG;
+    }
+
+    @Override
+    public Packet next() {
+        while (!done) {
+            long at = pos;
+            long remaining = size - at;
+            if (remaining == 0) {
+                done = true;
+                return null;
+            }
+            if (remaining < MIN_BLOCK) {
+                return fail(at, "block header at offset " + at + " cut short: only " + remaining + " bytes remain");
+            }
+            int type = bytes.get(endian.u32(), at);
+            if (type == SHB) {
+                enterSection(at);
+                continue;
+            }
+            long length = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 4));
+            if (!framed(at, length, remaining)) {
+                return null;
+            }
+            pos = at + length;
+            Packet packet = switch (type) {
+                case EPB -> packetBlock(at, length, true);
+                case PB -> packetBlock(at, length, false);
+                case SPB -> simplePacket(at, length);
+                case IDB -> {
+                    interfaceBlock(at, length);
+                    yield null;
+                }
+                // NRB, ISB, DSB, custom and local blocks carry nothing a packet reader needs.
+                default -> null;
+            };
+            if (packet != null) {
+                return packet;
+            }
+        }
+        return null;
+    }
+
+    /** Checks the framing every block shares; on success the caller may read [at, at+length). */
+    private boolean framed(long at, long length, long remaining) {
+        if (length < MIN_BLOCK || length % 4 != 0) {
+            fail(at, "block at offset " + at + " has invalid length " + length
+                    + " (must be a multiple of 4 and at least " + MIN_BLOCK + ")");
+            return false;
+        }
+        if (length > remaining) {
+            fail(at, "block at offset " + at + " claims " + length + " bytes but only " + remaining + " remain");
+            return false;
+        }
+        long trailing = Integer.toUnsignedLong(bytes.get(endian.u32(), at + length - 4));
+        if (trailing != length) {
+            fail(at, "block at offset " + at + " has leading length " + length + " but trailing length " + trailing);
+            return false;
+        }
+        return true;
+    }
+
+    /** Reads a Section Header Block: its byte-order magic decides how everything after it is read. */
+    private boolean enterSection(long at) {
+        long remaining = size - at;
+        if (remaining < MIN_BLOCK) {
+            fail(at, "section header block at offset " + at + " cut short: only " + remaining + " bytes remain");
+            return false;
+        }
+        int magic = bytes.get(Endian.LITTLE.u32(), at + 8);
+        if (magic == BYTE_ORDER_MAGIC) {
+            endian = Endian.LITTLE;
+        } else if (magic == Integer.reverseBytes(BYTE_ORDER_MAGIC)) {
+            endian = Endian.BIG;
+        } else {
+            fail(at, "section header block at offset " + at + " has bad byte-order magic 0x"
+                    + Integer.toHexString(Integer.reverseBytes(magic)));
+            return false;
+        }
+        long length = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 4));
+        if (!framed(at, length, remaining)) {
+            return false;
+        }
+        if (length < MIN_SHB) {
+            fail(at, "section header block at offset " + at + " is " + length + " bytes, less than " + MIN_SHB);
+            return false;
+        }
+        int major = Short.toUnsignedInt(bytes.get(endian.u16(), at + 12));
+        if (major != 1) {
+            int minor = Short.toUnsignedInt(bytes.get(endian.u16(), at + 14));
+            fail(at, "section header block at offset " + at + " has unsupported version " + major + "." + minor);
+            return false;
+        }
+        sectionBase = ifaces.size();
+        sectionInterfaces = 0;
+        pos = at + length;
+        return true;
+    }
+
+    private void interfaceBlock(long at, long length) {
+        if (length < MIN_IDB) {
+            fail(at, "interface description block at offset " + at + " is " + length + " bytes, less than " + MIN_IDB);
+            return;
+        }
+        int linkType = Short.toUnsignedInt(bytes.get(endian.u16(), at + 8));
+        int snapLength = bytes.get(endian.u32(), at + 12);
+        String name = null;
+        int tsresol = 6;
+        long tsoffset = 0;
+        options.reset(bytes, endian, at + 16, at + length - 4);
+        while (options.next()) {
+            switch (options.code) {
+                case IF_NAME -> name = options.stringValue();
+                case IF_TSRESOL -> {
+                    if (options.valueLength != 1) {
+                        fail(at, "if_tsresol option in block at offset " + at + " has length " + options.valueLength);
+                        return;
+                    }
+                    tsresol = options.u8Value();
+                }
+                case IF_TSOFFSET -> {
+                    if (options.valueLength != 8) {
+                        fail(at, "if_tsoffset option in block at offset " + at + " has length " + options.valueLength);
+                        return;
+                    }
+                    tsoffset = options.u64Value();
+                }
+                default -> { }
+            }
+        }
+        if (options.problem != null) {
+            fail(at, "interface description block at offset " + at + ": " + options.problem);
+            return;
+        }
+        Timebase timebase = Timebase.of(tsresol, tsoffset);
+        if (timebase == null) {
+            fail(at, "interface description block at offset " + at + " has unsupported if_tsresol 0x"
+                    + Integer.toHexString(tsresol));
+            return;
+        }
+        int id = ifaces.size();
+        ifaces.add(new Iface(id, linkType, snapLength, timebase));
+        infos.add(new InterfaceInfo(id, linkType, snapLength, name, timebase.unitsPerSecond()));
+        sectionInterfaces++;
+    }
+
+    /** EPB (enhanced) or the obsolete PB: same layout except the PB's 16-bit interface id. */
+    private Packet packetBlock(long at, long length, boolean enhanced) {
+        String kind = enhanced ? "enhanced packet block" : "packet block";
+        if (length < MIN_PACKET_BLOCK) {
+            return fail(at, kind + " at offset " + at + " is " + length + " bytes, less than " + MIN_PACKET_BLOCK);
+        }
+        long localId = enhanced
+                ? Integer.toUnsignedLong(bytes.get(endian.u32(), at + 8))
+                : Short.toUnsignedInt(bytes.get(endian.u16(), at + 8));
+        Iface iface = iface(at, kind, localId);
+        if (iface == null) {
+            return null;
+        }
+        long raw = (Integer.toUnsignedLong(bytes.get(endian.u32(), at + 12)) << 32)
+                | Integer.toUnsignedLong(bytes.get(endian.u32(), at + 16));
+        long capLen = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 20));
+        int origLen = bytes.get(endian.u32(), at + 24);
+        if (capLen > CaptureFiles.MAX_PACKET_LENGTH) {
+            return fail(at, "File has " + capLen + "-byte packet, bigger than maximum of "
+                    + CaptureFiles.MAX_PACKET_LENGTH + " (" + kind + " at offset " + at + ")");
+        }
+        long dataEnd = at + 28 + ((capLen + 3) & ~3L);
+        long optionsEnd = at + length - 4;
+        if (dataEnd > optionsEnd) {
+            return fail(at, kind + " at offset " + at + " claims " + capLen + " captured bytes but the block holds only "
+                    + (length - MIN_PACKET_BLOCK));
+        }
+        String comment = null;
+        options.reset(bytes, endian, dataEnd, optionsEnd);
+        while (options.next()) {
+            if (options.code == OptionCursor.COMMENT) {
+                comment = comment == null ? options.stringValue() : comment + "\n" + options.stringValue();
+            }
+        }
+        if (options.problem != null) {
+            return fail(at, kind + " at offset " + at + ": " + options.problem);
+        }
+        return new Packet(++number, iface.timebase().toNanos(raw), iface.id(), iface.linkType(), origLen,
+                bytes.asSlice(at + 28, capLen), comment);
+    }
+
+    /** SPB: interface 0 of the section, no timestamp, captured length implied by the block. */
+    private Packet simplePacket(long at, long length) {
+        if (length < MIN_SPB) {
+            return fail(at, "simple packet block at offset " + at + " is " + length + " bytes, less than " + MIN_SPB);
+        }
+        Iface iface = iface(at, "simple packet block", 0);
+        if (iface == null) {
+            return null;
+        }
+        int origLen = bytes.get(endian.u32(), at + 8);
+        long capLen = Math.min(length - MIN_SPB, Integer.toUnsignedLong(origLen));
+        if (iface.snapLength() != 0) {
+            capLen = Math.min(capLen, Integer.toUnsignedLong(iface.snapLength()));
+        }
+        if (capLen > CaptureFiles.MAX_PACKET_LENGTH) {
+            return fail(at, "File has " + capLen + "-byte packet, bigger than maximum of "
+                    + CaptureFiles.MAX_PACKET_LENGTH + " (simple packet block at offset " + at + ")");
+        }
+        return new Packet(++number, 0, iface.id(), iface.linkType(), origLen, bytes.asSlice(at + 12, capLen), null);
+    }
+
+    private Iface iface(long at, String kind, long localId) {
+        if (localId >= sectionInterfaces) {
+            fail(at, kind + " at offset " + at + " refers to interface " + localId + " but its section declares "
+                    + sectionInterfaces);
+            return null;
+        }
+        return ifaces.get(sectionBase + (int) localId);
+    }
+
+    @Override
+    public List<InterfaceInfo> interfaces() {
+        return infosView;
+    }
+}

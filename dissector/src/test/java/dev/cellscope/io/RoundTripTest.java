@@ -1,0 +1,129 @@
+package dev.cellscope.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RoundTripTest {
+
+    private static final long NS = 1_000_000_000L;
+    private static final long[] TIMES = {
+        0, 1, 999_999_999, 1_700_000_000L * NS + 123_456_789,
+        (long) Integer.MAX_VALUE * NS + 999_999_999,      // last instant before the 2038 rollover
+        (1L << 31) * NS + 1,                               // just after it
+        0xFFFF_FFFFL * NS + 5,                             // 2106: beyond unsigned 32-bit seconds
+        Long.MAX_VALUE,                                    // 2262
+    };
+    private static final String[] COMMENTS = {null, "", "plain", "Grüße – 日本語 – 🚀", "two\nlines"};
+
+    @TempDir
+    Path dir;
+
+    static List<Captures.Copy> samplePackets(int count, long seed) {
+        Random random = new Random(seed);
+        List<Captures.Copy> packets = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int size = i < 3 ? new int[] {0, 1, 1600}[i] : random.nextInt(1601);
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            int iface = i % 2;
+            int original = size + (i % 5 == 0 ? random.nextInt(100) : 0);
+            packets.add(new Captures.Copy(i + 1, Math.max(0, TIMES[i % TIMES.length] - (i < TIMES.length ? 0 : random.nextInt(1000))),
+                    iface, iface == 0 ? Packet.LINKTYPE_ETHERNET : 147, original, data, COMMENTS[i % COMMENTS.length]));
+        }
+        return packets;
+    }
+
+    static void writeAll(PcapngWriter w, List<Captures.Copy> packets) throws Exception {
+        for (Captures.Copy p : packets) {
+            w.write(p.interfaceId(), p.timestampNanos(), p.originalLength(), MemorySegment.ofArray(p.data()), p.comment());
+        }
+    }
+
+    @Test
+    void pcapngWriterOutputReadsBackEqual() throws Exception {
+        List<Captures.Copy> packets = samplePackets(200, 42);
+        Path file = dir.resolve("rt.pcapng");
+        try (PcapngWriter w = new PcapngWriter(file)) {
+            assertEquals(0, w.addInterface(Packet.LINKTYPE_ETHERNET, 0, "eth0"));
+            assertEquals(1, w.addInterface(147, 65535, "ключ"));
+            writeAll(w, packets);
+        }
+        Captures.Result r = Captures.read(file);
+        assertTrue(r.error().isEmpty(), () -> r.error().toString());
+        assertEquals(packets, r.packets());
+        assertEquals(List.of(new InterfaceInfo(0, 1, 0, "eth0", NS), new InterfaceInfo(1, 147, 65535, "ключ", NS)),
+                r.interfaces());
+        assertEquals(0, Files.size(file) % 4, "pcapng blocks are 32-bit aligned");
+    }
+
+    @Test
+    void copyingPacketByPacketPreservesEverything() throws Exception {
+        List<Captures.Copy> packets = samplePackets(50, 7);
+        Path original = dir.resolve("a.pcapng");
+        try (PcapngWriter w = new PcapngWriter(original)) {
+            w.addInterface(Packet.LINKTYPE_ETHERNET, 0, null);
+            w.addInterface(147, 0, null);
+            writeAll(w, packets);
+        }
+        Path copy = dir.resolve("b.pcapng");
+        try (CaptureReader in = CaptureReader.open(original); PcapngWriter out = new PcapngWriter(copy)) {
+            for (Packet p; (p = in.next()) != null; ) {
+                out.write(p); // declares interfaces 0 and 1 on first use, from the packets' link types
+            }
+        }
+        assertEquals(packets, Captures.read(copy).packets());
+    }
+
+    @Test
+    void firstWriteDeclaresEthernetWhenNoInterfaceWasAdded() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PcapngWriter w = new PcapngWriter(bytes)) {
+            w.write(0, 5, 3, MemorySegment.ofArray(new byte[] {1, 2, 3}), null);
+            assertThrows(IllegalArgumentException.class,
+                    () -> w.write(1, 5, 3, MemorySegment.ofArray(new byte[3]), null));
+            assertThrows(IllegalArgumentException.class,
+                    () -> w.write(0, -1, 3, MemorySegment.ofArray(new byte[3]), null));
+            assertThrows(IllegalArgumentException.class,
+                    () -> w.write(0, 1, 3, MemorySegment.ofArray(new byte[CaptureFiles.MAX_PACKET_LENGTH + 1]), null));
+        }
+        Captures.Result r = Captures.read(dir, "auto.pcapng", bytes.toByteArray());
+        assertEquals(List.of(new InterfaceInfo(0, Packet.LINKTYPE_ETHERNET, 0, null, NS)), r.interfaces());
+        assertEquals(List.of(new Captures.Copy(1, 5, 0, 1, 3, new byte[] {1, 2, 3}, null)), r.packets());
+    }
+
+    @Test
+    void pcapWriterOutputReadsBackEqualWithoutComments() throws Exception {
+        List<Captures.Copy> packets = samplePackets(100, 3).stream()
+                .filter(p -> p.interfaceId() == 0 && p.timestampNanos() / NS <= 0xFFFF_FFFFL)
+                .map(p -> new Captures.Copy(0, p.timestampNanos(), 0, 1, p.originalLength(), p.data(), null))
+                .toList();
+        Path file = dir.resolve("rt.pcap");
+        try (PcapWriter w = new PcapWriter(file, Packet.LINKTYPE_ETHERNET, 65535)) {
+            for (Captures.Copy p : packets) {
+                w.write(p.timestampNanos(), p.originalLength(), MemorySegment.ofArray(p.data()));
+            }
+            assertThrows(IllegalArgumentException.class,
+                    () -> w.write(Long.MAX_VALUE, 1, MemorySegment.ofArray(new byte[1])));
+        }
+        Captures.Result r = Captures.read(file);
+        assertEquals(CaptureReader.Format.PCAP, r.format());
+        assertEquals(List.of(new InterfaceInfo(0, 1, 65535, null, NS)), r.interfaces());
+        for (int i = 0; i < packets.size(); i++) {
+            Captures.Copy want = packets.get(i);
+            assertEquals(new Captures.Copy(i + 1, want.timestampNanos(), 0, 1, want.originalLength(), want.data(), null),
+                    r.packets().get(i));
+        }
+        assertEquals(packets.size(), r.packets().size());
+    }
+}
