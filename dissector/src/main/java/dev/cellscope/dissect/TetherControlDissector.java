@@ -8,13 +8,17 @@ import java.nio.ByteOrder;
 import static dev.cellscope.field.TetherFields.*;
 import static dev.cellscope.wire.TetherLayouts.*;
 
-/** Flow 0 control payloads: {tag, reserved} then the tag's body (PROTOCOLS.md section 3). */
+/**
+ * Flow 0 control payloads: {tag, reserved} then the tag's body (PROTOCOLS.md section 3).
+ * Control payloads are little-endian whatever the header's order: RFC 0001 Appendix A states
+ * it for them, and only the header of a big-endian sender is reported as swapped.
+ */
 final class TetherControlDissector {
     private TetherControlDissector() {}
 
     /** Emits the control block and returns its words for the Info column. */
-    static String dissect(Dissection d, int off, int len, ByteOrder order) {
-        Layout prefix = CTRL_PREFIX.withOrder(order);
+    static String dissect(Dissection d, int off, int len) {
+        Layout prefix = CTRL_PREFIX;
         int tag = (int) prefix.slot("tag").get(d.seg, off);
         String name = TAG_NAMES.get((long) tag);
         d.sink.protocol(CTRL, off, len);
@@ -23,11 +27,11 @@ final class TetherControlDissector {
         d.emit(prefix, off);
         int body = off + CTRL_BODY, avail = len - CTRL_BODY;
         String info = switch (tag) {
-            case TAG_HAIL -> fixed(d, HAIL.withOrder(order), body, avail) ? "Hail v" + HAIL.withOrder(order).slot("version").get(d.seg, body) : "Hail";
-            case TAG_DEFINE -> define(d, DEFINE.withOrder(order), body, avail);
-            case TAG_MANIFEST -> manifest(d, MANIFEST.withOrder(order), body, avail);
-            case TAG_NACK -> list(d, NACK.withOrder(order), body, avail, NACK_SLOT_LIST, "Nack");
-            case TAG_SIDEBAND -> list(d, SIDEBAND.withOrder(order), body, avail, SIDEBAND_TRANCHE, "Sideband");
+            case TAG_HAIL -> fixed(d, HAIL, body, avail) ? "Hail v" + HAIL.slot("version").get(d.seg, body) : "Hail";
+            case TAG_DEFINE -> define(d, DEFINE, body, avail);
+            case TAG_MANIFEST -> manifest(d, MANIFEST, body, avail);
+            case TAG_NACK -> list(d, NACK, body, avail, NACK_SLOT_LIST, "Nack");
+            case TAG_SIDEBAND -> list(d, SIDEBAND, body, avail, SIDEBAND_TRANCHE, "Sideband");
             default -> {
                 d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Unknown control tag " + Integer.toUnsignedString(tag), off, 4);
                 d.bytes(PAYLOAD, off, len);
@@ -81,7 +85,7 @@ final class TetherControlDissector {
         long shown = Math.min(count, room);
         for (int i = 0; i < shown; i++) {
             int at = off + spine.size() + i * 8;
-            d.number(entry, at, 8, d.u64(at, spine.order()));
+            d.number(entry, at, 8, d.u64(at, ByteOrder.LITTLE_ENDIAN));
         }
         return name + " flow=" + spine.slot("target_flow").get(d.seg, off) + " count=" + count;
     }

@@ -86,7 +86,7 @@ final class TetherDissector {
 
         int payloadOff = off + BLOCK, payloadLen = frameLen - BLOCK;
         if (flow == 0 && payloadLen > 0) {
-            info += TetherControlDissector.dissect(d, payloadOff, payloadLen, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+            info += TetherControlDissector.dissect(d, payloadOff, payloadLen);
         } else if (payloadLen > 0) {
             d.bytes(PAYLOAD, payloadOff, payloadLen);
             info += "len=" + payloadLen;

@@ -1,0 +1,65 @@
+package dev.cellscope.cli;
+
+import dev.cellscope.samples.SyntheticCaptures;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code cellscope samples}: list and (re)generate the sample captures. */
+@Command(name = "samples", mixinStandardHelpOptions = true, description = "List or generate sample captures.",
+        subcommands = {SamplesCommand.ListSamples.class, SamplesCommand.Generate.class})
+public final class SamplesCommand implements Callable<Integer> {
+
+    @Option(names = "--list", description = "List the sample captures (same as 'samples list').")
+    boolean list;
+
+    @Override
+    public Integer call() {
+        if (!list) throw UserError.usage("samples needs --list, 'list' or 'generate NAME -o FILE'");
+        return new ListSamples().call();
+    }
+
+    @Command(name = "list", description = "List the sample captures.")
+    static final class ListSamples implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            for (String name : SyntheticCaptures.NAMES) {
+                System.out.printf("%-12s %s%n", name, SyntheticCaptures.describe(name));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Write a sample capture as pcapng.")
+    static final class Generate implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Sample name (see 'samples list').")
+        String name;
+
+        @Option(names = "-o", required = true, paramLabel = "FILE", description = "Output pcapng file.")
+        Path out;
+
+        @Option(names = {"--frames", "--size"}, paramLabel = "N", description = "Frames to generate (bulk samples; default 1000000).")
+        long frames = 1_000_000;
+
+        @Option(names = "--seed", paramLabel = "N", description = "Seed of the generator (default 1).")
+        long seed = 1;
+
+        @Override
+        public Integer call() {
+            if (!SyntheticCaptures.NAMES.contains(name)) {
+                throw UserError.usage("no sample named '" + name + "' (samples list shows them)");
+            }
+            if (frames < 0) throw UserError.usage("--frames must not be negative");
+            try {
+                SyntheticCaptures.generate(name, out, frames, seed);
+            } catch (IOException e) {
+                throw UserError.failure(out + ": cannot write: " + e.getMessage());
+            }
+            return 0;
+        }
+    }
+}

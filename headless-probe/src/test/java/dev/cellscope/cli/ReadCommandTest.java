@@ -1,0 +1,145 @@
+package dev.cellscope.cli;
+
+import dev.cellscope.samples.SyntheticCaptures;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The read command end to end, in a child process: output, exit codes, errors without stack traces. */
+class ReadCommandTest {
+    @TempDir
+    static Path dir;
+    static Path capture;
+
+    @BeforeAll
+    static void generate() throws IOException {
+        capture = dir.resolve("quickstart.pcapng");
+        SyntheticCaptures.generate("quickstart", capture, 0, 1);
+    }
+
+    static void noStackTrace(Cli.Result r) {
+        assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), "stack trace reached the user:\n" + r.err());
+    }
+
+    @Test
+    void summaryLinesOnePerFrame() throws Exception {
+        Cli.Result r = Cli.run("read", "-r", capture.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("", r.err());
+        List<String> lines = r.lines();
+        assertTrue(lines.size() > 30, "frames: " + lines.size());
+        assertTrue(lines.get(0).matches("\\s+1\\s+0\\.000000 [0-9a-f]{8}… → [0-9a-f]{8}… UTCP 60 SEQ=1000 SYN"), lines.get(0));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("UTCP-SBI") && l.contains("BLOCK_PUT") && l.contains("deflate")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("Tether") && l.contains("GRANT=128 LAMP Hail")), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("legacy JSON peer") && l.endsWith("[error]")), r.out());
+    }
+
+    @Test
+    void fieldsOutput() throws Exception {
+        Cli.Result r = Cli.run("read", "-r", capture.toString(), "-T", "fields", "-e", "frame.number", "-e", "utcp.seq",
+                "-e", "utcp.flags", "-e", "tether.sender", "-e", "sbi.op", "-c", "6");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(List.of("1\t1000\t0x0001\t\t", "2\t5000\t0x0001\t\t", "3\t1001\t0x0010\t\t1", "4\t5001\t0x0010\t\t1",
+                "5\t1002\t0x0010\t\t16", "6\t5002\t0x0010\t\t17"), r.lines());
+    }
+
+    @Test
+    void fieldsHeaderAndSeparator() throws Exception {
+        Cli.Result r = Cli.run("read", "-r", capture.toString(), "-T", "fields", "-e", "frame.number", "-e", "frame.len",
+                "-E", "header=y", "-E", "separator=,", "-c", "1");
+        assertEquals(List.of("frame.number,frame.len", "1,60"), r.lines());
+    }
+
+    @Test
+    void verboseTreeAndHex() throws Exception {
+        Cli.Result r = Cli.run("read", "-r", capture.toString(), "-V", "-x", "-c", "3");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("Frame 3: "), r.out());
+        assertTrue(r.out().contains("    Sequence number: 1001"), r.out());
+        assertTrue(r.out().contains(".... .... ...1 .... = DATA: Set"), r.out());
+        assertTrue(r.out().contains("UTCP-SBI: HANDSHAKE, frame_len 76"), r.out());
+        assertTrue(r.out().contains("0000  02 00 00 00 0b 0b 02 00 00 00 0a 11 88 b5"), r.out());
+    }
+
+    @Test
+    void jsonIsValidJsonForAnIndependentParser() throws Exception {
+        Path json = dir.resolve("out.json");
+        Cli.Result r = Cli.run("read", "-r", capture.toString(), "-T", "json");
+        assertEquals(0, r.exit(), r.err());
+        Files.writeString(json, r.out());
+        Cli.Result py = Cli.tool("python3", "-c", "import json,sys; d=json.load(open(sys.argv[1])); "
+                + "print(len(d)); print(d[2]['_source']['layers']['utcp']['utcp.seq'])", json.toString());
+        Assumptions.assumeTrue(py != null, "python3 not installed: cannot validate JSON independently");
+        assertEquals(0, py.exit(), py.err());
+        assertEquals(List.of(Integer.toString(Cli.run("read", "-r", capture.toString()).lines().size()), "1001"), py.lines());
+    }
+
+    @Test
+    void writesPcapngThatTsharkReads() throws Exception {
+        Path out = dir.resolve("copy.pcapng");
+        Cli.Result r = Cli.run("read", "-r", capture.toString(), "-c", "10", "-w", out.toString(), "-T", "fields", "-e", "frame.number");
+        assertEquals(0, r.exit(), r.err());
+        Cli.Result t = Cli.tool("tshark", "-r", out.toString(), "-T", "fields", "-e", "frame.comment");
+        Assumptions.assumeTrue(t != null, "tshark not installed: ./run-tests installs it");
+        assertEquals(0, t.exit(), t.err());
+        assertEquals(10, t.lines().size());
+        assertEquals("Alice opens UTCP towards Bob (initial seq 1000)", t.lines().getFirst());
+    }
+
+    @Test
+    void unknownFieldSuggestsTheRightOne() throws Exception {
+        Cli.Result r = Cli.run("read", "-r", capture.toString(), "-T", "fields", "-e", "utcp.sq");
+        assertEquals(2, r.exit());
+        assertEquals("cellscope: unknown field 'utcp.sq'; did you mean 'utcp.seq'? (cellscope fields lists them all)\n", r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void missingAndGarbageFiles() throws Exception {
+        Cli.Result missing = Cli.run("read", "-r", dir.resolve("nope.pcap").toString());
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().endsWith("nope.pcap: no such file\n"), missing.err());
+        Path garbage = dir.resolve("garbage.pcap");
+        Files.writeString(garbage, "{\"this\": \"is not a capture\"}");
+        Cli.Result g = Cli.run("read", "-r", garbage.toString());
+        assertEquals(1, g.exit());
+        assertTrue(g.err().contains("not a pcap or pcapng file"), g.err());
+        noStackTrace(g);
+    }
+
+    @Test
+    void truncatedFileKeepsWhatCameBeforeTheDamage() throws Exception {
+        byte[] all = Files.readAllBytes(capture);
+        Path cut = dir.resolve("cut.pcapng");
+        Files.write(cut, Arrays.copyOf(all, all.length - 50));
+        Cli.Result full = Cli.run("read", "-r", capture.toString());
+        Cli.Result r = Cli.run("read", "-r", cut.toString());
+        assertEquals(1, r.exit());
+        assertEquals(full.lines().size() - 1, r.lines().size());
+        assertTrue(r.err().contains("at byte offset"), r.err());
+        assertTrue(r.err().contains((full.lines().size() - 1) + " frames were read before it"), r.err());
+        noStackTrace(r);
+    }
+
+    @Test
+    void usageErrors() throws Exception {
+        Cli.Result noE = Cli.run("read", "-r", capture.toString(), "-T", "fields");
+        assertEquals(2, noE.exit());
+        assertEquals("cellscope: -T fields needs at least one -e FIELD\n", noE.err());
+        Cli.Result badT = Cli.run("read", "-r", capture.toString(), "-T", "xml");
+        assertEquals(2, badT.exit());
+        noStackTrace(badT);
+        Cli.Result badD = Cli.run("read", "-r", capture.toString(), "-d", "udp.port==99999");
+        assertEquals(2, badD.exit());
+        assertEquals("cellscope: -d: '99999' is not a UDP port (1-65535)\n", badD.err());
+    }
+}

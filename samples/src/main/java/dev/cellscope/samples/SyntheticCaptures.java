@@ -1,0 +1,230 @@
+package dev.cellscope.samples;
+
+import dev.cellscope.crypto.Blake3;
+import dev.cellscope.field.TetherFields;
+import dev.cellscope.io.PcapngWriter;
+import dev.cellscope.wire.Bytes;
+import dev.cellscope.wire.LinkLayouts;
+import dev.cellscope.wire.NackRange;
+import dev.cellscope.wire.SbiAck;
+import dev.cellscope.wire.SbiBlockPut;
+import dev.cellscope.wire.SbiBlockWant;
+import dev.cellscope.wire.SbiDagSync;
+import dev.cellscope.wire.SbiHandshake;
+import dev.cellscope.wire.Tai64n;
+import dev.cellscope.wire.TetherControl;
+import dev.cellscope.wire.TetherHeader;
+import dev.cellscope.wire.UdpEncapsulation;
+import dev.cellscope.wire.UtcpLayouts;
+import dev.cellscope.wire.UtcpNack;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.Deflater;
+
+import static dev.cellscope.field.UtcpFields.*;
+import static dev.cellscope.samples.FrameRecorder.*;
+
+/**
+ * Captures built frame by frame with the project's codecs (not by the endpoint stack): a small
+ * tour of every protocol feature for the quick start, and a large uniform capture for benchmarks.
+ * Deterministic: the same arguments give the same bytes.
+ */
+public final class SyntheticCaptures {
+    private SyntheticCaptures() {}
+
+    /** 2026-11-28T12:00:00Z: fixed so that the files are reproducible. */
+    static final long START = 1_795_867_200_000_000_000L;
+    static final long MICROS = 1_000L;
+
+    // RFC 8032 test vectors 1-3 public keys: real Ed25519 keys with published values.
+    static final Peer ALICE = Peer.of("alice", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", 0x020000000A11L);
+    static final Peer BOB = Peer.of("bob", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", 0x020000000B0BL);
+    static final Peer CAROL = Peer.of("carol", "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", 0x020000000CA7L);
+    static final Peer LAMP = Peer.tetherNode("lamp", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+    static final Peer DOCK = Peer.tetherNode("dock", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
+
+    public static final List<String> NAMES = List.of("quickstart", "bulk");
+
+    public static String describe(String name) {
+        return switch (name) {
+            case "quickstart" -> "a tour of UTCP, UTCP-SBI and Tether: handshake, blocks, DAG sync, NACK recovery, Lamp, grants, slots, findings";
+            case "bulk" -> "uniform UTCP-SBI BLOCK_PUT traffic with NACKs and Tether slots, sized by --frames (for benchmarks)";
+            default -> throw new IllegalArgumentException("no synthetic capture named " + name);
+        };
+    }
+
+    public static void generate(String name, Path out, long frames, long seed) throws IOException {
+        try (PcapngWriter w = new PcapngWriter(out)) {
+            switch (name) {
+                case "quickstart" -> quickstart(new FrameRecorder(w, START));
+                case "bulk" -> bulk(new FrameRecorder(w, START), frames, seed);
+                default -> throw new IllegalArgumentException("no synthetic capture named " + name);
+            }
+        }
+    }
+
+    static void quickstart(FrameRecorder r) throws IOException {
+        byte[] block1 = text("Hello from the content store: block one.\n", 400);
+        byte[] block2 = text("Second block, sent raw.\n", 300);
+        byte[] block3 = text("Third block of the object.\n", 200);
+        Bytes h1 = hash(block1), h2 = hash(block2), h3 = hash(block3);
+        Bytes root = hash(concat(h1.toArray(), h2.toArray(), h3.toArray()));
+
+        ab(r, 1000, SYN, new byte[0], "Alice opens UTCP towards Bob (initial seq 1000)");
+        ba(r, 5000, SYN, new byte[0], null);
+        ab(r, 1001, DATA, sbi(handshake(ALICE, 0b0011, 0)), "SBI HANDSHAKE: deflate+zstd, nothing required");
+        ba(r, 5001, DATA, sbi(handshake(BOB, 0b0111, 0b0001)), null);
+        ab(r, 1002, DATA, sbi(new SbiBlockWant(h1, 1)), "Alice wants block one (high priority)");
+        ba(r, 5002, DATA, sbi(new SbiBlockPut(h1, 0, 1, 6, Bytes.of(deflate(block1)))), "BLOCK_PUT, deflate (zlib stream)");
+        ab(r, 1003, DATA, sbi(new SbiAck(1, 0)), "ACK of Bob's message 1");
+        ab(r, 1004, DATA, sbi(new SbiDagSync(root, 1, List.of(h1))), "DAG_SYNC: Alice has chunk one of three");
+        ba(r, 5003, DATA, sbi(new SbiDagSync(root, 1, List.of(h2, h3))), "DAG_SYNC reply: the chunks Alice lacks");
+        // seq 5004 is lost on the wire before the tap sees it.
+        ba(r, 5005, DATA, sbi(new SbiBlockPut(h3, 2, 0, 0, Bytes.of(block3))), "Bob's seq 5004 was dropped on the wire before this");
+        ab(r, 1005, NACK, new UtcpNack(List.of(new NackRange(5004, 1))).encode(), "Alice NACKs the missing seq");
+        ba(r, 5004, DATA, sbi(new SbiBlockPut(h2, 1, 0, 0, Bytes.of(block2))), "retransmission of seq 5004");
+        ab(r, 1006, DATA, sbi(new SbiAck(4, 0)), null);
+        ab(r, 1007, FIN, new byte[0], "Alice closes her direction");
+        ba(r, 5006, ACK, new byte[0], null);
+
+        tetherTour(r);
+        findings(r);
+    }
+
+    private static void tetherTour(FrameRecorder r) throws IOException {
+        r.after(2_000 * MICROS);
+        tether(r, LAMP, DOCK, 0, TetherFields.LAMP, 0, 128, 0, new TetherControl.Hail(1, 0x3), "Lamp: cold-start Hail funding a 128-byte reply");
+        tether(r, DOCK, LAMP, 0, 0, 0, 4096, 0, new TetherControl.Hail(1, 0x1), "Hail reply granting 4096 bytes");
+        tether(r, LAMP, DOCK, 0, 0, 0, 0, 0, new TetherControl.Define(1, 1024, 4096), "Define flow 1: 4 slots of 1024 bytes");
+        for (int slot = 0; slot < 3; slot++) {
+            if (slot == 1) {
+                r.after(100 * MICROS); // slot 1 is lost on the wire: the tap never sees it
+                continue;
+            }
+            tetherData(r, LAMP, DOCK, 1, slot, slot == 0 ? "data slot 0 (1088 bytes of credit)" : null);
+        }
+        tether(r, DOCK, LAMP, 1, 0, 0, 4096, 1, null, "more credit, and a singleton NACK of slot 1");
+        tetherData(r, LAMP, DOCK, 1, 1, "slot 1 re-sent");
+        tetherData(r, LAMP, DOCK, 1, 3, null);
+        tether(r, DOCK, LAMP, 0, 0, 0, 0, 0, new TetherControl.BulkNack(1, new long[]{0, 2, 3, 4, 5, 6, 7}),
+                "bulk Nack spanning two blocks (test of the layout)");
+        tether(r, LAMP, DOCK, 0, 0, 0, 0, 0, new TetherControl.Manifest(1, 0x0123456789ABCDEFL, 4, 6), "Manifest closes flow 1");
+    }
+
+    /** Frames that each show one expert finding. */
+    private static void findings(FrameRecorder r) throws IOException {
+        r.after(3_000 * MICROS);
+        byte[] bad = FrameRecorder.tether(header(LAMP, DOCK, 0, 0, 0, 512, 0, r), new TetherControl.Hail(1, 0));
+        bad[70] ^= 0x20;
+        r.record(ethernet(LAMP.mac(), DOCK.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, bad), "one bit flipped after the checksum was computed");
+        r.after(100 * MICROS).record(ethernet(ALICE.mac(), BOB.mac(), List.of(42), LinkLayouts.ETHERTYPE_CELL,
+                utcp(ALICE, BOB, 1, SYN, new byte[0])), "mirror traffic tagged VLAN 42");
+        r.after(100 * MICROS).record(UdpEncapsulation.overIpv4(ALICE.mac(), BOB.mac(), 0x0A000001, 0x0A000002,
+                Bytes.of(utcp(ALICE, BOB, 7, SYN, new byte[0]))), "UTCP over UDP port 34997 across a routed network");
+        r.after(100 * MICROS).record(UdpEncapsulation.overIpv4(ALICE.mac(), BOB.mac(), 0x0A000001, 0x0A000035, 53000, 53,
+                Bytes.of(new byte[24])), "legacy IPv4 traffic sharing the wire");
+        byte[] json = "{\"op\":\"block_want\",\"cid\":\"bafy...\"}".getBytes(StandardCharsets.US_ASCII);
+        r.after(100 * MICROS).record(ethernet(CAROL.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
+                utcp(CAROL, BOB, 101, DATA, json)), "a legacy JSON peer");
+        byte[] attack = {(byte) 0x80, 0, 0, 0, 0x11, 0, 0, 0};
+        r.after(100 * MICROS).record(ethernet(CAROL.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
+                utcp(CAROL, BOB, 201, DATA, attack)), "frame_len 2 GiB: reject before allocate");
+    }
+
+    /** Uniform traffic for benchmarks: each cycle of 20 frames has 17 BLOCK_PUTs, 1 NACK, 2 Tether slots. */
+    static void bulk(FrameRecorder r, long frames, long seed) throws IOException {
+        Random rnd = new Random(seed);
+        byte[] block = new byte[1024];
+        rnd.nextBytes(block);
+        byte[] put = sbi(new SbiBlockPut(hash(block), 0, 0, 0, Bytes.of(block)));
+        byte[] data = ethernet(BOB.mac(), ALICE.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, utcp(BOB, ALICE, 0, DATA, put));
+        byte[] nack = ethernet(ALICE.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
+                utcp(ALICE, BOB, 1, NACK, new UtcpNack(List.of(new NackRange(0, 1))).encode()));
+        var seqSlot = UtcpLayouts.HEADER.slot("seq");
+        var first = UtcpLayouts.NACK_RANGE.slot("first");
+        long seq = 1;
+        for (long i = 0; i < frames; i++) {
+            int phase = (int) (i % 20);
+            r.after(5 * MICROS + rnd.nextInt(3_000));
+            if (phase == 19) {
+                first.set(java.lang.foreign.MemorySegment.ofArray(nack), 14 + 40, seq - 3);
+                r.record(nack, null);
+            } else if (phase == 9 || phase == 18) {
+                tetherData(r, LAMP, DOCK, 1, i, null);
+            } else {
+                seqSlot.set(java.lang.foreign.MemorySegment.ofArray(data), 14, seq++);
+                r.record(data, null);
+            }
+        }
+    }
+
+    private static void ab(FrameRecorder r, long seq, long flags, byte[] payload, String comment) throws IOException {
+        r.after(150 * MICROS).record(ethernet(ALICE.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
+                utcp(ALICE, BOB, seq, (int) flags, payload)), comment);
+    }
+
+    private static void ba(FrameRecorder r, long seq, long flags, byte[] payload, String comment) throws IOException {
+        r.after(150 * MICROS).record(ethernet(BOB.mac(), ALICE.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
+                utcp(BOB, ALICE, seq, (int) flags, payload)), comment);
+    }
+
+    private static TetherHeader header(Peer from, Peer to, int flow, int flags, long slot, long grant, long nackSlot, FrameRecorder r) {
+        long now = r.now();
+        return new TetherHeader(flow, flags, 0, from.tetherId(), to.tetherId(), Tai64n.nanoOf(now), slot, grant, nackSlot, 0,
+                Tai64n.labelOf(now));
+    }
+
+    private static void tether(FrameRecorder r, Peer from, Peer to, int flow, long flags, long slot, long grant, long nackSlot,
+                               TetherControl control, String comment) throws IOException {
+        TetherHeader h = header(from, to, flow, (int) flags, slot, grant, nackSlot, r);
+        byte[] frame = control != null ? FrameRecorder.tether(h, control) : FrameRecorder.tether(h, new byte[0]);
+        r.after(200 * MICROS).record(ethernet(from.mac(), to.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, frame), comment);
+    }
+
+    private static void tetherData(FrameRecorder r, Peer from, Peer to, int flow, long slot, String comment) throws IOException {
+        byte[] payload = new byte[1024];
+        for (int i = 0; i < payload.length; i++) payload[i] = (byte) (slot + i);
+        byte[] frame = FrameRecorder.tether(header(from, to, flow, 0, slot, 0, 0, r), payload);
+        r.after(200 * MICROS).record(ethernet(from.mac(), to.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, frame), comment);
+    }
+
+    private static SbiHandshake handshake(Peer p, long caps, long required) {
+        byte[] peerId = new byte[32];
+        System.arraycopy(p.cellId(), 0, peerId, 0, 16);
+        return new SbiHandshake(Bytes.of(peerId), caps, required, 0, 65536, 1, 3);
+    }
+
+    static Bytes hash(byte[] content) {
+        return Bytes.of(Blake3.hash(content));
+    }
+
+    private static byte[] text(String line, int bytes) {
+        StringBuilder b = new StringBuilder();
+        while (b.length() < bytes) b.append(line);
+        return b.substring(0, bytes).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** zlib-wrapped deflate at level 6, as PROTOCOLS.md decides for comp_algo 1. */
+    static byte[] deflate(byte[] in) {
+        Deflater d = new Deflater(6);
+        d.setInput(in);
+        d.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        while (!d.finished()) out.write(buf, 0, d.deflate(buf));
+        d.end();
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) out.writeBytes(p);
+        return out.toByteArray();
+    }
+
+}
