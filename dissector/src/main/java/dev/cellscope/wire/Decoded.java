@@ -51,10 +51,6 @@ public sealed interface Decoded<T> permits Decoded.Ok, Decoded.Invalid, Decoded.
         return new Incomplete<>(needed, available);
     }
 
-    default boolean isOk() {
-        return this instanceof Ok;
-    }
-
     /** The value, or an {@link IllegalStateException} naming the cause (for callers that built the input). */
     default T orElseThrow() {
         return switch (this) {
