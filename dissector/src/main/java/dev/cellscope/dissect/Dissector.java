@@ -46,9 +46,9 @@ public final class Dissector {
     private static void frameLayer(Dissection d, Packet p, FrameTiming t) {
         int cap = p.capturedLength();
         d.sink.protocol(FRAME, 0, cap);
+        d.push();
         d.sink.appendText(" " + p.number() + ": " + p.originalLength() + " bytes on wire (" + 8L * p.originalLength()
                 + " bits), " + cap + " bytes captured (" + 8L * cap + " bits)");
-        d.push();
         d.number(INTERFACE_ID, 0, 0, p.interfaceId());
         d.number(TIME, 0, 0, p.timestampNanos());
         d.number(TIME_DELTA, 0, 0, p.timestampNanos() - t.previousNanos());

@@ -27,9 +27,11 @@ final class EthernetDissector {
         d.beginLayer(ETH, off, HEADER, "eth");
         d.emit(ETHERNET, off);
         d.number(ETH_TYPE, off + 12, 2, type);
-        d.sink.appendText(", Src: " + FieldFormat.mac(src) + ", Dst: " + FieldFormat.mac(dst));
+        if (d.summary) {
+            d.sink.appendText(", Src: " + FieldFormat.mac(src) + ", Dst: " + FieldFormat.mac(dst));
+            d.columns("Ethernet", FieldFormat.mac(src), FieldFormat.mac(dst));
+        }
         d.endLayer();
-        d.columns("Ethernet", FieldFormat.mac(src), FieldFormat.mac(dst));
 
         int pos = off + HEADER;
         int tags = 0;
@@ -52,7 +54,7 @@ final class EthernetDissector {
             d.number(VLAN_DEI, pos, 2, (tci >>> 12) & 1);
             d.number(VLAN_ID, pos, 2, tci & 0xFFF);
             d.emit(VLAN_TAG.slot("etype"), pos);
-            d.sink.appendText(", PRI: " + (tci >>> 13) + ", ID: " + (tci & 0xFFF));
+            if (d.summary) d.sink.appendText(", PRI: " + (tci >>> 13) + ", ID: " + (tci & 0xFFF));
             d.endLayer();
             type = d.u16(pos + 2);
             pos += VLAN_TAG.size();
@@ -69,8 +71,10 @@ final class EthernetDissector {
             case ETHERTYPE_IPV4 -> IpDissector.ipv4(d, pos, len);
             case ETHERTYPE_IPV6 -> IpDissector.ipv6(d, pos, len);
             default -> {
-                d.columns("0x" + String.format("%04x", type), FieldFormat.mac(src), FieldFormat.mac(dst));
-                if (d.summary) d.infoColumn = "EtherType 0x" + String.format("%04x", type);
+                if (d.summary) {
+                    d.columns(String.format("0x%04x", type), FieldFormat.mac(src), FieldFormat.mac(dst));
+                    d.infoColumn = String.format("EtherType 0x%04x", type);
+                }
                 yield data(d, pos);
             }
         };

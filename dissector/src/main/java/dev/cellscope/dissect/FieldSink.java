@@ -36,7 +36,7 @@ public interface FieldSink {
     /** A text value. */
     void text(FieldDef field, int offset, int length, String value);
 
-    /** Adds words to the label of the last item (e.g. a layer's one-line summary). */
+    /** Adds words to the label of the item whose subtree is open (a layer's one-line summary). */
     default void appendText(String text) {}
 
     /** Subsequent items become children of the last item added. */

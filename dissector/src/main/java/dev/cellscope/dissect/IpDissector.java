@@ -20,9 +20,11 @@ final class IpDissector {
         d.number(IP_VERSION, off, 1, verIhl >>> 4);
         d.number(IP_HDR_LEN, off, 1, hdrLen);
         d.emit(IPV4, off);
-        String src = FieldFormat.ipv4((int) d.u32(off + 12)), dst = FieldFormat.ipv4((int) d.u32(off + 16));
-        d.sink.appendText(", Src: " + src + ", Dst: " + dst);
-        d.columns("IPv4", src, dst);
+        if (d.summary) {
+            String src = FieldFormat.ipv4((int) d.u32(off + 12)), dst = FieldFormat.ipv4((int) d.u32(off + 16));
+            d.sink.appendText(", Src: " + src + ", Dst: " + dst);
+            d.columns("IPv4", src, dst);
+        }
         if ((verIhl >>> 4) != 4 || hdrLen < IPV4.size()) {
             d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "Bad IPv4 version/header length: 0x" + Integer.toHexString(verIhl), off, 1);
             d.endLayer();
@@ -56,10 +58,12 @@ final class IpDissector {
         int plen = d.u16(off + 4);
         d.beginLayer(IPV6_PROTO, off, IPV6.size(), "ipv6");
         d.emit(IPV6, off);
-        String src = FieldFormat.plainBytes(IPV6_SRC, d.seg, off + 8, 16);
-        String dst = FieldFormat.plainBytes(IPV6_DST, d.seg, off + 24, 16);
-        d.sink.appendText(", Src: " + src + ", Dst: " + dst);
-        d.columns("IPv6", src, dst);
+        if (d.summary) {
+            String src = FieldFormat.plainBytes(IPV6_SRC, d.seg, off + 8, 16);
+            String dst = FieldFormat.plainBytes(IPV6_DST, d.seg, off + 24, 16);
+            d.sink.appendText(", Src: " + src + ", Dst: " + dst);
+            d.columns("IPv6", src, dst);
+        }
         int present = Math.min(IPV6.size() + plen, avail);
         if (IPV6.size() + plen > avail) lengthBeyondCapture(d, "IPv6 payload length", plen, avail - IPV6.size(), off + 4);
         d.endLayer();

@@ -15,6 +15,7 @@ public final class ProtoTree implements FieldSink {
     private final List<ProtoNode> roots = new ArrayList<>();
     private final List<ProtoNode> experts = new ArrayList<>();
     private final Deque<List<ProtoNode>> levels = new ArrayDeque<>();
+    private final Deque<ProtoNode> open = new ArrayDeque<>();
     private ProtoNode last;
     private String protocol = "", source = "", destination = "", info = "";
 
@@ -55,19 +56,27 @@ public final class ProtoTree implements FieldSink {
         add(new ProtoNode(field, offset, length, 0, null, value, null));
     }
 
+    /** Appends to the item whose subtree is open (a layer), or to the last item at the top level. */
     @Override
     public void appendText(String text) {
-        if (last != null) last.append(text);
+        ProtoNode target = open.isEmpty() ? last : open.peek();
+        if (target != null) target.append(text);
     }
 
     @Override
     public void push() {
-        if (last != null) levels.push(last.children());
+        if (last != null) {
+            levels.push(last.children());
+            open.push(last);
+        }
     }
 
     @Override
     public void pop() {
-        if (levels.size() > 1) levels.pop();
+        if (levels.size() > 1) {
+            levels.pop();
+            open.pop();
+        }
     }
 
     @Override

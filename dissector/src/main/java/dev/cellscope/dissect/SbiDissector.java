@@ -34,7 +34,7 @@ final class SbiDissector {
             if (end - pos < ENVELOPE_SIZE + frameLen) {
                 d.beginLayer(SBI, pos, end - pos, "sbi");
                 d.emit(ENVELOPE, pos);
-                d.sink.appendText(": " + opName(op) + " (first " + (end - pos) + " of " + (ENVELOPE_SIZE + frameLen) + " bytes)");
+                if (d.summary) d.sink.appendText(": " + opName(op) + " (first " + (end - pos) + " of " + (ENVELOPE_SIZE + frameLen) + " bytes)");
                 d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "SBI message continues past this packet: "
                         + (end - pos) + " of " + (ENVELOPE_SIZE + frameLen) + " bytes here", pos, end - pos);
                 d.endLayer();
@@ -74,7 +74,7 @@ final class SbiDissector {
     /** One whole message at {@code pos}; returns its Info words. */
     private static String message(Dissection d, int pos, int frameLen, int op) {
         d.beginLayer(SBI, pos, ENVELOPE_SIZE + frameLen, "sbi");
-        d.sink.appendText(": " + opName(op) + ", frame_len " + frameLen);
+        if (d.summary) d.sink.appendText(": " + opName(op) + ", frame_len " + frameLen);
         d.emit(ENVELOPE, pos);
         if (!OP_NAMES.containsKey((long) op)) {
             d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unknown_op: op " + FieldFormat.hex(op, 8) + " is not assigned ("
@@ -131,14 +131,14 @@ final class SbiDissector {
                 d.emit(layout, c);
                 int prio = d.u8(c + 32);
                 if (prio > 2) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Unknown BLOCK_WANT priority " + prio, c + 32, 1);
-                yield "BLOCK_WANT " + FieldFormat.shortHash(d.seg, c) + (prio != 0 ? " " + name(PRIORITY_NAMES, prio) : "");
+                yield !d.summary ? "" : "BLOCK_WANT " + FieldFormat.shortHash(d.seg, c) + (prio != 0 ? " " + name(PRIORITY_NAMES, prio) : "");
             }
             case OP_BLOCK_PUT -> blockPut(d, c, len);
             case OP_DAG_SYNC -> dagSync(d, c, len);
             case OP_ACK -> {
                 d.emit(layout, c);
                 long status = d.u8(c + 4);
-                yield "ACK ref=" + ACK.slot("ref_seq").get(d.seg, c) + (status != 0 ? " status=" + status : "");
+                yield !d.summary ? "" : "ACK ref=" + ACK.slot("ref_seq").get(d.seg, c) + (status != 0 ? " status=" + status : "");
             }
             case OP_NACK -> nack(d, c, len);
             default -> throw new IllegalStateException("layout without handler: " + op);
@@ -157,6 +157,7 @@ final class SbiDissector {
             d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved capability bits set: " + FieldFormat.hex(caps & CAP_RESERVED, 32),
                     c + 32, 4);
         }
+        if (!d.summary) return "";
         return "HANDSHAKE caps=" + FieldFormat.hex(caps, 4) + " req=" + FieldFormat.hex(HANDSHAKE.slot("required_features").get(d.seg, c), 4);
     }
 
@@ -170,6 +171,7 @@ final class SbiDissector {
             d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unsupported_compression: comp_algo " + algo
                     + (algo == 15 ? " (experimental)" : " (reserved)") + "; a receiver rejects it", c + 36, 1);
         }
+        if (!d.summary) return "";
         return "BLOCK_PUT " + FieldFormat.shortHash(d.seg, c) + " " + name(COMP_NAMES, algo) + " " + dataLen + "B";
     }
 
@@ -182,6 +184,7 @@ final class SbiDissector {
                     + " bytes of hashes, container has " + (len - SPINE_DAG), c + 34, 2);
         }
         for (int i = 0; i < Math.min(count, room); i++) d.bytes(DAG_NODE, c + SPINE_DAG + i * HASH_SIZE, HASH_SIZE);
+        if (!d.summary) return "";
         return "DAG_SYNC root " + FieldFormat.shortHash(d.seg, c) + " nodes=" + count;
     }
 
@@ -204,6 +207,7 @@ final class SbiDissector {
         } else if (shown > 0 && !codeName.equals(error)) {
             d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "NACK error string \"" + error + "\" differs from the code's name " + codeName, c + SPINE_NACK, shown);
         }
+        if (!d.summary) return "";
         return "NACK ref=" + ref + " " + (codeName != null ? codeName : "code " + code);
     }
 

@@ -22,8 +22,8 @@ final class TetherControlDissector {
         int tag = (int) prefix.slot("tag").get(d.seg, off);
         String name = TAG_NAMES.get((long) tag);
         d.sink.protocol(CTRL, off, len);
-        d.sink.appendText(": " + (name != null ? name : "unknown tag " + Integer.toUnsignedString(tag)));
         d.push();
+        if (d.summary) d.sink.appendText(": " + (name != null ? name : "unknown tag " + Integer.toUnsignedString(tag)));
         d.emit(prefix, off);
         int body = off + CTRL_BODY, avail = len - CTRL_BODY;
         String info = switch (tag) {
@@ -54,7 +54,7 @@ final class TetherControlDissector {
     }
 
     private static String define(Dissection d, Layout l, int off, int avail) {
-        if (!fixed(d, l, off, avail)) return "Define";
+        if (!fixed(d, l, off, avail) || !d.summary) return "Define";
         return "Define flow=" + l.slot("target_flow").get(d.seg, off) + " slot_size=" + l.slot("slot_size").get(d.seg, off)
                 + " total=" + Long.toUnsignedString(l.slot("total_bytes").get(d.seg, off));
     }
@@ -69,6 +69,7 @@ final class TetherControlDissector {
         d.number(MANIFEST_CHECKSUM, off + l.slot("checksum_lo").offset(), 8, checksum);
         d.emit(l.slot("total_slots"), off);
         d.emit(l.slot("total_frames"), off);
+        if (!d.summary) return "Manifest";
         return "Manifest flow=" + l.slot("target_flow").get(d.seg, off) + " slots=" + Long.toUnsignedString(l.slot("total_slots").get(d.seg, off))
                 + " frames=" + Long.toUnsignedString(l.slot("total_frames").get(d.seg, off));
     }
@@ -87,6 +88,7 @@ final class TetherControlDissector {
             int at = off + spine.size() + i * 8;
             d.number(entry, at, 8, d.u64(at, ByteOrder.LITTLE_ENDIAN));
         }
+        if (!d.summary) return name;
         return name + " flow=" + spine.slot("target_flow").get(d.seg, off) + " count=" + count;
     }
 }

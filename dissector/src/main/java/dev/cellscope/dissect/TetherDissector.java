@@ -77,23 +77,27 @@ final class TetherDissector {
         d.number(BLOCKS, off, frameLen, frameLen / BLOCK);
         identityChecks(d, off, sender, target);
 
-        String info = (flow != 0 ? "FLOW=" + flow + " SLOT=" + Long.toUnsignedString(slotId) + " " : "")
+        String info = !d.summary ? "" : (flow != 0 ? "FLOW=" + flow + " SLOT=" + Long.toUnsignedString(slotId) + " " : "")
                 + (grant != 0 ? "GRANT=" + Long.toUnsignedString(grant) + " " : "")
                 + (nackSlot != 0 ? "NACKSLOT=" + Long.toUnsignedString(nackSlot) + " " : "")
                 + ((flags & LAMP) != 0 ? "LAMP " : "") + ((flags & SYNC) != 0 ? "SYNC " : "");
-        d.sink.appendText(", Flow: " + flow + ", Sender: " + FieldFormat.mac(sender) + ", Target: " + FieldFormat.mac(target)
-                + (grant != 0 ? ", Grant: " + Long.toUnsignedString(grant) : ""));
+        if (d.summary) {
+            d.sink.appendText(", Flow: " + flow + ", Sender: " + FieldFormat.mac(sender) + ", Target: " + FieldFormat.mac(target)
+                    + (grant != 0 ? ", Grant: " + Long.toUnsignedString(grant) : ""));
+        }
 
         int payloadOff = off + BLOCK, payloadLen = frameLen - BLOCK;
         if (flow == 0 && payloadLen > 0) {
             info += TetherControlDissector.dissect(d, payloadOff, payloadLen);
         } else if (payloadLen > 0) {
             d.bytes(PAYLOAD, payloadOff, payloadLen);
-            info += "len=" + payloadLen;
+            if (d.summary) info += "len=" + payloadLen;
         }
         d.endLayer();
-        d.columns("Tether", FieldFormat.mac(sender), FieldFormat.mac(target));
-        if (d.summary) d.infoColumn = info.strip();
+        if (d.summary) {
+            d.columns("Tether", FieldFormat.mac(sender), FieldFormat.mac(target));
+            d.infoColumn = info.strip();
+        }
         return frameLen;
     }
 

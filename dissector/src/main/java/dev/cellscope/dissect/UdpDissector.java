@@ -15,7 +15,7 @@ final class UdpDissector {
         int srcPort = d.u16(off), dstPort = d.u16(off + 2), length = d.u16(off + 4);
         d.beginLayer(UDP_PROTO, off, UDP.size(), "udp");
         d.emit(UDP, off);
-        d.sink.appendText(", Src Port: " + srcPort + ", Dst Port: " + dstPort);
+        if (d.summary) d.sink.appendText(", Src Port: " + srcPort + ", Dst Port: " + dstPort);
         int payload = avail - UDP.size();
         if (length < UDP.size()) {
             d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "UDP length " + length + " is below the header size", off + 4, 2);

@@ -28,9 +28,12 @@ final class UtcpDissector {
             d.emit(slot, off);
             if (slot == FLAGS_SLOT) d.flagBits(flags, off + 36, 2, FLAGS_SYN, FLAGS_ACK, FLAGS_FIN, FLAGS_NACK, FLAGS_DATA, FLAGS_RESERVED);
         }
-        String src = FieldFormat.hex(d.seg, off, 16), dst = FieldFormat.hex(d.seg, off + 16, 16);
-        d.sink.appendText(", Src: " + src + ", Dst: " + dst + ", Seq: " + seq + ", Flags: "
-                + FieldFormat.hex(flags, 16) + " (" + flagNames(flags) + "), Len: " + payloadLen);
+        if (d.summary) {
+            String src = FieldFormat.hex(d.seg, off, 16), dst = FieldFormat.hex(d.seg, off + 16, 16);
+            d.sink.appendText(", Src: " + src + ", Dst: " + dst + ", Seq: " + seq + ", Flags: "
+                    + FieldFormat.hex(flags, 16) + " (" + flagNames(flags) + "), Len: " + payloadLen);
+            d.columns("UTCP", shortId(src), shortId(dst));
+        }
         if ((flags & RESERVED_MASK) != 0) {
             d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved UTCP flag bits set: " + FieldFormat.hex(flags & RESERVED_MASK, 16), off + 36, 2);
         }
@@ -38,14 +41,13 @@ final class UtcpDissector {
             IpDissector.lengthBeyondCapture(d, "UTCP payload_len", payloadLen, avail - HEADER.size(), off + 38);
         }
         int payloadOff = off + HEADER.size();
-        String info = "SEQ=" + seq + " " + flagNames(flags) + (payloadLen > 0 ? " len=" + payloadLen : "");
+        String info = d.summary ? "SEQ=" + seq + " " + flagNames(flags) + (payloadLen > 0 ? " len=" + payloadLen : "") : "";
         if ((flags & NACK) != 0) {
             info += nackRanges(d, payloadOff, present, payloadLen);
         } else if (present > 0 && (flags & DATA) == 0) {
             d.bytes(PAYLOAD, payloadOff, present);
         }
         d.endLayer();
-        d.columns("UTCP", shortId(src), shortId(dst));
         if (d.summary) d.infoColumn = info;
         if ((flags & DATA) != 0 && present > 0) {
             SbiDissector.dissectPacket(d, payloadOff, present);
@@ -67,8 +69,8 @@ final class UtcpDissector {
             long first = d.u32(at), count = d.u32(at + 4);
             missing += count;
             d.sink.protocol(NACK_ENTRY, at, NACK_RANGE.size());
-            d.sink.appendText(": " + first + (count > 1 ? "–" + (first + count - 1) : "") + " (" + count + ")");
             d.push();
+            if (d.summary) d.sink.appendText(": " + first + (count > 1 ? "–" + (first + count - 1) : "") + " (" + count + ")");
             d.emit(NACK_RANGE, at);
             d.pop();
             if (count == 0) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "NACK range with count 0", at + 4, 4);
@@ -76,7 +78,7 @@ final class UtcpDissector {
         }
         if (d.summary && ranges > 4) list.append(",…");
         if (!list.isEmpty()) list.append(']');
-        return " missing=" + missing + list;
+        return d.summary ? " missing=" + missing + list : "";
     }
 
     static String flagNames(int flags) {

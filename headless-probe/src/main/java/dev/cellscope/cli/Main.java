@@ -16,6 +16,8 @@ public final class Main {
     public static final int EXIT_FAILURE = 1, EXIT_USAGE = 2;
 
     public static void main(String[] args) {
+        // Library notices (e.g. "BLAKE3: native library not found") as one plain line on stderr.
+        System.setProperty("java.util.logging.SimpleFormatter.format", "cellscope: %5$s%6$s%n");
         System.exit(run(args));
     }
 

@@ -34,7 +34,7 @@ class ReadCommandTest {
     void summaryLinesOnePerFrame() throws Exception {
         Cli.Result r = Cli.run("read", "-r", capture.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals("", r.err());
+        assertTrue(r.err().isEmpty() || r.err().matches("cellscope: BLAKE3: [^\n]*\n"), r.err());
         List<String> lines = r.lines();
         assertTrue(lines.size() > 30, "frames: " + lines.size());
         assertTrue(lines.get(0).matches("\\s+1\\s+0\\.000000 [0-9a-f]{8}… → [0-9a-f]{8}… UTCP 60 SEQ=1000 SYN"), lines.get(0));
@@ -63,11 +63,14 @@ class ReadCommandTest {
     void verboseTreeAndHex() throws Exception {
         Cli.Result r = Cli.run("read", "-r", capture.toString(), "-V", "-x", "-c", "3");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().contains("Frame 3: "), r.out());
+        assertTrue(r.out().contains("Frame 3: 135 bytes on wire (1080 bits), 135 bytes captured (1080 bits)\n"), r.out());
+        assertTrue(r.out().contains("\nUnikernel Transport Control Protocol, Src: 7eb397dda09a938a41ec30cdcfc1cf15, "
+                + "Dst: fed93f8caa4770aa03473070e5a39bf3, Seq: 1001, Flags: 0x0010 (DATA), Len: 81\n"), r.out());
+        assertTrue(r.out().contains("\n    Payload length: 81\n"), r.out());
         assertTrue(r.out().contains("    Sequence number: 1001"), r.out());
         assertTrue(r.out().contains(".... .... ...1 .... = DATA: Set"), r.out());
         assertTrue(r.out().contains("UTCP-SBI: HANDSHAKE, frame_len 76"), r.out());
-        assertTrue(r.out().contains("0000  02 00 00 00 0b 0b 02 00 00 00 0a 11 88 b5"), r.out());
+        assertTrue(r.out().contains("0000  02 00 00 00 0b 0b 02 00  00 00 0a 11 88 b5"), r.out());
     }
 
     @Test

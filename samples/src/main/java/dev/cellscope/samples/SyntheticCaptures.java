@@ -123,17 +123,17 @@ public final class SyntheticCaptures {
         bad[70] ^= 0x20;
         r.record(ethernet(LAMP.mac(), DOCK.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, bad), "one bit flipped after the checksum was computed");
         r.after(100 * MICROS).record(ethernet(ALICE.mac(), BOB.mac(), List.of(42), LinkLayouts.ETHERTYPE_CELL,
-                utcp(ALICE, BOB, 1, SYN, new byte[0])), "mirror traffic tagged VLAN 42");
+                utcp(ALICE, BOB, 1, (int) SYN, new byte[0])), "mirror traffic tagged VLAN 42");
         r.after(100 * MICROS).record(UdpEncapsulation.overIpv4(ALICE.mac(), BOB.mac(), 0x0A000001, 0x0A000002,
-                Bytes.of(utcp(ALICE, BOB, 7, SYN, new byte[0]))), "UTCP over UDP port 34997 across a routed network");
+                Bytes.of(utcp(ALICE, BOB, 7, (int) SYN, new byte[0]))), "UTCP over UDP port 34997 across a routed network");
         r.after(100 * MICROS).record(UdpEncapsulation.overIpv4(ALICE.mac(), BOB.mac(), 0x0A000001, 0x0A000035, 53000, 53,
                 Bytes.of(new byte[24])), "legacy IPv4 traffic sharing the wire");
         byte[] json = "{\"op\":\"block_want\",\"cid\":\"bafy...\"}".getBytes(StandardCharsets.US_ASCII);
         r.after(100 * MICROS).record(ethernet(CAROL.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
-                utcp(CAROL, BOB, 101, DATA, json)), "a legacy JSON peer");
+                utcp(CAROL, BOB, 101, (int) DATA, json)), "a legacy JSON peer");
         byte[] attack = {(byte) 0x80, 0, 0, 0, 0x11, 0, 0, 0};
         r.after(100 * MICROS).record(ethernet(CAROL.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
-                utcp(CAROL, BOB, 201, DATA, attack)), "frame_len 2 GiB: reject before allocate");
+                utcp(CAROL, BOB, 201, (int) DATA, attack)), "frame_len 2 GiB: reject before allocate");
     }
 
     /** Uniform traffic for benchmarks: each cycle of 20 frames has 17 BLOCK_PUTs, 1 NACK, 2 Tether slots. */
@@ -142,9 +142,9 @@ public final class SyntheticCaptures {
         byte[] block = new byte[1024];
         rnd.nextBytes(block);
         byte[] put = sbi(new SbiBlockPut(hash(block), 0, 0, 0, Bytes.of(block)));
-        byte[] data = ethernet(BOB.mac(), ALICE.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, utcp(BOB, ALICE, 0, DATA, put));
+        byte[] data = ethernet(BOB.mac(), ALICE.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, utcp(BOB, ALICE, 0, (int) DATA, put));
         byte[] nack = ethernet(ALICE.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
-                utcp(ALICE, BOB, 1, NACK, new UtcpNack(List.of(new NackRange(0, 1))).encode()));
+                utcp(ALICE, BOB, 1, (int) NACK, new UtcpNack(List.of(new NackRange(0, 1))).encode()));
         var seqSlot = UtcpLayouts.HEADER.slot("seq");
         var first = UtcpLayouts.NACK_RANGE.slot("first");
         long seq = 1;
