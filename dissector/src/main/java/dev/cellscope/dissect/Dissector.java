@@ -47,7 +47,7 @@ public final class Dissector {
         int cap = p.capturedLength();
         d.sink.protocol(FRAME, 0, cap);
         d.push();
-        d.sink.appendText(" " + p.number() + ": " + p.originalLength() + " bytes on wire (" + 8L * p.originalLength()
+        if (d.summary) d.sink.appendText(" " + p.number() + ": " + p.originalLength() + " bytes on wire (" + 8L * p.originalLength()
                 + " bits), " + cap + " bytes captured (" + 8L * cap + " bits)");
         d.number(INTERFACE_ID, 0, 0, p.interfaceId());
         d.number(TIME, 0, 0, p.timestampNanos());

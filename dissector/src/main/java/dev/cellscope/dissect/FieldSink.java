@@ -19,6 +19,19 @@ public interface FieldSink {
         return true;
     }
 
+    /**
+     * False lets the dissector skip a whole layer (its fields, its findings and the layers it
+     * carries): a {@code -T fields} run that asks only for UTCP fields need not decode SBI.
+     */
+    default boolean wantsLayer(FieldDef protocol) {
+        return true;
+    }
+
+    /** False lets the dissector skip checks whose only product is a finding (e.g. the Tether CRC). */
+    default boolean wantsExperts() {
+        return true;
+    }
+
     /** Whether the sink reads the summary columns (building Info text costs time). */
     default boolean wantsSummary() {
         return false;

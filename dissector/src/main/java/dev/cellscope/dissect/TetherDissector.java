@@ -27,6 +27,7 @@ final class TetherDissector {
         }
         Layout h = bigEndian ? HEADER_BE : HEADER;
         int frameLen = avail - avail % BLOCK;
+        if (!d.sink.wantsLayer(TETHER)) return frameLen;
         d.beginLayer(TETHER, off, frameLen, "tether");
         if (bigEndian) {
             d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Big-endian Tether header (the wire order is little-endian); decoded as big-endian", off, 4);
@@ -102,7 +103,7 @@ final class TetherDissector {
     }
 
     private static void checksumStatus(Dissection d, int off, int frameLen, long carried) {
-        if (!d.config.verifyChecksums()) {
+        if (!d.config.verifyChecksums() || !(d.sink.wantsExperts() || d.sink.wants(CHECKSUM_STATUS_FIELD))) {
             d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, 0);
             return;
         }

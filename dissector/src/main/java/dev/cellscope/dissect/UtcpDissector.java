@@ -22,6 +22,7 @@ final class UtcpDissector {
         int flags = d.u16(off + 36);
         int payloadLen = d.u16(off + 38);
         int present = Math.min(payloadLen, avail - HEADER.size());
+        if (!d.sink.wantsLayer(UTCP)) return HEADER.size() + present;
 
         d.beginLayer(UTCP, off, HEADER.size() + present, "utcp");
         for (Slot slot : HEADER.slots()) {
@@ -49,7 +50,7 @@ final class UtcpDissector {
         }
         d.endLayer();
         if (d.summary) d.infoColumn = info;
-        if ((flags & DATA) != 0 && present > 0) {
+        if ((flags & DATA) != 0 && present > 0 && d.sink.wantsLayer(dev.cellscope.field.SbiFields.SBI)) {
             SbiDissector.dissectPacket(d, payloadOff, present);
         }
         return HEADER.size() + present;

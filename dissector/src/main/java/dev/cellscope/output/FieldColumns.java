@@ -4,6 +4,7 @@ import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.field.ExpertFields;
+import dev.cellscope.field.FrameFields;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.field.FieldType;
@@ -23,6 +24,9 @@ public final class FieldColumns implements FieldSink {
     private final StringBuilder[] values;
     private final boolean[] present;
     private final String occurrenceSeparator;
+    /** Indexed by field id: the layers whose fields (or whose sub-layers' fields) were asked for. */
+    private final boolean[] layers;
+    private final boolean experts;
 
     public FieldColumns(List<FieldDef> columns, String occurrenceSeparator) {
         this.columns = List.copyOf(columns);
@@ -37,6 +41,35 @@ public final class FieldColumns implements FieldSink {
             columnOf[f.id()] = i;
             values[i] = new StringBuilder();
         }
+        boolean everything = columns.stream().anyMatch(f -> f.protocol().equals("expert") || f == FrameFields.PROTOCOLS);
+        experts = everything;
+        layers = new boolean[FieldRegistry.size()];
+        for (FieldDef p : FieldRegistry.all()) {
+            if (p.type() != FieldType.PROTOCOL) continue;
+            layers[p.id()] = everything || columns.stream().anyMatch(f -> carries(p, f));
+        }
+    }
+
+    /**
+     * Whether layer {@code p} must be decoded to reach field {@code f}. Only the costly
+     * upper layers are ever skipped; link layers are always decoded.
+     */
+    private static boolean carries(FieldDef p, FieldDef f) {
+        return switch (p.name()) {
+            case "utcp" -> f.protocol().equals("utcp") || f.protocol().equals("sbi");
+            case "tether", "sbi" -> f.protocol().equals(p.name());
+            default -> true;
+        };
+    }
+
+    @Override
+    public boolean wantsLayer(FieldDef protocol) {
+        return layers[protocol.id()];
+    }
+
+    @Override
+    public boolean wantsExperts() {
+        return experts;
     }
 
     /** Clears the values before the next frame. */
