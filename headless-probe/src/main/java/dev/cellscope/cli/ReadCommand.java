@@ -88,7 +88,7 @@ public final class ReadCommand implements Callable<Integer> {
             return 0; // the reader of our output went away (e.g. `| head`): not an error
         }
         if (damage.isPresent()) {
-            throw UserError.failure(file + ": " + damage.get() + "; " + frames + " frames were read before it");
+            throw UserError.failure(file + ": " + damage.get().message() + "; " + frames + " frames were read before it");
         }
         return 0;
     }
