@@ -25,7 +25,7 @@ public final class JsonFrames {
     public static void frame(ProtoTree tree, boolean first, StringBuilder out) {
         if (!first) out.append(",\n");
         out.append("  {\n    \"_index\": \"frames\",\n    \"_source\": {\n      \"layers\": ");
-        object(tree.roots(), true, 4, out);
+        object(tree.roots(), 4, out);
         out.append("\n    }\n  }");
     }
 
@@ -33,8 +33,8 @@ public final class JsonFrames {
         out.append("\n]\n");
     }
 
-    /** Writes nodes as one object; with {@code layers}, top-level nodes are keyed by protocol name. */
-    private static void object(List<ProtoNode> nodes, boolean layers, int depth, StringBuilder out) {
+    /** Writes nodes as one object keyed by field name. */
+    private static void object(List<ProtoNode> nodes, int depth, StringBuilder out) {
         Map<String, List<Object>> members = new LinkedHashMap<>();
         for (ProtoNode n : nodes) {
             if (n.expert() != null) {
@@ -92,7 +92,7 @@ public final class JsonFrames {
                 }
                 out.append('}');
             }
-            case List<?> children -> object((List<ProtoNode>) children, false, depth, out);
+            case List<?> children -> object((List<ProtoNode>) children, depth, out);
             default -> throw new IllegalArgumentException(String.valueOf(v));
         }
     }
