@@ -1,0 +1,2 @@
+/** Native code reached through Panama FFM (java.lang.foreign); no JNI. */
+package dev.cellscope.nativetap;
