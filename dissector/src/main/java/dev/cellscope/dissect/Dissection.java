@@ -23,6 +23,10 @@ final class Dissection {
     final int capLen;
     final FieldSink sink;
     final boolean summary;
+    /** Conversation analysis of the capture being read, or null for a stateless dissection. */
+    final dev.cellscope.analysis.CaptureAnalysis analysis;
+    /** Frame offset of {@code seg}'s byte 0, or -1 when {@code seg} is not the frame (reassembled data). */
+    private final int origin;
 
     /** Ethernet addresses of a raw 0x88B5 frame, or -1 when the cell protocol came over UDP. */
     long ethSrc = -1, ethDst = -1;
@@ -31,15 +35,46 @@ final class Dissection {
     String sourceColumn = "";
     String destinationColumn = "";
     String infoColumn = "";
-    private final StringBuilder protocols = new StringBuilder();
+    private final StringBuilder protocols;
 
-    Dissection(DissectorConfig config, Packet packet, FieldSink sink) {
+    Dissection(DissectorConfig config, Packet packet, FieldSink sink, dev.cellscope.analysis.CaptureAnalysis analysis) {
         this.config = config;
         this.packet = packet;
         this.seg = packet.data();
         this.capLen = packet.capturedLength();
         this.sink = sink;
         this.summary = sink.wantsSummary();
+        this.analysis = analysis;
+        this.origin = 0;
+        this.protocols = new StringBuilder();
+    }
+
+    private Dissection(Dissection parent, MemorySegment other) {
+        this.config = parent.config;
+        this.packet = parent.packet;
+        this.seg = other;
+        this.capLen = (int) Math.min(Integer.MAX_VALUE, other.byteSize());
+        this.sink = parent.sink;
+        this.summary = parent.summary;
+        this.analysis = parent.analysis;
+        this.origin = -1;
+        this.protocols = parent.protocols;
+        this.depth = 0;
+    }
+
+    /** A view for decoding bytes that are not the frame's (a reassembled message): fields get offset -1. */
+    Dissection over(MemorySegment other) {
+        return new Dissection(this, other);
+    }
+
+    /** The frame offset of {@code off} in {@code seg}, or -1 when {@code seg} is not the frame. */
+    int at(long off) {
+        return origin < 0 ? -1 : (int) (origin + off);
+    }
+
+    /** Adds a heading item (subtree root) without a value. */
+    void protocol(FieldDef f, int offset, int length) {
+        sink.protocol(f, at(offset), length);
     }
 
     int u8(int off) {
@@ -70,7 +105,7 @@ final class Dissection {
     /** Records a layer in frame.protocols and opens its subtree. */
     void beginLayer(FieldDef proto, int offset, int length, String stackName) {
         addToStack(stackName);
-        sink.protocol(proto, offset, length);
+        sink.protocol(proto, at(offset), length);
         push();
     }
 
@@ -103,19 +138,23 @@ final class Dissection {
     }
 
     void number(FieldDef f, int offset, int length, long value) {
-        if (sink.wants(f)) sink.number(f, offset, length, value);
+        if (sink.wants(f)) sink.number(f, at(offset), length, value);
     }
 
     void bytes(FieldDef f, int offset, int length) {
-        if (sink.wants(f)) sink.bytes(f, offset, length, seg, offset, length);
+        if (sink.wants(f)) sink.bytes(f, at(offset), length, seg, offset, length);
     }
 
     void text(FieldDef f, int offset, int length, String value) {
-        if (sink.wants(f)) sink.text(f, offset, length, value);
+        if (sink.wants(f)) sink.text(f, at(offset), length, value);
     }
 
     void expert(Severity severity, ExpertGroup group, String message, int offset, int length) {
-        sink.expert(new Expert(severity, group, message), offset, length);
+        sink.expert(new Expert(severity, group, message), at(offset), length);
+    }
+
+    void expert(Expert e, int offset, int length) {
+        sink.expert(e, at(offset), length);
     }
 
     /** Emits every slot of {@code layout} that feeds a registry field, for the structure at {@code base}. */
@@ -129,11 +168,11 @@ final class Dissection {
         boolean integer = slot.kind() != Slot.Kind.BYTES;
         long v = integer ? slot.get(seg, base) : 0;
         if (f == null || !sink.wants(f)) return v;
-        int at = base + slot.offset();
+        int pos = base + slot.offset();
         if (f.type().isNumeric()) {
-            sink.number(f, at, slot.size(), integer ? v : beValue(at, slot.size()));
+            sink.number(f, at(pos), slot.size(), integer ? v : beValue(pos, slot.size()));
         } else {
-            sink.bytes(f, at, slot.size(), seg, at, slot.size());
+            sink.bytes(f, at(pos), slot.size(), seg, pos, slot.size());
         }
         return v;
     }
@@ -142,7 +181,7 @@ final class Dissection {
     void flagBits(long value, int offset, int length, FieldDef... bits) {
         push();
         for (FieldDef bit : bits) {
-            if (sink.wants(bit)) sink.number(bit, offset, length, (value & bit.mask()) != 0 ? 1 : 0);
+            if (sink.wants(bit)) sink.number(bit, at(offset), length, (value & bit.mask()) != 0 ? 1 : 0);
         }
         pop();
     }

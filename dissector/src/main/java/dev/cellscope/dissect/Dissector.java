@@ -1,5 +1,6 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.analysis.CaptureAnalysis;
 import dev.cellscope.io.Packet;
 
 import static dev.cellscope.field.FrameFields.*;
@@ -24,8 +25,17 @@ public final class Dissector {
         return config;
     }
 
+    /** Dissects one frame on its own, without conversation state. */
     public void dissect(Packet packet, FrameTiming timing, FieldSink sink) {
-        Dissection d = new Dissection(config, packet, sink);
+        dissect(packet, timing, null, sink);
+    }
+
+    /**
+     * Dissects the next frame of a capture read in order, feeding and showing {@code analysis}
+     * (null for a stateless dissection).
+     */
+    public void dissect(Packet packet, FrameTiming timing, CaptureAnalysis analysis, FieldSink sink) {
+        Dissection d = new Dissection(config, packet, sink, analysis);
         frameLayer(d, packet, timing);
         try {
             if (packet.linkType() == Packet.LINKTYPE_ETHERNET) {

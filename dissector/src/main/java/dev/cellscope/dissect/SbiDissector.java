@@ -42,7 +42,7 @@ final class SbiDissector {
                 pos = end;
                 break;
             }
-            append(info, message(d, pos, (int) frameLen, op));
+            append(info, message(d, pos, (int) frameLen, op, null));
             pos += ENVELOPE_SIZE + (int) frameLen;
         }
         if (pos < end) {
@@ -54,7 +54,7 @@ final class SbiDissector {
         }
     }
 
-    private static void append(StringBuilder info, String s) {
+    static void append(StringBuilder info, String s) {
         if (info == null) return;
         if (!info.isEmpty()) info.append(", ");
         info.append(s);
@@ -71,11 +71,28 @@ final class SbiDissector {
         append(info, json ? "legacy JSON peer" : "invalid frame_len " + frameLen);
     }
 
+    /**
+     * Messages recovered by conversation analysis and completed in this frame: decoded from the
+     * frame's bytes when they lie there whole, otherwise from the reassembled bytes (offset -1).
+     * Returns their Info words.
+     */
+    static String delivered(Dissection d, java.util.List<dev.cellscope.analysis.SbiMessageAnalysis> messages) {
+        StringBuilder info = d.summary ? new StringBuilder() : null;
+        for (var m : messages) {
+            var msg = m.delivery();
+            Dissection src = msg.frameOffset() >= 0 ? d : d.over(msg.bytes());
+            int pos = msg.frameOffset() >= 0 ? msg.frameOffset() : (int) msg.offset();
+            append(info, message(src, pos, msg.length() - ENVELOPE_SIZE, msg.op(), m));
+        }
+        return info == null ? "" : info.toString();
+    }
+
     /** One whole message at {@code pos}; returns its Info words. */
-    private static String message(Dissection d, int pos, int frameLen, int op) {
+    private static String message(Dissection d, int pos, int frameLen, int op, dev.cellscope.analysis.SbiMessageAnalysis a) {
         d.beginLayer(SBI, pos, ENVELOPE_SIZE + frameLen, "sbi");
         if (d.summary) d.sink.appendText(": " + opName(op) + ", frame_len " + frameLen);
         d.emit(ENVELOPE, pos);
+        if (a != null) SbiAnalysisFields.header(d, a);
         if (!OP_NAMES.containsKey((long) op)) {
             d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unknown_op: op " + FieldFormat.hex(op, 8) + " is not assigned ("
                     + opRange(op) + ")", pos + 4, 1);
@@ -83,12 +100,13 @@ final class SbiDissector {
         int p = pos + ENVELOPE_SIZE;
         preamble(d, p, frameLen, op);
         String info = container(d, p + PREAMBLE_SIZE, frameLen - PREAMBLE_SIZE, op);
+        if (a != null) info += SbiAnalysisFields.links(d, a);
         d.endLayer();
         return info;
     }
 
     private static void preamble(Dissection d, int p, int frameLen, int op) {
-        d.sink.protocol(dev.cellscope.field.SbiFields.PREAMBLE, p, PREAMBLE_SIZE);
+        d.protocol(dev.cellscope.field.SbiFields.PREAMBLE, p, PREAMBLE_SIZE);
         d.push();
         d.emit(SbiLayouts.PREAMBLE, p);
         if (d.u16(p) != 0x5342) {

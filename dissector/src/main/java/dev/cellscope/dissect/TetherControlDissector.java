@@ -21,7 +21,7 @@ final class TetherControlDissector {
         Layout prefix = CTRL_PREFIX;
         int tag = (int) prefix.slot("tag").get(d.seg, off);
         String name = TAG_NAMES.get((long) tag);
-        d.sink.protocol(CTRL, off, len);
+        d.protocol(CTRL, off, len);
         d.push();
         if (d.summary) d.sink.appendText(": " + (name != null ? name : "unknown tag " + Integer.toUnsignedString(tag)));
         d.emit(prefix, off);

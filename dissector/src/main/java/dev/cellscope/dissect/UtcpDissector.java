@@ -1,5 +1,6 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.analysis.UtcpVerdict;
 import dev.cellscope.wire.Slot;
 
 import static dev.cellscope.field.UtcpFields.*;
@@ -22,6 +23,9 @@ final class UtcpDissector {
         int flags = d.u16(off + 36);
         int payloadLen = d.u16(off + 38);
         int present = Math.min(payloadLen, avail - HEADER.size());
+        // Analysis sees every UTCP frame, whatever this sink wants: its state spans the capture.
+        UtcpVerdict verdict = d.analysis == null ? null
+                : d.analysis.utcp().observe(d.packet.number(), d.packet.timestampNanos(), d.seg, off, present, d.at(off + HEADER.size()));
         if (!d.sink.wantsLayer(UTCP)) return HEADER.size() + present;
 
         d.beginLayer(UTCP, off, HEADER.size() + present, "utcp");
@@ -41,16 +45,35 @@ final class UtcpDissector {
         if (payloadLen > present) {
             IpDissector.lengthBeyondCapture(d, "UTCP payload_len", payloadLen, avail - HEADER.size(), off + 38);
         }
+        String tag = verdict != null ? UtcpAnalysisFields.emit(d, verdict, off) : "";
         int payloadOff = off + HEADER.size();
-        String info = d.summary ? "SEQ=" + seq + " " + flagNames(flags) + (payloadLen > 0 ? " len=" + payloadLen : "") : "";
+        String info = d.summary ? tag + "SEQ=" + seq + " " + flagNames(flags) + (payloadLen > 0 ? " len=" + payloadLen : "") : "";
         if ((flags & NACK) != 0) {
             info += nackRanges(d, payloadOff, present, payloadLen);
         } else if (present > 0 && (flags & DATA) == 0) {
             d.bytes(PAYLOAD, payloadOff, present);
         }
+        if (verdict != null && verdict.rejectedFrameLen() >= 0) {
+            d.number(dev.cellscope.field.SbiFields.FRAME_LEN, -1, 0, verdict.rejectedFrameLen());
+            if (d.summary) info += present > 0 && d.u8(payloadOff) == '{' ? " legacy JSON peer" : " invalid frame_len " + verdict.rejectedFrameLen();
+        } else if (verdict != null && (flags & DATA) != 0 && present > 0 && verdict.messages().isEmpty()) {
+            for (long f : verdict.reassembledIn()) d.number(dev.cellscope.field.SbiFields.REASSEMBLED_IN, payloadOff, present, f);
+            if (d.summary) {
+                info += verdict.reassembledIn().length > 0 ? " [SBI segment, reassembled in " + verdict.reassembledIn()[0] + "]" : " [SBI segment]";
+            }
+        }
         d.endLayer();
         if (d.summary) d.infoColumn = info;
-        if ((flags & DATA) != 0 && present > 0 && d.sink.wantsLayer(dev.cellscope.field.SbiFields.SBI)) {
+        boolean sbi = d.sink.wantsLayer(dev.cellscope.field.SbiFields.SBI);
+        if (verdict != null) {
+            if (sbi && !verdict.messages().isEmpty()) {
+                String words = SbiDissector.delivered(d, verdict.messages());
+                if (d.summary) {
+                    d.protocolColumn = "UTCP-SBI";
+                    d.infoColumn = info + " " + words;
+                }
+            }
+        } else if ((flags & DATA) != 0 && present > 0 && sbi) {
             SbiDissector.dissectPacket(d, payloadOff, present);
         }
         return HEADER.size() + present;
@@ -69,7 +92,7 @@ final class UtcpDissector {
             int at = off + i * NACK_RANGE.size();
             long first = d.u32(at), count = d.u32(at + 4);
             missing += count;
-            d.sink.protocol(NACK_ENTRY, at, NACK_RANGE.size());
+            d.protocol(NACK_ENTRY, at, NACK_RANGE.size());
             d.push();
             if (d.summary) d.sink.appendText(": " + first + (count > 1 ? "–" + (first + count - 1) : "") + " (" + count + ")");
             d.emit(NACK_RANGE, at);

@@ -50,6 +50,10 @@ public record FieldDef(int id, String name, String title, FieldType type, int bi
         return make(name, title, FieldType.UINT, bits, 0, Map.of(), description);
     }
 
+    public static FieldDef signed(String name, String title, int bits, String description) {
+        return make(name, title, FieldType.INT, bits, 0, Map.of(), description);
+    }
+
     public static FieldDef hex(String name, String title, int bits, String description) {
         return make(name, title, FieldType.UINT_HEX, bits, 0, Map.of(), description);
     }

@@ -9,6 +9,8 @@ public enum FieldType {
     PROTOCOL,
     /** Unsigned integer shown in decimal. */
     UINT,
+    /** Signed integer shown in decimal (credit balances, which go negative on an overrun). */
+    INT,
     /** Unsigned integer shown as 0x-prefixed hex padded to the field width (flags). */
     UINT_HEX,
     /** Unsigned integer whose values have names (shown by name in trees, as decimal in -T fields). */
@@ -43,7 +45,7 @@ public enum FieldType {
     /** True for types whose value is carried as a primitive long in sinks. */
     public boolean isNumeric() {
         return switch (this) {
-            case UINT, UINT_HEX, ENUM, SYMBOL, BOOLEAN, FRAMENUM, ETHER, TETHER_ID, IPV4, ABSTIME, RELTIME, DOUBLE -> true;
+            case UINT, INT, UINT_HEX, ENUM, SYMBOL, BOOLEAN, FRAMENUM, ETHER, TETHER_ID, IPV4, ABSTIME, RELTIME, DOUBLE -> true;
             default -> false;
         };
     }

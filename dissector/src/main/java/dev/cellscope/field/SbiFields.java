@@ -66,6 +66,16 @@ public final class SbiFields {
     public static final FieldDef NACK_ERROR_LEN = uint("sbi.nack.error_len", "Error length", 16, "Bytes of the error string");
     public static final FieldDef NACK_ERROR = of("sbi.nack.error", "Error", FieldType.STRING, "UTF-8 error string (the code's name)");
 
+    public static final FieldDef SEGMENT = frame("sbi.segment", "Carried in frame", "A frame that carried part of this message (repeated)");
+    public static final FieldDef SEGMENT_COUNT = uint("sbi.segment.count", "Frames carrying it", 32, "Number of frames that carried the message");
+    public static final FieldDef SKIPPED = uint("sbi.resync.skipped", "Bytes skipped", 32, "Bytes skipped after a hole before this message start was found");
+    public static final FieldDef PUT_WANT_IN = frame("sbi.put.want_in", "Wanted in frame", "BLOCK_WANT this BLOCK_PUT answers");
+    public static final FieldDef PUT_LATENCY = of("sbi.put.latency", "Time since the WANT", FieldType.RELTIME, "Delay from the BLOCK_WANT to this BLOCK_PUT");
+    public static final FieldDef PUT_UNCOMPRESSED = uint("sbi.put.uncompressed_len", "Uncompressed length", 32, "Bytes after decompression (when verified)");
+    public static final FieldDef WANT_PUT_IN = frame("sbi.want.put_in", "Answered by BLOCK_PUT in frame", "BLOCK_PUT answering this BLOCK_WANT (two-pass)");
+    public static final FieldDef HANDSHAKE_INTERSECTION = hex("sbi.handshake.intersection", "Common capabilities", 32, "Both peers' capabilities ANDed (on the second HANDSHAKE)");
+    public static final FieldDef HANDSHAKE_MISSING = hex("sbi.handshake.missing", "Missing required features", 32, "Required features one side lacks (non-zero: NACK and close)");
+    public static final FieldDef HANDSHAKE_COMPRESSION = of("sbi.handshake.compression", "Chosen compression", FieldType.STRING, "zstd, deflate or none, by the sender preference order");
     public static final FieldDef REASSEMBLED_IN = frame("sbi.reassembled_in", "Reassembled in", "Frame that completes the message this frame carries part of");
     public static final FieldDef RESPONSE_TO = frame("sbi.response_to", "Response to", "Frame of the message this ACK/NACK answers");
     public static final FieldDef RESPONSE_IN = frame("sbi.response_in", "Response in", "Frame of the ACK/NACK answering this message");

@@ -56,4 +56,10 @@ public final class TetherFields {
 
     public static final FieldDef ANALYSIS = protocol("tether.analysis", "Credit analysis", "Results of Tether credit accounting");
     public static final FieldDef OVERRUN = bool("tether.analysis.overrun", "Grant overrun", "Sent with too little credit");
+    public static final FieldDef CREDIT_BEFORE = signed("tether.analysis.credit", "Credit before", 64, "Sender's credit towards the target on this flow before the frame");
+    public static final FieldDef SPENT = uint("tether.analysis.spent", "Spent", 64, "Bytes of credit this frame spends (0 for LAMP)");
+    public static final FieldDef CREDIT_AFTER = signed("tether.analysis.credit_after", "Credit after", 64, "Credit left after the frame");
+    public static final FieldDef RESENT = bool("tether.analysis.resent", "Slot re-sent", "A data slot sent again");
+    public static final FieldDef RESENT_NACK_FRAME = frame("tether.analysis.nack_frame", "NACKed in frame", "Frame whose NACK this re-sent slot answers");
+    public static final FieldDef DELAY = of("tether.analysis.delay", "Sender-to-tap delay", FieldType.RELTIME, "Capture time minus the TAI64N send time");
 }

@@ -33,4 +33,11 @@ public final class UtcpFields {
     public static final FieldDef DUPLICATE = bool("utcp.analysis.duplicate", "Duplicate", "A seq seen before with equal payload, not asked for by a NACK since");
     public static final FieldDef OUT_OF_ORDER = bool("utcp.analysis.out_of_order", "Out of order", "A seq below the highest seen, not seen before and not NACKed");
     public static final FieldDef GAP = bool("utcp.analysis.gap", "Gap", "The first packet after missing seqs");
+    public static final FieldDef MISSING = uint("utcp.analysis.missing", "Missing before", 32, "Seqs missing before this packet (on a gap)");
+    public static final FieldDef DATA_CHANGED = bool("utcp.analysis.data_changed", "Data changed", "A repeated seq whose payload differs from the first copy");
+    public static final FieldDef ORIGINAL_FRAME = frame("utcp.analysis.original_frame", "Original in frame", "Frame where the tap first saw this seq");
+    public static final FieldDef NACK_FRAME = frame("utcp.analysis.nack_frame", "Requested by NACK in frame", "NACK that asked for this retransmission");
+    public static final FieldDef RETRANSMISSION_DELAY = of("utcp.analysis.retransmission_delay", "Time since the NACK", FieldType.RELTIME, "Delay from the NACK to this retransmission");
+    public static final FieldDef ANSWERED_IN = frame("utcp.analysis.answered_in", "Answered in frame", "Retransmission answering this NACK (two-pass)");
+    public static final FieldDef TAP_LOSS = bool("utcp.analysis.tap_loss", "Tap loss", "Seqs before this packet were never seen, NACKed or re-sent: the tap missed them");
 }

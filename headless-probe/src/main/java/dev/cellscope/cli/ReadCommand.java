@@ -1,7 +1,11 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.analysis.AnalysisConfig;
+import dev.cellscope.analysis.CaptureAnalysis;
 import dev.cellscope.dissect.Dissector;
 import dev.cellscope.dissect.DissectorConfig;
+import dev.cellscope.dissect.Expert;
+import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.dissect.ProtoTree;
 import dev.cellscope.field.FieldDef;
@@ -9,20 +13,21 @@ import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.io.CaptureError;
 import dev.cellscope.io.CaptureReader;
 import dev.cellscope.io.Packet;
+import dev.cellscope.output.ExpertSummary;
 import dev.cellscope.output.FieldColumns;
-import dev.cellscope.output.HexDump;
-import dev.cellscope.output.JsonFrames;
-import dev.cellscope.output.SummaryLine;
-import dev.cellscope.output.TreeText;
+import dev.cellscope.output.FollowStream;
+import dev.cellscope.output.TeeSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -63,10 +68,39 @@ public final class ReadCommand implements Callable<Integer> {
             description = "Decode UDP port N as UTCP/Tether (like tshark's decode-as); repeatable. Default port 34997.")
     List<String> decodeAs = new ArrayList<>();
 
+    @Option(names = "-2", description = "Two passes: also show links to later frames (reassembled_in, response_in, answered_in, tap loss).")
+    boolean twoPass;
+
+    @Option(names = "-q", description = "Print no per-frame output (with -z statistics).")
+    boolean quiet;
+
+    @Option(names = "-z", paramLabel = "STAT", description = "Statistics after the frames: expert | follow,utcp,STREAM.")
+    List<String> stats = new ArrayList<>();
+
+    @Option(names = "--cellids", paramLabel = "FILE",
+            description = "Address book: one CellID (32 hex digits) per line, optionally followed by a name; "
+                    + "traffic from or to other CellIDs is flagged.")
+    Path cellIds;
+
+    @Option(names = "--no-verify", description = "Do not decompress and hash-check BLOCK_PUT data.")
+    boolean noVerify;
+
     @Override
     public Integer call() throws IOException {
         Dissector dissector = new Dissector(config());
-        FrameOutput output = frameOutput();
+        FrameOutput output = quiet ? new NoOutput() : frameOutput();
+        ExpertSummary experts = null;
+        FollowStream follow = null;
+        for (String z : stats) {
+            if (z.equals("expert")) experts = new ExpertSummary();
+            else if (z.startsWith("follow,utcp,")) follow = new FollowStream(parseStream(z));
+            else throw UserError.usage("-z: unknown statistic '" + z + "' (expert, follow,utcp,STREAM)");
+        }
+        boolean analyze = output.needsAnalysis() || experts != null || follow != null;
+        AnalysisConfig analysisConfig = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify);
+        CaptureAnalysis analysis = !analyze ? null
+                : twoPass ? firstPassThen(dissector, analysisConfig) : CaptureAnalysis.singlePass(analysisConfig, Verifiers.shared());
+
         long frames = 0;
         Optional<CaptureError> damage;
         try (CaptureReader reader = Captures.open(file);
@@ -77,13 +111,30 @@ public final class ReadCommand implements Callable<Integer> {
             Packet p;
             while (frames < count && (p = reader.next()) != null) {
                 if (frames == 0) first = previous = p.timestampNanos();
-                output.frame(dissector, p, new FrameTiming(first, previous), out);
+                FrameTiming timing = new FrameTiming(first, previous);
+                FieldSink sink = output.sink();
+                ProtoTree followTree = null;
+                if (experts != null) {
+                    experts.frame(p.number());
+                    sink = new TeeSink(sink, experts);
+                }
+                if (follow != null) sink = new TeeSink(sink, followTree = new ProtoTree());
+                dissector.dissect(p, timing, analysis, sink);
+                if (followTree != null) follow.frame(p.number(), followTree);
+                output.write(p, timing, out);
                 if (copy != null) copy.write(p);
                 previous = p.timestampNanos();
                 frames++;
             }
             output.end(out);
             damage = frames < count ? reader.error() : Optional.empty();
+            if (analysis != null) {
+                for (Expert e : analysis.finish()) if (experts != null) experts.captureFinding(e);
+            }
+            StringBuilder b = new StringBuilder();
+            if (experts != null) experts.print(b);
+            if (follow != null) follow.print(b);
+            out.append(b);
         } catch (Console.ClosedOutput e) {
             return 0; // the reader of our output went away (e.g. `| head`): not an error
         }
@@ -91,6 +142,30 @@ public final class ReadCommand implements Callable<Integer> {
             throw UserError.failure(file + ": " + damage.get().message() + "; " + frames + " frames were read before it");
         }
         return 0;
+    }
+
+    /** Runs the first of two passes over the file and returns the analysis for the second. */
+    private CaptureAnalysis firstPassThen(Dissector dissector, AnalysisConfig config) {
+        CaptureAnalysis first = CaptureAnalysis.firstPass(config, Verifiers.shared());
+        FieldSink nothing = new NoOutput().sink();
+        try (CaptureReader reader = Captures.open(file)) {
+            Packet p;
+            long frames = 0;
+            while (frames++ < count && (p = reader.next()) != null) {
+                dissector.dissect(p, new FrameTiming(p.timestampNanos(), p.timestampNanos()), first, nothing);
+            }
+        }
+        first.finish();
+        return CaptureAnalysis.secondPass(config, Verifiers.shared(), first);
+    }
+
+    private static long parseStream(String z) {
+        String n = z.substring("follow,utcp,".length());
+        try {
+            return Long.parseLong(n);
+        } catch (NumberFormatException e) {
+            throw UserError.usage("-z follow,utcp,STREAM: '" + n + "' is not a stream number (see utcp.stream)");
+        }
     }
 
     private DissectorConfig config() {
@@ -151,102 +226,33 @@ public final class ReadCommand implements Callable<Integer> {
                     }
                 };
                 case "occurrence" -> occurrence = value;
-                case "header" -> header = value.equals("y");
+                case "header" -> header = value.toLowerCase(Locale.ROOT).startsWith("y");
                 default -> throw UserError.usage("-E: unknown option '" + key + "' (separator, occurrence, header)");
             }
         }
         return new FieldsOutput(new FieldColumns(fields, occurrence), separator, header);
     }
 
-    /** One way of printing frames. */
-    interface FrameOutput {
-        default void begin(Writer out) throws IOException {}
-        void frame(Dissector dissector, Packet p, FrameTiming timing, Writer out) throws IOException;
-        default void end(Writer out) throws IOException {}
-    }
-
-    /** Summary lines, optionally with the tree (-V) and hex (-x). */
-    record TextOutput(boolean verbose, boolean hex) implements FrameOutput {
-        @Override
-        public void frame(Dissector dissector, Packet p, FrameTiming timing, Writer out) throws IOException {
-            ProtoTree tree = new ProtoTree();
-            dissector.dissect(p, timing, tree);
-            StringBuilder b = new StringBuilder(256);
-            if (verbose) {
-                TreeText.render(tree, b);
-            } else {
-                SummaryLine.format(p, timing, tree, b);
+    /** Reads an address book: one CellID per line ('#' comments and a trailing name allowed). */
+    static final class CellIdList {
+        static Set<String> read(Path file) {
+            try {
+                Set<String> ids = new HashSet<>();
+                int line = 0;
+                for (String l : Files.readAllLines(file)) {
+                    line++;
+                    String s = l.replaceFirst("#.*", "").strip();
+                    if (s.isEmpty()) continue;
+                    String id = s.split("\\s+")[0].replace(":", "").replace("-", "").toLowerCase(Locale.ROOT);
+                    if (!id.matches("[0-9a-f]{32}")) {
+                        throw UserError.usage(file + ":" + line + ": '" + s.split("\\s+")[0] + "' is not a CellID (32 hex digits)");
+                    }
+                    ids.add(id);
+                }
+                return ids;
+            } catch (IOException e) {
+                throw UserError.failure(file + ": cannot read: " + e.getMessage());
             }
-            if (hex) {
-                if (!verbose) b.append('\n');
-                HexDump.render(p.data(), b);
-            }
-            if (verbose || hex) b.append('\n');
-            out.append(b);
-        }
-    }
-
-    /** -T json: one array of frames. */
-    static final class JsonOutput implements FrameOutput {
-        private boolean first = true;
-
-        @Override
-        public void begin(Writer out) throws IOException {
-            StringBuilder b = new StringBuilder();
-            JsonFrames.begin(b);
-            out.append(b);
-        }
-
-        @Override
-        public void frame(Dissector dissector, Packet p, FrameTiming timing, Writer out) throws IOException {
-            ProtoTree tree = new ProtoTree();
-            dissector.dissect(p, timing, tree);
-            StringBuilder b = new StringBuilder(2048);
-            JsonFrames.frame(tree, first, b);
-            first = false;
-            out.append(b);
-        }
-
-        @Override
-        public void end(Writer out) throws IOException {
-            StringBuilder b = new StringBuilder();
-            JsonFrames.end(b);
-            out.append(b);
-        }
-    }
-
-    /** -T fields: tab-separated values of the -e fields, one line per frame. */
-    static final class FieldsOutput implements FrameOutput {
-        private final FieldColumns columns;
-        private final char separator;
-        private final boolean header;
-        private final StringBuilder line = new StringBuilder(128);
-
-        FieldsOutput(FieldColumns columns, char separator, boolean header) {
-            this.columns = columns;
-            this.separator = separator;
-            this.header = header;
-        }
-
-        @Override
-        public void begin(Writer out) throws IOException {
-            if (!header) return;
-            List<FieldDef> cols = columns.columns();
-            for (int i = 0; i < cols.size(); i++) {
-                if (i > 0) out.append(separator);
-                out.append(cols.get(i).name());
-            }
-            out.append('\n');
-        }
-
-        @Override
-        public void frame(Dissector dissector, Packet p, FrameTiming timing, Writer out) throws IOException {
-            columns.reset();
-            dissector.dissect(p, timing, columns);
-            line.setLength(0);
-            columns.appendRow(line, separator);
-            line.append('\n');
-            out.append(line);
         }
     }
 }

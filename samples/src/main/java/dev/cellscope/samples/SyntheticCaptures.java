@@ -41,10 +41,11 @@ public final class SyntheticCaptures {
     static final long START = 1_795_867_200_000_000_000L;
     static final long MICROS = 1_000L;
 
-    // RFC 8032 test vectors 1-3 public keys: real Ed25519 keys with published values.
+    // Public keys of RFC 8032 test vectors: real Ed25519 keys with published values.
     static final Peer ALICE = Peer.of("alice", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", 0x020000000A11L);
     static final Peer BOB = Peer.of("bob", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", 0x020000000B0BL);
     static final Peer CAROL = Peer.of("carol", "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", 0x020000000CA7L);
+    static final Peer MALLORY = Peer.of("mallory", "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e", 0x020000000BADL);
     static final Peer LAMP = Peer.tetherNode("lamp", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
     static final Peer DOCK = Peer.tetherNode("dock", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
 
@@ -86,10 +87,11 @@ public final class SyntheticCaptures {
         ba(r, 5003, DATA, sbi(new SbiDagSync(root, 1, List.of(h2, h3))), "DAG_SYNC reply: the chunks Alice lacks");
         // seq 5004 is lost on the wire before the tap sees it.
         ba(r, 5005, DATA, sbi(new SbiBlockPut(h3, 2, 0, 0, Bytes.of(block3))), "Bob's seq 5004 was dropped on the wire before this");
+        // A NACK carries the sender's next unused seq without consuming it.
         ab(r, 1005, NACK, new UtcpNack(List.of(new NackRange(5004, 1))).encode(), "Alice NACKs the missing seq");
         ba(r, 5004, DATA, sbi(new SbiBlockPut(h2, 1, 0, 0, Bytes.of(block2))), "retransmission of seq 5004");
-        ab(r, 1006, DATA, sbi(new SbiAck(4, 0)), null);
-        ab(r, 1007, FIN, new byte[0], "Alice closes her direction");
+        ab(r, 1005, DATA, sbi(new SbiAck(4, 0)), null);
+        ab(r, 1006, FIN, new byte[0], "Alice closes her direction");
         ba(r, 5006, ACK, new byte[0], null);
 
         tetherTour(r);
@@ -122,18 +124,18 @@ public final class SyntheticCaptures {
         byte[] bad = FrameRecorder.tether(header(LAMP, DOCK, 0, 0, 0, 512, 0, r), new TetherControl.Hail(1, 0));
         bad[70] ^= 0x20;
         r.record(ethernet(LAMP.mac(), DOCK.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, bad), "one bit flipped after the checksum was computed");
-        r.after(100 * MICROS).record(ethernet(ALICE.mac(), BOB.mac(), List.of(42), LinkLayouts.ETHERTYPE_CELL,
-                utcp(ALICE, BOB, 1, (int) SYN, new byte[0])), "mirror traffic tagged VLAN 42");
-        r.after(100 * MICROS).record(UdpEncapsulation.overIpv4(ALICE.mac(), BOB.mac(), 0x0A000001, 0x0A000002,
-                Bytes.of(utcp(ALICE, BOB, 7, (int) SYN, new byte[0]))), "UTCP over UDP port 34997 across a routed network");
+        r.after(100 * MICROS).record(ethernet(CAROL.mac(), ALICE.mac(), List.of(42), LinkLayouts.ETHERTYPE_CELL,
+                utcp(CAROL, ALICE, 1, (int) SYN, new byte[0])), "mirror traffic tagged VLAN 42");
+        r.after(100 * MICROS).record(UdpEncapsulation.overIpv4(ALICE.mac(), CAROL.mac(), 0x0A000001, 0x0A000002,
+                Bytes.of(utcp(ALICE, CAROL, 7, (int) SYN, new byte[0]))), "UTCP over UDP port 34997 across a routed network");
         r.after(100 * MICROS).record(UdpEncapsulation.overIpv4(ALICE.mac(), BOB.mac(), 0x0A000001, 0x0A000035, 53000, 53,
                 Bytes.of(new byte[24])), "legacy IPv4 traffic sharing the wire");
         byte[] json = "{\"op\":\"block_want\",\"cid\":\"bafy...\"}".getBytes(StandardCharsets.US_ASCII);
         r.after(100 * MICROS).record(ethernet(CAROL.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
                 utcp(CAROL, BOB, 101, (int) DATA, json)), "a legacy JSON peer");
         byte[] attack = {(byte) 0x80, 0, 0, 0, 0x11, 0, 0, 0};
-        r.after(100 * MICROS).record(ethernet(CAROL.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
-                utcp(CAROL, BOB, 201, (int) DATA, attack)), "frame_len 2 GiB: reject before allocate");
+        r.after(100 * MICROS).record(ethernet(MALLORY.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
+                utcp(MALLORY, BOB, 201, (int) DATA, attack)), "frame_len 2 GiB: reject before allocate");
     }
 
     /** Uniform traffic for benchmarks: each cycle of 20 frames has 17 BLOCK_PUTs, 1 NACK, 2 Tether slots. */

@@ -1,0 +1,47 @@
+package dev.cellscope.analysis;
+
+import dev.cellscope.dissect.Expert;
+
+import java.util.List;
+
+/**
+ * The analysis state of one capture read in order: UTCP conversations and their UTCP-SBI
+ * streams. The dissector feeds it frame by frame and shows what it says. For a two-pass read
+ * (tshark's {@code -2}) a {@link #firstPass} records links to later frames that a
+ * {@link #secondPass} then shows on the earlier ones.
+ */
+public final class CaptureAnalysis {
+    private final UtcpAnalysis utcp;
+    private final ForwardLinks recorded;
+
+    private CaptureAnalysis(AnalysisConfig config, SbiAnalysis.BlockCheck check, ForwardLinks record, ForwardLinks links) {
+        this.recorded = record;
+        SbiAnalysis sbi = new SbiAnalysis(config.verifyBlocks() ? check : null, record, links);
+        this.utcp = new UtcpAnalysis(config, sbi, record, links);
+    }
+
+    /** A single pass: links to later frames are not known. */
+    public static CaptureAnalysis singlePass(AnalysisConfig config, SbiAnalysis.BlockCheck check) {
+        return new CaptureAnalysis(config, check, null, null);
+    }
+
+    /** The first of two passes: records links to later frames. */
+    public static CaptureAnalysis firstPass(AnalysisConfig config, SbiAnalysis.BlockCheck check) {
+        return new CaptureAnalysis(config, check, new ForwardLinks(), null);
+    }
+
+    /** The second pass, showing what {@code first} recorded; call after {@code first.finish()}. */
+    public static CaptureAnalysis secondPass(AnalysisConfig config, SbiAnalysis.BlockCheck check, CaptureAnalysis first) {
+        if (first.recorded == null) throw new IllegalArgumentException("not a first pass");
+        return new CaptureAnalysis(config, check, null, first.recorded);
+    }
+
+    public UtcpAnalysis utcp() {
+        return utcp;
+    }
+
+    /** End of capture: findings about the capture as a whole (unanswered NACKs, tap loss…). */
+    public List<Expert> finish() {
+        return utcp.finish();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.cellscope.analysis;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Links from a frame to frames that come after it, found by a first pass over the capture and
+ * shown by the second (tshark's {@code -2}): reassembled_in, response_in, answered_in, put_in,
+ * tap loss. Kept sparse: only frames that have such a link take memory.
+ */
+public final class ForwardLinks {
+    private final Map<Long, long[]> reassembledIn = new HashMap<>();
+    private final Map<Long, long[]> answeredIn = new HashMap<>();
+    private final Map<Long, Long> responseIn = new HashMap<>();
+    private final Map<Long, Long> putIn = new HashMap<>();
+    private final Set<Long> tapLossGaps = new HashSet<>();
+
+    private static void append(Map<Long, long[]> m, long key, long value) {
+        long[] old = m.get(key);
+        if (old == null) {
+            m.put(key, new long[]{value});
+        } else if (old[old.length - 1] != value) {
+            long[] n = java.util.Arrays.copyOf(old, old.length + 1);
+            n[old.length] = value;
+            m.put(key, n);
+        }
+    }
+
+    private static final long[] NONE = new long[0];
+
+    void reassembledIn(long carrier, long completing) {
+        if (carrier != completing) append(reassembledIn, carrier, completing);
+    }
+
+    void answeredIn(long nackFrame, long retransmission) {
+        append(answeredIn, nackFrame, retransmission);
+    }
+
+    void responseIn(long request, long response) {
+        responseIn.putIfAbsent(request, response);
+    }
+
+    void putIn(long want, long put) {
+        putIn.putIfAbsent(want, put);
+    }
+
+    void recordTapLoss(long gapFrame) {
+        tapLossGaps.add(gapFrame);
+    }
+
+    long[] reassembledIn(long frame) {
+        return reassembledIn.getOrDefault(frame, NONE);
+    }
+
+    long[] answeredIn(long frame) {
+        return answeredIn.getOrDefault(frame, NONE);
+    }
+
+    long responseIn(long frame) {
+        return responseIn.getOrDefault(frame, -1L);
+    }
+
+    long putIn(long frame) {
+        return putIn.getOrDefault(frame, -1L);
+    }
+
+    boolean isTapLoss(long frame) {
+        return tapLossGaps.contains(frame);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.cellscope.analysis;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Puts one direction's DATA payloads in seq order. Segments above a hole wait (copied, since a
+ * live capture reuses its buffers) until the hole is filled by a late or re-sent packet. A hole
+ * is given up — delivered as a {@link StreamSink#hole} — when waiting would exceed the memory
+ * bound, when it has stayed unfilled and un-NACKed for {@link #PATIENCE_NANOS} of capture time
+ * (the receiver evidently got the packets: tap loss), or at the end of the capture.
+ */
+final class Reassembler {
+    /** Bytes of out-of-order segments held per direction. */
+    static final long MAX_PENDING_BYTES = 4L << 20;
+    /** How long an un-NACKed hole is waited for. */
+    static final long PATIENCE_NANOS = 2_000_000_000L;
+    /** How long a NACKed hole is waited for before it is declared lost. */
+    static final long NACKED_PATIENCE_NANOS = 30_000_000_000L;
+
+    private record Pending(byte[] bytes, long frame) {}
+
+    private final StreamSink out;
+    private final TreeMap<Long, Pending> pending = new TreeMap<>();
+    private long next = -1;
+    private long pendingBytes;
+    private long holeSinceNanos;
+    private boolean holeNacked;
+    private long overflows;
+    private long now;
+
+    Reassembler(StreamSink out) {
+        this.out = out;
+    }
+
+    /** The seq the stream expects next, or -1 before the first packet. */
+    long next() {
+        return next;
+    }
+
+    /** A SYN fixes the start: its seq is the initial one and the first DATA takes the next. */
+    void syn(long seq) {
+        if (next < 0) next = seq + 1;
+    }
+
+    /** Number of times the memory bound forced a hole to be given up. */
+    long overflows() {
+        return overflows;
+    }
+
+    /** True when a hole is waiting to be filled. */
+    boolean hasHole() {
+        return !pending.isEmpty();
+    }
+
+    /** The NACK covered seqs that are still missing: keep waiting for the retransmission. */
+    void nacked(long first, long end) {
+        if (!pending.isEmpty() && first < pending.firstKey() && end > next) holeNacked = true;
+    }
+
+    /** Returns true when the payload was delivered or held, false when it came too late (already passed). */
+    boolean data(long seq, MemorySegment seg, long off, int len, long frame, int frameOffset, long nowNanos) {
+        if (next < 0) next = seq;
+        giveUpStale(nowNanos, frame);
+        this.now = nowNanos;
+        if (seq < next) return false;
+        if (seq == next) {
+            out.bytes(seg, off, len, frame, frameOffset);
+            next++;
+            drain();
+            return true;
+        }
+        if (!pending.containsKey(seq)) {
+            if (pending.isEmpty()) {
+                holeSinceNanos = nowNanos;
+                holeNacked = false;
+            }
+            pending.put(seq, new Pending(seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), frame));
+            pendingBytes += len;
+            while (pendingBytes > MAX_PENDING_BYTES && !pending.isEmpty()) {
+                overflows++;
+                skipHole(frame);
+            }
+        }
+        return true;
+    }
+
+    /** Gives up every hole and delivers what was held (end of capture, or FIN seen). */
+    void flush(long frame) {
+        while (!pending.isEmpty()) skipHole(frame);
+    }
+
+    private void giveUpStale(long nowNanos, long frame) {
+        if (pending.isEmpty()) return;
+        long patience = holeNacked ? NACKED_PATIENCE_NANOS : PATIENCE_NANOS;
+        if (nowNanos - holeSinceNanos > patience) skipHole(frame);
+    }
+
+    /** Declares the first hole lost and delivers the held segments after it. */
+    private void skipHole(long frame) {
+        long first = pending.firstKey();
+        out.hole(first - next, frame);
+        next = first;
+        drain();
+        // The next hole, if any, is waited for from now on.
+        holeSinceNanos = now;
+        holeNacked = false;
+    }
+
+    private void drain() {
+        Map.Entry<Long, Pending> e;
+        while ((e = pending.firstEntry()) != null && e.getKey() <= next) {
+            pending.pollFirstEntry();
+            pendingBytes -= e.getValue().bytes().length;
+            if (e.getKey() == next) {
+                byte[] b = e.getValue().bytes();
+                out.bytes(MemorySegment.ofArray(b), 0, b.length, e.getValue().frame(), -1);
+                next++;
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.cellscope.analysis;
+
+import dev.cellscope.dissect.Expert;
+import dev.cellscope.dissect.ExpertGroup;
+import dev.cellscope.field.SbiFields;
+import dev.cellscope.wire.SbiLayouts;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What UTCP-SBI messages mean together: ACK/NACK linked to the message they answer (ref_seq is
+ * the answered message's msg_index in the other direction), BLOCK_WANT linked to its BLOCK_PUT
+ * by hash with the latency, the HANDSHAKE pair's outcome and peers that ignore it, and the
+ * verification of every BLOCK_PUT.
+ */
+public final class SbiAnalysis {
+    /** Messages per direction whose frames are remembered for ref_seq links. */
+    static final int MESSAGE_MEMORY = 4_096;
+    /** Outstanding BLOCK_WANTs per direction. */
+    static final int WANT_MEMORY = 65_536;
+    private static final int CONTAINER = SbiLayouts.ENVELOPE_SIZE + SbiLayouts.PREAMBLE_SIZE;
+    private static final ValueLayout.OfInt U32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Decompresses and hash-checks a BLOCK_PUT's data; null result means "not checked". */
+    @FunctionalInterface
+    public interface BlockCheck {
+        Verification verify(int compAlgo, MemorySegment data, long off, int len, MemorySegment hash, long hashOff);
+    }
+
+    private final BlockCheck check;
+    private final ForwardLinks record;
+    private final ForwardLinks links;
+
+    public SbiAnalysis(BlockCheck check, ForwardLinks record, ForwardLinks links) {
+        this.check = check;
+        this.record = record;
+        this.links = links;
+    }
+
+    private record Want(long frame, long time) {}
+
+    private record Handshake(long caps, long required) {}
+
+    /** Per-conversation state: recent message frames, outstanding wants, the handshake pair. */
+    static final class Links {
+        @SuppressWarnings("unchecked")
+        final Map<Long, Long>[] messageFrames = new Map[]{bounded(MESSAGE_MEMORY), bounded(MESSAGE_MEMORY)};
+        @SuppressWarnings("unchecked")
+        final Map<String, Want>[] wants = new Map[]{bounded(WANT_MEMORY), bounded(WANT_MEMORY)};
+        final Handshake[] handshakes = new Handshake[2];
+        HandshakeOutcome outcome;
+        final boolean[] warnedContinuing = new boolean[2];
+
+        private static <K, V> Map<K, V> bounded(int max) {
+            return new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+                    return size() > max;
+                }
+            };
+        }
+
+        /** Bits the sender of direction {@code d} found missing: it must NACK and close. */
+        long missingAt(int d) {
+            return outcome == null ? 0 : d == 0 ? outcome.missingAtFirst() : outcome.missingAtSecond();
+        }
+    }
+
+    List<SbiMessageAnalysis> messages(Links l, int d, long frame, long ts, List<SbiDelivery> deliveries, List<Expert> findings) {
+        if (deliveries.isEmpty()) return List.of();
+        List<SbiMessageAnalysis> out = new ArrayList<>(deliveries.size());
+        for (SbiDelivery m : deliveries) out.add(message(l, d, frame, ts, m, findings));
+        return out;
+    }
+
+    private SbiMessageAnalysis message(Links l, int d, long frame, long ts, SbiDelivery m, List<Expert> findings) {
+        MemorySegment s = m.bytes();
+        long c = m.offset() + CONTAINER;
+        int containerLen = m.length() - CONTAINER;
+        long responseTo = -1, wantIn = -1, latency = -1;
+        HandshakeOutcome outcome = null;
+        Verification verification = null;
+        switch (m.op()) {
+            case SbiLayouts.OP_ACK, SbiLayouts.OP_NACK -> {
+                if (containerLen >= 4) {
+                    long ref = s.get(U32_LE, c) & 0xFFFF_FFFFL;
+                    responseTo = l.messageFrames[1 - d].getOrDefault(ref, -1L);
+                    if (record != null && responseTo >= 0) record.responseIn(responseTo, frame);
+                }
+                if (m.op() == SbiLayouts.OP_NACK && containerLen >= 8) nackChecks(l, d, s.get(U16_LE, c + 4) & 0xFFFF, findings);
+            }
+            case SbiLayouts.OP_BLOCK_WANT -> {
+                if (containerLen >= 32) l.wants[d].put(hashKey(s, c), new Want(frame, ts));
+            }
+            case SbiLayouts.OP_BLOCK_PUT -> {
+                if (containerLen >= SbiLayouts.BLOCK_PUT.size()) {
+                    Want w = l.wants[1 - d].remove(hashKey(s, c));
+                    if (w != null) {
+                        wantIn = w.frame();
+                        latency = ts - w.time();
+                        if (record != null) record.putIn(w.frame(), frame);
+                    }
+                    int algo = s.get(ValueLayout.JAVA_BYTE, c + 36) & 0xFF;
+                    if (l.outcome != null && !l.outcome.allows(algo)) {
+                        findings.add(Expert.warn(ExpertGroup.PROTOCOL, "BLOCK_PUT uses " + SbiFields.COMP_NAMES.getOrDefault((long) algo,
+                                "comp_algo " + algo) + ", which the HANDSHAKE did not agree on (common: "
+                                + HandshakeOutcome.names(l.outcome.intersection()) + ")"));
+                    }
+                    if (check != null) {
+                        int put = SbiLayouts.BLOCK_PUT.size();
+                        verification = check.verify(algo, s, c + put, containerLen - put, s, c);
+                        if (verification != null && !verification.verified()) findings.add(verificationFinding(verification));
+                    }
+                }
+            }
+            case SbiLayouts.OP_HANDSHAKE -> {
+                if (containerLen == SbiLayouts.HANDSHAKE.size()) outcome = handshake(l, d, s, c, findings);
+            }
+            default -> { }
+        }
+        if (l.missingAt(d) != 0 && m.op() != SbiLayouts.OP_NACK && m.op() != SbiLayouts.OP_HANDSHAKE && !l.warnedContinuing[d]) {
+            l.warnedContinuing[d] = true;
+            findings.add(Expert.warn(ExpertGroup.PROTOCOL, "Peer carries on despite missing required features "
+                    + HandshakeOutcome.names(l.missingAt(d)) + ": it should have NACKed missing_required_features and closed"));
+        }
+        l.messageFrames[d].put(m.msgIndex(), frame);
+        long responseIn = links == null ? -1 : links.responseIn(frame);
+        long putIn = links == null ? -1 : links.putIn(frame);
+        return new SbiMessageAnalysis(m, responseTo, responseIn, wantIn, latency, putIn, outcome, verification);
+    }
+
+    private static HandshakeOutcome handshake(Links l, int d, MemorySegment s, long c, List<Expert> findings) {
+        long caps = s.get(U32_LE, c + 32) & 0xFFFF_FFFFL, required = s.get(U32_LE, c + 36) & 0xFFFF_FFFFL;
+        l.handshakes[d] = new Handshake(caps, required);
+        Handshake other = l.handshakes[1 - d];
+        if (other == null || l.outcome != null) return null;
+        Handshake first = l.handshakes[0], second = l.handshakes[1];
+        l.outcome = HandshakeOutcome.of(first.caps(), first.required(), second.caps(), second.required());
+        if (l.outcome.missing() != 0) {
+            findings.add(Expert.warn(ExpertGroup.PROTOCOL, "Handshake fails: " + describe(l.outcome)));
+        } else {
+            findings.add(Expert.chat(ExpertGroup.PROTOCOL, "Handshake agreed: common " + HandshakeOutcome.names(l.outcome.intersection())
+                    + ", compression " + l.outcome.compression()));
+        }
+        return l.outcome;
+    }
+
+    private static String describe(HandshakeOutcome o) {
+        StringBuilder b = new StringBuilder();
+        if (o.missingAtFirst() != 0) b.append("the first peer must reject: the second requires ").append(HandshakeOutcome.names(o.missingAtFirst()));
+        if (o.missingAtSecond() != 0) {
+            if (!b.isEmpty()) b.append("; ");
+            b.append("the second peer must reject: the first requires ").append(HandshakeOutcome.names(o.missingAtSecond()));
+        }
+        return b.append(" (missing_required_features)").toString();
+    }
+
+    private static void nackChecks(Links l, int d, int code, List<Expert> findings) {
+        if (code == 2 && l.outcome != null && l.missingAt(d) == 0) {
+            findings.add(Expert.warn(ExpertGroup.PROTOCOL, "NACK missing_required_features although this peer was missing nothing"));
+        }
+    }
+
+    private static Expert verificationFinding(Verification v) {
+        return switch (v.outcome()) {
+            case HASH_MISMATCH -> Expert.error(ExpertGroup.CHECKSUM, "hash_mismatch: " + v.detail());
+            case TOO_LARGE -> Expert.error(ExpertGroup.SECURITY, "Decompression bomb: " + v.detail());
+            case UNSUPPORTED_COMPRESSION -> Expert.warn(ExpertGroup.PROTOCOL, "unsupported_compression: " + v.detail());
+            case CORRUPT -> Expert.error(ExpertGroup.MALFORMED, "Block data cannot be decompressed: " + v.detail());
+            case VERIFIED -> throw new IllegalArgumentException("verified blocks have no finding");
+        };
+    }
+
+    private static String hashKey(MemorySegment s, long off) {
+        return dev.cellscope.dissect.FieldFormat.hex(s, off, 32);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.cellscope.analysis;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A UTCP-SBI message recovered whole from one direction's stream.
+ *
+ * @param msgIndex        0-based position in its direction ({@code sbi.msg_index})
+ * @param indexUncertain  true after a hole the tap could not fill: messages may have been lost in it
+ * @param op              the envelope's op
+ * @param bytes           envelope + frame, {@code length} bytes from {@code offset}
+ * @param frameOffset     where the message starts in the completing frame when it lies there whole, else -1
+ * @param carriedBy       frames that carried its bytes, ascending (the last is the completing frame)
+ * @param skippedBefore   bytes skipped to find this message after a hole (0 normally)
+ */
+public record SbiDelivery(long msgIndex, boolean indexUncertain, int op, MemorySegment bytes, long offset, int length,
+                          int frameOffset, long[] carriedBy, long skippedBefore) {
+
+    public long completingFrame() {
+        return carriedBy[carriedBy.length - 1];
+    }
+}

@@ -1,0 +1,337 @@
+package dev.cellscope.analysis;
+
+import dev.cellscope.dissect.Expert;
+import dev.cellscope.dissect.ExpertGroup;
+import dev.cellscope.field.UtcpFields;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * UTCP conversations as the tap sees them (PROTOCOLS.md section 2): conversations by CellID
+ * pair, each direction's seq space, the classification of every DATA packet (in order, out of
+ * order, retransmission, duplicate, after a gap — a NACK decides between retransmission and
+ * duplicate, so late packets are never called retransmissions), NACK ranges linked to the
+ * retransmissions that answer them, tap loss told from network loss, the SYN/FIN/ACK
+ * lifecycle, and each direction's stream handed to the UTCP-SBI parser.
+ *
+ * <p>Tap loss: a gap that no NACK ever covers and no packet ever fills, while the
+ * conversation goes on past {@link Reassembler#PATIENCE_NANOS}, was received by the peer (it
+ * would have NACKed otherwise) and missed by the mirror port, as Zeek's capture_loss reasons.
+ *
+ * <p>Memory is bounded: seq history per direction ({@link SeqWindow}), NACK ranges
+ * ({@link NackedSeqs}), held out-of-order bytes ({@link Reassembler}), gap records and the
+ * number of live conversations ({@link #MAX_CONVERSATIONS}, least recently used evicted).
+ */
+public final class UtcpAnalysis {
+    static final int MAX_CONVERSATIONS = 65_536;
+    static final int MAX_GAPS = 4_096;
+    private static final ValueLayout.OfInt U32_BE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfShort U16_BE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private final AnalysisConfig config;
+    private final ForwardLinks record;
+    private final ForwardLinks links;
+    private final SbiAnalysis sbi;
+    private final Map<CellPair, Conversation> conversations = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<CellPair, Conversation> eldest) {
+            if (size() <= MAX_CONVERSATIONS) return false;
+            evicted++;
+            return true;
+        }
+    };
+    private int nextStream;
+    private long evicted;
+    private final LossCounters loss = new LossCounters();
+
+    /**
+     * @param record links to remember for a second pass (first pass of -2), or null
+     * @param links  links remembered by a first pass (second pass of -2), or null
+     */
+    public UtcpAnalysis(AnalysisConfig config, SbiAnalysis sbi, ForwardLinks record, ForwardLinks links) {
+        this.config = config;
+        this.sbi = sbi;
+        this.record = record;
+        this.links = links;
+    }
+
+    /** Seq-space counters over the whole capture, for the tap-loss report. */
+    public static final class LossCounters {
+        long dataSeqs, tapLostSeqs, networkLostSeqs, retransmissions, duplicates, outOfOrder, gaps;
+
+        public long dataSeqs() { return dataSeqs; }
+        public long tapLostSeqs() { return tapLostSeqs; }
+        public long networkLostSeqs() { return networkLostSeqs; }
+        public long retransmissions() { return retransmissions; }
+        public long duplicates() { return duplicates; }
+        public long outOfOrder() { return outOfOrder; }
+        public long gaps() { return gaps; }
+
+        /** Percentage of DATA seqs the tap missed (seen + missed = 100%), as Zeek's capture_loss. */
+        public double tapLossPercent() {
+            long all = dataSeqs + tapLostSeqs;
+            return all == 0 ? 0 : 100.0 * tapLostSeqs / all;
+        }
+    }
+
+    public LossCounters loss() {
+        return loss;
+    }
+
+    public int conversations() {
+        return nextStream;
+    }
+
+    private static final class Gap {
+        final long first, end, frame, time;
+        long filled;
+        boolean nacked;
+
+        Gap(long first, long end, long frame, long time) {
+            this.first = first;
+            this.end = end;
+            this.frame = frame;
+            this.time = time;
+        }
+    }
+
+    /** One sender → receiver direction. */
+    static final class Direction {
+        final SeqWindow window = new SeqWindow();
+        final NackedSeqs nacked = new NackedSeqs();
+        final SbiStreamParser parser = new SbiStreamParser();
+        final Reassembler reassembler = new Reassembler(parser);
+        final TreeMap<Long, Gap> gaps = new TreeMap<>();
+        long highest = -1, synSeq = -1, finSeq = -1, dataPackets;
+        boolean finAcked;
+    }
+
+    static final class Conversation {
+        final int index;
+        final Direction[] dirs = {new Direction(), new Direction()};
+        final SbiAnalysis.Links sbiLinks = new SbiAnalysis.Links();
+        Conversation(int index) {
+            this.index = index;
+        }
+    }
+
+    /**
+     * Analyses one UTCP packet. {@code off} is where its 40-byte header starts in {@code seg};
+     * {@code present} payload bytes follow it.
+     */
+    public UtcpVerdict observe(long frame, long ts, MemorySegment seg, long off, int present, int payloadFrameOffset) {
+        CellPair pair = CellPair.of(seg, off, off + 16);
+        Conversation conv = conversations.get(pair);
+        List<Expert> findings = new ArrayList<>(0);
+        if (conv == null) {
+            conv = new Conversation(nextStream++);
+            conversations.put(pair, conv);
+            addressBook(seg, off, findings);
+            if (evicted > 0 && evicted % 10_000 == 1) {
+                findings.add(Expert.warn(ExpertGroup.SECURITY, "More than " + MAX_CONVERSATIONS
+                        + " live conversations: the oldest are forgotten (possible scan or flood)"));
+            }
+        }
+        int d = pair.forward(seg, off) ? 0 : 1;
+        Direction dir = conv.dirs[d], peer = conv.dirs[1 - d];
+        long seq = seg.get(U32_BE, off + 32) & 0xFFFF_FFFFL;
+        int flags = seg.get(U16_BE, off + 36) & 0xFFFF;
+        long payload = off + 40;
+
+        Classification c = new Classification();
+        if ((flags & UtcpFields.SYN) != 0) syn(dir, seq, findings);
+        if ((flags & UtcpFields.NACK) != 0) nack(peer, frame, ts, seg, payload, present);
+        if ((flags & UtcpFields.ACK) != 0 && peer.finSeq >= 0 && !peer.finAcked) {
+            peer.finAcked = true;
+            findings.add(Expert.chat(ExpertGroup.SEQUENCE, "FIN acknowledged"));
+        }
+        if ((flags & UtcpFields.DATA) != 0) {
+            classify(dir, frame, ts, seq, PayloadHash.of(seg, payload, present), c, findings);
+            if (dir.finSeq >= 0 && seq > dir.finSeq) {
+                findings.add(Expert.warn(ExpertGroup.SEQUENCE, "DATA at seq " + seq + " after this direction's FIN at " + dir.finSeq));
+            }
+            boolean taken = present > 0 && dir.reassembler.data(seq, seg, payload, present, frame, payloadFrameOffset, ts);
+            if (!taken && present > 0 && !c.retransmission && !c.duplicate) {
+                findings.add(Expert.note(ExpertGroup.SEQUENCE, "Payload arrived after its place in the stream was given up"));
+            }
+        }
+        if ((flags & UtcpFields.FIN) != 0) fin(dir, frame, ts, seq, c, findings);
+        expireGaps(dir, ts);
+
+        List<SbiMessageAnalysis> messages = sbi.messages(conv.sbiLinks, d, frame, ts, dir.parser.takeDelivered(), findings);
+        findings.addAll(dir.parser.takeFindings());
+        if (record != null) {
+            for (SbiMessageAnalysis m : messages) {
+                for (long carrier : m.delivery().carriedBy()) record.reassembledIn(carrier, frame);
+            }
+            if (c.nackFrame >= 0) record.answeredIn(c.nackFrame, frame);
+        }
+        long[] reassembledIn = links == null ? new long[0] : links.reassembledIn(frame);
+        long[] answeredIn = links == null ? new long[0] : links.answeredIn(frame);
+        boolean tapLoss = links != null && links.isTapLoss(frame);
+        return new UtcpVerdict(conv.index, c.retransmission, c.duplicate, c.outOfOrder, c.gap, c.missing, c.dataChanged,
+                c.originalFrame, c.nackFrame, c.delay, answeredIn, tapLoss, messages, dir.parser.takeRejectedFrameLen(),
+                reassembledIn, findings);
+    }
+
+    private static final class Classification {
+        boolean retransmission, duplicate, outOfOrder, gap, dataChanged;
+        long missing, originalFrame = -1, nackFrame = -1, delay = -1;
+    }
+
+    private void addressBook(MemorySegment seg, long off, List<Expert> findings) {
+        if (config.knownCellIds() == null) return;
+        for (long at : new long[]{off, off + 16}) {
+            String id = dev.cellscope.dissect.FieldFormat.hex(seg, at, 16);
+            if (!config.knownCellIds().contains(id)) {
+                findings.add(Expert.warn(ExpertGroup.SECURITY, "CellID " + id + " (" + (at == off ? "source" : "destination")
+                        + ") is not in the address book"));
+            }
+        }
+    }
+
+    private static void syn(Direction dir, long seq, List<Expert> findings) {
+        if (dir.synSeq >= 0 && dir.synSeq != seq) {
+            findings.add(Expert.warn(ExpertGroup.SEQUENCE, "SYN again with initial seq " + seq + " (was " + dir.synSeq + ")"));
+        } else if (dir.synSeq < 0) {
+            findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Direction opened, initial seq " + seq));
+        }
+        dir.synSeq = seq;
+        if (dir.highest < 0) dir.highest = seq;
+        dir.reassembler.syn(seq);
+    }
+
+    private void fin(Direction dir, long frame, long ts, long seq, Classification c, List<Expert> findings) {
+        // FIN takes the seq after the last DATA: a larger one means DATA the tap has not seen.
+        if (dir.highest >= 0 && seq > dir.highest + 1 && !c.gap) {
+            c.gap = true;
+            c.missing = seq - dir.highest - 1;
+            addGap(dir, dir.highest + 1, seq, frame, ts);
+        }
+        if (seq > dir.highest) dir.highest = seq;
+        dir.finSeq = seq;
+        findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Direction closed (FIN at seq " + seq + ")"));
+    }
+
+    /** The NACK's ranges name seqs of the peer's direction (it travels from receiver to sender). */
+    private void nack(Direction sender, long frame, long ts, MemorySegment seg, long payload, int present) {
+        for (int i = 0; i + 8 <= present; i += 8) {
+            long first = seg.get(U32_BE, payload + i) & 0xFFFF_FFFFL;
+            long count = seg.get(U32_BE, payload + i + 4) & 0xFFFF_FFFFL;
+            sender.nacked.add(first, count, frame, ts);
+            sender.reassembler.nacked(first, first + count);
+            for (Map.Entry<Long, Gap> e = sender.gaps.floorEntry(first + count - 1); e != null; e = sender.gaps.lowerEntry(e.getKey())) {
+                if (e.getValue().end <= first) break;
+                e.getValue().nacked = true;
+            }
+        }
+    }
+
+    private void classify(Direction dir, long frame, long ts, long seq, long hash, Classification c, List<Expert> findings) {
+        loss.dataSeqs++;
+        dir.dataPackets++;
+        long seen = dir.window.frameOf(seq);
+        NackedSeqs.Request req = dir.nacked.find(seq);
+        if (seen >= 0) {
+            c.originalFrame = seen;
+            if (dir.window.hashOf(seq) != hash) {
+                c.dataChanged = true;
+                findings.add(Expert.error(ExpertGroup.SEQUENCE, "Seq " + seq + " repeated with different data (first in frame " + seen + ")"));
+            }
+        }
+        if (req != null) {
+            c.retransmission = true;
+            c.nackFrame = req.frame();
+            c.delay = ts - req.timeNanos();
+            dir.nacked.answer(seq);
+            loss.retransmissions++;
+            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Retransmission of seq " + seq + " requested by the NACK in frame "
+                    + req.frame()));
+        } else if (seen >= 0) {
+            c.duplicate = true;
+            loss.duplicates++;
+            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Duplicate of seq " + seq + " (frame " + seen + "), not requested by a NACK"));
+        } else if (dir.highest >= 0 && seq <= dir.highest) {
+            c.outOfOrder = true;
+            loss.outOfOrder++;
+            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Out of order: seq " + seq + " after " + dir.highest));
+        } else if (dir.highest >= 0 && seq > dir.highest + 1) {
+            c.gap = true;
+            c.missing = seq - dir.highest - 1;
+            loss.gaps++;
+            addGap(dir, dir.highest + 1, seq, frame, ts);
+            findings.add(Expert.warn(ExpertGroup.SEQUENCE, c.missing + " seq(s) missing before " + seq + " (" + (dir.highest + 1)
+                    + (c.missing > 1 ? "–" + (seq - 1) : "") + ")"));
+        }
+        if (seen < 0) fillGap(dir, seq);
+        if (seq > dir.highest) dir.highest = seq;
+        if (seen < 0) dir.window.record(seq, frame, hash, dir.dataPackets);
+    }
+
+    private static void addGap(Direction dir, long first, long end, long frame, long ts) {
+        dir.gaps.put(first, new Gap(first, end, frame, ts));
+        if (dir.gaps.size() > MAX_GAPS) dir.gaps.pollFirstEntry();
+    }
+
+    private static void fillGap(Direction dir, long seq) {
+        Map.Entry<Long, Gap> e = dir.gaps.floorEntry(seq);
+        if (e != null && e.getValue().end > seq) e.getValue().filled++;
+    }
+
+    /** Settles gaps older than the patience window: un-NACKed and unfilled seqs were missed by the tap. */
+    private void expireGaps(Direction dir, long ts) {
+        while (!dir.gaps.isEmpty()) {
+            Gap g = dir.gaps.firstEntry().getValue();
+            if (ts - g.time <= Reassembler.PATIENCE_NANOS && !g.nacked) return;
+            if (g.nacked && ts - g.time <= Reassembler.NACKED_PATIENCE_NANOS) return;
+            dir.gaps.pollFirstEntry();
+            settle(g);
+        }
+    }
+
+    private void settle(Gap g) {
+        long unfilled = Math.max(0, g.end - g.first - g.filled);
+        if (g.nacked) {
+            loss.networkLostSeqs += g.end - g.first;
+        } else if (unfilled > 0) {
+            loss.tapLostSeqs += unfilled;
+            if (record != null) record.recordTapLoss(g.frame);
+        }
+    }
+
+    /**
+     * End of capture: gives up every hole (the held bytes are parsed), settles every gap, and
+     * returns capture-level findings.
+     */
+    public List<Expert> finish() {
+        List<Expert> out = new ArrayList<>();
+        for (Conversation conv : conversations.values()) {
+            for (int d = 0; d < 2; d++) {
+                Direction dir = conv.dirs[d];
+                dir.reassembler.flush(-1);
+                dir.parser.takeDelivered();
+                out.addAll(dir.parser.takeFindings());
+                while (!dir.gaps.isEmpty()) settle(dir.gaps.pollFirstEntry().getValue());
+                if (dir.nacked.ranges() > 0) {
+                    out.add(Expert.warn(ExpertGroup.SEQUENCE, "Stream " + conv.index + ": " + dir.nacked.ranges()
+                            + " NACKed range(s) never re-sent"));
+                }
+            }
+        }
+        if (loss.tapLostSeqs > 0) {
+            out.add(Expert.warn(ExpertGroup.SEQUENCE, String.format("Tap loss: %.2f%% (%d DATA seqs the peers exchanged but the tap never saw)",
+                    loss.tapLossPercent(), loss.tapLostSeqs)));
+        }
+        if (evicted > 0) {
+            out.add(Expert.warn(ExpertGroup.SECURITY, evicted + " conversations were forgotten to stay within " + MAX_CONVERSATIONS));
+        }
+        return out;
+    }
+}

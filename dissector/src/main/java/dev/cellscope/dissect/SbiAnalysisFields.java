@@ -1,0 +1,53 @@
+package dev.cellscope.dissect;
+
+import dev.cellscope.analysis.HandshakeOutcome;
+import dev.cellscope.analysis.SbiDelivery;
+import dev.cellscope.analysis.SbiMessageAnalysis;
+import dev.cellscope.analysis.Verification;
+
+import static dev.cellscope.field.SbiFields.*;
+
+/** Emits what conversation analysis knows about a UTCP-SBI message, inside its layer. */
+final class SbiAnalysisFields {
+    private SbiAnalysisFields() {}
+
+    /** Position in the stream and the frames that carried the message. */
+    static void header(Dissection d, SbiMessageAnalysis a) {
+        SbiDelivery m = a.delivery();
+        d.number(MSG_INDEX, -1, 0, m.msgIndex());
+        if (m.indexUncertain()) {
+            d.expert(Severity.NOTE, ExpertGroup.SEQUENCE, "msg_index counted after a hole: messages lost in it are not counted", -1, 0);
+        }
+        if (m.carriedBy().length > 1) {
+            for (long f : m.carriedBy()) d.number(SEGMENT, -1, 0, f);
+            d.number(SEGMENT_COUNT, -1, 0, m.carriedBy().length);
+        }
+        if (m.skippedBefore() > 0) d.number(SKIPPED, -1, 0, m.skippedBefore());
+    }
+
+    /** Links to other messages, negotiation and verification; returns extra Info words. */
+    static String links(Dissection d, SbiMessageAnalysis a) {
+        String info = "";
+        if (a.responseTo() >= 0) d.number(RESPONSE_TO, -1, 0, a.responseTo());
+        if (a.responseIn() >= 0) d.number(RESPONSE_IN, -1, 0, a.responseIn());
+        if (a.wantIn() >= 0) {
+            d.number(PUT_WANT_IN, -1, 0, a.wantIn());
+            d.number(PUT_LATENCY, -1, 0, a.latencyNanos());
+        }
+        if (a.putIn() >= 0) d.number(WANT_PUT_IN, -1, 0, a.putIn());
+        HandshakeOutcome h = a.handshake();
+        if (h != null) {
+            d.number(HANDSHAKE_INTERSECTION, -1, 0, h.intersection());
+            d.number(HANDSHAKE_MISSING, -1, 0, h.missing());
+            d.text(HANDSHAKE_COMPRESSION, -1, 0, h.compression());
+            if (d.summary) info += h.missing() != 0 ? " [missing required features]" : " [agreed: " + h.compression() + "]";
+        }
+        Verification v = a.verification();
+        if (v != null) {
+            d.number(PUT_VERIFIED, -1, 0, v.verified() ? 1 : 0);
+            if (v.verified()) d.number(PUT_UNCOMPRESSED, -1, 0, v.uncompressedSize());
+            if (d.summary) info += v.verified() ? " verified" : " [" + v.outcome().name().toLowerCase(java.util.Locale.ROOT) + "]";
+        }
+        return info;
+    }
+}

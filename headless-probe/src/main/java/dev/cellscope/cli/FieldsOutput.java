@@ -1,0 +1,62 @@
+package dev.cellscope.cli;
+
+import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.dissect.FrameTiming;
+import dev.cellscope.field.FieldDef;
+import dev.cellscope.io.Packet;
+import dev.cellscope.output.FieldColumns;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.List;
+
+/** -T fields: separated values of the -e fields, one line per frame. */
+final class FieldsOutput implements FrameOutput {
+    private final FieldColumns columns;
+    private final char separator;
+    private final boolean header;
+    private final StringBuilder line = new StringBuilder(128);
+
+    FieldsOutput(FieldColumns columns, char separator, boolean header) {
+        this.columns = columns;
+        this.separator = separator;
+        this.header = header;
+    }
+
+    @Override
+    public void begin(Writer out) throws IOException {
+        if (!header) return;
+        List<FieldDef> cols = columns.columns();
+        for (int i = 0; i < cols.size(); i++) {
+            if (i > 0) out.append(separator);
+            out.append(cols.get(i).name());
+        }
+        out.append('\n');
+    }
+
+    @Override
+    public FieldSink sink() {
+        columns.reset();
+        return columns;
+    }
+
+    @Override
+    public void write(Packet p, FrameTiming timing, Writer out) throws IOException {
+        line.setLength(0);
+        columns.appendRow(line, separator);
+        line.append('\n');
+        out.append(line);
+    }
+
+    /** Only fields computed by analysis (and SBI, which is reassembled) need the analysis pass. */
+    @Override
+    public boolean needsAnalysis() {
+        return columns.columns().stream().anyMatch(FieldsOutput::analysed);
+    }
+
+    static boolean analysed(FieldDef f) {
+        String n = f.name();
+        return n.startsWith("utcp.analysis") || n.equals("utcp.stream") || n.startsWith("sbi") || n.startsWith("tether.analysis")
+                || n.startsWith("expert") || n.equals("frame.protocols");
+    }
+}
