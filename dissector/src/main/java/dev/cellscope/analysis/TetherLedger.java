@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 import static dev.cellscope.crypto.Identities.formatTetherId;
@@ -115,7 +116,7 @@ public final class TetherLedger {
     }
 
     public TetherLedger(Limits limits) {
-        this.limits = java.util.Objects.requireNonNull(limits, "limits");
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** Accounts one frame; frames must come in capture order. */
