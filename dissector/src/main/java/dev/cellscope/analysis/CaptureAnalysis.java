@@ -6,12 +6,13 @@ import java.util.List;
 
 /**
  * The analysis state of one capture read in order: UTCP conversations and their UTCP-SBI
- * streams. The dissector feeds it frame by frame and shows what it says. For a two-pass read
+ * streams, and the Tether credit ledger. The dissector feeds it frame by frame and shows what it says. For a two-pass read
  * (tshark's {@code -2}) a {@link #firstPass} records links to later frames that a
  * {@link #secondPass} then shows on the earlier ones.
  */
 public final class CaptureAnalysis {
     private final UtcpAnalysis utcp;
+    private final TetherLedger tether = new TetherLedger();
     private final ForwardLinks recorded;
 
     private CaptureAnalysis(AnalysisConfig config, SbiAnalysis.BlockCheck check, ForwardLinks record, ForwardLinks links) {
@@ -38,6 +39,10 @@ public final class CaptureAnalysis {
 
     public UtcpAnalysis utcp() {
         return utcp;
+    }
+
+    public TetherLedger tether() {
+        return tether;
     }
 
     /** End of capture: findings about the capture as a whole (unanswered NACKs, tap loss…). */

@@ -1,5 +1,10 @@
 package dev.cellscope.analysis;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import dev.cellscope.wire.Layout;
+import dev.cellscope.wire.TetherLayouts;
+
 import dev.cellscope.field.TetherFields;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.Tai64n;
@@ -56,6 +61,26 @@ public record TetherObservation(long frameNumber, long timestampNanos, long send
         }
         return new TetherObservation(frameNumber, ts, h.sender(), h.target(), h.flowId(), h.flags(), h.slotId(),
                 h.grantAmount(), h.nackSlot(), frame.encodedSize(), control, sendTime(h.tai64nSec(), h.tai64nNano()));
+    }
+
+    /**
+     * Builds the observation straight from a frame's bytes (the dissector's path: no payload
+     * copy). {@code len} is the Tether length in whole blocks; control payloads are always
+     * little-endian, only the header follows {@code headerOrder}.
+     */
+    public static TetherObservation of(long frameNumber, long ts, MemorySegment seg, long off, int len, ByteOrder headerOrder) {
+        Layout h = TetherLayouts.HEADER.withOrder(headerOrder);
+        int flow = (int) h.slot("flow_id").get(seg, off);
+        long sender = (h.slot("sender_id_hi").get(seg, off) << 16) | h.slot("sender_id_lo").get(seg, off);
+        long target = (h.slot("target_id_hi").get(seg, off) << 32) | h.slot("target_id_lo").get(seg, off);
+        TetherControl control = null;
+        if (flow == 0 && len > TetherHeader.SIZE
+                && TetherControl.decode(seg, off + TetherHeader.SIZE, len - TetherHeader.SIZE) instanceof Decoded.Ok<TetherControl>(TetherControl c, int ignored)) {
+            control = c;
+        }
+        return new TetherObservation(frameNumber, ts, sender, target, flow, (int) h.slot("flags").get(seg, off),
+                h.slot("slot_id").get(seg, off), h.slot("grant_amount").get(seg, off), h.slot("nack_slot").get(seg, off), len,
+                control, sendTime(h.slot("tai64n_sec").get(seg, off), h.slot("tai64n_nano").get(seg, off)));
     }
 
     /** UTC nanoseconds of a TAI64N label, or {@link #NO_TIME} (zero, garbage, or nano out of range). */

@@ -1,5 +1,7 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.analysis.TetherFrameResult;
+import dev.cellscope.analysis.TetherObservation;
 import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.Slot;
@@ -27,6 +29,9 @@ final class TetherDissector {
         }
         Layout h = bigEndian ? HEADER_BE : HEADER;
         int frameLen = avail - avail % BLOCK;
+        // The ledger sees every Tether frame, whatever this sink wants: credit spans the capture.
+        TetherFrameResult credit = d.analysis == null ? null : d.analysis.tether().observe(TetherObservation.of(
+                d.packet.number(), d.packet.timestampNanos(), d.seg, off, frameLen, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN));
         if (!d.sink.wantsLayer(TETHER)) return frameLen;
         d.beginLayer(TETHER, off, frameLen, "tether");
         if (bigEndian) {
@@ -77,8 +82,10 @@ final class TetherDissector {
         }
         d.number(BLOCKS, off, frameLen, frameLen / BLOCK);
         identityChecks(d, off, sender, target);
+        if (credit != null && credit.tracked()) ledgerFields(d, off, credit);
 
-        String info = !d.summary ? "" : (flow != 0 ? "FLOW=" + flow + " SLOT=" + Long.toUnsignedString(slotId) + " " : "")
+        String tag = credit == null || !credit.tracked() ? "" : (credit.overrun() ? "[Overrun] " : "") + (credit.retransmission() ? "[Re-sent] " : "");
+        String info = !d.summary ? "" : tag + (flow != 0 ? "FLOW=" + flow + " SLOT=" + Long.toUnsignedString(slotId) + " " : "")
                 + (grant != 0 ? "GRANT=" + Long.toUnsignedString(grant) + " " : "")
                 + (nackSlot != 0 ? "NACKSLOT=" + Long.toUnsignedString(nackSlot) + " " : "")
                 + ((flags & LAMP) != 0 ? "LAMP " : "") + ((flags & SYNC) != 0 ? "SYNC " : "");
@@ -100,6 +107,20 @@ final class TetherDissector {
             d.infoColumn = info.strip();
         }
         return frameLen;
+    }
+
+    private static void ledgerFields(Dissection d, int off, TetherFrameResult r) {
+        d.protocol(ANALYSIS, off + 32, 8);
+        d.push();
+        d.number(CREDIT_BEFORE, off + 32, 8, r.creditBefore());
+        d.number(SPENT, off + 32, 8, r.spent());
+        d.number(CREDIT_AFTER, off + 32, 8, r.creditAfter());
+        if (r.overrun()) d.number(OVERRUN, off + 32, 8, 1);
+        if (r.retransmission()) d.number(RESENT, off + 24, 8, 1);
+        if (r.answersNackInFrame() >= 0) d.number(RESENT_NACK_FRAME, -1, 0, r.answersNackInFrame());
+        if (r.hasDelay()) d.number(DELAY, off + 56, 8, r.sendToTapDelayNanos());
+        d.pop();
+        for (var e : r.findings()) d.expert(e, off, BLOCK);
     }
 
     private static void checksumStatus(Dissection d, int off, int frameLen, long carried) {

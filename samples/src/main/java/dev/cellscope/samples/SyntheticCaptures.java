@@ -46,6 +46,8 @@ public final class SyntheticCaptures {
     static final Peer BOB = Peer.of("bob", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", 0x020000000B0BL);
     static final Peer CAROL = Peer.of("carol", "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", 0x020000000CA7L);
     static final Peer MALLORY = Peer.of("mallory", "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e", 0x020000000BADL);
+    static final Peer MALLORY_TETHER = Peer.tetherNode("mallory", "278117fc144c72340f67d0f2316e8386ceffbf2b2428c9c51fef7c597f1d426e");
+    static final int SLOT_SIZE = 256;
     static final Peer LAMP = Peer.tetherNode("lamp", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
     static final Peer DOCK = Peer.tetherNode("dock", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
 
@@ -98,24 +100,25 @@ public final class SyntheticCaptures {
         findings(r);
     }
 
+    /** A credit-correct Tether exchange: Lamp, Define, 16 slots, singleton and bulk NACK recovery, Manifest. */
     private static void tetherTour(FrameRecorder r) throws IOException {
         r.after(2_000 * MICROS);
         tether(r, LAMP, DOCK, 0, TetherFields.LAMP, 0, 128, 0, new TetherControl.Hail(1, 0x3), "Lamp: cold-start Hail funding a 128-byte reply");
-        tether(r, DOCK, LAMP, 0, 0, 0, 4096, 0, new TetherControl.Hail(1, 0x1), "Hail reply granting 4096 bytes");
-        tether(r, LAMP, DOCK, 0, 0, 0, 0, 0, new TetherControl.Define(1, 1024, 4096), "Define flow 1: 4 slots of 1024 bytes");
-        for (int slot = 0; slot < 3; slot++) {
-            if (slot == 1) {
-                r.after(100 * MICROS); // slot 1 is lost on the wire: the tap never sees it
-                continue;
-            }
-            tetherData(r, LAMP, DOCK, 1, slot, slot == 0 ? "data slot 0 (1088 bytes of credit)" : null);
+        tether(r, DOCK, LAMP, 0, 0, 0, 4096, 0, new TetherControl.Hail(1, 0x1), "Hail reply granting 4096 bytes, paid from the Lamp's 128");
+        tether(r, LAMP, DOCK, 0, 0, 0, 4096, 0, new TetherControl.Define(1, SLOT_SIZE, 16 * SLOT_SIZE),
+                "Define flow 1: 16 slots of 256 bytes; grants the dock 4096 bytes of control credit");
+        tether(r, DOCK, LAMP, 1, TetherFields.LAMP, 0, 8192, 0, null, "header-only grant of 8192 bytes on flow 1");
+        long[] lost = {1, 4, 5, 6, 7, 9, 11, 13};
+        for (int slot = 0; slot < 16; slot++) {
+            boolean isLost = java.util.Arrays.binarySearch(lost, slot) >= 0;
+            tetherData(r, LAMP, DOCK, 1, slot, SLOT_SIZE, slot == 0 ? "data slot 0 (320 bytes of credit)" : isLost ? "lost after the tap" : null);
         }
-        tether(r, DOCK, LAMP, 1, 0, 0, 4096, 1, null, "more credit, and a singleton NACK of slot 1");
-        tetherData(r, LAMP, DOCK, 1, 1, "slot 1 re-sent");
-        tetherData(r, LAMP, DOCK, 1, 3, null);
-        tether(r, DOCK, LAMP, 0, 0, 0, 0, 0, new TetherControl.BulkNack(1, new long[]{0, 2, 3, 4, 5, 6, 7}),
-                "bulk Nack spanning two blocks (test of the layout)");
-        tether(r, LAMP, DOCK, 0, 0, 0, 0, 0, new TetherControl.Manifest(1, 0x0123456789ABCDEFL, 4, 6), "Manifest closes flow 1");
+        tether(r, DOCK, LAMP, 1, TetherFields.LAMP, 0, 0, 1, null, "singleton NACK of slot 1");
+        tetherData(r, LAMP, DOCK, 1, 1, SLOT_SIZE, "slot 1 re-sent");
+        tether(r, DOCK, LAMP, 0, 0, 0, 0, 0, new TetherControl.BulkNack(1, java.util.Arrays.copyOfRange(lost, 1, lost.length)),
+                "bulk Nack of 7 slots: the list spans two blocks");
+        for (int i = 1; i < lost.length; i++) tetherData(r, LAMP, DOCK, 1, lost[i], SLOT_SIZE, i == 1 ? "re-sends answering the bulk Nack" : null);
+        tether(r, LAMP, DOCK, 0, 0, 0, 0, 0, new TetherControl.Manifest(1, 0x0123456789ABCDEFL, 16, 24), "Manifest closes flow 1");
     }
 
     /** Frames that each show one expert finding. */
@@ -133,6 +136,7 @@ public final class SyntheticCaptures {
         byte[] json = "{\"op\":\"block_want\",\"cid\":\"bafy...\"}".getBytes(StandardCharsets.US_ASCII);
         r.after(100 * MICROS).record(ethernet(CAROL.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
                 utcp(CAROL, BOB, 101, (int) DATA, json)), "a legacy JSON peer");
+        tetherData(r, MALLORY_TETHER, DOCK, 7, 0, SLOT_SIZE, "data on flow 7 without any grant: a grant overrun");
         byte[] attack = {(byte) 0x80, 0, 0, 0, 0x11, 0, 0, 0};
         r.after(100 * MICROS).record(ethernet(MALLORY.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
                 utcp(MALLORY, BOB, 201, (int) DATA, attack)), "frame_len 2 GiB: reject before allocate");
@@ -157,7 +161,7 @@ public final class SyntheticCaptures {
                 first.set(java.lang.foreign.MemorySegment.ofArray(nack), 14 + 40, seq - 3);
                 r.record(nack, null);
             } else if (phase == 9 || phase == 18) {
-                tetherData(r, LAMP, DOCK, 1, i, null);
+                tetherData(r, LAMP, DOCK, 1, i, 1024, null);
             } else {
                 seqSlot.set(java.lang.foreign.MemorySegment.ofArray(data), 14, seq++);
                 r.record(data, null);
@@ -188,8 +192,8 @@ public final class SyntheticCaptures {
         r.after(200 * MICROS).record(ethernet(from.mac(), to.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, frame), comment);
     }
 
-    private static void tetherData(FrameRecorder r, Peer from, Peer to, int flow, long slot, String comment) throws IOException {
-        byte[] payload = new byte[1024];
+    private static void tetherData(FrameRecorder r, Peer from, Peer to, int flow, long slot, int size, String comment) throws IOException {
+        byte[] payload = new byte[size];
         for (int i = 0; i < payload.length; i++) payload[i] = (byte) (slot + i);
         byte[] frame = FrameRecorder.tether(header(from, to, flow, 0, slot, 0, 0, r), payload);
         r.after(200 * MICROS).record(ethernet(from.mac(), to.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, frame), comment);
