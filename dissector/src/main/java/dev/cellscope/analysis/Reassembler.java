@@ -55,9 +55,21 @@ final class Reassembler {
         return !pending.isEmpty();
     }
 
-    /** The NACK covered seqs that are still missing: keep waiting for the retransmission. */
-    void nacked(long first, long end) {
-        if (!pending.isEmpty() && first < pending.firstKey() && end > next) holeNacked = true;
+    /**
+     * A NACK from the receiver, as ranges [firsts[i], ends[i]). If it asks for seqs of the hole,
+     * keep waiting for the retransmission. If it asks only for later seqs, the receiver has the
+     * hole's packets (it would list them too): the tap missed them, so give the hole up now.
+     */
+    void nacked(long[] firsts, long[] ends, long frame) {
+        if (pending.isEmpty()) return;
+        long holeEnd = pending.firstKey();
+        boolean coversHole = false, later = false;
+        for (int i = 0; i < firsts.length; i++) {
+            if (firsts[i] < holeEnd && ends[i] > next) coversHole = true;
+            if (firsts[i] >= holeEnd) later = true;
+        }
+        if (coversHole) holeNacked = true;
+        else if (later && !holeNacked) skipHole(frame);
     }
 
     /** Returns true when the payload was delivered or held, false when it came too late (already passed). */

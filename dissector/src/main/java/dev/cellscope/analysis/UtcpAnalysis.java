@@ -50,6 +50,7 @@ public final class UtcpAnalysis {
     private int nextStream;
     private long evicted;
     private final LossCounters loss = new LossCounters();
+    private long messagesAtEnd;
 
     /**
      * @param record links to remember for a second pass (first pass of -2), or null
@@ -85,13 +86,20 @@ public final class UtcpAnalysis {
         return loss;
     }
 
+    /** SBI messages held behind a hole until the end of the capture. */
+    public long messagesAtEnd() {
+        return messagesAtEnd;
+    }
+
     public int conversations() {
         return nextStream;
     }
 
+    /** Seqs a gap skipped, and which of them later arrived or were NACKed (exact up to {@link #GAP_BITS} seqs). */
     private static final class Gap {
+        static final int GAP_BITS = 4096;
         final long first, end, frame, time;
-        long filled;
+        final java.util.BitSet filled = new java.util.BitSet(), asked = new java.util.BitSet();
         boolean nacked;
 
         Gap(long first, long end, long frame, long time) {
@@ -99,6 +107,27 @@ public final class UtcpAnalysis {
             this.end = end;
             this.frame = frame;
             this.time = time;
+        }
+
+        void fill(long seq) {
+            if (seq - first < GAP_BITS) filled.set((int) (seq - first));
+        }
+
+        void ask(long from, long to) {
+            nacked = true;
+            long a = Math.max(from, first), b = Math.min(Math.min(to, end), first + GAP_BITS);
+            if (a < b) asked.set((int) (a - first), (int) (b - first));
+        }
+
+        /** Seqs never seen and never NACKed: the receiver had them, the tap missed them. */
+        long tapLost() {
+            java.util.BitSet either = (java.util.BitSet) filled.clone();
+            either.or(asked);
+            return Math.min(end - first, GAP_BITS) - either.cardinality();
+        }
+
+        long networkLost() {
+            return asked.cardinality();
         }
     }
 
@@ -222,15 +251,28 @@ public final class UtcpAnalysis {
 
     /** The NACK's ranges name seqs of the peer's direction (it travels from receiver to sender). */
     private void nack(Direction sender, long frame, long ts, MemorySegment seg, long payload, int present) {
-        for (int i = 0; i + 8 <= present; i += 8) {
-            long first = seg.get(U32_BE, payload + i) & 0xFFFF_FFFFL;
-            long count = seg.get(U32_BE, payload + i + 4) & 0xFFFF_FFFFL;
+        int ranges = present / 8;
+        long[] firsts = new long[ranges], ends = new long[ranges];
+        long lowest = Long.MAX_VALUE;
+        for (int r = 0; r < ranges; r++) {
+            long first = seg.get(U32_BE, payload + 8L * r) & 0xFFFF_FFFFL;
+            long count = seg.get(U32_BE, payload + 8L * r + 4) & 0xFFFF_FFFFL;
+            firsts[r] = first;
+            ends[r] = first + count;
+            lowest = Math.min(lowest, first);
             sender.nacked.add(first, count, frame, ts);
-            sender.reassembler.nacked(first, first + count);
             for (Map.Entry<Long, Gap> e = sender.gaps.floorEntry(first + count - 1); e != null; e = sender.gaps.lowerEntry(e.getKey())) {
                 if (e.getValue().end <= first) break;
-                e.getValue().nacked = true;
+                e.getValue().ask(first, first + count);
             }
+        }
+        sender.reassembler.nacked(firsts, ends, frame);
+        // Gaps wholly below everything this NACK asks for, never NACKed: the receiver has them.
+        for (var it = sender.gaps.headMap(lowest).values().iterator(); it.hasNext(); ) {
+            Gap g = it.next();
+            if (g.end > lowest) continue;
+            it.remove();
+            settle(g);
         }
     }
 
@@ -282,7 +324,7 @@ public final class UtcpAnalysis {
 
     private static void fillGap(Direction dir, long seq) {
         Map.Entry<Long, Gap> e = dir.gaps.floorEntry(seq);
-        if (e != null && e.getValue().end > seq) e.getValue().filled++;
+        if (e != null && e.getValue().end > seq) e.getValue().fill(seq);
     }
 
     /** Settles gaps older than the patience window: un-NACKed and unfilled seqs were missed by the tap. */
@@ -297,11 +339,10 @@ public final class UtcpAnalysis {
     }
 
     private void settle(Gap g) {
-        long unfilled = Math.max(0, g.end - g.first - g.filled);
-        if (g.nacked) {
-            loss.networkLostSeqs += g.end - g.first;
-        } else if (unfilled > 0) {
-            loss.tapLostSeqs += unfilled;
+        loss.networkLostSeqs += g.networkLost();
+        long tapLost = g.tapLost();
+        if (tapLost > 0) {
+            loss.tapLostSeqs += tapLost;
             if (record != null) record.recordTapLoss(g.frame);
         }
     }
@@ -316,7 +357,7 @@ public final class UtcpAnalysis {
             for (int d = 0; d < 2; d++) {
                 Direction dir = conv.dirs[d];
                 dir.reassembler.flush(-1);
-                dir.parser.takeDelivered();
+                messagesAtEnd += dir.parser.takeDelivered().size();
                 out.addAll(dir.parser.takeFindings());
                 while (!dir.gaps.isEmpty()) settle(dir.gaps.pollFirstEntry().getValue());
                 if (dir.nacked.ranges() > 0) {
@@ -328,6 +369,10 @@ public final class UtcpAnalysis {
         if (loss.tapLostSeqs > 0) {
             out.add(Expert.warn(ExpertGroup.SEQUENCE, String.format("Tap loss: %.2f%% (%d DATA seqs the peers exchanged but the tap never saw)",
                     loss.tapLossPercent(), loss.tapLostSeqs)));
+        }
+        if (messagesAtEnd > 0) {
+            out.add(Expert.note(ExpertGroup.SEQUENCE, messagesAtEnd + " SBI message(s) completed only when the capture ended"
+                    + " (held behind a hole that was never filled)"));
         }
         if (evicted > 0) {
             out.add(Expert.warn(ExpertGroup.SECURITY, evicted + " conversations were forgotten to stay within " + MAX_CONVERSATIONS));
