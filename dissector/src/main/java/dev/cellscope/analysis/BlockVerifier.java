@@ -25,8 +25,8 @@ import java.util.zip.Inflater;
  *
  * <h2>Bounded, never allocated</h2>
  * A block may hold at most {@link #limit()} uncompressed bytes (default {@link #DEFAULT_LIMIT},
- * 16 MiB). The output buffer is reused across calls and grows on demand (×4 steps, the last
- * step straight to limit + 1), so small blocks never cost the limit, and no call ever holds more
+ * 16 MiB). The output buffer is reused across calls and grows on demand (×4 steps, a step past
+ * half the limit straight to limit + 1), so small blocks never cost the limit, and no call ever holds more
  * than limit + 1 output bytes: a block that would inflate beyond the limit is stopped at
  * limit + 1 bytes and reported {@link Outcome#TOO_LARGE}.
  * <ul>
@@ -514,10 +514,13 @@ public final class BlockVerifier implements AutoCloseable {
         setOut(new byte[(int) cap]);
     }
 
-    /** Grows a full {@code out} (×4, or straight to limit + 1), keeping its first {@code keep} bytes. */
+    /**
+     * Grows a full {@code out} ×4, keeping its first {@code keep} bytes; a step past half the
+     * limit goes straight to limit + 1, so a bomb costs at most about 1.7× the limit in all.
+     */
     private void growOut(int keep) {
         long next = Math.max(MIN_STEP, 4L * out.length);
-        if (next >= limit) next = limit + 1L;
+        if (next > limit / 2) next = limit + 1L;
         byte[] bigger = new byte[(int) next];
         System.arraycopy(out, 0, bigger, 0, keep);
         setOut(bigger);
