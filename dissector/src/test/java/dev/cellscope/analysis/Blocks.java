@@ -50,9 +50,15 @@ final class Blocks {
 
     /** A zstd frame without Frame_Content_Size (streaming compressor). */
     static byte[] zstdStreaming(byte[] data, int level) {
+        return zstdStreaming(data, level, false);
+    }
+
+    /** A zstd frame without Frame_Content_Size, with or without the content checksum. */
+    static byte[] zstdStreaming(byte[] data, int level, boolean checksum) {
         try {
             ByteArrayOutputStream bos = new ByteArrayOutputStream();
             try (ZstdOutputStream z = new ZstdOutputStream(bos, level)) {
+                z.setChecksum(checksum);
                 z.write(data);
             }
             return bos.toByteArray();
