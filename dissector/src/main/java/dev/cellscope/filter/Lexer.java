@@ -43,7 +43,8 @@ final class Lexer {
                     continue outer;
                 }
             }
-            throw new FilterException(s, i, "unexpected character '" + c + "' at column " + (i + 1));
+            String hint = c == '=' ? "; did you mean '=='?" : c == '|' ? "; did you mean '||'?" : "";
+            throw new FilterException(s, i, "unexpected character '" + c + "' at column " + (i + 1) + hint);
         }
         out.add(new Token(Token.Kind.END, "", "", n));
         return out;

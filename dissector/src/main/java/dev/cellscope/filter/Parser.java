@@ -228,7 +228,7 @@ final class Parser {
         if (spec.kind() != Token.Kind.WORD || !close.is("]")) {
             if (spec.kind() == Token.Kind.WORD || spec.is("]")) {
                 Token bad = spec.is("]") ? spec : close;
-                if (spec.is("]")) throw error(spec, "empty slice at column " + col(open));
+                if (spec.is("]")) throw error(open, "empty slice at column " + col(open));
                 throw error(bad, "expected ']' at column " + col(bad) + (bad.kind() == Token.Kind.END ? "" : ", found " + bad.quoted()));
             }
             throw error(spec, "expected a slice like [0:4] at column " + col(spec) + (spec.kind() == Token.Kind.END ? "" : ", found " + spec.quoted()));
@@ -429,8 +429,9 @@ final class Parser {
                 if (word && w.equalsIgnoreCase("true")) return single(1);
                 if (word && w.equalsIgnoreCase("false")) return single(0);
                 BigInteger v = word ? Literals.integer(w) : null;
-                if (v == null) throw typeError(f, t);
-                checkWidth(f, v, t);
+                if (v == null || v.bitLength() > 1) {
+                    throw error(t, f.name() + " is a boolean; " + t.quoted() + " is not (write true, false, 1 or 0)");
+                }
                 return single(v.longValue());
             }
             case ETHER, TETHER_ID -> {
@@ -488,7 +489,7 @@ final class Parser {
     private void checkWidth(FieldDef f, BigInteger v, Token t) {
         int bits = f.bits() <= 0 ? 64 : Math.min(64, f.bits());
         if (v.bitLength() > bits) {
-            throw error(t, t.text() + " is out of range for " + f.name() + " (" + bits + " bits) at column " + col(t));
+            throw error(t, t.text() + " is out of range for " + f.name() + " (" + bits + (bits == 1 ? " bit" : " bits") + ") at column " + col(t));
         }
     }
 
