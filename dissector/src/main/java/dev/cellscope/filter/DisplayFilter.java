@@ -1,7 +1,6 @@
 package dev.cellscope.filter;
 
 import dev.cellscope.field.FieldDef;
-import dev.cellscope.field.FieldType;
 
 import java.util.Collections;
 import java.util.HashMap;
@@ -106,7 +105,4 @@ public final class DisplayFilter {
         }
     }
 
-    static boolean isNumeric(FieldType t) {
-        return t.isNumeric();
-    }
 }
