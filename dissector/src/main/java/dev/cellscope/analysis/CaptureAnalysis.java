@@ -15,26 +15,30 @@ public final class CaptureAnalysis {
     private final TetherLedger tether = new TetherLedger();
     private final ForwardLinks recorded;
 
-    private CaptureAnalysis(AnalysisConfig config, SbiAnalysis.BlockCheck check, ForwardLinks record, ForwardLinks links) {
+    private final BlockVerifier verifier;
+
+    private CaptureAnalysis(AnalysisConfig config, ForwardLinks record, ForwardLinks links) {
         this.recorded = record;
-        SbiAnalysis sbi = new SbiAnalysis(config.verifyBlocks() ? check : null, record, links);
+        // One verifier per analysis: it reuses its decompression contexts and buffer (not thread-safe).
+        this.verifier = config.verifyBlocks() ? new BlockVerifier() : null;
+        SbiAnalysis sbi = new SbiAnalysis(verifier == null ? null : verifier::verify, record, links);
         this.utcp = new UtcpAnalysis(config, sbi, record, links);
     }
 
     /** A single pass: links to later frames are not known. */
-    public static CaptureAnalysis singlePass(AnalysisConfig config, SbiAnalysis.BlockCheck check) {
-        return new CaptureAnalysis(config, check, null, null);
+    public static CaptureAnalysis singlePass(AnalysisConfig config) {
+        return new CaptureAnalysis(config, null, null);
     }
 
     /** The first of two passes: records links to later frames. */
-    public static CaptureAnalysis firstPass(AnalysisConfig config, SbiAnalysis.BlockCheck check) {
-        return new CaptureAnalysis(config, check, new ForwardLinks(), null);
+    public static CaptureAnalysis firstPass(AnalysisConfig config) {
+        return new CaptureAnalysis(config, new ForwardLinks(), null);
     }
 
     /** The second pass, showing what {@code first} recorded; call after {@code first.finish()}. */
-    public static CaptureAnalysis secondPass(AnalysisConfig config, SbiAnalysis.BlockCheck check, CaptureAnalysis first) {
+    public static CaptureAnalysis secondPass(AnalysisConfig config, CaptureAnalysis first) {
         if (first.recorded == null) throw new IllegalArgumentException("not a first pass");
-        return new CaptureAnalysis(config, check, null, first.recorded);
+        return new CaptureAnalysis(config, null, first.recorded);
     }
 
     public UtcpAnalysis utcp() {
@@ -45,8 +49,9 @@ public final class CaptureAnalysis {
         return tether;
     }
 
-    /** End of capture: findings about the capture as a whole (unanswered NACKs, tap loss…). */
+    /** End of capture: findings about the capture as a whole (unanswered NACKs, tap loss…); frees the verifier. */
     public List<Expert> finish() {
+        if (verifier != null) verifier.close();
         return utcp.finish();
     }
 }

@@ -75,7 +75,7 @@ sealed interface Expr {
 
         NumOrder order() {
             return switch (field.type()) {
-                case ABSTIME, RELTIME -> NumOrder.SIGNED;
+                case ABSTIME, RELTIME, INT -> NumOrder.SIGNED;
                 case DOUBLE -> NumOrder.DOUBLE;
                 default -> NumOrder.UNSIGNED;
             };

@@ -27,6 +27,15 @@ final class Literals {
     private static final Pattern HEXDIGITS = Pattern.compile("[0-9a-fA-F]+");
 
     /** An unsigned integer in C notation (decimal, 0x hex, 0b binary, 0 octal), or null. May exceed 64 bits. */
+    /** A signed decimal integer (for INT fields), or null. */
+    static BigInteger signedInteger(String w) {
+        if (w.startsWith("-")) {
+            BigInteger v = integer(w.substring(1));
+            return v == null ? null : v.negate();
+        }
+        return integer(w);
+    }
+
     static BigInteger integer(String w) {
         Matcher m;
         if ((m = HEX.matcher(w)).matches()) return new BigInteger(m.group(1), 16);
@@ -131,6 +140,7 @@ final class Literals {
         return switch (f.type()) {
             case PROTOCOL -> "a protocol";
             case UINT, UINT_HEX -> "an unsigned integer";
+            case INT -> "a signed integer";
             case ENUM -> "an enumerated integer";
             case SYMBOL -> "a symbol";
             case BOOLEAN -> "a boolean";

@@ -255,7 +255,7 @@ final class Parser {
     private Operand mask(Operand operand, Token op) {
         FieldDef f = operand.field();
         boolean integer = switch (f.type()) {
-            case UINT, UINT_HEX, ENUM, SYMBOL, BOOLEAN, FRAMENUM -> true;
+            case UINT, INT, UINT_HEX, ENUM, SYMBOL, BOOLEAN, FRAMENUM -> true;
             default -> false;
         };
         if (operand.slice() != null || !integer) {
@@ -408,6 +408,12 @@ final class Parser {
                 BigInteger v = word ? Literals.integer(w) : null;
                 if (v == null) throw typeError(f, t);
                 checkWidth(f, v, t);
+                return single(v.longValue());
+            }
+            case INT -> {
+                BigInteger v = word ? Literals.signedInteger(w) : null;
+                if (v == null) throw typeError(f, t);
+                if (v.bitLength() > 63) throw error(t, t.text() + " is out of range for " + f.name() + " (64-bit signed) at column " + col(t));
                 return single(v.longValue());
             }
             case ENUM, SYMBOL -> {

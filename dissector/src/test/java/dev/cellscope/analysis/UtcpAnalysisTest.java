@@ -25,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * classification, and every SBI message recovered whole (or reported lost).
  */
 class UtcpAnalysisTest {
+    /** The simulated blocks carry random hashes: these tests are about the stream, not verification. */
+    static final AnalysisConfig NO_VERIFY = new AnalysisConfig(null, false);
 
     /** Dissects the tap's frames in order with analysis; returns each frame's tree. */
     static List<ProtoTree> analyse(List<LossyWire.TapFrame> frames, CaptureAnalysis analysis) {
@@ -49,7 +51,7 @@ class UtcpAnalysisTest {
     void everyFrameIsClassifiedAsTheWireMadeIt(long seed) {
         LossyWire wire = new LossyWire(seed, 0.05, 0.02, 0.01, 0);
         wire.run(LossyWire.randomMessages(new Random(seed), 150), 1400, 3);
-        List<ProtoTree> trees = analyse(wire.tap, CaptureAnalysis.singlePass(AnalysisConfig.defaults(), null));
+        List<ProtoTree> trees = analyse(wire.tap, CaptureAnalysis.singlePass(NO_VERIFY));
 
         // Ground truth from the tap timeline: the highest seq seen so far decides gaps and
         // late arrivals; the simulation knows which copies were duplicates and re-sends.
@@ -87,7 +89,7 @@ class UtcpAnalysisTest {
     void everyMessageIsRecoveredWhole(long seed) {
         LossyWire wire = new LossyWire(seed, 0.05, 0.02, 0.01, 0);
         wire.run(LossyWire.randomMessages(new Random(seed), 120), 1400, 3);
-        List<ProtoTree> trees = analyse(wire.tap, CaptureAnalysis.singlePass(AnalysisConfig.defaults(), null));
+        List<ProtoTree> trees = analyse(wire.tap, CaptureAnalysis.singlePass(NO_VERIFY));
         Map<Long, String> recovered = new HashMap<>();
         for (ProtoTree t : trees) {
             for (ProtoNode sbi : t.find(SbiFields.SBI)) {
@@ -111,7 +113,7 @@ class UtcpAnalysisTest {
         LossyWire wire = new LossyWire(seed, 0.03, 0, 0, 0.02);
         wire.run(LossyWire.randomMessages(new Random(seed), 200), 1400, 3);
         assertFalse(wire.tapMissed.isEmpty());
-        CaptureAnalysis analysis = CaptureAnalysis.singlePass(AnalysisConfig.defaults(), null);
+        CaptureAnalysis analysis = CaptureAnalysis.singlePass(NO_VERIFY);
         List<ProtoTree> trees = analyse(wire.tap, analysis);
         analysis.finish();
         UtcpAnalysis.LossCounters loss = analysis.utcp().loss();
@@ -151,10 +153,10 @@ class UtcpAnalysisTest {
     void twoPassLinksPartsToTheFrameThatCompletesThem() {
         LossyWire wire = new LossyWire(11, 0, 0, 0, 0);
         wire.run(LossyWire.randomMessages(new Random(11), 30), 1400, 3);
-        CaptureAnalysis first = CaptureAnalysis.firstPass(AnalysisConfig.defaults(), null);
+        CaptureAnalysis first = CaptureAnalysis.firstPass(NO_VERIFY);
         analyse(wire.tap, first);
         first.finish();
-        List<ProtoTree> trees = analyse(wire.tap, CaptureAnalysis.secondPass(AnalysisConfig.defaults(), null, first));
+        List<ProtoTree> trees = analyse(wire.tap, CaptureAnalysis.secondPass(NO_VERIFY, first));
         int linked = 0;
         for (int i = 0; i < trees.size(); i++) {
             for (ProtoNode r : trees.get(i).find(SbiFields.REASSEMBLED_IN)) {

@@ -9,6 +9,9 @@ import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.dissect.ProtoTree;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.filter.DisplayFilter;
+import dev.cellscope.filter.FilterException;
+import dev.cellscope.filter.FilterSink;
 import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.io.CaptureError;
 import dev.cellscope.io.CaptureReader;
@@ -68,6 +71,9 @@ public final class ReadCommand implements Callable<Integer> {
             description = "Decode UDP port N as UTCP/Tether (like tshark's decode-as); repeatable. Default port 34997.")
     List<String> decodeAs = new ArrayList<>();
 
+    @Option(names = "-Y", paramLabel = "FILTER", description = "Display filter: show (and write with -w) only matching frames.")
+    String displayFilter;
+
     @Option(names = "-2", description = "Two passes: also show links to later frames (reassembled_in, response_in, answered_in, tap loss).")
     boolean twoPass;
 
@@ -96,10 +102,13 @@ public final class ReadCommand implements Callable<Integer> {
             else if (z.startsWith("follow,utcp,")) follow = new FollowStream(parseStream(z));
             else throw UserError.usage("-z: unknown statistic '" + z + "' (expert, follow,utcp,STREAM)");
         }
-        boolean analyze = output.needsAnalysis() || experts != null || follow != null;
+        DisplayFilter filter = compileFilter();
+        FilterSink filterSink = filter == null ? null : filter.newSink();
+        boolean analyze = output.needsAnalysis() || experts != null || follow != null
+                || (filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed));
         AnalysisConfig analysisConfig = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify);
         CaptureAnalysis analysis = !analyze ? null
-                : twoPass ? firstPassThen(dissector, analysisConfig) : CaptureAnalysis.singlePass(analysisConfig, Verifiers.shared());
+                : twoPass ? firstPassThen(dissector, analysisConfig) : CaptureAnalysis.singlePass(analysisConfig);
 
         long frames = 0;
         Optional<CaptureError> damage;
@@ -119,10 +128,16 @@ public final class ReadCommand implements Callable<Integer> {
                     sink = new TeeSink(sink, experts);
                 }
                 if (follow != null) sink = new TeeSink(sink, followTree = new ProtoTree());
+                if (filterSink != null) {
+                    filterSink.reset();
+                    sink = new TeeSink(sink, filterSink);
+                }
                 dissector.dissect(p, timing, analysis, sink);
                 if (followTree != null) follow.frame(p.number(), followTree);
-                output.write(p, timing, out);
-                if (copy != null) copy.write(p);
+                if (filter == null || filter.matches(filterSink)) {
+                    output.write(p, timing, out);
+                    if (copy != null) copy.write(p);
+                }
                 previous = p.timestampNanos();
                 frames++;
             }
@@ -144,9 +159,18 @@ public final class ReadCommand implements Callable<Integer> {
         return 0;
     }
 
+    private DisplayFilter compileFilter() {
+        if (displayFilter == null || displayFilter.isBlank()) return null;
+        try {
+            return DisplayFilter.compile(displayFilter);
+        } catch (FilterException e) {
+            throw UserError.usage("-Y: " + e.getMessage() + "\n" + e.caretLine());
+        }
+    }
+
     /** Runs the first of two passes over the file and returns the analysis for the second. */
     private CaptureAnalysis firstPassThen(Dissector dissector, AnalysisConfig config) {
-        CaptureAnalysis first = CaptureAnalysis.firstPass(config, Verifiers.shared());
+        CaptureAnalysis first = CaptureAnalysis.firstPass(config);
         FieldSink nothing = new NoOutput().sink();
         try (CaptureReader reader = Captures.open(file)) {
             Packet p;
@@ -156,7 +180,7 @@ public final class ReadCommand implements Callable<Integer> {
             }
         }
         first.finish();
-        return CaptureAnalysis.secondPass(config, Verifiers.shared(), first);
+        return CaptureAnalysis.secondPass(config, first);
     }
 
     private static long parseStream(String z) {
