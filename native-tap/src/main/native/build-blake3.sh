@@ -71,7 +71,8 @@ gcc -I"$src" -o "$tmp/probe" "$tmp/probe.c" 2>"$tmp/err" \
 "$tmp/probe" >"$tmp/props" || skip "the sizeof probe failed to run"
 
 # -O3 as upstream recommends; no -march: the dispatcher picks SSE2..AVX-512 with cpuid at run time.
-(cd "$src" && gcc -O3 -fPIC -shared -Wl,-soname,libblake3.so -o "$tmp/libblake3.so" "${files[@]}") 2>"$tmp/err" \
+# noexecstack: the JVM warns about (and patches) libraries that ask for an executable stack.
+(cd "$src" && gcc -O3 -fPIC -shared -Wl,-soname,libblake3.so -Wl,-z,noexecstack -o "$tmp/libblake3.so" "${files[@]}") 2>"$tmp/err" \
   || skip "gcc failed: $(head -c 300 "$tmp/err")"
 
 echo "source=$src" >>"$tmp/props"
