@@ -78,14 +78,16 @@ record Blake3Library(MethodHandle init, MethodHandle update, MethodHandle finali
 
     /** The library on this class path, which the build put there. */
     private static Load loadBundled() throws IOException {
-        return loadBundled(name -> Blake3Library.class.getResource("/" + name));
+        return loadBundled(name -> Blake3Library.class.getResource("/" + name),
+                Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /**
-     * The library among {@code resources} (class-path names, e.g. from a jar); package-private
-     * so a test can load it from a jar the way the shaded CLI does.
+     * The library among {@code resources} (class-path names, e.g. from a jar), copied under
+     * {@code tmp} when it is not a plain file; package-private so a test can load it from a
+     * jar the way the shaded CLI does.
      */
-    static Load loadBundled(Function<String, URL> resources) throws IOException {
+    static Load loadBundled(Function<String, URL> resources, Path tmp) throws IOException {
         String os = System.getProperty("os.name", "?"), arch = System.getProperty("os.arch", "?");
         if (!os.toLowerCase(Locale.ROOT).startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             return Load.failed("no bundled libblake3 for " + os + "/" + arch + ", only Linux x86-64");
@@ -108,7 +110,7 @@ record Blake3Library(MethodHandle init, MethodHandle update, MethodHandle finali
         }
         // inside a jar: dlopen needs a file, so copy it to a private directory, load it, and
         // delete it at once (Linux keeps the mapping), leaving nothing behind even on a crash
-        Path dir = Files.createTempDirectory("cellscope-blake3-",
+        Path dir = Files.createTempDirectory(tmp, "cellscope-blake3-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path lib = dir.resolve("libblake3.so");
         try (InputStream in = url.openStream()) {
@@ -133,6 +135,8 @@ record Blake3Library(MethodHandle init, MethodHandle update, MethodHandle finali
         return "build-blake3.sh did not run (not a Unix build host?)";
     }
 
+    // restricted calls are this module's purpose; the launcher grants --enable-native-access
+    @SuppressWarnings("restricted")
     private static Load bind(Path file, Properties p, String origin) {
         SymbolLookup syms = SymbolLookup.libraryLookup(file, Arena.global());
         Linker linker = Linker.nativeLinker();

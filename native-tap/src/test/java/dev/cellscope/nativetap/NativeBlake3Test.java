@@ -4,7 +4,6 @@ import dev.cellscope.crypto.Blake3;
 import dev.cellscope.crypto.JavaBlake3;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -104,7 +104,7 @@ class NativeBlake3Test {
                 byte[] out = new byte[33]; // longer output arrays are allowed; byte 32 stays untouched
                 out[32] = 42;
                 e.hash(MemorySegment.ofArray(padded).asSlice(5), 2, len, out);
-                assertArrayEquals(want, java.util.Arrays.copyOf(out, 32), "heap slice len=" + len);
+                assertArrayEquals(want, Arrays.copyOf(out, 32), "heap slice len=" + len);
                 assertEquals(42, out[32]);
 
                 MemorySegment nat = arena.allocate(len + 3);
@@ -214,23 +214,20 @@ class NativeBlake3Test {
                     out.closeEntry();
                 }
             }
-            List<Path> before = tempCopies();
+            Path tmp = Files.createDirectory(dir.resolve("tmp"));
             try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, null)) {
-                Blake3Library.Load load = Blake3Library.loadBundled(loader::getResource);
+                Blake3Library.Load load = Blake3Library.loadBundled(loader::getResource, tmp);
                 assertNull(load.failure());
                 assertTrue(load.library().origin().startsWith("jar:"), load.library().origin());
                 assertNull(load.library().selfTest());
             }
-            assertEquals(before, tempCopies(), "the extracted copy must be deleted");
+            try (Stream<Path> left = Files.list(tmp)) {
+                assertEquals(List.of(), left.toList(), "the extracted copy must be deleted");
+            }
+            Files.delete(tmp);
         } finally {
             Files.deleteIfExists(jar);
             Files.deleteIfExists(dir);
-        }
-    }
-
-    private static List<Path> tempCopies() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(x -> x.getFileName().toString().startsWith("cellscope-blake3-")).sorted().toList();
         }
     }
 
