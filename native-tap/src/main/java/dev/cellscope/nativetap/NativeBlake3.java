@@ -27,6 +27,7 @@ public final class NativeBlake3 implements Blake3Engine {
     static final long MAX_UPDATE = 1 << 20;
 
     private static final Blake3Library.Load SHARED = Blake3Library.load(System.getProperty(Blake3Library.LIBRARY_PROPERTY));
+    private static final Blake3Library SHARED_LIB = SHARED.library();
 
     private final Blake3Library lib;
     private final String unavailable;
@@ -70,6 +71,8 @@ public final class NativeBlake3 implements Blake3Engine {
         }
         Objects.checkFromIndexSize(off, len, in.byteSize());
         if (lib == null) throw new IllegalStateException("native BLAKE3 is unavailable: " + unavailable);
+        // the shared library as a constant lets the JIT inline its method handles
+        Blake3Library lib = this.lib == SHARED_LIB ? SHARED_LIB : this.lib;
         MemorySegment hasher = hashers.get();
         try {
             lib.init().invokeExact(hasher);
