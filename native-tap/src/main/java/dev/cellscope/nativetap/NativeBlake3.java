@@ -78,7 +78,7 @@ public final class NativeBlake3 implements Blake3Engine {
             lib.init().invokeExact(hasher);
             for (long done = 0; done < len; ) {
                 long n = Math.min(MAX_UPDATE, len - done);
-                // asSlice also checks the segment is alive and accessible from this thread
+                // the downcall checks the segment is still alive and usable from this thread
                 lib.update().invokeExact(hasher, in.asSlice(off + done, n), n);
                 done += n;
             }
