@@ -9,6 +9,22 @@ cellscope_need_packages() {
   for pair in "$@"; do
     command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
   done
+  cellscope_install_packages "${missing[@]}"
+}
+
+# Installs Debian packages that provide no command, found by a file glob:
+# cellscope_need_files 'GLOB:PKG' ...
+cellscope_need_files() {
+  local missing=() pair
+  for pair in "$@"; do
+    compgen -G "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  cellscope_install_packages "${missing[@]}"
+}
+
+# apt-get install of the given packages (none: nothing to do); needs root.
+cellscope_install_packages() {
+  local missing=("$@")
   [ ${#missing[@]} -eq 0 ] && return 0
   if [ "$(id -u)" -ne 0 ]; then
     cellscope_die "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})"
