@@ -20,8 +20,6 @@ import java.util.Map;
  * verification of every BLOCK_PUT.
  */
 public final class SbiAnalysis {
-    /** Messages per direction whose frames are remembered for ref_seq links. */
-    static final int MESSAGE_MEMORY = 4_096;
     /** Outstanding BLOCK_WANTs per direction. */
     static final int WANT_MEMORY = 65_536;
     private static final int CONTAINER = SbiLayouts.ENVELOPE_SIZE + SbiLayouts.PREAMBLE_SIZE;
@@ -48,12 +46,22 @@ public final class SbiAnalysis {
 
     private record Handshake(long caps, long required) {}
 
-    /** Per-conversation state: recent message frames, outstanding wants, the handshake pair. */
+    /** Per-conversation state: recent message frames, outstanding wants, the handshake pair (made on first use). */
     static final class Links {
+        /** msg_index → completing frame, for the recent messages of each direction (a primitive ring). */
+        private final SeqWindow[] messageFrames = new SeqWindow[2];
         @SuppressWarnings("unchecked")
-        final Map<Long, Long>[] messageFrames = new Map[]{bounded(MESSAGE_MEMORY), bounded(MESSAGE_MEMORY)};
-        @SuppressWarnings("unchecked")
-        final Map<String, Want>[] wants = new Map[]{bounded(WANT_MEMORY), bounded(WANT_MEMORY)};
+        private final Map<String, Want>[] wants = new Map[2];
+
+        SeqWindow messageFrames(int d) {
+            if (messageFrames[d] == null) messageFrames[d] = new SeqWindow();
+            return messageFrames[d];
+        }
+
+        Map<String, Want> wants(int d) {
+            if (wants[d] == null) wants[d] = bounded(WANT_MEMORY);
+            return wants[d];
+        }
         final Handshake[] handshakes = new Handshake[2];
         HandshakeOutcome outcome;
         final boolean[] warnedContinuing = new boolean[2];
@@ -91,17 +99,17 @@ public final class SbiAnalysis {
             case SbiLayouts.OP_ACK, SbiLayouts.OP_NACK -> {
                 if (containerLen >= 4) {
                     long ref = s.get(U32_LE, c) & 0xFFFF_FFFFL;
-                    responseTo = l.messageFrames[1 - d].getOrDefault(ref, -1L);
+                    responseTo = l.messageFrames(1 - d).frameOf(ref);
                     if (record != null && responseTo >= 0) record.responseIn(responseTo, frame);
                 }
                 if (m.op() == SbiLayouts.OP_NACK && containerLen >= 8) nackChecks(l, d, s.get(U16_LE, c + 4) & 0xFFFF, findings);
             }
             case SbiLayouts.OP_BLOCK_WANT -> {
-                if (containerLen >= 32) l.wants[d].put(hashKey(s, c), new Want(frame, ts));
+                if (containerLen >= 32) l.wants(d).put(hashKey(s, c), new Want(frame, ts));
             }
             case SbiLayouts.OP_BLOCK_PUT -> {
                 if (containerLen >= SbiLayouts.BLOCK_PUT.size()) {
-                    Want w = l.wants[1 - d].remove(hashKey(s, c));
+                    Want w = l.wants(1 - d).remove(hashKey(s, c));
                     if (w != null) {
                         wantIn = w.frame();
                         latency = ts - w.time();
@@ -130,7 +138,7 @@ public final class SbiAnalysis {
             findings.add(Expert.warn(ExpertGroup.PROTOCOL, "Peer carries on despite missing required features "
                     + HandshakeOutcome.names(l.missingAt(d)) + ": it should have NACKed missing_required_features and closed"));
         }
-        l.messageFrames[d].put(m.msgIndex(), frame);
+        l.messageFrames(d).record(m.msgIndex(), frame, 0, m.msgIndex() + 1);
         long responseIn = links == null ? -1 : links.responseIn(frame);
         long putIn = links == null ? -1 : links.putIn(frame);
         return new SbiMessageAnalysis(m, responseTo, responseIn, wantIn, latency, putIn, outcome, verification);

@@ -34,8 +34,8 @@ final class SbiStreamParser implements StreamSink {
     private final byte[] envelope = new byte[ENVELOPE_SIZE];
     private byte[] message;
     private int have;
-    private final List<Long> carriers = new ArrayList<>();
-    private byte[] scan = new byte[256];
+    private final List<Long> carriers = new ArrayList<>(2);
+    private byte[] scan;
     private int scanLen;
     private long skipped;
     private long msgIndex;
@@ -43,8 +43,8 @@ final class SbiStreamParser implements StreamSink {
     private long ignoredBytes;
     private long rejectedFrameLen = -1;
 
-    private final List<SbiDelivery> delivered = new ArrayList<>();
-    private final List<Expert> findings = new ArrayList<>();
+    private final List<SbiDelivery> delivered = new ArrayList<>(2);
+    private final List<Expert> findings = new ArrayList<>(0);
 
     /** Messages completed since the last call, in stream order. */
     List<SbiDelivery> takeDelivered() {
@@ -177,6 +177,7 @@ final class SbiStreamParser implements StreamSink {
 
     /** Looks for the next message start after a hole; skipped bytes are counted. */
     private void resync(MemorySegment seg, long off, int len, long frame) {
+        if (scan == null) scan = new byte[256];
         if (scanLen + len > scan.length) scan = java.util.Arrays.copyOf(scan, Math.max(scan.length * 2, scanLen + len));
         MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, off, scan, scanLen, len);
         scanLen += len;

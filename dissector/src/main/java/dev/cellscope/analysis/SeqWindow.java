@@ -4,11 +4,11 @@ package dev.cellscope.analysis;
  * What the tap saw of the recent seqs of one direction: for each seq, the frame that first
  * carried it and a hash of its payload (to tell a duplicate from changed data). A ring indexed
  * by {@code seq mod capacity}, growing from a small size as the direction's span grows, so a
- * one-packet stream costs little and a long one is bounded; seqs older than the ring are
+ * one-packet stream costs little and a long one is bounded (1024 seqs: duplicates arrive close together); seqs older than the ring are
  * forgotten (treated as never seen).
  */
 final class SeqWindow {
-    static final int MAX_CAPACITY = 1 << 13;
+    static final int MAX_CAPACITY = 1 << 10;
     private long[] seqs = new long[16];
     private long[] frames = new long[16];
     private long[] hashes = new long[16];

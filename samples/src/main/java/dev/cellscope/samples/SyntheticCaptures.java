@@ -22,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.Deflater;
@@ -51,12 +52,13 @@ public final class SyntheticCaptures {
     static final Peer LAMP = Peer.tetherNode("lamp", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
     static final Peer DOCK = Peer.tetherNode("dock", "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
 
-    public static final List<String> NAMES = List.of("quickstart", "bulk");
+    public static final List<String> NAMES = List.of("quickstart", "bulk", "mesh");
 
     public static String describe(String name) {
         return switch (name) {
             case "quickstart" -> "a tour of UTCP, UTCP-SBI and Tether: handshake, blocks, DAG sync, NACK recovery, Lamp, grants, slots, findings";
             case "bulk" -> "uniform UTCP-SBI BLOCK_PUT traffic with NACKs and Tether slots, sized by --frames (for benchmarks)";
+            case "mesh" -> "a mesh transfer: 64 KiB blocks, zstd/deflate/none, spanning packets, ACKed, sized by --frames (for benchmarks)";
             default -> throw new IllegalArgumentException("no synthetic capture named " + name);
         };
     }
@@ -66,6 +68,7 @@ public final class SyntheticCaptures {
             switch (name) {
                 case "quickstart" -> quickstart(new FrameRecorder(w, START));
                 case "bulk" -> bulk(new FrameRecorder(w, START), frames, seed);
+                case "mesh" -> mesh(new FrameRecorder(w, START), frames, seed);
                 default -> throw new IllegalArgumentException("no synthetic capture named " + name);
             }
         }
@@ -167,6 +170,53 @@ public final class SyntheticCaptures {
                 r.record(data, null);
             }
         }
+    }
+
+    /**
+     * A long mesh transfer: Bob sends Alice 64 KiB blocks as BLOCK_PUTs (zstd level 3, deflate
+     * level 6 and none in turn) cut into 1400-byte UTCP DATA packets; Alice ACKs every eighth.
+     * 64 distinct blocks are prepared once and sent in turn.
+     */
+    static void mesh(FrameRecorder r, long frames, long seed) throws IOException {
+        Random rnd = new Random(seed);
+        List<byte[]> puts = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            byte[] block = meshBlock(rnd, 65536);
+            int algo = i % 3 == 0 ? 1 : i % 3 == 1 ? 2 : 0;
+            byte[] data = switch (algo) {
+                case 2 -> com.github.luben.zstd.Zstd.compress(block, 3);
+                case 1 -> deflate(block);
+                default -> block;
+            };
+            puts.add(sbi(new SbiBlockPut(hash(block), i, algo, algo == 2 ? 3 : algo == 1 ? 6 : 0, Bytes.of(data))));
+        }
+        long seqA = 1000, seqB = 5000;
+        ba(r, seqB++, SYN, new byte[0], null);
+        ab(r, seqA++, SYN, new byte[0], null);
+        ab(r, seqA++, DATA, sbi(handshake(ALICE, 0b0011, 0)), null);
+        ba(r, seqB++, DATA, sbi(handshake(BOB, 0b0011, 0)), null);
+        long msg = 0;
+        for (int b = 0; r.frames() < frames; b++) {
+            byte[] put = puts.get(b % puts.size());
+            for (int off = 0; off < put.length && r.frames() < frames; off += 1400) {
+                byte[] part = java.util.Arrays.copyOfRange(put, off, Math.min(put.length, off + 1400));
+                r.after(10 * MICROS).record(ethernet(BOB.mac(), ALICE.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
+                        utcp(BOB, ALICE, seqB++, (int) DATA, part)), null);
+            }
+            msg++;
+            if (msg % 8 == 0 && r.frames() < frames) ab(r, seqA++, DATA, sbi(new SbiAck(msg, 0)), null);
+        }
+    }
+
+    /** Text-like content that compresses about 2:1, like typical files. */
+    private static byte[] meshBlock(Random rnd, int size) {
+        String[] words = {"cell", "scope", "tether", "grant", "block", "mesh", "stream", "frame", "slot", "lamp", "hash", "node"};
+        StringBuilder b = new StringBuilder(size + 32);
+        while (b.length() < size) {
+            b.append(words[rnd.nextInt(words.length)]).append(' ');
+            if (rnd.nextInt(8) == 0) b.append(Long.toHexString(rnd.nextLong())).append('\n');
+        }
+        return b.substring(0, size).getBytes(StandardCharsets.US_ASCII);
     }
 
     private static void ab(FrameRecorder r, long seq, long flags, byte[] payload, String comment) throws IOException {
