@@ -2,6 +2,8 @@ package dev.cellscope.analysis;
 
 import dev.cellscope.dissect.Expert;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -10,7 +12,7 @@ import java.util.List;
  * (tshark's {@code -2}) a {@link #firstPass} records links to later frames that a
  * {@link #secondPass} then shows on the earlier ones.
  */
-public final class CaptureAnalysis {
+public final class CaptureAnalysis implements FrameAnalysis {
     private final UtcpAnalysis utcp;
     private final TetherLedger tether = new TetherLedger();
     private final ForwardLinks recorded;
@@ -19,9 +21,20 @@ public final class CaptureAnalysis {
 
     private CaptureAnalysis(AnalysisConfig config, ForwardLinks record, ForwardLinks links) {
         this.recorded = record;
-        // One verifier per analysis: it reuses its decompression contexts and buffer (not thread-safe).
-        this.verifier = config.verifyBlocks() ? new BlockVerifier() : null;
-        SbiAnalysis sbi = new SbiAnalysis(verifier == null ? null : verifier::verify, record, links);
+        SbiAnalysis.BlockCheck check = null;
+        if (!config.verifyBlocks()) {
+            this.verifier = null;
+        } else if (config.parallelVerification()) {
+            // Blocks are independent: verify them on the worker threads while the stream goes on.
+            this.verifier = null;
+            check = (algo, data, off, len, hash, hashOff) -> new PendingVerification(java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> VerificationPool.verifier().verify(algo, data, off, len, hash, hashOff), VerificationPool.executor()));
+        } else {
+            // One verifier per analysis: it reuses its decompression contexts and buffer (not thread-safe).
+            this.verifier = new BlockVerifier();
+            check = (algo, data, off, len, hash, hashOff) -> PendingVerification.done(verifier.verify(algo, data, off, len, hash, hashOff));
+        }
+        SbiAnalysis sbi = new SbiAnalysis(check, record, links);
         this.utcp = new UtcpAnalysis(config, sbi, record, links);
     }
 
@@ -47,6 +60,16 @@ public final class CaptureAnalysis {
 
     public TetherLedger tether() {
         return tether;
+    }
+
+    @Override
+    public UtcpVerdict utcp(long frame, long ts, MemorySegment seg, long off, int present, int payloadFrameOffset) {
+        return utcp.observe(frame, ts, seg, off, present, payloadFrameOffset);
+    }
+
+    @Override
+    public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, ByteOrder headerOrder) {
+        return tether.observe(TetherObservation.of(frame, ts, seg, off, len, headerOrder));
     }
 
     /** End of capture: findings about the capture as a whole (unanswered NACKs, tap loss…); frees the verifier. */

@@ -26,10 +26,10 @@ public final class SbiAnalysis {
     private static final ValueLayout.OfInt U32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** Decompresses and hash-checks a BLOCK_PUT's data; null result means "not checked". */
+    /** Decompresses and hash-checks a BLOCK_PUT's data, now or later. */
     @FunctionalInterface
     public interface BlockCheck {
-        Verification verify(int compAlgo, MemorySegment data, long off, int len, MemorySegment hash, long hashOff);
+        PendingVerification verify(int compAlgo, MemorySegment data, long off, int len, MemorySegment hash, long hashOff);
     }
 
     private final BlockCheck check;
@@ -94,7 +94,7 @@ public final class SbiAnalysis {
         int containerLen = m.length() - CONTAINER;
         long responseTo = -1, wantIn = -1, latency = -1;
         HandshakeOutcome outcome = null;
-        Verification verification = null;
+        PendingVerification verification = null;
         switch (m.op()) {
             case SbiLayouts.OP_ACK, SbiLayouts.OP_NACK -> {
                 if (containerLen >= 4) {
@@ -124,7 +124,6 @@ public final class SbiAnalysis {
                     if (check != null) {
                         int put = SbiLayouts.BLOCK_PUT.size();
                         verification = check.verify(algo, s, c + put, containerLen - put, s, c);
-                        if (verification != null && !verification.verified()) findings.add(verificationFinding(verification));
                     }
                 }
             }
@@ -174,16 +173,6 @@ public final class SbiAnalysis {
         if (code == 2 && l.outcome != null && l.missingAt(d) == 0) {
             findings.add(Expert.warn(ExpertGroup.PROTOCOL, "NACK missing_required_features although this peer was missing nothing"));
         }
-    }
-
-    private static Expert verificationFinding(Verification v) {
-        return switch (v.outcome()) {
-            case HASH_MISMATCH -> Expert.error(ExpertGroup.CHECKSUM, "hash_mismatch: " + v.detail());
-            case TOO_LARGE -> Expert.error(ExpertGroup.SECURITY, "Decompression bomb: " + v.detail());
-            case UNSUPPORTED_COMPRESSION -> Expert.warn(ExpertGroup.PROTOCOL, "unsupported_compression: " + v.detail());
-            case CORRUPT -> Expert.error(ExpertGroup.MALFORMED, "Block data cannot be decompressed: " + v.detail());
-            case VERIFIED -> throw new IllegalArgumentException("verified blocks have no finding");
-        };
     }
 
     private static String hashKey(MemorySegment s, long off) {

@@ -10,7 +10,7 @@ package dev.cellscope.analysis;
  * @param latencyNanos for BLOCK_PUT: time since that BLOCK_WANT, else -1
  * @param putIn        for BLOCK_WANT: the frame of the BLOCK_PUT answering it (two-pass), else -1
  * @param handshake    on the HANDSHAKE completing a pair: the negotiation outcome, else null
- * @param verification for BLOCK_PUT: decompression and hash check, else null
+ * @param verification for BLOCK_PUT: decompression and hash check (possibly still running), else null
  */
 public record SbiMessageAnalysis(SbiDelivery delivery, long responseTo, long responseIn, long wantIn, long latencyNanos,
-                                 long putIn, HandshakeOutcome handshake, Verification verification) {}
+                                 long putIn, HandshakeOutcome handshake, PendingVerification verification) {}

@@ -24,7 +24,7 @@ final class Dissection {
     final FieldSink sink;
     final boolean summary;
     /** Conversation analysis of the capture being read, or null for a stateless dissection. */
-    final dev.cellscope.analysis.CaptureAnalysis analysis;
+    final dev.cellscope.analysis.FrameAnalysis analysis;
     /** Frame offset of {@code seg}'s byte 0, or -1 when {@code seg} is not the frame (reassembled data). */
     private final int origin;
 
@@ -37,7 +37,7 @@ final class Dissection {
     String infoColumn = "";
     private final StringBuilder protocols;
 
-    Dissection(DissectorConfig config, Packet packet, FieldSink sink, dev.cellscope.analysis.CaptureAnalysis analysis) {
+    Dissection(DissectorConfig config, Packet packet, FieldSink sink, dev.cellscope.analysis.FrameAnalysis analysis) {
         this.config = config;
         this.packet = packet;
         this.seg = packet.data();

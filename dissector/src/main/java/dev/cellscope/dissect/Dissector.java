@@ -1,6 +1,6 @@
 package dev.cellscope.dissect;
 
-import dev.cellscope.analysis.CaptureAnalysis;
+import dev.cellscope.analysis.FrameAnalysis;
 import dev.cellscope.io.Packet;
 
 import static dev.cellscope.field.FrameFields.*;
@@ -34,7 +34,7 @@ public final class Dissector {
      * Dissects the next frame of a capture read in order, feeding and showing {@code analysis}
      * (null for a stateless dissection).
      */
-    public void dissect(Packet packet, FrameTiming timing, CaptureAnalysis analysis, FieldSink sink) {
+    public void dissect(Packet packet, FrameTiming timing, FrameAnalysis analysis, FieldSink sink) {
         Dissection d = new Dissection(config, packet, sink, analysis);
         frameLayer(d, packet, timing);
         try {

@@ -63,4 +63,25 @@ public interface FieldSink {
 
     /** Summary columns, set once per frame after dissection. */
     default void summary(String protocol, String source, String destination, String info) {}
+
+    /** A sink that wants nothing: for dissecting only to feed conversation analysis. */
+    static FieldSink discard() {
+        return Discard.INSTANCE;
+    }
+
+    /** The sink behind {@link #discard()}. */
+    final class Discard implements FieldSink {
+        static final Discard INSTANCE = new Discard();
+
+        private Discard() {}
+
+        @Override public boolean wants(FieldDef field) { return false; }
+        @Override public boolean wantsLayer(FieldDef protocol) { return false; }
+        @Override public boolean wantsExperts() { return false; }
+        @Override public void protocol(FieldDef field, int offset, int length) {}
+        @Override public void number(FieldDef field, int offset, int length, long value) {}
+        @Override public void bytes(FieldDef field, int offset, int length, MemorySegment seg, long from, int count) {}
+        @Override public void text(FieldDef field, int offset, int length, String value) {}
+        @Override public void expert(Expert expert, int offset, int length) {}
+    }
 }

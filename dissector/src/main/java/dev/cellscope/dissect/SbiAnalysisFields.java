@@ -42,12 +42,23 @@ final class SbiAnalysisFields {
             d.text(HANDSHAKE_COMPRESSION, -1, 0, h.compression());
             if (d.summary) info += h.missing() != 0 ? " [missing required features]" : " [agreed: " + h.compression() + "]";
         }
-        Verification v = a.verification();
-        if (v != null) {
+        if (a.verification() != null) {
+            Verification v = a.verification().get();
             d.number(PUT_VERIFIED, -1, 0, v.verified() ? 1 : 0);
             if (v.verified()) d.number(PUT_UNCOMPRESSED, -1, 0, v.uncompressedSize());
+            else d.expert(finding(v), -1, 0);
             if (d.summary) info += v.verified() ? " verified" : " [" + v.outcome().name().toLowerCase(java.util.Locale.ROOT) + "]";
         }
         return info;
+    }
+
+    private static Expert finding(Verification v) {
+        return switch (v.outcome()) {
+            case HASH_MISMATCH -> Expert.error(ExpertGroup.CHECKSUM, "hash_mismatch: " + v.detail());
+            case TOO_LARGE -> Expert.error(ExpertGroup.SECURITY, "Decompression bomb: " + v.detail());
+            case UNSUPPORTED_COMPRESSION -> Expert.warn(ExpertGroup.PROTOCOL, "unsupported_compression: " + v.detail());
+            case CORRUPT -> Expert.error(ExpertGroup.MALFORMED, "Block data cannot be decompressed: " + v.detail());
+            case VERIFIED -> throw new IllegalArgumentException("verified blocks have no finding");
+        };
     }
 }

@@ -1,7 +1,6 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.TetherFrameResult;
-import dev.cellscope.analysis.TetherObservation;
 import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.Slot;
@@ -30,8 +29,8 @@ final class TetherDissector {
         Layout h = bigEndian ? HEADER_BE : HEADER;
         int frameLen = avail - avail % BLOCK;
         // The ledger sees every Tether frame, whatever this sink wants: credit spans the capture.
-        TetherFrameResult credit = d.analysis == null ? null : d.analysis.tether().observe(TetherObservation.of(
-                d.packet.number(), d.packet.timestampNanos(), d.seg, off, frameLen, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN));
+        TetherFrameResult credit = d.analysis == null ? null : d.analysis.tether(d.packet.number(), d.packet.timestampNanos(),
+                d.seg, off, frameLen, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         if (!d.sink.wantsLayer(TETHER)) return frameLen;
         d.beginLayer(TETHER, off, frameLen, "tether");
         if (bigEndian) {

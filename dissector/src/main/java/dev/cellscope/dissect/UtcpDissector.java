@@ -25,7 +25,7 @@ final class UtcpDissector {
         int present = Math.min(payloadLen, avail - HEADER.size());
         // Analysis sees every UTCP frame, whatever this sink wants: its state spans the capture.
         UtcpVerdict verdict = d.analysis == null ? null
-                : d.analysis.utcp().observe(d.packet.number(), d.packet.timestampNanos(), d.seg, off, present, d.at(off + HEADER.size()));
+                : d.analysis.utcp(d.packet.number(), d.packet.timestampNanos(), d.seg, off, present, d.at(off + HEADER.size()));
         if (!d.sink.wantsLayer(UTCP)) return HEADER.size() + present;
 
         d.beginLayer(UTCP, off, HEADER.size() + present, "utcp");

@@ -1,6 +1,7 @@
 package dev.cellscope.cli;
 
 import dev.cellscope.analysis.AnalysisConfig;
+import dev.cellscope.analysis.AnalysisThread;
 import dev.cellscope.analysis.CaptureAnalysis;
 import dev.cellscope.dissect.Dissector;
 import dev.cellscope.dissect.DissectorConfig;
@@ -106,13 +107,14 @@ public final class ReadCommand implements Callable<Integer> {
         FilterSink filterSink = filter == null ? null : filter.newSink();
         boolean analyze = output.needsAnalysis() || experts != null || follow != null
                 || (filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed));
-        AnalysisConfig analysisConfig = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify);
-        CaptureAnalysis analysis = !analyze ? null
+        AnalysisConfig analysisConfig = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify, true);
+        CaptureAnalysis live = !analyze ? null
                 : twoPass ? firstPassThen(dissector, analysisConfig) : CaptureAnalysis.singlePass(analysisConfig);
 
         long frames = 0;
         Optional<CaptureError> damage;
         try (CaptureReader reader = Captures.open(file);
+             AnalysisThread analysis = live == null ? null : new AnalysisThread(file, dissector, live, count);
              CaptureCopy copy = writeTo == null ? null : new CaptureCopy(writeTo, reader);
              Writer out = Console.stdout()) {
             output.begin(out);
@@ -170,8 +172,9 @@ public final class ReadCommand implements Callable<Integer> {
 
     /** Runs the first of two passes over the file and returns the analysis for the second. */
     private CaptureAnalysis firstPassThen(Dissector dissector, AnalysisConfig config) {
-        CaptureAnalysis first = CaptureAnalysis.firstPass(config);
-        FieldSink nothing = new NoOutput().sink();
+        // The first pass only finds links to later frames: verifying blocks there would be wasted.
+        CaptureAnalysis first = CaptureAnalysis.firstPass(new AnalysisConfig(config.knownCellIds(), false));
+        FieldSink nothing = FieldSink.discard();
         try (CaptureReader reader = Captures.open(file)) {
             Packet p;
             long frames = 0;
