@@ -13,8 +13,11 @@ import java.util.Set;
 public final class ForwardLinks {
     private final Map<Long, long[]> reassembledIn = new HashMap<>();
     private final Map<Long, long[]> answeredIn = new HashMap<>();
-    private final Map<Long, Long> responseIn = new HashMap<>();
-    private final Map<Long, Long> putIn = new HashMap<>();
+    /** A message: the frame that completed it and its msg_index (a frame may complete several). */
+    private record Message(long frame, long index) {}
+
+    private final Map<Message, Long> responseIn = new HashMap<>();
+    private final Map<Message, Long> putIn = new HashMap<>();
     private final Set<Long> tapLossGaps = new HashSet<>();
 
     private static void append(Map<Long, long[]> m, long key, long value) {
@@ -38,12 +41,12 @@ public final class ForwardLinks {
         append(answeredIn, nackFrame, retransmission);
     }
 
-    void responseIn(long request, long response) {
-        responseIn.putIfAbsent(request, response);
+    void responseIn(long requestFrame, long requestIndex, long response) {
+        responseIn.putIfAbsent(new Message(requestFrame, requestIndex), response);
     }
 
-    void putIn(long want, long put) {
-        putIn.putIfAbsent(want, put);
+    void putIn(long wantFrame, long wantIndex, long put) {
+        putIn.putIfAbsent(new Message(wantFrame, wantIndex), put);
     }
 
     void recordTapLoss(long gapFrame) {
@@ -58,12 +61,12 @@ public final class ForwardLinks {
         return answeredIn.getOrDefault(frame, NONE);
     }
 
-    long responseIn(long frame) {
-        return responseIn.getOrDefault(frame, -1L);
+    long responseIn(long frame, long index) {
+        return responseIn.getOrDefault(new Message(frame, index), -1L);
     }
 
-    long putIn(long frame) {
-        return putIn.getOrDefault(frame, -1L);
+    long putIn(long frame, long index) {
+        return putIn.getOrDefault(new Message(frame, index), -1L);
     }
 
     boolean isTapLoss(long frame) {

@@ -42,7 +42,7 @@ public final class SbiAnalysis {
         this.links = links;
     }
 
-    private record Want(long frame, long time) {}
+    private record Want(long frame, long index, long time) {}
 
     private record Handshake(long caps, long required) {}
 
@@ -100,12 +100,12 @@ public final class SbiAnalysis {
                 if (containerLen >= 4) {
                     long ref = s.get(U32_LE, c) & 0xFFFF_FFFFL;
                     responseTo = l.messageFrames(1 - d).frameOf(ref);
-                    if (record != null && responseTo >= 0) record.responseIn(responseTo, frame);
+                    if (record != null && responseTo >= 0) record.responseIn(responseTo, ref, frame);
                 }
                 if (m.op() == SbiLayouts.OP_NACK && containerLen >= 8) nackChecks(l, d, s.get(U16_LE, c + 4) & 0xFFFF, findings);
             }
             case SbiLayouts.OP_BLOCK_WANT -> {
-                if (containerLen >= 32) l.wants(d).put(hashKey(s, c), new Want(frame, ts));
+                if (containerLen >= 32) l.wants(d).put(hashKey(s, c), new Want(frame, m.msgIndex(), ts));
             }
             case SbiLayouts.OP_BLOCK_PUT -> {
                 if (containerLen >= SbiLayouts.BLOCK_PUT.size()) {
@@ -113,7 +113,7 @@ public final class SbiAnalysis {
                     if (w != null) {
                         wantIn = w.frame();
                         latency = ts - w.time();
-                        if (record != null) record.putIn(w.frame(), frame);
+                        if (record != null) record.putIn(w.frame(), w.index(), frame);
                     }
                     int algo = s.get(ValueLayout.JAVA_BYTE, c + 36) & 0xFF;
                     if (l.outcome != null && !l.outcome.allows(algo)) {
@@ -138,8 +138,8 @@ public final class SbiAnalysis {
                     + HandshakeOutcome.names(l.missingAt(d)) + ": it should have NACKed missing_required_features and closed"));
         }
         l.messageFrames(d).record(m.msgIndex(), frame, 0, m.msgIndex() + 1);
-        long responseIn = links == null ? -1 : links.responseIn(frame);
-        long putIn = links == null ? -1 : links.putIn(frame);
+        long responseIn = links == null ? -1 : links.responseIn(frame, m.msgIndex());
+        long putIn = links == null ? -1 : links.putIn(frame, m.msgIndex());
         return new SbiMessageAnalysis(m, responseTo, responseIn, wantIn, latency, putIn, outcome, verification);
     }
 
