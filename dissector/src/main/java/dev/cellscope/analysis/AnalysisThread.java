@@ -4,128 +4,156 @@ import dev.cellscope.dissect.Dissector;
 import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
+import dev.cellscope.io.CaptureError;
 import dev.cellscope.io.CaptureReader;
+import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Conversation analysis (reassembly, SBI cutting, block decompression and hashing, the credit
- * ledger) run ahead on its own thread over its own reader of the same file, so that it uses one
- * core while dissection and output use the other. The dissecting thread asks for each frame's
- * result in order and gets exactly what a {@link CaptureAnalysis} on its own thread would have
- * said: the same code ran over the same bytes.
- *
- * <p>Results may refer to bytes of this thread's file mapping: close this only after the
- * frames that used them have been written.
+ * Reads a capture and runs conversation analysis (reassembly, SBI cutting, the credit ledger;
+ * block verification goes on to worker threads) on its own thread, ahead of the thread that
+ * dissects and prints. That thread reads the frames from here, as from a {@link CaptureReader},
+ * and gets each frame's analysis through {@link FrameAnalysis}: exactly what a
+ * {@link CaptureAnalysis} on its own thread would have said, since the same code ran over the
+ * same bytes. One reader, one file mapping, both cores busy.
  */
-public final class AnalysisThread implements FrameAnalysis, AutoCloseable {
+public final class AnalysisThread implements CaptureReader, FrameAnalysis {
     private static final int AHEAD = 16_384;
 
-    private record Result(long frame, Object value) {}
+    /** A frame read ahead, with its analysis result (a verdict, a ledger result, or null) and the interfaces known then. */
+    private record Ahead(Packet packet, Object result, List<InterfaceInfo> interfaces) {}
 
-    private static final Object END = new Object();
+    private static final Ahead END = new Ahead(null, null, List.of());
 
-    private final BlockingQueue<Result> queue = new ArrayBlockingQueue<>(AHEAD);
+    private final BlockingQueue<Ahead> queue = new ArrayBlockingQueue<>(AHEAD);
     private final CaptureReader reader;
     private final Thread thread;
     private volatile Throwable failure;
     private volatile List<Expert> finish = List.of();
+    private Ahead current;
     private boolean ended;
+    private List<InterfaceInfo> interfaces = List.of();
 
     /**
-     * Starts analysing {@code file} (at most {@code count} frames) with {@code live}, dissecting
-     * with {@code dissector}'s configuration (it must be the one the caller dissects with).
+     * Starts reading {@code reader} (at most {@code count} frames) and analysing with {@code live},
+     * dissecting with {@code dissector}'s configuration (the one the caller dissects with).
+     * Takes ownership of {@code reader}.
      */
-    public AnalysisThread(Path file, Dissector dissector, CaptureAnalysis live, long count) throws IOException {
-        this.reader = CaptureReader.open(file);
+    public AnalysisThread(CaptureReader reader, Dissector dissector, CaptureAnalysis live, long count) {
+        this.reader = reader;
         this.thread = Thread.ofPlatform().name("cellscope-analysis").daemon(true).unstarted(() -> run(dissector, live, count));
         thread.start();
     }
 
-    private void run(Dissector dissector, CaptureAnalysis live, long count) {
-        FrameAnalysis recorder = new FrameAnalysis() {
-            @Override
-            public UtcpVerdict utcp(long frame, long ts, MemorySegment seg, long off, int present, int payloadFrameOffset) {
-                UtcpVerdict v = live.utcp(frame, ts, seg, off, present, payloadFrameOffset);
-                put(new Result(frame, v));
-                return v;
-            }
+    /** Records the one analysis result a frame has (a frame carries UTCP or Tether, not both). */
+    private static final class Recorder implements FrameAnalysis {
+        private final CaptureAnalysis live;
+        Object result;
 
-            @Override
-            public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, ByteOrder headerOrder) {
-                TetherFrameResult r = live.tether(frame, ts, seg, off, len, headerOrder);
-                put(new Result(frame, r));
-                return r;
-            }
-        };
+        Recorder(CaptureAnalysis live) {
+            this.live = live;
+        }
+
+        @Override
+        public UtcpVerdict utcp(long frame, long ts, MemorySegment seg, long off, int present, int payloadFrameOffset) {
+            UtcpVerdict v = live.utcp(frame, ts, seg, off, present, payloadFrameOffset);
+            result = v;
+            return v;
+        }
+
+        @Override
+        public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, ByteOrder headerOrder) {
+            TetherFrameResult r = live.tether(frame, ts, seg, off, len, headerOrder);
+            result = r;
+            return r;
+        }
+    }
+
+    private void run(Dissector dissector, CaptureAnalysis live, long count) {
+        Recorder recorder = new Recorder(live);
+        List<InterfaceInfo> known = List.of();
         try {
             Packet p;
             long n = 0;
             while (n++ < count && (p = reader.next()) != null) {
+                recorder.result = null;
                 dissector.dissect(p, new FrameTiming(p.timestampNanos(), p.timestampNanos()), recorder, FieldSink.discard());
+                if (reader.interfaces().size() != known.size()) known = List.copyOf(reader.interfaces());
+                queue.put(new Ahead(p, recorder.result, known));
             }
             finish = live.finish();
+        } catch (InterruptedException e) {
+            return; // closed early
         } catch (Throwable t) {
             failure = t;
-        } finally {
-            put(new Result(-1, END));
+        }
+        try {
+            queue.put(END);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void put(Result r) {
-        try {
-            queue.put(r);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("analysis stopped", e);
-        }
+    @Override
+    public Format format() {
+        return reader.format();
     }
 
-    private Object take(long frame) {
+    @Override
+    public Packet next() {
+        if (ended) return null;
         try {
-            Result r = ended ? null : queue.take();
-            if (r == null || r.value() == END) {
-                ended = true;
-                throw new IllegalStateException("analysis thread ended before frame " + frame
-                        + (failure != null ? ": " + failure : ""), failure);
-            }
-            if (r.frame() != frame) {
-                throw new IllegalStateException("analysis thread out of step: frame " + r.frame() + " where " + frame + " was expected");
-            }
-            return r.value();
+            current = queue.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for the analysis of frame " + frame, e);
+            throw new IllegalStateException("interrupted while reading ahead", e);
         }
+        if (current == END) {
+            ended = true;
+            if (failure != null) throw new IllegalStateException("analysis failed: " + failure, failure);
+            return null;
+        }
+        interfaces = current.interfaces();
+        return current.packet();
+    }
+
+    @Override
+    public List<InterfaceInfo> interfaces() {
+        return interfaces;
+    }
+
+    /** Damage found by the reader; valid once {@link #next()} returned null. */
+    @Override
+    public Optional<CaptureError> error() {
+        return ended ? reader.error() : Optional.empty();
+    }
+
+    private Object result(long frame) {
+        if (current == null || current.packet() == null || current.packet().number() != frame) {
+            throw new IllegalStateException("frame " + frame + " is not the frame read last");
+        }
+        return current.result();
     }
 
     @Override
     public UtcpVerdict utcp(long frame, long ts, MemorySegment seg, long off, int present, int payloadFrameOffset) {
-        return (UtcpVerdict) take(frame);
+        return (UtcpVerdict) result(frame);
     }
 
     @Override
     public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, ByteOrder headerOrder) {
-        return (TetherFrameResult) take(frame);
+        return (TetherFrameResult) result(frame);
     }
 
-    /** Waits for the end of the capture and returns the capture-level findings. */
+    /** Capture-level findings; valid once {@link #next()} returned null. */
     public List<Expert> finish() {
-        try {
-            while (!ended) {
-                if (queue.take().value() == END) ended = true;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (failure != null) throw new IllegalStateException("analysis failed: " + failure, failure);
         return finish;
     }
 

@@ -13,9 +13,16 @@ final class PayloadHash {
     private static final long M = 0x9E3779B97F4A7C15L;
 
     static long of(MemorySegment seg, long off, int len) {
-        long h = len * M;
+        // Four independent lanes so the multiplies overlap; every payload byte counts.
+        long a = len * M, b = ~a, c = a ^ 0x632BE59BD9B4E019L, d = b ^ 0x632BE59BD9B4E019L;
         int i = 0;
-        for (; i + 8 <= len; i += 8) h = Long.rotateLeft((h ^ seg.get(ValueLayout.JAVA_LONG_UNALIGNED, off + i)) * M, 31);
+        for (; i + 32 <= len; i += 32) {
+            a = (a ^ seg.get(ValueLayout.JAVA_LONG_UNALIGNED, off + i)) * M;
+            b = (b ^ seg.get(ValueLayout.JAVA_LONG_UNALIGNED, off + i + 8)) * M;
+            c = (c ^ seg.get(ValueLayout.JAVA_LONG_UNALIGNED, off + i + 16)) * M;
+            d = (d ^ seg.get(ValueLayout.JAVA_LONG_UNALIGNED, off + i + 24)) * M;
+        }
+        long h = Long.rotateLeft(a, 7) ^ Long.rotateLeft(b, 19) ^ Long.rotateLeft(c, 31) ^ Long.rotateLeft(d, 43);
         for (; i < len; i++) h = Long.rotateLeft((h ^ seg.get(ValueLayout.JAVA_BYTE, off + i)) * M, 31);
         return h ^ (h >>> 29);
     }

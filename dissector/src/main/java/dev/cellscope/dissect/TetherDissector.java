@@ -31,7 +31,11 @@ final class TetherDissector {
         // The ledger sees every Tether frame, whatever this sink wants: credit spans the capture.
         TetherFrameResult credit = d.analysis == null ? null : d.analysis.tether(d.packet.number(), d.packet.timestampNanos(),
                 d.seg, off, frameLen, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-        if (!d.sink.wantsLayer(TETHER)) return frameLen;
+        if (!d.sink.wantsLayer(TETHER)) {
+            d.addToStack("tether");
+            d.protocol(TETHER, off, frameLen); // presence only
+            return frameLen;
+        }
         d.beginLayer(TETHER, off, frameLen, "tether");
         if (bigEndian) {
             d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Big-endian Tether header (the wire order is little-endian); decoded as big-endian", off, 4);

@@ -26,7 +26,11 @@ final class UtcpDissector {
         // Analysis sees every UTCP frame, whatever this sink wants: its state spans the capture.
         UtcpVerdict verdict = d.analysis == null ? null
                 : d.analysis.utcp(d.packet.number(), d.packet.timestampNanos(), d.seg, off, present, d.at(off + HEADER.size()));
-        if (!d.sink.wantsLayer(UTCP)) return HEADER.size() + present;
+        if (!d.sink.wantsLayer(UTCP)) {
+            d.addToStack("utcp");
+            d.protocol(UTCP, off, HEADER.size() + present); // presence only
+            return HEADER.size() + present;
+        }
 
         d.beginLayer(UTCP, off, HEADER.size() + present, "utcp");
         for (Slot slot : HEADER.slots()) {

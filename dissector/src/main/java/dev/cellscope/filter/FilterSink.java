@@ -1,5 +1,6 @@
 package dev.cellscope.filter;
 
+import dev.cellscope.dissect.LayerNeeds;
 import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.field.ExpertFields;
@@ -77,18 +78,10 @@ public final class FilterSink implements FieldSink {
         layers = new boolean[FieldRegistry.size()];
         for (FieldDef p : FieldRegistry.all()) {
             if (p.type() != FieldType.PROTOCOL) continue;
-            layers[p.id()] = everything || fields.stream().anyMatch(f -> carries(p, f));
+            layers[p.id()] = everything || fields.stream().anyMatch(f -> LayerNeeds.needs(p, f));
         }
     }
 
-    /** Whether layer {@code p} must be decoded to reach field {@code f} (only the costly upper layers are skipped). */
-    private static boolean carries(FieldDef p, FieldDef f) {
-        return switch (p.name()) {
-            case "utcp" -> f.protocol().equals("utcp") || f.protocol().equals("sbi");
-            case "tether", "sbi" -> f.protocol().equals(p.name());
-            default -> true;
-        };
-    }
 
     /** The slot of a field, or -1. */
     int slot(FieldDef f) {

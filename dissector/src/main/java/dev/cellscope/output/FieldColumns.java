@@ -1,5 +1,6 @@
 package dev.cellscope.output;
 
+import dev.cellscope.dissect.LayerNeeds;
 import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.FieldSink;
@@ -46,20 +47,8 @@ public final class FieldColumns implements FieldSink {
         layers = new boolean[FieldRegistry.size()];
         for (FieldDef p : FieldRegistry.all()) {
             if (p.type() != FieldType.PROTOCOL) continue;
-            layers[p.id()] = everything || columns.stream().anyMatch(f -> carries(p, f));
+            layers[p.id()] = everything || columns.stream().anyMatch(f -> LayerNeeds.needs(p, f));
         }
-    }
-
-    /**
-     * Whether layer {@code p} must be decoded to reach field {@code f}. Only the costly
-     * upper layers are ever skipped; link layers are always decoded.
-     */
-    private static boolean carries(FieldDef p, FieldDef f) {
-        return switch (p.name()) {
-            case "utcp" -> f.protocol().equals("utcp") || f.protocol().equals("sbi");
-            case "tether", "sbi" -> f.protocol().equals(p.name());
-            default -> true;
-        };
     }
 
     @Override

@@ -113,8 +113,10 @@ public final class ReadCommand implements Callable<Integer> {
 
         long frames = 0;
         Optional<CaptureError> damage;
-        try (CaptureReader reader = Captures.open(file);
-             AnalysisThread analysis = live == null ? null : new AnalysisThread(file, dissector, live, count);
+        CaptureReader opened = Captures.open(file);
+        // With analysis, one thread reads and analyses ahead while this one dissects and prints.
+        AnalysisThread analysis = live == null ? null : new AnalysisThread(opened, dissector, live, count);
+        try (CaptureReader reader = analysis != null ? analysis : opened;
              CaptureCopy copy = writeTo == null ? null : new CaptureCopy(writeTo, reader);
              Writer out = Console.stdout()) {
             output.begin(out);

@@ -173,51 +173,78 @@ public final class SyntheticCaptures {
     }
 
     /**
-     * A long mesh transfer: Bob sends Alice 64 KiB blocks as BLOCK_PUTs (zstd level 3, deflate
-     * level 6 and none in turn) cut into 1400-byte UTCP DATA packets; Alice ACKs every eighth.
-     * 64 distinct blocks are prepared once and sent in turn.
+     * A long mesh transfer as the spec's sender preference makes it, over a mixed file store:
+     * Bob sends 64 KiB blocks to Alice (both support zstd: zstd level 3, or none for the blocks
+     * of already-compressed media, four in ten) and to Carol (a deflate-only peer: deflate level
+     * 6), four blocks to Alice for each one to Carol, cut into 1400-byte UTCP DATA packets;
+     * every eighth block is ACKed.
      */
     static void mesh(FrameRecorder r, long frames, long seed) throws IOException {
         Random rnd = new Random(seed);
-        List<byte[]> puts = new ArrayList<>();
-        for (int i = 0; i < 64; i++) {
-            byte[] block = meshBlock(rnd, 65536);
-            int algo = i % 3 == 0 ? 1 : i % 3 == 1 ? 2 : 0;
-            byte[] data = switch (algo) {
-                case 2 -> com.github.luben.zstd.Zstd.compress(block, 3);
-                case 1 -> deflate(block);
-                default -> block;
-            };
-            puts.add(sbi(new SbiBlockPut(hash(block), i, algo, algo == 2 ? 3 : algo == 1 ? 6 : 0, Bytes.of(data))));
+        List<byte[]> toAlice = new ArrayList<>(), toCarol = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            boolean incompressible = i % 10 >= 6;
+            byte[] block = incompressible ? randomBlock(rnd, 65536) : meshBlock(rnd, 65536);
+            toAlice.add(sbi(incompressible ? new SbiBlockPut(hash(block), i, 0, 0, Bytes.of(block))
+                    : new SbiBlockPut(hash(block), i, 2, 3, Bytes.of(com.github.luben.zstd.Zstd.compress(block, 3)))));
         }
-        long seqA = 1000, seqB = 5000;
-        ba(r, seqB++, SYN, new byte[0], null);
-        ab(r, seqA++, SYN, new byte[0], null);
-        ab(r, seqA++, DATA, sbi(handshake(ALICE, 0b0011, 0)), null);
-        ba(r, seqB++, DATA, sbi(handshake(BOB, 0b0011, 0)), null);
-        long msg = 0;
+        for (int i = 0; i < 10; i++) {
+            byte[] block = meshBlock(rnd, 65536);
+            toCarol.add(sbi(new SbiBlockPut(hash(block), i, 1, 6, Bytes.of(deflate(block)))));
+        }
+        long[] seqB = {5000, 7000}, seqPeer = {1000, 3000};
+        Peer[] peers = {ALICE, CAROL};
+        long[][] caps = {{0b0011, 0}, {0b0001, 0}};
+        for (int p = 0; p < 2; p++) {
+            meshSend(r, BOB, peers[p], seqB[p]++, SYN, new byte[0]);
+            meshSend(r, peers[p], BOB, seqPeer[p]++, SYN, new byte[0]);
+            meshSend(r, peers[p], BOB, seqPeer[p]++, DATA, sbi(handshake(peers[p], caps[p][0], caps[p][1])));
+            meshSend(r, BOB, peers[p], seqB[p]++, DATA, sbi(handshake(BOB, 0b0011, 0)));
+        }
+        long[] messages = {1, 1};
         for (int b = 0; r.frames() < frames; b++) {
-            byte[] put = puts.get(b % puts.size());
+            int p = b % 5 == 4 ? 1 : 0;
+            byte[] put = p == 0 ? toAlice.get(b % toAlice.size()) : toCarol.get(b % toCarol.size());
             for (int off = 0; off < put.length && r.frames() < frames; off += 1400) {
-                byte[] part = java.util.Arrays.copyOfRange(put, off, Math.min(put.length, off + 1400));
-                r.after(10 * MICROS).record(ethernet(BOB.mac(), ALICE.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
-                        utcp(BOB, ALICE, seqB++, (int) DATA, part)), null);
+                meshSend(r, BOB, peers[p], seqB[p]++, DATA, java.util.Arrays.copyOfRange(put, off, Math.min(put.length, off + 1400)));
             }
-            msg++;
-            if (msg % 8 == 0 && r.frames() < frames) ab(r, seqA++, DATA, sbi(new SbiAck(msg, 0)), null);
+            if (++messages[p] % 8 == 0 && r.frames() < frames) meshSend(r, peers[p], BOB, seqPeer[p]++, DATA, sbi(new SbiAck(messages[p] - 1, 0)));
         }
     }
 
-    /** Text-like content that compresses about 2:1, like typical files. */
+    private static void meshSend(FrameRecorder r, Peer from, Peer to, long seq, long flags, byte[] payload) throws IOException {
+        r.after(10 * MICROS).record(ethernet(from.mac(), to.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
+                utcp(from, to, seq, (int) flags, payload)), null);
+    }
+
+    private static byte[] randomBlock(Random rnd, int size) {
+        byte[] b = new byte[size];
+        rnd.nextBytes(b);
+        return b;
+    }
+
+    /** Text-like content (a 2,000-word random vocabulary, numbers, punctuation): zstd -3 gets about 2.5:1, like prose or code. */
     private static byte[] meshBlock(Random rnd, int size) {
-        String[] words = {"cell", "scope", "tether", "grant", "block", "mesh", "stream", "frame", "slot", "lamp", "hash", "node"};
+        if (VOCABULARY.isEmpty()) {
+            Random v = new Random(7);
+            for (int i = 0; i < 2000; i++) {
+                StringBuilder w = new StringBuilder();
+                for (int n = 2 + v.nextInt(9); n > 0; n--) w.append((char) ('a' + v.nextInt(26)));
+                VOCABULARY.add(w.toString());
+            }
+        }
         StringBuilder b = new StringBuilder(size + 32);
         while (b.length() < size) {
-            b.append(words[rnd.nextInt(words.length)]).append(' ');
-            if (rnd.nextInt(8) == 0) b.append(Long.toHexString(rnd.nextLong())).append('\n');
+            int k = rnd.nextInt(100);
+            if (k < 85) b.append(VOCABULARY.get((int) Math.abs(rnd.nextGaussian() * 400) % VOCABULARY.size()));
+            else if (k < 95) b.append(rnd.nextInt(100_000));
+            else b.append(Long.toHexString(rnd.nextLong()));
+            b.append(rnd.nextInt(12) == 0 ? ".\n" : rnd.nextInt(8) == 0 ? ", " : " ");
         }
         return b.substring(0, size).getBytes(StandardCharsets.US_ASCII);
     }
+
+    private static final List<String> VOCABULARY = new ArrayList<>();
 
     private static void ab(FrameRecorder r, long seq, long flags, byte[] payload, String comment) throws IOException {
         r.after(150 * MICROS).record(ethernet(ALICE.mac(), BOB.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL,
