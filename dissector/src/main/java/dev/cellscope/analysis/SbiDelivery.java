@@ -10,13 +10,9 @@ import java.lang.foreign.MemorySegment;
  * @param op              the envelope's op
  * @param bytes           envelope + frame, {@code length} bytes from {@code offset}
  * @param frameOffset     where the message starts in the completing frame when it lies there whole, else -1
- * @param carriedBy       frames that carried its bytes, ascending (the last is the completing frame)
+ * @param carriedBy       frames that carried its bytes, ascending (the frame completing the message may be
+ *                        later: bytes held behind a hole are completed by the packet that fills it)
  * @param skippedBefore   bytes skipped to find this message after a hole (0 normally)
  */
 public record SbiDelivery(long msgIndex, boolean indexUncertain, int op, MemorySegment bytes, long offset, int length,
-                          int frameOffset, long[] carriedBy, long skippedBefore) {
-
-    public long completingFrame() {
-        return carriedBy[carriedBy.length - 1];
-    }
-}
+                          int frameOffset, long[] carriedBy, long skippedBefore) {}

@@ -17,6 +17,7 @@ public final class ProtoNode {
     private final byte[] bytes;
     private final String text;
     private final Expert expert;
+    private static final int TREE_HEX_LIMIT = 64;
     private final List<ProtoNode> children = new ArrayList<>(0);
     private String appended = "";
 
@@ -62,6 +63,10 @@ public final class ProtoNode {
         FieldType t = field.type();
         if (t == FieldType.PROTOCOL) return field.title() + appended;
         String value = t.isNumeric() ? FieldFormat.readable(field, number) : plainValue();
+        // Long byte strings are cut in the tree, as Wireshark does; -T fields and JSON keep them whole.
+        if (t == FieldType.BYTES && value.length() > TREE_HEX_LIMIT) {
+            value = value.substring(0, TREE_HEX_LIMIT) + "… [" + bytes.length + " bytes]";
+        }
         return field.title() + ": " + value + appended;
     }
 

@@ -18,7 +18,8 @@ final class SbiAnalysisFields {
         if (m.indexUncertain()) {
             d.expert(Severity.NOTE, ExpertGroup.SEQUENCE, "msg_index counted after a hole: messages lost in it are not counted", -1, 0);
         }
-        if (m.carriedBy().length > 1) {
+        // Listed when other frames carried it (the message may even lie wholly in earlier frames).
+        if (m.carriedBy().length > 1 || m.carriedBy()[0] != d.packet.number()) {
             for (long f : m.carriedBy()) d.number(SEGMENT, -1, 0, f);
             d.number(SEGMENT_COUNT, -1, 0, m.carriedBy().length);
         }
