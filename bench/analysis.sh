@@ -3,34 +3,21 @@
 # verification of every block, Tether ledger) on a generated mesh-transfer capture, against
 # tshark's plain read of the same file. Usage: bench/analysis.sh [FRAMES] [RUNS]. Not a CI test.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-. "$here/scripts/env.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cellscope_need_packages tshark:tshark
 frames=${1:-1000000}
 runs=${2:-3}
-out="$here/bench/out"
-mkdir -p "$out"
-cap="$out/mesh-$frames.pcapng"
-[ -f "$cap" ] || "$here/cellscope" samples generate mesh --frames "$frames" -o "$cap"
-"$here/cellscope" --version >/dev/null
+cap=$(sample mesh "$frames")
 
-best() {
-  local best=999999 t
-  for _ in $(seq "$runs"); do
-    t=$( { TIMEFORMAT=%R; time "$@" >/dev/null 2>&1; } 2>&1 )
-    best=$(echo "$t $best" | awk '{print ($1 < $2) ? $1 : $2}')
-  done
-  echo "$best"
-}
 
 size=$(stat -c %s "$cap")
 blocks=$("$here/cellscope" read -r "$cap" -Y 'sbi.put.verified == 1' -T fields -e frame.number 2>/dev/null | wc -l)
 echo "capture: $cap ($frames frames, $size bytes, $blocks verified BLOCK_PUTs of 64 KiB)"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-c=$(best "$here/cellscope" read -r "$cap" -q -z expert)
+machine
+c=$(best "$runs" "$here/cellscope" read -r "$cap" -q -z expert)
 awk -v t="$c" -v n="$frames" -v s="$size" 'BEGIN { printf "cellscope read -q -z expert (full analysis): %6.2f s  %9.0f frames/s  %6.0f MB/s\n", t, n / t, s / t / 1e6 }'
-v=$(best "$here/cellscope" read -r "$cap" -q -z expert --no-verify)
+v=$(best "$runs" "$here/cellscope" read -r "$cap" -q -z expert --no-verify)
 awk -v t="$v" -v n="$frames" 'BEGIN { printf "  same without block verification:          %6.2f s  %9.0f frames/s\n", t, n / t }'
-t=$(best tshark -r "$cap" -T fields -e frame.number)
+t=$(best "$runs" tshark -r "$cap" -T fields -e frame.number)
 awk -v t="$t" -v n="$frames" 'BEGIN { printf "tshark -r -T fields -e frame.number:        %6.2f s  %9.0f frames/s\n", t, n / t }'
 awk -v c="$c" -v t="$t" 'BEGIN { printf "full analysis is %.1fx tshark plain read (goal: 2x)\n", t / c }'

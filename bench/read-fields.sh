@@ -2,35 +2,21 @@
 # Times `cellscope read -T fields` on a generated capture against tshark and libpcap (tcpdump)
 # on the same file. Usage: bench/read-fields.sh [FRAMES] [RUNS]. Not a CI test.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-. "$here/scripts/env.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cellscope_need_packages tshark:tshark tcpdump:tcpdump
 frames=${1:-1000000}
 runs=${2:-3}
-out="$here/bench/out"
-mkdir -p "$out"
-cap="$out/bulk-$frames.pcapng"
-[ -f "$cap" ] || "$here/cellscope" samples generate bulk --frames "$frames" -o "$cap"
-"$here/cellscope" --version >/dev/null  # build outside the timing
+cap=$(sample bulk "$frames")
 
-# best-of-N wall time in seconds of a command, output discarded
-best() {
-  local best=999999 t
-  for _ in $(seq "$runs"); do
-    t=$( { TIMEFORMAT=%R; time "$@" >/dev/null 2>&1; } 2>&1 )
-    best=$(echo "$t $best" | awk '{print ($1 < $2) ? $1 : $2}')
-  done
-  echo "$best"
-}
 rate() { awk -v n="$frames" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 
 size=$(stat -c %s "$cap")
 echo "capture: $cap ($frames frames, $size bytes)"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-c=$(best "$here/cellscope" read -r "$cap" -T fields -e frame.number -e utcp.seq)
+machine
+c=$(best "$runs" "$here/cellscope" read -r "$cap" -T fields -e frame.number -e utcp.seq)
 printf 'cellscope read -T fields -e frame.number -e utcp.seq : %6.2f s  %9s frames/s\n' "$c" "$(rate "$c")"
-t=$(best tshark -r "$cap" -T fields -e frame.number)
+t=$(best "$runs" tshark -r "$cap" -T fields -e frame.number)
 printf 'tshark -r -T fields -e frame.number                 : %6.2f s  %9s frames/s\n' "$t" "$(rate "$t")"
-p=$(best tcpdump -r "$cap" -w /dev/null)
+p=$(best "$runs" tcpdump -r "$cap" -w /dev/null)
 printf 'tcpdump -r -w /dev/null (libpcap floor)             : %6.2f s  %9s frames/s\n' "$p" "$(rate "$p")"
 awk -v c="$c" -v t="$t" -v p="$p" 'BEGIN { printf "cellscope is %.1fx tshark, %.0f%% of libpcap\n", t / c, 100 * p / c }'

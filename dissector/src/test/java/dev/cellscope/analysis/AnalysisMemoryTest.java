@@ -2,10 +2,8 @@ package dev.cellscope.analysis;
 
 import dev.cellscope.crypto.SchemaFingerprints;
 import dev.cellscope.dissect.Dissector;
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
-import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.UtcpFields;
 import dev.cellscope.io.Packet;
 import dev.cellscope.wire.Bytes;
@@ -27,16 +25,6 @@ class AnalysisMemoryTest {
     static final long LIMIT_BYTES = 96L << 20;
     static final int FRAMES = 1_000_000, CONVERSATIONS = 2_000;
 
-    private static final FieldSink NOTHING = new FieldSink() {
-        @Override public boolean wants(FieldDef field) { return false; }
-        @Override public boolean wantsLayer(FieldDef protocol) { return false; }
-        @Override public boolean wantsExperts() { return false; }
-        @Override public void protocol(FieldDef field, int offset, int length) {}
-        @Override public void number(FieldDef field, int offset, int length, long value) {}
-        @Override public void bytes(FieldDef field, int offset, int length, MemorySegment seg, long from, int count) {}
-        @Override public void text(FieldDef field, int offset, int length, String value) {}
-        @Override public void expert(Expert expert, int offset, int length) {}
-    };
 
     @Test
     void retainedHeapStaysBounded() {
@@ -57,7 +45,7 @@ class AnalysisMemoryTest {
             buf.putInt(14 + 32, (int) seq); // seq
             t += 20_000;
             dissector.dissect(new Packet(i + 1, t, 0, 1, frame.length, MemorySegment.ofArray(frame), null),
-                    new FrameTiming(0, 0), analysis, NOTHING);
+                    new FrameTiming(0, 0), analysis, FieldSink.discard());
         }
         long retained = usedAfterGc() - before;
         assertEquals(CONVERSATIONS, analysis.utcp().conversations());
