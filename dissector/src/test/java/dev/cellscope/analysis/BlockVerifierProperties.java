@@ -95,7 +95,12 @@ class BlockVerifierProperties {
             assertEquals(size <= SMALL_LIMIT ? Outcome.VERIFIED : Outcome.TOO_LARGE, SMALL.verify(algo, data, hash).outcome());
         }
         try (BlockVerifier fresh = new BlockVerifier(SMALL_LIMIT)) {
-            assertEquals(fresh.verify(algo, data, hash), SMALL.verify(algo, data, hash));
+            // A reused verifier decides the same; zstd's wording of a corruption may depend on
+            // the output buffer's size ("destination too small" vs "corruption"), so the detail is not compared.
+            Verification a = fresh.verify(algo, data, hash), b = SMALL.verify(algo, data, hash);
+            assertEquals(a.outcome(), b.outcome());
+            assertEquals(a.compressedSize(), b.compressedSize());
+            if (a.verified()) assertEquals(a.uncompressedSize(), b.uncompressedSize());
         }
     }
 
