@@ -51,6 +51,7 @@ public final class Dissector {
         }
         if (sink.wants(PROTOCOLS)) sink.text(PROTOCOLS, 0, 0, d.protocolStack());
         if (d.summary) sink.summary(d.protocolColumn, d.sourceColumn, d.destinationColumn, d.infoColumn);
+        sink.endFrame();
     }
 
     private static void frameLayer(Dissection d, Packet p, FrameTiming t) {

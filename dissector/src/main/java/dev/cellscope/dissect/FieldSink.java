@@ -64,6 +64,9 @@ public interface FieldSink {
     /** Summary columns, set once per frame after dissection. */
     default void summary(String protocol, String source, String destination, String info) {}
 
+    /** The frame is complete: every item of it has been reported (statistics update here). */
+    default void endFrame() {}
+
     /** A sink that wants nothing: for dissecting only to feed conversation analysis. */
     static FieldSink discard() {
         return Discard.INSTANCE;

@@ -63,6 +63,12 @@ public record TeeSink(FieldSink a, FieldSink b) implements FieldSink {
     }
 
     @Override
+    public void endFrame() {
+        a.endFrame();
+        b.endFrame();
+    }
+
+    @Override
     public void summary(String protocol, String source, String destination, String info) {
         a.summary(protocol, source, destination, info);
         b.summary(protocol, source, destination, info);
