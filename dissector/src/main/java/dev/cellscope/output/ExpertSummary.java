@@ -5,6 +5,7 @@ import dev.cellscope.dissect.ExpertGroup;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.Severity;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FrameFields;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.List;
  * severity and group and the findings themselves, worst first (capture-level findings, such as
  * tap loss, have no frame). Keeps at most {@link #MAX_KEPT} findings; the counts stay exact.
  */
-public final class ExpertSummary implements FieldSink {
+public final class ExpertSummary implements CaptureStatistic {
     static final int MAX_KEPT = 1_000_000;
 
     private record Finding(long frame, Expert expert) {}
@@ -26,14 +27,9 @@ public final class ExpertSummary implements FieldSink {
     private long frame;
     private long dropped;
 
-    /** Sets the frame the next findings belong to. */
-    public void frame(long number) {
-        frame = number;
-    }
-
-    /** A finding about the capture as a whole. */
-    public void captureFinding(Expert e) {
-        add(-1, e);
+    @Override
+    public void captureFindings(List<Expert> findings) {
+        for (Expert e : findings) add(-1, e);
     }
 
     private void add(long f, Expert e) {
@@ -42,10 +38,13 @@ public final class ExpertSummary implements FieldSink {
         else dropped++;
     }
 
-    @Override public boolean wants(FieldDef field) { return false; }
+    @Override public boolean wants(FieldDef field) { return field == FrameFields.NUMBER; }
     @Override public boolean wantsLayer(FieldDef protocol) { return true; }
     @Override public void protocol(FieldDef field, int offset, int length) {}
-    @Override public void number(FieldDef field, int offset, int length, long value) {}
+    @Override
+    public void number(FieldDef field, int offset, int length, long value) {
+        if (field == FrameFields.NUMBER) frame = value; // reported first, before any finding
+    }
     @Override public void bytes(FieldDef field, int offset, int length, MemorySegment seg, long from, int count) {}
     @Override public void text(FieldDef field, int offset, int length, String value) {}
 
@@ -60,6 +59,7 @@ public final class ExpertSummary implements FieldSink {
         return n;
     }
 
+    @Override
     public void print(StringBuilder out) {
         out.append("===================================================================\n");
         out.append("Expert information\n\n");

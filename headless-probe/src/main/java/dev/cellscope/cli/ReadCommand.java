@@ -8,7 +8,6 @@ import dev.cellscope.dissect.DissectorConfig;
 import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
-import dev.cellscope.dissect.ProtoTree;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.filter.DisplayFilter;
 import dev.cellscope.filter.FilterException;
@@ -17,9 +16,8 @@ import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.io.CaptureError;
 import dev.cellscope.io.CaptureReader;
 import dev.cellscope.io.Packet;
-import dev.cellscope.output.ExpertSummary;
+import dev.cellscope.output.CaptureStatistic;
 import dev.cellscope.output.FieldColumns;
-import dev.cellscope.output.FollowStream;
 import dev.cellscope.output.TeeSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,7 +79,8 @@ public final class ReadCommand implements Callable<Integer> {
     @Option(names = "-q", description = "Print no per-frame output (with -z statistics).")
     boolean quiet;
 
-    @Option(names = "-z", paramLabel = "STAT", description = "Statistics after the frames: expert | follow,utcp,STREAM.")
+    @Option(names = "-z", paramLabel = "STAT", description = "Statistics after the frames (repeatable): expert, follow,utcp,STREAM, "
+            + "conv,utcp, conv,tether, endpoints,cellid, io,stat,INTERVAL[,FILTER]..., sbi,ops.")
     List<String> stats = new ArrayList<>();
 
     @Option(names = "--cellids", paramLabel = "FILE",
@@ -96,16 +95,11 @@ public final class ReadCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Dissector dissector = new Dissector(config());
         FrameOutput output = quiet ? new NoOutput() : frameOutput();
-        ExpertSummary experts = null;
-        FollowStream follow = null;
-        for (String z : stats) {
-            if (z.equals("expert")) experts = new ExpertSummary();
-            else if (z.startsWith("follow,utcp,")) follow = new FollowStream(parseStream(z));
-            else throw UserError.usage("-z: unknown statistic '" + z + "' (expert, follow,utcp,STREAM)");
-        }
+        List<CaptureStatistic> statistics = new ArrayList<>();
+        for (String z : stats) statistics.add(Statistics.parse(z));
         DisplayFilter filter = compileFilter();
         FilterSink filterSink = filter == null ? null : filter.newSink();
-        boolean analyze = output.needsAnalysis() || experts != null || follow != null
+        boolean analyze = output.needsAnalysis() || !statistics.isEmpty()
                 || (filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed));
         AnalysisConfig analysisConfig = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify, true);
         CaptureAnalysis live = !analyze ? null
@@ -126,18 +120,12 @@ public final class ReadCommand implements Callable<Integer> {
                 if (frames == 0) first = previous = p.timestampNanos();
                 FrameTiming timing = new FrameTiming(first, previous);
                 FieldSink sink = output.sink();
-                ProtoTree followTree = null;
-                if (experts != null) {
-                    experts.frame(p.number());
-                    sink = new TeeSink(sink, experts);
-                }
-                if (follow != null) sink = new TeeSink(sink, followTree = new ProtoTree());
+                for (CaptureStatistic statistic : statistics) sink = new TeeSink(sink, statistic);
                 if (filterSink != null) {
                     filterSink.reset();
                     sink = new TeeSink(sink, filterSink);
                 }
                 dissector.dissect(p, timing, analysis, sink);
-                if (followTree != null) follow.frame(p.number(), followTree);
                 if (filter == null || filter.matches(filterSink)) {
                     output.write(p, timing, out);
                     if (copy != null) copy.write(p);
@@ -147,12 +135,11 @@ public final class ReadCommand implements Callable<Integer> {
             }
             output.end(out);
             damage = frames < count ? reader.error() : Optional.empty();
-            if (analysis != null) {
-                for (Expert e : analysis.finish()) if (experts != null) experts.captureFinding(e);
-            }
             StringBuilder b = new StringBuilder();
-            if (experts != null) experts.print(b);
-            if (follow != null) follow.print(b);
+            for (CaptureStatistic statistic : statistics) {
+                if (analysis != null) statistic.captureFindings(analysis.finish());
+                statistic.print(b);
+            }
             out.append(b);
         } catch (Console.ClosedOutput e) {
             return 0; // the reader of our output went away (e.g. `| head`): not an error
@@ -186,15 +173,6 @@ public final class ReadCommand implements Callable<Integer> {
         }
         first.finish();
         return CaptureAnalysis.secondPass(config, first);
-    }
-
-    private static long parseStream(String z) {
-        String n = z.substring("follow,utcp,".length());
-        try {
-            return Long.parseLong(n);
-        } catch (NumberFormatException e) {
-            throw UserError.usage("-z follow,utcp,STREAM: '" + n + "' is not a stream number (see utcp.stream)");
-        }
     }
 
     private DissectorConfig config() {

@@ -1,0 +1,128 @@
+package dev.cellscope.output;
+
+import dev.cellscope.dissect.Expert;
+import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FrameFields;
+import dev.cellscope.filter.DisplayFilter;
+import dev.cellscope.filter.FilterSink;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * tshark's {@code -z io,stat,INTERVAL[,FILTER]...}: frames and bytes per interval, in one
+ * column for all frames and one per display filter. The interval 0 means the whole capture.
+ */
+public final class IoStats implements CaptureStatistic {
+    /** Intervals kept at most: a longer table is an error rather than unbounded memory. */
+    public static final int MAX_INTERVALS = 1_000_000;
+
+    private final long intervalNanos;
+    private final List<DisplayFilter> filters;
+    private final List<FilterSink> sinks = new ArrayList<>();
+    private final List<long[]> frames = new ArrayList<>(), bytes = new ArrayList<>();
+    private long start = Long.MIN_VALUE, time, len, last;
+
+    public IoStats(long intervalNanos, List<DisplayFilter> filters) {
+        this.intervalNanos = intervalNanos;
+        this.filters = List.copyOf(filters);
+        for (DisplayFilter f : filters) sinks.add(f.newSink());
+    }
+
+    @Override
+    public boolean wants(FieldDef f) {
+        if (f == FrameFields.TIME || f == FrameFields.LEN) return true;
+        for (FilterSink s : sinks) if (s.wants(f)) return true;
+        return false;
+    }
+
+    @Override
+    public boolean wantsLayer(FieldDef p) {
+        for (FilterSink s : sinks) if (s.wantsLayer(p)) return true;
+        return false;
+    }
+
+    @Override
+    public boolean wantsExperts() {
+        for (FilterSink s : sinks) if (s.wantsExperts()) return true;
+        return false;
+    }
+
+    @Override
+    public void protocol(FieldDef f, int offset, int length) {
+        for (FilterSink s : sinks) s.protocol(f, offset, length);
+    }
+
+    @Override
+    public void number(FieldDef f, int offset, int length, long value) {
+        if (f == FrameFields.TIME) time = value;
+        else if (f == FrameFields.LEN) len = value;
+        for (FilterSink s : sinks) if (s.wants(f)) s.number(f, offset, length, value);
+    }
+
+    @Override
+    public void bytes(FieldDef f, int offset, int length, MemorySegment seg, long from, int count) {
+        for (FilterSink s : sinks) if (s.wants(f)) s.bytes(f, offset, length, seg, from, count);
+    }
+
+    @Override
+    public void text(FieldDef f, int offset, int length, String value) {
+        for (FilterSink s : sinks) if (s.wants(f)) s.text(f, offset, length, value);
+    }
+
+    @Override
+    public void expert(Expert e, int offset, int length) {
+        for (FilterSink s : sinks) s.expert(e, offset, length);
+    }
+
+    @Override
+    public void endFrame() {
+        if (start == Long.MIN_VALUE) start = time;
+        last = Math.max(last, time);
+        long index = intervalNanos <= 0 ? 0 : Math.max(0, (time - start) / intervalNanos);
+        if (index >= MAX_INTERVALS) {
+            throw new IllegalStateException("io,stat: more than " + MAX_INTERVALS + " intervals; choose a longer interval");
+        }
+        while (frames.size() <= index) {
+            frames.add(new long[filters.size() + 1]);
+            bytes.add(new long[filters.size() + 1]);
+        }
+        count((int) index, 0);
+        for (int i = 0; i < sinks.size(); i++) {
+            if (filters.get(i).matches(sinks.get(i))) count((int) index, i + 1);
+            sinks.get(i).reset();
+        }
+    }
+
+    private void count(int index, int column) {
+        frames.get(index)[column]++;
+        bytes.get(index)[column] += len;
+    }
+
+    @Override
+    public void print(StringBuilder out) {
+        int cols = filters.size() + 1;
+        out.append("===================================================================\n");
+        out.append("IO Statistics\n");
+        out.append("Interval: ").append(intervalNanos <= 0 ? "the whole capture" : seconds(intervalNanos) + " s").append('\n');
+        out.append("Col 1: all frames\n");
+        for (int i = 0; i < filters.size(); i++) out.append("    ").append(i + 2).append(": ").append(filters.get(i).expression()).append('\n');
+        out.append(String.format("%-25s", "Interval (s)"));
+        for (int c = 1; c <= cols; c++) out.append(String.format(" | %7s %10s", "Frames", "Bytes") + (c == 1 ? "" : ""));
+        out.append('\n');
+        for (int i = 0; i < frames.size(); i++) {
+            long from = intervalNanos <= 0 ? 0 : i * intervalNanos;
+            long to = intervalNanos <= 0 ? last - start : (i + 1) * intervalNanos;
+            out.append(String.format("%-25s", seconds(from) + " <> " + seconds(to)));
+            for (int c = 0; c < cols; c++) out.append(String.format(" | %7d %10d", frames.get(i)[c], bytes.get(i)[c]));
+            out.append('\n');
+        }
+        out.append("===================================================================\n");
+    }
+
+    private static String seconds(long nanos) {
+        return String.format("%.6f", nanos / 1e9);
+    }
+}
