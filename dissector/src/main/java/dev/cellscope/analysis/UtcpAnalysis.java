@@ -196,6 +196,13 @@ public final class UtcpAnalysis {
 
         List<SbiMessageAnalysis> messages = sbi.messages(conv.sbiLinks, d, frame, ts, dir.parser.takeDelivered(), findings);
         findings.addAll(dir.parser.takeFindings());
+        // A NACK can make the other direction give up a hole: what that completes shows on this frame.
+        List<SbiDelivery> peerDelivered = peer.parser.takeDelivered();
+        if (!peerDelivered.isEmpty()) {
+            messages = new ArrayList<>(messages);
+            messages.addAll(sbi.messages(conv.sbiLinks, 1 - d, frame, ts, peerDelivered, findings));
+        }
+        findings.addAll(peer.parser.takeFindings());
         if (record != null) {
             for (SbiMessageAnalysis m : messages) {
                 for (long carrier : m.delivery().carriedBy()) record.reassembledIn(carrier, frame);
