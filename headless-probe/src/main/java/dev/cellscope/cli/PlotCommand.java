@@ -32,6 +32,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -161,8 +162,9 @@ public final class PlotCommand implements Callable<Integer> {
         Path target = output.toAbsolutePath();
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(target.getParent(), ".cellscope-plot", ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            // Not Files.createTempFile: its owner-only permissions would stay on the image.
+            tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ChartFiles.write(chart, format, width, height, out);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);

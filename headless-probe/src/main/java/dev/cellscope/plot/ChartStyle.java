@@ -45,6 +45,14 @@ final class ChartStyle {
             chart.getLegend().setFrame(org.jfree.chart.block.BlockBorder.NONE);
         }
         XYPlot plot = chart.getXYPlot();
+        stylePlot(plot);
+        if (plot instanceof org.jfree.chart.plot.CombinedDomainXYPlot combined) {
+            for (XYPlot sub : combined.getSubplots()) stylePlot(sub);
+        }
+        return chart;
+    }
+
+    private static void stylePlot(XYPlot plot) {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(GRID);
         plot.setRangeGridlinePaint(GRID);
@@ -54,7 +62,6 @@ final class ChartStyle {
         plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
         for (int i = 0; i < plot.getRangeAxisCount(); i++) styleAxis((NumberAxis) plot.getRangeAxis(i));
         styleAxis((NumberAxis) plot.getDomainAxis());
-        return chart;
     }
 
     private static void styleAxis(NumberAxis axis) {

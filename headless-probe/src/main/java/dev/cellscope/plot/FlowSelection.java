@@ -17,7 +17,7 @@ import java.util.Locale;
  * <li><b>UTCP direction</b> ({@code --kind seq}): {@code STREAM} is the stream's first direction
  *     with DATA (the side that sent first); {@code STREAM:0} / {@code STREAM:1} the first / second;
  *     {@code STREAM:HEX} the direction whose sender CellID starts with HEX. Omitted: the
- *     direction with the most DATA packets.</li>
+ *     direction with the most DATA packets (on a tie, the one with more NACKs and retransmissions).</li>
  * <li><b>Tether account</b> ({@code --kind grant}): {@code SENDER,TARGET,FLOW} with Tether ids
  *     ({@code ac:1d:11:22:33:44}, colons optional), or {@code N}, the account's position in the
  *     list the error message and {@code --flow list} print. Omitted: the account with the most
@@ -40,7 +40,11 @@ public final class FlowSelection {
     public static SeriesUtcpDirection utcp(TimeSeries ts, String spec) {
         List<SeriesUtcpDirection> all = ts.utcp();
         if (all.isEmpty()) throw new NoSuchFlow("no UTCP DATA in the capture: nothing to plot");
-        if (spec == null) return all.stream().max(Comparator.comparingLong(d -> d.data().seen())).orElseThrow();
+        if (spec == null) {
+            // Most DATA; on a tie the one with more losses, which is what a Stevens graph is for.
+            return all.stream().max(Comparator.comparingLong((SeriesUtcpDirection d) -> d.data().seen())
+                    .thenComparingLong(d -> d.retransmissions().seen() + d.nacks().seen())).orElseThrow();
+        }
         String s = spec.strip();
         int colon = s.indexOf(':');
         String streamPart = colon < 0 ? s : s.substring(0, colon), dirPart = colon < 0 ? "0" : s.substring(colon + 1);

@@ -41,6 +41,7 @@ public final class NackChart {
 
         long nacks = Arrays.stream(ts.nackPackets()).sum(), seqs = Arrays.stream(ts.nackSeqs()).sum(),
                 re = Arrays.stream(ts.retransmissions()).sum();
+        if (nacks == 0 && seqs == 0 && re == 0) y.setRange(0, 1); // nothing lost: a flat line on the floor, not mid-air
         JFreeChart chart = new JFreeChart("UTCP NACKs and retransmissions", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
         return ChartStyle.finish(chart, String.format("%,d NACK packets asking for %,d seqs, %,d retransmissions", nacks, seqs, re));
     }

@@ -107,7 +107,7 @@ class ChartsTest {
 
     @Test
     void io() throws Exception {
-        check(IoChart.build(SERIES), "I/O rates", ChartStyle.GREY, ChartStyle.BLUE, ChartStyle.GREEN);
+        check(IoChart.build(SERIES), "I/O rates", ChartStyle.PURPLE, ChartStyle.BLUE, ChartStyle.GREEN);
     }
 
     @Test
