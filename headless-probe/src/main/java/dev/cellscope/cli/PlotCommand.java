@@ -1,0 +1,187 @@
+package dev.cellscope.cli;
+
+import dev.cellscope.analysis.AnalysisConfig;
+import dev.cellscope.analysis.AnalysisThread;
+import dev.cellscope.analysis.CaptureAnalysis;
+import dev.cellscope.dissect.Dissector;
+import dev.cellscope.dissect.FrameTiming;
+import dev.cellscope.flow.SeriesTetherFlow;
+import dev.cellscope.flow.SeriesUtcpDirection;
+import dev.cellscope.flow.TimeSeries;
+import dev.cellscope.flow.TimeSeriesOptions;
+import dev.cellscope.flow.TimeSeriesSink;
+import dev.cellscope.io.CaptureError;
+import dev.cellscope.io.CaptureReader;
+import dev.cellscope.io.Packet;
+import dev.cellscope.plot.ChartFiles;
+import dev.cellscope.plot.FlowSelection;
+import dev.cellscope.plot.GrantChart;
+import dev.cellscope.plot.IoChart;
+import dev.cellscope.plot.NackChart;
+import dev.cellscope.plot.PlotKind;
+import dev.cellscope.plot.SeqChart;
+import org.jfree.chart.JFreeChart;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code cellscope plot}: a time series chart of a capture, as PNG or SVG. */
+@Command(name = "plot", mixinStandardHelpOptions = true,
+        description = "Plot a capture over time: NACKs, Tether credit, UTCP seq (Stevens) or I/O rates, to PNG or SVG.")
+public final class PlotCommand implements Callable<Integer> {
+
+    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng).")
+    Path file;
+
+    @Option(names = "--kind", paramLabel = "KIND", required = true,
+            description = "What to plot: ${COMPLETION-CANDIDATES} (nack: NACKs and retransmissions; grant: one Tether credit "
+                    + "account; seq: Stevens graph of one UTCP direction; io: frames/s and bits/s).")
+    PlotKind kind;
+
+    @Option(names = "--flow", paramLabel = "ID",
+            description = "seq: STREAM, STREAM:0|1 or STREAM:CELLID-PREFIX (default: the direction with most DATA). "
+                    + "grant: SENDER,TARGET,FLOW (Tether ids) or the account's number (default: most bytes granted + spent).")
+    String flow;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", description = "Interval width in seconds (default: chosen to give 40-200 intervals).")
+    Double interval;
+
+    @Option(names = "--width", paramLabel = "W", description = "Image width in pixels (default ${DEFAULT-VALUE}).")
+    int width = ChartFiles.DEFAULT_WIDTH;
+
+    @Option(names = "--height", paramLabel = "H", description = "Image height in pixels (default ${DEFAULT-VALUE}).")
+    int height = ChartFiles.DEFAULT_HEIGHT;
+
+    @Option(names = "-o", paramLabel = "OUT.png|OUT.svg", required = true, description = "Output file; the extension picks PNG or SVG.")
+    Path output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ChartFiles.Format format = checkArguments();
+        TimeSeriesOptions options = TimeSeriesOptions.DEFAULT;
+        if (interval != null) options = options.withInterval(Math.round(interval * 1e9));
+
+        Collected c = collect(options);
+        TimeSeries ts = c.series();
+        if (interval != null && ts.intervalNanos() != ts.requestedNanos()) {
+            note("--interval " + interval + " s would need more than " + options.maxIntervals() + " intervals; using "
+                    + ts.intervalNanos() / 1e9 + " s");
+        }
+        JFreeChart chart = chart(ts);
+        write(chart, format);
+        if (c.damage().isPresent()) {
+            throw UserError.failure(file + ": " + c.damage().get().message() + "; plotted the " + c.frames() + " frames read before it");
+        }
+        return 0;
+    }
+
+    /** Usage errors before the capture is read: a plot run can take a while. */
+    private ChartFiles.Format checkArguments() {
+        ChartFiles.Format format = ChartFiles.formatOf(output);
+        if (format == null) throw UserError.usage("-o: '" + output + "' must end in .png or .svg");
+        if (width < 100 || width > 20_000 || height < 100 || height > 20_000) {
+            throw UserError.usage("--width and --height must be 100 to 20000 pixels");
+        }
+        if (interval != null && !(interval >= 1e-6 && interval <= 1e6)) {
+            throw UserError.usage("--interval must be 0.000001 to 1000000 seconds, got " + interval);
+        }
+        if (flow != null && (kind == PlotKind.nack || kind == PlotKind.io)) {
+            throw UserError.usage("--flow applies to --kind seq and --kind grant, not " + kind);
+        }
+        Path dir = output.toAbsolutePath().getParent();
+        if (Files.isDirectory(output)) throw UserError.failure(output + ": is a directory");
+        if (dir == null || !Files.isDirectory(dir)) throw UserError.failure(output + ": no such directory " + dir);
+        if (!Files.isWritable(dir)) throw UserError.failure(output + ": permission denied (cannot write in " + dir + ")");
+        return format;
+    }
+
+    private record Collected(TimeSeries series, long frames, Optional<CaptureError> damage) {}
+
+    /** Reads the capture with conversation analysis (the NACK, retransmission and credit fields need it). */
+    private Collected collect(TimeSeriesOptions options) {
+        Dissector dissector = new Dissector();
+        // Plots need no block verification: skipping it saves the decompression and hashing.
+        CaptureAnalysis live = CaptureAnalysis.singlePass(new AnalysisConfig(null, false, false));
+        TimeSeriesSink sink = new TimeSeriesSink(options);
+        long frames = 0;
+        Optional<CaptureError> damage;
+        try (AnalysisThread reader = new AnalysisThread(Captures.open(file), dissector, live, Long.MAX_VALUE)) {
+            long first = 0, previous = 0;
+            Packet p;
+            while ((p = reader.next()) != null) {
+                if (frames == 0) first = previous = p.timestampNanos();
+                dissector.dissect(p, new FrameTiming(first, previous), reader, sink);
+                previous = p.timestampNanos();
+                frames++;
+            }
+            damage = reader.error();
+        }
+        if (frames == 0 && damage.isEmpty()) throw UserError.failure(file + ": no frames: nothing to plot");
+        return new Collected(sink.result(), frames, damage);
+    }
+
+    private JFreeChart chart(TimeSeries ts) {
+        try {
+            return switch (kind) {
+                case nack -> NackChart.build(ts);
+                case io -> IoChart.build(ts);
+                case seq -> {
+                    SeriesUtcpDirection d = FlowSelection.utcp(ts, flow);
+                    if (flow == null) note("plotting UTCP direction " + d.label() + " (most DATA packets); --flow STREAM:DIR picks another");
+                    yield SeqChart.build(d);
+                }
+                case grant -> {
+                    int i = FlowSelection.tetherIndex(ts, flow);
+                    SeriesTetherFlow f = ts.tether().get(i);
+                    if (flow == null) note("plotting Tether account " + i + ": " + f.id() + " (most bytes granted + spent); --flow picks another");
+                    yield GrantChart.build(ts, f);
+                }
+            };
+        } catch (FlowSelection.NoSuchFlow e) {
+            // Naming a flow that is not there is a usage error; a capture without any is the data's fault.
+            throw flow != null ? UserError.usage(e.getMessage()) : UserError.failure(file + ": " + e.getMessage());
+        }
+    }
+
+    /** Writes through a temporary file, so a failed run never leaves half an image behind. */
+    private void write(JFreeChart chart, ChartFiles.Format format) {
+        Path target = output.toAbsolutePath();
+        Path tmp = null;
+        try {
+            // Not Files.createTempFile: its owner-only permissions would stay on the image.
+            tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ChartFiles.write(chart, format, width, height, out);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw UserError.failure(output + ": cannot write: " + e.getMessage());
+        } finally {
+            try {
+                if (tmp != null) Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort: the temporary file is hidden and named as ours
+            }
+        }
+    }
+
+    private void note(String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("cellscope: " + message);
+        err.flush();
+    }
+}
