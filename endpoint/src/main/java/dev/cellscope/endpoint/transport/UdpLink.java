@@ -9,7 +9,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.Objects;
@@ -111,7 +110,7 @@ public final class UdpLink implements Link<InetSocketAddress> {
                     BiConsumer<InetSocketAddress, byte[]> r = onReceive;
                     if (r != null && !closed) r.accept(from, payload);
                 });
-            } catch (AsynchronousCloseException | ClosedChannelException e) {
+            } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
                 // ICMP port unreachable and the like surface here on some systems: keep receiving.
