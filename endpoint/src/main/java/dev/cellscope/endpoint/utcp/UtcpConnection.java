@@ -536,7 +536,7 @@ public final class UtcpConnection {
             sendFin();
         }
         if (writerBlocked && buffer.room() >= cfg.mss() && pendingWrites.isEmpty()) notifyWritable();
-        if (buffer.room() < cfg.mss()) armRelease();
+        armRelease();
     }
 
     private RetransmitBuffer.Entry nextToSend() {
@@ -555,12 +555,15 @@ public final class UtcpConnection {
         tally.releasedByTime += buffer.releaseSentBy(now - cfg.retentionNanos(), tailKeepFrom());
     }
 
-    /** The buffer is full: wake up when its oldest packet's retention ends. */
+    /** Wakes up when the oldest packet's retention ends, so an idle sender frees its buffer too (one timer at a time). */
     private void armRelease() {
+        if (releaseTimer != null) return;
         RetransmitBuffer.Entry oldest = buffer.oldest();
         if (oldest == null || oldest.lastSentAt < 0 || oldest.queuedForRetransmit || oldest.seq >= tailKeepFrom()) return;
-        cancel(releaseTimer);
-        releaseTimer = scheduler.schedule(oldest.lastSentAt + cfg.retentionNanos() - now(), this::pump);
+        releaseTimer = scheduler.schedule(oldest.lastSentAt + cfg.retentionNanos() - now(), () -> {
+            releaseTimer = null;
+            pump();
+        });
     }
 
     private void armPace(long at) {
@@ -673,6 +676,7 @@ public final class UtcpConnection {
         cancel(idleTimer);
         paceTimer = null;
         nackTimer = null;
+        releaseTimer = null;
     }
 
     private static void cancel(Cancellable c) {
