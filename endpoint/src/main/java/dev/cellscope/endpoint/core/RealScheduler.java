@@ -1,0 +1,153 @@
+package dev.cellscope.endpoint.core;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Scheduler} in wall time with one daemon thread. Any thread may post tasks; they run
+ * on that thread in time order (FIFO among equal times). A task that throws is reported to the
+ * error handler and the thread carries on. The clock is {@link System#nanoTime()} anchored to
+ * the UTC epoch at construction: monotonic, and close to wall time for captures.
+ */
+public final class RealScheduler implements Scheduler, AutoCloseable {
+
+    private final class Task implements Cancellable {
+        final long at;
+        final long order;
+        final Runnable body;
+        volatile boolean cancelled;
+
+        Task(long at, long order, Runnable body) {
+            this.at = at;
+            this.order = order;
+            this.body = body;
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+        }
+    }
+
+    private final long originNanos = System.nanoTime();
+    private final long epochAtOrigin = System.currentTimeMillis() * 1_000_000L;
+    private final Clock clock = () -> epochAtOrigin + (System.nanoTime() - originNanos);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final PriorityQueue<Task> queue = new PriorityQueue<>((a, b) ->
+            a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
+    private final Thread thread;
+    private final Consumer<Throwable> onError;
+    private long nextOrder;
+    private boolean closed;
+
+    public RealScheduler(String name) {
+        this(name, e -> {
+            System.err.println("scheduler task failed: " + e);
+            e.printStackTrace();
+        });
+    }
+
+    public RealScheduler(String name, Consumer<Throwable> onError) {
+        this.onError = onError;
+        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
+        thread.start();
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Whether the caller runs on this scheduler's thread (where the stack's objects may be touched). */
+    public boolean inSchedulerThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public Cancellable schedule(long delayNanos, Runnable task) {
+        lock.lock();
+        try {
+            if (closed) throw new IllegalStateException("scheduler closed");
+            Task t = new Task(clock.nanos() + Math.max(0, delayNanos), nextOrder++, task);
+            queue.add(t);
+            changed.signal();
+            return t;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code work} on the scheduler thread and hands back its result: how other threads talk to the stack. */
+    public <T> CompletableFuture<T> submit(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        execute(() -> {
+            try {
+                result.complete(work.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void loop() {
+        while (true) {
+            Task t;
+            lock.lock();
+            try {
+                while (true) {
+                    if (closed) return;
+                    t = queue.peek();
+                    if (t == null) {
+                        changed.awaitUninterruptibly();
+                    } else if (t.cancelled) {
+                        queue.poll();
+                    } else {
+                        long wait = t.at - clock.nanos();
+                        if (wait <= 0) {
+                            queue.poll();
+                            break;
+                        }
+                        try {
+                            changed.awaitNanos(wait);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            try {
+                t.body.run();
+            } catch (Throwable e) {
+                onError.accept(e);
+            }
+        }
+    }
+
+    /** Stops the thread; queued tasks are dropped. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            queue.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (!inSchedulerThread()) {
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.cellscope.endpoint.utcp;
+
+import dev.cellscope.wire.NackRange;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The receiving half of a direction: delivers DATA in seq order, holds what arrives early (up to
+ * a bound), and tracks the missing seqs as gaps, each with its reorder-window deadline and NACK
+ * backoff. A seq is known missing once a later one is known to exist: a later DATA, the FIN, or
+ * the "next unused seq" an ACK or NACK from the peer carries.
+ */
+final class ReceiveWindow {
+
+    enum Outcome { DELIVERED, HELD, DUPLICATE, OUT_OF_WINDOW }
+
+    /** Missing seqs [first, end), all detected at the same moment. */
+    static final class Gap {
+        long first;
+        long end;
+        final long detectedAt;
+        long dueAt;
+        int nacks;
+        long firstNackAt = -1;
+
+        Gap(long first, long end, long detectedAt, long dueAt) {
+            this.first = first;
+            this.end = end;
+            this.detectedAt = detectedAt;
+            this.dueAt = dueAt;
+        }
+
+        Gap split(long from) {
+            Gap g = new Gap(from, end, detectedAt, dueAt);
+            g.nacks = nacks;
+            g.firstNackAt = firstNackAt;
+            return g;
+        }
+    }
+
+    private final TreeMap<Long, byte[]> held = new TreeMap<>();
+    private final TreeMap<Long, Gap> gaps = new TreeMap<>();
+    private final int maxHeld;
+    private final long reorderWindow;
+    private final int reorderPackets;
+    private long next;
+    private long highest;
+
+    ReceiveWindow(long firstDataSeq, int maxHeld, long reorderWindow, int reorderPackets) {
+        this.next = firstDataSeq;
+        this.highest = firstDataSeq - 1;
+        this.maxHeld = maxHeld;
+        this.reorderWindow = reorderWindow;
+        this.reorderPackets = reorderPackets;
+    }
+
+    /** The next seq to deliver (everything below was delivered): the receiver's cumulative point. */
+    long next() {
+        return next;
+    }
+
+    /** The highest seq known to exist. */
+    long highest() {
+        return highest;
+    }
+
+    int heldCount() {
+        return held.size();
+    }
+
+    boolean hasGaps() {
+        return !gaps.isEmpty();
+    }
+
+    /** Seqs below {@code upTo} exist; those not seen yet become a gap detected now. */
+    void announce(long upTo, long now) {
+        upTo = Math.min(upTo, next + maxHeld);
+        if (upTo - 1 <= highest) return;
+        long from = highest + 1;
+        gaps.put(from, new Gap(from, upTo, now, now + reorderWindow));
+        highest = upTo - 1;
+        if (reorderPackets > 0) promoteByCount(now);
+    }
+
+    /** Seq {@code seq} has arrived (DATA or FIN): it is no longer missing. */
+    void arrived(long seq, long now) {
+        if (seq > highest) {
+            announce(seq, now);
+            highest = Math.max(highest, seq);
+            if (reorderPackets > 0) promoteByCount(now);
+        } else {
+            fill(seq);
+        }
+    }
+
+    Outcome accept(long seq, byte[] payload, long now, Consumer<byte[]> deliver) {
+        if (seq < next || held.containsKey(seq)) return Outcome.DUPLICATE;
+        if (seq >= next + maxHeld) return Outcome.OUT_OF_WINDOW;
+        arrived(seq, now);
+        if (seq != next) {
+            held.put(seq, payload);
+            return Outcome.HELD;
+        }
+        deliver.accept(payload);
+        next++;
+        byte[] p;
+        while ((p = held.remove(next)) != null) {
+            deliver.accept(p);
+            next++;
+        }
+        return Outcome.DELIVERED;
+    }
+
+    private void fill(long seq) {
+        Map.Entry<Long, Gap> e = gaps.floorEntry(seq);
+        if (e == null || seq >= e.getValue().end) return;
+        Gap g = e.getValue();
+        gaps.remove(g.first);
+        if (seq + 1 < g.end) gaps.put(seq + 1, g.split(seq + 1));
+        if (g.first < seq) {
+            g.end = seq;
+            gaps.put(g.first, g);
+        }
+    }
+
+    /** Gaps with {@code reorderPackets} later seqs known are due now, window or not. */
+    private void promoteByCount(long now) {
+        for (Gap g : gaps.values()) {
+            if (g.nacks == 0 && g.dueAt > now && highest - (g.end - 1) >= reorderPackets) g.dueAt = now;
+        }
+    }
+
+    /** When the next NACK is due, or {@link Long#MAX_VALUE}. */
+    long nextDue() {
+        long due = Long.MAX_VALUE;
+        for (Gap g : gaps.values()) due = Math.min(due, g.dueAt);
+        return due;
+    }
+
+    /** When the longest-unanswered NACKed seq was first NACKed, or -1. */
+    long oldestNackAt() {
+        long t = -1;
+        for (Gap g : gaps.values()) {
+            if (g.firstNackAt >= 0 && (t < 0 || g.firstNackAt < t)) t = g.firstNackAt;
+        }
+        return t;
+    }
+
+    long lowestMissing() {
+        return gaps.isEmpty() ? -1 : gaps.firstKey();
+    }
+
+    /**
+     * The ranges of the NACK to send now, or an empty list when none is due. The lowest gap is
+     * always first, so the first range starts at {@link #next()}: the sender frees what is below.
+     */
+    List<NackRange> collectNack(long now, int maxRanges, long repeatBase, long repeatMax) {
+        List<NackRange> ranges = new ArrayList<>();
+        boolean anyDue = false;
+        for (Gap g : gaps.values()) {
+            if (g.dueAt <= now) {
+                anyDue = true;
+                break;
+            }
+        }
+        if (!anyDue) return ranges;
+        boolean first = true;
+        for (Gap g : gaps.values()) {
+            if (ranges.size() == maxRanges) break;
+            if (!first && g.dueAt > now) continue;
+            first = false;
+            ranges.add(new NackRange(Seq.wire(g.first), g.end - g.first));
+            g.nacks++;
+            if (g.firstNackAt < 0) g.firstNackAt = now;
+            int shift = Math.min(g.nacks - 1, 20);
+            g.dueAt = now + Math.min(repeatMax, repeatBase << shift);
+        }
+        return ranges;
+    }
+}

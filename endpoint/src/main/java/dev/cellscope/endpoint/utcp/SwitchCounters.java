@@ -1,0 +1,12 @@
+package dev.cellscope.endpoint.utcp;
+
+/**
+ * What an endpoint's NetSwitch rule did with received frames.
+ *
+ * @param unknownDst     dropped: the dst CellID is not one of ours
+ * @param srcNotAllowed  dropped: the src CellID is outside the allow-list
+ * @param malformed      dropped: too short for a header, or payload_len beyond the frame
+ * @param noConnection   passed the switch but matched no connection (and was not a SYN we accept)
+ * @param accepted       handed to a connection
+ */
+public record SwitchCounters(long unknownDst, long srcNotAllowed, long malformed, long noConnection, long accepted) {}

@@ -1,0 +1,704 @@
+package dev.cellscope.endpoint.utcp;
+
+import dev.cellscope.endpoint.core.Scheduler;
+import dev.cellscope.endpoint.core.Scheduler.Cancellable;
+import dev.cellscope.field.UtcpFields;
+import dev.cellscope.wire.Bytes;
+import dev.cellscope.wire.Decoded;
+import dev.cellscope.wire.NackRange;
+import dev.cellscope.wire.UtcpHeader;
+import dev.cellscope.wire.UtcpNack;
+import dev.cellscope.wire.UtcpPacket;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One UTCP conversation between a CellID of ours and a peer CellID: a reliable byte stream each
+ * way, recovered by NACKs only (no ACK flows while nothing is lost). All methods must be called
+ * on the endpoint's scheduler thread; callbacks run there too. The README describes every packet
+ * this sends and why.
+ */
+public final class UtcpConnection {
+
+    /** Why a connection ended; {@code error} is false only for a clean FIN/ACK close both ways. */
+    public record CloseReason(boolean error, String message) {}
+
+    private static final long MAX_RETRY_NANOS = 2_000_000_000L;
+
+    private final Scheduler scheduler;
+    private final UtcpConfig cfg;
+    private final Bytes local;
+    private final Bytes peer;
+    private final Consumer<byte[]> out;
+    private final Runnable gone;
+    private final Consumer<String> endpointEvents;
+    private final UtcpCounters.Tally tally = new UtcpCounters.Tally();
+
+    // Our direction.
+    private final long isn;
+    private final RetransmitBuffer buffer;
+    private final ArrayDeque<RetransmitBuffer.Entry> retransmitQueue = new ArrayDeque<>();
+    private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
+    private long sendCursor;
+    private long synSentAt = -1;
+    private boolean synAcked;
+    private boolean closeRequested;
+    private boolean finSent;
+    private boolean finAcked;
+    private long finSeq = -1;
+    private long nackPoint;
+    private long nextSendAt = Long.MIN_VALUE;
+    private boolean writerBlocked;
+    private boolean writableNotifyScheduled;
+    private Cancellable retryTimer;
+    private Cancellable paceTimer;
+    private Cancellable releaseTimer;
+
+    // The peer's direction.
+    private ReceiveWindow rcv;
+    private long peerIsn = -1;
+    private long peerFin = -1;
+    private boolean peerClosed;
+    private Cancellable nackTimer;
+    private long nackTimerAt = Long.MAX_VALUE;
+
+    private long rtt;
+    private long lastActivity;
+    private Cancellable idleTimer;
+    private CloseReason closed;
+    private boolean lingering;
+
+    private Consumer<byte[]> onData;
+    private Runnable onEnd;
+    private Runnable onOpen;
+    private Runnable onWritable;
+    private Consumer<CloseReason> onClosed;
+    private Consumer<String> onEvent;
+
+    private static final class PendingWrite {
+        final byte[] data;
+        int offset;
+        final Runnable accepted;
+
+        PendingWrite(byte[] data, Runnable accepted) {
+            this.data = data;
+            this.accepted = accepted;
+        }
+    }
+
+    UtcpConnection(Scheduler scheduler, UtcpConfig cfg, Bytes local, Bytes peer, long isn, Consumer<byte[]> out,
+                   Runnable gone, Consumer<String> endpointEvents) {
+        this.scheduler = scheduler;
+        this.cfg = cfg;
+        this.local = local;
+        this.peer = peer;
+        this.isn = isn;
+        this.out = out;
+        this.gone = gone;
+        this.endpointEvents = endpointEvents;
+        this.buffer = new RetransmitBuffer(cfg.bufferPackets(), cfg.bufferBytes(), isn + 1);
+        this.sendCursor = isn + 1;
+        this.nackPoint = isn + 1;
+        this.rtt = cfg.initialRttNanos();
+        this.lastActivity = now();
+        armIdle(cfg.idleTimeoutNanos());
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    public Bytes localCellId() {
+        return local;
+    }
+
+    public Bytes peerCellId() {
+        return peer;
+    }
+
+    /** Receives the peer's bytes in order, one DATA payload at a time. */
+    public void onData(Consumer<byte[]> listener) {
+        this.onData = listener;
+    }
+
+    /** Runs once the peer has closed its direction and every byte of it was delivered (end of stream). */
+    public void onEnd(Runnable listener) {
+        this.onEnd = listener;
+    }
+
+    /** Runs once both SYNs are acknowledged. */
+    public void onOpen(Runnable listener) {
+        this.onOpen = listener;
+    }
+
+    /** Runs when a {@link #write} that took less than offered can take more. */
+    public void onWritable(Runnable listener) {
+        this.onWritable = listener;
+    }
+
+    public void onClosed(Consumer<CloseReason> listener) {
+        this.onClosed = listener;
+    }
+
+    /** Human-readable events (open, NACKs, retransmissions, close) for the CLI. */
+    public void onEvent(Consumer<String> listener) {
+        this.onEvent = listener;
+    }
+
+    public boolean isOpen() {
+        return closed == null && synAcked && rcv != null;
+    }
+
+    public boolean isClosed() {
+        return closed != null;
+    }
+
+    /** Null while the connection lives. */
+    public CloseReason closeReason() {
+        return closed;
+    }
+
+    /** Whether the peer's direction is complete (its FIN arrived after all its data and we ACKed it). */
+    public boolean peerFinished() {
+        return peerClosed;
+    }
+
+    /** Whether our FIN was acknowledged (the peer has every byte we wrote). */
+    public boolean finAcknowledged() {
+        return finAcked;
+    }
+
+    public UtcpCounters counters() {
+        return tally.snapshot();
+    }
+
+    /** RTT measured from our SYN to its ACK (the configured guess until then). */
+    public long rttNanos() {
+        return rtt;
+    }
+
+    /** DATA packets held for retransmission or waiting for the pacer. */
+    public int bufferedPackets() {
+        return buffer.size();
+    }
+
+    /** Payload bytes {@link #write} would take now. */
+    public long writableBytes() {
+        if (!canWrite() || !pendingWrites.isEmpty()) return 0;
+        return buffer.room();
+    }
+
+    /**
+     * Takes as much of {@code data[off, off+len)} as the retransmit buffer has room for, cut into
+     * DATA packets of at most MSS bytes, and returns how many bytes it took. When it takes less,
+     * {@link #onWritable} runs once there is room again (back-pressure).
+     *
+     * @throws IllegalStateException after {@link #close()} or once the connection has ended
+     */
+    public int write(byte[] data, int off, int len) {
+        if (!canWrite()) throw new IllegalStateException("connection " + (closed != null ? "closed: " + closed.message() : "closing"));
+        int taken = pendingWrites.isEmpty() ? append(data, off, len) : 0;
+        if (taken < len) writerBlocked = true;
+        if (taken > 0) pump();
+        return taken;
+    }
+
+    public int write(byte[] data) {
+        return write(data, 0, data.length);
+    }
+
+    /**
+     * Queues all of {@code data} (unbounded: the caller paces itself with {@code accepted}) and
+     * feeds it into the buffer as room appears; {@code accepted} runs once the last byte is in.
+     * The array must not change until then.
+     */
+    public void writeAll(byte[] data, Runnable accepted) {
+        if (!canWrite()) throw new IllegalStateException("connection closing or closed");
+        pendingWrites.add(new PendingWrite(data, accepted));
+        drainPendingWrites();
+        pump();
+    }
+
+    /**
+     * Closes our direction: once everything written (including queued {@link #writeAll} data) has
+     * been sent, sends FIN; the connection ends cleanly when the peer has ACKed our FIN and we
+     * have delivered and ACKed the peer's FIN.
+     */
+    public void close() {
+        if (closed != null || closeRequested) return;
+        closeRequested = true;
+        event("close requested");
+        pump();
+    }
+
+    /** Ends the connection now, without a FIN (the peer will time out). */
+    public void abort(String why) {
+        fail("aborted: " + why);
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    /** Initiator: sends our SYN. */
+    void start() {
+        sendSyn();
+        armRetry(cfg.retryNanos(), now() + cfg.connectTimeoutNanos());
+    }
+
+    /** Responder: the peer's SYN opened this; answer with our own SYN, then an ACK for theirs. */
+    void acceptSyn(long wireSeq) {
+        if (closed != null) return;
+        tally.packetsReceived++;
+        tally.bytesReceived += UtcpHeader.SIZE;
+        openPeerDirection(wireSeq);
+        sendSyn();
+        sendAck();
+        armRetry(cfg.retryNanos(), now() + cfg.connectTimeoutNanos());
+    }
+
+    private void sendSyn() {
+        synSentAt = now();
+        send(isn, UtcpFields.SYN, null);
+        event("SYN sent, seq " + Seq.wire(isn));
+    }
+
+    private void openPeerDirection(long wireSeq) {
+        peerIsn = wireSeq;
+        rcv = new ReceiveWindow(wireSeq + 1, cfg.maxHeldPackets(), cfg.reorderWindowNanos(), cfg.reorderPackets());
+        event("peer SYN, seq " + wireSeq);
+        maybeOpen();
+    }
+
+    private void maybeOpen() {
+        if (isOpen()) {
+            event("open (rtt " + rtt / 1000 + " µs)");
+            if (onOpen != null) onOpen.run();
+        }
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    void receive(UtcpPacket p) {
+        UtcpHeader h = p.header();
+        if (closed != null) {
+            // After a clean close we still answer a repeated FIN: our ACK may have been lost.
+            if (lingering && h.has(UtcpFields.FIN)) sendAck();
+            return;
+        }
+        tally.packetsReceived++;
+        tally.bytesReceived += UtcpHeader.SIZE + h.payloadLength();
+        lastActivity = now();
+        if (h.has(UtcpFields.SYN)) onSyn(h.seq());
+        if (h.has(UtcpFields.DATA)) onDataPacket(h.seq(), p.payload());
+        if (h.has(UtcpFields.NACK)) onNack(h.seq(), p.payload());
+        if (h.has(UtcpFields.ACK)) onAck(h.seq());
+        if (h.has(UtcpFields.FIN)) onFin(h.seq());
+    }
+
+    private void onSyn(long wireSeq) {
+        if (rcv == null) {
+            openPeerDirection(wireSeq);
+            sendAck();
+        } else if (wireSeq == peerIsn) {
+            tally.duplicatesDropped++;
+            // Re-ACK only while nothing else came: later packets prove the peer had our ACK.
+            if (rcv.highest() == peerIsn) sendAck();
+        } else {
+            event("SYN with a different seq " + wireSeq + " ignored (peer restarted?)");
+        }
+    }
+
+    private void onDataPacket(long wireSeq, Bytes payload) {
+        if (rcv == null) return;
+        long seq = Seq.unwrap(wireSeq, rcv.next());
+        if (peerFin >= 0 && seq >= peerFin) return;
+        tally.dataPacketsReceived++;
+        switch (rcv.accept(seq, payload.toArray(), now(), this::deliver)) {
+            case DUPLICATE -> tally.duplicatesDropped++;
+            case OUT_OF_WINDOW -> tally.outOfWindowDropped++;
+            case DELIVERED, HELD -> { }
+        }
+        afterReceive();
+    }
+
+    private void deliver(byte[] payload) {
+        tally.bytesDelivered += payload.length;
+        if (onData != null) onData.accept(payload);
+    }
+
+    private void onFin(long wireSeq) {
+        if (rcv == null) return;
+        if (peerClosed) {
+            sendAck();
+            return;
+        }
+        long seq = Seq.unwrap(wireSeq, rcv.next());
+        if (peerFin < 0) {
+            peerFin = seq;
+            event("peer FIN, seq " + wireSeq);
+        }
+        rcv.arrived(seq, now());
+        afterReceive();
+    }
+
+    /** The peer's ACK/NACK carries its next unused seq: everything below exists (reveals tail loss). */
+    private void announceFromPeer(long wireSeq) {
+        if (rcv == null || peerClosed) return;
+        long upTo = Seq.unwrap(wireSeq, rcv.next());
+        if (peerFin >= 0) upTo = Math.min(upTo, peerFin + 1);
+        rcv.announce(upTo, now());
+        afterReceive();
+    }
+
+    private void afterReceive() {
+        if (peerFin >= 0 && !peerClosed && rcv.next() == peerFin) {
+            peerClosed = true;
+            cancel(nackTimer);
+            nackTimer = null;
+            sendAck();
+            event("peer direction closed after " + tally.bytesDelivered + " bytes");
+            if (onEnd != null) onEnd.run();
+            maybeFinished();
+            return;
+        }
+        armNack(rcv.nextDue());
+    }
+
+    private void onAck(long wireSeq) {
+        tally.acksReceived++;
+        announceFromPeer(wireSeq);
+        if (closed != null) return;
+        if (!synAcked && synSentAt >= 0) {
+            synAcked = true;
+            rtt = Math.max(1, now() - synSentAt);
+            cancel(retryTimer);
+            event("SYN acknowledged");
+            maybeOpen();
+            pump();
+        } else if (finSent && !finAcked) {
+            finAcked = true;
+            cancel(retryTimer);
+            tally.releasedByFin += buffer.releaseBelow(buffer.end());
+            retransmitQueue.clear();
+            event("FIN acknowledged: our direction closed after " + tally.dataBytesSent + " bytes");
+            maybeFinished();
+        }
+    }
+
+    // ---------------------------------------------------------------- NACKs
+
+    private void armNack(long at) {
+        if (at == Long.MAX_VALUE || closed != null) return;
+        if (nackTimer != null && nackTimerAt <= at) return;
+        cancel(nackTimer);
+        nackTimerAt = at;
+        nackTimer = scheduler.schedule(at - now(), () -> {
+            nackTimer = null;
+            nackTimerAt = Long.MAX_VALUE;
+            sendDueNacks();
+        });
+    }
+
+    private void sendDueNacks() {
+        if (closed != null || rcv == null || peerClosed) return;
+        long now = now();
+        long oldest = rcv.oldestNackAt();
+        if (oldest >= 0 && now - oldest > cfg.nackTimeoutNanos()) {
+            fail("NACK not answered: seq " + Seq.wire(rcv.lowestMissing()) + " still missing "
+                    + (now - oldest) / 1_000_000 + " ms after the first NACK");
+            return;
+        }
+        int maxRanges = Math.min(UtcpNack.MAX_RANGES, cfg.mss() / 8);
+        long repeat = Math.max(cfg.nackRepeatMinNanos(), 2 * rtt);
+        List<NackRange> ranges = rcv.collectNack(now, maxRanges, repeat, Math.max(repeat, cfg.nackRepeatMaxNanos()));
+        if (!ranges.isEmpty()) {
+            tally.nacksSent++;
+            for (NackRange r : ranges) tally.nackedSeqs += r.count();
+            send(nextUnused(), UtcpFields.NACK, new UtcpNack(ranges).encode());
+            if (onEvent != null || endpointEvents != null) event("NACK sent: " + describe(ranges));
+        }
+        armNack(rcv.nextDue());
+    }
+
+    private void onNack(long wireSeq, Bytes payload) {
+        tally.nacksReceived++;
+        announceFromPeer(wireSeq);
+        if (closed != null) return;
+        if (!(UtcpNack.decode(payload.toArray()) instanceof Decoded.Ok<UtcpNack>(UtcpNack nack, int ignored))
+                || nack.ranges().isEmpty()) {
+            event("malformed NACK ignored");
+            return;
+        }
+        long first = Seq.unwrap(nack.ranges().getFirst().first(), nackPoint);
+        if (first < nackPoint) {
+            // An older NACK overtaken by a newer one: its requests were already served.
+            tally.staleNacksIgnored++;
+            return;
+        }
+        nackPoint = first;
+        long now = now();
+        int queued = 0;
+        for (NackRange r : nack.ranges()) {
+            long start = Seq.unwrap(r.first(), first);
+            long end = start + Math.min(r.count(), Math.max(0, sendCursor + 1 - start));
+            for (long s = start; s < end; s++) {
+                if (finSent && s == finSeq) {
+                    send(finSeq, UtcpFields.FIN, null);
+                    tally.retransmissions++;
+                } else if (s < buffer.base()) {
+                    fail("peer NACKed seq " + Seq.wire(s) + ", which was already freed from the retransmit buffer"
+                            + " (oldest held: " + Seq.wire(buffer.base()) + "): data lost");
+                    return;
+                } else if (s < sendCursor) {
+                    RetransmitBuffer.Entry e = buffer.get(s);
+                    // A NACK arriving within an RTT of our last send of that seq was sent before it could arrive.
+                    if (e.queuedForRetransmit || now - e.lastSentAt < rtt) continue;
+                    e.queuedForRetransmit = true;
+                    retransmitQueue.add(e);
+                    queued++;
+                }
+            }
+        }
+        tally.releasedByNack += buffer.releaseBelow(first);
+        if (queued > 0 && (onEvent != null || endpointEvents != null)) {
+            event("NACK received: " + describe(nack.ranges()) + ", retransmitting " + queued);
+        }
+        pump();
+    }
+
+    private static String describe(List<NackRange> ranges) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < ranges.size() && i < 8; i++) {
+            NackRange r = ranges.get(i);
+            b.append(i == 0 ? "" : " ").append(r.first()).append(r.count() > 1 ? "+" + r.count() : "");
+        }
+        if (ranges.size() > 8) b.append(" …(").append(ranges.size()).append(" ranges)");
+        return b.toString();
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    private boolean canWrite() {
+        return closed == null && !closeRequested;
+    }
+
+    private int append(byte[] data, int off, int len) {
+        int taken = 0;
+        while (taken < len) {
+            int chunk = Math.min(cfg.mss(), len - taken);
+            if (buffer.room() < chunk) break;
+            buffer.append(Arrays.copyOfRange(data, off + taken, off + taken + chunk));
+            taken += chunk;
+        }
+        return taken;
+    }
+
+    private void drainPendingWrites() {
+        PendingWrite w;
+        while ((w = pendingWrites.peek()) != null) {
+            w.offset += append(w.data, w.offset, w.data.length - w.offset);
+            if (w.offset < w.data.length) return;
+            pendingWrites.poll();
+            if (w.accepted != null) scheduler.execute(w.accepted);
+        }
+    }
+
+    /** Sends what the pacer allows: retransmissions first, then new DATA, then the FIN. */
+    private void pump() {
+        if (closed != null || !synAcked) return;
+        long now = now();
+        releaseByTime(now);
+        drainPendingWrites();
+        long pace = cfg.paceBytesPerSecond();
+        while (true) {
+            if (pace > 0 && nextSendAt > now) {
+                armPace(nextSendAt);
+                break;
+            }
+            RetransmitBuffer.Entry e = nextToSend();
+            if (e == null) break;
+            boolean again = e.lastSentAt >= 0;
+            send(e.seq, UtcpFields.DATA, e.payload);
+            e.lastSentAt = now;
+            e.queuedForRetransmit = false;
+            if (again) {
+                tally.retransmissions++;
+            } else {
+                tally.dataPacketsSent++;
+                tally.dataBytesSent += e.payload.length;
+            }
+            if (pace > 0) {
+                long burst = cfg.burstBytes() * 1_000_000_000L / pace;
+                nextSendAt = Math.max(nextSendAt, now - burst) + (UtcpHeader.SIZE + e.payload.length) * 1_000_000_000L / pace;
+            }
+        }
+        if (closeRequested && !finSent && pendingWrites.isEmpty() && sendCursor == buffer.end() && retransmitQueue.isEmpty()) {
+            sendFin();
+        }
+        if (writerBlocked && buffer.room() >= cfg.mss() && pendingWrites.isEmpty()) notifyWritable();
+        armRelease();
+    }
+
+    private RetransmitBuffer.Entry nextToSend() {
+        RetransmitBuffer.Entry e;
+        while ((e = retransmitQueue.poll()) != null) {
+            if (e.seq >= buffer.base() && e.queuedForRetransmit) return e;
+        }
+        return sendCursor < buffer.end() ? buffer.get(sendCursor++) : null;
+    }
+
+    private long tailKeepFrom() {
+        return sendCursor - Math.min(cfg.tailKeepPackets(), cfg.bufferPackets() / 2);
+    }
+
+    private void releaseByTime(long now) {
+        tally.releasedByTime += buffer.releaseSentBy(now - cfg.retentionNanos(), tailKeepFrom());
+    }
+
+    /** Wakes up when the oldest packet's retention ends, so an idle sender frees its buffer too (one timer at a time). */
+    private void armRelease() {
+        if (releaseTimer != null) return;
+        RetransmitBuffer.Entry oldest = buffer.oldest();
+        if (oldest == null || oldest.lastSentAt < 0 || oldest.queuedForRetransmit || oldest.seq >= tailKeepFrom()) return;
+        releaseTimer = scheduler.schedule(oldest.lastSentAt + cfg.retentionNanos() - now(), () -> {
+            releaseTimer = null;
+            pump();
+        });
+    }
+
+    private void armPace(long at) {
+        if (paceTimer != null) return;
+        paceTimer = scheduler.schedule(at - now(), () -> {
+            paceTimer = null;
+            pump();
+        });
+    }
+
+    private void notifyWritable() {
+        if (writableNotifyScheduled) return;
+        writableNotifyScheduled = true;
+        scheduler.execute(() -> {
+            writableNotifyScheduled = false;
+            if (closed != null || !writerBlocked) return;
+            writerBlocked = false;
+            if (onWritable != null) onWritable.run();
+        });
+    }
+
+    private void sendFin() {
+        finSeq = sendCursor;
+        finSent = true;
+        send(finSeq, UtcpFields.FIN, null);
+        event("FIN sent, seq " + Seq.wire(finSeq));
+        armRetry(Math.max(cfg.retryNanos(), 2 * rtt), now() + cfg.finTimeoutNanos());
+    }
+
+    /** Repeats our SYN or FIN, doubling the delay, until it is ACKed or {@code deadline} passes. */
+    private void armRetry(long delay, long deadline) {
+        cancel(retryTimer);
+        retryTimer = scheduler.schedule(delay, () -> {
+            if (closed != null) return;
+            boolean synPending = !synAcked, finPending = finSent && !finAcked;
+            if (!synPending && !finPending) return;
+            if (now() >= deadline) {
+                fail(synPending ? "connect timeout: SYN not acknowledged" : "close timeout: FIN not acknowledged");
+                return;
+            }
+            if (synPending) send(isn, UtcpFields.SYN, null);
+            else send(finSeq, UtcpFields.FIN, null);
+            tally.retransmissions++;
+            event((synPending ? "SYN" : "FIN") + " repeated");
+            armRetry(Math.min(MAX_RETRY_NANOS, delay * 2), deadline);
+        });
+    }
+
+    private void sendAck() {
+        tally.acksSent++;
+        send(nextUnused(), UtcpFields.ACK, null);
+    }
+
+    /** ACK and NACK carry our next unused seq without consuming it (PROTOCOLS.md section 2). */
+    private long nextUnused() {
+        if (finSent) return finSeq + 1;
+        return synSentAt >= 0 ? sendCursor : isn;
+    }
+
+    private void send(long seq, long flags, byte[] payload) {
+        Bytes body = payload == null ? Bytes.EMPTY : Bytes.of(payload);
+        byte[] frame = new UtcpPacket(new UtcpHeader(local, peer, Seq.wire(seq), (int) flags, body.length()), body).encode();
+        tally.packetsSent++;
+        tally.bytesSent += frame.length;
+        lastActivity = now();
+        out.accept(frame);
+    }
+
+    // ---------------------------------------------------------------- ending
+
+    private void maybeFinished() {
+        if (!finAcked || !peerClosed || closed != null) return;
+        closed = new CloseReason(false, "closed");
+        lingering = true;
+        cancelTimers();
+        event("closed both ways");
+        if (onClosed != null) onClosed.accept(closed);
+        scheduler.schedule(cfg.lingerNanos(), () -> {
+            lingering = false;
+            gone.run();
+        });
+    }
+
+    private void fail(String message) {
+        if (closed != null) return;
+        closed = new CloseReason(true, message);
+        cancelTimers();
+        retransmitQueue.clear();
+        pendingWrites.clear();
+        event("closed: " + message);
+        if (onClosed != null) onClosed.accept(closed);
+        gone.run();
+    }
+
+    private void armIdle(long delay) {
+        if (cfg.idleTimeoutNanos() <= 0) return;
+        idleTimer = scheduler.schedule(delay, () -> {
+            if (closed != null) return;
+            long quiet = now() - lastActivity;
+            if (quiet >= cfg.idleTimeoutNanos()) fail("idle timeout: nothing sent or received for " + quiet / 1_000_000 + " ms");
+            else armIdle(cfg.idleTimeoutNanos() - quiet);
+        });
+    }
+
+    private void cancelTimers() {
+        cancel(retryTimer);
+        cancel(paceTimer);
+        cancel(releaseTimer);
+        cancel(nackTimer);
+        cancel(idleTimer);
+        paceTimer = null;
+        nackTimer = null;
+        releaseTimer = null;
+    }
+
+    private static void cancel(Cancellable c) {
+        if (c != null) c.cancel();
+    }
+
+    private long now() {
+        return scheduler.clock().nanos();
+    }
+
+    private void event(String text) {
+        if (onEvent == null && endpointEvents == null) return;
+        if (onEvent != null) onEvent.accept(text);
+        if (endpointEvents != null) endpointEvents.accept(short8(local) + ">" + short8(peer) + " " + text);
+    }
+
+    static String short8(Bytes cellId) {
+        return cellId.hex().substring(0, 8);
+    }
+
+    @Override
+    public String toString() {
+        return "UtcpConnection[" + short8(local) + ">" + short8(peer) + (closed != null ? " " + closed.message() : "") + "]";
+    }
+}

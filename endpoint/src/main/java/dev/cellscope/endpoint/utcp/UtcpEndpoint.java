@@ -1,0 +1,171 @@
+package dev.cellscope.endpoint.utcp;
+
+import dev.cellscope.endpoint.core.Link;
+import dev.cellscope.endpoint.core.Scheduler;
+import dev.cellscope.field.UtcpFields;
+import dev.cellscope.wire.Bytes;
+import dev.cellscope.wire.Decoded;
+import dev.cellscope.wire.UtcpHeader;
+import dev.cellscope.wire.UtcpPacket;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * A UTCP node on one {@link Link}: owns our CellIDs, applies the NetSwitch rule to every received
+ * frame (dst must be ours, src must be allowed, checked on the header before anything else),
+ * and hands the rest to the {@link UtcpConnection} of the (our CellID, peer CellID) pair. Use it
+ * on the scheduler's thread only.
+ *
+ * @param <A> how the link addresses a neighbour
+ */
+public final class UtcpEndpoint<A> implements AutoCloseable {
+
+    private record Key(Bytes local, Bytes peer) {}
+
+    private final Scheduler scheduler;
+    private final Link<A> link;
+    private final List<Bytes> localIds;
+    private final UtcpConfig cfg;
+    private final RandomGenerator random;
+    private final Map<Key, UtcpConnection> connections = new HashMap<>();
+    private Set<Bytes> allowList;
+    private Consumer<UtcpConnection> acceptor;
+    private Consumer<String> onEvent;
+    private long unknownDst, srcNotAllowed, malformed, noConnection, accepted;
+
+    /** One CellID, every peer allowed. */
+    public UtcpEndpoint(Scheduler scheduler, Link<A> link, Bytes cellId, UtcpConfig cfg) {
+        this(scheduler, link, List.of(cellId), null, cfg);
+    }
+
+    /**
+     * @param cellIds   the CellIDs we answer to; the first is used by {@link #connect(Bytes, Object)}
+     * @param allowList the peers we accept frames from; null = any
+     */
+    public UtcpEndpoint(Scheduler scheduler, Link<A> link, Collection<Bytes> cellIds, Set<Bytes> allowList, UtcpConfig cfg) {
+        this.scheduler = Objects.requireNonNull(scheduler);
+        this.link = Objects.requireNonNull(link);
+        this.localIds = List.copyOf(cellIds);
+        if (localIds.isEmpty()) throw new IllegalArgumentException("an endpoint needs a CellID");
+        for (Bytes id : localIds) requireCellId(id);
+        this.allowList = allowList == null ? null : Set.copyOf(allowList);
+        this.cfg = Objects.requireNonNull(cfg);
+        this.random = cfg.seed() == null ? new SecureRandom() : new SplittableRandom(cfg.seed());
+        link.onReceive(this::onFrame);
+    }
+
+    /** Replaces the allow-list; null allows every peer. */
+    public void allowList(Set<Bytes> peers) {
+        this.allowList = peers == null ? null : Set.copyOf(peers);
+    }
+
+    /** Accepts connections opened by peers' SYNs; the handler runs before the SYN is answered, so it can set listeners. */
+    public void listen(Consumer<UtcpConnection> onAccept) {
+        this.acceptor = onAccept;
+    }
+
+    /** Endpoint events (NetSwitch drops, accepts) and every connection's events, prefixed "ours>peer". */
+    public void onEvent(Consumer<String> listener) {
+        this.onEvent = listener;
+    }
+
+    public UtcpConnection connect(Bytes peer, A address) {
+        return connect(localIds.getFirst(), peer, address);
+    }
+
+    /** Opens a connection from our CellID {@code local} to {@code peer} at {@code address}: sends our SYN. */
+    public UtcpConnection connect(Bytes local, Bytes peer, A address) {
+        if (!localIds.contains(local)) throw new IllegalArgumentException(local.hex() + " is not one of our CellIDs");
+        requireCellId(peer);
+        Key key = new Key(local, peer);
+        UtcpConnection existing = connections.get(key);
+        if (existing != null && !existing.isClosed()) throw new IllegalStateException("already connected: " + existing);
+        UtcpConnection c = newConnection(key, address);
+        c.start();
+        return c;
+    }
+
+    public Collection<UtcpConnection> connections() {
+        return List.copyOf(connections.values());
+    }
+
+    public List<Bytes> cellIds() {
+        return localIds;
+    }
+
+    public SwitchCounters switchCounters() {
+        return new SwitchCounters(unknownDst, srcNotAllowed, malformed, noConnection, accepted);
+    }
+
+    /** Aborts every connection and closes the link. */
+    @Override
+    public void close() {
+        for (UtcpConnection c : new ArrayList<>(connections.values())) c.abort("endpoint closed");
+        link.close();
+    }
+
+    private UtcpConnection newConnection(Key key, A address) {
+        long isn = random.nextLong() & Seq.MASK;
+        UtcpConnection[] self = new UtcpConnection[1];
+        self[0] = new UtcpConnection(scheduler, cfg, key.local(), key.peer(), isn,
+                frame -> link.send(address, frame),
+                () -> connections.remove(key, self[0]),
+                onEvent == null ? null : this::event);
+        connections.put(key, self[0]);
+        return self[0];
+    }
+
+    private void onFrame(A from, byte[] frame) {
+        // NetSwitch: judge the header's CellIDs before the payload is even looked at.
+        if (!(UtcpHeader.decode(frame) instanceof Decoded.Ok<UtcpHeader>(UtcpHeader h, int ignored))) {
+            malformed++;
+            return;
+        }
+        if (!localIds.contains(h.dst())) {
+            unknownDst++;
+            event("dropped frame for unknown CellID " + h.dst().hex() + " from " + from);
+            return;
+        }
+        if (allowList != null && !allowList.contains(h.src())) {
+            srcNotAllowed++;
+            event("dropped frame from CellID " + h.src().hex() + " (not allowed) via " + from);
+            return;
+        }
+        if (!(UtcpPacket.decode(frame) instanceof Decoded.Ok<UtcpPacket>(UtcpPacket p, int alsoIgnored))) {
+            malformed++;
+            return;
+        }
+        Key key = new Key(h.dst(), h.src());
+        UtcpConnection c = connections.get(key);
+        if (c != null) {
+            accepted++;
+            c.receive(p);
+        } else if (h.has(UtcpFields.SYN) && acceptor != null) {
+            accepted++;
+            c = newConnection(key, from);
+            event("accepted connection from " + h.src().hex() + " via " + from);
+            acceptor.accept(c);
+            c.acceptSyn(h.seq());
+        } else {
+            noConnection++;
+        }
+    }
+
+    private void event(String text) {
+        if (onEvent != null) onEvent.accept(text);
+    }
+
+    private static void requireCellId(Bytes id) {
+        if (id.length() != UtcpHeader.CELLID_SIZE) throw new IllegalArgumentException("a CellID is 16 bytes, not " + id.length());
+    }
+}
