@@ -122,61 +122,63 @@ public final class AddressBook {
 
         AddressBook book(Node root) throws AddressBookException {
             if (root == null) return new AddressBook(new LinkedHashMap<>()); // empty file: empty book
-            Map<String, Node> top = mapping(root, "the file");
+            Map<String, NodeTuple> top = mapping(root, "the file");
             for (String key : top.keySet()) {
-                if (!key.equals("peers")) throw error(top.get(key), "unknown key '" + key + "' (expected 'peers')");
+                if (!key.equals("peers")) throw error(top.get(key).getKeyNode(), "unknown key '" + key + "' (expected 'peers')");
             }
             Map<String, AddressEntry> entries = new LinkedHashMap<>();
-            Node peers = top.get("peers");
-            if (peers == null) return new AddressBook(entries);
+            if (!top.containsKey("peers")) return new AddressBook(entries);
+            Node peers = top.get("peers").getValueNode();
             Map<Bytes, String> cellOwners = new HashMap<>();
             Map<Long, String> tetherOwners = new HashMap<>();
-            for (Map.Entry<String, Node> e : mapping(peers, "'peers'").entrySet()) {
-                AddressEntry entry = entry(e.getKey(), e.getValue());
+            for (Map.Entry<String, NodeTuple> e : mapping(peers, "'peers'").entrySet()) {
+                AddressEntry entry = entry(e.getKey(), e.getValue().getKeyNode(), e.getValue().getValueNode());
                 if (entry.cellId().isPresent()) {
                     String other = cellOwners.putIfAbsent(entry.cellId().get(), entry.name());
-                    if (other != null) throw error(e.getValue(), "cell-id of '" + entry.name() + "' is already '" + other + "'s");
+                    if (other != null) throw error(e.getValue().getKeyNode(), "cell-id of '" + entry.name() + "' is already '" + other + "'s");
                 }
                 if (entry.tetherId().isPresent()) {
                     String other = tetherOwners.putIfAbsent(entry.tetherId().getAsLong(), entry.name());
-                    if (other != null) throw error(e.getValue(), "tether-id of '" + entry.name() + "' is already '" + other + "'s");
+                    if (other != null) throw error(e.getValue().getKeyNode(), "tether-id of '" + entry.name() + "' is already '" + other + "'s");
                 }
                 entries.put(entry.name(), entry);
             }
             return new AddressBook(entries);
         }
 
-        AddressEntry entry(String name, Node node) throws AddressBookException {
+        AddressEntry entry(String name, Node keyNode, Node node) throws AddressBookException {
             if (!NAME.matcher(name).matches()) {
-                throw error(node, "peer name '" + name + "' must be letters, digits, '.', '_' or '-' (at most 64)");
+                throw error(keyNode, "peer name '" + name + "' must be letters, digits, '.', '_' or '-' (at most 64)");
             }
             Optional<Bytes> cellId = Optional.empty();
             OptionalLong tetherId = OptionalLong.empty();
             boolean allow = true;
-            for (Map.Entry<String, Node> f : mapping(node, "peer '" + name + "'").entrySet()) {
+            for (Map.Entry<String, NodeTuple> t : mapping(node, "peer '" + name + "'").entrySet()) {
+                Map.Entry<String, Node> f = Map.entry(t.getKey(), t.getValue().getValueNode());
                 String text = scalar(f.getValue(), f.getKey());
                 try {
                     switch (f.getKey()) {
                         case "cell-id" -> cellId = Optional.of(Bytes.of(Identities.parseCellId(text)));
                         case "tether-id" -> tetherId = OptionalLong.of(Identities.parseTetherId(text));
                         case "allow" -> allow = bool(f.getValue(), text);
-                        default -> throw error(f.getValue(), "unknown key '" + f.getKey() + "' in peer '" + name
+                        default -> throw error(t.getValue().getKeyNode(), "unknown key '" + f.getKey() + "' in peer '" + name
                                 + "' (expected cell-id, tether-id, allow)");
                     }
                 } catch (IllegalArgumentException e) {
                     throw error(f.getValue(), f.getKey() + " of '" + name + "': " + e.getMessage());
                 }
             }
-            if (cellId.isEmpty() && tetherId.isEmpty()) throw error(node, "peer '" + name + "' needs a cell-id or a tether-id");
-            return new AddressEntry(name, cellId, tetherId, allow, line(node));
+            if (cellId.isEmpty() && tetherId.isEmpty()) throw error(keyNode, "peer '" + name + "' needs a cell-id or a tether-id");
+            return new AddressEntry(name, cellId, tetherId, allow, line(keyNode));
         }
 
-        Map<String, Node> mapping(Node node, String what) throws AddressBookException {
+        /** Key text → (key node, value node), in file order. */
+        Map<String, NodeTuple> mapping(Node node, String what) throws AddressBookException {
             if (!(node instanceof MappingNode m)) throw error(node, what + " must be a mapping (key: value lines)");
-            Map<String, Node> out = new LinkedHashMap<>();
+            Map<String, NodeTuple> out = new LinkedHashMap<>();
             for (NodeTuple t : m.getValue()) {
                 String key = scalar(t.getKeyNode(), "a key");
-                if (out.putIfAbsent(key, t.getValueNode()) != null) throw error(t.getKeyNode(), "duplicate key '" + key + "'");
+                if (out.putIfAbsent(key, t) != null) throw error(t.getKeyNode(), "duplicate key '" + key + "'");
             }
             return out;
         }
