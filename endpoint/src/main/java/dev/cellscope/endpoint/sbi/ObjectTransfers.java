@@ -1,0 +1,335 @@
+package dev.cellscope.endpoint.sbi;
+
+import dev.cellscope.endpoint.store.ContentStore;
+import dev.cellscope.endpoint.store.ObjectManifest;
+import dev.cellscope.wire.Bytes;
+import dev.cellscope.wire.SbiBlockWant;
+import dev.cellscope.wire.SbiDagSync;
+import dev.cellscope.wire.SbiLayouts;
+import dev.cellscope.wire.SbiNack;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Object transfer over one connection (PROTOCOLS.md section 4, DAG of depth 1). [decided]
+ * rules, see docs/ENDPOINT-SBI.md:
+ * <ul>
+ * <li><b>Offer</b> (put): DAG_SYNC(root, every chunk CID in file order). The list's order is the
+ *     chunk order, and it is authenticated: root = BLAKE3 of the list. The receiver answers
+ *     DAG_SYNC(root, the listed CIDs it lacks, in order, each once); BLOCK_PUTs of those follow
+ *     (chunk_index = first position in the object), each ACKed.</li>
+ * <li><b>Query</b> (get): DAG_SYNC(root, no nodes): the requester holds nothing of the object.
+ *     The holder answers with the full ordered list (relative to a requester that has nothing,
+ *     that is the set of nodes missing between the two sides); an unknown root is NACKed
+ *     block_not_found. The requester checks the list against the root, then BLOCK_WANTs the
+ *     chunks it lacks.</li>
+ * <li>An incoming DAG_SYNC is an answer when we have an unanswered offer or query for its root,
+ *     otherwise a request.</li>
+ * </ul>
+ * Runs on the scheduler thread only (called by {@link SbiPeer}).
+ */
+final class ObjectTransfers {
+    /** Most nodes one DAG_SYNC frame holds: (262144 − 24 − 36) / 32. */
+    static final int MAX_NODES = (SbiLayouts.MAX_FRAME - SbiLayouts.PREAMBLE_SIZE - SbiLayouts.DAG_SYNC.size())
+            / SbiLayouts.HASH_SIZE;
+    private static final int DEPTH = 1;
+
+    /** What one of our messages was about, so its ACK/NACK can be routed. */
+    private record Sent(Bytes root, Bytes cid) {}
+
+    private static final class Put {
+        final ObjectManifest manifest;
+        final List<CompletableFuture<PutResult>> waiters = new ArrayList<>();
+        boolean answered;
+        int outstanding, sent;
+
+        Put(ObjectManifest manifest) {
+            this.manifest = manifest;
+        }
+    }
+
+    private static final class Get {
+        final Bytes root;
+        final List<CompletableFuture<ObjectManifest>> waiters = new ArrayList<>();
+        ObjectManifest manifest; // null until the node list is known
+        final Set<Bytes> remaining = new HashSet<>();
+
+        Get(Bytes root) {
+            this.root = root;
+        }
+    }
+
+    private final SbiPeer peer;
+    private final ContentStore store;
+    private final Map<Bytes, Put> puts = new HashMap<>();
+    private final Map<Bytes, Get> gets = new HashMap<>();
+    /** Objects offered to us, by root: the chunks still to arrive. */
+    private record Incoming(ObjectManifest manifest, Set<Bytes> remaining) {}
+
+    private final Map<Bytes, Incoming> offeredToUs = new HashMap<>();
+    private final Map<Long, Sent> sent = new HashMap<>();
+    private final Map<Bytes, Integer> chunkIndex = new HashMap<>();
+    private final Set<CompletableFuture<?>> tracked = new HashSet<>();
+
+    ObjectTransfers(SbiPeer peer, ContentStore store) {
+        this.peer = peer;
+        this.store = store;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Our operations
+
+    void put(ObjectManifest m, CompletableFuture<PutResult> done) {
+        tracked.remove(done);
+        if (m.chunks().size() > MAX_NODES) {
+            done.completeExceptionally(new IllegalArgumentException("an object of " + m.chunks().size()
+                    + " chunks does not fit one DAG_SYNC (at most " + MAX_NODES + "); use a larger block size"));
+            return;
+        }
+        Put p = puts.get(m.root());
+        if (p != null) { // the same object is already on its way: share the outcome
+            p.waiters.add(done);
+            return;
+        }
+        p = new Put(m);
+        p.waiters.add(done);
+        puts.put(m.root(), p);
+        remember(m);
+        long idx = peer.send(new SbiDagSync(m.root(), DEPTH, m.chunks()));
+        sent.put(idx, new Sent(m.root(), null));
+        peer.event("DAG_SYNC sent: offer " + m.root().hex() + " (" + m.chunks().size() + " nodes)");
+    }
+
+    void get(Bytes root, CompletableFuture<ObjectManifest> done) {
+        tracked.remove(done);
+        Get g = gets.get(root);
+        if (g != null) {
+            g.waiters.add(done);
+            return;
+        }
+        g = new Get(root);
+        g.waiters.add(done);
+        gets.put(root, g);
+        Optional<ObjectManifest> known = manifest(root);
+        if (known.isPresent()) { // resuming: the node list is already here
+            g.manifest = known.get();
+            want(g);
+            return;
+        }
+        long idx = peer.send(new SbiDagSync(root, DEPTH, List.of()));
+        sent.put(idx, new Sent(root, null));
+        peer.event("DAG_SYNC sent: query " + root.hex());
+    }
+
+    /** A future waiting for the handshake: failed with the rest if the connection closes. */
+    void track(CompletableFuture<?> f) {
+        tracked.add(f);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Incoming
+
+    void onDagSync(long index, SbiDagSync d) {
+        if (d.depth() != DEPTH) {
+            peer.nack(SbiError.MALFORMED_CONTAINER, index, "DAG_SYNC depth " + d.depth() + ", only depth 1 is defined");
+            return;
+        }
+        Put p = puts.get(d.root());
+        if (p != null && !p.answered) {
+            onOfferAnswered(p, d.nodes());
+            return;
+        }
+        Get g = gets.get(d.root());
+        if (g != null && g.manifest == null) {
+            onQueryAnswered(index, g, d.nodes());
+            return;
+        }
+        if (d.nodes().isEmpty()) answerQuery(index, d.root());
+        else answerOffer(index, d.root(), d.nodes());
+    }
+
+    private void answerQuery(long index, Bytes root) {
+        Optional<ObjectManifest> m = manifest(root);
+        if (m.isEmpty() && root.equals(ObjectManifest.rootOf(List.of()))) m = Optional.of(ObjectManifest.of(List.of()));
+        if (m.isEmpty() || m.get().chunks().size() > MAX_NODES) {
+            peer.nack(SbiError.BLOCK_NOT_FOUND, index, "no object " + root.hex());
+            return;
+        }
+        remember(m.get());
+        peer.send(new SbiDagSync(root, DEPTH, m.get().chunks()));
+        peer.event("DAG_SYNC answered: query " + root.hex() + " with " + m.get().chunks().size() + " nodes");
+    }
+
+    private void answerOffer(long index, Bytes root, List<Bytes> nodes) {
+        ObjectManifest m;
+        try {
+            m = new ObjectManifest(root, nodes);
+        } catch (IllegalArgumentException e) {
+            peer.nack(SbiError.HASH_MISMATCH, index, "DAG_SYNC root is not BLAKE3 of its " + nodes.size() + " nodes");
+            return;
+        }
+        try {
+            store.putManifest(m);
+        } catch (IOException e) {
+            peer.event("store: " + e.getMessage());
+        }
+        List<Bytes> lacking = store.missing(m);
+        peer.send(new SbiDagSync(root, DEPTH, lacking));
+        peer.event("DAG_SYNC answered: offer " + root.hex() + ", " + lacking.size() + " of " + nodes.size() + " nodes lacking");
+        if (lacking.isEmpty()) peer.objectComplete(m);
+        else offeredToUs.put(root, new Incoming(m, new HashSet<>(lacking)));
+    }
+
+    private void onOfferAnswered(Put p, List<Bytes> lacking) {
+        p.answered = true;
+        peer.event("DAG_SYNC answer: peer lacks " + lacking.size() + " of " + p.manifest.chunks().size() + " nodes");
+        for (Bytes cid : new LinkedHashSet<>(lacking)) {
+            int idx = p.manifest.indexOf(cid);
+            if (idx < 0) {
+                peer.event("DAG_SYNC answer names " + cid.hex() + ", not a node of " + p.manifest.root().hex() + ": ignored");
+                continue;
+            }
+            byte[] data;
+            try {
+                data = store.get(cid).orElseThrow(() -> new IOException("chunk " + cid.hex() + " is no longer in the store"));
+            } catch (IOException e) {
+                finishPut(p, e);
+                return;
+            }
+            long msg = peer.sendBlock(cid, idx, data);
+            sent.put(msg, new Sent(p.manifest.root(), cid));
+            p.outstanding++;
+            p.sent++;
+        }
+        if (p.outstanding == 0) finishPut(p, null);
+    }
+
+    private void onQueryAnswered(long index, Get g, List<Bytes> nodes) {
+        ObjectManifest m;
+        try {
+            m = new ObjectManifest(g.root, nodes);
+        } catch (IllegalArgumentException e) {
+            peer.nack(SbiError.HASH_MISMATCH, index, "DAG_SYNC root is not BLAKE3 of its " + nodes.size() + " nodes");
+            finishGet(g, null, new IOException("the peer's node list for " + g.root.hex() + " does not hash to the root"));
+            return;
+        }
+        try {
+            store.putManifest(m);
+        } catch (IOException e) {
+            finishGet(g, null, e);
+            return;
+        }
+        g.manifest = m;
+        want(g);
+    }
+
+    private void want(Get g) {
+        List<Bytes> missing = store.missing(g.manifest);
+        if (missing.isEmpty()) {
+            finishGet(g, g.manifest, null);
+            return;
+        }
+        g.remaining.addAll(missing);
+        for (Bytes cid : missing) {
+            long msg = peer.send(new SbiBlockWant(cid, 0));
+            sent.put(msg, new Sent(g.root, cid));
+        }
+        peer.event("BLOCK_WANT sent: " + missing.size() + " of " + g.manifest.chunks().size() + " chunks of " + g.root.hex());
+    }
+
+    void onAck(long ref) {
+        Sent s = sent.remove(ref);
+        if (s == null || s.cid() == null) return;
+        Put p = puts.get(s.root());
+        if (p != null && --p.outstanding == 0) finishPut(p, null);
+    }
+
+    void onNack(SbiNack n) {
+        Sent s = sent.remove(n.refSeq());
+        if (s == null) return;
+        IOException why = new IOException("peer sent NACK " + n.error() + " for "
+                + (s.cid() == null ? "DAG_SYNC of " + s.root().hex() : "block " + s.cid().hex()));
+        Put p = puts.get(s.root());
+        if (p != null) finishPut(p, why);
+        Get g = gets.get(s.root());
+        if (g != null) finishGet(g, null, why);
+    }
+
+    void onBlockStored(Bytes cid) {
+        for (Get g : List.copyOf(gets.values())) {
+            if (g.remaining.remove(cid) && g.remaining.isEmpty()) finishGet(g, g.manifest, null);
+        }
+        for (Incoming in : List.copyOf(offeredToUs.values())) {
+            if (in.remaining().remove(cid) && in.remaining().isEmpty()) {
+                offeredToUs.remove(in.manifest().root());
+                peer.objectComplete(in.manifest());
+            }
+        }
+    }
+
+    /** A wanted block failed verification: the get cannot complete from this answer. */
+    void onBlockRejected(Bytes cid, String why) {
+        for (Get g : List.copyOf(gets.values())) {
+            if (g.remaining.contains(cid)) {
+                finishGet(g, null, new IOException("block " + cid.hex() + " rejected: " + why));
+            }
+        }
+    }
+
+    /** chunk_index for a BLOCK_PUT answering a BLOCK_WANT: the position in an object served on this connection, else 0. */
+    long chunkIndexHint(Bytes cid) {
+        return chunkIndex.getOrDefault(cid, 0);
+    }
+
+    void failAll(IOException why) {
+        for (Put p : List.copyOf(puts.values())) finishPut(p, why);
+        for (Get g : List.copyOf(gets.values())) finishGet(g, null, why);
+        for (CompletableFuture<?> f : List.copyOf(tracked)) f.completeExceptionally(why);
+        tracked.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------
+
+    private void finishPut(Put p, Exception failure) {
+        puts.remove(p.manifest.root());
+        sent.values().removeIf(s -> s.root().equals(p.manifest.root()) && gets.get(s.root()) == null);
+        PutResult r = new PutResult(p.manifest.root(), p.manifest.chunks().size(), p.sent);
+        if (failure == null) peer.event("put complete: " + r.root().hex() + ", " + r.blocksSent() + " of " + r.chunks() + " blocks sent");
+        for (CompletableFuture<PutResult> f : p.waiters) {
+            if (failure == null) f.complete(r);
+            else f.completeExceptionally(failure);
+        }
+    }
+
+    private void finishGet(Get g, ObjectManifest m, Exception failure) {
+        gets.remove(g.root);
+        sent.values().removeIf(s -> s.root().equals(g.root) && puts.get(s.root()) == null);
+        if (failure == null) peer.event("get complete: " + g.root.hex() + " (" + m.chunks().size() + " chunks)");
+        for (CompletableFuture<ObjectManifest> f : g.waiters) {
+            if (failure == null) f.complete(m);
+            else f.completeExceptionally(failure);
+        }
+    }
+
+    private void remember(ObjectManifest m) {
+        for (int i = m.chunks().size() - 1; i >= 0; i--) chunkIndex.put(m.chunks().get(i), i); // first position wins
+    }
+
+    private Optional<ObjectManifest> manifest(Bytes root) {
+        try {
+            return store.manifest(root);
+        } catch (IOException e) {
+            peer.event("store: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.cellscope.endpoint.sbi;
+
+import dev.cellscope.analysis.BlockVerifier;
+import dev.cellscope.endpoint.identity.NodeIdentity;
+import dev.cellscope.field.SbiFields;
+import dev.cellscope.wire.Bytes;
+import dev.cellscope.wire.SbiLayouts;
+
+import java.util.Objects;
+
+/**
+ * What this peer announces in its HANDSHAKE and how it sends blocks.
+ *
+ * @param peerId       32 bytes; for a node, its CellID padded with 16 zero bytes ({@link NodeIdentity#peerId})
+ * @param capabilities HAS_* bits (0 deflate, 1 zstd, 2 dedup, 3 recompress); reserved bits must be 0
+ * @param required     features the remote must share with us, else it NACKs missing_required_features
+ * @param optional     features used when both have them
+ * @param blockSize    chunk size for {@link SbiPeer#put}; at most {@link #MAX_BLOCK_SIZE}, so an incompressible
+ *                     chunk sent raw still fits one frame
+ */
+public record SbiConfig(Bytes peerId, long capabilities, long required, long optional, int blockSize, int replicaCount) {
+    public static final int VERSION = 1;
+    public static final int DEFAULT_BLOCK_SIZE = 65_536;
+    /** Largest BLOCK_PUT DATA in one frame: 262144 − 24 (preamble) − 40 (spine). */
+    public static final int MAX_BLOCK_SIZE = SbiLayouts.MAX_FRAME - SbiLayouts.PREAMBLE_SIZE - SbiLayouts.BLOCK_PUT.size();
+    public static final int ZSTD_LEVEL = 3, DEFLATE_LEVEL = 6;
+    /** Largest block a receiver decompresses (PROTOCOLS.md: 16 MiB). */
+    public static final int DECOMPRESS_LIMIT = BlockVerifier.DEFAULT_LIMIT;
+    /** deflate and zstd, and dedup (the content store is content-addressed). */
+    public static final long DEFAULT_CAPABILITIES = SbiFields.CAP_DEFLATE | SbiFields.CAP_ZSTD | SbiFields.CAP_DEDUP;
+
+    public SbiConfig {
+        Objects.requireNonNull(peerId, "peerId");
+        if (peerId.length() != NodeIdentity.PEER_ID_SIZE) throw new IllegalArgumentException("peer id must be 32 bytes, got " + peerId.length());
+        for (long bits : new long[] {capabilities, required, optional}) {
+            if ((bits & ~0xFFFF_FFFFL) != 0 || (bits & SbiFields.CAP_RESERVED) != 0) {
+                throw new IllegalArgumentException(String.format("feature bits 0x%x use reserved bits 4-31", bits));
+            }
+        }
+        if (blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
+            throw new IllegalArgumentException("block size must be in [1, " + MAX_BLOCK_SIZE + "], got " + blockSize);
+        }
+        if (replicaCount < 0 || replicaCount > 255) throw new IllegalArgumentException("replica count is a u8, got " + replicaCount);
+    }
+
+    /** Default capabilities, nothing required, 64 KiB blocks, one replica. */
+    public static SbiConfig of(Bytes peerId) {
+        return new SbiConfig(peerId, DEFAULT_CAPABILITIES, 0, 0, DEFAULT_BLOCK_SIZE, 1);
+    }
+
+    public static SbiConfig of(NodeIdentity identity) {
+        return of(identity.peerId());
+    }
+
+    public SbiConfig withCapabilities(long bits) {
+        return new SbiConfig(peerId, bits, required, optional, blockSize, replicaCount);
+    }
+
+    public SbiConfig withRequired(long bits) {
+        return new SbiConfig(peerId, capabilities, bits, optional, blockSize, replicaCount);
+    }
+
+    public SbiConfig withOptional(long bits) {
+        return new SbiConfig(peerId, capabilities, required, bits, blockSize, replicaCount);
+    }
+
+    public SbiConfig withBlockSize(int size) {
+        return new SbiConfig(peerId, capabilities, required, optional, size, replicaCount);
+    }
+
+    /** "HAS_DEFLATE HAS_ZSTD", or "none". */
+    public static String capabilityNames(long bits) {
+        StringBuilder sb = new StringBuilder();
+        String[] names = {"HAS_DEFLATE", "HAS_ZSTD", "HAS_DEDUP", "HAS_RECOMPRESS"};
+        for (int i = 0; i < 32; i++) {
+            if ((bits & (1L << i)) == 0) continue;
+            if (!sb.isEmpty()) sb.append(' ');
+            sb.append(i < names.length ? names[i] : "bit" + i);
+        }
+        return sb.isEmpty() ? "none" : sb.toString();
+    }
+}

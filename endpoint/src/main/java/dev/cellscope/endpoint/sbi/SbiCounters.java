@@ -1,0 +1,6 @@
+package dev.cellscope.endpoint.sbi;
+
+/** A snapshot of an {@link SbiPeer}'s counters (messages and bytes counted per direction). */
+public record SbiCounters(long messagesIn, long messagesOut, long bytesIn, long bytesOut,
+                          long acksSent, long acksReceived, long nacksSent, long nacksReceived,
+                          long blocksStored, long blocksSent, long blocksRejected) {}

@@ -1,0 +1,430 @@
+package dev.cellscope.endpoint.sbi;
+
+import dev.cellscope.analysis.BlockVerifier;
+import dev.cellscope.analysis.Decompressed;
+import dev.cellscope.crypto.Blake3;
+import dev.cellscope.crypto.SchemaFingerprints;
+import dev.cellscope.endpoint.core.Scheduler;
+import dev.cellscope.endpoint.store.Chunker;
+import dev.cellscope.endpoint.store.ContentStore;
+import dev.cellscope.endpoint.store.ObjectManifest;
+import dev.cellscope.field.SbiFields;
+import dev.cellscope.wire.Bytes;
+import dev.cellscope.wire.Decoded;
+import dev.cellscope.wire.SbiAck;
+import dev.cellscope.wire.SbiBlockPut;
+import dev.cellscope.wire.SbiBlockWant;
+import dev.cellscope.wire.SbiContainer;
+import dev.cellscope.wire.SbiDagSync;
+import dev.cellscope.wire.SbiEnvelope;
+import dev.cellscope.wire.SbiHandshake;
+import dev.cellscope.wire.SbiLayouts;
+import dev.cellscope.wire.SbiMessage;
+import dev.cellscope.wire.SbiNack;
+import dev.cellscope.wire.SbiPreamble;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One UTCP-SBI connection's protocol logic (PROTOCOLS.md section 4, SPEC-710) above a reliable
+ * byte stream: handshake and capability check, incremental parsing with reject-before-allocate,
+ * ACK/NACK with {@code ref_seq} = the answered message's index in the other direction, block
+ * exchange verified against the {@link ContentStore}, and object transfer by DAG_SYNC
+ * ({@link ObjectTransfers}).
+ *
+ * <p>Threading: everything runs on the {@link Scheduler}'s thread. {@link #onBytes},
+ * {@link #onClosed} and {@link #start} must be called there; {@link #put}, {@link #putObject}
+ * and {@link #get} may be called from any thread (they read files there, then hop onto the
+ * scheduler). Strictness per error: {@link SbiError#closes()}.
+ */
+public final class SbiPeer implements SbiStream.Receiver {
+
+    private final SbiConfig config;
+    private final ContentStore store;
+    private final Scheduler scheduler;
+    private final SbiStream stream;
+    private final FrameReader reader = new FrameReader();
+    private final BlockVerifier verifier = new BlockVerifier(SbiConfig.DECOMPRESS_LIMIT);
+    private final List<SbiListener> listeners = new CopyOnWriteArrayList<>();
+    private final ObjectTransfers transfers;
+    private final List<Runnable> untilReady = new ArrayList<>();
+
+    private long inIndex, outIndex;
+    private long messagesIn, messagesOut, bytesIn, bytesOut, acksSent, acksReceived, nacksSent, nacksReceived,
+            blocksStored, blocksSent, blocksRejected;
+    private boolean started;
+    private SbiHandshake remote;
+    private int compression = BlockVerifier.COMP_NONE;
+    private volatile boolean ready;
+    private volatile String closedReason;
+
+    public SbiPeer(SbiConfig config, ContentStore store, Scheduler scheduler, SbiStream stream) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.store = Objects.requireNonNull(store, "store");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.stream = Objects.requireNonNull(stream, "stream");
+        this.transfers = new ObjectTransfers(this, store);
+    }
+
+    public void addListener(SbiListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Sends our HANDSHAKE (once). Call on the scheduler thread when the stream is connected. */
+    public void start() {
+        if (started || closedReason != null) return;
+        started = true;
+        send(new SbiHandshake(config.peerId(), config.capabilities(), config.required(), config.optional(),
+                config.blockSize(), SbiConfig.VERSION, config.replicaCount()));
+        event("handshake sent: capabilities " + SbiConfig.capabilityNames(config.capabilities()) + ", required "
+                + SbiConfig.capabilityNames(config.required()));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Operations (any thread)
+
+    /** Chunks {@code file} into the store (on the caller's thread), then offers it: DAG_SYNC, BLOCK_PUT what the peer lacks. */
+    public CompletableFuture<PutResult> put(Path file) {
+        ObjectManifest manifest;
+        try {
+            manifest = Chunker.store(store, file, config.blockSize());
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return putObject(manifest.chunks());
+    }
+
+    /** Offers an object whose chunks are already in the store, in this order. */
+    public CompletableFuture<PutResult> putObject(List<Bytes> chunks) {
+        CompletableFuture<PutResult> done = new CompletableFuture<>();
+        ObjectManifest manifest = ObjectManifest.of(chunks);
+        onScheduler(done, () -> transfers.put(manifest, done));
+        return done;
+    }
+
+    /** Fetches object {@code root}: learns its chunks by DAG_SYNC, BLOCK_WANTs what the store lacks, assembles. */
+    public CompletableFuture<byte[]> get(Bytes root) {
+        return fetch(root).thenApply(m -> io(() -> Chunker.assemble(store, m)));
+    }
+
+    /** As {@link #get(Bytes)}, writing the object to {@code dest} (atomically). */
+    public CompletableFuture<Path> get(Bytes root, Path dest) {
+        return fetch(root).thenApply(m -> io(() -> Chunker.assembleTo(store, m, dest)));
+    }
+
+    private CompletableFuture<ObjectManifest> fetch(Bytes root) {
+        CompletableFuture<ObjectManifest> done = new CompletableFuture<>();
+        onScheduler(done, () -> transfers.get(root, done));
+        return done;
+    }
+
+    /** Closes the connection (after what is queued is delivered). */
+    public void close(String reason) {
+        scheduler.execute(() -> shutdown(reason, true));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Observation
+
+    public SbiCounters counters() {
+        return new SbiCounters(messagesIn, messagesOut, bytesIn, bytesOut, acksSent, acksReceived, nacksSent,
+                nacksReceived, blocksStored, blocksSent, blocksRejected);
+    }
+
+    /** True once both HANDSHAKEs passed the capability check. */
+    public boolean isReady() {
+        return ready;
+    }
+
+    public boolean isClosed() {
+        return closedReason != null;
+    }
+
+    /** Why the connection closed, or null while open. */
+    public String closedReason() {
+        return closedReason;
+    }
+
+    /** The remote's HANDSHAKE, or null before it arrived. */
+    public SbiHandshake remoteHandshake() {
+        return remote;
+    }
+
+    /** comp_algo this peer uses for BLOCK_PUTs it sends (0 none, 1 deflate, 2 zstd). */
+    public int compression() {
+        return compression;
+    }
+
+    /** Bytes held for the incoming message in progress: at most 5 until a frame_len passed the check. */
+    public int bufferedBytes() {
+        return reader.bufferedBytes();
+    }
+
+    public ContentStore store() {
+        return store;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Receiving
+
+    @Override
+    public void onBytes(byte[] chunk) {
+        if (closedReason != null) return;
+        bytesIn += chunk.length;
+        reader.feed(chunk, result -> {
+            switch (result) {
+                case FrameReader.Result.BadFrameLen(long frameLen, boolean legacyJson) -> badFrameLen(frameLen, legacyJson);
+                case FrameReader.Result.Message(byte[] bytes) -> onMessage(bytes);
+            }
+            return closedReason == null;
+        });
+    }
+
+    @Override
+    public void onClosed() {
+        shutdown("closed by the peer", false);
+    }
+
+    private void badFrameLen(long frameLen, boolean legacyJson) {
+        long index = inIndex++;
+        String detail = "frame_len " + frameLen + " out of range [" + SbiEnvelope.MIN_FRAME + ", " + SbiEnvelope.MAX_FRAME + "]";
+        if (legacyJson) {
+            event("legacy JSON peer: the stream starts with '{'");
+            detail += ": legacy JSON peer";
+        }
+        nack(SbiError.INVALID_FRAME_SIZE, index, detail);
+    }
+
+    /** One whole message: the envelope is in range; op, fingerprint, then the container are checked. */
+    private void onMessage(byte[] bytes) {
+        long index = inIndex++;
+        messagesIn++;
+        int op = bytes[4] & 0xFF;
+        if (SbiLayouts.containerOf(op) == null) {
+            nack(SbiError.UNKNOWN_OP, index, String.format("op 0x%02x is not assigned", op));
+            return;
+        }
+        // The fingerprint decides how to read the container, so it is checked before the container.
+        int schemaOp = SchemaFingerprints.opOf(bytes, SbiEnvelope.SIZE + 8);
+        if (schemaOp != op) {
+            nack(SbiError.UNKNOWN_SCHEMA, index, schemaOp < 0 ? "unknown schema fingerprint for " + opName(op)
+                    : "fingerprint of " + opName(schemaOp) + " on " + opName(op));
+            return;
+        }
+        switch (SbiMessage.decode(bytes)) {
+            case Decoded.Ok<SbiMessage>(SbiMessage m, int len) -> {
+                if (m.preamble().version() != SbiPreamble.VERSION) {
+                    nack(SbiError.MALFORMED_CONTAINER, index, "preamble version " + m.preamble().version());
+                } else {
+                    dispatch(index, m.container());
+                }
+            }
+            case Decoded.Invalid<SbiMessage> bad -> nack(SbiError.MALFORMED_CONTAINER, index, bad.cause());
+            case Decoded.Incomplete<SbiMessage> inc -> nack(SbiError.MALFORMED_CONTAINER, index, inc.cause());
+        }
+    }
+
+    private void dispatch(long index, SbiContainer c) {
+        if (remote == null && !(c instanceof SbiHandshake) && !(c instanceof SbiAck) && !(c instanceof SbiNack)) {
+            // One exchange, done or dead: data before the remote's HANDSHAKE has no agreed capabilities.
+            event("protocol violation: " + opName(c.op()) + " before HANDSHAKE");
+            shutdown("protocol violation: " + opName(c.op()) + " before HANDSHAKE", true);
+            return;
+        }
+        switch (c) {
+            case SbiHandshake h -> onHandshake(index, h);
+            case SbiBlockWant w -> onBlockWant(index, w);
+            case SbiBlockPut p -> onBlockPut(index, p);
+            case SbiDagSync d -> transfers.onDagSync(index, d);
+            case SbiAck a -> {
+                acksReceived++;
+                transfers.onAck(a.refSeq());
+            }
+            case SbiNack n -> {
+                nacksReceived++;
+                event("NACK received: " + n.error() + " (ref " + n.refSeq() + ")");
+                transfers.onNack(n);
+            }
+            default -> nack(SbiError.UNKNOWN_OP, index, "op " + c.op());
+        }
+    }
+
+    private void onHandshake(long index, SbiHandshake h) {
+        if (remote != null) {
+            event("duplicate HANDSHAKE ignored (ref " + index + ")");
+            return;
+        }
+        remote = h;
+        long common = config.capabilities() & h.capabilities();
+        long missing = h.requiredFeatures() & ~common;   // PROTOCOLS.md: the remote's requirements
+        long ourMissing = config.required() & ~common;   // and ours, so a lax remote cannot slip past
+        if (h.version() != SbiConfig.VERSION) {
+            nack(SbiError.MISSING_REQUIRED_FEATURES, index, "protocol version " + h.version() + ", we speak " + SbiConfig.VERSION);
+            return;
+        }
+        if (missing != 0 || ourMissing != 0) {
+            event("handshake failed: missing " + SbiConfig.capabilityNames(missing | ourMissing) + " (common "
+                    + SbiConfig.capabilityNames(common) + ")");
+            nack(SbiError.MISSING_REQUIRED_FEATURES, index, "missing " + SbiConfig.capabilityNames(missing | ourMissing));
+            return;
+        }
+        compression = BlockCompressor.choose(common);
+        ready = true;
+        event("handshake ok: common " + SbiConfig.capabilityNames(common) + ", compression " + BlockCompressor.name(compression));
+        List<Runnable> queued = List.copyOf(untilReady);
+        untilReady.clear();
+        queued.forEach(Runnable::run);
+    }
+
+    private void onBlockWant(long index, SbiBlockWant w) {
+        byte[] data;
+        try {
+            data = store.get(w.hash()).orElse(null);
+        } catch (IOException e) {
+            event("store: " + e.getMessage());
+            data = null;
+        }
+        if (data == null) {
+            nack(SbiError.BLOCK_NOT_FOUND, index, "no block " + w.hash().hex());
+            return;
+        }
+        sendBlock(w.hash(), transfers.chunkIndexHint(w.hash()), data);
+    }
+
+    private void onBlockPut(long index, SbiBlockPut p) {
+        int algo = p.compAlgo();
+        if ((algo == BlockVerifier.COMP_DEFLATE && (config.capabilities() & SbiFields.CAP_DEFLATE) == 0)
+                || (algo == BlockVerifier.COMP_ZSTD && (config.capabilities() & SbiFields.CAP_ZSTD) == 0)) {
+            rejectBlock(p, SbiError.UNSUPPORTED_COMPRESSION, index, BlockCompressor.name(algo) + " was not in our HANDSHAKE");
+            return;
+        }
+        byte[] wire = p.data().toArray(); // a heap array: the verifier decompresses from it without another copy
+        Decompressed d = verifier.decompress(algo, MemorySegment.ofArray(wire), 0, wire.length);
+        if (!d.ok()) {
+            SbiError error = switch (d.failure().outcome()) {
+                case UNSUPPORTED_COMPRESSION -> SbiError.UNSUPPORTED_COMPRESSION;
+                // Beyond the 16 MiB bound: not a block this protocol carries, and a DoS attempt: close.
+                case TOO_LARGE -> SbiError.MALFORMED_CONTAINER;
+                default -> SbiError.HASH_MISMATCH; // corrupt data cannot decompress to block_hash
+            };
+            rejectBlock(p, error, index, d.failure().detail());
+            return;
+        }
+        MemorySegment plain = d.data();
+        Bytes actual = Bytes.of(Blake3.hash(plain, 0, plain.byteSize()));
+        if (!actual.equals(p.hash())) {
+            rejectBlock(p, SbiError.HASH_MISMATCH, index, "BLAKE3 of the " + plain.byteSize() + " uncompressed bytes is "
+                    + actual.hex() + ", block_hash says " + p.hash().hex());
+            return;
+        }
+        try {
+            store.put(p.hash(), plain.toArray(ValueLayout.JAVA_BYTE));
+        } catch (IOException e) {
+            shutdown("local store failed: " + e.getMessage(), true); // not the peer's fault: no NACK
+            return;
+        }
+        blocksStored++;
+        acksSent++;
+        send(new SbiAck(index, 0));
+        event("block stored: " + p.hash().hex() + " (chunk " + p.chunkIndex() + ", " + BlockCompressor.name(algo) + " "
+                + wire.length + " -> " + plain.byteSize() + " bytes), ACK sent (ref " + index + ")");
+        transfers.onBlockStored(p.hash());
+    }
+
+    private void rejectBlock(SbiBlockPut p, SbiError error, long index, String detail) {
+        blocksRejected++;
+        nack(error, index, detail);
+        transfers.onBlockRejected(p.hash(), error.wireName() + ": " + detail);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Sending (package-private for ObjectTransfers)
+
+    /** Encodes and sends one message; returns its msg_index in our direction. */
+    long send(SbiContainer c) {
+        byte[] bytes = SbiMessage.of(c, Bytes.of(SchemaFingerprints.forOp(c.op()))).encode();
+        long index = outIndex++;
+        messagesOut++;
+        bytesOut += bytes.length;
+        stream.send(bytes);
+        return index;
+    }
+
+    /** BLOCK_PUT of a stored block, compressed by the agreed algorithm when that shrinks it. */
+    long sendBlock(Bytes cid, long chunkIndex, byte[] block) {
+        BlockCompressor.Compressed c = BlockCompressor.compress(block, compression);
+        blocksSent++;
+        return send(new SbiBlockPut(cid, chunkIndex, c.algo(), c.level(), Bytes.of(c.data())));
+    }
+
+    void nack(SbiError error, long ref, String detail) {
+        if (closedReason != null) return;
+        nacksSent++;
+        send(new SbiNack(ref, error.code(), error.wireName()));
+        event("NACK sent: " + error.wireName() + " (ref " + ref + "): " + detail);
+        if (error.closes()) shutdown(error.wireName() + ": " + detail, true);
+    }
+
+    void event(String text) {
+        for (SbiListener l : listeners) l.onEvent(text);
+    }
+
+    void objectComplete(ObjectManifest m) {
+        event("object complete: " + m.root().hex() + " (" + m.chunks().size() + " chunks)");
+        for (SbiListener l : listeners) l.onObjectComplete(m);
+    }
+
+    boolean closed() {
+        return closedReason != null;
+    }
+
+    private void shutdown(String reason, boolean local) {
+        if (closedReason != null) return;
+        closedReason = reason;
+        reader.stop();
+        if (local) stream.close(reason);
+        event("closed: " + reason);
+        transfers.failAll(new IOException("connection closed: " + reason));
+        untilReady.clear();
+        verifier.close();
+    }
+
+    /** Runs {@code task} on the scheduler once the handshake is done; fails {@code f} if the connection closes first. */
+    private void onScheduler(CompletableFuture<?> f, Runnable task) {
+        scheduler.execute(() -> {
+            if (closedReason != null) {
+                f.completeExceptionally(new IOException("connection closed: " + closedReason));
+            } else if (ready) {
+                task.run();
+            } else {
+                untilReady.add(task);
+                transfers.track(f);
+            }
+        });
+    }
+
+    private static String opName(int op) {
+        return SbiFields.OP_NAMES.getOrDefault((long) op, String.format("op 0x%02x", op));
+    }
+
+    @FunctionalInterface
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> T io(IoSupplier<T> s) {
+        try {
+            return s.get();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.cellscope.endpoint.sbi;
+
+/**
+ * The reliable, ordered byte stream UTCP-SBI runs over (one UTCP connection's DATA payloads in
+ * seq order). Everything happens on one {@link dev.cellscope.endpoint.core.Scheduler} thread:
+ * the peer calls {@link #send}/{@link #close} there, and the stream calls its {@link Receiver}
+ * there.
+ */
+public interface SbiStream {
+
+    /**
+     * Queues bytes for the other side, in order. Never blocks: flow control is the transport's
+     * job, so the stream buffers what it cannot send yet. The array is not reused by the caller.
+     */
+    void send(byte[] bytes);
+
+    /**
+     * Closes the stream after every byte already passed to {@link #send} has been delivered
+     * (a NACK sent just before a close must reach the peer). Idempotent.
+     */
+    void close(String reason);
+
+    /** What the stream delivers to (implemented by {@link SbiPeer}). */
+    interface Receiver {
+        /** The next bytes of the stream, any size: a message may span chunks, a chunk hold many messages. */
+        void onBytes(byte[] chunk);
+
+        /** The other side closed the stream, or it broke; no more bytes will come. */
+        void onClosed();
+    }
+}

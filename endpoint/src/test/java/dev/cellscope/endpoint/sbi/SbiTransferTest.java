@@ -1,0 +1,284 @@
+package dev.cellscope.endpoint.sbi;
+
+import dev.cellscope.crypto.Blake3;
+import dev.cellscope.endpoint.store.Chunker;
+import dev.cellscope.endpoint.store.ContentStore;
+import dev.cellscope.endpoint.store.ObjectManifest;
+import dev.cellscope.field.SbiFields;
+import dev.cellscope.wire.Bytes;
+import dev.cellscope.wire.SbiBlockPut;
+import dev.cellscope.wire.SbiDagSync;
+import dev.cellscope.wire.SbiMessage;
+import dev.cellscope.wire.SbiNack;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Two peers over an in-memory stream pair that cuts the byte stream at random places. */
+class SbiTransferTest {
+    @TempDir Path dir;
+    private final TestScheduler scheduler = new TestScheduler();
+    final List<String> eventsA = new ArrayList<>(), eventsB = new ArrayList<>();
+    MemoryStreamPair pair;
+    SbiPeer a, b;
+
+    void connect(SbiConfig configA, SbiConfig configB, long seed) throws IOException {
+        pair = new MemoryStreamPair(scheduler, seed);
+        a = new SbiPeer(configA, ContentStore.open(dir.resolve("a")), scheduler, pair.a);
+        b = new SbiPeer(configB, ContentStore.open(dir.resolve("b")), scheduler, pair.b);
+        pair.a.connect(a);
+        pair.b.connect(b);
+        a.addListener(eventsA::add);
+        b.addListener(eventsB::add);
+        a.start();
+        b.start();
+        scheduler.runUntilIdle();
+    }
+
+    static SbiConfig config(int id) {
+        byte[] peerId = new byte[32];
+        peerId[0] = (byte) id;
+        return SbiConfig.of(Bytes.of(peerId));
+    }
+
+    @ParameterizedTest(name = "caps {0} and {1} -> {2}")
+    @CsvSource({"3, 3, zstd", "3, 2, zstd", "3, 1, deflate", "1, 1, deflate", "0, 3, none", "2, 1, none"})
+    void handshakeChoosesCompressionFromCommonCapabilities(long capsA, long capsB, String expected) throws Exception {
+        connect(config(1).withCapabilities(capsA), config(2).withCapabilities(capsB), 1);
+        assertTrue(a.isReady() && b.isReady(), eventsA + " " + eventsB);
+        String common = SbiConfig.capabilityNames(capsA & capsB);
+        for (List<String> ev : List.of(eventsA, eventsB)) {
+            assertTrue(ev.contains("handshake ok: common " + common + ", compression " + expected), ev.toString());
+        }
+        assertEquals(capsB, a.remoteHandshake().capabilities());
+        assertEquals(capsA, b.remoteHandshake().capabilities());
+        assertEquals(expected, SbiFields.COMP_NAMES.get((long) a.compression()));
+
+        // the BLOCK_PUTs on the wire use it (text compresses under both algorithms)
+        Path file = dir.resolve("text");
+        Files.write(file, text(200_000, 5));
+        a.put(file);
+        scheduler.runUntilIdle();
+        List<SbiBlockPut> puts = RecordingStream.decodeAll(pair.a.wire.toByteArray()).stream()
+                .map(SbiMessage::container).filter(SbiBlockPut.class::isInstance).map(SbiBlockPut.class::cast).toList();
+        assertEquals(4, puts.size());
+        for (SbiBlockPut p : puts) assertEquals(expected, SbiFields.COMP_NAMES.get((long) p.compAlgo()));
+    }
+
+    @Test
+    void incompressibleBlocksAreSentRaw() throws Exception {
+        connect(config(1), config(2), 2);
+        Path file = dir.resolve("random");
+        Files.write(file, random(150_000, 9));
+        CompletableFuture<PutResult> put = a.put(file);
+        scheduler.runUntilIdle();
+        put.get(0, TimeUnit.SECONDS);
+        RecordingStream.decodeAll(pair.a.wire.toByteArray()).stream().map(SbiMessage::container)
+                .filter(SbiBlockPut.class::isInstance).forEach(c -> assertEquals(0, ((SbiBlockPut) c).compAlgo()));
+    }
+
+    @Test
+    void missingRequiredFeatureIsNackedAndBothClose() throws Exception {
+        connect(config(1).withRequired(SbiFields.CAP_ZSTD), config(2).withCapabilities(SbiFields.CAP_DEFLATE), 3);
+        // b: a requires zstd, which b lacks -> NACK missing_required_features (ref 0: a's HANDSHAKE) and close
+        List<SbiMessage> fromB = RecordingStream.decodeAll(pair.b.wire.toByteArray());
+        SbiNack nack = assertInstanceOf(SbiNack.class, fromB.get(1).container());
+        assertEquals(2, nack.errorCode());
+        assertEquals("missing_required_features", nack.error());
+        assertEquals(0, nack.refSeq());
+        assertTrue(b.isClosed() && a.isClosed(), eventsA + " " + eventsB);
+        assertTrue(eventsB.contains("NACK sent: missing_required_features (ref 0): missing HAS_ZSTD"), eventsB.toString());
+        // a checks its own requirement too, so it may close before b's NACK arrives
+        assertTrue(eventsA.contains("NACK received: missing_required_features (ref 0)")
+                || eventsA.contains("NACK sent: missing_required_features (ref 0): missing HAS_ZSTD"), eventsA.toString());
+        assertFalse(a.isReady() || b.isReady());
+    }
+
+    @Test
+    void operationsFailWhenTheHandshakeFails() throws Exception {
+        connect(config(1).withRequired(SbiFields.CAP_RECOMPRESS), config(2), 4);
+        CompletableFuture<byte[]> get = a.get(Bytes.zeros(32));
+        scheduler.runUntilIdle();
+        assertTrue(get.isCompletedExceptionally());
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {11, 12, 13})
+    void putOfAMultiChunkFileArrivesByteIdenticalAndVerified(long seed) throws Exception {
+        connect(config(1), config(2), seed);
+        byte[] content = mixed(3 << 20, seed);
+        Path file = dir.resolve("file.bin");
+        Files.write(file, content);
+        List<ObjectManifest> completed = new ArrayList<>();
+        b.addListener(new SbiListener() {
+            @Override public void onEvent(String e) {}
+            @Override public void onObjectComplete(ObjectManifest m) { completed.add(m); }
+        });
+
+        CompletableFuture<PutResult> put = a.put(file);
+        scheduler.runUntilIdle();
+        PutResult r = put.get(0, TimeUnit.SECONDS);
+        int distinct = (int) a.store().manifest(r.root()).orElseThrow().chunks().stream().distinct().count();
+        assertEquals(48, r.chunks());
+        assertEquals(distinct, r.blocksSent()); // a chunk that occurs twice (zeros) travels once
+        assertEquals(1, completed.size());
+        assertEquals(r.root(), completed.getFirst().root());
+
+        ObjectManifest m = b.store().manifest(r.root()).orElseThrow();
+        assertArrayEquals(content, Chunker.assemble(b.store(), m));
+        assertStoreVerified(b.store(), distinct);
+        assertEquals(distinct, b.counters().blocksStored());
+        assertEquals(distinct, a.counters().acksReceived());
+        assertFalse(a.isClosed() || b.isClosed());
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22})
+    void getOfAMultiChunkFileIsByteIdentical(long seed) throws Exception {
+        connect(config(1), config(2), seed);
+        byte[] content = mixed(3 << 20, seed);
+        Path file = dir.resolve("file.bin");
+        Files.write(file, content);
+        ObjectManifest m = Chunker.store(a.store(), file, SbiConfig.DEFAULT_BLOCK_SIZE); // only a has it
+
+        CompletableFuture<Path> got = b.get(m.root(), dir.resolve("copy.bin"));
+        scheduler.runUntilIdle();
+        assertArrayEquals(content, Files.readAllBytes(got.get(0, TimeUnit.SECONDS)));
+        int distinct = (int) m.chunks().stream().distinct().count();
+        assertStoreVerified(b.store(), distinct);
+        assertEquals(distinct, a.counters().blocksSent());
+        assertEquals(0, b.counters().nacksSent());
+
+        // a second get is served from b's own store: no traffic
+        long before = b.counters().messagesOut();
+        CompletableFuture<byte[]> again = b.get(m.root());
+        scheduler.runUntilIdle();
+        assertArrayEquals(content, again.get(0, TimeUnit.SECONDS));
+        assertEquals(before, b.counters().messagesOut());
+    }
+
+    @Test
+    void dagSyncAnswerListsExactlyTheMissingNodes() throws Exception {
+        connect(config(1), config(2), 31);
+        byte[] content = random(10 * 65536, 31);
+        Path file = dir.resolve("file.bin");
+        Files.write(file, content);
+        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        // b already has chunks 0, 3, 4 and 9
+        List<Bytes> expectedMissing = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            byte[] chunk = java.util.Arrays.copyOfRange(content, i * 65536, (i + 1) * 65536);
+            if (i == 0 || i == 3 || i == 4 || i == 9) b.store().put(chunk);
+            else expectedMissing.add(m.chunks().get(i));
+        }
+        CompletableFuture<PutResult> put = a.putObject(m.chunks());
+        scheduler.runUntilIdle();
+        assertEquals(6, put.get(0, TimeUnit.SECONDS).blocksSent());
+
+        SbiDagSync offer = (SbiDagSync) RecordingStream.decodeAll(pair.a.wire.toByteArray()).stream()
+                .map(SbiMessage::container).filter(SbiDagSync.class::isInstance).findFirst().orElseThrow();
+        assertEquals(m.chunks(), offer.nodes());
+        SbiDagSync answer = (SbiDagSync) RecordingStream.decodeAll(pair.b.wire.toByteArray()).stream()
+                .map(SbiMessage::container).filter(SbiDagSync.class::isInstance).findFirst().orElseThrow();
+        assertEquals(m.root(), answer.root());
+        assertEquals(expectedMissing, answer.nodes());
+        List<Long> sentIndexes = RecordingStream.decodeAll(pair.a.wire.toByteArray()).stream().map(SbiMessage::container)
+                .filter(SbiBlockPut.class::isInstance).map(c -> ((SbiBlockPut) c).chunkIndex()).toList();
+        assertEquals(List.of(1L, 2L, 5L, 6L, 7L, 8L), sentIndexes);
+    }
+
+    @Test
+    void getOfAnUnknownRootFailsWithBlockNotFound() throws Exception {
+        connect(config(1), config(2), 41);
+        CompletableFuture<byte[]> get = b.get(Bytes.of(Blake3.hash(new byte[] {1})));
+        scheduler.runUntilIdle();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> get.get(0, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("block_not_found"), e.getCause().getMessage());
+        assertFalse(b.isClosed());
+    }
+
+    @Test
+    void emptyFileRoundTrips() throws Exception {
+        connect(config(1), config(2), 51);
+        Path file = dir.resolve("empty");
+        Files.write(file, new byte[0]);
+        CompletableFuture<PutResult> put = a.put(file);
+        scheduler.runUntilIdle();
+        assertEquals(0, put.get(0, TimeUnit.SECONDS).chunks());
+        CompletableFuture<byte[]> get = b.get(ObjectManifest.rootOf(List.of()));
+        scheduler.runUntilIdle();
+        assertEquals(0, get.get(0, TimeUnit.SECONDS).length);
+    }
+
+    /** Every stored block's name is the BLAKE3 of its content: checked with b3sum when installed, else our BLAKE3. */
+    static void assertStoreVerified(ContentStore store, int expected) throws Exception {
+        Path blocks = store.directory().resolve("blocks");
+        List<Path> files;
+        try (var s = Files.list(blocks)) {
+            files = s.sorted().toList();
+        }
+        assertEquals(expected, files.size());
+        Path b3sum = Path.of("/usr/bin/b3sum");
+        if (Files.isExecutable(b3sum)) {
+            List<String> cmd = new ArrayList<>(List.of(b3sum.toString()));
+            files.forEach(f -> cmd.add(f.toString()));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertEquals(0, p.waitFor());
+            for (String line : out.strip().split("\n")) {
+                String[] parts = line.split("\\s+", 2);
+                assertEquals(Path.of(parts[1]).getFileName().toString(), parts[0], "b3sum: " + line);
+            }
+        } else {
+            System.out.println("b3sum not installed: checking stored blocks with our own BLAKE3 only");
+            for (Path f : files) assertEquals(f.getFileName().toString(), HexFormat.of().formatHex(Blake3.hash(Files.readAllBytes(f))));
+        }
+    }
+
+    static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    static byte[] text(int n, long seed) {
+        Random r = new Random(seed);
+        String[] words = {"block", "chunk", "peer", "stream", "root", "node", "the", "of", "zstd", "deflate"};
+        StringBuilder sb = new StringBuilder();
+        while (sb.length() < n) sb.append(words[r.nextInt(words.length)]).append(r.nextInt(7) == 0 ? ".\n" : " ");
+        return sb.substring(0, n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Alternating text, random and zero regions, so raw and compressed blocks and duplicate chunks all occur. */
+    static byte[] mixed(int n, long seed) {
+        byte[] out = new byte[n];
+        Random r = new Random(seed);
+        for (int off = 0; off < n; ) {
+            int len = Math.min(n - off, 20_000 + r.nextInt(150_000));
+            byte[] part = switch (r.nextInt(3)) {
+                case 0 -> text(len, r.nextLong());
+                case 1 -> random(len, r.nextLong());
+                default -> new byte[len];
+            };
+            System.arraycopy(part, 0, out, off, len);
+            off += len;
+        }
+        return out;
+    }
+}
