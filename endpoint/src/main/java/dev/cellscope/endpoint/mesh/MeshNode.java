@@ -1,0 +1,102 @@
+package dev.cellscope.endpoint.mesh;
+
+import dev.cellscope.endpoint.core.Link;
+import dev.cellscope.endpoint.core.Scheduler;
+import dev.cellscope.endpoint.identity.NodeIdentity;
+import dev.cellscope.endpoint.sbi.SbiConfig;
+import dev.cellscope.endpoint.sbi.SbiListener;
+import dev.cellscope.endpoint.sbi.SbiPeer;
+import dev.cellscope.endpoint.store.ContentStore;
+import dev.cellscope.endpoint.utcp.UtcpConfig;
+import dev.cellscope.endpoint.utcp.UtcpConnection;
+import dev.cellscope.endpoint.utcp.UtcpEndpoint;
+import dev.cellscope.wire.Bytes;
+
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A UTCP-SBI mesh node: one identity, one content store, one UTCP endpoint on a link. It
+ * serves every peer that connects (an {@link SbiPeer} per connection) and opens connections to
+ * put or get objects. Everything runs on the scheduler's thread.
+ *
+ * @param <A> how neighbours are addressed on the link
+ */
+public final class MeshNode<A> implements AutoCloseable {
+    private final Scheduler scheduler;
+    private final ContentStore store;
+    private final SbiConfig config;
+    private final UtcpEndpoint<A> endpoint;
+    private Consumer<String> events = e -> {};
+
+    public MeshNode(Scheduler scheduler, Link<A> link, NodeIdentity identity, ContentStore store, SbiConfig config,
+                    Set<Bytes> allowList, UtcpConfig utcp) {
+        this.scheduler = scheduler;
+        this.store = store;
+        this.config = config;
+        this.endpoint = new UtcpEndpoint<>(scheduler, link, java.util.List.of(Bytes.of(identity.cellId())), allowList, utcp);
+        endpoint.onEvent(e -> events.accept(e));
+    }
+
+    /** Where peer and connection events go (one line each). */
+    public void onEvent(Consumer<String> listener) {
+        this.events = listener;
+    }
+
+    public UtcpEndpoint<A> endpoint() {
+        return endpoint;
+    }
+
+    /** Accepts connections and serves each with an SBI peer on this node's store. */
+    public void serve() {
+        endpoint.listen(connection -> {
+            SbiPeer peer = attach(connection);
+            connection.onOpen(peer::start);
+        });
+    }
+
+    /** Opens a connection to {@code peerCellId} at {@code address}; the returned peer starts once it is open. */
+    public SbiPeer connect(Bytes peerCellId, A address) {
+        UtcpConnection connection = endpoint.connect(peerCellId, address);
+        SbiPeer peer = attach(connection);
+        connection.onOpen(peer::start);
+        return peer;
+    }
+
+    private SbiPeer attach(UtcpConnection connection) {
+        String who = connection.peerCellId().hex().substring(0, 8) + "…";
+        connection.onEvent(e -> events.accept(who + " utcp: " + e));
+        SbiPeer[] peer = new SbiPeer[1];
+        UtcpSbiStream stream = UtcpSbiStream.attach(connection, new ForwardingReceiver(peer));
+        peer[0] = new SbiPeer(config, store, scheduler, stream);
+        peer[0].addListener(new SbiListener() {
+            @Override
+            public void onEvent(String event) {
+                events.accept(who + " sbi: " + event);
+            }
+        });
+        return peer[0];
+    }
+
+    /** The stream is attached before the peer exists (the peer needs the stream): forward to it. */
+    private record ForwardingReceiver(SbiPeer[] peer) implements dev.cellscope.endpoint.sbi.SbiStream.Receiver {
+        @Override
+        public void onBytes(byte[] chunk) {
+            peer[0].onBytes(chunk);
+        }
+
+        @Override
+        public void onClosed() {
+            peer[0].onClosed();
+        }
+    }
+
+    public ContentStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        endpoint.close();
+    }
+}

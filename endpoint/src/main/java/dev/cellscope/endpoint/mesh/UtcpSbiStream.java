@@ -1,0 +1,39 @@
+package dev.cellscope.endpoint.mesh;
+
+import dev.cellscope.endpoint.sbi.SbiStream;
+import dev.cellscope.endpoint.utcp.UtcpConnection;
+
+/**
+ * UTCP-SBI over one UTCP connection: the connection's DATA payloads, in seq order, are the SBI
+ * byte stream. Sends are queued in the connection's retransmit buffer (back-pressure there);
+ * closing sends FIN after everything queued, so a last NACK reaches the peer.
+ */
+public final class UtcpSbiStream implements SbiStream {
+    private final UtcpConnection connection;
+    private boolean closed;
+
+    private UtcpSbiStream(UtcpConnection connection) {
+        this.connection = connection;
+    }
+
+    /** Joins {@code connection} and {@code receiver}: the receiver gets the bytes and the end. */
+    public static UtcpSbiStream attach(UtcpConnection connection, Receiver receiver) {
+        UtcpSbiStream stream = new UtcpSbiStream(connection);
+        connection.onData(receiver::onBytes);
+        connection.onEnd(receiver::onClosed);
+        connection.onClosed(reason -> receiver.onClosed());
+        return stream;
+    }
+
+    @Override
+    public void send(byte[] bytes) {
+        if (!closed) connection.writeAll(bytes, null);
+    }
+
+    @Override
+    public void close(String reason) {
+        if (closed) return;
+        closed = true;
+        connection.close();
+    }
+}
