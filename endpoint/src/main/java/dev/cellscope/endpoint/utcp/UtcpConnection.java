@@ -68,6 +68,10 @@ public final class UtcpConnection {
     private long rtt;
     private long lastActivity;
     private Cancellable idleTimer;
+    /** Tail-loss probe: an ACK after the sender goes idle, so a lost last packet is noticed and NACKed. */
+    private Cancellable probeTimer;
+    private long probedCursor = -1;
+    private int probes;
     private CloseReason closed;
     private boolean lingering;
 
@@ -537,6 +541,33 @@ public final class UtcpConnection {
         }
         if (writerBlocked && buffer.room() >= cfg.mss() && pendingWrites.isEmpty()) notifyWritable();
         armRelease();
+        armTailProbe();
+    }
+
+    /**
+     * Without ACKs a receiver cannot see that the last packets of a burst were lost (nothing
+     * later arrives to show the gap). When the sender falls idle it sends one ACK carrying its next
+     * unused seq (PROTOCOLS.md: ACKs carry it without consuming it); the receiver then NACKs a
+     * lost tail. Repeated twice with doubling delay in case the probe itself is lost; one ACK per
+     * burst is the only ACK traffic on a clean path.
+     */
+    private void armTailProbe() {
+        // Only at the end of what the application wrote: a sender waiting for buffer room will send more soon.
+        if (closed != null || finSent || sendCursor != buffer.end() || !pendingWrites.isEmpty() || writerBlocked
+                || tally.dataPacketsSent == 0 || probedCursor == sendCursor) return;
+        cancel(probeTimer);
+        probes = 0;
+        long cursor = sendCursor;
+        long delay = Math.max(2 * rttNanos(), 2 * cfg.reorderWindowNanos());
+        probeTimer = scheduler.schedule(delay, () -> probe(cursor, delay));
+    }
+
+    private void probe(long cursor, long delay) {
+        probeTimer = null;
+        if (closed != null || finSent || sendCursor != cursor || !pendingWrites.isEmpty()) return;
+        probedCursor = cursor;
+        sendAck();
+        if (++probes < 3) probeTimer = scheduler.schedule(delay << probes, () -> probe(cursor, delay));
     }
 
     private RetransmitBuffer.Entry nextToSend() {
@@ -669,6 +700,7 @@ public final class UtcpConnection {
     }
 
     private void cancelTimers() {
+        cancel(probeTimer);
         cancel(retryTimer);
         cancel(paceTimer);
         cancel(releaseTimer);

@@ -1,0 +1,151 @@
+package dev.cellscope.cli.endpoint;
+
+import dev.cellscope.cli.UserError;
+import dev.cellscope.endpoint.sbi.PutResult;
+import dev.cellscope.wire.Bytes;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** {@code cellscope endpoint}: cellscope as a peer under test's counterpart. */
+@Command(name = "endpoint", mixinStandardHelpOptions = true, description = "Speak UTCP, UTCP-SBI and Tether to a peer.",
+        subcommands = {EndpointCommand.Serve.class, EndpointCommand.Put.class, EndpointCommand.Get.class})
+public final class EndpointCommand {
+
+    /** Serves blocks and objects from the store to every peer, until stopped (SIGTERM/SIGINT flush and exit). */
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the content store to peers until stopped.")
+    static final class Serve implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        NodeOptions options;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            CountDownLatch stop = new CountDownLatch(1);
+            Stack<?> stack = Stack.udp(options, true, System.out);
+            stack.scheduler.submit(() -> {
+                stack.node.serve();
+                return null;
+            }).join();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.out.println("stopping" + stack.faultSummary());
+                stack.close();
+                System.out.flush();
+                stop.countDown();
+            }));
+            stop.await();
+            return 0;
+        }
+    }
+
+    /** Puts a file into a peer's store: DAG_SYNC, then BLOCK_PUTs of what it lacks. */
+    @Command(name = "put", mixinStandardHelpOptions = true, description = "Send a file to a peer (chunked, DAG_SYNC + BLOCK_PUT).")
+    static final class Put implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        NodeOptions options;
+
+        @Parameters(index = "0", paramLabel = "FILE")
+        Path file;
+
+        @Option(names = "--to", required = true, paramLabel = "PEER", description = "CELLID@HOST:PORT or NAME@HOST:PORT")
+        String to;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default 300).")
+        long timeout = 300;
+
+        @Override
+        public Integer call() {
+            if (!Files.isRegularFile(file)) throw UserError.failure(file + ": no such file");
+            try (Stack<java.net.InetSocketAddress> stack = Stack.udp(options, false, System.err)) {
+                PeerAddress peer = PeerAddress.parse(to, stack.book);
+                long start = System.nanoTime();
+                PutResult result = await(stack.scheduler.submit(() -> stack.node.connect(peer.cellId(), peer.udp()))
+                        .thenCompose(p -> p.put(file).whenComplete((r, e) -> stack.scheduler.execute(() -> p.close("put done")))), timeout);
+                double s = (System.nanoTime() - start) / 1e9;
+                System.out.println(HexFormat.of().formatHex(result.root().toArray()));
+                System.err.printf("put %s: %d chunks, %d blocks sent in %.2f s (%.1f MB/s)%s%n", file, result.chunks(), result.blocksSent(),
+                        s, Files.size(file) / s / 1e6, stack.faultSummary());
+                drain(stack);
+                return 0;
+            } catch (java.io.IOException e) {
+                throw UserError.failure(file + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Gets an object by root from a peer and writes it to a file. */
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Fetch an object by its root from a peer.")
+    static final class Get implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        NodeOptions options;
+
+        @Parameters(index = "0", paramLabel = "ROOT", description = "The object's root hash (64 hex digits).")
+        String root;
+
+        @Option(names = "--from", required = true, paramLabel = "PEER", description = "CELLID@HOST:PORT or NAME@HOST:PORT")
+        String from;
+
+        @Option(names = "-o", required = true, paramLabel = "FILE", description = "Where to write the object.")
+        Path out;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default 300).")
+        long timeout = 300;
+
+        @Override
+        public Integer call() {
+            if (!root.matches("[0-9a-fA-F]{64}")) throw UserError.usage("ROOT must be 64 hex digits, got '" + root + "'");
+            Bytes rootHash = Bytes.fromHex(root.toLowerCase(java.util.Locale.ROOT));
+            try (Stack<java.net.InetSocketAddress> stack = Stack.udp(options, false, System.err)) {
+                PeerAddress peer = PeerAddress.parse(from, stack.book);
+                long start = System.nanoTime();
+                Path written = await(stack.scheduler.submit(() -> stack.node.connect(peer.cellId(), peer.udp()))
+                        .thenCompose(p -> p.get(rootHash, out).whenComplete((r, e) -> stack.scheduler.execute(() -> p.close("get done")))), timeout);
+                double s = (System.nanoTime() - start) / 1e9;
+                System.err.printf("got %s: %d bytes in %.2f s%s%n", written, Files.size(written), s, stack.faultSummary());
+                drain(stack);
+                return 0;
+            } catch (java.io.IOException e) {
+                throw UserError.failure(out + ": " + e.getMessage());
+            }
+        }
+    }
+
+    static <T> T await(CompletableFuture<T> f, long seconds) {
+        try {
+            return f.get(seconds, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw UserError.failure("timed out after " + seconds + " s");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            throw UserError.failure(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw UserError.failure("interrupted");
+        }
+    }
+
+    /** Lets the close handshake (FIN/ACK) finish before the process exits. */
+    private static void drain(Stack<?> stack) {
+        long until = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < until) {
+            boolean open = stack.scheduler.submit(() -> stack.node.endpoint().connections().stream().anyMatch(c -> !c.isClosed())).join();
+            if (!open) return;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+}

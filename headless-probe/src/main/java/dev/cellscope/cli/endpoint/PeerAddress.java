@@ -1,0 +1,43 @@
+package dev.cellscope.cli.endpoint;
+
+import dev.cellscope.cli.UserError;
+import dev.cellscope.crypto.Identities;
+import dev.cellscope.endpoint.identity.AddressBook;
+import dev.cellscope.wire.Bytes;
+
+import java.net.InetSocketAddress;
+
+/**
+ * A peer named on the command line: {@code CELLID@HOST:PORT} or {@code NAME@HOST:PORT} (the name
+ * from the address book) for UDP, {@code CELLID@MAC} or {@code NAME@MAC} for raw Ethernet.
+ */
+record PeerAddress(Bytes cellId, String where) {
+
+    static PeerAddress parse(String spec, AddressBook book) {
+        int at = spec.indexOf('@');
+        if (at < 0) throw UserError.usage("peer '" + spec + "' must be CELLID@HOST:PORT or NAME@HOST:PORT (or @MAC for eth)");
+        String who = spec.substring(0, at), where = spec.substring(at + 1);
+        Bytes id;
+        if (who.replace(":", "").replace("-", "").matches("[0-9a-fA-F]{32}")) {
+            id = Bytes.of(Identities.parseCellId(who));
+        } else if (book != null && book.byName(who).flatMap(e -> e.cellId()).isPresent()) {
+            id = book.byName(who).flatMap(e -> e.cellId()).orElseThrow();
+        } else {
+            throw UserError.usage("peer '" + who + "' is neither a CellID (32 hex digits) nor a name in the address book"
+                    + (book == null ? " (no --book given)" : ""));
+        }
+        return new PeerAddress(id, where);
+    }
+
+    InetSocketAddress udp() {
+        return NodeOptions.socketAddress(where, "peer address");
+    }
+
+    long mac() {
+        try {
+            return Identities.parseTetherId(where);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("'" + where + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+        }
+    }
+}
