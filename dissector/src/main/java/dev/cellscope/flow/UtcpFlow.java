@@ -26,17 +26,17 @@ final class UtcpFlow extends Flow {
         packets++;
         bytes += f.len;
         payloadBytes += f.payloadLen;
+        if (f.gap && f.seq != FrameFacts.ABSENT) { // on DATA, or on a FIN that skips seqs
+            gaps++;
+            gapSeqs += f.missing;
+            open.add(f.seq - f.missing, f.missing); // the skipped seqs, until they turn up
+        }
         if ((f.flags & UtcpFields.DATA) == 0 || f.seq == FrameFacts.ABSENT) return;
         dataPackets++;
         if (!f.seenBefore) uniquePayloadBytes += f.payloadLen;
         if (f.retransmission) retransmissions++;
         if (f.duplicate) duplicates++;
         if (f.outOfOrder) outOfOrder++;
-        if (f.gap) {
-            gaps++;
-            gapSeqs += f.missing;
-            open.add(f.seq - f.missing, f.missing); // the skipped seqs, until they turn up
-        }
         if (f.retransmissionDelay != FrameFacts.ABSENT) delays.add(f.retransmissionDelay);
         open.remove(f.seq);
     }
