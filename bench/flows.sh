@@ -11,7 +11,7 @@ cap=$(sample "$name" "$frames")
 
 # stats: the command line of cellscope stats, or (before the command is registered in Main) the same
 # StatsCommand through a two-line launcher with the launcher script's JVM options.
-if "$here/cellscope" stats --help >/dev/null 2>&1; then
+if "$here/cellscope" stats --help 2>&1 | grep -q -- --flows; then
   stats=("$here/cellscope" stats)
 else
   mkdir -p "$out/stats-launcher"
@@ -27,16 +27,20 @@ csv="$out/flows-$name-$frames.csv"
 size=$(stat -c %s "$cap")
 echo "capture: $cap ($frames frames, $size bytes)"
 machine
+"${stats[@]}" -r "$cap" --flows "$csv" # once outside the timing: fails loudly if something is wrong
 t=$(best "$runs" "${stats[@]}" -r "$cap" --flows "$csv")
 awk -v t="$t" -v n="$frames" 'BEGIN { printf "cellscope stats --kind all:      %6.2f s  %9.0f frames/s\n", t, n / t }'
 u=$(best "$runs" "${stats[@]}" -r "$cap" --flows /dev/null --kind utcp --no-verify)
 awk -v t="$u" -v n="$frames" 'BEGIN { printf "  --kind utcp --no-verify:       %6.2f s  %9.0f frames/s\n", t, n / t }'
-rss=$( { /usr/bin/time -f %M "${stats[@]}" -r "$cap" --flows /dev/null >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+/usr/bin/time -f %M -o "$out/rss.txt" "${stats[@]}" -r "$cap" --flows /dev/null
+rss=$(tail -1 "$out/rss.txt")
 echo "peak RSS (stats --kind all): $((rss / 1024)) MiB"
 # Bounded memory: the same run must also fit a small heap (the JVM otherwise sizes its heap to the machine).
-small=$( { JAVA_TOOL_OPTIONS=-Xmx96m /usr/bin/time -f %M "${stats[@]}" -r "$cap" --flows "$out/flows-small-heap.csv" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+JAVA_TOOL_OPTIONS=-Xmx96m /usr/bin/time -f %M -o "$out/rss.txt" "${stats[@]}" -r "$cap" --flows "$out/flows-small-heap.csv" 2>/dev/null
+small=$(tail -1 "$out/rss.txt")
 cmp -s "$csv" "$out/flows-small-heap.csv" && same="identical CSV" || same="CSV DIFFERS"
 echo "with -Xmx96m: peak RSS $((small / 1024)) MiB, $same"
-rss2=$( { /usr/bin/time -f %M "$here/cellscope" read -r "$cap" -q -z expert >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+/usr/bin/time -f %M -o "$out/rss.txt" "$here/cellscope" read -r "$cap" -q -z expert >/dev/null
+rss2=$(tail -1 "$out/rss.txt")
 echo "peak RSS (read -q -z expert, same analysis, for comparison): $((rss2 / 1024)) MiB"
 echo "rows: $(grep -c '^utcp,' "$csv") utcp, $(grep -c '^tether,' "$csv") tether, $(grep -c '^sbi,' "$csv") sbi"

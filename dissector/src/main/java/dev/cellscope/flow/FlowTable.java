@@ -280,10 +280,11 @@ public final class FlowTable implements FieldSink {
     public void endFrame() {
         frames++;
         now = Math.max(now, f.time); // monotonic, so access order is also idle order
+        // Before this frame touches anything: a flow idle too long ends here, even if this frame continues it.
+        evictIdle();
         if (f.utcp && f.idsSeen >= 2) utcpFrame();
         if (f.tether && f.sender != FrameFacts.ABSENT && f.target != FrameFacts.ABSENT) tetherFrame();
         f.reset();
-        evictIdle();
     }
 
     private void utcpFrame() {
@@ -332,8 +333,8 @@ public final class FlowTable implements FieldSink {
         if (flow == null) {
             flow = create.get();
             live.put(key, flow);
-            peakLive = Math.max(peakLive, live.size());
             while (live.size() > config.maxFlows()) evict(live.entrySet().iterator());
+            peakLive = Math.max(peakLive, live.size());
         }
         flow.lastActive = now;
         return flow;
