@@ -32,15 +32,26 @@ t=$(best "$runs" "${stats[@]}" -r "$cap" --flows "$csv")
 awk -v t="$t" -v n="$frames" 'BEGIN { printf "cellscope stats --kind all:      %6.2f s  %9.0f frames/s\n", t, n / t }'
 u=$(best "$runs" "${stats[@]}" -r "$cap" --flows /dev/null --kind utcp --no-verify)
 awk -v t="$u" -v n="$frames" 'BEGIN { printf "  --kind utcp --no-verify:       %6.2f s  %9.0f frames/s\n", t, n / t }'
+# peak_rss CMD...: peak VmRSS and peak RssAnon (heap and other private memory, without the
+# pages of the memory-mapped capture, which the kernel may drop at any time) in MiB.
+peak_rss() {
+  "$@" >/dev/null 2>&1 &
+  local pid=$! rss=0 anon=0 r a
+  while kill -0 "$pid" 2>/dev/null; do
+    r=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    a=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    [ "${r:-0}" -gt "$rss" ] && rss=$r
+    [ "${a:-0}" -gt "$anon" ] && anon=$a
+    sleep 0.05
+  done
+  wait "$pid"
+  echo "$((rss / 1024)) MiB RSS, of which $((anon / 1024)) MiB anonymous"
+}
+echo "peak (stats --kind all): $(peak_rss "${stats[@]}" -r "$cap" --flows /dev/null)"
 /usr/bin/time -f %M -o "$out/rss.txt" "${stats[@]}" -r "$cap" --flows /dev/null
-rss=$(tail -1 "$out/rss.txt")
-echo "peak RSS (stats --kind all): $((rss / 1024)) MiB"
+echo "  /usr/bin/time -f %M: $(( $(tail -1 "$out/rss.txt") / 1024 )) MiB"
 # Bounded memory: the same run must also fit a small heap (the JVM otherwise sizes its heap to the machine).
-JAVA_TOOL_OPTIONS=-Xmx96m /usr/bin/time -f %M -o "$out/rss.txt" "${stats[@]}" -r "$cap" --flows "$out/flows-small-heap.csv" 2>/dev/null
-small=$(tail -1 "$out/rss.txt")
-cmp -s "$csv" "$out/flows-small-heap.csv" && same="identical CSV" || same="CSV DIFFERS"
-echo "with -Xmx96m: peak RSS $((small / 1024)) MiB, $same"
-/usr/bin/time -f %M -o "$out/rss.txt" "$here/cellscope" read -r "$cap" -q -z expert >/dev/null
-rss2=$(tail -1 "$out/rss.txt")
-echo "peak RSS (read -q -z expert, same analysis, for comparison): $((rss2 / 1024)) MiB"
+echo "peak with -Xmx96m: $(JAVA_TOOL_OPTIONS=-Xmx96m peak_rss "${stats[@]}" -r "$cap" --flows "$out/flows-small-heap.csv")"
+cmp -s "$csv" "$out/flows-small-heap.csv" && echo "  identical CSV" || echo "  CSV DIFFERS"
+echo "peak (read -q -z expert, the same analysis, for comparison): $(peak_rss "$here/cellscope" read -r "$cap" -q -z expert)"
 echo "rows: $(grep -c '^utcp,' "$csv") utcp, $(grep -c '^tether,' "$csv") tether, $(grep -c '^sbi,' "$csv") sbi"
