@@ -122,8 +122,23 @@ final class TetherDissector {
         if (r.retransmission()) d.number(RESENT, off + 24, 8, 1);
         if (r.answersNackInFrame() >= 0) d.number(RESENT_NACK_FRAME, -1, 0, r.answersNackInFrame());
         if (r.hasDelay()) d.number(DELAY, off + 56, 8, r.sendToTapDelayNanos());
+        int manifest = manifestMatch(r);
+        if (manifest >= 0) d.number(MANIFEST_MATCH, -1, 0, manifest);
         d.pop();
         for (var e : r.findings()) d.expert(e, off, BLOCK);
+    }
+
+    /**
+     * 1 or 0 when the ledger compared a Manifest in this frame, -1 otherwise. The ledger states
+     * the comparison only as its finding ("Manifest for flow N matches" / "says ..."), so the
+     * field is read from that finding rather than widening {@link TetherFrameResult}.
+     */
+    static int manifestMatch(TetherFrameResult r) {
+        for (var e : r.findings()) {
+            String m = e.message();
+            if (m.startsWith("Manifest for flow ")) return m.contains(" matches: ") ? 1 : 0;
+        }
+        return -1;
     }
 
     private static void checksumStatus(Dissection d, int off, int frameLen, long carried) {

@@ -1,0 +1,102 @@
+package dev.cellscope.flow;
+
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+
+import java.io.BufferedWriter;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Writes flow rows as RFC 4180 CSV (Apache Commons CSV: CRLF line ends, fields quoted only when
+ * needed). One table per kind, each with its header and a leading {@code kind} column; with
+ * several kinds the tables follow one another in the order utcp, tether, sbi.
+ *
+ * <p>Rows arrive as flows are evicted, so kinds interleave. The first kind's rows go straight to
+ * the output; the others are spooled to temporary files and appended by {@link #close()}: memory
+ * stays bounded and the output can be a pipe.
+ */
+public final class FlowCsv implements FlowListener, Closeable {
+    public static final CSVFormat FORMAT = CSVFormat.RFC4180;
+
+    private final Writer out;
+    private final CSVPrinter direct;
+    private final FlowKind directKind;
+    private final Map<FlowKind, Spool> spools = new EnumMap<>(FlowKind.class);
+    private final Map<FlowKind, Long> rows = new EnumMap<>(FlowKind.class);
+    private boolean closed;
+
+    private record Spool(Path file, CSVPrinter printer) {}
+
+    /** Writes the tables of {@code kinds} to {@code out}, which the caller closes. */
+    public FlowCsv(Writer out, Set<FlowKind> kinds) throws IOException {
+        if (kinds.isEmpty()) throw new IllegalArgumentException("no kind of row to write");
+        this.out = out;
+        EnumSet<FlowKind> ordered = EnumSet.copyOf(kinds);
+        directKind = ordered.iterator().next();
+        direct = new CSVPrinter(out, FORMAT);
+        direct.printRecord(CsvColumns.header(directKind));
+        for (FlowKind k : ordered) {
+            rows.put(k, 0L);
+            if (k == directKind) continue;
+            Path file = Files.createTempFile("cellscope-flows-" + k.label() + "-", ".csv");
+            file.toFile().deleteOnExit();
+            BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            spools.put(k, new Spool(file, new CSVPrinter(w, FORMAT)));
+        }
+    }
+
+    @Override
+    public void flow(FlowRow row) {
+        if (!rows.containsKey(row.kind())) return;
+        try {
+            CSVPrinter p = row.kind() == directKind ? direct : spools.get(row.kind()).printer();
+            p.printRecord(CsvColumns.values(row));
+            rows.merge(row.kind(), 1L, Long::sum);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Rows written so far of a kind. */
+    public long rows(FlowKind kind) {
+        return rows.getOrDefault(kind, 0L);
+    }
+
+    /** Appends the spooled tables and flushes; does not close the output. */
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        try {
+            for (Map.Entry<FlowKind, Spool> e : spools.entrySet()) {
+                Spool s = e.getValue();
+                s.printer().close();
+                direct.printRecord(CsvColumns.header(e.getKey()));
+                direct.flush();
+                try (Reader r = Files.newBufferedReader(s.file(), StandardCharsets.UTF_8)) {
+                    r.transferTo(out);
+                }
+            }
+            direct.flush();
+        } finally {
+            for (Spool s : spools.values()) {
+                try {
+                    s.printer().close();
+                } finally {
+                    Files.deleteIfExists(s.file());
+                }
+            }
+        }
+    }
+}

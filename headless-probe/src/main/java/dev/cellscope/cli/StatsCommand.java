@@ -1,0 +1,139 @@
+package dev.cellscope.cli;
+
+import dev.cellscope.analysis.AnalysisConfig;
+import dev.cellscope.analysis.AnalysisThread;
+import dev.cellscope.analysis.CaptureAnalysis;
+import dev.cellscope.dissect.Dissector;
+import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.dissect.FrameTiming;
+import dev.cellscope.flow.FlowCsv;
+import dev.cellscope.flow.FlowKind;
+import dev.cellscope.flow.FlowTable;
+import dev.cellscope.io.CaptureError;
+import dev.cellscope.io.CaptureReader;
+import dev.cellscope.io.Packet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cellscope stats}: the flow table of a capture as CSV (docs/CSV.md), built in one pass
+ * with conversation analysis and bounded memory (idle flows are written as the capture is read).
+ */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Flow table as CSV: UTCP directions, Tether flows and UTCP-SBI peer pairs (see docs/CSV.md).")
+public final class StatsCommand implements Callable<Integer> {
+
+    enum Kind { utcp, tether, sbi, all }
+
+    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng).")
+    Path file;
+
+    @Option(names = "--flows", paramLabel = "OUT.csv", required = true, description = "Where to write the CSV; - for standard output.")
+    String flows;
+
+    @Option(names = "--kind", paramLabel = "KIND",
+            description = "Rows to write: ${COMPLETION-CANDIDATES} (default all: the three tables one after the other).")
+    Kind kind = Kind.all;
+
+    @Option(names = "--idle", paramLabel = "SECONDS",
+            description = "Write and forget a flow idle for this long in capture time (default 60).")
+    BigDecimal idleSeconds = BigDecimal.valueOf(60);
+
+    @Option(names = "--max-flows", paramLabel = "N",
+            description = "Live flows at most; beyond, the least recently active is written and forgotten (default 50000).")
+    int maxFlows = FlowTable.Config.DEFAULT.maxFlows();
+
+    @Option(names = "-2", description = "Two passes for the conversation analysis, as cellscope read -2.")
+    boolean twoPass;
+
+    @Option(names = "--no-verify", description = "Do not decompress and hash-check BLOCK_PUT data (blocks_verified stays 0).")
+    boolean noVerify;
+
+    @Override
+    public Integer call() throws IOException {
+        FlowTable.Config config = config();
+        Set<FlowKind> kinds = kind == Kind.all ? EnumSet.allOf(FlowKind.class) : EnumSet.of(FlowKind.valueOf(kind.name().toUpperCase()));
+        AnalysisConfig analysisConfig = new AnalysisConfig(null, !noVerify, true);
+        Dissector dissector = new Dissector();
+        CaptureAnalysis live = twoPass ? firstPassThen(dissector, analysisConfig) : CaptureAnalysis.singlePass(analysisConfig);
+
+        long frames = 0;
+        Optional<CaptureError> damage;
+        CaptureReader opened = Captures.open(file);
+        try (AnalysisThread reader = new AnalysisThread(opened, dissector, live, Long.MAX_VALUE);
+             Writer out = output();
+             FlowCsv csv = new FlowCsv(out, kinds)) {
+            FlowTable table = new FlowTable(config, kinds, csv);
+            long first = 0, previous = 0;
+            Packet p;
+            while ((p = reader.next()) != null) {
+                if (frames == 0) first = previous = p.timestampNanos();
+                dissector.dissect(p, new FrameTiming(first, previous), reader, table);
+                previous = p.timestampNanos();
+                frames++;
+            }
+            damage = reader.error();
+            reader.finish();
+            table.finish(); // the flows read before any damage are still written
+        } catch (Console.ClosedOutput e) {
+            return 0; // the reader of our output went away (e.g. `| head`)
+        } catch (UncheckedIOException e) {
+            throw UserError.failure(flows + ": cannot write: " + e.getCause().getMessage());
+        }
+        if (damage.isPresent()) {
+            throw UserError.failure(file + ": " + damage.get().message() + "; " + frames + " frames were read before it");
+        }
+        return 0;
+    }
+
+    private FlowTable.Config config() {
+        if (idleSeconds.signum() <= 0) throw UserError.usage("--idle takes a positive number of seconds, got " + idleSeconds);
+        if (maxFlows < FlowTable.Config.MIN_FLOWS) {
+            throw UserError.usage("--max-flows takes a number of at least " + FlowTable.Config.MIN_FLOWS + ", got " + maxFlows);
+        }
+        long nanos;
+        try {
+            nanos = idleSeconds.movePointRight(9).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+        } catch (ArithmeticException e) {
+            throw UserError.usage("--idle: " + idleSeconds + " seconds is too long");
+        }
+        return FlowTable.Config.DEFAULT.withIdleNanos(nanos).withMaxFlows(maxFlows);
+    }
+
+    private Writer output() {
+        if (flows.equals("-")) return Console.stdout();
+        Path path = Path.of(flows);
+        if (Files.isDirectory(path)) throw UserError.failure(flows + ": is a directory");
+        try {
+            return Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw UserError.failure(flows + ": cannot write: " + e.getMessage());
+        }
+    }
+
+    /** Runs the first of two passes over the file and returns the analysis for the second (as ReadCommand does). */
+    private CaptureAnalysis firstPassThen(Dissector dissector, AnalysisConfig config) {
+        CaptureAnalysis first = CaptureAnalysis.firstPass(new AnalysisConfig(config.knownCellIds(), false));
+        FieldSink nothing = FieldSink.discard();
+        try (CaptureReader reader = Captures.open(file)) {
+            Packet p;
+            while ((p = reader.next()) != null) {
+                dissector.dissect(p, new FrameTiming(p.timestampNanos(), p.timestampNanos()), first, nothing);
+            }
+        }
+        first.finish();
+        return CaptureAnalysis.secondPass(config, first);
+    }
+}
