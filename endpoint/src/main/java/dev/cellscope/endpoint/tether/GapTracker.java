@@ -41,12 +41,17 @@ final class GapTracker {
         return missingSince.size();
     }
 
-    /** Slots due for a NACK at {@code now}, marked as NACKed now. */
+    /**
+     * Slots due for a NACK at {@code now}, marked as NACKed now. Slots falling due within the next
+     * half reorder window come along, so gaps noticed close together share one bulk Nack rather
+     * than trickling out one singleton each.
+     */
     List<Long> due(long now) {
+        long horizon = now + reorderNanos / 2;
         List<Long> out = new ArrayList<>();
         for (Map.Entry<Long, Long> e : missingSince.entrySet()) {
             Long last = nackedAt.get(e.getKey());
-            if (last == null ? e.getValue() + reorderNanos <= now : last + retryNanos <= now) out.add(e.getKey());
+            if (last == null ? e.getValue() + reorderNanos <= horizon : last + retryNanos <= horizon) out.add(e.getKey());
         }
         for (long s : out) nackedAt.put(s, now);
         return out;

@@ -197,10 +197,21 @@ final class InboundFlow<A> {
      */
     private void grant(long nackSlot, boolean force) {
         long amount = window.grantDue();
-        if (amount == 0 && force && nackSlot == 0) amount = window.available();
+        if (amount == 0 && force) amount = window.grantAll();
         if (amount == 0 && nackSlot == 0) return;
         window.granted(amount);
         port.send(peer, sender, flow, TetherPort.FLAG_LAMP, 0, amount, nackSlot, new byte[0]);
+    }
+
+    /** The sender says it is starved: whatever credit we think it holds never reached it (or was spent on lost frames). */
+    void probe() {
+        if (result != null) return;
+        long lost = window.presumeAllLost();
+        if (lost > 0) {
+            port.counters.regrants.incrementAndGet();
+            port.event("probe on flow " + flow + ": " + lost + " bytes of credit presumed lost, re-granting");
+        }
+        grant(0, true);
     }
 
     /** Silence while the sender should hold credit: the grant (or the data it paid) was lost. */
@@ -209,8 +220,10 @@ final class InboundFlow<A> {
             if (result != null) return;
             if (now() - lastDataNanos >= config.stallNanos() && manifest == null) {
                 long lost = window.presumeAllLost();
-                port.counters.regrants.incrementAndGet();
-                port.event("stall on flow " + flow + ": " + lost + " bytes of credit presumed lost, re-granting");
+                if (lost > 0) {
+                    port.counters.regrants.incrementAndGet();
+                    port.event("stall on flow " + flow + ": " + lost + " bytes of credit presumed lost, re-granting");
+                }
                 grant(0, true);
             }
             armStall();

@@ -10,6 +10,8 @@ package dev.cellscope.endpoint.tether;
 final class ReceiveWindow {
     private final long window, frameLength;
     private long granted, received, presumedLost, held;
+    /** Credit owed for re-sends of NACKed slots, granted whatever the room (see {@link #presumeLost}). */
+    private long owed;
 
     ReceiveWindow(long window, long frameLength) {
         // A window smaller than one frame would deadlock; grant at least one frame.
@@ -44,14 +46,25 @@ final class ReceiveWindow {
         held -= len;
     }
 
+    /**
+     * A NACKed slot: the sender spent its credit on a frame that never arrived. Its re-send is
+     * granted even when the window is full of slots held behind the hole, because filling the
+     * hole drains them: without this a full window would deadlock on its first loss.
+     */
     void presumeLost(long len) {
         presumedLost += len;
+        owed += len;
     }
 
-    /** All credit the sender should hold is presumed gone (a stall); returns how much. */
+    /**
+     * All credit the sender should hold is presumed gone (a probe or a stall): a grant was lost,
+     * or frames it paid for were. That credit is re-issued whatever the room, as it was already
+     * counted against the window. Returns how much.
+     */
     long presumeAllLost() {
         long c = senderCredit();
         presumedLost += c;
+        owed += c;
         return c;
     }
 
@@ -62,11 +75,17 @@ final class ReceiveWindow {
     long grantDue() {
         long free = available();
         boolean starving = senderCredit() < frameLength;
-        if (free >= Math.max(frameLength, window / 4) || (starving && free >= frameLength)) return free;
-        return 0;
+        long room = free >= Math.max(frameLength, window / 4) || (starving && free >= frameLength) ? free : 0;
+        return Math.max(room, owed);
+    }
+
+    /** Everything free now, however little, plus what is owed (used when a grant is forced). */
+    long grantAll() {
+        return Math.max(available(), owed);
     }
 
     void granted(long amount) {
         granted += amount;
+        owed = Math.max(0, owed - amount);
     }
 }

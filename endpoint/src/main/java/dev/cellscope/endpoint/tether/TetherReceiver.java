@@ -91,7 +91,10 @@ public final class TetherReceiver<A> {
             return;
         }
         InboundFlow<A> f = flows.get(key(h.sender(), h.flowId()));
-        if (frame.payload().length() == 0) return; // a sender's header-only frame carries nothing for us
+        if (frame.payload().length() == 0) { // a sender's header-only LAMP frame is a credit probe
+            if (f != null && lamp) f.probe();
+            return;
+        }
         if (f == null) {
             port.event("drop: data on flow " + h.flowId() + " before its Define");
             return;

@@ -36,7 +36,7 @@ public final class TetherSender<A> {
     private Phase phase = Phase.IDLE;
     private final TreeSet<Long> resend = new TreeSet<>();
     private long nextSlot, dataFrames, startNanos, controlSpentByPeer;
-    private boolean manifestCurrent, dataGranted, lampPending;
+    private boolean manifestCurrent, dataGranted, lampPending, probeArmed;
     private int retries;
     private Scheduler.Cancellable retryTimer = () -> { }, deadlineTimer = () -> { };
 
@@ -183,7 +183,10 @@ public final class TetherSender<A> {
             byte[] payload = slotBytes(slot);
             long len = TetherPort.frameLength(payload.length);
             if (!config.lampData()) {
-                if (!port.credit.trySpend(target(), flow(), len)) break; // wait for a grant: never overrun
+                if (!port.credit.trySpend(target(), flow(), len)) { // wait for a grant: never overrun
+                    armProbe();
+                    break;
+                }
                 counters.creditLeft(port.credit.balance(target(), flow()));
             }
             if (isResend) {
@@ -197,6 +200,28 @@ public final class TetherSender<A> {
             manifestCurrent = false;
         }
         if (nextSlot == slotCount && resend.isEmpty() && !manifestCurrent) sendManifest();
+    }
+
+    /**
+     * Starved of data credit for a quarter retry interval: tell the receiver with a probe, a
+     * LAMP-flagged header-only frame on the data flow (free, so it cannot overrun) naming the
+     * slot we wait to send. The receiver takes it to mean its grants (or the frames they paid
+     * for) were lost and grants again.
+     */
+    private void armProbe() {
+        if (probeArmed) return;
+        probeArmed = true;
+        long wanted = resend.isEmpty() ? nextSlot : resend.first();
+        long have = port.credit.balance(target(), flow());
+        scheduler.schedule(Math.max(1, config.retryNanos() / 4), () -> {
+            probeArmed = false;
+            if (phase != Phase.SENDING) return;
+            long want = resend.isEmpty() ? nextSlot : resend.first();
+            if (want >= slotCount || port.credit.balance(target(), flow()) >= TetherPort.frameLength(slotBytes(want).length)) return;
+            port.send(peer, target(), flow(), TetherPort.FLAG_LAMP, want, 0, 0, new byte[0]);
+            port.event("starved of credit (" + have + " bytes) waiting to send slot " + wanted + ": probe sent");
+            armProbe();
+        });
     }
 
     private void sendManifest() {
