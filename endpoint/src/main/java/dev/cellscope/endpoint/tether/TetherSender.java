@@ -8,10 +8,13 @@ import dev.cellscope.wire.TetherControl.BulkNack;
 import dev.cellscope.wire.TetherControl.Define;
 import dev.cellscope.wire.TetherControl.Hail;
 import dev.cellscope.wire.TetherControl.Manifest;
+import dev.cellscope.wire.Tai64n;
 import dev.cellscope.wire.TetherFrame;
 import dev.cellscope.wire.TetherHeader;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +38,7 @@ public final class TetherSender<A> {
 
     private Phase phase = Phase.IDLE;
     private final TreeSet<Long> resend = new TreeSet<>();
+    private final Map<Long, Long> lastResend = new HashMap<>();
     private long nextSlot, dataFrames, startNanos, controlSpentByPeer;
     private boolean manifestCurrent, dataGranted, lampPending, probeArmed;
     private int retries;
@@ -117,14 +121,14 @@ public final class TetherSender<A> {
                 case BulkNack n when n.targetFlow() == flow() -> {
                     counters.bulkNacks.incrementAndGet();
                     long[] slots = n.slots();
-                    for (long s : slots) nacked(s);
+                    for (long s : slots) nacked(s, sentAt(h));
                 }
                 case null, default -> { }
             }
         } else if (h.flowId() == flow()) {
             if (h.nackSlot() != 0) {
                 counters.singletonNacks.incrementAndGet();
-                nacked(h.nackSlot());
+                nacked(h.nackSlot(), sentAt(h));
             }
             if (h.grantAmount() != 0) dataGranted = true;
             if ((h.flags() & TetherPort.FLAG_SYNC) != 0 && frame.payload().length() == 0 && h.slotId() == slotCount
@@ -143,10 +147,27 @@ public final class TetherSender<A> {
         if (phase == Phase.HAILING) retryTimer.cancel();
     }
 
-    private void nacked(long slot) {
+    /**
+     * A NACK sent before our latest re-send of that slot was written before the receiver could
+     * have seen it: the re-send already answers it (this is how TetherLedger links them too), so
+     * a second re-send would be one no NACK asked for. Judged by the NACK's TAI64N against our
+     * clock; with skewed clocks a genuine re-NACK may be ignored once, and the next one (after the
+     * receiver's retry interval) gets through.
+     */
+    private void nacked(long slot, long nackSentNanos) {
         counters.nackedSlots.incrementAndGet();
         // Only slots already sent can be missing; later ones are on their way anyway.
-        if (slot < nextSlot) resend.add(slot);
+        if (slot >= nextSlot) return;
+        Long resent = lastResend.get(slot);
+        if (resent != null && nackSentNanos < resent) {
+            port.event("stale NACK of slot " + slot + " ignored: written before its re-send");
+            return;
+        }
+        resend.add(slot);
+    }
+
+    private static long sentAt(TetherHeader h) {
+        return Tai64n.plausible(h.tai64nSec()) ? Tai64n.toUtcNanos(h.tai64nSec(), h.tai64nNano()) : Long.MAX_VALUE;
     }
 
     /** Moves on as far as credit allows. */
@@ -191,6 +212,7 @@ public final class TetherSender<A> {
             }
             if (isResend) {
                 resend.pollFirst();
+                lastResend.put(slot, now());
                 counters.resends.incrementAndGet();
             } else {
                 nextSlot++;
