@@ -1,0 +1,37 @@
+package dev.cellscope.endpoint.tether;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * This endpoint's credit for sending to each (peer, flow), as PROTOCOLS.md section 3 counts it:
+ * a header from the peer with grant G on flow F adds G; a non-LAMP frame to the peer on F spends
+ * its whole length. Unlike the analyzer's ledger this one refuses a spend it cannot cover, so a
+ * balance never goes negative: the endpoint waits for a grant instead of overrunning.
+ */
+final class CreditLedger {
+    private final Map<Long, Long> balances = new HashMap<>();
+
+    private static long key(long peer, int flow) {
+        return peer << 16 | flow; // 48-bit identity, 16-bit flow
+    }
+
+    long balance(long peer, int flow) {
+        return balances.getOrDefault(key(peer, flow), 0L);
+    }
+
+    void grant(long peer, int flow, long amount) {
+        if (amount == 0) return;
+        // grant_amount is an unsigned u64; saturate rather than wrap.
+        long add = amount < 0 ? Long.MAX_VALUE : amount;
+        balances.merge(key(peer, flow), add, (a, b) -> a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b);
+    }
+
+    /** Spends {@code amount} if the balance covers it; returns false and changes nothing otherwise. */
+    boolean trySpend(long peer, int flow, long amount) {
+        long have = balance(peer, flow);
+        if (have < amount) return false;
+        balances.put(key(peer, flow), have - amount);
+        return true;
+    }
+}

@@ -1,0 +1,241 @@
+package dev.cellscope.endpoint.tether;
+
+import dev.cellscope.crypto.Crc64GoIso;
+import dev.cellscope.endpoint.core.Scheduler;
+import dev.cellscope.wire.TetherControl.BulkNack;
+import dev.cellscope.wire.TetherControl.Define;
+import dev.cellscope.wire.TetherControl.Manifest;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One data flow being received from one sender: reassembly into the content array, the receive
+ * window, gap detection and NACKs, the Manifest check and the confirmation.
+ */
+final class InboundFlow<A> {
+    private final TetherPort<A> port;
+    private final TetherReceiverConfig config;
+    private final A peer;
+    private final long sender;
+    private final int flow;
+    final Define define;
+    private final long slotCount;
+    private final byte[] content;
+    private final BitSet have = new BitSet();
+    private final ReceiveWindow window;
+    private final GapTracker gaps;
+    private final Consumer<Reception> done;
+    /** Flow-0 bytes the sender spent on us since we last re-granted them. */
+    private long controlConsumed;
+    private long drainedUpTo, framesReceived, lastDataNanos;
+    private Manifest manifest;
+    private Reception result;
+    private Scheduler.Cancellable nackTimer, stallTimer;
+    private long nackTimerAt = Long.MAX_VALUE;
+
+    InboundFlow(TetherPort<A> port, TetherReceiverConfig config, A peer, long sender, Define define, Consumer<Reception> done) {
+        this.port = port;
+        this.config = config;
+        this.peer = peer;
+        this.sender = sender;
+        this.flow = define.targetFlow();
+        this.define = define;
+        this.slotCount = define.slotSize() == 0 ? 0 : (define.totalBytes() + define.slotSize() - 1) / define.slotSize();
+        this.content = new byte[(int) define.totalBytes()];
+        this.window = new ReceiveWindow(config.window(), TetherPort.frameLength(define.slotSize()));
+        this.gaps = new GapTracker(config.reorderNanos(), config.nackRetryNanos());
+        this.done = done;
+        this.lastDataNanos = now();
+        grant(0, false);
+        armStall();
+    }
+
+    private long now() {
+        return port.scheduler.clock().nanos();
+    }
+
+    private int slotLength(long slot) {
+        return (int) Math.min(define.slotSize(), define.totalBytes() - slot * define.slotSize());
+    }
+
+    void controlSpent(long len) {
+        controlConsumed += len;
+    }
+
+    void data(long slot, byte[] payload, int frameLength, boolean lamp) {
+        if (slot >= slotCount) {
+            port.event("drop: slot " + slot + " beyond the end of flow " + flow);
+            return;
+        }
+        lastDataNanos = now();
+        boolean fresh = !have.get((int) slot) && result == null;
+        // A LAMP slot spent nothing, so it does not touch the credit estimate (it still needs room).
+        if (!lamp) window.arrived(frameLength);
+        if (fresh) {
+            framesReceived++;
+            System.arraycopy(payload, 0, content, (int) (slot * define.slotSize()), slotLength(slot));
+            have.set((int) slot);
+            window.hold(TetherPort.frameLength(slotLength(slot)));
+            gaps.arrived(slot, now(), s -> have.get((int) s));
+            drain();
+        } else if (result == null) {
+            framesReceived++;
+        }
+        scheduleNacks();
+        if (result == null) grant(0, false);
+        maybeComplete();
+    }
+
+    /** Delivers the in-order prefix; its bytes leave the buffer and can be granted again. */
+    private void drain() {
+        while (drainedUpTo < slotCount && have.get((int) drainedUpTo)) {
+            window.release(TetherPort.frameLength(slotLength(drainedUpTo)));
+            drainedUpTo++;
+        }
+    }
+
+    void manifest(Manifest m) {
+        manifest = m;
+        if (result != null) {
+            confirm(); // our confirmation was lost: say it again
+            return;
+        }
+        // The Manifest means every slot was sent at least once: any still absent is missing.
+        gaps.seenUpTo(slotCount - 1, now(), s -> have.get((int) s));
+        scheduleNacks();
+        maybeComplete();
+    }
+
+    private void maybeComplete() {
+        if (result != null || manifest == null || have.cardinality() < slotCount) return;
+        boolean checksumOk = manifest.checksum() == Crc64GoIso.compute(content);
+        boolean totalsOk = manifest.totalSlots() == slotCount && manifest.totalFrames() >= slotCount;
+        result = new Reception(sender, flow, content, checksumOk, totalsOk, manifest.totalFrames(), framesReceived);
+        cancelTimers();
+        port.event("flow " + flow + " from " + peer + " complete: checksum " + (checksumOk ? "ok" : "BAD")
+                + ", totals " + (totalsOk ? "ok" : "BAD"));
+        if (result.ok()) confirm();
+        done.accept(result);
+    }
+
+    /**
+     * The confirmation: a LAMP|SYNC header-only frame on the data flow naming slot_id = total
+     * slots. LAMP so it costs nothing (we may hold no credit) and cannot be an overrun.
+     */
+    private void confirm() {
+        if (!result.ok()) return;
+        port.send(peer, sender, flow, TetherPort.FLAG_LAMP | TetherPort.FLAG_SYNC, slotCount, 0, 0, new byte[0]);
+    }
+
+    Reception result() {
+        return result;
+    }
+
+    private void scheduleNacks() {
+        long due = gaps.nextDue();
+        if (due == Long.MAX_VALUE || due >= nackTimerAt) return;
+        if (nackTimer != null) nackTimer.cancel();
+        nackTimerAt = due;
+        nackTimer = port.scheduler.schedule(Math.max(0, due - now()), this::sendNacks);
+    }
+
+    private void sendNacks() {
+        nackTimerAt = Long.MAX_VALUE;
+        nackTimer = null;
+        if (result != null) return;
+        List<Long> due = gaps.due(now());
+        for (long s : due) window.presumeLost(TetherPort.frameLength(slotLength(s)));
+        port.counters.nackedSlots.addAndGet(due.size());
+        if (due.size() == 1 && due.getFirst() != 0) {
+            singleton(due.getFirst(), true);
+        } else if (!due.isEmpty()) {
+            bulk(due);
+        }
+        if (!due.isEmpty()) port.event("nack " + due.size() + " slot(s) of flow " + flow);
+        scheduleNacks();
+    }
+
+    /** A singleton NACK rides a LAMP header-only frame on the data flow, with the grant for its re-send. */
+    private void singleton(long slot, boolean withGrant) {
+        port.counters.singletonNacks.incrementAndGet();
+        grant(slot, withGrant);
+    }
+
+    /**
+     * Several slots go as bulk Nacks on flow 0, paid from the flow-0 credit the sender granted
+     * (and re-granting the sender's control bytes we consumed). Without that credit they fall
+     * back to singletons, which are free; slot 0 cannot be a singleton and waits for credit.
+     */
+    private void bulk(List<Long> slots) {
+        for (int i = 0; i < slots.size(); i += config.maxBulkSlots()) {
+            List<Long> part = slots.subList(i, Math.min(slots.size(), i + config.maxBulkSlots()));
+            BulkNack nack = new BulkNack(flow, part.stream().mapToLong(Long::longValue).toArray());
+            long len = TetherPort.frameLength(nack.encodedSize());
+            if (port.credit.trySpend(sender, 0, len)) {
+                port.counters.bulkNacks.incrementAndGet();
+                long topUp = controlConsumed;
+                controlConsumed = 0;
+                port.sendControl(peer, sender, 0, topUp, nack);
+            } else {
+                port.event("no control credit for a bulk Nack: " + part.size() + " singletons instead");
+                for (long s : part) {
+                    if (s == 0) gaps.unmark(0, now());
+                    else singleton(s, false);
+                }
+            }
+        }
+        grant(0, true);
+    }
+
+    /**
+     * Sends the credit due (with {@code nackSlot} if non-zero) as a LAMP-flagged header-only frame
+     * on the data flow: unflagged, the grant frame would itself spend credit the receiver may not
+     * have (TetherLedger's decision). A singleton NACK goes out even with nothing to grant.
+     */
+    private void grant(long nackSlot, boolean force) {
+        long amount = window.grantDue();
+        if (amount == 0 && force) amount = window.grantAll();
+        if (amount == 0 && nackSlot == 0) return;
+        window.granted(amount);
+        port.send(peer, sender, flow, TetherPort.FLAG_LAMP, 0, amount, nackSlot, new byte[0]);
+    }
+
+    /** The sender says it is starved: whatever credit we think it holds never reached it (or was spent on lost frames). */
+    void probe() {
+        if (result != null) return;
+        long lost = window.presumeAllLost();
+        if (lost > 0) {
+            port.counters.regrants.incrementAndGet();
+            port.event("probe on flow " + flow + ": " + lost + " bytes of credit presumed lost, re-granting");
+        }
+        grant(0, true);
+    }
+
+    /** Silence while the sender should hold credit: the grant (or the data it paid) was lost. */
+    private void armStall() {
+        stallTimer = port.scheduler.schedule(config.stallNanos(), () -> {
+            if (result != null) return;
+            if (now() - lastDataNanos >= config.stallNanos() && manifest == null) {
+                long lost = window.presumeAllLost();
+                if (lost > 0) {
+                    port.counters.regrants.incrementAndGet();
+                    port.event("stall on flow " + flow + ": " + lost + " bytes of credit presumed lost, re-granting");
+                }
+                grant(0, true);
+            }
+            armStall();
+        });
+    }
+
+    private void cancelTimers() {
+        if (nackTimer != null) nackTimer.cancel();
+        if (stallTimer != null) stallTimer.cancel();
+    }
+
+    byte[] contentView() {
+        return Arrays.copyOf(content, content.length);
+    }
+}

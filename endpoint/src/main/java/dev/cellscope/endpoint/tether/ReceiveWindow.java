@@ -1,0 +1,91 @@
+package dev.cellscope.endpoint.tether;
+
+/**
+ * The receiver's credit policy for one data flow. It estimates the credit the sender still holds,
+ * {@code granted - received - presumedLost}, and grants so that this estimate plus the bytes
+ * held out of order never exceed the window. Bytes come back as they are drained (delivered in
+ * order), discarded (copies of slots already held) or presumed lost (NACKed, or silent during a
+ * stall: the sender spent that credit on frames that never arrived, or never got the grant).
+ */
+final class ReceiveWindow {
+    private final long window, frameLength;
+    private long granted, received, presumedLost, held;
+    /** Credit owed for re-sends of NACKed slots, granted whatever the room (see {@link #presumeLost}). */
+    private long owed;
+
+    ReceiveWindow(long window, long frameLength) {
+        // A window smaller than one frame would deadlock; grant at least one frame.
+        this.window = Math.max(window, frameLength);
+        this.frameLength = frameLength;
+    }
+
+    /** Credit the sender should still hold, by this side's reckoning. */
+    long senderCredit() {
+        return Math.max(0, granted - received - presumedLost);
+    }
+
+    long available() {
+        return Math.max(0, window - held - senderCredit());
+    }
+
+    /** A non-LAMP data frame of {@code len} bytes arrived (fresh or a copy). */
+    void arrived(long len) {
+        received += len;
+        // A frame presumed lost that arrives after all: stop presuming, so the estimate stays >= 0.
+        long excess = received + presumedLost - granted;
+        if (excess > 0) presumedLost = Math.max(0, presumedLost - excess);
+    }
+
+    /** A fresh slot of {@code len} frame bytes now occupies the buffer. */
+    void hold(long len) {
+        held += len;
+    }
+
+    /** A slot was drained (delivered in order): its room can be granted again. */
+    void release(long len) {
+        held -= len;
+    }
+
+    /**
+     * A NACKed slot: the sender spent its credit on a frame that never arrived. Its re-send is
+     * granted even when the window is full of slots held behind the hole, because filling the
+     * hole drains them: without this a full window would deadlock on its first loss.
+     */
+    void presumeLost(long len) {
+        presumedLost += len;
+        owed += len;
+    }
+
+    /**
+     * All credit the sender should hold is presumed gone (a probe or a stall): a grant was lost,
+     * or frames it paid for were. That credit is re-issued whatever the room, as it was already
+     * counted against the window. Returns how much.
+     */
+    long presumeAllLost() {
+        long c = senderCredit();
+        presumedLost += c;
+        owed += c;
+        return c;
+    }
+
+    /**
+     * What to grant now: nothing until a quarter window (or one frame, when the sender cannot
+     * send even one) is free, so grants ride in few frames without ever starving the sender.
+     */
+    long grantDue() {
+        long free = available();
+        boolean starving = senderCredit() < frameLength;
+        long room = free >= Math.max(frameLength, window / 4) || (starving && free >= frameLength) ? free : 0;
+        return Math.max(room, owed);
+    }
+
+    /** Everything free now, however little, plus what is owed (used when a grant is forced). */
+    long grantAll() {
+        return Math.max(available(), owed);
+    }
+
+    void granted(long amount) {
+        granted += amount;
+        owed = Math.max(0, owed - amount);
+    }
+}

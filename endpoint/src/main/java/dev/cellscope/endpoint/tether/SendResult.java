@@ -1,0 +1,20 @@
+package dev.cellscope.endpoint.tether;
+
+/**
+ * How a transfer ended.
+ *
+ * @param status      CONFIRMED: the receiver confirmed the Manifest; otherwise why not
+ * @param totalSlots  slots of the content
+ * @param totalFrames data frames sent, retransmissions included (the last Manifest's total_frames)
+ * @param checksum    CRC-64/GO-ISO of the content, as in the Manifest
+ * @param elapsedNanos from start to the end, scheduler time
+ * @param stats       the sender's counters at the end
+ */
+public record SendResult(Status status, long totalSlots, long totalFrames, long checksum, long elapsedNanos,
+                         TetherStats stats) {
+    public enum Status { CONFIRMED, NO_HAIL, NO_CREDIT, UNCONFIRMED, DEADLINE, CANCELLED }
+
+    public boolean ok() {
+        return status == Status.CONFIRMED;
+    }
+}

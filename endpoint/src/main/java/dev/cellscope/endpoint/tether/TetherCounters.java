@@ -1,0 +1,27 @@
+package dev.cellscope.endpoint.tether;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Live counters of one endpoint. Written on the scheduler's thread, readable from any thread
+ * (a CLI progress line), hence atomics.
+ */
+final class TetherCounters {
+    final AtomicLong framesSent = new AtomicLong(), bytesSent = new AtomicLong(), framesReceived = new AtomicLong(),
+            grantsGiven = new AtomicLong(), grantBytesGiven = new AtomicLong(), grantBytesReceived = new AtomicLong(),
+            creditMin = new AtomicLong(Long.MAX_VALUE), singletonNacks = new AtomicLong(), bulkNacks = new AtomicLong(),
+            nackedSlots = new AtomicLong(), resends = new AtomicLong(), crcDrops = new AtomicLong(),
+            malformed = new AtomicLong(), misaddressed = new AtomicLong(), duplicates = new AtomicLong(),
+            lampsSent = new AtomicLong(), lampsAnswered = new AtomicLong(), regrants = new AtomicLong();
+
+    void creditLeft(long balance) {
+        creditMin.accumulateAndGet(balance, Math::min);
+    }
+
+    TetherStats snapshot() {
+        return new TetherStats(framesSent.get(), bytesSent.get(), framesReceived.get(), grantsGiven.get(),
+                grantBytesGiven.get(), grantBytesReceived.get(), creditMin.get(), singletonNacks.get(), bulkNacks.get(),
+                nackedSlots.get(), resends.get(), crcDrops.get(), malformed.get(), misaddressed.get(), duplicates.get(),
+                lampsSent.get(), lampsAnswered.get(), regrants.get());
+    }
+}

@@ -1,0 +1,151 @@
+package dev.cellscope.endpoint.tether;
+
+import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
+import dev.cellscope.analysis.TetherFrameResult;
+import dev.cellscope.analysis.TetherLedger;
+import dev.cellscope.wire.Decoded;
+import dev.cellscope.wire.TetherControl;
+import dev.cellscope.wire.TetherFrame;
+import dev.cellscope.wire.TetherHeader;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.cellscope.endpoint.tether.TetherHarness.RECEIVER;
+import static dev.cellscope.endpoint.tether.TetherHarness.SENDER;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TetherEndpointTest {
+
+    static TetherFrame frame(byte[] bytes) {
+        return ((Decoded.Ok<TetherFrame>) TetherFrame.decode(bytes)).value();
+    }
+
+    @Test
+    void lampColdStartIsAHailWithGrant128AnsweredByAHailWithGrant4096() {
+        TetherHarness h = new TetherHarness(11, 5000, TestImpairedLink.Impairments.NONE);
+        assertTrue(h.run().ok());
+        TetherFrame lamp = frame(h.link.tap.get(0).bytes()), reply = frame(h.link.tap.get(1).bytes());
+        assertEquals(TetherPort.FLAG_LAMP, lamp.header().flags());
+        assertEquals(128, lamp.header().grantAmount());
+        assertInstanceOf(TetherControl.Hail.class, TetherPort.control(lamp));
+        assertEquals("b", h.link.tap.get(1).from());
+        assertEquals(0, reply.header().flags());
+        assertEquals(4096, reply.header().grantAmount());
+        assertEquals(128, reply.encodedSize(), "the reply costs exactly the Lamp's grant");
+        assertInstanceOf(TetherControl.Hail.class, TetherPort.control(reply));
+        assertEquals(1, h.sender.stats().lampsSent());
+        assertEquals(1, h.receiver.stats().lampsAnswered());
+        TetherLedger ledger = new TetherLedger();
+        List<TetherFrameResult> results = h.analyze(ledger);
+        assertEquals(1, results.get(1).answersLampInFrame());
+        assertEquals(0, ledger.summary().overruns());
+    }
+
+    @Test
+    void withoutALampTheSenderWaitsForTheReceiversInvitation() {
+        TetherHarness h = new TetherHarness(12, 30_000, TestImpairedLink.Impairments.NONE);
+        h.senderConfig = h.senderConfig.withLamp(false);
+        h.build();
+        var done = h.sender.start();
+        h.scheduler.runUntil(() -> false, 50_000_000L);
+        assertTrue(!done.isDone() && h.sender.stats().framesSent() == 0, "no credit, nothing sent");
+        h.receiver.invite("a", SENDER, 4096);
+        h.scheduler.runUntil(done::isDone, 10_000_000_000L);
+        assertTrue(done.join().ok());
+        assertArrayEquals(h.content, h.reception.content());
+        TetherLedger ledger = new TetherLedger();
+        h.analyze(ledger);
+        assertEquals(0, ledger.summary().overruns());
+        assertEquals(1, ledger.summary().lampsAnswered());
+        assertEquals(ManifestMatch.YES, ledger.flow(SENDER, RECEIVER, 1).manifest());
+    }
+
+    @Test
+    void badCrcAndMisaddressedFramesAreDroppedAndCounted() {
+        TetherHarness h = new TetherHarness(13, 10_000, TestImpairedLink.Impairments.NONE);
+        h.build();
+        h.receiver.start();
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        TetherHeader lampHeader = new TetherHeader(0, TetherPort.FLAG_LAMP, 0, SENDER, RECEIVER, 0, 0, 128, 0, 0,
+                dev.cellscope.wire.Tai64n.labelOf(TestVirtualScheduler.EPOCH));
+        byte[] good = TetherFrame.control(lampHeader, TetherPort.hail()).encodeWithChecksum(TetherPort.CRC);
+        byte[] bad = good.clone();
+        bad[100] ^= 0x10;
+        byte[] elsewhere = TetherFrame.control(new TetherHeader(0, TetherPort.FLAG_LAMP, 0, SENDER, 0xAC1D0000BEEFL, 0, 0,
+                128, 0, 0, lampHeader.tai64nSec()), TetherPort.hail()).encodeWithChecksum(TetherPort.CRC);
+        h.link.a().send("b", bad);
+        h.link.a().send("b", elsewhere);
+        h.link.a().send("b", new byte[] {1, 2, 3});
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        TetherStats s = h.receiver.stats();
+        assertEquals(1, s.crcDrops());
+        assertEquals(1, s.misaddressed());
+        assertEquals(1, s.malformed());
+        assertEquals(0, s.framesReceived());
+        assertEquals(0, s.lampsAnswered(), "a damaged Lamp is not answered");
+        h.link.a().send("b", good);
+        h.link.a().send("b", good); // a copy: its grant must not count twice
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        assertEquals(1, h.receiver.stats().lampsAnswered());
+        assertEquals(1, h.receiver.stats().duplicates());
+    }
+
+    @Test
+    void corruptedFramesOnTheWireAreDroppedNotProcessed() {
+        TetherHarness h = new TetherHarness(14, 64 * 1024, new TestImpairedLink.Impairments(0, 0, 0, 0.05));
+        SendResult r = h.run();
+        assertTrue(r.ok());
+        assertArrayEquals(h.content, h.reception.content());
+        long corrupted = h.tapCount("corrupted");
+        assertTrue(corrupted > 0);
+        assertEquals(corrupted, r.stats().crcDrops() + h.receiver.stats().crcDrops());
+    }
+
+    @Test
+    void deepSpaceModeSendsLampFlaggedSlotsThatSpendNothing() {
+        TetherHarness h = new TetherHarness(15, 100_000, new TestImpairedLink.Impairments(0.05, 0, 0, 0));
+        h.senderConfig = h.senderConfig.withLampData(true);
+        SendResult r = h.run();
+        assertTrue(r.ok(), () -> String.join("\n", h.events));
+        assertArrayEquals(h.content, h.reception.content());
+        TetherLedger ledger = new TetherLedger();
+        h.analyze(ledger);
+        var data = ledger.flow(SENDER, RECEIVER, 1);
+        assertEquals(0, data.bytesSpent());
+        assertEquals(data.packets(), data.lamps());
+        assertEquals(ManifestMatch.YES, data.manifest());
+        assertEquals(0, ledger.summary().overruns());
+    }
+
+    @Test
+    void aSeedDeterminesTheWholeExchange() {
+        var i = new TestImpairedLink.Impairments(0.05, 0.02, 0.01, 0.005);
+        TetherHarness one = new TetherHarness(99, 256 * 1024, i), two = new TetherHarness(99, 256 * 1024, i);
+        SendResult a = one.run(), b = two.run();
+        assertEquals(a, b);
+        assertEquals(one.link.tap.size(), two.link.tap.size());
+        for (int k = 0; k < one.link.tap.size(); k++) {
+            assertEquals(one.link.tap.get(k).timeNanos(), two.link.tap.get(k).timeNanos());
+            assertEquals(one.link.tap.get(k).fate(), two.link.tap.get(k).fate());
+            assertArrayEquals(one.link.tap.get(k).bytes(), two.link.tap.get(k).bytes());
+        }
+        assertEquals(one.receiver.stats(), two.receiver.stats());
+        TetherHarness other = new TetherHarness(100, 256 * 1024, i);
+        other.run();
+        assertTrue(other.link.tap.size() != one.link.tap.size() || other.link.tap.get(5).timeNanos() != one.link.tap.get(5).timeNanos()
+                || !other.link.tap.get(40).fate().equals(one.link.tap.get(40).fate()) || !java.util.Arrays.equals(
+                other.link.tap.get(2).bytes(), one.link.tap.get(2).bytes()));
+    }
+
+    @Test
+    void emptyContentIsDefinedManifestedAndConfirmed() {
+        TetherHarness h = new TetherHarness(16, 0, TestImpairedLink.Impairments.NONE);
+        SendResult r = h.run();
+        assertTrue(r.ok(), () -> String.join("\n", h.events));
+        assertEquals(0, h.reception.content().length);
+    }
+}
