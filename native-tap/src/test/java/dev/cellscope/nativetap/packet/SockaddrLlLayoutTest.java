@@ -101,7 +101,11 @@ class SockaddrLlLayoutTest {
         assertEquals("errno 999", LinuxAbi.errnoName(999));
     }
 
-    record Result(String output, String error) {
+    /** A finished command: {@code error()} is empty when it exited 0, else the exit code and stderr. */
+    record Result(int exit, String output, String stderr) {
+        String error() {
+            return exit == 0 ? "" : "exit " + exit + ": " + stderr;
+        }
     }
 
     static Result run(String... cmd) throws IOException, InterruptedException {
@@ -109,8 +113,11 @@ class SockaddrLlLayoutTest {
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
-        return new Result(out, p.exitValue() == 0 ? err : "exit " + p.exitValue() + ": " + err);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return new Result(-1, out, String.join(" ", cmd) + " did not finish in 60 s");
+        }
+        return new Result(p.exitValue(), out, err);
     }
 
     static Path which(String tool) {
