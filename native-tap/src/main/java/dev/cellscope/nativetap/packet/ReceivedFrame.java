@@ -10,4 +10,9 @@ package dev.cellscope.nativetap.packet;
  * @param truncated the frame's payload was longer than the buffer; the rest is lost
  */
 public record ReceivedFrame(long srcMac, long dstMac, int length, boolean truncated) {
+    @Override
+    public String toString() {
+        return "ReceivedFrame[" + MacAddress.format(srcMac) + " -> " + MacAddress.format(dstMac) + ", " + length + " bytes"
+                + (truncated ? ", truncated]" : "]");
+    }
 }
