@@ -242,12 +242,13 @@ public final class PacketSocket implements AutoCloseable {
      * @throws PacketSocketException on a socket error, e.g. ENETDOWN when the interface went down
      */
     public ReceivedFrame receive(byte[] buf, long timeoutMillis) {
-        long deadline = timeoutMillis < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
+        boolean forever = timeoutMillis < 0 || timeoutMillis > Long.MAX_VALUE / 4_000_000L; // no overflow below
+        long deadline = forever ? Long.MAX_VALUE : System.nanoTime() + timeoutMillis * 1_000_000L;
         life.readLock().lock();
         receiveLock.lock();
         try {
             while (!closed.get()) {
-                int wait = timeoutMillis < 0 ? -1
+                int wait = forever ? -1
                         : (int) Math.min(Integer.MAX_VALUE, Math.max(0, (deadline - System.nanoTime() + 999_999) / 1_000_000));
                 int ready = Libc.poll(rxErrno, rxPoll, 2, wait);
                 if (ready < 0) {
@@ -259,7 +260,7 @@ public final class PacketSocket implements AutoCloseable {
                 if (rxPoll.get(ValueLayout.JAVA_SHORT, POLLFD.byteSize() + POLLFD_REVENTS) != 0) return null; // close()
                 ReceivedFrame f = receiveOne(buf);
                 if (f != null) return f;
-                if (wait == 0) return null;
+                // not for us: wait again for what is left of the timeout (a zero wait just drains)
             }
             return null;
         } finally {
