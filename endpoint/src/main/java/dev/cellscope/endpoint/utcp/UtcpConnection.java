@@ -70,6 +70,7 @@ public final class UtcpConnection {
     private Cancellable idleTimer;
     /** Tail-loss probe: an ACK after the sender goes idle, so a lost last packet is noticed and NACKed. */
     private Cancellable probeTimer;
+    private long lastNackAt = -1;
     private long probedCursor = -1;
     private int probes;
     private CloseReason closed;
@@ -425,6 +426,7 @@ public final class UtcpConnection {
     }
 
     private void onNack(long wireSeq, Bytes payload) {
+        lastNackAt = now();
         tally.nacksReceived++;
         announceFromPeer(wireSeq);
         if (closed != null) return;
@@ -583,7 +585,17 @@ public final class UtcpConnection {
     }
 
     private void releaseByTime(long now) {
-        tally.releasedByTime += buffer.releaseSentBy(now - cfg.retentionNanos(), tailKeepFrom());
+        tally.releasedByTime += buffer.releaseSentBy(now - retention(now), tailKeepFrom());
+    }
+
+    /**
+     * How long a sent packet is kept without news. On a path that has lost packets lately a NACK
+     * (or its repetition) can come late, so packets are kept until the receiver would give up
+     * (the NACK timeout); NACKs also free everything below the receiver's next expected seq, so
+     * a lossy path does not fill the buffer. A clean path releases after the short retention.
+     */
+    private long retention(long now) {
+        return lastNackAt >= 0 && now - lastNackAt < 2 * cfg.nackTimeoutNanos() ? cfg.nackTimeoutNanos() : cfg.retentionNanos();
     }
 
     /** Wakes up when the oldest packet's retention ends, so an idle sender frees its buffer too (one timer at a time). */
@@ -591,7 +603,7 @@ public final class UtcpConnection {
         if (releaseTimer != null) return;
         RetransmitBuffer.Entry oldest = buffer.oldest();
         if (oldest == null || oldest.lastSentAt < 0 || oldest.queuedForRetransmit || oldest.seq >= tailKeepFrom()) return;
-        releaseTimer = scheduler.schedule(oldest.lastSentAt + cfg.retentionNanos() - now(), () -> {
+        releaseTimer = scheduler.schedule(oldest.lastSentAt + retention(now()) - now(), () -> {
             releaseTimer = null;
             pump();
         });
