@@ -71,6 +71,7 @@ public final class UtcpConnection {
     /** Tail-loss probe: an ACK after the sender goes idle, so a lost last packet is noticed and NACKed. */
     private Cancellable probeTimer;
     private long lastNackAt = -1;
+    private static final long RECENT_SEND_CAP = 10_000_000L;
     private long probedCursor = -1;
     private int probes;
     private CloseReason closed;
@@ -458,7 +459,9 @@ public final class UtcpConnection {
                 } else if (s < sendCursor) {
                     RetransmitBuffer.Entry e = buffer.get(s);
                     // A NACK arriving within an RTT of our last send of that seq was sent before it could arrive.
-                    if (e.queuedForRetransmit || now - e.lastSentAt < rtt) continue;
+                    // Re-sent within the last (capped) RTT: this NACK was sent before the copy could arrive.
+                    // The cap keeps a first RTT inflated by start-up from silencing NACKs; an extra copy is harmless.
+                    if (e.queuedForRetransmit || now - e.lastSentAt < Math.min(rtt, RECENT_SEND_CAP)) continue;
                     e.queuedForRetransmit = true;
                     retransmitQueue.add(e);
                     queued++;
@@ -595,7 +598,10 @@ public final class UtcpConnection {
      * a lossy path does not fill the buffer. A clean path releases after the short retention.
      */
     private long retention(long now) {
-        return lastNackAt >= 0 && now - lastNackAt < 2 * cfg.nackTimeoutNanos() ? cfg.nackTimeoutNanos() : cfg.retentionNanos();
+        // Once the path has lost packets, keep them as long as the receiver could still ask (twice its NACK timeout).
+        if (lastNackAt >= 0) return 2 * cfg.nackTimeoutNanos();
+        // A NACK needs a round trip (and the receiver's reorder window) to come back: never free sooner.
+        return Math.max(cfg.retentionNanos(), 8 * rtt + 4 * cfg.reorderWindowNanos());
     }
 
     /** Wakes up when the oldest packet's retention ends, so an idle sender frees its buffer too (one timer at a time). */
