@@ -27,6 +27,8 @@ public final class EndpointCommand {
     /** Serves blocks and objects from the store to every peer, until stopped (SIGTERM/SIGINT flush and exit). */
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the content store to peers until stopped.")
     static final class Serve implements java.util.concurrent.Callable<Integer> {
+        private static final long SWEEP_NANOS = 50_000_000L;
+
         @Mixin
         NodeOptions options;
 
@@ -56,6 +58,25 @@ public final class EndpointCommand {
                 node.serve();
                 return null;
             }).join();
+            closeFinishedPeers(stack, node);
+        }
+
+        /**
+         * Closes our direction of every connection whose peer has finished (its FIN arrived).
+         * The mesh node does not: its SbiPeer ends without closing the stream when the peer does,
+         * so the peer's FIN is never answered by ours, the client gives up its close, and the half-open
+         * connection stays until the idle timeout (300 s) and refuses that peer's next SYN
+         * ("SYN with a different seq … ignored"): a second put or get failed with "connect timeout".
+         * A client closes only when it is done, and close() still sends what is queued before the FIN.
+         */
+        private static <A> void closeFinishedPeers(Stack<A> stack, MeshNode<A> node) {
+            stack.scheduler.schedule(SWEEP_NANOS, new Runnable() {
+                @Override
+                public void run() {
+                    for (var c : node.endpoint().connections()) if (c.peerFinished() && !c.isClosed()) c.close();
+                    stack.scheduler.schedule(SWEEP_NANOS, this);
+                }
+            });
         }
     }
 
