@@ -28,7 +28,7 @@ public final class NodeOptions {
     @Option(names = "--transport", paramLabel = "udp|eth", description = "udp (port 34997, no privileges) or eth (raw Ethernet, AF_PACKET, root). Default udp.")
     String transport = "udp";
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "UDP address to bind (default 0.0.0.0:34997 to serve, an ephemeral port otherwise).")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "UDP address to bind (default 0.0.0.0:34997 for serve and tether-recv, an ephemeral port otherwise).")
     String listen;
 
     @Option(names = "--iface", paramLabel = "IF", description = "Network interface for --transport eth.")

@@ -5,11 +5,10 @@ import dev.cellscope.crypto.Identities;
 import dev.cellscope.endpoint.identity.AddressBook;
 import dev.cellscope.wire.Bytes;
 
-import java.net.InetSocketAddress;
-
 /**
  * A peer named on the command line: {@code CELLID@HOST:PORT} or {@code NAME@HOST:PORT} (the name
- * from the address book) for UDP, {@code CELLID@MAC} or {@code NAME@MAC} for raw Ethernet.
+ * from the address book) for UDP, {@code CELLID@MAC} or {@code NAME@MAC} for raw Ethernet. The
+ * transport parses {@link #where} ({@link Transport#address}).
  */
 record PeerAddress(Bytes cellId, String where) {
 
@@ -27,17 +26,5 @@ record PeerAddress(Bytes cellId, String where) {
                     + (book == null ? " (no --book given)" : ""));
         }
         return new PeerAddress(id, where);
-    }
-
-    InetSocketAddress udp() {
-        return NodeOptions.socketAddress(where, "peer address");
-    }
-
-    long mac() {
-        try {
-            return Identities.parseTetherId(where);
-        } catch (IllegalArgumentException e) {
-            throw UserError.usage("'" + where + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
-        }
     }
 }

@@ -1,0 +1,113 @@
+package dev.cellscope.cli.endpoint;
+
+import dev.cellscope.cli.UserError;
+import dev.cellscope.crypto.Identities;
+import dev.cellscope.endpoint.tether.Reception;
+import dev.cellscope.endpoint.tether.TetherReceiver;
+import dev.cellscope.endpoint.tether.TetherReceiverConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.function.LongPredicate;
+
+/** {@code cellscope endpoint tether-recv}: waits for one Tether flow, writes it to a file, confirms it. */
+@Command(name = "tether-recv", mixinStandardHelpOptions = true, description = "Receive one file over Tether; exit 0 when it arrived intact.")
+final class TetherRecv implements java.util.concurrent.Callable<Integer> {
+    /** A sender without --lamp waits for our Lamp; repeat it until the sender is heard, in case it started after us. */
+    private static final long INVITE_EVERY_NANOS = 250_000_000L;
+    /** Credit the invitation gives the sender for its Define and Manifests (what a Hail would). */
+    private static final long INVITE_CREDIT = 4096;
+    /** After completion: stay while frames still come (a lost confirmation brings the Manifest again), this long quiet ends it. */
+    private static final long QUIET_MILLIS = 500, LINGER_MAX_MILLIS = 3000;
+
+    @Mixin
+    NodeOptions options;
+
+    @Option(names = "-o", required = true, paramLabel = "FILE", description = "Where to write the content.")
+    Path out;
+
+    @Option(names = "--from", paramLabel = "PEER", description = "Accept only this sender: TETHERID or NAME; with @HOST:PORT or @MAC, "
+            + "also invite it (for a sender without --lamp). Default: anyone (the book's allow-list with --book).")
+    String from;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default 300).")
+    long timeout = 300;
+
+    @Override
+    public Integer call() {
+        try (Stack<?> stack = Stack.open(options, true, System.err)) {
+            return receive(stack);
+        }
+    }
+
+    private <A> int receive(Stack<A> stack) {
+        TetherPeer sender = from == null ? null : TetherPeer.parse(from, stack.book, false);
+        LongPredicate accepted = sender != null ? id -> id == sender.id() : stack.book != null ? stack.book::isAllowedTether : id -> true;
+        SenderFilter<A> link = new SenderFilter<>(stack.link, accepted);
+        TetherReceiver<A> rx = new TetherReceiver<>(link, stack.scheduler, TetherReceiverConfig.of(stack.tetherId())).listener(stack::event).start();
+        stack.scheduler.submit(() -> null).join(); // start() attaches on the scheduler: after this we hear every frame
+        stack.event("tether " + stack.tetherIdText() + " on " + stack.transport.describe() + ": waiting for a flow"
+                + (sender != null ? " from " + Identities.formatTetherId(sender.id()) : stack.book != null ? " from the allow-list" : ""));
+        if (sender != null && sender.where() != null) invite(stack, rx, stack.address(sender.where()), sender.id());
+
+        Reception r = EndpointCommand.await(rx.completion(), timeout);
+        if (r.ok()) write(r.content());
+        linger(rx);
+        System.out.printf("tether-recv %s: %s, %d bytes on flow %d from %s, manifest %d frames, received %d; %s%s%s%n", out,
+                r.ok() ? "OK" : "FAILED", r.content().length, r.flow(), Identities.formatTetherId(r.sender()), r.manifestFrames(),
+                r.framesReceived(), TetherReport.counters(rx.stats()), link.refused() > 0 ? "; refused from other senders " + link.refused() : "",
+                stack.faultSummary());
+        if (!r.ok()) {
+            throw UserError.failure("tether-recv: " + (!r.checksumOk() ? "the content does not match the Manifest's CRC-64" : "the Manifest's totals do not match the Define")
+                    + "; " + out + " not written");
+        }
+        return 0;
+    }
+
+    private static <A> void invite(Stack<A> stack, TetherReceiver<A> rx, A where, long id) {
+        stack.scheduler.execute(new Runnable() {
+            @Override
+            public void run() {
+                if (rx.stats().framesReceived() > 0 || rx.completion().isDone()) return;
+                rx.invite(where, id, INVITE_CREDIT);
+                stack.scheduler.schedule(INVITE_EVERY_NANOS, this);
+            }
+        });
+    }
+
+    /** Written beside the target and moved into place, so a reader never sees half a file. */
+    private void write(byte[] content) {
+        Path abs = out.toAbsolutePath();
+        try {
+            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".part");
+            Files.write(tmp, content);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw UserError.failure(out + ": " + e.getMessage());
+        }
+    }
+
+    private static void linger(TetherReceiver<?> rx) {
+        long end = System.currentTimeMillis() + LINGER_MAX_MILLIS, seen = -1, quietSince = System.currentTimeMillis();
+        while (System.currentTimeMillis() < end) {
+            long now = rx.stats().framesReceived();
+            if (now != seen) {
+                seen = now;
+                quietSince = System.currentTimeMillis();
+            } else if (System.currentTimeMillis() - quietSince >= QUIET_MILLIS) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
