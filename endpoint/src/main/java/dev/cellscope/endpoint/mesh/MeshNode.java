@@ -64,8 +64,8 @@ public final class MeshNode<A> implements AutoCloseable {
     }
 
     private SbiPeer attach(UtcpConnection connection) {
+        // UTCP events reach the endpoint's listener already ("ours>peer …"); SBI events are named here.
         String who = connection.peerCellId().hex().substring(0, 8) + "…";
-        connection.onEvent(e -> events.accept(who + " utcp: " + e));
         SbiPeer[] peer = new SbiPeer[1];
         UtcpSbiStream stream = UtcpSbiStream.attach(connection, new ForwardingReceiver(peer));
         peer[0] = new SbiPeer(config, store, scheduler, stream);

@@ -390,7 +390,9 @@ public final class SbiPeer implements SbiStream.Receiver {
         if (closedReason != null) return;
         closedReason = reason;
         reader.stop();
-        if (local) stream.close(reason);
+        // Close our direction too when the peer ended its own: a half-open connection would keep
+        // the peer's CellID busy until the idle timeout. (Closing sends FIN after what is queued.)
+        stream.close(reason);
         event("closed: " + reason);
         transfers.failAll(new IOException("connection closed: " + reason));
         untilReady.clear();
