@@ -259,6 +259,7 @@ public final class UtcpAnalysis {
     /** The NACK's ranges name seqs of the peer's direction (it travels from receiver to sender). */
     private void nack(Direction sender, long frame, long ts, MemorySegment seg, long payload, int present) {
         int ranges = present / 8;
+        if (ranges == 0) return; // a sender's tail probe: it asks for nothing
         long[] firsts = new long[ranges], ends = new long[ranges];
         long lowest = Long.MAX_VALUE;
         for (int r = 0; r < ranges; r++) {

@@ -431,6 +431,7 @@ public final class UtcpConnection {
         tally.nacksReceived++;
         announceFromPeer(wireSeq);
         if (closed != null) return;
+        if (payload.length() == 0) return; // a tail probe: its seq (announced above) was all it carried
         if (!(UtcpNack.decode(payload.toArray()) instanceof Decoded.Ok<UtcpNack>(UtcpNack nack, int ignored))
                 || nack.ranges().isEmpty()) {
             event("malformed NACK ignored");
@@ -551,10 +552,11 @@ public final class UtcpConnection {
 
     /**
      * Without ACKs a receiver cannot see that the last packets of a burst were lost (nothing
-     * later arrives to show the gap). When the sender falls idle it sends one ACK carrying its next
-     * unused seq (PROTOCOLS.md: ACKs carry it without consuming it); the receiver then NACKs a
-     * lost tail. Repeated twice with doubling delay in case the probe itself is lost; one ACK per
-     * burst is the only ACK traffic on a clean path.
+     * later arrives to show the gap). When the sender falls idle it sends one NACK with no ranges
+     * carrying its next unused seq (PROTOCOLS.md: NACKs carry it without consuming it); the
+     * receiver then NACKs a lost tail. Not an ACK: an ACK would be taken for the ACK of a FIN
+     * (UTCP has no acknowledgement number). Repeated twice with doubling delay in case the probe
+     * itself is lost.
      */
     private void armTailProbe() {
         // Only at the end of what the application wrote: a sender waiting for buffer room will send more soon.
@@ -571,7 +573,7 @@ public final class UtcpConnection {
         probeTimer = null;
         if (closed != null || finSent || sendCursor != cursor || !pendingWrites.isEmpty()) return;
         probedCursor = cursor;
-        sendAck();
+        send(nextUnused(), UtcpFields.NACK, new byte[0]);
         if (++probes < 3) probeTimer = scheduler.schedule(delay << probes, () -> probe(cursor, delay));
     }
 
