@@ -199,9 +199,12 @@ final class ScenarioRunner implements AutoCloseable {
         Long isn;
         final TreeMap<Long, Integer> dataSends = new TreeMap<>();
         final TreeSet<Long> lostData = new TreeSet<>(), lostFirstSend = new TreeSet<>(), reordered = new TreeSet<>(),
-                duplicated = new TreeSet<>(), corrupted = new TreeSet<>(), nackedSeqs = new TreeSet<>();
+                duplicated = new TreeSet<>(), corrupted = new TreeSet<>(), nackedSeqs = new TreeSet<>(), overtaken = new TreeSet<>(),
+                recordedData = new TreeSet<>(), missingAtTap = new TreeSet<>();
+        long highestRecordedData = Long.MIN_VALUE;
         final List<String> lostControl = new ArrayList<>();
         long frames, dataFrames, nacksSent, nacksDropped, acks, fins;
+        boolean finRecorded;
 
         UtcpDirection(String from, String to, String src, String dst) {
             this.from = from; this.to = to; this.src = src; this.dst = dst;
@@ -221,6 +224,14 @@ final class ScenarioRunner implements AutoCloseable {
                     }
                 }
                 if (fate == Fate.DELAYED) reordered.add(h.seq());
+                if (fate != Fate.DROPPED) {
+                    if (fate == Fate.DELAYED && highestRecordedData > h.seq() && dataSends.get(h.seq()) == 1) overtaken.add(h.seq());
+                    if (highestRecordedData != Long.MIN_VALUE) {
+                        for (long q = highestRecordedData + 1; q < h.seq(); q++) if (!recordedData.contains(q)) missingAtTap.add(q);
+                    }
+                    recordedData.add(h.seq());
+                    highestRecordedData = Math.max(highestRecordedData, h.seq());
+                }
                 if (fate == Fate.DUPLICATED) duplicated.add(h.seq());
                 if (fate == Fate.CORRUPTED) corrupted.add(h.seq());
             } else if (fate == Fate.DROPPED) {
@@ -235,6 +246,7 @@ final class ScenarioRunner implements AutoCloseable {
             }
             if ((f & ACK) != 0 && fate != Fate.DUPLICATED) acks++;
             if ((f & FIN) != 0 && fate != Fate.DUPLICATED) fins++;
+            if ((f & FIN) != 0 && fate != Fate.DROPPED) finRecorded = true;
         }
 
         /** DATA seqs sent more than once (each re-send answers a NACK: the stack has no timeout retransmission of data). */
@@ -262,6 +274,8 @@ final class ScenarioRunner implements AutoCloseable {
             m.put("data_lost_on_first_send", List.copyOf(lostFirstSend));
             m.put("control_lost", lostControl);
             m.put("data_reordered", List.copyOf(reordered));
+            m.put("data_reordered_and_overtaken", List.copyOf(overtaken));
+            m.put("data_missing_at_tap", List.copyOf(missingAtTap));
             m.put("data_duplicated", List.copyOf(duplicated));
             m.put("data_corrupted", List.copyOf(corrupted));
             m.put("data_retransmitted", List.copyOf(retransmitted()));
@@ -270,6 +284,7 @@ final class ScenarioRunner implements AutoCloseable {
             m.put("seqs_nacked", List.copyOf(nackedSeqs));
             m.put("acks_sent", acks);
             m.put("fins_sent", fins);
+            m.put("fin_recorded", finRecorded);
             return m;
         }
     }

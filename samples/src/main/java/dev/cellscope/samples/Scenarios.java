@@ -56,8 +56,8 @@ public final class Scenarios {
     /** Writes {@code out} (pcapng) and its ground truth ({@link #truthPath}). {@code size} 0 = the scenario's default. */
     public static void generate(String name, Path out, long size, long seed) throws IOException {
         Map<String, Object> truth = switch (name) {
-            case "mesh-transfer" -> mesh(name, out, FaultModel.clean(), seed);
-            case "lossy-mesh" -> mesh(name, out, FaultModel.clean().withLoss(0.03).withReorder(0.02), seed);
+            case "mesh-transfer" -> mesh(name, out, FaultModel.clean(), seed, 1);
+            case "lossy-mesh" -> mesh(name, out, FaultModel.clean().withLoss(0.03).withReorder(0.02), seed, 3);
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
         Files.writeString(truthPath(out), Json.write(truth), StandardCharsets.UTF_8);
@@ -73,7 +73,7 @@ public final class Scenarios {
     }
 
     /** Alice puts two files to Bob (both zstd-capable), Carol (deflate only) puts one; Bob serves both. */
-    static Map<String, Object> mesh(String name, Path out, FaultModel faults, long seed) throws IOException {
+    static Map<String, Object> mesh(String name, Path out, FaultModel faults, long seed, int scale) throws IOException {
         Map<String, Object> t = header(name, seed);
         try (ScenarioRunner r = new ScenarioRunner(out, faults, seed)) {
             r.node("alice", ALICE_MAC);
@@ -87,9 +87,9 @@ public final class Scenarios {
             b.serve();
 
             Random rnd = new Random(seed);
-            Path notes = write(r.work.resolve("notes.txt"), text(rnd, 150_000));
-            Path photo = write(r.work.resolve("photo.bin"), random(rnd, 70_000));
-            Path report = write(r.work.resolve("report.txt"), text(rnd, 100_000));
+            Path notes = write(r.work.resolve("notes.txt"), text(rnd, 150_000 * scale));
+            Path photo = write(r.work.resolve("photo.bin"), random(rnd, 70_000 * scale));
+            Path report = write(r.work.resolve("report.txt"), text(rnd, 100_000 * scale));
 
             r.comment("Alice opens UTCP to Bob and offers two files over UTCP-SBI");
             SbiPeer ab = a.connect(Bytes.of(bob.cellId()), "bob");
@@ -115,7 +115,7 @@ public final class Scenarios {
             Map<String, Object> sbi = Json.object();
             sbi.put("connections", List.of(connection("alice", "bob", ab), connection("carol", "bob", cb)));
             sbi.put("objects", objects);
-            t.put("nodes", nodes(Map.of(), List.of("alice", alice, "bob", bob, "carol", carol)));
+            t.put("nodes", nodes(List.of("alice", alice, "bob", bob, "carol", carol)));
             t.put("wire", r.wireTruth());
             t.put("utcp", r.utcpTruth());
             t.put("sbi", sbi);
@@ -155,7 +155,7 @@ public final class Scenarios {
         return o;
     }
 
-    private static Map<String, Object> nodes(Map<String, Object> unused, List<Object> pairs) {
+    private static Map<String, Object> nodes(List<Object> pairs) {
         Map<String, Object> n = Json.object();
         for (int i = 0; i < pairs.size(); i += 2) {
             NodeIdentity id = (NodeIdentity) pairs.get(i + 1);
