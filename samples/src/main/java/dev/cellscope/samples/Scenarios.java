@@ -30,9 +30,9 @@ import java.util.concurrent.CompletableFuture;
 public final class Scenarios {
     private Scenarios() {}
 
-    public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh");
+    public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch");
     /** The committed ones (in samples/captures/, with their ground truth). */
-    public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh");
+    public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch");
     public static final long DEFAULT_SEED = 1;
 
     static final long ALICE_MAC = 0x020000000A11L, BOB_MAC = 0x020000000B0BL, CAROL_MAC = 0x020000000CA7L;
@@ -42,6 +42,7 @@ public final class Scenarios {
         return switch (name) {
             case "mesh-transfer" -> "clean UTCP-SBI transfers by the endpoint stack: Alice puts two files to Bob (zstd), Carol (deflate only) one";
             case "lossy-mesh" -> "the same transfers over 3% loss and 2% reordering: NACKs and retransmissions recover everything";
+            case "handshake-mismatch" -> "Alice requires HAS_RECOMPRESS, which Bob lacks: SBI NACK missing_required_features, both close";
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
     }
@@ -58,6 +59,7 @@ public final class Scenarios {
         Map<String, Object> truth = switch (name) {
             case "mesh-transfer" -> mesh(name, out, FaultModel.clean(), seed, 1);
             case "lossy-mesh" -> mesh(name, out, FaultModel.clean().withLoss(0.03).withReorder(0.02), seed, 3);
+            case "handshake-mismatch" -> mismatch(name, out, seed);
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
         Files.writeString(truthPath(out), Json.write(truth), StandardCharsets.UTF_8);
@@ -120,6 +122,45 @@ public final class Scenarios {
             t.put("utcp", r.utcpTruth());
             t.put("sbi", sbi);
             t.put("expected_experts", expected(r));
+        }
+        return t;
+    }
+
+    /** Alice requires a feature Bob does not have; her put fails, both peers refuse the handshake. */
+    static Map<String, Object> mismatch(String name, Path out, long seed) throws IOException {
+        Map<String, Object> t = header(name, seed);
+        try (ScenarioRunner r = new ScenarioRunner(out, FaultModel.clean(), seed)) {
+            r.node("alice", ALICE_MAC);
+            r.node("bob", BOB_MAC);
+            NodeIdentity alice = r.identity("alice", seed * 1000 + 1), bob = r.identity("bob", seed * 1000 + 2);
+            SbiConfig strict = SbiConfig.of(alice).withCapabilities(SbiConfig.DEFAULT_CAPABILITIES | SbiFields.CAP_RECOMPRESS)
+                    .withRequired(SbiFields.CAP_RECOMPRESS);
+            MeshNode<String> a = node(r, "alice", alice, strict, seed * 1000 + 11);
+            MeshNode<String> b = node(r, "bob", bob, SbiConfig.of(bob), seed * 1000 + 12);
+            b.serve();
+            Path notes = write(r.work.resolve("notes.txt"), text(new Random(seed), 20_000));
+            r.comment("Alice (requires HAS_RECOMPRESS) opens UTCP to Bob, who lacks it");
+            SbiPeer ab = a.connect(Bytes.of(bob.cellId()), "bob");
+            CompletableFuture<PutResult> put = ab.put(notes);
+            waitFor(r, put::isDone, name + ": Alice's put neither finished nor failed");
+            r.scheduler.runFor(5 * SECOND);
+            Map<String, Object> c = Json.object();
+            c.put("from", "alice");
+            c.put("to", "bob");
+            c.put("handshake", ab.isReady() ? "accepted" : "refused");
+            c.put("initiator_required", SbiConfig.capabilityNames(strict.required()));
+            c.put("responder_capabilities", SbiConfig.capabilityNames(SbiConfig.of(bob).capabilities()));
+            c.put("missing_required", SbiConfig.capabilityNames(strict.required() & ~SbiConfig.of(bob).capabilities()));
+            c.put("put_failed", put.isCompletedExceptionally());
+            c.put("closed_reason", ab.closedReason());
+            c.put("blocks_sent", ab.counters().blocksSent());
+            Map<String, Object> sbi = Json.object();
+            sbi.put("connections", List.of(c));
+            sbi.put("objects", List.of());
+            t.put("nodes", nodes(List.of("alice", alice, "bob", bob)));
+            t.put("wire", r.wireTruth());
+            t.put("utcp", r.utcpTruth());
+            t.put("sbi", sbi);
         }
         return t;
     }
