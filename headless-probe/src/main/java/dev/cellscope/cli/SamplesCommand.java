@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.samples.Scenarios;
 import dev.cellscope.samples.SyntheticCaptures;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,14 +28,18 @@ public final class SamplesCommand implements Callable<Integer> {
     static final class ListSamples implements Callable<Integer> {
         @Override
         public Integer call() {
+            for (String name : Scenarios.NAMES) {
+                System.out.printf("%-14s %s%s%n", name, Scenarios.COMMITTED.contains(name) ? "[committed] " : "", Scenarios.describe(name));
+            }
             for (String name : SyntheticCaptures.NAMES) {
-                System.out.printf("%-12s %s%n", name, SyntheticCaptures.describe(name));
+                System.out.printf("%-14s [codec-built] %s%n", name, SyntheticCaptures.describe(name));
             }
             return 0;
         }
     }
 
-    @Command(name = "generate", mixinStandardHelpOptions = true, description = "Write a sample capture as pcapng.")
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Write a sample capture as pcapng (scenarios also write FILE's .truth.json ground truth).")
     static final class Generate implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "NAME", description = "Sample name (see 'samples list').")
         String name;
@@ -42,7 +47,7 @@ public final class SamplesCommand implements Callable<Integer> {
         @Option(names = "-o", required = true, paramLabel = "FILE", description = "Output pcapng file.")
         Path out;
 
-        @Option(names = {"--frames", "--size"}, paramLabel = "N", description = "Frames to generate (bulk samples; default 1000000).")
+        @Option(names = {"--frames", "--size"}, paramLabel = "N", description = "Frames to generate (codec-built bulk samples; default 1000000).")
         long frames = 1_000_000;
 
         @Option(names = "--seed", paramLabel = "N", description = "Seed of the generator (default 1).")
@@ -50,6 +55,15 @@ public final class SamplesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (Scenarios.NAMES.contains(name)) {
+                try {
+                    Scenarios.generate(name, out, 0, seed);
+                } catch (IOException e) {
+                    throw UserError.failure(out + ": cannot write: " + e.getMessage());
+                }
+                System.err.println("wrote " + out + " and " + Scenarios.truthPath(out));
+                return 0;
+            }
             if (!SyntheticCaptures.NAMES.contains(name)) {
                 throw UserError.usage("no sample named '" + name + "' (samples list shows them)");
             }
