@@ -47,7 +47,7 @@ public final class SamplesCommand implements Callable<Integer> {
         @Option(names = "-o", required = true, paramLabel = "FILE", description = "Output pcapng file.")
         Path out;
 
-        @Option(names = {"--frames", "--size"}, paramLabel = "N", description = "Frames to generate (codec-built bulk samples; default 1000000).")
+        @Option(names = {"--frames", "--size"}, paramLabel = "N", description = "Frames to generate (big-transfer and the codec-built bulk samples; default 1000000; other scenarios have a fixed size).")
         long frames = 1_000_000;
 
         @Option(names = "--seed", paramLabel = "N", description = "Seed of the generator (default 1).")
@@ -55,9 +55,10 @@ public final class SamplesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (frames < 0) throw UserError.usage("--frames must not be negative");
             if (Scenarios.NAMES.contains(name)) {
                 try {
-                    Scenarios.generate(name, out, 0, seed);
+                    Scenarios.generate(name, out, frames, seed);
                 } catch (IOException e) {
                     throw UserError.failure(out + ": cannot write: " + e.getMessage());
                 }
@@ -67,7 +68,6 @@ public final class SamplesCommand implements Callable<Integer> {
             if (!SyntheticCaptures.NAMES.contains(name)) {
                 throw UserError.usage("no sample named '" + name + "' (samples list shows them)");
             }
-            if (frames < 0) throw UserError.usage("--frames must not be negative");
             try {
                 SyntheticCaptures.generate(name, out, frames, seed);
             } catch (IOException e) {

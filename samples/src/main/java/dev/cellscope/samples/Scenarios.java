@@ -30,7 +30,7 @@ import java.util.concurrent.CompletableFuture;
 public final class Scenarios {
     private Scenarios() {}
 
-    public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch");
+    public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch", "big-transfer");
     /** The committed ones (in samples/captures/, with their ground truth). */
     public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch");
     public static final long DEFAULT_SEED = 1;
@@ -43,6 +43,7 @@ public final class Scenarios {
             case "mesh-transfer" -> "clean UTCP-SBI transfers by the endpoint stack: Alice puts two files to Bob (zstd), Carol (deflate only) one";
             case "lossy-mesh" -> "the same transfers over 3% loss and 2% reordering: NACKs and retransmissions recover everything";
             case "handshake-mismatch" -> "Alice requires HAS_RECOMPRESS, which Bob lacks: SBI NACK missing_required_features, both close";
+            case "big-transfer" -> "on demand, for benchmarks: Alice puts 8 MiB files to Bob until --size frames (default 1000000) are on the wire";
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
     }
@@ -54,18 +55,19 @@ public final class Scenarios {
         return capture.resolveSibling(base + ".truth.json");
     }
 
-    /** Writes {@code out} (pcapng) and its ground truth ({@link #truthPath}). {@code size} 0 = the scenario's default. */
+    /** Writes {@code out} (pcapng) and its ground truth ({@link #truthPath}). {@code size}: frames, for big-transfer only; 0 = its default. */
     public static void generate(String name, Path out, long size, long seed) throws IOException {
         Map<String, Object> truth = switch (name) {
             case "mesh-transfer" -> mesh(name, out, FaultModel.clean(), seed, 1);
             case "lossy-mesh" -> mesh(name, out, FaultModel.clean().withLoss(0.03).withReorder(0.02), seed, 3);
             case "handshake-mismatch" -> mismatch(name, out, seed);
+            case "big-transfer" -> BigTransferScenario.run(name, out, size > 0 ? size : BigTransferScenario.DEFAULT_FRAMES, seed);
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
         Files.writeString(truthPath(out), Json.write(truth), StandardCharsets.UTF_8);
     }
 
-    private static Map<String, Object> header(String name, long seed) {
+    static Map<String, Object> header(String name, long seed) {
         Map<String, Object> t = Json.object();
         t.put("scenario", name);
         t.put("seed", seed);
@@ -121,7 +123,6 @@ public final class Scenarios {
             t.put("wire", r.wireTruth());
             t.put("utcp", r.utcpTruth());
             t.put("sbi", sbi);
-            t.put("expected_experts", expected(r));
         }
         return t;
     }
@@ -165,12 +166,12 @@ public final class Scenarios {
         return t;
     }
 
-    private static MeshNode<String> node(ScenarioRunner r, String name, NodeIdentity id, SbiConfig sbi, long utcpSeed) throws IOException {
+    static MeshNode<String> node(ScenarioRunner r, String name, NodeIdentity id, SbiConfig sbi, long utcpSeed) throws IOException {
         return new MeshNode<>(r.scheduler, r.wire.port(name), id, ContentStore.open(r.work.resolve(name + "-store")), sbi, null,
                 UtcpConfig.defaults().withSeed(utcpSeed));
     }
 
-    private static Map<String, Object> connection(String from, String to, SbiPeer peer) {
+    static Map<String, Object> connection(String from, String to, SbiPeer peer) {
         Map<String, Object> m = Json.object();
         m.put("from", from);
         m.put("to", to);
@@ -182,7 +183,7 @@ public final class Scenarios {
         return m;
     }
 
-    private static Map<String, Object> object(String name, Path file, PutResult pr, ContentStore sender, String from, ContentStore receiver)
+    static Map<String, Object> object(String name, Path file, PutResult pr, ContentStore sender, String from, ContentStore receiver)
             throws IOException {
         Map<String, Object> o = Json.object();
         o.put("name", name);
@@ -196,7 +197,7 @@ public final class Scenarios {
         return o;
     }
 
-    private static Map<String, Object> nodes(List<Object> pairs) {
+    static Map<String, Object> nodes(List<Object> pairs) {
         Map<String, Object> n = Json.object();
         for (int i = 0; i < pairs.size(); i += 2) {
             NodeIdentity id = (NodeIdentity) pairs.get(i + 1);
@@ -207,12 +208,6 @@ public final class Scenarios {
             n.put((String) pairs.get(i), m);
         }
         return n;
-    }
-
-    /** Expected expert findings by group, from what the wire did (see samples/README.md for the rules). */
-    private static Map<String, Object> expected(ScenarioRunner r) {
-        Map<String, Object> e = Json.object();
-        return e;
     }
 
     static void waitFor(ScenarioRunner r, java.util.function.BooleanSupplier done, String failure) {
@@ -227,17 +222,17 @@ public final class Scenarios {
         }
     }
 
-    private static Path write(Path p, byte[] content) throws IOException {
+    static Path write(Path p, byte[] content) throws IOException {
         return Files.write(p, content);
     }
 
-    private static byte[] random(Random rnd, int n) {
+    static byte[] random(Random rnd, int n) {
         byte[] b = new byte[n];
         rnd.nextBytes(b);
         return b;
     }
 
-    private static byte[] text(Random rnd, int n) {
+    static byte[] text(Random rnd, int n) {
         String[] words = {"cell", "mesh", "block", "tether", "slot", "grant", "lamp", "dock", "frame", "seq", "nack", "hash", "store", "peer"};
         StringBuilder b = new StringBuilder(n + 16);
         while (b.length() < n) b.append(words[rnd.nextInt(words.length)]).append(rnd.nextInt(9) == 0 ? ".\n" : " ");

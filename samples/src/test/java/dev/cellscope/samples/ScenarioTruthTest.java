@@ -8,6 +8,8 @@ import dev.cellscope.dissect.Severity;
 import dev.cellscope.field.SbiFields;
 import dev.cellscope.field.UtcpFields;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestFactory;
 
 import java.io.IOException;
@@ -57,9 +59,29 @@ class ScenarioTruthTest {
         return ((Number) ((Map<?, ?>) o).get(key)).longValue();
     }
 
+    /** big-transfer is generated on demand: a small one, sized by its flag, checked the same way. */
+    @Test
+    void bigTransferHasTheAskedFramesAndMatchesItsTruth(@TempDir Path dir) throws IOException {
+        Path capture = dir.resolve("big.pcapng");
+        Scenarios.generate("big-transfer", capture, 12_000, 7);
+        Map<String, Object> truth = parse(capture);
+        long recorded = num(obj(truth, "wire"), "frames_recorded");
+        assertTrue(recorded >= 12_000 && recorded < 12_000 + 8_000, "frames recorded " + recorded + " for 12000 asked");
+        assertTrue(list(obj(truth, "sbi"), "objects").size() >= 2, "more than one 8 MiB file for 12000 frames");
+        for (Object o : list(obj(truth, "sbi"), "objects")) assertEquals(Boolean.TRUE, ((Map<?, ?>) o).get("received_intact"));
+        check("big-transfer", capture, truth);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(Path capture) throws IOException {
+        return (Map<String, Object>) JsonRead.parse(java.nio.file.Files.readString(Scenarios.truthPath(capture)));
+    }
+
     private static void check(String name) throws IOException {
-        Path capture = CAPTURES.resolve(name + ".pcapng");
-        Map<String, Object> truth = truth(name);
+        check(name, CAPTURES.resolve(name + ".pcapng"), truth(name));
+    }
+
+    private static void check(String name, Path capture, Map<String, Object> truth) throws IOException {
         Analysed a = new Analysed(capture);
         assertTrue(a.readCleanly, name + ": the capture does not read cleanly");
         assertEquals(num(obj(truth, "wire"), "frames_recorded"), a.frames.size(), name + ": frames recorded");
