@@ -42,9 +42,10 @@ final class TetherScenarios {
         t.put("made_by", "endpoint stack (TetherSender, TetherReceiver) over a seeded MemoryWire in virtual time");
         t.put("start_time_ns", ScenarioRunner.START);
         try (ScenarioRunner r = new ScenarioRunner(out, faults, seed)) {
-            r.node("alice", Scenarios.ALICE_MAC);
-            r.node("bob", Scenarios.BOB_MAC);
             NodeIdentity alice = r.identity("alice", seed * 1000 + 1), bob = r.identity("bob", seed * 1000 + 2);
+            // Tether nodes use their Tether IDs as MAC addresses (PROTOCOLS.md section 3).
+            r.node("alice", alice.tetherId());
+            r.node("bob", bob.tetherId());
             byte[] content = new byte[bytes];
             new Random(seed).nextBytes(content);
 

@@ -87,6 +87,8 @@ class TetherScenarioTruthTest {
             for (Expert e : experts) assertNotEquals(Severity.ERROR, e.severity(), name + ": unexpected error " + e);
         }
 
+        // Ethernet addresses are the Tether IDs, as PROTOCOLS.md wants.
+        assertEquals(List.of(), experts.stream().filter(e -> e.message().contains("differs from Tether")).toList(), name + ": MAC vs Tether ID");
         // Lamp answered by a Hail, seen as such.
         assertEquals(num(obj(t, "receiver_stats"), "lamps_answered"),
                 count(experts, Severity.CHAT, "Hail answers the Lamp"), name + ": Lamps answered");
