@@ -10,6 +10,7 @@ import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.EthernetHeader;
 import dev.cellscope.wire.LinkLayouts;
 import dev.cellscope.wire.NackRange;
+import dev.cellscope.wire.TetherFrame;
 import dev.cellscope.wire.UtcpHeader;
 import dev.cellscope.wire.UtcpNack;
 
@@ -61,6 +62,8 @@ final class ScenarioRunner implements AutoCloseable {
     private final List<String> pendingAny = new ArrayList<>();
     private final Map<String, UtcpDirection> utcp = new TreeMap<>();
     private final List<Map<String, Object>> wireEvents = new ArrayList<>();
+    /** What the runner saw of Tether frames (kept apart from UTCP). */
+    final TetherWireTruth tether = new TetherWireTruth();
     private long recorded, sent, dropped, delayed, duplicated, corrupted;
 
     ScenarioRunner(Path pcapng, FaultModel faults, long seed) throws IOException {
@@ -104,21 +107,23 @@ final class ScenarioRunner implements AutoCloseable {
 
     private void onFrame(long time, String from, String to, byte[] payload, Fate fate) {
         if (fate != Fate.DUPLICATED) sent++;
-        UtcpHeader h = utcpHeader(payload);
-        String what = h == null ? payload.length + " bytes" : describe(h);
+        TetherFrame tf = tetherFrame(payload); // Tether first (its magic), else UTCP
+        UtcpHeader h = tf == null ? utcpHeader(payload) : null;
+        String what = tf != null ? tether.describe(tf) : h == null ? payload.length + " bytes" : describe(h);
         String direction = from + "→" + to;
         if (h != null) utcpDirection(from, to, h).observe(h, payload, fate);
+        if (tf != null) tether.observe(from, to, tf, fate);
         switch (fate) {
             case DROPPED -> {
                 dropped++;
-                wireEvents.add(event(time, from, to, h, fate));
+                wireEvents.add(event(time, from, to, h, tf, fate));
                 pendingByDirection.merge(direction, "the wire dropped " + direction + " " + what + " before this point (never seen by the tap)",
                         (a, b) -> a + "; " + b);
                 return;
             }
-            case DELAYED -> { delayed++; wireEvents.add(event(time, from, to, h, fate)); }
-            case DUPLICATED -> { duplicated++; wireEvents.add(event(time, from, to, h, fate)); }
-            case CORRUPTED -> { corrupted++; wireEvents.add(event(time, from, to, h, fate)); }
+            case DELAYED -> { delayed++; wireEvents.add(event(time, from, to, h, tf, fate)); }
+            case DUPLICATED -> { duplicated++; wireEvents.add(event(time, from, to, h, tf, fate)); }
+            case CORRUPTED -> { corrupted++; wireEvents.add(event(time, from, to, h, tf, fate)); }
             case DELIVERED -> {}
         }
         List<String> notes = new ArrayList<>(pendingAny);
@@ -154,7 +159,7 @@ final class ScenarioRunner implements AutoCloseable {
         return m;
     }
 
-    private static Map<String, Object> event(long time, String from, String to, UtcpHeader h, Fate fate) {
+    private Map<String, Object> event(long time, String from, String to, UtcpHeader h, TetherFrame tf, Fate fate) {
         Map<String, Object> e = Json.object();
         e.put("time_ns", time - START);
         e.put("from", from);
@@ -164,7 +169,12 @@ final class ScenarioRunner implements AutoCloseable {
             e.put("utcp_flags", flagNames(h.flags()));
             e.put("seq", h.seq());
         }
+        if (tf != null) e.put("tether", tether.describe(tf));
         return e;
+    }
+
+    static TetherFrame tetherFrame(byte[] payload) {
+        return TetherFrame.decode(payload) instanceof Decoded.Ok<TetherFrame>(TetherFrame f, int ignored) ? f : null;
     }
 
     static UtcpHeader utcpHeader(byte[] payload) {

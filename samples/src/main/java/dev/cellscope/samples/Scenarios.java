@@ -30,9 +30,10 @@ import java.util.concurrent.CompletableFuture;
 public final class Scenarios {
     private Scenarios() {}
 
-    public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch", "big-transfer");
+    public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch", "tether-lamp", "tether-overrun",
+            "big-transfer");
     /** The committed ones (in samples/captures/, with their ground truth). */
-    public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch");
+    public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch", "tether-lamp", "tether-overrun");
     public static final long DEFAULT_SEED = 1;
 
     static final long ALICE_MAC = 0x020000000A11L, BOB_MAC = 0x020000000B0BL, CAROL_MAC = 0x020000000CA7L;
@@ -43,6 +44,8 @@ public final class Scenarios {
             case "mesh-transfer" -> "clean UTCP-SBI transfers by the endpoint stack: Alice puts two files to Bob (zstd), Carol (deflate only) one";
             case "lossy-mesh" -> "the same transfers over 3% loss and 2% reordering: NACKs and retransmissions recover everything";
             case "handshake-mismatch" -> "Alice requires HAS_RECOMPRESS, which Bob lacks: SBI NACK missing_required_features, both close";
+            case "tether-lamp" -> "Tether cold start by the endpoint stack over 4% loss: Lamp/Hail, Define, grants, slots, singleton and bulk Nacks, Manifest";
+            case "tether-overrun" -> "a misbehaving Tether sender (fault injection) sends four slots past its grant: credit overrun";
             case "big-transfer" -> "on demand, for benchmarks: Alice puts 8 MiB files to Bob until --size frames (default 1000000) are on the wire";
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
@@ -61,6 +64,8 @@ public final class Scenarios {
             case "mesh-transfer" -> mesh(name, out, FaultModel.clean(), seed, 1);
             case "lossy-mesh" -> mesh(name, out, FaultModel.clean().withLoss(0.03).withReorder(0.02), seed, 3);
             case "handshake-mismatch" -> mismatch(name, out, seed);
+            case "tether-lamp" -> TetherScenarios.transfer(name, out, FaultModel.clean().withLoss(0.04), seed, 300_000, 0);
+            case "tether-overrun" -> TetherScenarios.transfer(name, out, FaultModel.clean().withRate(1_250_000_000L), seed, 200_000, TetherScenarios.OVERRUN_BYTES);
             case "big-transfer" -> BigTransferScenario.run(name, out, size > 0 ? size : BigTransferScenario.DEFAULT_FRAMES, seed);
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };

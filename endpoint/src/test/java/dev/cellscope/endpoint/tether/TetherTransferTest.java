@@ -13,6 +13,7 @@ import static dev.cellscope.endpoint.tether.TetherHarness.RECEIVER;
 import static dev.cellscope.endpoint.tether.TetherHarness.SENDER;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TetherTransferTest {
@@ -20,6 +21,25 @@ class TetherTransferTest {
     static List<Expert> findings(List<TetherFrameResult> results, String severity) {
         return results.stream().flatMap(r -> r.findings().stream())
                 .filter(e -> e.severity().name().equalsIgnoreCase(severity)).toList();
+    }
+
+    @Test
+    void overrunFaultInjectionSendsPastTheGrantAndTheAnalyzerSeesIt() {
+        TetherHarness h = new TetherHarness(1, 200_000, TestImpairedLink.Impairments.NONE);
+        h.senderConfig = h.senderConfig.withOverrun(4 * 1088);
+        SendResult result = h.run();
+
+        assertEquals(SendResult.Status.CONFIRMED, result.status(), () -> String.join("\n", h.events));
+        assertArrayEquals(h.content, h.reception.content());
+        assertEquals(4, h.events.stream().filter(e -> e.startsWith("S fault injection: slot ")).count(), () -> String.join("\n", h.events));
+        TetherLedger ledger = new TetherLedger();
+        List<TetherFrameResult> results = h.analyze(ledger);
+        assertTrue(ledger.summary().overruns() >= 1, "the analyzer must see the overrun");
+        // Four 1088-byte frames past the grant (less whatever credit the sender still held under one frame).
+        long deficit = results.stream().mapToLong(TetherFrameResult::deficit).max().orElse(0);
+        assertTrue(deficit > 3 * 1088 && deficit <= 4 * 1088, "deficit " + deficit);
+        assertTrue(findings(results, "error").stream().anyMatch(e -> e.message().startsWith("Grant overrun")));
+        assertThrows(IllegalArgumentException.class, () -> h.senderConfig.withOverrun(-1));
     }
 
     @Test

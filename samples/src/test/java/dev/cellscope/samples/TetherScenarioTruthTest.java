@@ -1,0 +1,109 @@
+package dev.cellscope.samples;
+
+import dev.cellscope.dissect.Expert;
+import dev.cellscope.dissect.ExpertGroup;
+import dev.cellscope.dissect.ProtoTree;
+import dev.cellscope.dissect.Severity;
+import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.TetherFields;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static dev.cellscope.samples.ScenarioTruthTest.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The committed Tether scenario captures (made by TetherSender/TetherReceiver over the simulated
+ * wire) through the full dissector and analysis, against the runner's ground truth: NACKs
+ * (singleton and bulk), re-sent slots, grants, credit overruns, Lamp answers and Manifest checks.
+ */
+class TetherScenarioTruthTest {
+    static final List<String> TETHER = Scenarios.COMMITTED.stream().filter(n -> n.startsWith("tether-")).toList();
+
+    @TestFactory
+    Stream<DynamicTest> tetherFindingsMatchTheGroundTruth() {
+        assertEquals(List.of("tether-lamp", "tether-overrun"), TETHER);
+        return TETHER.stream().map(name -> DynamicTest.dynamicTest(name, () -> check(name)));
+    }
+
+    private static void check(String name) throws IOException {
+        Map<String, Object> truth = truth(name);
+        Map<String, Object> t = obj(truth, "tether");
+        Analysed a = new Analysed(CAPTURES.resolve(name + ".pcapng"));
+        assertTrue(a.readCleanly, name + ": the capture does not read cleanly");
+        assertEquals(num(obj(truth, "wire"), "frames_recorded"), a.frames.size(), name + ": frames recorded");
+        // What the endpoints did (sanity of the scenario itself).
+        assertEquals("confirmed", str(t, "result"), name + ": transfer result");
+        assertEquals(Boolean.TRUE, t.get("received_content_intact"), name + ": Bob got the content");
+
+        long singletons = 0, bulks = 0, grants = 0, overrunsAtTap = 0;
+        TreeSet<Long> resent = new TreeSet<>();
+        List<Object> manifests = new java.util.ArrayList<>();
+        for (Object d : list(t, "directions")) {
+            Map<?, ?> rec = (Map<?, ?>) ((Map<?, ?>) d).get("frames_recorded");
+            singletons += rec.containsKey("singleton_nack") ? ((Number) rec.get("singleton_nack")).longValue() : 0;
+            bulks += rec.containsKey("bulk_nack") ? ((Number) rec.get("bulk_nack")).longValue() : 0;
+            grants += num(d, "grant_frames_recorded");
+            overrunsAtTap += num(d, "credit_overrun_frames_at_tap");
+            for (Object s : list(d, "data_slots_resent")) resent.add(((Number) s).longValue());
+            manifests.addAll(list(d, "manifests_recorded"));
+        }
+
+        long seenSingletons = 0, seenBulks = 0, seenGrants = 0, seenOverruns = 0;
+        TreeSet<Long> seenResent = new TreeSet<>();
+        for (ProtoTree f : a.frames) {
+            if (nonZero(f, TetherFields.NACK_SLOT)) seenSingletons++;
+            if (f.find(TetherFields.CTRL_TAG).stream().anyMatch(n -> n.number() == TetherFields.TAG_NACK)) seenBulks++;
+            if (nonZero(f, TetherFields.GRANT)) seenGrants++;
+            if (nonZero(f, TetherFields.OVERRUN)) seenOverruns++;
+            if (nonZero(f, TetherFields.RESENT)) seenResent.add(f.find(TetherFields.SLOT).getFirst().number());
+        }
+        if (name.equals("tether-lamp")) {
+            assertTrue(singletons > 0 && bulks > 0 && !resent.isEmpty(), name + ": the scenario must show singleton and bulk Nack recovery");
+        }
+        assertEquals(singletons, seenSingletons, name + ": singleton NACK headers");
+        assertEquals(bulks, seenBulks, name + ": bulk Nack frames");
+        assertEquals(resent, seenResent, name + ": re-sent slots");
+        assertEquals(grants, seenGrants, name + ": frames carrying a grant");
+        assertEquals(overrunsAtTap, seenOverruns, name + ": frames the analysis marks as overrun");
+
+        List<Expert> experts = a.experts();
+        long overrunFindings = experts.stream().filter(e -> e.severity() == Severity.ERROR && e.group() == ExpertGroup.CREDIT
+                && e.message().startsWith("Grant overrun")).count();
+        assertEquals(overrunsAtTap, overrunFindings, name + ": Grant overrun findings");
+        if (num(t, "sender_overrun_bytes") > 0) {
+            assertFalse(list(t, "slots_sent_without_credit").isEmpty(), name + ": the sender never overran");
+            assertTrue(overrunFindings > 0, name + ": the analysis must flag the overrun");
+        } else {
+            assertEquals(List.of(), list(t, "slots_sent_without_credit"));
+            assertEquals(0, overrunFindings, name + ": overrun reported for a well-behaved sender");
+            for (Expert e : experts) assertNotEquals(Severity.ERROR, e.severity(), name + ": unexpected error " + e);
+        }
+
+        // Ethernet addresses are the Tether IDs, as PROTOCOLS.md wants.
+        assertEquals(List.of(), experts.stream().filter(e -> e.message().contains("differs from Tether")).toList(), name + ": MAC vs Tether ID");
+        // Lamp answered by a Hail, seen as such.
+        assertEquals(num(obj(t, "receiver_stats"), "lamps_answered"),
+                count(experts, Severity.CHAT, "Hail answers the Lamp"), name + ": Lamps answered");
+        // Each recorded Manifest: the analysis says it matches exactly when the tap saw its slots and frames.
+        long matches = manifests.stream().filter(m -> Boolean.TRUE.equals(((Map<?, ?>) m).get("tap_matches"))).count();
+        assertFalse(manifests.isEmpty(), name + ": no Manifest recorded");
+        assertEquals(matches, count(experts, Severity.CHAT, "Manifest for flow"), name + ": Manifests matching");
+        assertEquals(manifests.size() - matches, count(experts, Severity.WARN, "Manifest for flow"), name + ": Manifests not matching");
+    }
+
+    private static boolean nonZero(ProtoTree t, FieldDef f) {
+        return t.find(f).stream().anyMatch(n -> n.number() != 0);
+    }
+
+    private static long count(List<Expert> experts, Severity s, String prefix) {
+        return experts.stream().filter(e -> e.severity() == s && e.message().startsWith(prefix)).count();
+    }
+}
