@@ -30,9 +30,11 @@ import java.util.concurrent.CompletableFuture;
 public final class Scenarios {
     private Scenarios() {}
 
-    public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch");
+    public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch",
+            "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan");
     /** The committed ones (in samples/captures/, with their ground truth). */
-    public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch");
+    public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch",
+            "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan");
     public static final long DEFAULT_SEED = 1;
 
     static final long ALICE_MAC = 0x020000000A11L, BOB_MAC = 0x020000000B0BL, CAROL_MAC = 0x020000000CA7L;
@@ -43,6 +45,7 @@ public final class Scenarios {
             case "mesh-transfer" -> "clean UTCP-SBI transfers by the endpoint stack: Alice puts two files to Bob (zstd), Carol (deflate only) one";
             case "lossy-mesh" -> "the same transfers over 3% loss and 2% reordering: NACKs and retransmissions recover everything";
             case "handshake-mismatch" -> "Alice requires HAS_RECOMPRESS, which Bob lacks: SBI NACK missing_required_features, both close";
+            case "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan" -> AttackScenarios.describe(name);
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
     }
@@ -60,6 +63,7 @@ public final class Scenarios {
             case "mesh-transfer" -> mesh(name, out, FaultModel.clean(), seed, 1);
             case "lossy-mesh" -> mesh(name, out, FaultModel.clean().withLoss(0.03).withReorder(0.02), seed, 3);
             case "handshake-mismatch" -> mismatch(name, out, seed);
+            case "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan" -> AttackScenarios.generate(name, out, seed);
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
         Files.writeString(truthPath(out), Json.write(truth), StandardCharsets.UTF_8);

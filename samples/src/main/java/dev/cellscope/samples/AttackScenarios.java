@@ -1,0 +1,294 @@
+package dev.cellscope.samples;
+
+import dev.cellscope.crypto.Blake3;
+import dev.cellscope.crypto.SchemaFingerprints;
+import dev.cellscope.endpoint.identity.NodeIdentity;
+import dev.cellscope.endpoint.mesh.MeshNode;
+import dev.cellscope.endpoint.sbi.PutResult;
+import dev.cellscope.endpoint.sbi.SbiConfig;
+import dev.cellscope.endpoint.sbi.SbiPeer;
+import dev.cellscope.endpoint.sim.FaultModel;
+import dev.cellscope.endpoint.store.ContentStore;
+import dev.cellscope.endpoint.utcp.SwitchCounters;
+import dev.cellscope.endpoint.utcp.UtcpConfig;
+import dev.cellscope.endpoint.utcp.UtcpConnection;
+import dev.cellscope.endpoint.utcp.UtcpEndpoint;
+import dev.cellscope.wire.Bytes;
+import dev.cellscope.wire.Decoded;
+import dev.cellscope.wire.SbiBlockPut;
+import dev.cellscope.wire.SbiContainer;
+import dev.cellscope.wire.SbiEnvelope;
+import dev.cellscope.wire.SbiHandshake;
+import dev.cellscope.wire.SbiMessage;
+import dev.cellscope.wire.SbiNack;
+import dev.cellscope.wire.UtcpHeader;
+import dev.cellscope.wire.UtcpPacket;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import static dev.cellscope.samples.Scenarios.ALICE_MAC;
+import static dev.cellscope.samples.Scenarios.BOB_MAC;
+import static dev.cellscope.samples.Scenarios.SECOND;
+
+/**
+ * Attack scenarios: a legitimate Alice → Bob transfer by the endpoint stack, beside an attacker,
+ * Mallory, whose bytes no well-behaved endpoint would send. Mallory either runs a real
+ * {@link UtcpEndpoint} (so the UTCP framing, seqs and ACKs are the stack's) and writes SBI bytes
+ * built with the dissector's codecs ({@code dev.cellscope.wire}) into the connection, or, for the
+ * SYN scan, has the runner inject codec-built UTCP frames ({@link ScenarioRunner#inject}). Bob is
+ * always the real {@link MeshNode}; the ground truth holds what Mallory sent and what Bob did
+ * (his switch counters, the SBI NACKs he sent back, his events).
+ */
+final class AttackScenarios {
+    private AttackScenarios() {}
+
+    static final List<String> NAMES = List.of("corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan");
+    static final long MALLORY_MAC = 0x020000000BADL;
+    /** The frame_len the oversize attacker claims: 2^31 − 1, about 2 GiB. */
+    static final long OVERSIZE_FRAME_LEN = 2_147_483_647L;
+    static final int SCAN_SYNS = 300;
+
+    static String describe(String name) {
+        return switch (name) {
+            case "corrupt-block" -> "Alice puts a file to Bob; Mallory sends two BLOCK_PUTs, one whose content does not match its BLAKE3 hash: Bob NACKs hash_mismatch";
+            case "oversize-frame" -> "Alice puts a file to Bob; Mallory opens UTCP and sends an SBI frame_len of 2^31-1: Bob NACKs invalid_frame_size and closes";
+            case "legacy-json-peer" -> "Alice puts a file to Bob; Mallory opens UTCP and speaks legacy JSON: Bob NACKs invalid_frame_size (legacy JSON) and closes";
+            case "unknown-cellid-scan" -> "Alice puts a file to Bob while Mallory floods " + SCAN_SYNS + " UTCP SYNs to random CellIDs: Bob's switch drops them (unknown dst)";
+            default -> throw new IllegalArgumentException("no scenario named " + name);
+        };
+    }
+
+    static Map<String, Object> generate(String name, Path out, long seed) throws IOException {
+        Map<String, Object> t = Json.object();
+        t.put("scenario", name);
+        t.put("seed", seed);
+        t.put("made_by", "endpoint stack (MeshNode, UtcpEndpoint, SbiPeer) over a seeded MemoryWire in virtual time; "
+                + "the attacker's bytes built with the dissector's wire codecs");
+        t.put("start_time_ns", ScenarioRunner.START);
+        try (ScenarioRunner r = new ScenarioRunner(out, FaultModel.clean(), seed)) {
+            r.node("alice", ALICE_MAC);
+            r.node("bob", BOB_MAC);
+            r.node("mallory", MALLORY_MAC);
+            NodeIdentity alice = r.identity("alice", seed * 1000 + 1), bob = r.identity("bob", seed * 1000 + 2),
+                    mallory = r.identity("mallory", seed * 1000 + 4);
+            MeshNode<String> a = node(r, "alice", alice, seed * 1000 + 11);
+            MeshNode<String> b = node(r, "bob", bob, seed * 1000 + 12);
+            List<String> bobEvents = new ArrayList<>();
+            b.onEvent(bobEvents::add);
+            b.serve();
+            Random rnd = new Random(seed);
+            malloryUtcpSeed = seed * 1000 + 14;
+
+            // The legitimate transfer.
+            Path notes = Files.write(r.work.resolve("notes.txt"), text(rnd, 90_000));
+            r.comment("Alice opens UTCP to Bob and puts a file over UTCP-SBI");
+            SbiPeer ab = a.connect(Bytes.of(bob.cellId()), "bob");
+            CompletableFuture<PutResult> put = ab.put(notes);
+            Scenarios.waitFor(r, put::isDone, name + ": Alice's put did not finish");
+            PutResult pr = put.join();
+            Scenarios.waitFor(r, () -> Scenarios.has(b.store(), pr.root()), name + ": Bob never completed Alice's file");
+            r.scheduler.runFor(20_000_000);
+            boolean legitReady = ab.isReady();
+
+            Map<String, Object> attack = Json.object();
+            switch (name) {
+                case "corrupt-block" -> corrupt(r, mallory, bob, rnd, attack);
+                case "oversize-frame" -> rawStream(r, mallory, bob, oversize(), "Mallory opens UTCP to Bob and sends an SBI envelope claiming frame_len "
+                        + OVERSIZE_FRAME_LEN, attack);
+                case "legacy-json-peer" -> rawStream(r, mallory, bob, legacyJson(), "Mallory opens UTCP to Bob and speaks the legacy JSON form", attack);
+                case "unknown-cellid-scan" -> scan(r, mallory, rnd, attack);
+                default -> throw new IllegalArgumentException("no scenario named " + name);
+            }
+            ab.close("done");
+            r.scheduler.runFor(5 * SECOND);
+
+            Map<String, Object> legit = Json.object();
+            legit.put("from", "alice");
+            legit.put("to", "bob");
+            legit.put("handshake", legitReady ? "accepted" : "refused");
+            legit.put("object_root", pr.root().hex());
+            legit.put("chunks", a.store().manifest(pr.root()).orElseThrow().chunks().stream().map(Bytes::hex).toList());
+            legit.put("blocks_sent", pr.blocksSent());
+            legit.put("received_intact", Scenarios.has(b.store(), pr.root()));
+            Map<String, Object> receiver = Json.object();
+            SwitchCounters sc = b.endpoint().switchCounters();
+            Map<String, Object> drops = Json.object();
+            drops.put("unknown_dst", sc.unknownDst());
+            drops.put("src_not_allowed", sc.srcNotAllowed());
+            drops.put("malformed", sc.malformed());
+            drops.put("no_connection", sc.noConnection());
+            receiver.put("switch_drops", drops);
+            receiver.put("switch_accepted", sc.accepted());
+            String mp = Bytes.of(mallory.cellId()).hex().substring(0, 8);
+            receiver.put("events_about_mallory", bobEvents.stream().filter(e -> e.startsWith(mp)).toList());
+            t.put("nodes", nodes(alice, bob, mallory));
+            t.put("wire", r.wireTruth());
+            t.put("legitimate", legit);
+            t.put("attack", attack);
+            t.put("receiver", receiver);
+        }
+        return t;
+    }
+
+    /** Mallory: a real UTCP endpoint, with no SBI peer behind it. */
+    /** Mallory's UTCP initial seq comes from this seed (set per run from the scenario seed). */
+    private static long malloryUtcpSeed;
+
+    private static UtcpConnection malloryConnects(ScenarioRunner r, NodeIdentity mallory, NodeIdentity bob, ByteArrayOutputStream replies,
+                                                  byte[] bytes, Map<String, Object> attack) {
+        UtcpEndpoint<String> m = new UtcpEndpoint<>(r.scheduler, r.wire.port("mallory"), Bytes.of(mallory.cellId()),
+                UtcpConfig.defaults().withSeed(malloryUtcpSeed));
+        UtcpConnection c = m.connect(Bytes.of(bob.cellId()), "bob");
+        c.onData(replies::writeBytes);
+        c.onOpen(() -> {
+            attack.put("sent_at_ns", r.scheduler.now() - ScenarioRunner.START);
+            c.writeAll(bytes, () -> {});
+        });
+        return c;
+    }
+
+    private static void rawStream(ScenarioRunner r, NodeIdentity mallory, NodeIdentity bob, byte[] bytes, String comment, Map<String, Object> attack) {
+        r.comment(comment);
+        ByteArrayOutputStream replies = new ByteArrayOutputStream();
+        attack.put("kind", bytes[0] == '{' ? "legacy_json" : "oversize_frame_len");
+        attack.put("from", "mallory");
+        attack.put("to", "bob");
+        attack.put("stream_bytes_hex", java.util.HexFormat.of().formatHex(bytes, 0, Math.min(bytes.length, 16)));
+        attack.put("claimed_frame_len", ((bytes[0] & 0xFFL) << 24) | ((bytes[1] & 0xFFL) << 16) | ((bytes[2] & 0xFFL) << 8) | (bytes[3] & 0xFFL));
+        UtcpConnection c = malloryConnects(r, mallory, bob, replies, bytes, attack);
+        r.scheduler.runFor(2 * SECOND);
+        attack.put("receiver_nacks", nacks(replies.toByteArray()));
+        attack.put("mallory_connection_closed_by_peer", c.peerFinished() || c.isClosed());
+    }
+
+    private static void corrupt(ScenarioRunner r, NodeIdentity mallory, NodeIdentity bob, Random rnd, Map<String, Object> attack) {
+        r.comment("Mallory opens UTCP to Bob, sends a HANDSHAKE and two BLOCK_PUTs (comp none); the second block's content was altered after hashing");
+        byte[] good = text(rnd, 4_000), original = text(rnd, 4_000);
+        byte[] altered = original.clone();
+        altered[1234] ^= 0x20;
+        Bytes goodHash = Bytes.of(Blake3.hash(good)), claimed = Bytes.of(Blake3.hash(original));
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        SbiConfig cfg = SbiConfig.of(mallory);
+        stream.writeBytes(sbi(new SbiHandshake(cfg.peerId(), cfg.capabilities(), cfg.required(), cfg.optional(), cfg.blockSize(),
+                SbiConfig.VERSION, cfg.replicaCount())));
+        stream.writeBytes(sbi(new SbiBlockPut(goodHash, 0, 0, 0, Bytes.of(good))));
+        stream.writeBytes(sbi(new SbiBlockPut(claimed, 1, 0, 0, Bytes.of(altered))));
+        attack.put("kind", "corrupt_block");
+        attack.put("from", "mallory");
+        attack.put("to", "bob");
+        List<Map<String, Object>> blocks = new ArrayList<>();
+        blocks.add(block(goodHash, 0, good.length, false, null));
+        blocks.add(block(claimed, 1, altered.length, true, Bytes.of(Blake3.hash(altered)).hex()));
+        attack.put("blocks", blocks);
+        ByteArrayOutputStream replies = new ByteArrayOutputStream();
+        malloryConnects(r, mallory, bob, replies, stream.toByteArray(), attack);
+        r.scheduler.runFor(2 * SECOND);
+        attack.put("receiver_nacks", nacks(replies.toByteArray()));
+    }
+
+    private static Map<String, Object> block(Bytes hash, long index, int size, boolean corrupted, String actual) {
+        Map<String, Object> m = Json.object();
+        m.put("block_hash", hash.hex());
+        m.put("chunk_index", index);
+        m.put("size", size);
+        m.put("corrupted", corrupted);
+        if (actual != null) m.put("blake3_of_content_sent", actual);
+        return m;
+    }
+
+    private static void scan(ScenarioRunner r, NodeIdentity mallory, Random rnd, Map<String, Object> attack) {
+        Set<String> targets = new LinkedHashSet<>();
+        long first = -1, last = 0;
+        for (int i = 0; i < SCAN_SYNS; i++) {
+            byte[] dst = new byte[16];
+            rnd.nextBytes(dst);
+            long seq = rnd.nextLong(1L << 32);
+            byte[] syn = new UtcpPacket(new UtcpHeader(Bytes.of(mallory.cellId()), Bytes.of(dst), seq,
+                    (int) dev.cellscope.field.UtcpFields.SYN, 0), Bytes.of(new byte[0])).encode();
+            long now = r.scheduler.now() - ScenarioRunner.START;
+            if (first < 0) first = now;
+            last = now;
+            r.inject("mallory", "bob", syn, i == 0 ? "Mallory scans: " + SCAN_SYNS + " UTCP SYNs to random CellIDs (injected)" : null);
+            targets.add(Bytes.of(dst).hex());
+            r.scheduler.runFor(200_000);
+        }
+        attack.put("kind", "syn_scan");
+        attack.put("from", "mallory");
+        attack.put("to", "bob");
+        attack.put("src_cellid", Bytes.of(mallory.cellId()).hex());
+        attack.put("syns_injected", SCAN_SYNS);
+        attack.put("first_at_ns", first);
+        attack.put("last_at_ns", last);
+        attack.put("distinct_dst_cellids", targets.size());
+        attack.put("dst_cellids", List.copyOf(targets));
+        attack.put("address_book", List.of("alice", "bob"));
+    }
+
+    private static byte[] oversize() {
+        byte[] env = new SbiEnvelope(OVERSIZE_FRAME_LEN, dev.cellscope.wire.SbiLayouts.OP_BLOCK_PUT).encode();
+        byte[] b = Arrays.copyOf(env, env.length + 32); // a few bytes of "body": a receiver must not wait for 2 GiB
+        return b;
+    }
+
+    private static byte[] legacyJson() {
+        return "{\"op\":\"block_want\",\"cid\":\"bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy\"}\n".getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] sbi(SbiContainer c) {
+        return SbiMessage.of(c, Bytes.of(SchemaFingerprints.forOp(c.op()))).encode();
+    }
+
+    /** The SBI NACKs in what Bob sent back (his HANDSHAKE and other messages skipped). */
+    static List<Map<String, Object>> nacks(byte[] s) {
+        List<Map<String, Object>> l = new ArrayList<>();
+        int off = 0;
+        while (off < s.length) {
+            if (!(SbiMessage.decode(Arrays.copyOfRange(s, off, s.length)) instanceof Decoded.Ok<SbiMessage> ok)) break;
+            if (ok.value().container() instanceof SbiNack n) {
+                Map<String, Object> m = Json.object();
+                m.put("ref_seq", n.refSeq());
+                m.put("error_code", n.errorCode());
+                m.put("error", n.error());
+                l.add(m);
+            }
+            off += ok.length();
+        }
+        return l;
+    }
+
+    private static MeshNode<String> node(ScenarioRunner r, String name, NodeIdentity id, long utcpSeed) throws IOException {
+        return new MeshNode<>(r.scheduler, r.wire.port(name), id, ContentStore.open(r.work.resolve(name + "-store")), SbiConfig.of(id), null,
+                UtcpConfig.defaults().withSeed(utcpSeed));
+    }
+
+    private static Map<String, Object> nodes(NodeIdentity alice, NodeIdentity bob, NodeIdentity mallory) {
+        Map<String, Object> n = Json.object();
+        for (Object[] p : new Object[][] {{"alice", alice}, {"bob", bob}, {"mallory", mallory}}) {
+            NodeIdentity id = (NodeIdentity) p[1];
+            Map<String, Object> m = Json.object();
+            m.put("public_key", java.util.HexFormat.of().formatHex(id.publicKey()));
+            m.put("cellid", Bytes.of(id.cellId()).hex());
+            n.put((String) p[0], m);
+        }
+        return n;
+    }
+
+    private static byte[] text(Random rnd, int n) {
+        String[] words = {"cell", "mesh", "block", "tether", "slot", "grant", "lamp", "dock", "frame", "seq", "nack", "hash", "store", "peer"};
+        StringBuilder b = new StringBuilder(n + 16);
+        while (b.length() < n) b.append(words[rnd.nextInt(words.length)]).append(rnd.nextInt(9) == 0 ? ".\n" : " ");
+        return b.substring(0, n).getBytes(StandardCharsets.US_ASCII);
+    }
+}
