@@ -59,6 +59,7 @@ final class AttackScenarios {
     /** The frame_len the oversize attacker claims: 2^31 − 1, about 2 GiB. */
     static final long OVERSIZE_FRAME_LEN = 2_147_483_647L;
     static final int SCAN_SYNS = 300;
+    static final long SCAN_START_NS = 10_000, SCAN_SPACING_NS = 2_000;
 
     static String describe(String name) {
         return switch (name) {
@@ -91,6 +92,9 @@ final class AttackScenarios {
             Random rnd = new Random(seed);
             malloryUtcpSeed = seed * 1000 + 14;
 
+            Map<String, Object> attack = Json.object();
+            if (name.equals("unknown-cellid-scan")) scan(r, mallory, rnd, attack);
+
             // The legitimate transfer.
             Path notes = Files.write(r.work.resolve("notes.txt"), text(rnd, 90_000));
             r.comment("Alice opens UTCP to Bob and puts a file over UTCP-SBI");
@@ -102,13 +106,17 @@ final class AttackScenarios {
             r.scheduler.runFor(20_000_000);
             boolean legitReady = ab.isReady();
 
-            Map<String, Object> attack = Json.object();
             switch (name) {
                 case "corrupt-block" -> corrupt(r, mallory, bob, rnd, attack);
                 case "oversize-frame" -> rawStream(r, mallory, bob, oversize(), "Mallory opens UTCP to Bob and sends an SBI envelope claiming frame_len "
                         + OVERSIZE_FRAME_LEN, attack);
                 case "legacy-json-peer" -> rawStream(r, mallory, bob, legacyJson(), "Mallory opens UTCP to Bob and speaks the legacy JSON form", attack);
-                case "unknown-cellid-scan" -> scan(r, mallory, rnd, attack);
+                case "unknown-cellid-scan" -> {
+                    r.scheduler.runFor(SCAN_START_NS + SCAN_SYNS * SCAN_SPACING_NS);
+                    long[] times = (long[]) attack.remove("injected_at");
+                    attack.put("first_at_ns", times[0]);
+                    attack.put("last_at_ns", times[times.length - 1]);
+                }
                 default -> throw new IllegalArgumentException("no scenario named " + name);
             }
             ab.close("done");
@@ -208,32 +216,37 @@ final class AttackScenarios {
         return m;
     }
 
+    /**
+     * Schedules the scan to run beside Alice's connection: {@link #SCAN_SYNS} SYNs from Mallory's
+     * CellID to random CellIDs, one every {@link #SCAN_SPACING_NS}, injected through the wire to Bob.
+     */
     private static void scan(ScenarioRunner r, NodeIdentity mallory, Random rnd, Map<String, Object> attack) {
         Set<String> targets = new LinkedHashSet<>();
-        long first = -1, last = 0;
+        long[] times = new long[SCAN_SYNS];
         for (int i = 0; i < SCAN_SYNS; i++) {
             byte[] dst = new byte[16];
             rnd.nextBytes(dst);
             long seq = rnd.nextLong(1L << 32);
             byte[] syn = new UtcpPacket(new UtcpHeader(Bytes.of(mallory.cellId()), Bytes.of(dst), seq,
                     (int) dev.cellscope.field.UtcpFields.SYN, 0), Bytes.of(new byte[0])).encode();
-            long now = r.scheduler.now() - ScenarioRunner.START;
-            if (first < 0) first = now;
-            last = now;
-            r.inject("mallory", "bob", syn, i == 0 ? "Mallory scans: " + SCAN_SYNS + " UTCP SYNs to random CellIDs (injected)" : null);
             targets.add(Bytes.of(dst).hex());
-            r.scheduler.runFor(200_000);
+            int n = i;
+            r.scheduler.schedule(SCAN_START_NS + i * SCAN_SPACING_NS, () -> {
+                times[n] = r.scheduler.now() - ScenarioRunner.START;
+                r.inject("mallory", "bob", syn, n == 0 ? "Mallory starts a scan beside Alice's connection: " + SCAN_SYNS
+                        + " UTCP SYNs to random CellIDs (injected)" : null);
+            });
         }
         attack.put("kind", "syn_scan");
         attack.put("from", "mallory");
         attack.put("to", "bob");
         attack.put("src_cellid", Bytes.of(mallory.cellId()).hex());
         attack.put("syns_injected", SCAN_SYNS);
-        attack.put("first_at_ns", first);
-        attack.put("last_at_ns", last);
+        attack.put("spacing_ns", SCAN_SPACING_NS);
         attack.put("distinct_dst_cellids", targets.size());
         attack.put("dst_cellids", List.copyOf(targets));
         attack.put("address_book", List.of("alice", "bob"));
+        attack.put("injected_at", times); // filled in as the scheduler runs; replaced by first/last after the run
     }
 
     private static byte[] oversize() {
