@@ -1,7 +1,6 @@
 package dev.cellscope.samples;
 
 import dev.cellscope.crypto.Blake3;
-import dev.cellscope.crypto.SchemaFingerprints;
 import dev.cellscope.endpoint.identity.NodeIdentity;
 import dev.cellscope.endpoint.mesh.MeshNode;
 import dev.cellscope.endpoint.sbi.PutResult;
@@ -15,10 +14,7 @@ import dev.cellscope.endpoint.utcp.UtcpConnection;
 import dev.cellscope.endpoint.utcp.UtcpEndpoint;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
-import dev.cellscope.wire.SbiBlockPut;
-import dev.cellscope.wire.SbiContainer;
 import dev.cellscope.wire.SbiEnvelope;
-import dev.cellscope.wire.SbiHandshake;
 import dev.cellscope.wire.SbiMessage;
 import dev.cellscope.wire.SbiNack;
 import dev.cellscope.wire.UtcpHeader;
@@ -44,10 +40,11 @@ import static dev.cellscope.samples.Scenarios.SECOND;
 
 /**
  * Attack scenarios: a legitimate Alice → Bob transfer by the endpoint stack, beside an attacker,
- * Mallory, whose bytes no well-behaved endpoint would send. Mallory either runs a real
- * {@link UtcpEndpoint} (so the UTCP framing, seqs and ACKs are the stack's) and writes SBI bytes
- * built with the dissector's codecs ({@code dev.cellscope.wire}) into the connection, or, for the
- * SYN scan, has the runner inject codec-built UTCP frames ({@link ScenarioRunner#inject}). Bob is
+ * Mallory, whose bytes no well-behaved endpoint would send. Mallory is a real {@link MeshNode}
+ * with the test hook {@link SbiPeer#corruptBlocksForTesting} (corrupt-block), or a real
+ * {@link UtcpEndpoint} (so the UTCP framing, seqs and ACKs are the stack's) writing bytes built with
+ * the dissector's codecs ({@code dev.cellscope.wire}) into the connection, or, for the SYN scan,
+ * the runner injects codec-built UTCP frames ({@link ScenarioRunner#inject}). Bob is
  * always the real {@link MeshNode}; the ground truth holds what Mallory sent and what Bob did
  * (his switch counters, the SBI NACKs he sent back, his events).
  */
@@ -107,7 +104,7 @@ final class AttackScenarios {
             boolean legitReady = ab.isReady();
 
             switch (name) {
-                case "corrupt-block" -> corrupt(r, mallory, bob, rnd, attack);
+                case "corrupt-block" -> corrupt(r, mallory, bob, rnd, attack, bobEvents, b.store());
                 case "oversize-frame" -> rawStream(r, mallory, bob, oversize(), "Mallory opens UTCP to Bob and sends an SBI envelope claiming frame_len "
                         + OVERSIZE_FRAME_LEN, attack);
                 case "legacy-json-peer" -> rawStream(r, mallory, bob, legacyJson(), "Mallory opens UTCP to Bob and speaks the legacy JSON form", attack);
@@ -181,29 +178,53 @@ final class AttackScenarios {
         attack.put("mallory_connection_closed_by_peer", c.peerFinished() || c.isClosed());
     }
 
-    private static void corrupt(ScenarioRunner r, NodeIdentity mallory, NodeIdentity bob, Random rnd, Map<String, Object> attack) {
-        r.comment("Mallory opens UTCP to Bob, sends a HANDSHAKE and two BLOCK_PUTs (comp none); the second block's content was altered after hashing");
-        byte[] good = text(rnd, 4_000), original = text(rnd, 4_000);
-        byte[] altered = original.clone();
-        altered[1234] ^= 0x20;
-        Bytes goodHash = Bytes.of(Blake3.hash(good)), claimed = Bytes.of(Blake3.hash(original));
-        ByteArrayOutputStream stream = new ByteArrayOutputStream();
-        SbiConfig cfg = SbiConfig.of(mallory);
-        stream.writeBytes(sbi(new SbiHandshake(cfg.peerId(), cfg.capabilities(), cfg.required(), cfg.optional(), cfg.blockSize(),
-                SbiConfig.VERSION, cfg.replicaCount())));
-        stream.writeBytes(sbi(new SbiBlockPut(goodHash, 0, 0, 0, Bytes.of(good))));
-        stream.writeBytes(sbi(new SbiBlockPut(claimed, 1, 0, 0, Bytes.of(altered))));
+    /**
+     * Mallory is a real {@link MeshNode} whose SBI peer has the test hook
+     * {@link SbiPeer#corruptBlocksForTesting} set for its second BLOCK_PUT: the content goes out with
+     * one byte flipped after hashing.
+     */
+    private static void corrupt(ScenarioRunner r, NodeIdentity mallory, NodeIdentity bob, Random rnd, Map<String, Object> attack,
+                                List<String> bobEvents, ContentStore bobStore) throws IOException {
+        MeshNode<String> m = node(r, "mallory", mallory, malloryUtcpSeed);
+        Path file = Files.write(r.work.resolve("payload.bin"), random(rnd, 100_000));
+        r.comment("Mallory opens UTCP to Bob and puts a file; her peer's test hook flips one byte of the second BLOCK_PUT's content after hashing");
+        SbiPeer mb = m.connect(Bytes.of(bob.cellId()), "bob");
+        List<Bytes> corrupted = new ArrayList<>();
+        int[] puts = {0};
+        mb.corruptBlocksForTesting(cid -> {
+            boolean hit = ++puts[0] == 2;
+            if (hit) corrupted.add(cid);
+            return hit;
+        });
+        attack.put("sent_at_ns", r.scheduler.now() - ScenarioRunner.START);
+        CompletableFuture<PutResult> put = mb.put(file);
+        Scenarios.waitFor(r, put::isDone, "corrupt-block: Mallory's put neither finished nor failed");
+        r.scheduler.runFor(20_000_000);
         attack.put("kind", "corrupt_block");
         attack.put("from", "mallory");
         attack.put("to", "bob");
+        attack.put("hook", "SbiPeer.corruptBlocksForTesting: byte length/2 of the block flipped (XOR 0x20) after hashing, before compression");
         List<Map<String, Object>> blocks = new ArrayList<>();
-        blocks.add(block(goodHash, 0, good.length, false, null));
-        blocks.add(block(claimed, 1, altered.length, true, Bytes.of(Blake3.hash(altered)).hex()));
+        var manifest = dev.cellscope.endpoint.store.Chunker.store(m.store(), file, SbiConfig.DEFAULT_BLOCK_SIZE); // as her put chunked it
+        attack.put("object_root", manifest.root().hex());
+        for (int i = 0; i < manifest.chunks().size(); i++) {
+            Bytes cid = manifest.chunks().get(i);
+            byte[] content = m.store().get(cid).orElseThrow();
+            boolean bad = corrupted.contains(cid);
+            String actual = null;
+            if (bad) {
+                content = content.clone();
+                content[content.length / 2] ^= 0x20;
+                actual = Bytes.of(Blake3.hash(content)).hex();
+            }
+            blocks.add(block(cid, i, content.length, bad, actual));
+        }
         attack.put("blocks", blocks);
-        ByteArrayOutputStream replies = new ByteArrayOutputStream();
-        malloryConnects(r, mallory, bob, replies, stream.toByteArray(), attack);
-        r.scheduler.runFor(2 * SECOND);
-        attack.put("receiver_nacks", nacks(replies.toByteArray()));
+        attack.put("blocks_sent", mb.counters().blocksSent());
+        attack.put("put_failed", put.isCompletedExceptionally());
+        attack.put("put_failure", put.isCompletedExceptionally() ? put.handle((x, e) -> e.getCause() != null ? e.getCause().getMessage() : e.getMessage()).join() : null);
+        attack.put("bob_stored_the_corrupted_block", corrupted.stream().anyMatch(bobStore::has));
+        attack.put("receiver_nacks", nacksFromEvents(bobEvents, Bytes.of(mallory.cellId()).hex().substring(0, 8)));
     }
 
     private static Map<String, Object> block(Bytes hash, long index, int size, boolean corrupted, String actual) {
@@ -259,8 +280,22 @@ final class AttackScenarios {
         return "{\"op\":\"block_want\",\"cid\":\"bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy\"}\n".getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static byte[] sbi(SbiContainer c) {
-        return SbiMessage.of(c, Bytes.of(SchemaFingerprints.forOp(c.op()))).encode();
+    /** The SBI NACKs Bob's peer for Mallory reported sending ("NACK sent: NAME (ref N): ..."). */
+    static List<Map<String, Object>> nacksFromEvents(List<String> events, String peerPrefix) {
+        List<Map<String, Object>> l = new ArrayList<>();
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("sbi: NACK sent: (\\w+) \\(ref (\\d+)\\)");
+        for (String e : events) {
+            if (!e.startsWith(peerPrefix)) continue;
+            var mt = p.matcher(e);
+            if (!mt.find()) continue;
+            dev.cellscope.endpoint.sbi.SbiError err = dev.cellscope.endpoint.sbi.SbiError.valueOf(mt.group(1).toUpperCase(java.util.Locale.ROOT));
+            Map<String, Object> m = Json.object();
+            m.put("ref_seq", Long.parseLong(mt.group(2)));
+            m.put("error_code", err.code());
+            m.put("error", err.wireName());
+            l.add(m);
+        }
+        return l;
     }
 
     /** The SBI NACKs in what Bob sent back (his HANDSHAKE and other messages skipped). */
@@ -296,6 +331,12 @@ final class AttackScenarios {
             n.put((String) p[0], m);
         }
         return n;
+    }
+
+    private static byte[] random(Random rnd, int n) {
+        byte[] b = new byte[n];
+        rnd.nextBytes(b);
+        return b;
     }
 
     private static byte[] text(Random rnd, int n) {
