@@ -29,10 +29,10 @@ public final class SamplesCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             for (String name : Scenarios.NAMES) {
-                System.out.printf("%-14s %s%s%n", name, Scenarios.COMMITTED.contains(name) ? "[committed] " : "", Scenarios.describe(name));
+                System.out.printf("%-20s %s%s%n", name, Scenarios.COMMITTED.contains(name) ? "[committed] " : "", Scenarios.describe(name));
             }
             for (String name : SyntheticCaptures.NAMES) {
-                System.out.printf("%-14s [codec-built] %s%n", name, SyntheticCaptures.describe(name));
+                System.out.printf("%-20s [codec-built] %s%n", name, SyntheticCaptures.describe(name));
             }
             return 0;
         }

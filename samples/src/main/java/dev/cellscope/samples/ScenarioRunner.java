@@ -85,6 +85,15 @@ final class ScenarioRunner implements AutoCloseable {
         pendingAny.add(text);
     }
 
+    /**
+     * Sends a frame no endpoint made (an attack) from {@code from}'s wire port to {@code to}: it goes
+     * through the wire like any frame, so the tap records it and the receiver's stack judges it.
+     */
+    void inject(String from, String to, byte[] payload, String comment) {
+        if (comment != null) comment(comment);
+        wire.port(from).send(to, payload);
+    }
+
     /** An Ed25519 identity derived from {@code seed}: the same seed gives the same keys, CellID and Tether ID. */
     NodeIdentity identity(String name, long seed) throws IOException {
         try {

@@ -31,9 +31,10 @@ public final class Scenarios {
     private Scenarios() {}
 
     public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch", "tether-lamp", "tether-overrun",
-            "big-transfer");
+            "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan", "big-transfer");
     /** The committed ones (in samples/captures/, with their ground truth). */
-    public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch", "tether-lamp", "tether-overrun");
+    public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch", "tether-lamp",
+            "tether-overrun", "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan");
     public static final long DEFAULT_SEED = 1;
 
     static final long ALICE_MAC = 0x020000000A11L, BOB_MAC = 0x020000000B0BL, CAROL_MAC = 0x020000000CA7L;
@@ -47,6 +48,7 @@ public final class Scenarios {
             case "tether-lamp" -> "Tether cold start by the endpoint stack over 4% loss: Lamp/Hail, Define, grants, slots, singleton and bulk Nacks, Manifest";
             case "tether-overrun" -> "a misbehaving Tether sender (fault injection) sends four slots past its grant: credit overrun";
             case "big-transfer" -> "on demand, for benchmarks: Alice puts 8 MiB files to Bob until --size frames (default 1000000) are on the wire";
+            case "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan" -> AttackScenarios.describe(name);
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
     }
@@ -67,6 +69,7 @@ public final class Scenarios {
             case "tether-lamp" -> TetherScenarios.transfer(name, out, FaultModel.clean().withLoss(0.04), seed, 300_000, 0);
             case "tether-overrun" -> TetherScenarios.transfer(name, out, FaultModel.clean().withRate(1_250_000_000L), seed, 200_000, TetherScenarios.OVERRUN_BYTES);
             case "big-transfer" -> BigTransferScenario.run(name, out, size > 0 ? size : BigTransferScenario.DEFAULT_FRAMES, seed);
+            case "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan" -> AttackScenarios.generate(name, out, seed);
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
         Files.writeString(truthPath(out), Json.write(truth), StandardCharsets.UTF_8);

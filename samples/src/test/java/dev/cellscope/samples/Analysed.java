@@ -23,7 +23,11 @@ final class Analysed {
     final boolean readCleanly;
 
     Analysed(Path file) throws IOException {
-        CaptureAnalysis analysis = CaptureAnalysis.singlePass(AnalysisConfig.defaults());
+        this(file, AnalysisConfig.defaults());
+    }
+
+    Analysed(Path file, AnalysisConfig config) throws IOException {
+        CaptureAnalysis analysis = CaptureAnalysis.singlePass(config);
         Dissector d = new Dissector();
         try (CaptureReader r = CaptureReader.open(file)) {
             long first = -1, previous = 0;

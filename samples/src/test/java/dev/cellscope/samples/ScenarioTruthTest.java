@@ -33,7 +33,8 @@ class ScenarioTruthTest {
 
     @TestFactory
     Stream<DynamicTest> findingsMatchTheGroundTruth() {
-        return Scenarios.COMMITTED.stream().map(name -> DynamicTest.dynamicTest(name, () -> check(name)));
+        // The attack scenarios have their own checks (AttackScenarioTruthTest): failed blocks and errors are expected there.
+        return Scenarios.COMMITTED.stream().filter(n -> !AttackScenarios.NAMES.contains(n)).map(name -> DynamicTest.dynamicTest(name, () -> check(name)));
     }
 
     @SuppressWarnings("unchecked")

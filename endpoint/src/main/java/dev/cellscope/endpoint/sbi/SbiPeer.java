@@ -358,8 +358,24 @@ public final class SbiPeer implements SbiStream.Receiver {
         return index;
     }
 
+    /**
+     * Test-peer fault injection, for sample captures and tests only: every BLOCK_PUT whose hash
+     * {@code which} accepts carries its content with one byte flipped (the middle one) after hashing,
+     * so a receiver's BLAKE3 check fails and it NACKs hash_mismatch. A real peer never sets this.
+     */
+    public void corruptBlocksForTesting(java.util.function.Predicate<Bytes> which) {
+        this.corruptBlocks = java.util.Objects.requireNonNull(which);
+    }
+
+    private java.util.function.Predicate<Bytes> corruptBlocks = cid -> false;
+
     /** BLOCK_PUT of a stored block, compressed by the agreed algorithm when that shrinks it. */
     long sendBlock(Bytes cid, long chunkIndex, byte[] block) {
+        if (block.length > 0 && corruptBlocks.test(cid)) {
+            block = block.clone();
+            block[block.length / 2] ^= 0x20;
+            event("test hook: BLOCK_PUT " + cid.hex() + " sent with byte " + block.length / 2 + " flipped");
+        }
         BlockCompressor.Compressed c = BlockCompressor.compress(block, compression);
         blocksSent++;
         return send(new SbiBlockPut(cid, chunkIndex, c.algo(), c.level(), Bytes.of(c.data())));

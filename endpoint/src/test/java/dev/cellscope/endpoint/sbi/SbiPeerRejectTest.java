@@ -246,4 +246,31 @@ class SbiPeerRejectTest {
         System.gc();
         return rt.totalMemory() - rt.freeMemory();
     }
+
+    @Test
+    void corruptBlocksTestHookSendsContentThatFailsTheHashCheck() throws Exception {
+        byte[] data = "a block whose content the test hook alters after hashing".repeat(20).getBytes(StandardCharsets.US_ASCII);
+        Bytes cid = store.put(data);
+        peer.corruptBlocksForTesting(cid::equals);
+        handshake();
+        feed(msg(new SbiBlockWant(cid, 0)));
+        SbiBlockPut put = assertInstanceOf(SbiBlockPut.class, stream.messages().getLast().container());
+        assertEquals(cid, put.hash());
+        assertTrue(events.stream().anyMatch(e -> e.startsWith("test hook: BLOCK_PUT " + cid.hex())), events.toString());
+        // A second, honest peer receiving it refuses it: hash_mismatch, the connection stays open.
+        RecordingStream other = new RecordingStream();
+        SbiPeer receiver = new SbiPeer(SbiConfig.of(Bytes.zeros(32)), ContentStore.open(dir.resolve("other")), scheduler, other);
+        receiver.start();
+        receiver.onBytes(msg(new SbiHandshake(Bytes.zeros(32), SbiConfig.DEFAULT_CAPABILITIES, 0, 0, 65536, 1, 1)));
+        receiver.onBytes(msg(put));
+        scheduler.runUntilIdle();
+        SbiNack n = assertInstanceOf(SbiNack.class, other.messages().getLast().container());
+        assertEquals(SbiError.HASH_MISMATCH.code(), n.errorCode());
+        assertFalse(receiver.store().has(cid));
+        // Without the hook the same want gets the intact block.
+        peer.corruptBlocksForTesting(h -> false);
+        feed(msg(new SbiBlockWant(cid, 0)));
+        SbiBlockPut honest = assertInstanceOf(SbiBlockPut.class, stream.messages().getLast().container());
+        assertNotEquals(put.data(), honest.data());
+    }
 }
