@@ -27,9 +27,11 @@ class SamplesCommandTest {
         }
         assertEquals(0, rc);
         String out = buf.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("mesh-transfer  [committed]"), out);
-        assertTrue(out.contains("lossy-mesh     [committed]"), out);
-        assertTrue(out.contains("quickstart     [codec-built]"), out);
+        for (String committed : dev.cellscope.samples.Scenarios.COMMITTED) {
+            assertTrue(out.lines().anyMatch(l -> l.matches(java.util.regex.Pattern.quote(committed) + " +\\[committed\\] .+")), committed + "\n" + out);
+        }
+        assertTrue(out.lines().anyMatch(l -> l.matches("big-transfer +on demand, for benchmarks.*")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("quickstart +\\[codec-built\\] .+")), out);
     }
 
     @Test

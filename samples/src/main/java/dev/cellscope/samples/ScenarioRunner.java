@@ -13,6 +13,9 @@ import dev.cellscope.wire.NackRange;
 import dev.cellscope.wire.TetherFrame;
 import dev.cellscope.wire.UtcpHeader;
 import dev.cellscope.wire.UtcpNack;
+import dev.cellscope.wire.Bytes;
+import dev.cellscope.wire.UdpEncapsulation;
+import dev.cellscope.wire.VlanTag;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +61,8 @@ final class ScenarioRunner implements AutoCloseable {
     private final PcapngWriter out;
     private final int iface;
     private final Map<String, Long> macs = new LinkedHashMap<>();
+    private final Map<String, Integer> vlans = new TreeMap<>(), ipv4 = new TreeMap<>();
+    private long foreign;
     private final Map<String, String> pendingByDirection = new TreeMap<>();
     private final List<String> pendingAny = new ArrayList<>();
     private final Map<String, UtcpDirection> utcp = new TreeMap<>();
@@ -149,17 +154,44 @@ final class ScenarioRunner implements AutoCloseable {
     }
 
     private void record(long time, String from, String to, byte[] payload, String comment) {
-        EthernetHeader eth = new EthernetHeader(mac(to), mac(from), List.of(), LinkLayouts.ETHERTYPE_CELL);
-        int size = Math.max(FrameRecorder.ETH_MIN, eth.encodedSize() + payload.length);
-        byte[] frame = new byte[size];
-        eth.encodeTo(MemorySegment.ofArray(frame), 0);
-        System.arraycopy(payload, 0, frame, eth.encodedSize(), payload.length);
+        byte[] frame;
+        if (ipv4.containsKey(from) && ipv4.containsKey(to)) {
+            frame = UdpEncapsulation.overIpv4(mac(from), mac(to), ipv4.get(from), ipv4.get(to), Bytes.of(payload));
+        } else {
+            List<VlanTag> tags = vlans.containsKey(from) || vlans.containsKey(to)
+                    ? List.of(new VlanTag(0x8100, 0, 0, vlans.getOrDefault(from, vlans.get(to)))) : List.of();
+            EthernetHeader eth = new EthernetHeader(mac(to), mac(from), tags, LinkLayouts.ETHERTYPE_CELL);
+            frame = new byte[eth.encodedSize() + payload.length];
+            eth.encodeTo(MemorySegment.ofArray(frame), 0);
+            System.arraycopy(payload, 0, frame, eth.encodedSize(), payload.length);
+        }
+        writeFrame(time, frame, comment);
+    }
+
+    /** Records a frame that is not on the simulated wire: other hosts' traffic the mirror port also sees. */
+    void foreign(byte[] frame, String comment) {
+        writeFrame(scheduler.now(), frame, comment);
+        foreign++;
+    }
+
+    private void writeFrame(long time, byte[] frame, String comment) {
+        byte[] padded = frame.length >= FrameRecorder.ETH_MIN ? frame : Arrays.copyOf(frame, FrameRecorder.ETH_MIN);
         try {
-            out.write(iface, time, frame.length, MemorySegment.ofArray(frame), comment);
+            out.write(iface, time, padded.length, MemorySegment.ofArray(padded), comment);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         recorded++;
+    }
+
+    /** Frames from or to {@code node} carry an 802.1Q tag with this VLAN id (when not UDP-encapsulated). */
+    void vlan(String node, int vid) {
+        vlans.put(node, vid);
+    }
+
+    /** Frames between two nodes that both have an IPv4 address travel as UDP on port 34997 (the [decided] encapsulation). */
+    void ipv4(String node, int address) {
+        ipv4.put(node, address);
     }
 
     private long mac(String node) {
@@ -327,6 +359,15 @@ final class ScenarioRunner implements AutoCloseable {
         w.put("macs", mac);
         w.put("frames_sent", sent);
         w.put("frames_recorded", recorded);
+        if (foreign > 0 || !vlans.isEmpty() || !ipv4.isEmpty()) {   // mixed wires only: the other truths stay as they were
+            w.put("foreign_frames_recorded", foreign);
+            Map<String, Object> vlan = Json.object();
+            vlans.forEach(vlan::put);
+            w.put("vlan_by_node", vlan);
+            Map<String, Object> ip = Json.object();
+            ipv4.forEach((n, a) -> ip.put(n, (a >>> 24) + "." + (a >>> 16 & 255) + "." + (a >>> 8 & 255) + "." + (a & 255)));
+            w.put("udp_ipv4_by_node", ip);
+        }
         w.put("frames_dropped", dropped);
         w.put("frames_reordered", delayed);
         w.put("frames_duplicated", duplicated);

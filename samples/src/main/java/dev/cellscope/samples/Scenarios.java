@@ -31,10 +31,10 @@ public final class Scenarios {
     private Scenarios() {}
 
     public static final List<String> NAMES = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch", "tether-lamp", "tether-overrun",
-            "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan", "big-transfer");
+            "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan", "mixed-wire", "big-transfer");
     /** The committed ones (in samples/captures/, with their ground truth). */
     public static final List<String> COMMITTED = List.of("mesh-transfer", "lossy-mesh", "handshake-mismatch", "tether-lamp",
-            "tether-overrun", "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan");
+            "tether-overrun", "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan", "mixed-wire");
     public static final long DEFAULT_SEED = 1;
 
     static final long ALICE_MAC = 0x020000000A11L, BOB_MAC = 0x020000000B0BL, CAROL_MAC = 0x020000000CA7L;
@@ -47,6 +47,7 @@ public final class Scenarios {
             case "handshake-mismatch" -> "Alice requires HAS_RECOMPRESS, which Bob lacks: SBI NACK missing_required_features, both close";
             case "tether-lamp" -> "Tether cold start by the endpoint stack over 4% loss: Lamp/Hail, Define, grants, slots, singleton and bulk Nacks, Manifest";
             case "tether-overrun" -> "a misbehaving Tether sender (fault injection) sends four slots past its grant: credit overrun";
+            case "mixed-wire" -> MixedWireScenario.DESCRIPTION;
             case "big-transfer" -> "on demand, for benchmarks: Alice puts 8 MiB files to Bob until --size frames (default 1000000) are on the wire";
             case "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan" -> AttackScenarios.describe(name);
             default -> throw new IllegalArgumentException("no scenario named " + name);
@@ -68,6 +69,7 @@ public final class Scenarios {
             case "handshake-mismatch" -> mismatch(name, out, seed);
             case "tether-lamp" -> TetherScenarios.transfer(name, out, FaultModel.clean().withLoss(0.04), seed, 300_000, 0);
             case "tether-overrun" -> TetherScenarios.transfer(name, out, FaultModel.clean().withRate(1_250_000_000L), seed, 200_000, TetherScenarios.OVERRUN_BYTES);
+            case "mixed-wire" -> MixedWireScenario.run(name, out, seed);
             case "big-transfer" -> BigTransferScenario.run(name, out, size > 0 ? size : BigTransferScenario.DEFAULT_FRAMES, seed);
             case "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan" -> AttackScenarios.generate(name, out, seed);
             default -> throw new IllegalArgumentException("no scenario named " + name);
@@ -86,11 +88,18 @@ public final class Scenarios {
 
     /** Alice puts two files to Bob (both zstd-capable), Carol (deflate only) puts one; Bob serves both. */
     static Map<String, Object> mesh(String name, Path out, FaultModel faults, long seed, int scale) throws IOException {
+        return mesh(name, out, faults, seed, scale, r -> {});
+    }
+
+    /** The same, with {@code setup} run once the nodes are declared (how the mirror port sees them, background traffic). */
+    static Map<String, Object> mesh(String name, Path out, FaultModel faults, long seed, int scale,
+                                    java.util.function.Consumer<ScenarioRunner> setup) throws IOException {
         Map<String, Object> t = header(name, seed);
         try (ScenarioRunner r = new ScenarioRunner(out, faults, seed)) {
             r.node("alice", ALICE_MAC);
             r.node("bob", BOB_MAC);
             r.node("carol", CAROL_MAC);
+            setup.accept(r);
             NodeIdentity alice = r.identity("alice", seed * 1000 + 1), bob = r.identity("bob", seed * 1000 + 2),
                     carol = r.identity("carol", seed * 1000 + 3);
             MeshNode<String> a = node(r, "alice", alice, SbiConfig.of(alice), seed * 1000 + 11);

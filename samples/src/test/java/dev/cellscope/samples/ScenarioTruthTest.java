@@ -5,6 +5,7 @@ import dev.cellscope.dissect.ExpertGroup;
 import dev.cellscope.dissect.ProtoNode;
 import dev.cellscope.dissect.ProtoTree;
 import dev.cellscope.dissect.Severity;
+import dev.cellscope.field.LinkFields;
 import dev.cellscope.field.SbiFields;
 import dev.cellscope.field.UtcpFields;
 import org.junit.jupiter.api.DynamicTest;
@@ -71,6 +72,48 @@ class ScenarioTruthTest {
         assertTrue(list(obj(truth, "sbi"), "objects").size() >= 2, "more than one 8 MiB file for 12000 frames");
         for (Object o : list(obj(truth, "sbi"), "objects")) assertEquals(Boolean.TRUE, ((Map<?, ?>) o).get("received_intact"));
         check("big-transfer", capture, truth);
+    }
+
+    /**
+     * mixed-wire: the cell traffic is found however the mirror port carries it (Alice↔Bob tagged
+     * VLAN 100, Carol↔Bob in UDP/34997) and the other hosts' DNS/mDNS frames are left alone.
+     */
+    @Test
+    void mixedWireFindsTheCellTrafficInEveryEncapsulation() throws IOException {
+        Map<String, Object> truth = truth("mixed-wire");
+        Analysed a = new Analysed(CAPTURES.resolve("mixed-wire.pcapng"));
+        String carol = str(obj(obj(truth, "nodes"), "carol"), "cellid");
+        long vlanId = num(obj(obj(truth, "wire"), "vlan_by_node"), "alice");
+        long viaVlan = 0, viaUdp = 0, foreign = 0;
+        for (ProtoTree t : a.frames) {
+            List<ProtoNode> src = t.find(UtcpFields.SRC), dst = t.find(UtcpFields.DST);
+            List<ProtoNode> vlan = t.find(LinkFields.VLAN_ID), port = t.find(LinkFields.UDP_DSTPORT);
+            if (src.isEmpty()) {
+                foreign++;
+                assertTrue(vlan.isEmpty() && port.size() == 1 && Set.of(53L, 5353L).contains(port.getFirst().number()),
+                        "a foreign frame is plain DNS/mDNS over UDP");
+                assertTrue(t.experts().isEmpty(), "no finding on another host's frame");
+                continue;
+            }
+            boolean carols = HexFormat.of().formatHex(src.getFirst().bytes()).equals(carol)
+                    || HexFormat.of().formatHex(dst.getFirst().bytes()).equals(carol);
+            if (carols) {
+                viaUdp++;
+                assertTrue(vlan.isEmpty() && port.size() == 1 && port.getFirst().number() == 34997, "Carol↔Bob travels in UDP/34997");
+            } else {
+                viaVlan++;
+                assertTrue(port.isEmpty() && vlan.size() == 1 && vlan.getFirst().number() == vlanId, "Alice↔Bob travels in VLAN " + vlanId);
+            }
+        }
+        assertEquals(num(obj(truth, "wire"), "foreign_frames_recorded"), foreign, "other hosts' frames");
+        long carolFrames = 0, aliceFrames = 0;
+        for (Object d : list(truth, "utcp")) {
+            long sent = num(d, "frames_sent");
+            if (str(d, "from").equals("carol") || str(d, "to").equals("carol")) carolFrames += sent; else aliceFrames += sent;
+        }
+        long dropped = num(obj(truth, "wire"), "frames_dropped"), duplicated = num(obj(truth, "wire"), "frames_duplicated");
+        assertEquals(carolFrames + aliceFrames - dropped + duplicated, viaUdp + viaVlan, "cell frames recorded");
+        assertTrue(viaUdp > 0 && viaVlan > 0, "both encapsulations present");
     }
 
     @SuppressWarnings("unchecked")
