@@ -74,6 +74,7 @@ public final class Scenarios {
             case "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan" -> AttackScenarios.generate(name, out, seed);
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
+        truth.put("expected_findings", ExpectedFindings.from(truth));
         Files.writeString(truthPath(out), Json.write(truth), StandardCharsets.UTF_8);
     }
 
