@@ -597,9 +597,14 @@ public final class UtcpConnection {
      * How long a sent packet is kept without news. On a path that has lost packets lately a NACK
      * (or its repetition) can come late, so packets are kept until the receiver would give up
      * (the NACK timeout); NACKs also free everything below the receiver's next expected seq, so
-     * a lossy path does not fill the buffer. A clean path releases after the short retention.
+     * a lossy path does not fill the buffer. A clean path releases after the short retention once
+     * the buffer is half full; below that nothing is freed before twice the NACK timeout.
      */
     private long retention(long now) {
+        // While the buffer is under half full, holding costs nothing: keep every packet as long as the receiver
+        // could still ask for it. A NACK can come late (a receiver busy sending, a cold JVM): freeing early kills the
+        // connection ("already freed"), so the shorter retentions below apply only when the buffer is filling up.
+        if (buffer.size() < cfg.bufferPackets() / 2 && buffer.bytes() < cfg.bufferBytes() / 2) return 2 * cfg.nackTimeoutNanos();
         // Once the path has lost packets, keep them as long as the receiver could still ask (twice its NACK timeout).
         if (lastNackAt >= 0) return 2 * cfg.nackTimeoutNanos();
         // A NACK needs a round trip (and the receiver's reorder window) to come back: never free sooner.
