@@ -258,6 +258,9 @@ public final class SbiPeer implements SbiStream.Receiver {
     }
 
     private void onHandshake(long index, SbiHandshake h) {
+        // The peer's HANDSHAKE can arrive before our side of the connection is open (our SYN was lost and
+        // repeated): ours must still be the first message we send, before any reply or queued operation.
+        start();
         if (remote != null) {
             event("duplicate HANDSHAKE ignored (ref " + index + ")");
             return;

@@ -25,6 +25,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -77,6 +78,24 @@ class SbiPeerRejectTest {
         assertEquals(closed, peer.isClosed(), events.toString());
         assertEquals(closed, stream.closeReason != null);
         assertTrue(events.stream().anyMatch(e -> e.startsWith("NACK sent: " + n.error() + " (ref " + ref + ")")), events.toString());
+    }
+
+    /** Our SYN lost and repeated: the peer's HANDSHAKE arrives before our side is open; ours still goes first. */
+    @Test
+    void peerHandshakeBeforeOurStartStillSendsOursFirst() throws Exception {
+        RecordingStream early = new RecordingStream();
+        SbiPeer notStarted = new SbiPeer(SbiConfig.of(Bytes.zeros(32)), store, scheduler, early);
+        notStarted.onBytes(msg(new SbiHandshake(Bytes.zeros(32), SbiConfig.DEFAULT_CAPABILITIES, 0, 0, 65536, 1, 1)));
+        scheduler.runUntilIdle();
+        assertTrue(notStarted.isReady());
+        notStarted.put(Files.write(dir.resolve("f.bin"), new byte[1000]));
+        scheduler.runUntilIdle();
+        notStarted.start();   // the connection opens now: nothing more to send
+        scheduler.runUntilIdle();
+        List<SbiMessage> sent = early.messages();
+        assertInstanceOf(SbiHandshake.class, sent.getFirst().container(), sent.toString());
+        assertEquals(1, sent.stream().filter(m -> m.container() instanceof SbiHandshake).count(), sent.toString());
+        assertTrue(sent.size() > 1, "the put was sent after the handshake: " + sent);
     }
 
     @Test
