@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * One UTCP-SBI connection's protocol logic (PROTOCOLS.md section 4, SPEC-710) above a reliable
@@ -56,6 +57,7 @@ public final class SbiPeer implements SbiStream.Receiver {
     private final List<SbiListener> listeners = new CopyOnWriteArrayList<>();
     private final ObjectTransfers transfers;
     private final List<Runnable> untilReady = new ArrayList<>();
+    private Predicate<Bytes> corruptBlocks = cid -> false;   // test hook, see corruptBlocksForTesting
 
     private long inIndex, outIndex;
     private long messagesIn, messagesOut, bytesIn, bytesOut, acksSent, acksReceived, nacksSent, nacksReceived,
@@ -366,11 +368,9 @@ public final class SbiPeer implements SbiStream.Receiver {
      * {@code which} accepts carries its content with one byte flipped (the middle one) after hashing,
      * so a receiver's BLAKE3 check fails and it NACKs hash_mismatch. A real peer never sets this.
      */
-    public void corruptBlocksForTesting(java.util.function.Predicate<Bytes> which) {
-        this.corruptBlocks = java.util.Objects.requireNonNull(which);
+    public void corruptBlocksForTesting(Predicate<Bytes> which) {
+        this.corruptBlocks = Objects.requireNonNull(which);
     }
-
-    private java.util.function.Predicate<Bytes> corruptBlocks = cid -> false;
 
     /** BLOCK_PUT of a stored block, compressed by the agreed algorithm when that shrinks it. */
     long sendBlock(Bytes cid, long chunkIndex, byte[] block) {
