@@ -1,18 +1,19 @@
 package dev.cellscope.endpoint.sbi;
 
+import dev.cellscope.endpoint.core.VirtualScheduler;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 import java.util.Random;
 
 /**
- * Two connected in-memory {@link SbiStream} ends over a {@link TestScheduler}. Bytes sent on one
+ * Two connected in-memory {@link SbiStream} ends over a {@link VirtualScheduler}. Bytes sent on one
  * end reach the other in random chunk sizes (1 byte up to 256 KiB), so messages are split across
  * chunks and several travel in one. Every byte sent is also kept, for checking the wire.
  */
 final class MemoryStreamPair {
     final End a, b;
 
-    MemoryStreamPair(TestScheduler scheduler, long seed) {
+    MemoryStreamPair(VirtualScheduler scheduler, long seed) {
         Random rnd = new Random(seed);
         a = new End(scheduler, rnd);
         b = new End(scheduler, rnd);
@@ -21,7 +22,7 @@ final class MemoryStreamPair {
     }
 
     static final class End implements SbiStream {
-        private final TestScheduler scheduler;
+        private final VirtualScheduler scheduler;
         private final Random rnd;
         private End other;
         private SbiStream.Receiver receiver;
@@ -31,7 +32,7 @@ final class MemoryStreamPair {
         final ByteArrayOutputStream wire = new ByteArrayOutputStream();
         String closeReason;
 
-        End(TestScheduler scheduler, Random rnd) {
+        End(VirtualScheduler scheduler, Random rnd) {
             this.scheduler = scheduler;
             this.rnd = rnd;
         }

@@ -1,5 +1,6 @@
 package dev.cellscope.endpoint.sbi;
 
+import dev.cellscope.endpoint.core.VirtualScheduler;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.cellscope.crypto.Blake3;
@@ -36,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** One peer fed hand-built bytes; its answers decoded with the project's codec. */
 class SbiPeerRejectTest {
     @TempDir Path dir;
-    private final TestScheduler scheduler = new TestScheduler();
+    private final VirtualScheduler scheduler = new VirtualScheduler();
     private final RecordingStream stream = new RecordingStream();
     private final List<String> events = new ArrayList<>();
     private ContentStore store;

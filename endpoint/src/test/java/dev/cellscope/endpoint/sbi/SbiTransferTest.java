@@ -1,5 +1,6 @@
 package dev.cellscope.endpoint.sbi;
 
+import dev.cellscope.endpoint.core.VirtualScheduler;
 import dev.cellscope.crypto.Blake3;
 import dev.cellscope.endpoint.store.Chunker;
 import dev.cellscope.endpoint.store.ContentStore;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Two peers over an in-memory stream pair that cuts the byte stream at random places. */
 class SbiTransferTest {
     @TempDir Path dir;
-    private final TestScheduler scheduler = new TestScheduler();
+    private final VirtualScheduler scheduler = new VirtualScheduler();
     final List<String> eventsA = new ArrayList<>(), eventsB = new ArrayList<>();
     MemoryStreamPair pair;
     SbiPeer a, b;

@@ -1,5 +1,6 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.endpoint.core.VirtualScheduler;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.wire.TetherControl;
 import dev.cellscope.wire.TetherFrame;
@@ -23,7 +24,7 @@ class SenderCreditProperties {
 
     @Property(tries = 40)
     void senderNeverExceedsGrantedCredit(@ForAll long seed) {
-        TestVirtualScheduler scheduler = new TestVirtualScheduler();
+        VirtualScheduler scheduler = new VirtualScheduler(TetherHarness.EPOCH);
         TestImpairedLink link = new TestImpairedLink(scheduler, seed, new TestImpairedLink.Impairments(0.1, 0.05, 0.02, 0.01),
                 30_000, 1_000_000_000L);
         Random random = new Random(seed);
@@ -53,7 +54,7 @@ class SenderCreditProperties {
     }
 
     /** A frame from the scripted receiver: a Hail on flow 0 (paid from the Lamp's 128 for the first), or a LAMP grant header on flow 1. */
-    static byte[] frame(TestVirtualScheduler s, int flow, long grant, TetherControl control) {
+    static byte[] frame(VirtualScheduler s, int flow, long grant, TetherControl control) {
         long now = s.clock().nanos();
         TetherHeader h = new TetherHeader(flow, control == null ? TetherPort.FLAG_LAMP : 0, 0, RECEIVER, SENDER,
                 dev.cellscope.wire.Tai64n.nanoOf(now), 0, grant, 0, 0, dev.cellscope.wire.Tai64n.labelOf(now));

@@ -71,7 +71,7 @@ class TetherEndpointTest {
         h.receiver.start();
         h.scheduler.runUntil(() -> false, 1_000_000L);
         TetherHeader lampHeader = new TetherHeader(0, TetherPort.FLAG_LAMP, 0, SENDER, RECEIVER, 0, 0, 128, 0, 0,
-                dev.cellscope.wire.Tai64n.labelOf(TestVirtualScheduler.EPOCH));
+                dev.cellscope.wire.Tai64n.labelOf(TetherHarness.EPOCH));
         byte[] good = TetherFrame.control(lampHeader, TetherPort.hail()).encodeWithChecksum(TetherPort.CRC);
         byte[] bad = good.clone();
         bad[100] ^= 0x10;

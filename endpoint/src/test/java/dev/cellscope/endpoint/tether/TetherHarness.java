@@ -1,5 +1,6 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.endpoint.core.VirtualScheduler;
 import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.analysis.TetherLedger;
 import dev.cellscope.analysis.TetherObservation;
@@ -14,7 +15,9 @@ import java.util.Random;
 final class TetherHarness {
     static final long SENDER = 0xAC1D00000001L, RECEIVER = 0xAC1D00000002L;
 
-    final TestVirtualScheduler scheduler = new TestVirtualScheduler();
+    /** 2026-01-01T00:00:00Z: a plausible UTC start, so TAI64N labels look real. */
+    static final long EPOCH = 1_767_225_600_000_000_000L;
+    final VirtualScheduler scheduler = new VirtualScheduler(EPOCH);
     final TestImpairedLink link;
     final byte[] content;
     TetherSenderConfig senderConfig;
