@@ -4,6 +4,7 @@ import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -19,8 +20,17 @@ final class Console {
         }
     }
 
+    /** Where standard output goes; tests that run commands in-process point it elsewhere. */
+    private static volatile OutputStream target;
+
     static Writer stdout() {
-        return guard(new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16));
+        OutputStream out = target != null ? target : new FileOutputStream(FileDescriptor.out);
+        return guard(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16));
+    }
+
+    /** Sends what {@link #stdout()} writes to {@code out} (null: the real standard output again). */
+    static void redirect(OutputStream out) {
+        target = out;
     }
 
     /** Wraps a writer so that failures to write surface as {@link ClosedOutput}. */
