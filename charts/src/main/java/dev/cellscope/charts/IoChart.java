@@ -1,4 +1,4 @@
-package dev.cellscope.plot;
+package dev.cellscope.charts;
 
 import dev.cellscope.flow.TimeSeries;
 import org.jfree.chart.JFreeChart;

@@ -1,4 +1,4 @@
-package dev.cellscope.plot;
+package dev.cellscope.charts;
 
 /** The plots {@code cellscope plot --kind} draws. */
 public enum PlotKind {

@@ -1,4 +1,4 @@
-package dev.cellscope.plot;
+package dev.cellscope.charts;
 
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;

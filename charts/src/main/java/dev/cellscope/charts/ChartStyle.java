@@ -1,4 +1,4 @@
-package dev.cellscope.plot;
+package dev.cellscope.charts;
 
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;

@@ -1,4 +1,4 @@
-package dev.cellscope.plot;
+package dev.cellscope.charts;
 
 import java.text.DecimalFormat;
 import java.text.FieldPosition;
