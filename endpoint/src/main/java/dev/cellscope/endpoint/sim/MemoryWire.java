@@ -4,12 +4,14 @@ import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.VirtualScheduler;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 
 /**
  * A simulated switch: named ports, each a {@link Link}{@code <String>} addressed by the other
@@ -25,6 +27,8 @@ public final class MemoryWire {
     /** Per direction (from + "\0" + to): when the link finishes serializing what it already carries. */
     private final Map<String, Long> busyUntil = new HashMap<>();
     private final List<WireTap> taps = new ArrayList<>();
+    private final List<SendTap> sendTaps = new ArrayList<>();
+    private BiPredicate<String, byte[]> scriptedLoss = (from, frame) -> false;
     private FaultModel faults;
 
     public MemoryWire(VirtualScheduler scheduler, FaultModel faults, long seed) {
@@ -45,6 +49,20 @@ public final class MemoryWire {
     /** Adds a tap that sees every frame and its fate. */
     public void onWire(WireTap tap) {
         taps.add(Objects.requireNonNull(tap));
+    }
+
+    /** Adds a tap that sees every frame as it enters the wire, before any fault, with what the wire will do to it. */
+    public void onSend(SendTap tap) {
+        sendTaps.add(Objects.requireNonNull(tap));
+    }
+
+    /**
+     * Drops every frame for which {@code rule} (given the sending port and the frame) answers true:
+     * a scripted loss, on top of the fault model's. Such a frame still takes its random draws, so
+     * the fates of the frames after it do not change.
+     */
+    public void dropWhen(BiPredicate<String, byte[]> rule) {
+        this.scriptedLoss = Objects.requireNonNull(rule);
     }
 
     /** The port named {@code name}, created on first use. */
@@ -95,7 +113,21 @@ public final class MemoryWire {
         long departed = Math.max(now, busyUntil.getOrDefault(direction, now)) + serialization;
         busyUntil.put(direction, departed);
 
-        if (lost || !ports.containsKey(to)) {
+        // The rule sees every frame (a lost one too), so "drop the first send of X" means the first.
+        boolean scripted = scriptedLoss.test(from, frame);
+        boolean dropped = scripted || lost || !ports.containsKey(to);
+        if (!sendTaps.isEmpty()) {
+            EnumSet<Fate> done = EnumSet.noneOf(Fate.class);
+            if (dropped) {
+                done.add(Fate.DROPPED);
+            } else {
+                if (corrupted && frame.length > 0) done.add(Fate.CORRUPTED);
+                if (reordered) done.add(Fate.DELAYED);
+                if (duplicated) done.add(Fate.DUPLICATED);
+            }
+            for (SendTap t : sendTaps) t.onSend(now, from, to, frame.clone(), done);
+        }
+        if (dropped) {
             tap(now, from, to, frame, Fate.DROPPED);
             return;
         }

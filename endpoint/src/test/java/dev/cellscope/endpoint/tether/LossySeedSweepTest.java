@@ -16,7 +16,7 @@ class LossySeedSweepTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 5, 6, 8, 13, 15, 21, 33, 34, 55})
     void lossyTransfersStayCorrectForTheAnalyzer(long seed) {
-        TetherHarness h = new TetherHarness(seed, 256 * 1024, new TestImpairedLink.Impairments(0.05, 0.02, 0.01, 0.005));
+        TetherHarness h = new TetherHarness(seed, 256 * 1024, TetherHarness.faults(0.05, 0.02, 0.01, 0.005));
         SendResult r = h.run();
         assertTrue(r.ok(), () -> seed + ": " + r);
         assertArrayEquals(h.content, h.reception.content());

@@ -3,6 +3,8 @@ package dev.cellscope.endpoint.tether;
 import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
 import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.analysis.TetherLedger;
+import dev.cellscope.endpoint.sim.Fate;
+import dev.cellscope.endpoint.sim.FaultModel;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.TetherControl;
 import dev.cellscope.wire.TetherFrame;
@@ -26,13 +28,13 @@ class TetherEndpointTest {
 
     @Test
     void lampColdStartIsAHailWithGrant128AnsweredByAHailWithGrant4096() {
-        TetherHarness h = new TetherHarness(11, 5000, TestImpairedLink.Impairments.NONE);
+        TetherHarness h = new TetherHarness(11, 5000, TetherHarness.CLEAN);
         assertTrue(h.run().ok());
-        TetherFrame lamp = frame(h.link.tap.get(0).bytes()), reply = frame(h.link.tap.get(1).bytes());
+        TetherFrame lamp = frame(h.sent.get(0).bytes()), reply = frame(h.sent.get(1).bytes());
         assertEquals(TetherPort.FLAG_LAMP, lamp.header().flags());
         assertEquals(128, lamp.header().grantAmount());
         assertInstanceOf(TetherControl.Hail.class, TetherPort.control(lamp));
-        assertEquals("b", h.link.tap.get(1).from());
+        assertEquals("b", h.sent.get(1).from());
         assertEquals(0, reply.header().flags());
         assertEquals(4096, reply.header().grantAmount());
         assertEquals(128, reply.encodedSize(), "the reply costs exactly the Lamp's grant");
@@ -47,7 +49,7 @@ class TetherEndpointTest {
 
     @Test
     void withoutALampTheSenderWaitsForTheReceiversInvitation() {
-        TetherHarness h = new TetherHarness(12, 30_000, TestImpairedLink.Impairments.NONE);
+        TetherHarness h = new TetherHarness(12, 30_000, TetherHarness.CLEAN);
         h.senderConfig = h.senderConfig.withLamp(false);
         h.build();
         var done = h.sender.start();
@@ -66,7 +68,7 @@ class TetherEndpointTest {
 
     @Test
     void badCrcAndMisaddressedFramesAreDroppedAndCounted() {
-        TetherHarness h = new TetherHarness(13, 10_000, TestImpairedLink.Impairments.NONE);
+        TetherHarness h = new TetherHarness(13, 10_000, TetherHarness.CLEAN);
         h.build();
         h.receiver.start();
         h.scheduler.runUntil(() -> false, 1_000_000L);
@@ -77,9 +79,9 @@ class TetherEndpointTest {
         bad[100] ^= 0x10;
         byte[] elsewhere = TetherFrame.control(new TetherHeader(0, TetherPort.FLAG_LAMP, 0, SENDER, 0xAC1D0000BEEFL, 0, 0,
                 128, 0, 0, lampHeader.tai64nSec()), TetherPort.hail()).encodeWithChecksum(TetherPort.CRC);
-        h.link.a().send("b", bad);
-        h.link.a().send("b", elsewhere);
-        h.link.a().send("b", new byte[] {1, 2, 3});
+        h.a.send("b", bad);
+        h.a.send("b", elsewhere);
+        h.a.send("b", new byte[] {1, 2, 3});
         h.scheduler.runUntil(() -> false, 1_000_000L);
         TetherStats s = h.receiver.stats();
         assertEquals(1, s.crcDrops());
@@ -87,8 +89,8 @@ class TetherEndpointTest {
         assertEquals(1, s.malformed());
         assertEquals(0, s.framesReceived());
         assertEquals(0, s.lampsAnswered(), "a damaged Lamp is not answered");
-        h.link.a().send("b", good);
-        h.link.a().send("b", good); // a copy: its grant must not count twice
+        h.a.send("b", good);
+        h.a.send("b", good); // a copy: its grant must not count twice
         h.scheduler.runUntil(() -> false, 1_000_000L);
         assertEquals(1, h.receiver.stats().lampsAnswered());
         assertEquals(1, h.receiver.stats().duplicates());
@@ -96,18 +98,18 @@ class TetherEndpointTest {
 
     @Test
     void corruptedFramesOnTheWireAreDroppedNotProcessed() {
-        TetherHarness h = new TetherHarness(14, 64 * 1024, new TestImpairedLink.Impairments(0, 0, 0, 0.05));
+        TetherHarness h = new TetherHarness(14, 64 * 1024, TetherHarness.faults(0, 0, 0, 0.05));
         SendResult r = h.run();
         assertTrue(r.ok());
         assertArrayEquals(h.content, h.reception.content());
-        long corrupted = h.tapCount("corrupted");
+        long corrupted = h.sentWith(Fate.CORRUPTED);
         assertTrue(corrupted > 0);
         assertEquals(corrupted, r.stats().crcDrops() + h.receiver.stats().crcDrops());
     }
 
     @Test
     void deepSpaceModeSendsLampFlaggedSlotsThatSpendNothing() {
-        TetherHarness h = new TetherHarness(15, 100_000, new TestImpairedLink.Impairments(0.05, 0, 0, 0));
+        TetherHarness h = new TetherHarness(15, 100_000, TetherHarness.faults(0.05, 0, 0, 0));
         h.senderConfig = h.senderConfig.withLampData(true);
         SendResult r = h.run();
         assertTrue(r.ok(), () -> String.join("\n", h.events));
@@ -123,27 +125,27 @@ class TetherEndpointTest {
 
     @Test
     void aSeedDeterminesTheWholeExchange() {
-        var i = new TestImpairedLink.Impairments(0.05, 0.02, 0.01, 0.005);
+        FaultModel i = TetherHarness.faults(0.05, 0.02, 0.01, 0.005);
         TetherHarness one = new TetherHarness(99, 256 * 1024, i), two = new TetherHarness(99, 256 * 1024, i);
         SendResult a = one.run(), b = two.run();
         assertEquals(a, b);
-        assertEquals(one.link.tap.size(), two.link.tap.size());
-        for (int k = 0; k < one.link.tap.size(); k++) {
-            assertEquals(one.link.tap.get(k).timeNanos(), two.link.tap.get(k).timeNanos());
-            assertEquals(one.link.tap.get(k).fate(), two.link.tap.get(k).fate());
-            assertArrayEquals(one.link.tap.get(k).bytes(), two.link.tap.get(k).bytes());
+        assertEquals(one.sent.size(), two.sent.size());
+        for (int k = 0; k < one.sent.size(); k++) {
+            assertEquals(one.sent.get(k).timeNanos(), two.sent.get(k).timeNanos());
+            assertEquals(one.sent.get(k).faults(), two.sent.get(k).faults());
+            assertArrayEquals(one.sent.get(k).bytes(), two.sent.get(k).bytes());
         }
         assertEquals(one.receiver.stats(), two.receiver.stats());
         TetherHarness other = new TetherHarness(100, 256 * 1024, i);
         other.run();
-        assertTrue(other.link.tap.size() != one.link.tap.size() || other.link.tap.get(5).timeNanos() != one.link.tap.get(5).timeNanos()
-                || !other.link.tap.get(40).fate().equals(one.link.tap.get(40).fate()) || !java.util.Arrays.equals(
-                other.link.tap.get(2).bytes(), one.link.tap.get(2).bytes()));
+        assertTrue(other.sent.size() != one.sent.size() || other.sent.get(5).timeNanos() != one.sent.get(5).timeNanos()
+                || !other.sent.get(40).faults().equals(one.sent.get(40).faults()) || !java.util.Arrays.equals(
+                other.sent.get(2).bytes(), one.sent.get(2).bytes()));
     }
 
     @Test
     void emptyContentIsDefinedManifestedAndConfirmed() {
-        TetherHarness h = new TetherHarness(16, 0, TestImpairedLink.Impairments.NONE);
+        TetherHarness h = new TetherHarness(16, 0, TetherHarness.CLEAN);
         SendResult r = h.run();
         assertTrue(r.ok(), () -> String.join("\n", h.events));
         assertEquals(0, h.reception.content().length);

@@ -1,24 +1,42 @@
 package dev.cellscope.endpoint.tether;
 
-import dev.cellscope.endpoint.core.VirtualScheduler;
 import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.analysis.TetherLedger;
 import dev.cellscope.analysis.TetherObservation;
+import dev.cellscope.endpoint.core.Link;
+import dev.cellscope.endpoint.core.VirtualScheduler;
+import dev.cellscope.endpoint.sim.Fate;
+import dev.cellscope.endpoint.sim.FaultModel;
+import dev.cellscope.endpoint.sim.MemoryWire;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.TetherFrame;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
-/** One sender → receiver transfer over the test doubles, and the analyzer's verdict on its tap. */
+/**
+ * One sender (port "a") → receiver (port "b") transfer over a seeded {@link MemoryWire}, and the
+ * analyzer's verdict on what entered the wire.
+ */
 final class TetherHarness {
     static final long SENDER = 0xAC1D00000001L, RECEIVER = 0xAC1D00000002L;
 
     /** 2026-01-01T00:00:00Z: a plausible UTC start, so TAI64N labels look real. */
     static final long EPOCH = 1_767_225_600_000_000_000L;
+    /** No faults: 1 Gbit/s, 50 µs one way. */
+    static final FaultModel CLEAN = faults(0, 0, 0, 0);
+
+    /** A frame as it entered the wire (before any fault: what a capture at the senders' NICs shows), and what the wire did to it. */
+    record Sent(long timeNanos, String from, byte[] bytes, Set<Fate> faults) {
+    }
+
     final VirtualScheduler scheduler = new VirtualScheduler(EPOCH);
-    final TestImpairedLink link;
+    final MemoryWire wire;
+    final Link<String> a, b;
+    /** Every frame sent, in send order. */
+    final List<Sent> sent = new ArrayList<>();
     final byte[] content;
     TetherSenderConfig senderConfig;
     TetherReceiverConfig receiverConfig;
@@ -27,8 +45,19 @@ final class TetherHarness {
     final List<String> events = new ArrayList<>();
     Reception reception;
 
-    TetherHarness(long seed, int bytes, TestImpairedLink.Impairments impairments) {
-        link = new TestImpairedLink(scheduler, seed, impairments, 50_000, 1_000_000_000L);
+    /**
+     * The wire these tests use, with the given fault probabilities: 1 Gbit/s, 50 µs one way; a
+     * reordered frame arrives 150 µs late (past about 18 full-size frames), a duplicate 25 µs after its original.
+     */
+    static FaultModel faults(double loss, double reorder, double duplicate, double corrupt) {
+        return new FaultModel(loss, reorder, duplicate, corrupt, 125_000_000L, 50_000, 0, 150_000, 25_000);
+    }
+
+    TetherHarness(long seed, int bytes, FaultModel faults) {
+        wire = new MemoryWire(scheduler, faults, seed);
+        wire.onSend((time, from, to, payload, done) -> sent.add(new Sent(time, from, payload, Set.copyOf(done))));
+        a = wire.port("a");
+        b = wire.port("b");
         content = new byte[bytes];
         new Random(seed ^ 0x5EED).nextBytes(content);
         senderConfig = TetherSenderConfig.of(SENDER, RECEIVER).withTiming(8_000_000L, 20, 30_000_000_000L);
@@ -37,9 +66,9 @@ final class TetherHarness {
     }
 
     TetherHarness build() {
-        receiver = new TetherReceiver<>(link.b(), scheduler, receiverConfig)
+        receiver = new TetherReceiver<>(b, scheduler, receiverConfig)
                 .listener(e -> events.add("R " + e)).onReception(r -> reception = r).start();
-        sender = new TetherSender<>(link.a(), scheduler, "b", senderConfig, content).listener(e -> events.add("S " + e));
+        sender = new TetherSender<>(a, scheduler, "b", senderConfig, content).listener(e -> events.add("S " + e));
         return this;
     }
 
@@ -56,7 +85,7 @@ final class TetherHarness {
     List<TetherFrameResult> analyze(TetherLedger ledger) {
         List<TetherFrameResult> out = new ArrayList<>();
         long n = 0;
-        for (TestImpairedLink.Tapped t : link.tap) {
+        for (Sent t : sent) {
             if (!(TetherFrame.decode(t.bytes()) instanceof Decoded.Ok<TetherFrame>(TetherFrame f, int ignored))) {
                 throw new AssertionError("tap saw a frame that does not decode");
             }
@@ -65,7 +94,8 @@ final class TetherHarness {
         return out;
     }
 
-    long tapCount(String fatePart) {
-        return link.tap.stream().filter(t -> t.fate().contains(fatePart)).count();
+    /** How many frames sent the wire did {@code fault} to. */
+    long sentWith(Fate fault) {
+        return sent.stream().filter(t -> t.faults().contains(fault)).count();
     }
 }

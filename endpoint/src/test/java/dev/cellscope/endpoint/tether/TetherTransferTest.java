@@ -5,6 +5,7 @@ import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
 import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.analysis.TetherLedger;
 import dev.cellscope.dissect.Expert;
+import dev.cellscope.endpoint.sim.Fate;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -25,7 +26,7 @@ class TetherTransferTest {
 
     @Test
     void overrunFaultInjectionSendsPastTheGrantAndTheAnalyzerSeesIt() {
-        TetherHarness h = new TetherHarness(1, 200_000, TestImpairedLink.Impairments.NONE);
+        TetherHarness h = new TetherHarness(1, 200_000, TetherHarness.CLEAN);
         h.senderConfig = h.senderConfig.withOverrun(4 * 1088);
         SendResult result = h.run();
 
@@ -44,7 +45,7 @@ class TetherTransferTest {
 
     @Test
     void cleanPathIsByteIdenticalAndTheAnalyzerFindsNothingWrong() {
-        TetherHarness h = new TetherHarness(1, 200_000, TestImpairedLink.Impairments.NONE);
+        TetherHarness h = new TetherHarness(1, 200_000, TetherHarness.CLEAN);
         SendResult result = h.run();
 
         assertEquals(SendResult.Status.CONFIRMED, result.status(), () -> String.join("\n", h.events));
@@ -71,7 +72,7 @@ class TetherTransferTest {
 
     @Test
     void lossyMegabyteCompletesWithSingletonAndBulkNacksAndTheAnalyzerAgrees() {
-        TetherHarness h = new TetherHarness(42, 1 << 20, new TestImpairedLink.Impairments(0.05, 0.02, 0.01, 0.005));
+        TetherHarness h = new TetherHarness(42, 1 << 20, TetherHarness.faults(0.05, 0.02, 0.01, 0.005));
         SendResult result = h.run();
 
         assertEquals(SendResult.Status.CONFIRMED, result.status(), () -> String.join("\n", h.events));
@@ -84,8 +85,8 @@ class TetherTransferTest {
         assertEquals(1024 + s.resends(), result.totalFrames());
         assertTrue(s.creditMin() >= 0);
         // Every corrupted copy that reached an endpoint was dropped for its CRC, none processed.
-        long corruptedCopies = h.link.tap.stream().filter(t -> t.fate().contains("corrupted"))
-                .mapToLong(t -> t.fate().contains("duplicated") ? 2 : 1).sum();
+        long corruptedCopies = h.sent.stream().filter(t -> t.faults().contains(Fate.CORRUPTED))
+                .mapToLong(t -> t.faults().contains(Fate.DUPLICATED) ? 2 : 1).sum();
         assertTrue(corruptedCopies > 0);
         assertEquals(corruptedCopies, s.crcDrops() + r.crcDrops());
         assertTrue(s.duplicates() + r.duplicates() > 0);
@@ -107,7 +108,7 @@ class TetherTransferTest {
 
     @Test
     void singleMissingSlotIsNackedSingly() {
-        TetherHarness h = new TetherHarness(3, 20 * 1024, TestImpairedLink.Impairments.NONE);
+        TetherHarness h = new TetherHarness(3, 20 * 1024, TetherHarness.CLEAN);
         dropFirst(h, 5);
         SendResult result = h.run();
         assertEquals(SendResult.Status.CONFIRMED, result.status());
@@ -120,7 +121,7 @@ class TetherTransferTest {
 
     @Test
     void severalMissingSlotsAndSlotZeroGoInABulkNack() {
-        TetherHarness h = new TetherHarness(4, 40 * 1024, TestImpairedLink.Impairments.NONE);
+        TetherHarness h = new TetherHarness(4, 40 * 1024, TetherHarness.CLEAN);
         dropFirst(h, 0, 10, 11, 12);
         SendResult result = h.run();
         assertEquals(SendResult.Status.CONFIRMED, result.status(), () -> String.join("\n", h.events));
@@ -136,7 +137,7 @@ class TetherTransferTest {
 
     @Test
     void longBulkNackSpansSeveralBlocks() {
-        TetherHarness h = new TetherHarness(5, 200 * 1024, TestImpairedLink.Impairments.NONE);
+        TetherHarness h = new TetherHarness(5, 200 * 1024, TetherHarness.CLEAN);
         long[] slots = new long[40];
         for (int i = 0; i < slots.length; i++) slots[i] = 20 + 2L * i;
         dropFirst(h, slots);
@@ -144,7 +145,7 @@ class TetherTransferTest {
         assertEquals(SendResult.Status.CONFIRMED, result.status(), () -> String.join("\n", h.events));
         assertArrayEquals(h.content, h.reception.content());
         assertEquals(40, result.stats().resends());
-        boolean multiBlock = h.link.tap.stream().anyMatch(t -> t.from().equals("b") && t.bytes().length > 128
+        boolean multiBlock = h.sent.stream().anyMatch(t -> t.from().equals("b") && t.bytes().length > 128
                 && t.bytes()[4] == 0 && t.bytes()[5] == 0);
         assertTrue(multiBlock, "a bulk Nack longer than one block");
     }
@@ -153,9 +154,9 @@ class TetherTransferTest {
     static void dropFirst(TetherHarness h, long... slots) {
         java.util.Set<Long> pending = new java.util.HashSet<>();
         for (long s : slots) pending.add(s);
-        h.link.drop = bytes -> {
+        h.wire.dropWhen((from, bytes) -> {
             var f = ((dev.cellscope.wire.Decoded.Ok<dev.cellscope.wire.TetherFrame>) dev.cellscope.wire.TetherFrame.decode(bytes)).value();
             return f.header().flowId() == 1 && f.payload().length() > 0 && pending.remove(f.header().slotId());
-        };
+        });
     }
 }

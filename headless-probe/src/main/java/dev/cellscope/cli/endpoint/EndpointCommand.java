@@ -3,6 +3,9 @@ package dev.cellscope.cli.endpoint;
 import dev.cellscope.cli.UserError;
 import dev.cellscope.endpoint.mesh.MeshNode;
 import dev.cellscope.endpoint.sbi.PutResult;
+import dev.cellscope.endpoint.stack.PeerAddress;
+import dev.cellscope.endpoint.stack.Stack;
+import dev.cellscope.endpoint.stack.StackException;
 import dev.cellscope.wire.Bytes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,60 +26,38 @@ import java.util.concurrent.TimeoutException;
         subcommands = {EndpointCommand.Serve.class, EndpointCommand.Put.class, EndpointCommand.Get.class,
                 TetherSend.class, TetherRecv.class})
 public final class EndpointCommand {
+    /** How long put and get wait for the close handshake (FIN/ACK) before the process exits. */
+    private static final long DRAIN_NANOS = 2_000_000_000L;
 
     /** Serves blocks and objects from the store to every peer, until stopped (SIGTERM/SIGINT flush and exit). */
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the content store to peers until stopped.")
     static final class Serve implements java.util.concurrent.Callable<Integer> {
-        private static final long SWEEP_NANOS = 50_000_000L;
-
         @Mixin
         NodeOptions options;
 
         @Override
         public Integer call() throws InterruptedException {
             CountDownLatch stop = new CountDownLatch(1);
-            Stack<?> stack = Stack.open(options, true, System.out);
             try {
-                serve(stack, options);
-            } catch (RuntimeException e) {
-                stack.close();
-                throw e;
+                Stack<?> stack = options.openStack(true, System.out);
+                try {
+                    options.mesh(stack);
+                    stack.serve();
+                } catch (RuntimeException e) {
+                    stack.close();
+                    throw e;
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stack.event("stopping" + stack.faultSummary());
+                    stack.close();
+                    System.out.flush();
+                    stop.countDown();
+                }));
+            } catch (StackException e) {
+                throw StackErrors.toUserError(e);
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                stack.event("stopping" + stack.faultSummary());
-                stack.close();
-                System.out.flush();
-                stop.countDown();
-            }));
             stop.await();
             return 0;
-        }
-
-        private static <A> void serve(Stack<A> stack, NodeOptions options) {
-            MeshNode<A> node = stack.mesh(options);
-            stack.scheduler.submit(() -> {
-                node.serve();
-                return null;
-            }).join();
-            closeFinishedPeers(stack, node);
-        }
-
-        /**
-         * Closes our direction of every connection whose peer has finished (its FIN arrived).
-         * The mesh node does not: its SbiPeer ends without closing the stream when the peer does,
-         * so the peer's FIN is never answered by ours, the client gives up its close, and the half-open
-         * connection stays until the idle timeout (300 s) and refuses that peer's next SYN
-         * ("SYN with a different seq … ignored"): a second put or get failed with "connect timeout".
-         * A client closes only when it is done, and close() still sends what is queued before the FIN.
-         */
-        private static <A> void closeFinishedPeers(Stack<A> stack, MeshNode<A> node) {
-            stack.scheduler.schedule(SWEEP_NANOS, new Runnable() {
-                @Override
-                public void run() {
-                    for (var c : node.endpoint().connections()) if (c.peerFinished() && !c.isClosed()) c.close();
-                    stack.scheduler.schedule(SWEEP_NANOS, this);
-                }
-            });
         }
     }
 
@@ -98,25 +79,27 @@ public final class EndpointCommand {
         @Override
         public Integer call() {
             if (!Files.isRegularFile(file)) throw UserError.failure(file + ": no such file");
-            try (Stack<?> stack = Stack.open(options, false, System.err)) {
+            try (Stack<?> stack = options.openStack(false, System.err)) {
                 return put(stack);
             } catch (java.io.IOException e) {
                 throw UserError.failure(file + ": " + e.getMessage());
+            } catch (StackException e) {
+                throw StackErrors.toUserError(e);
             }
         }
 
         private <A> int put(Stack<A> stack) throws java.io.IOException {
-            MeshNode<A> node = stack.mesh(options);
-            PeerAddress peer = PeerAddress.parse(to, stack.book);
+            MeshNode<A> node = options.mesh(stack);
+            PeerAddress peer = PeerAddress.parse(to, stack.book());
             A where = stack.address(peer.where());
             long start = System.nanoTime();
-            PutResult result = await(stack.scheduler.submit(() -> node.connect(peer.cellId(), where))
-                    .thenCompose(p -> p.put(file).whenComplete((r, e) -> stack.scheduler.execute(() -> p.close("put done")))), timeout);
+            PutResult result = await(stack.scheduler().submit(() -> node.connect(peer.cellId(), where))
+                    .thenCompose(p -> p.put(file).whenComplete((r, e) -> stack.scheduler().execute(() -> p.close("put done")))), timeout);
             double s = (System.nanoTime() - start) / 1e9;
             System.out.println(HexFormat.of().formatHex(result.root().toArray()));
             System.err.printf("put %s: %d chunks, %d blocks sent in %.2f s (%.1f MB/s)%s%n", file, result.chunks(), result.blocksSent(),
                     s, Files.size(file) / s / 1e6, stack.faultSummary());
-            drain(stack, node);
+            stack.awaitConnectionsClosed(DRAIN_NANOS);
             return 0;
         }
     }
@@ -143,23 +126,25 @@ public final class EndpointCommand {
         public Integer call() {
             if (!root.matches("[0-9a-fA-F]{64}")) throw UserError.usage("ROOT must be 64 hex digits, got '" + root + "'");
             Bytes rootHash = Bytes.fromHex(root.toLowerCase(java.util.Locale.ROOT));
-            try (Stack<?> stack = Stack.open(options, false, System.err)) {
+            try (Stack<?> stack = options.openStack(false, System.err)) {
                 return get(stack, rootHash);
             } catch (java.io.IOException e) {
                 throw UserError.failure(out + ": " + e.getMessage());
+            } catch (StackException e) {
+                throw StackErrors.toUserError(e);
             }
         }
 
         private <A> int get(Stack<A> stack, Bytes rootHash) throws java.io.IOException {
-            MeshNode<A> node = stack.mesh(options);
-            PeerAddress peer = PeerAddress.parse(from, stack.book);
+            MeshNode<A> node = options.mesh(stack);
+            PeerAddress peer = PeerAddress.parse(from, stack.book());
             A where = stack.address(peer.where());
             long start = System.nanoTime();
-            Path written = await(stack.scheduler.submit(() -> node.connect(peer.cellId(), where))
-                    .thenCompose(p -> p.get(rootHash, out).whenComplete((r, e) -> stack.scheduler.execute(() -> p.close("get done")))), timeout);
+            Path written = await(stack.scheduler().submit(() -> node.connect(peer.cellId(), where))
+                    .thenCompose(p -> p.get(rootHash, out).whenComplete((r, e) -> stack.scheduler().execute(() -> p.close("get done")))), timeout);
             double s = (System.nanoTime() - start) / 1e9;
             System.err.printf("got %s: %d bytes in %.2f s%s%n", written, Files.size(written), s, stack.faultSummary());
-            drain(stack, node);
+            stack.awaitConnectionsClosed(DRAIN_NANOS);
             return 0;
         }
     }
@@ -177,20 +162,4 @@ public final class EndpointCommand {
             throw UserError.failure("interrupted");
         }
     }
-
-    /** Lets the close handshake (FIN/ACK) finish before the process exits. */
-    private static void drain(Stack<?> stack, MeshNode<?> node) {
-        long until = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < until) {
-            boolean open = stack.scheduler.submit(() -> node.endpoint().connections().stream().anyMatch(c -> !c.isClosed())).join();
-            if (!open) return;
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
 }

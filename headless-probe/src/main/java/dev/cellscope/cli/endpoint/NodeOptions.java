@@ -2,19 +2,21 @@ package dev.cellscope.cli.endpoint;
 
 import dev.cellscope.cli.UserError;
 import dev.cellscope.endpoint.identity.AddressBook;
-import dev.cellscope.endpoint.identity.AddressEntry;
 import dev.cellscope.endpoint.identity.NodeIdentity;
+import dev.cellscope.endpoint.mesh.MeshNode;
 import dev.cellscope.endpoint.sim.FaultModel;
+import dev.cellscope.endpoint.stack.HostPort;
+import dev.cellscope.endpoint.stack.Stack;
+import dev.cellscope.endpoint.stack.StackException;
+import dev.cellscope.endpoint.stack.Transport;
 import dev.cellscope.field.SbiFields;
-import dev.cellscope.wire.Bytes;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Locale;
-import java.util.Set;
 
 /** Options every endpoint command shares: identity, address book, transport, faults, capabilities. */
 public final class NodeOptions {
@@ -58,7 +60,45 @@ public final class NodeOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the fault generator (default 1).")
     long seed = 1;
 
-    NodeIdentity identity() {
+    /**
+     * The running node these options describe, on a new scheduler; {@code serving} picks UDP's
+     * well-known port as the default bind. Events go to {@code events}, one line each.
+     */
+    Stack<?> openStack(boolean serving, PrintStream events) {
+        Transport<?> t = transport(serving);
+        NodeIdentity identity = identity();
+        AddressBook addressBook = addressBook();
+        FaultModel faults = faulty() ? faults() : null;
+        try {
+            return Stack.open(t, identity, addressBook, faults, seed, events::println);
+        } catch (StackException e) {
+            // Opening raw Ethernet fails only for the interface ("IF: needs root or CAP_NET_RAW"): say which option.
+            if (t instanceof Transport.Eth) throw UserError.failure("--iface " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The stack's UTCP-SBI node, with the store and capabilities these options name. */
+    <A> MeshNode<A> mesh(Stack<A> stack) {
+        return stack.mesh(store, capabilities(), required());
+    }
+
+    private Transport<?> transport(boolean serving) {
+        return switch (transport) {
+            case "udp" -> {
+                if (iface != null) throw UserError.usage("--iface is for --transport eth");
+                yield Transport.udp(bindAddress(serving));
+            }
+            case "eth" -> {
+                if (iface == null) throw UserError.usage("--transport eth needs --iface IF");
+                if (listen != null) throw UserError.usage("--listen is for --transport udp");
+                yield Transport.eth(iface);
+            }
+            default -> throw UserError.usage("--transport must be udp or eth, got '" + transport + "'");
+        };
+    }
+
+    private NodeIdentity identity() {
         Path file = key != null ? key : Path.of(System.getProperty("user.home"), ".config", "cellscope", "node.key");
         try {
             return NodeIdentity.loadOrCreate(file);
@@ -67,7 +107,7 @@ public final class NodeOptions {
         }
     }
 
-    AddressBook addressBook() {
+    private AddressBook addressBook() {
         if (book == null) return null;
         try {
             return AddressBook.load(book);
@@ -76,30 +116,22 @@ public final class NodeOptions {
         }
     }
 
-    /** The peers allowed to talk to us: the book's allow-list, or everyone without a book. */
-    Set<Bytes> allowList(AddressBook book) {
-        if (book == null) return null;
-        Set<Bytes> allowed = new HashSet<>();
-        for (AddressEntry e : book.entries()) if (e.allowed()) e.cellId().ifPresent(allowed::add);
-        return allowed;
-    }
-
-    FaultModel faults() {
+    private FaultModel faults() {
         for (double p : new double[] {loss, reorder, duplicate, corrupt}) {
             if (p < 0 || p > 1) throw UserError.usage("fault probabilities must be in [0, 1]");
         }
         return new FaultModel(loss, reorder, duplicate, corrupt, 0, 0, 0, 2_000_000, 100_000);
     }
 
-    boolean faulty() {
+    private boolean faulty() {
         return loss > 0 || reorder > 0 || duplicate > 0 || corrupt > 0;
     }
 
-    long capabilities() {
+    private long capabilities() {
         return caps == null ? dev.cellscope.endpoint.sbi.SbiConfig.DEFAULT_CAPABILITIES : bits(caps, "--caps");
     }
 
-    long required() {
+    private long required() {
         return require == null ? 0 : bits(require, "--require");
     }
 
@@ -118,20 +150,8 @@ public final class NodeOptions {
         return bits;
     }
 
-    InetSocketAddress bindAddress(boolean serving) {
+    private InetSocketAddress bindAddress(boolean serving) {
         String spec = listen != null ? listen : serving ? "0.0.0.0:34997" : "0.0.0.0:0";
-        return socketAddress(spec, "--listen");
-    }
-
-    static InetSocketAddress socketAddress(String spec, String what) {
-        int colon = spec.lastIndexOf(':');
-        if (colon < 0) throw UserError.usage(what + " takes HOST:PORT, got '" + spec + "'");
-        try {
-            int port = Integer.parseInt(spec.substring(colon + 1));
-            if (port < 0 || port > 65535) throw new NumberFormatException();
-            return new InetSocketAddress(spec.substring(0, colon).replace("[", "").replace("]", ""), port);
-        } catch (NumberFormatException e) {
-            throw UserError.usage(what + ": '" + spec.substring(colon + 1) + "' is not a port");
-        }
+        return HostPort.parse(spec, "--listen");
     }
 }

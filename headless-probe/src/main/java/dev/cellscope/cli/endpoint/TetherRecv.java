@@ -2,6 +2,10 @@ package dev.cellscope.cli.endpoint;
 
 import dev.cellscope.cli.UserError;
 import dev.cellscope.crypto.Identities;
+import dev.cellscope.endpoint.stack.SenderFilter;
+import dev.cellscope.endpoint.stack.Stack;
+import dev.cellscope.endpoint.stack.StackException;
+import dev.cellscope.endpoint.stack.TetherPeer;
 import dev.cellscope.endpoint.tether.Reception;
 import dev.cellscope.endpoint.tether.TetherReceiver;
 import dev.cellscope.endpoint.tether.TetherReceiverConfig;
@@ -40,19 +44,21 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Stack<?> stack = Stack.open(options, true, System.err)) {
+        try (Stack<?> stack = options.openStack(true, System.err)) {
             return receive(stack);
+        } catch (StackException e) {
+            throw StackErrors.toUserError(e);
         }
     }
 
     private <A> int receive(Stack<A> stack) {
-        TetherPeer sender = from == null ? null : TetherPeer.parse(from, stack.book, false);
-        LongPredicate accepted = sender != null ? id -> id == sender.id() : stack.book != null ? stack.book::isAllowedTether : id -> true;
-        SenderFilter<A> link = new SenderFilter<>(stack.link, accepted);
-        TetherReceiver<A> rx = new TetherReceiver<>(link, stack.scheduler, TetherReceiverConfig.of(stack.tetherId())).listener(stack::event).start();
-        stack.scheduler.submit(() -> null).join(); // start() attaches on the scheduler: after this we hear every frame
-        stack.event("tether " + stack.tetherIdText() + " on " + stack.transport.describe() + ": waiting for a flow"
-                + (sender != null ? " from " + Identities.formatTetherId(sender.id()) : stack.book != null ? " from the allow-list" : ""));
+        TetherPeer sender = from == null ? null : TetherPeer.parse(from, stack.book(), false);
+        LongPredicate accepted = sender != null ? id -> id == sender.id() : stack.book() != null ? stack.book()::isAllowedTether : id -> true;
+        SenderFilter<A> link = new SenderFilter<>(stack.link(), accepted);
+        TetherReceiver<A> rx = new TetherReceiver<>(link, stack.scheduler(), TetherReceiverConfig.of(stack.tetherId())).listener(stack::event).start();
+        stack.scheduler().submit(() -> null).join(); // start() attaches on the scheduler: after this we hear every frame
+        stack.event("tether " + stack.tetherIdText() + " on " + stack.transport().describe() + ": waiting for a flow"
+                + (sender != null ? " from " + Identities.formatTetherId(sender.id()) : stack.book() != null ? " from the allow-list" : ""));
         if (sender != null && sender.where() != null) invite(stack, rx, stack.address(sender.where()), sender.id());
 
         Reception r = EndpointCommand.await(rx.completion(), timeout);
@@ -70,12 +76,12 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
     }
 
     private static <A> void invite(Stack<A> stack, TetherReceiver<A> rx, A where, long id) {
-        stack.scheduler.execute(new Runnable() {
+        stack.scheduler().execute(new Runnable() {
             @Override
             public void run() {
                 if (rx.stats().framesReceived() > 0 || rx.completion().isDone()) return;
                 rx.invite(where, id, INVITE_CREDIT);
-                stack.scheduler.schedule(INVITE_EVERY_NANOS, this);
+                stack.scheduler().schedule(INVITE_EVERY_NANOS, this);
             }
         });
     }

@@ -2,6 +2,10 @@ package dev.cellscope.cli.endpoint;
 
 import dev.cellscope.cli.UserError;
 import dev.cellscope.crypto.Identities;
+import dev.cellscope.endpoint.stack.Stack;
+import dev.cellscope.endpoint.stack.StackException;
+import dev.cellscope.endpoint.stack.TetherPeer;
+import dev.cellscope.endpoint.stack.Transport;
 import dev.cellscope.endpoint.tether.SendResult;
 import dev.cellscope.endpoint.tether.TetherSender;
 import dev.cellscope.endpoint.tether.TetherSenderConfig;
@@ -62,29 +66,31 @@ final class TetherSend implements Callable<Integer> {
         } catch (IOException e) {
             throw UserError.failure(file + ": " + e.getMessage());
         }
-        try (Stack<?> stack = Stack.open(options, false, System.err)) {
+        try (Stack<?> stack = options.openStack(false, System.err)) {
             return send(stack, content);
+        } catch (StackException e) {
+            throw StackErrors.toUserError(e);
         }
     }
 
     private <A> int send(Stack<A> stack, byte[] content) {
-        boolean eth = stack.transport instanceof Transport.Eth;
-        TetherPeer peer = TetherPeer.parse(to, stack.book, eth);
+        boolean eth = stack.transport() instanceof Transport.Eth;
+        TetherPeer peer = TetherPeer.parse(to, stack.book(), eth);
         A where = stack.address(peer.requireWhere("--to"));
         long frame = 64 + (slotSize + 63L) / 64 * 64;
-        if (frame > stack.transport.maxPayload()) {
-            throw UserError.usage("--slot-size " + slotSize + " makes " + frame + "-byte frames; " + stack.transport.describe()
-                    + " carries at most " + stack.transport.maxPayload());
+        if (frame > stack.transport().maxPayload()) {
+            throw UserError.usage("--slot-size " + slotSize + " makes " + frame + "-byte frames; " + stack.transport().describe()
+                    + " carries at most " + stack.transport().maxPayload());
         }
         TetherSenderConfig config = TetherSenderConfig.of(stack.tetherId(), peer.id()).withFlow(flow).withSlotSize(slotSize)
                 .withLamp(lamp).withLampData(lampData).withTiming(RETRY_NANOS, RETRIES, timeout * 1_000_000_000L);
-        stack.event("tether " + stack.tetherIdText() + " on " + stack.transport.describe() + ": sending " + file + " (" + content.length
+        stack.event("tether " + stack.tetherIdText() + " on " + stack.transport().describe() + ": sending " + file + " (" + content.length
                 + " bytes, " + ((content.length + slotSize - 1L) / slotSize) + " slots of " + slotSize + ") to " + Identities.formatTetherId(peer.id())
                 + " at " + where + " on flow " + flow + (lamp ? ", Lamp" : ", waiting for an invitation") + (lampData ? ", LAMP data" : ""));
         if (eth && !where.toString().equals(Identities.formatTetherId(peer.id()))) {
             stack.event("note: target " + Identities.formatTetherId(peer.id()) + " differs from the Ethernet destination " + where);
         }
-        TetherSender<A> tx = new TetherSender<>(stack.link, stack.scheduler, where, config, content).listener(stack::event);
+        TetherSender<A> tx = new TetherSender<>(stack.link(), stack.scheduler(), where, config, content).listener(stack::event);
         SendResult r = EndpointCommand.await(tx.start(), timeout + 5);
         double s = r.elapsedNanos() / 1e9;
         System.out.printf("tether-send %s: %s, %d bytes, %d slots, %d data frames in %.2f s (%.1f MB/s); %s%s%n", file, r.status(),

@@ -1,4 +1,4 @@
-package dev.cellscope.cli.endpoint;
+package dev.cellscope.endpoint.stack;
 
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.wire.Decoded;
@@ -9,16 +9,16 @@ import java.util.function.BiConsumer;
 import java.util.function.LongPredicate;
 
 /**
- * Lets only Tether frames from accepted senders through to the receiver ({@code tether-recv
- * --from}, or the address book's allow-list). Filtered below the receiver, so a stranger's Lamp
+ * Lets only Tether frames from accepted senders through to the receiver (one named sender, or
+ * the address book's allow-list). Filtered below the receiver, so a stranger's Lamp
  * is not even answered. Payloads that are not Tether pass: the receiver counts them malformed.
  */
-final class SenderFilter<A> implements Link<A> {
+public final class SenderFilter<A> implements Link<A> {
     private final Link<A> inner;
     private final LongPredicate accepted;
     private final AtomicLong refused = new AtomicLong();
 
-    SenderFilter(Link<A> inner, LongPredicate accepted) {
+    public SenderFilter(Link<A> inner, LongPredicate accepted) {
         this.inner = inner;
         this.accepted = accepted;
     }
@@ -40,7 +40,7 @@ final class SenderFilter<A> implements Link<A> {
     }
 
     /** Frames dropped for their sender. */
-    long refused() {
+    public long refused() {
         return refused.get();
     }
 

@@ -1,4 +1,4 @@
-package dev.cellscope.cli.endpoint;
+package dev.cellscope.endpoint.stack;
 
 import dev.cellscope.nativetap.packet.MacAddress;
 
@@ -7,8 +7,9 @@ import dev.cellscope.nativetap.packet.MacAddress;
  * bare {@code long}, which the stack's events would print in decimal; this wrapper prints
  * {@code 02:00:00:00:00:01}.
  */
-record Mac(long value) {
-    static Mac parse(String text) {
+public record Mac(long value) {
+    /** @throws IllegalArgumentException when {@code text} is not {@code aa:bb:cc:dd:ee:ff} */
+    public static Mac parse(String text) {
         return new Mac(MacAddress.parse(text));
     }
 

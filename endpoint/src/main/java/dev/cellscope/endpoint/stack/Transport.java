@@ -1,6 +1,5 @@
-package dev.cellscope.cli.endpoint;
+package dev.cellscope.endpoint.stack;
 
-import dev.cellscope.cli.UserError;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.RealScheduler;
 import dev.cellscope.endpoint.identity.NodeIdentity;
@@ -15,13 +14,23 @@ import java.nio.file.Path;
 import java.util.function.BiConsumer;
 
 /**
- * How a command reaches its peers. The address type {@code A} is the only thing that differs
+ * How a test peer reaches its neighbours. The address type {@code A} is the only thing that differs
  * between UDP ({@code HOST:PORT}) and raw Ethernet ({@code MAC}); everything above the link is
- * generic over it, so each command is written once.
+ * generic over it, so what runs on it is written once.
  */
-sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
+public sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
 
-    /** Opens the link; a failure is a one-line {@link UserError}. Called once. */
+    /** UDP bound to {@code bind} (port 0: an ephemeral one). */
+    static Transport<InetSocketAddress> udp(InetSocketAddress bind) {
+        return new Udp(bind);
+    }
+
+    /** Raw Ethernet (AF_PACKET) on the interface named {@code iface}. */
+    static Transport<Mac> eth(String iface) {
+        return new Eth(iface);
+    }
+
+    /** Opens the link; a failure is a one-line {@link StackException}. Called once. */
     Link<A> open(RealScheduler scheduler);
 
     /** The address part of a peer ({@code …@WHERE}). */
@@ -44,26 +53,11 @@ sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
     /** Sends the link itself dropped, as " (link: …)", or "". */
     String trouble();
 
-    static Transport<?> of(NodeOptions o, boolean serving) {
-        return switch (o.transport) {
-            case "udp" -> {
-                if (o.iface != null) throw UserError.usage("--iface is for --transport eth");
-                yield new Udp(o.bindAddress(serving));
-            }
-            case "eth" -> {
-                if (o.iface == null) throw UserError.usage("--transport eth needs --iface IF");
-                if (o.listen != null) throw UserError.usage("--listen is for --transport udp");
-                yield new Eth(o.iface);
-            }
-            default -> throw UserError.usage("--transport must be udp or eth, got '" + o.transport + "'");
-        };
-    }
-
     final class Udp implements Transport<InetSocketAddress> {
         private final InetSocketAddress bind;
         private UdpLink link;
 
-        Udp(InetSocketAddress bind) {
+        private Udp(InetSocketAddress bind) {
             this.bind = bind;
         }
 
@@ -72,13 +66,13 @@ sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
             try {
                 return link = UdpLink.bind(bind, scheduler);
             } catch (RuntimeException e) {
-                throw UserError.failure("cannot bind UDP " + bind + ": " + e.getMessage());
+                throw StackException.failed("cannot bind UDP " + bind + ": " + e.getMessage());
             }
         }
 
         @Override
         public InetSocketAddress address(String where) {
-            return NodeOptions.socketAddress(where, "peer address");
+            return HostPort.parse(where, "peer address");
         }
 
         @Override
@@ -106,7 +100,7 @@ sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
         private final String iface;
         private RawEthernetLink link;
 
-        Eth(String iface) {
+        private Eth(String iface) {
             this.iface = iface;
         }
 
@@ -116,7 +110,7 @@ sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
                 link = RawEthernetLink.open(iface, scheduler);
             } catch (PacketSocketException e) {
                 // Its messages already say what to do ("needs root or CAP_NET_RAW", "no network interface 'x'").
-                throw UserError.failure("--iface " + iface + ": " + e.getMessage());
+                throw StackException.failed(iface + ": " + e.getMessage());
             }
             return new MacLink(link);
         }
@@ -126,7 +120,7 @@ sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
             try {
                 return Mac.parse(where);
             } catch (IllegalArgumentException e) {
-                throw UserError.usage("'" + where + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+                throw StackException.invalid("'" + where + "' is not a MAC address (aa:bb:cc:dd:ee:ff)");
             }
         }
 
