@@ -18,4 +18,7 @@ public sealed interface FlowRow permits UtcpFlowRow, TetherFlowRow, SbiFlowRow {
 
     /** Number of the first frame counted in the row. */
     long firstFrame();
+
+    /** Number of the last frame counted in the row. */
+    long lastFrame();
 }
