@@ -18,7 +18,7 @@ best() {
 # sample NAME FRAMES: path of a generated sample capture (made once)
 sample() {
   local cap="$out/$1-$2.pcapng"
-  [ -f "$cap" ] || "$here/cellscope" samples generate "$1" --frames "$2" -o "$cap" >&2
+  [ -f "$cap" ] || "$here/cellscope" samples generate "$1" --size "$2" -o "$cap" >&2
   "$here/cellscope" --version >/dev/null # build outside the timing
   echo "$cap"
 }

@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * Not a test: filtering cost against plain selective dissection. Run with a large capture,
- * e.g. {@code cellscope samples generate bulk --frames 1000000 -o /tmp/bulk.pcapng}, then
+ * e.g. {@code cellscope samples generate bulk --size 1000000 -o /tmp/bulk.pcapng}, then
  * {@code java -cp <test classpath> dev.cellscope.filter.FilterBench /tmp/bulk.pcapng [filter] [rounds]}.
  * Rounds alternate the two loops; the best and median ns/frame of each are printed.
  */

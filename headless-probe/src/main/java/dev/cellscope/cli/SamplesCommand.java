@@ -47,7 +47,8 @@ public final class SamplesCommand implements Callable<Integer> {
         @Option(names = "-o", required = true, paramLabel = "FILE", description = "Output pcapng file.")
         Path out;
 
-        @Option(names = {"--frames", "--size"}, paramLabel = "N", description = "Frames to generate (big-transfer and the codec-built bulk samples; default 1000000; other scenarios have a fixed size).")
+        // --frames is the option's former name, still accepted so existing scripts keep working.
+        @Option(names = {"--size", "--frames"}, paramLabel = "N", description = "Frames to generate (big-transfer and the codec-built bulk samples; default 1000000; other scenarios have a fixed size).")
         long frames = 1_000_000;
 
         @Option(names = "--seed", paramLabel = "N", description = "Seed of the generator (default 1).")
@@ -55,7 +56,7 @@ public final class SamplesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (frames < 0) throw UserError.usage("--frames must not be negative");
+            if (frames < 0) throw UserError.usage("--size must not be negative");
             if (Scenarios.NAMES.contains(name)) {
                 try {
                     Scenarios.generate(name, out, frames, seed);

@@ -57,8 +57,8 @@ public final class SyntheticCaptures {
     public static String describe(String name) {
         return switch (name) {
             case "quickstart" -> "a tour of UTCP, UTCP-SBI and Tether: handshake, blocks, DAG sync, NACK recovery, Lamp, grants, slots, findings";
-            case "bulk" -> "uniform UTCP-SBI BLOCK_PUT traffic with NACKs and Tether slots, sized by --frames (for benchmarks)";
-            case "mesh" -> "a mesh transfer: 64 KiB blocks, zstd/deflate/none, spanning packets, ACKed, sized by --frames (for benchmarks)";
+            case "bulk" -> "uniform UTCP-SBI BLOCK_PUT traffic with NACKs and Tether slots, sized by --size (for benchmarks)";
+            case "mesh" -> "a mesh transfer: 64 KiB blocks, zstd/deflate/none, spanning packets, ACKed, sized by --size (for benchmarks)";
             default -> throw new IllegalArgumentException("no synthetic capture named " + name);
         };
     }
