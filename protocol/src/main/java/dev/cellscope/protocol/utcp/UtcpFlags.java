@@ -1,5 +1,7 @@
 package dev.cellscope.protocol.utcp;
 
+import java.util.List;
+
 /** UTCP flag bits (PROTOCOLS.md section 2, [decided]); other bits are reserved and must be zero. */
 public final class UtcpFlags {
     private UtcpFlags() {}
@@ -9,7 +11,7 @@ public final class UtcpFlags {
     public static final int RESERVED_MASK = 0xFFE0;
 
     /** The assigned bits, in bit order. */
-    public static final int[] ASSIGNED = {SYN, ACK, FIN, NACK, DATA};
+    public static final List<Integer> ASSIGNED = List.of(SYN, ACK, FIN, NACK, DATA);
 
     /** The name of one assigned bit ("SYN" ...), or null for a reserved one. */
     public static String name(int bit) {
