@@ -3,6 +3,7 @@ package dev.cellscope.analysis;
 import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
 import dev.cellscope.analysis.TetherFlowState.Key;
 import dev.cellscope.dissect.Expert;
+import dev.cellscope.protocol.tether.TetherCredit;
 import dev.cellscope.dissect.ExpertGroup;
 import dev.cellscope.wire.TetherControl;
 import dev.cellscope.wire.TetherControl.BulkNack;
@@ -133,7 +134,7 @@ public final class TetherLedger {
         long delay = delay(self, o, findings);
 
         // Spend before crediting this frame's own grant (see class notes).
-        long spent = o.lamp() ? 0 : o.tetherLength();
+        long spent = TetherCredit.cost(o.flags(), o.tetherLength());
         long before = self.spend(spent);
         boolean overrun = spent > before;
         if (overrun) overrun(self, o, before, spent, findings);

@@ -5,7 +5,7 @@ import java.nio.ByteOrder;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.TetherLayouts;
 
-import dev.cellscope.field.TetherFields;
+import dev.cellscope.protocol.tether.TetherFlags;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.Tai64n;
 import dev.cellscope.wire.TetherControl;
@@ -21,7 +21,7 @@ import dev.cellscope.wire.TetherHeader;
  * @param sender           48-bit sender identity
  * @param target           48-bit target identity
  * @param flow             flow id, 0 = control plane
- * @param flags            header flag bits ({@link TetherFields#LAMP}, {@link TetherFields#SYNC})
+ * @param flags            header flag bits ({@link TetherFlags#LAMP}, {@link TetherFlags#SYNC})
  * @param slot             slot id (unsigned)
  * @param grant            grant_amount in bytes (unsigned)
  * @param nackSlot         singleton NACK slot, 0 = none (unsigned)
@@ -92,7 +92,7 @@ public record TetherObservation(long frameNumber, long timestampNanos, long send
     }
 
     public boolean lamp() {
-        return (flags & TetherFields.LAMP) != 0;
+        return TetherFlags.isLamp(flags);
     }
 
     public boolean hasSendTime() {

@@ -2,7 +2,8 @@ package dev.cellscope.analysis;
 
 import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.ExpertGroup;
-import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpSeq;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -24,6 +25,10 @@ import java.util.TreeMap;
  * <p>Tap loss: a gap that no NACK ever covers and no packet ever fills, while the
  * conversation goes on past {@link Reassembler#PATIENCE_NANOS}, was received by the peer (it
  * would have NACKed otherwise) and missed by the mirror port, as Zeek's capture_loss reasons.
+ *
+ * <p>Seqs are u32 and wrap: each direction works on positions ({@link UtcpSeq}), unwrapped
+ * near the highest seen, exactly as the peer's receive window places them, so the tap and the
+ * peer agree across 2^32. Findings show the wire seqs.
  *
  * <p>Memory is bounded: seq history per direction ({@link SeqWindow}), NACK ranges
  * ({@link NackedSeqs}), held out-of-order bytes ({@link Reassembler}), gap records and the
@@ -139,7 +144,19 @@ public final class UtcpAnalysis {
         final Reassembler reassembler = new Reassembler(parser);
         final TreeMap<Long, Gap> gaps = new TreeMap<>();
         long highest = -1, synSeq = -1, finSeq = -1, dataPackets;
+        /** The position of the first seq seen, until {@link #highest} takes over as the reference. */
+        long anchor = -1;
         boolean finAcked;
+
+        /**
+         * The position of wire seq {@code wire}: unwrapped near the highest seen (as the peer's
+         * receive window does). The first seq seen is placed at wire + 2^32, so a seq from before
+         * it (late, across the wrap) still has a positive position and -1 stays a sentinel.
+         */
+        long position(long wire) {
+            if (anchor < 0) anchor = wire + UtcpSeq.MODULUS;
+            return UtcpSeq.unwrap(wire, highest >= 0 ? highest : anchor);
+        }
     }
 
     static final class Conversation {
@@ -170,28 +187,28 @@ public final class UtcpAnalysis {
         }
         int d = pair.forward(seg, off) ? 0 : 1;
         Direction dir = conv.dirs[d], peer = conv.dirs[1 - d];
-        long seq = seg.get(U32_BE, off + 32) & 0xFFFF_FFFFL;
+        long seq = dir.position(seg.get(U32_BE, off + 32) & UtcpSeq.MASK);
         int flags = seg.get(U16_BE, off + 36) & 0xFFFF;
         long payload = off + 40;
 
         Classification c = new Classification();
-        if ((flags & UtcpFields.SYN) != 0) syn(dir, seq, findings);
-        if ((flags & UtcpFields.NACK) != 0) nack(peer, frame, ts, seg, payload, present);
-        if ((flags & UtcpFields.ACK) != 0 && peer.finSeq >= 0 && !peer.finAcked) {
+        if ((flags & UtcpFlags.SYN) != 0) syn(dir, seq, findings);
+        if ((flags & UtcpFlags.NACK) != 0) nack(peer, frame, ts, seg, payload, present);
+        if ((flags & UtcpFlags.ACK) != 0 && peer.finSeq >= 0 && !peer.finAcked) {
             peer.finAcked = true;
             findings.add(Expert.chat(ExpertGroup.SEQUENCE, "FIN acknowledged"));
         }
-        if ((flags & UtcpFields.DATA) != 0) {
+        if ((flags & UtcpFlags.DATA) != 0) {
             classify(dir, frame, ts, seq, PayloadHash.of(seg, payload, present), c, findings);
             if (dir.finSeq >= 0 && seq > dir.finSeq) {
-                findings.add(Expert.warn(ExpertGroup.SEQUENCE, "DATA at seq " + seq + " after this direction's FIN at " + dir.finSeq));
+                findings.add(Expert.warn(ExpertGroup.SEQUENCE, "DATA at seq " + UtcpSeq.wire(seq) + " after this direction's FIN at " + UtcpSeq.wire(dir.finSeq)));
             }
             boolean taken = present > 0 && dir.reassembler.data(seq, seg, payload, present, frame, payloadFrameOffset, ts);
             if (!taken && present > 0 && !c.retransmission && !c.duplicate) {
                 findings.add(Expert.note(ExpertGroup.SEQUENCE, "Payload arrived after its place in the stream was given up"));
             }
         }
-        if ((flags & UtcpFields.FIN) != 0) fin(dir, frame, ts, seq, c, findings);
+        if ((flags & UtcpFlags.FIN) != 0) fin(dir, frame, ts, seq, c, findings);
         expireGaps(dir, ts);
 
         List<SbiMessageAnalysis> messages = sbi.messages(conv.sbiLinks, d, frame, ts, dir.parser.takeDelivered(), findings);
@@ -235,9 +252,9 @@ public final class UtcpAnalysis {
 
     private static void syn(Direction dir, long seq, List<Expert> findings) {
         if (dir.synSeq >= 0 && dir.synSeq != seq) {
-            findings.add(Expert.warn(ExpertGroup.SEQUENCE, "SYN again with initial seq " + seq + " (was " + dir.synSeq + ")"));
+            findings.add(Expert.warn(ExpertGroup.SEQUENCE, "SYN again with initial seq " + UtcpSeq.wire(seq) + " (was " + UtcpSeq.wire(dir.synSeq) + ")"));
         } else if (dir.synSeq < 0) {
-            findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Direction opened, initial seq " + seq));
+            findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Direction opened, initial seq " + UtcpSeq.wire(seq)));
         }
         dir.synSeq = seq;
         if (dir.highest < 0) dir.highest = seq;
@@ -253,7 +270,7 @@ public final class UtcpAnalysis {
         }
         if (seq > dir.highest) dir.highest = seq;
         dir.finSeq = seq;
-        findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Direction closed (FIN at seq " + seq + ")"));
+        findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Direction closed (FIN at seq " + UtcpSeq.wire(seq) + ")"));
     }
 
     /** The NACK's ranges name seqs of the peer's direction (it travels from receiver to sender). */
@@ -263,8 +280,8 @@ public final class UtcpAnalysis {
         long[] firsts = new long[ranges], ends = new long[ranges];
         long lowest = Long.MAX_VALUE;
         for (int r = 0; r < ranges; r++) {
-            long first = seg.get(U32_BE, payload + 8L * r) & 0xFFFF_FFFFL;
-            long count = seg.get(U32_BE, payload + 8L * r + 4) & 0xFFFF_FFFFL;
+            long first = sender.position(seg.get(U32_BE, payload + 8L * r) & UtcpSeq.MASK);
+            long count = seg.get(U32_BE, payload + 8L * r + 4) & UtcpSeq.MASK;
             firsts[r] = first;
             ends[r] = first + count;
             lowest = Math.min(lowest, first);
@@ -293,7 +310,7 @@ public final class UtcpAnalysis {
             c.originalFrame = seen;
             if (dir.window.hashOf(seq) != hash) {
                 c.dataChanged = true;
-                findings.add(Expert.error(ExpertGroup.SEQUENCE, "Seq " + seq + " repeated with different data (first in frame " + seen + ")"));
+                findings.add(Expert.error(ExpertGroup.SEQUENCE, "Seq " + UtcpSeq.wire(seq) + " repeated with different data (first in frame " + seen + ")"));
             }
         }
         if (req != null) {
@@ -302,23 +319,23 @@ public final class UtcpAnalysis {
             c.delay = ts - req.timeNanos();
             dir.nacked.answer(seq);
             loss.retransmissions++;
-            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Retransmission of seq " + seq + " requested by the NACK in frame "
+            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Retransmission of seq " + UtcpSeq.wire(seq) + " requested by the NACK in frame "
                     + req.frame()));
         } else if (seen >= 0) {
             c.duplicate = true;
             loss.duplicates++;
-            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Duplicate of seq " + seq + " (frame " + seen + "), not requested by a NACK"));
+            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Duplicate of seq " + UtcpSeq.wire(seq) + " (frame " + seen + "), not requested by a NACK"));
         } else if (dir.highest >= 0 && seq <= dir.highest) {
             c.outOfOrder = true;
             loss.outOfOrder++;
-            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Out of order: seq " + seq + " after " + dir.highest));
+            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Out of order: seq " + UtcpSeq.wire(seq) + " after " + UtcpSeq.wire(dir.highest)));
         } else if (dir.highest >= 0 && seq > dir.highest + 1) {
             c.gap = true;
             c.missing = seq - dir.highest - 1;
             loss.gaps++;
             addGap(dir, dir.highest + 1, seq, frame, ts);
-            findings.add(Expert.warn(ExpertGroup.SEQUENCE, c.missing + " seq(s) missing before " + seq + " (" + (dir.highest + 1)
-                    + (c.missing > 1 ? "–" + (seq - 1) : "") + ")"));
+            findings.add(Expert.warn(ExpertGroup.SEQUENCE, c.missing + " seq(s) missing before " + UtcpSeq.wire(seq) + " ("
+                    + UtcpSeq.wire(dir.highest + 1) + (c.missing > 1 ? "–" + UtcpSeq.wire(seq - 1) : "") + ")"));
         }
         if (seen < 0) fillGap(dir, seq);
         if (seq > dir.highest) dir.highest = seq;

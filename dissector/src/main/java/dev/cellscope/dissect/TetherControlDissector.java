@@ -1,6 +1,7 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.protocol.tether.TetherControlTags;
 import dev.cellscope.wire.Layout;
 
 import java.nio.ByteOrder;
@@ -20,18 +21,18 @@ final class TetherControlDissector {
     static String dissect(Dissection d, int off, int len) {
         Layout prefix = CTRL_PREFIX;
         int tag = (int) prefix.slot("tag").get(d.seg, off);
-        String name = TAG_NAMES.get((long) tag);
+        String name = TetherControlTags.name(Integer.toUnsignedLong(tag));
         d.protocol(CTRL, off, len);
         d.push();
         if (d.summary) d.sink.appendText(": " + (name != null ? name : "unknown tag " + Integer.toUnsignedString(tag)));
         d.emit(prefix, off);
         int body = off + CTRL_BODY, avail = len - CTRL_BODY;
         String info = switch (tag) {
-            case TAG_HAIL -> fixed(d, HAIL, body, avail) ? "Hail v" + HAIL.slot("version").get(d.seg, body) : "Hail";
-            case TAG_DEFINE -> define(d, DEFINE, body, avail);
-            case TAG_MANIFEST -> manifest(d, MANIFEST, body, avail);
-            case TAG_NACK -> list(d, NACK, body, avail, NACK_SLOT_LIST, "Nack");
-            case TAG_SIDEBAND -> list(d, SIDEBAND, body, avail, SIDEBAND_TRANCHE, "Sideband");
+            case TetherControlTags.HAIL -> fixed(d, HAIL, body, avail) ? "Hail v" + HAIL.slot("version").get(d.seg, body) : "Hail";
+            case TetherControlTags.DEFINE -> define(d, DEFINE, body, avail);
+            case TetherControlTags.MANIFEST -> manifest(d, MANIFEST, body, avail);
+            case TetherControlTags.NACK -> list(d, NACK, body, avail, NACK_SLOT_LIST, "Nack");
+            case TetherControlTags.SIDEBAND -> list(d, SIDEBAND, body, avail, SIDEBAND_TRANCHE, "Sideband");
             default -> {
                 d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Unknown control tag " + Integer.toUnsignedString(tag), off, 4);
                 d.bytes(PAYLOAD, off, len);

@@ -9,7 +9,7 @@ import dev.cellscope.wire.Tai64n;
 import java.nio.ByteOrder;
 
 import static dev.cellscope.field.TetherFields.*;
-import static dev.cellscope.wire.TetherLayouts.BLOCK;
+import static dev.cellscope.protocol.tether.TetherLimits.BLOCK;
 import static dev.cellscope.wire.TetherLayouts.HEADER;
 
 /** Tether: the 64-byte header block, checksum, identities, then control or data blocks. */

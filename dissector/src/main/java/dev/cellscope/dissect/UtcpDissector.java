@@ -1,6 +1,7 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.UtcpVerdict;
+import dev.cellscope.protocol.utcp.UtcpFlags;
 import dev.cellscope.wire.Slot;
 
 import static dev.cellscope.field.UtcpFields.*;
@@ -111,12 +112,10 @@ final class UtcpDissector {
 
     static String flagNames(int flags) {
         StringBuilder b = new StringBuilder();
-        if ((flags & SYN) != 0) b.append("SYN,");
-        if ((flags & ACK) != 0) b.append("ACK,");
-        if ((flags & FIN) != 0) b.append("FIN,");
-        if ((flags & NACK) != 0) b.append("NACK,");
-        if ((flags & DATA) != 0) b.append("DATA,");
-        if ((flags & RESERVED_MASK) != 0) b.append("RESERVED,");
+        for (int bit : UtcpFlags.ASSIGNED) {
+            if ((flags & bit) != 0) b.append(UtcpFlags.name(bit)).append(',');
+        }
+        if ((flags & UtcpFlags.RESERVED_MASK) != 0) b.append("RESERVED,");
         return b.isEmpty() ? "none" : b.substring(0, b.length() - 1);
     }
 

@@ -1,6 +1,6 @@
 package dev.cellscope.flow;
 
-import dev.cellscope.field.TetherFields;
+import dev.cellscope.protocol.tether.TetherFlags;
 
 /** Accumulates a {@link TetherFlowRow}. */
 final class TetherFlow extends Flow {
@@ -26,7 +26,7 @@ final class TetherFlow extends Flow {
         packets++;
         bytes += f.len;
         blocks += f.blocks;
-        if ((f.tetherFlags & TetherFields.LAMP) != 0) lamps++;
+        if (TetherFlags.isLamp((int) f.tetherFlags)) lamps++;
         if (flow != 0 && f.blocks > 1) dataFrames++;
         if (f.spent != FrameFacts.ABSENT) bytesSpent += f.spent;
         if (f.creditAfter != FrameFacts.ABSENT) {

@@ -9,6 +9,8 @@ import dev.cellscope.field.FieldType;
 import dev.cellscope.field.FrameFields;
 import dev.cellscope.field.TetherFields;
 import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpSeq;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -146,23 +148,24 @@ public final class TimeSeriesSink implements FieldSink {
     }
 
     private void utcpFrame(long index) {
-        if ((f.utcpFlags & UtcpFields.NACK) != 0) {
+        if ((f.utcpFlags & UtcpFlags.NACK) != 0) {
             nackPackets.add(index, 1);
             long asked = 0;
             for (int i = 0; i < f.nackRanges; i++) asked += f.nackCounts[i];
             nackSeqs.add(index, asked);
             // A NACK travels from the receiver: it asks for seqs of the opposite direction.
             Direction d = direction(f.stream, f.dstHi, f.dstLo, f.srcHi, f.srcLo);
-            if (d != null) for (int i = 0; i < f.nackRanges; i++) d.nacks.add(f.time, f.nackFirsts[i]);
+            if (d != null) for (int i = 0; i < f.nackRanges; i++) d.nacks.add(f.time, d.position(f.nackFirsts[i]));
         }
-        if ((f.utcpFlags & UtcpFields.DATA) != 0) {
+        if ((f.utcpFlags & UtcpFlags.DATA) != 0) {
             if (f.retransmission) retransmissions.add(index, 1);
             if (!f.seenBefore) goodput.add(index, f.utcpLen);
             Direction d = direction(f.stream, f.srcHi, f.srcLo, f.dstHi, f.dstLo);
             if (d != null) {
-                d.data.add(f.time, f.seq);
+                long seq = d.position(f.seq);
+                d.data.add(f.time, seq);
                 d.dataBytes += f.utcpLen;
-                if (f.retransmission) d.retransmissions.add(f.time, f.seq);
+                if (f.retransmission) d.retransmissions.add(f.time, seq);
             }
         }
     }
@@ -267,6 +270,20 @@ public final class TimeSeriesSink implements FieldSink {
         final String src, dst;
         final SeriesPoints data, retransmissions, nacks;
         long dataBytes;
+        /** Reference for unwrapping seqs ({@link UtcpSeq}); the first seq seen keeps its wire value. */
+        private long near;
+        private boolean anchored;
+
+        /** A wire seq as a position, so the plot runs on across 2^32 (equal to the wire seq until then). */
+        long position(long wire) {
+            if (!anchored) {
+                anchored = true;
+                near = wire;
+            }
+            long p = UtcpSeq.unwrap(wire, near);
+            near = Math.max(near, p);
+            return p;
+        }
 
         Direction(long stream, int index, String src, String dst, int maxPoints) {
             this.stream = stream;

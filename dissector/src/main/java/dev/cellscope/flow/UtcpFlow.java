@@ -1,6 +1,7 @@
 package dev.cellscope.flow;
 
-import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpSeq;
 
 /** Accumulates a {@link UtcpFlowRow}. */
 final class UtcpFlow extends Flow {
@@ -10,6 +11,8 @@ final class UtcpFlow extends Flow {
     private long retransmissions, outOfOrder, duplicates, gaps, gapSeqs;
     private final SeqRanges open;
     private final Sample delays;
+    /** The highest seq position seen on this direction, the reference for unwrapping the next; -1 before any. */
+    private long near = -1;
 
     UtcpFlow(String src, String dst, long createdAt, FlowTable.Config config) {
         super(createdAt);
@@ -26,19 +29,31 @@ final class UtcpFlow extends Flow {
         packets++;
         bytes += f.len;
         payloadBytes += f.payloadLen;
+        long seq = f.seq == FrameFacts.ABSENT ? FrameFacts.ABSENT : position(f.seq);
         if (f.gap && f.seq != FrameFacts.ABSENT) { // on DATA, or on a FIN that skips seqs
             gaps++;
             gapSeqs += f.missing;
-            open.add(f.seq - f.missing, f.missing); // the skipped seqs, until they turn up
+            open.add(seq - f.missing, f.missing); // the skipped seqs, until they turn up
         }
-        if ((f.flags & UtcpFields.DATA) == 0 || f.seq == FrameFacts.ABSENT) return;
+        if ((f.flags & UtcpFlags.DATA) == 0 || f.seq == FrameFacts.ABSENT) return;
         dataPackets++;
         if (!f.seenBefore) uniquePayloadBytes += f.payloadLen;
         if (f.retransmission) retransmissions++;
         if (f.duplicate) duplicates++;
         if (f.outOfOrder) outOfOrder++;
         if (f.retransmissionDelay != FrameFacts.ABSENT) delays.add(f.retransmissionDelay);
-        open.remove(f.seq);
+        open.remove(seq);
+    }
+
+    /**
+     * The position of a wire seq of this direction ({@link UtcpSeq}), unwrapped near the highest
+     * seen as the analysis and the peer do; the first is placed at wire + 2^32 so positions stay positive.
+     */
+    private long position(long wire) {
+        if (near < 0) near = wire + UtcpSeq.MODULUS;
+        long p = UtcpSeq.unwrap(wire, near);
+        near = Math.max(near, p);
+        return p;
     }
 
     /** A NACK travelling back (dst → src) asking this direction for seqs. */
@@ -46,7 +61,7 @@ final class UtcpFlow extends Flow {
         nackPackets++;
         for (int i = 0; i < f.nackRanges; i++) {
             nackedSeqs += f.nackCount[i];
-            open.add(f.nackFirst[i], f.nackCount[i]);
+            open.add(position(f.nackFirst[i]), f.nackCount[i]);
         }
     }
 

@@ -1,5 +1,9 @@
 package dev.cellscope.field;
 
+import dev.cellscope.protocol.tether.TetherControlTags;
+import dev.cellscope.protocol.tether.TetherFlags;
+import dev.cellscope.protocol.tether.TetherLimits;
+
 import java.util.Map;
 
 import static dev.cellscope.field.FieldDef.*;
@@ -8,14 +12,16 @@ import static dev.cellscope.field.FieldDef.*;
 public final class TetherFields {
     private TetherFields() {}
 
-    public static final long LAMP = 0x01, SYNC = 0x02;
-    public static final int TAG_HAIL = 1, TAG_DEFINE = 2, TAG_MANIFEST = 3, TAG_NACK = 4, TAG_SIDEBAND = 5;
-    public static final Map<Long, String> TAG_NAMES = Map.of(
-            1L, "Hail", 2L, "Define", 3L, "Manifest", 4L, "Nack", 5L, "Sideband");
+    /** Flag bits and control tags as {@link TetherFlags} and {@link TetherControlTags} declare them. */
+    public static final long LAMP = TetherFlags.LAMP, SYNC = TetherFlags.SYNC;
+    public static final int TAG_HAIL = TetherControlTags.HAIL, TAG_DEFINE = TetherControlTags.DEFINE,
+            TAG_MANIFEST = TetherControlTags.MANIFEST, TAG_NACK = TetherControlTags.NACK,
+            TAG_SIDEBAND = TetherControlTags.SIDEBAND;
+    public static final Map<Long, String> TAG_NAMES = TetherControlTags.NAMES;
     public static final Map<Long, String> CHECKSUM_STATUS = Map.of(0L, "unverified", 1L, "good", 2L, "bad");
 
     public static final FieldDef TETHER = protocol("tether", "Tether", "Tether frame (64-byte header block and payload blocks)");
-    public static final FieldDef MAGIC = hex("tether.magic", "Magic", 32, "0x4f424f4c (\"OBOL\")");
+    public static final FieldDef MAGIC = hex("tether.magic", "Magic", 32, String.format("0x%08x (\"OBOL\")", TetherLimits.MAGIC));
     public static final FieldDef FLOW = uint("tether.flow", "Flow", 16, "Flow id; 0 is the control plane");
     public static final FieldDef FLAGS = hex("tether.flags", "Flags", 8, "Flag bits LAMP, SYNC");
     public static final FieldDef FLAGS_LAMP = flag("tether.flags.lamp", "LAMP", LAMP, "Speculative (Lamp) transmission: spends no credit");

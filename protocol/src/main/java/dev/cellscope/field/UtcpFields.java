@@ -1,14 +1,18 @@
 package dev.cellscope.field;
 
+import dev.cellscope.protocol.utcp.UtcpFlags;
+
 import static dev.cellscope.field.FieldDef.*;
 
 /** UTCP fields (PROTOCOLS.md section 2). */
 public final class UtcpFields {
     private UtcpFields() {}
 
-    public static final long SYN = 0x0001, ACK = 0x0002, FIN = 0x0004, NACK = 0x0008, DATA = 0x0010;
+    /** The flag bits, as {@link UtcpFlags} declares them (kept here for the field definitions' callers). */
+    public static final long SYN = UtcpFlags.SYN, ACK = UtcpFlags.ACK, FIN = UtcpFlags.FIN, NACK = UtcpFlags.NACK,
+            DATA = UtcpFlags.DATA;
     /** Bits that PROTOCOLS.md reserves; they must be zero. */
-    public static final long RESERVED_MASK = 0xFFE0;
+    public static final long RESERVED_MASK = UtcpFlags.RESERVED_MASK;
 
     public static final FieldDef UTCP = protocol("utcp", "Unikernel Transport Control Protocol", "UTCP header and payload");
     public static final FieldDef SRC = of("utcp.src", "Source CellID", FieldType.CELLID, "Sender's 128-bit CellID");

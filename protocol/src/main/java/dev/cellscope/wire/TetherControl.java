@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
 
-import static dev.cellscope.field.TetherFields.*;
+import static dev.cellscope.protocol.tether.TetherControlTags.*;
 import static dev.cellscope.wire.TetherLayouts.BLOCK;
 import static dev.cellscope.wire.TetherLayouts.CTRL_BODY;
 
@@ -58,11 +58,11 @@ public sealed interface TetherControl {
         long body = offset + CTRL_BODY;
         long room = length - CTRL_BODY;
         Decoded<? extends TetherControl> d = switch ((int) tag) {
-            case TAG_HAIL -> Hail.decodeBody(seg, body, room);
-            case TAG_DEFINE -> Define.decodeBody(seg, body, room);
-            case TAG_MANIFEST -> Manifest.decodeBody(seg, body, room);
-            case TAG_NACK -> BulkNack.decodeBody(seg, body, room);
-            case TAG_SIDEBAND -> Sideband.decodeBody(seg, body, room);
+            case HAIL -> Hail.decodeBody(seg, body, room);
+            case DEFINE -> Define.decodeBody(seg, body, room);
+            case MANIFEST -> Manifest.decodeBody(seg, body, room);
+            case NACK -> BulkNack.decodeBody(seg, body, room);
+            case SIDEBAND -> Sideband.decodeBody(seg, body, room);
             default -> Decoded.ok(new UnknownControl(tag, Bytes.copyOf(seg, body, (int) room)), 0);
         };
         return switch (d) {
@@ -94,7 +94,7 @@ public sealed interface TetherControl {
             return Decoded.ok(new Hail(VERSION.get(seg, body), CAPABILITIES.get(seg, body)), TetherLayouts.HAIL.size());
         }
 
-        @Override public long tag() { return TAG_HAIL; }
+        @Override public long tag() { return HAIL; }
         @Override public int bodySize() { return TetherLayouts.HAIL.size(); }
 
         @Override
@@ -121,7 +121,7 @@ public sealed interface TetherControl {
                     L.size());
         }
 
-        @Override public long tag() { return TAG_DEFINE; }
+        @Override public long tag() { return DEFINE; }
         @Override public int bodySize() { return L.size(); }
 
         @Override
@@ -150,7 +150,7 @@ public sealed interface TetherControl {
                     TOTAL_FRAMES.get(seg, body)), L.size());
         }
 
-        @Override public long tag() { return TAG_MANIFEST; }
+        @Override public long tag() { return MANIFEST; }
         @Override public int bodySize() { return L.size(); }
 
         @Override
@@ -177,7 +177,7 @@ public sealed interface TetherControl {
         }
 
         @Override public long[] slots() { return slots.clone(); }
-        @Override public long tag() { return TAG_NACK; }
+        @Override public long tag() { return NACK; }
         @Override public int bodySize() { return LIST.size(slots); }
         @Override public void encodeBody(MemorySegment dst, long body) { LIST.encode(dst, body, targetFlow, 0, slots); }
 
@@ -206,7 +206,7 @@ public sealed interface TetherControl {
         }
 
         @Override public long[] tranches() { return tranches.clone(); }
-        @Override public long tag() { return TAG_SIDEBAND; }
+        @Override public long tag() { return SIDEBAND; }
         @Override public int bodySize() { return LIST.size(tranches); }
         @Override public void encodeBody(MemorySegment dst, long body) { LIST.encode(dst, body, targetFlow, attention, tranches); }
 
@@ -232,7 +232,7 @@ public sealed interface TetherControl {
     record UnknownControl(long tag, Bytes raw) implements TetherControl {
         public UnknownControl {
             Require.unsigned(tag, 32, "tag");
-            if (tag >= TAG_HAIL && tag <= TAG_SIDEBAND) throw new IllegalArgumentException("tag " + tag + " is known");
+            if (known(tag)) throw new IllegalArgumentException("tag " + tag + " is known");
             Objects.requireNonNull(raw, "raw");
             if ((CTRL_BODY + raw.length()) % BLOCK != 0) {
                 throw new IllegalArgumentException("8 + raw (" + raw.length() + " bytes) is not whole blocks");

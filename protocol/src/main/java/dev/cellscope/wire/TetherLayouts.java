@@ -1,5 +1,7 @@
 package dev.cellscope.wire;
 
+import dev.cellscope.protocol.tether.TetherLimits;
+
 import static dev.cellscope.field.TetherFields.*;
 
 /**
@@ -9,10 +11,10 @@ import static dev.cellscope.field.TetherFields.*;
 public final class TetherLayouts {
     private TetherLayouts() {}
 
-    public static final int BLOCK = 64;
-    public static final int MAGIC_VALUE = 0x4F424F4C;
+    public static final int BLOCK = TetherLimits.BLOCK;
+    public static final int MAGIC_VALUE = TetherLimits.MAGIC;
     /** Payload offset of a control body (after tag and reserved). */
-    public static final int CTRL_BODY = 8;
+    public static final int CTRL_BODY = TetherLimits.CONTROL_BODY_OFFSET;
 
     public static final Layout HEADER = Layout.littleEndian("TetherHeader")
             .at(0).u32("magic", MAGIC)

@@ -1,15 +1,16 @@
 package dev.cellscope.wire;
 
-import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpLimits;
 
 import java.lang.foreign.MemorySegment;
 
 /**
  * UTCP header (40 bytes, big-endian). {@code seq} is an unsigned 32-bit value; flag bits are
- * {@link UtcpFields#SYN} etc. Reserved flag bits are kept as found (the dissector warns).
+ * {@link UtcpFlags#SYN} etc. Reserved flag bits are kept as found (the dissector warns).
  */
 public record UtcpHeader(Bytes src, Bytes dst, long seq, int flags, int payloadLength) {
-    public static final int CELLID_SIZE = 16;
+    public static final int CELLID_SIZE = UtcpLimits.CELLID_SIZE;
     public static final int SIZE = UtcpLayouts.HEADER.size();
 
     private static final Layout L = UtcpLayouts.HEADER;

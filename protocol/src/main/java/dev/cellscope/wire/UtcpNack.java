@@ -1,5 +1,7 @@
 package dev.cellscope.wire;
 
+import dev.cellscope.protocol.utcp.UtcpLimits;
+
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,7 @@ public record UtcpNack(List<NackRange> ranges) {
     private static final Layout L = UtcpLayouts.NACK_RANGE;
     private static final Slot FIRST = L.slot("first"), COUNT = L.slot("count");
     /** payload_len is a u16, so that many ranges at most. */
-    public static final int MAX_RANGES = 0xFFFF / 8;
+    public static final int MAX_RANGES = UtcpLimits.MAX_NACK_RANGES;
 
     public UtcpNack {
         ranges = List.copyOf(Objects.requireNonNull(ranges, "ranges"));

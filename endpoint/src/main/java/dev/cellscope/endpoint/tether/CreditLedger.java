@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * This endpoint's credit for sending to each (peer, flow), as PROTOCOLS.md section 3 counts it:
- * a header from the peer with grant G on flow F adds G; a non-LAMP frame to the peer on F spends
- * its whole length. Unlike the analyzer's ledger this one refuses a spend it cannot cover, so a
+ * a header from the peer with grant G on flow F adds G; a frame to the peer on F spends what
+ * {@link dev.cellscope.protocol.tether.TetherCredit#cost} says (its whole length, nothing for LAMP). Unlike the analyzer's ledger this one refuses a spend it cannot cover, so a
  * balance never goes negative: the endpoint waits for a grant instead of overrunning.
  */
 final class CreditLedger {

@@ -1,21 +1,46 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.protocol.BoundedRangeSet;
+import dev.cellscope.protocol.BoundedRangeSet.Range;
+
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.LongPredicate;
 
 /**
  * Which slots of a flow are missing and when to NACK them. A slot is missing once a later slot
  * (or the Manifest, which stands for "everything was sent") has arrived; it is NACKed when it has
  * been missing for the reorder window, and again every NACK-retry interval while still missing.
- * Memory is proportional to the slots missing at once, not to the flow.
+ * Memory is proportional to the runs of slots missing at once, not to the flow: slots that went
+ * missing together share one range and its timing.
  */
 final class GapTracker {
+    /** When a run of slots went missing, and when it was last NACKed. */
+    private static final class Missing {
+        final long since;
+        boolean nacked;
+        long nackedAt;
+
+        Missing(long since) {
+            this.since = since;
+        }
+
+        Missing copy() {
+            Missing m = new Missing(since);
+            m.nacked = nacked;
+            m.nackedAt = nackedAt;
+            return m;
+        }
+
+        long dueAt(long reorderNanos, long retryNanos) {
+            return nacked ? nackedAt + retryNanos : since + reorderNanos;
+        }
+    }
+
     private final long reorderNanos, retryNanos;
-    private final TreeMap<Long, Long> missingSince = new TreeMap<>();
-    private final Map<Long, Long> nackedAt = new HashMap<>();
+    // Unbounded: a flow's slots are bounded by its Define, and runs never outnumber its slots.
+    private final BoundedRangeSet<Missing> missing = new BoundedRangeSet<>(Integer.MAX_VALUE,
+            BoundedRangeSet.Merge.OVERLAPPING, BoundedRangeSet.WhenFull.REFUSE, Missing::copy);
     private long highest = -1;
 
     GapTracker(long reorderNanos, long retryNanos) {
@@ -24,21 +49,29 @@ final class GapTracker {
     }
 
     /** Slot {@code slot} arrived; {@code have} tells whether an earlier slot is already held. */
-    void arrived(long slot, long now, java.util.function.LongPredicate have) {
+    void arrived(long slot, long now, LongPredicate have) {
         seenUpTo(slot - 1, now, have);
         highest = Math.max(highest, slot);
-        missingSince.remove(slot);
-        nackedAt.remove(slot);
+        missing.remove(slot);
     }
 
     /** Every slot up to {@code last} was sent (a later slot or the Manifest says so). */
-    void seenUpTo(long last, long now, java.util.function.LongPredicate have) {
-        for (long s = highest + 1; s <= last; s++) if (!have.test(s)) missingSince.put(s, now);
+    void seenUpTo(long last, long now, LongPredicate have) {
+        long runStart = -1;
+        for (long s = highest + 1; s <= last; s++) {
+            if (!have.test(s)) {
+                if (runStart < 0) runStart = s;
+            } else if (runStart >= 0) {
+                missing.add(runStart, s - 1, new Missing(now));
+                runStart = -1;
+            }
+        }
+        if (runStart >= 0) missing.add(runStart, last, new Missing(now));
         highest = Math.max(highest, last);
     }
 
     int missing() {
-        return missingSince.size();
+        return (int) missing.size();
     }
 
     /**
@@ -49,26 +82,28 @@ final class GapTracker {
     List<Long> due(long now) {
         long horizon = now + reorderNanos / 2;
         List<Long> out = new ArrayList<>();
-        for (Map.Entry<Long, Long> e : missingSince.entrySet()) {
-            Long last = nackedAt.get(e.getKey());
-            if (last == null ? e.getValue() + reorderNanos <= horizon : last + retryNanos <= horizon) out.add(e.getKey());
+        for (Range<Missing> r : missing.ranges()) {
+            Missing m = r.value();
+            if (m.dueAt(reorderNanos, retryNanos) > horizon) continue;
+            for (long s = r.first(); s <= r.last(); s++) out.add(s);
+            m.nacked = true;
+            m.nackedAt = now;
         }
-        for (long s : out) nackedAt.put(s, now);
         return out;
     }
 
     /** Forgets that {@code slot} was NACKed now (it could not be sent), so the next check retries it. */
     void unmark(long slot, long now) {
-        nackedAt.put(slot, now - retryNanos + reorderNanos);
+        Range<Missing> r = missing.isolate(slot);
+        if (r == null) return;
+        r.value().nacked = true;
+        r.value().nackedAt = now - retryNanos + reorderNanos;
     }
 
     /** When the next NACK falls due, or {@code Long.MAX_VALUE} if nothing is missing. */
     long nextDue() {
         long next = Long.MAX_VALUE;
-        for (Map.Entry<Long, Long> e : missingSince.entrySet()) {
-            Long last = nackedAt.get(e.getKey());
-            next = Math.min(next, last == null ? e.getValue() + reorderNanos : last + retryNanos);
-        }
+        for (Range<Missing> r : missing.ranges()) next = Math.min(next, r.value().dueAt(reorderNanos, retryNanos));
         return next;
     }
 }

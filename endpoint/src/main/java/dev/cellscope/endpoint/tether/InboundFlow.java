@@ -1,5 +1,6 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.protocol.tether.TetherCredit;
 import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.wire.TetherControl.BulkNack;
@@ -25,7 +26,7 @@ final class InboundFlow<A> {
     private final long slotCount;
     private final byte[] content;
     private final BitSet have = new BitSet();
-    private final ReceiveWindow window;
+    private final CreditWindow window;
     private final GapTracker gaps;
     private final Consumer<Reception> done;
     /** Flow-0 bytes the sender spent on us since we last re-granted them. */
@@ -45,7 +46,7 @@ final class InboundFlow<A> {
         this.define = define;
         this.slotCount = define.slotSize() == 0 ? 0 : (define.totalBytes() + define.slotSize() - 1) / define.slotSize();
         this.content = new byte[(int) define.totalBytes()];
-        this.window = new ReceiveWindow(config.window(), TetherPort.frameLength(define.slotSize()));
+        this.window = new CreditWindow(config.window(), TetherCredit.frameLength(define.slotSize()));
         this.gaps = new GapTracker(config.reorderNanos(), config.nackRetryNanos());
         this.done = done;
         this.lastDataNanos = now();
@@ -65,7 +66,7 @@ final class InboundFlow<A> {
         controlConsumed += len;
     }
 
-    void data(long slot, byte[] payload, int frameLength, boolean lamp) {
+    void data(long slot, byte[] payload, int frameLength, int flags) {
         if (slot >= slotCount) {
             port.event("drop: slot " + slot + " beyond the end of flow " + flow);
             return;
@@ -73,12 +74,13 @@ final class InboundFlow<A> {
         lastDataNanos = now();
         boolean fresh = !have.get((int) slot) && result == null;
         // A LAMP slot spent nothing, so it does not touch the credit estimate (it still needs room).
-        if (!lamp) window.arrived(frameLength);
+        long spent = TetherCredit.cost(flags, frameLength);
+        if (spent > 0) window.arrived(spent);
         if (fresh) {
             framesReceived++;
             System.arraycopy(payload, 0, content, (int) (slot * define.slotSize()), slotLength(slot));
             have.set((int) slot);
-            window.hold(TetherPort.frameLength(slotLength(slot)));
+            window.hold(TetherCredit.frameLength(slotLength(slot)));
             gaps.arrived(slot, now(), s -> have.get((int) s));
             drain();
         } else if (result == null) {
@@ -92,7 +94,7 @@ final class InboundFlow<A> {
     /** Delivers the in-order prefix; its bytes leave the buffer and can be granted again. */
     private void drain() {
         while (drainedUpTo < slotCount && have.get((int) drainedUpTo)) {
-            window.release(TetherPort.frameLength(slotLength(drainedUpTo)));
+            window.release(TetherCredit.frameLength(slotLength(drainedUpTo)));
             drainedUpTo++;
         }
     }
@@ -147,7 +149,7 @@ final class InboundFlow<A> {
         nackTimer = null;
         if (result != null) return;
         List<Long> due = gaps.due(now());
-        for (long s : due) window.presumeLost(TetherPort.frameLength(slotLength(s)));
+        for (long s : due) window.presumeLost(TetherCredit.frameLength(slotLength(s)));
         port.counters.nackedSlots.addAndGet(due.size());
         if (due.size() == 1 && due.getFirst() != 0) {
             singleton(due.getFirst(), true);
@@ -173,8 +175,8 @@ final class InboundFlow<A> {
         for (int i = 0; i < slots.size(); i += config.maxBulkSlots()) {
             List<Long> part = slots.subList(i, Math.min(slots.size(), i + config.maxBulkSlots()));
             BulkNack nack = new BulkNack(flow, part.stream().mapToLong(Long::longValue).toArray());
-            long len = TetherPort.frameLength(nack.encodedSize());
-            if (port.credit.trySpend(sender, 0, len)) {
+            long cost = TetherCredit.cost(0, TetherCredit.frameLength(nack.encodedSize()));
+            if (port.credit.trySpend(sender, 0, cost)) {
                 port.counters.bulkNacks.incrementAndGet();
                 long topUp = controlConsumed;
                 controlConsumed = 0;

@@ -1,9 +1,11 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.protocol.tether.TetherLimits;
+import dev.cellscope.protocol.tether.TetherFlags;
+import dev.cellscope.protocol.tether.TetherCredit;
 import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.Scheduler;
-import dev.cellscope.field.TetherFields;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.Tai64n;
@@ -24,10 +26,8 @@ import java.util.function.ToLongFunction;
  * left and answers Lamps. Whatever survives goes to the owner's {@link Handler}.
  */
 final class TetherPort<A> {
-    static final int FLAG_LAMP = (int) TetherFields.LAMP, FLAG_SYNC = (int) TetherFields.SYNC;
-    static final int BLOCK = TetherFrame.BLOCK, HEADER = TetherHeader.SIZE;
-    /** Hail version and capability bits this endpoint announces. */
-    static final long HAIL_VERSION = 1, HAIL_CAPABILITIES = 0;
+    static final int FLAG_LAMP = TetherFlags.LAMP, FLAG_SYNC = TetherFlags.SYNC;
+    static final int BLOCK = TetherLimits.BLOCK, HEADER = TetherLimits.HEADER_SIZE;
     static final ToLongFunction<MemorySegment> CRC = seg -> Crc64GoIso.tetherChecksum(seg, 0, seg.byteSize());
     /** Checksums remembered to spot wire duplicates; a copy arrives within a few frames of the original. */
     private static final int RECENT = 4096;
@@ -66,14 +66,9 @@ final class TetherPort<A> {
         link.onReceive((from, bytes) -> receive(from, bytes, handler));
     }
 
-    /** Tether length of a frame with {@code payloadBytes} of payload: header plus whole blocks. */
-    static long frameLength(long payloadBytes) {
-        return HEADER + (payloadBytes + BLOCK - 1) / BLOCK * BLOCK;
-    }
-
     /** Sends a header with {@code payload} zero-padded to whole blocks; returns the Tether length. */
     int send(A to, long target, int flow, int flags, long slot, long grant, long nack, byte[] payload) {
-        byte[] padded = payload.length % BLOCK == 0 ? payload : java.util.Arrays.copyOf(payload, (int) frameLength(payload.length) - HEADER);
+        byte[] padded = payload.length % BLOCK == 0 ? payload : java.util.Arrays.copyOf(payload, (int) TetherCredit.frameLength(payload.length) - HEADER);
         return emit(to, new TetherFrame(header(target, flow, flags, slot, grant, nack), Bytes.of(padded)));
     }
 
@@ -142,7 +137,7 @@ final class TetherPort<A> {
     }
 
     static boolean isLamp(TetherFrame frame) {
-        return frame.header().flowId() == 0 && (frame.header().flags() & FLAG_LAMP) != 0 && control(frame) instanceof TetherControl.Hail;
+        return frame.header().flowId() == 0 && TetherFlags.isLamp(frame.header().flags()) && control(frame) instanceof TetherControl.Hail;
     }
 
     static TetherControl control(TetherFrame frame) {
@@ -158,7 +153,7 @@ final class TetherPort<A> {
 
     /** The reply to a Lamp is a Hail granting {@code hailGrant}, paid from the Lamp's own grant. */
     private void answerLamp(A from, TetherHeader h) {
-        long cost = frameLength(hail().encodedSize());
+        long cost = TetherCredit.cost(0, TetherCredit.frameLength(hail().encodedSize()));
         if (!credit.trySpend(h.sender(), 0, cost)) {
             event("lamp from " + from + " grants too little to answer (" + h.grantAmount() + " bytes)");
             return;
@@ -169,6 +164,6 @@ final class TetherPort<A> {
     }
 
     static TetherControl.Hail hail() {
-        return new TetherControl.Hail(HAIL_VERSION, HAIL_CAPABILITIES);
+        return new TetherControl.Hail(TetherLimits.HAIL_VERSION, TetherLimits.HAIL_CAPABILITIES);
     }
 }

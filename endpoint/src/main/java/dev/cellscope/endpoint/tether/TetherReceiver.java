@@ -1,5 +1,7 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.protocol.tether.TetherFlags;
+import dev.cellscope.protocol.tether.TetherCredit;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.wire.TetherControl.Define;
@@ -76,7 +78,6 @@ public final class TetherReceiver<A> {
 
     private void onFrame(A from, TetherFrame frame) {
         TetherHeader h = frame.header();
-        boolean lamp = (h.flags() & TetherPort.FLAG_LAMP) != 0;
         if (h.flowId() == 0) {
             switch (TetherPort.control(frame)) {
                 case Define d -> define(from, h.sender(), d);
@@ -87,19 +88,20 @@ public final class TetherReceiver<A> {
                 }
                 case null, default -> { }
             }
-            if (!lamp) controlSpent(h.sender(), frame.encodedSize());
+            long spent = TetherCredit.cost(h.flags(), frame.encodedSize());
+            if (spent > 0) controlSpent(h.sender(), spent);
             return;
         }
         InboundFlow<A> f = flows.get(key(h.sender(), h.flowId()));
         if (frame.payload().length() == 0) { // a sender's header-only LAMP frame is a credit probe
-            if (f != null && lamp) f.probe();
+            if (f != null && TetherFlags.isLamp(h.flags())) f.probe();
             return;
         }
         if (f == null) {
             port.event("drop: data on flow " + h.flowId() + " before its Define");
             return;
         }
-        f.data(h.slotId(), frame.payload().toArray(), frame.encodedSize(), lamp);
+        f.data(h.slotId(), frame.payload().toArray(), frame.encodedSize(), h.flags());
     }
 
     /** The sender's flow-0 bytes are re-granted with our next bulk Nack on any of its flows. */

@@ -1,5 +1,7 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.protocol.tether.TetherCredit;
+
 /**
  * How a {@link TetherReceiver} behaves. Times are nanoseconds of the scheduler's clock.
  *
@@ -23,7 +25,7 @@ public record TetherReceiverConfig(long localId, long window, long hailGrant, lo
 
     /** 256 KiB window, Hail grant 4096, 2 ms reorder window, 20 ms NACK retry, 40 ms stall, 1 GiB max, 256 slots per Nack. */
     public static TetherReceiverConfig of(long localId) {
-        return new TetherReceiverConfig(localId, 256 * 1024, 4096, 2_000_000L, 20_000_000L, 40_000_000L, 1L << 30, 256);
+        return new TetherReceiverConfig(localId, 256 * 1024, TetherCredit.HAIL_REPLY_GRANT, 2_000_000L, 20_000_000L, 40_000_000L, 1L << 30, 256);
     }
 
     public TetherReceiverConfig withWindow(long w) {

@@ -1,5 +1,7 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.protocol.tether.TetherFlags;
+import dev.cellscope.protocol.tether.TetherCredit;
 import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.Scheduler;
@@ -54,7 +56,7 @@ public final class TetherSender<A> {
         this.slotCount = (content.length + (long) config.slotSize() - 1) / config.slotSize();
         // The Manifest checksum covers the content's true bytes, not the padding of the last slot.
         this.checksum = Crc64GoIso.compute(content);
-        this.controlFrame = TetherPort.frameLength(new Manifest(0, 0, 0, 0).encodedSize());
+        this.controlFrame = TetherCredit.frameLength(new Manifest(0, 0, 0, 0).encodedSize());
         this.overrunLeft = config.overrunBytes();
     }
 
@@ -117,7 +119,7 @@ public final class TetherSender<A> {
         TetherHeader h = frame.header();
         if (phase == Phase.DONE || h.sender() != target()) return;
         if (h.flowId() == 0) {
-            if ((h.flags() & TetherPort.FLAG_LAMP) == 0) controlSpentByPeer += frame.encodedSize();
+            controlSpentByPeer += TetherCredit.cost(h.flags(), frame.encodedSize());
             switch (TetherPort.control(frame)) {
                 case Hail hail -> hailed();
                 case BulkNack n when n.targetFlow() == flow() -> {
@@ -133,7 +135,7 @@ public final class TetherSender<A> {
                 nacked(h.nackSlot(), sentAt(h));
             }
             if (h.grantAmount() != 0) dataGranted = true;
-            if ((h.flags() & TetherPort.FLAG_SYNC) != 0 && frame.payload().length() == 0 && h.slotId() == slotCount
+            if (TetherFlags.isSync(h.flags()) && frame.payload().length() == 0 && h.slotId() == slotCount
                     && phase == Phase.SENDING && nextSlot == slotCount) {
                 port.event("receiver confirmed the Manifest");
                 finish(SendResult.Status.CONFIRMED);
@@ -204,15 +206,16 @@ public final class TetherSender<A> {
             long slot = isResend ? resend.first() : nextSlot;
             if (!isResend && slot >= slotCount) break;
             byte[] payload = slotBytes(slot);
-            long len = TetherPort.frameLength(payload.length);
-            if (!config.lampData()) {
-                if (!port.credit.trySpend(target(), flow(), len)) { // wait for a grant: never overrun
-                    if (overrunLeft < len) {
+            int flags = config.lampData() ? TetherFlags.LAMP : 0;
+            long cost = TetherCredit.cost(flags, TetherCredit.frameLength(payload.length));
+            if (cost > 0) {
+                if (!port.credit.trySpend(target(), flow(), cost)) { // wait for a grant: never overrun
+                    if (overrunLeft < cost) {
                         armProbe();
                         break;
                     }
-                    overrunLeft -= len; // fault injection (TetherSenderConfig.withOverrun): send without credit
-                    port.event("fault injection: slot " + slot + " sent without credit (" + len + " bytes)");
+                    overrunLeft -= cost; // fault injection (TetherSenderConfig.withOverrun): send without credit
+                    port.event("fault injection: slot " + slot + " sent without credit (" + cost + " bytes)");
                 }
                 counters.creditLeft(port.credit.balance(target(), flow()));
             }
@@ -223,7 +226,7 @@ public final class TetherSender<A> {
             } else {
                 nextSlot++;
             }
-            port.send(peer, target(), flow(), config.lampData() ? TetherPort.FLAG_LAMP : 0, slot, 0, 0, payload);
+            port.send(peer, target(), flow(), flags, slot, 0, 0, payload);
             dataFrames++;
             manifestCurrent = false;
         }
@@ -245,7 +248,7 @@ public final class TetherSender<A> {
             probeArmed = false;
             if (phase != Phase.SENDING) return;
             long want = resend.isEmpty() ? nextSlot : resend.first();
-            if (want >= slotCount || port.credit.balance(target(), flow()) >= TetherPort.frameLength(slotBytes(want).length)) return;
+            if (want >= slotCount || port.credit.balance(target(), flow()) >= TetherCredit.frameLength(slotBytes(want).length)) return;
             port.send(peer, target(), flow(), TetherPort.FLAG_LAMP, want, 0, 0, new byte[0]);
             port.event("starved of credit (" + have + " bytes) waiting to send slot " + wanted + ": probe sent");
             armProbe();
@@ -263,8 +266,8 @@ public final class TetherSender<A> {
 
     /** A non-LAMP control frame, paid from flow-0 credit; without enough, lights a Lamp (if allowed) and waits. */
     private boolean sendControl(TetherControl control, long grant) {
-        long len = TetherPort.frameLength(control.encodedSize());
-        if (!port.credit.trySpend(target(), 0, len)) {
+        long cost = TetherCredit.cost(0, TetherCredit.frameLength(control.encodedSize()));
+        if (!port.credit.trySpend(target(), 0, cost)) {
             if (config.lamp() && !lampPending) {
                 port.event("control credit exhausted; relighting the lamp");
                 lamp();

@@ -18,7 +18,7 @@ package dev.cellscope.endpoint.tether;
  */
 public record TetherSenderConfig(long localId, long targetId, int flow, int slotSize, boolean lamp, boolean lampData,
                                  long controlGrant, long retryNanos, int maxRetries, long deadlineNanos, long overrunBytes) {
-    public static final long LAMP_GRANT = 128;
+    public static final long LAMP_GRANT = dev.cellscope.protocol.tether.TetherCredit.LAMP_GRANT;
 
     public TetherSenderConfig {
         if (flow < 1 || flow > 0xFFFF) throw new IllegalArgumentException("data flow must be 1..65535: " + flow);

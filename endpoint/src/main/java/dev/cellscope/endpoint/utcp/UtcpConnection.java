@@ -2,7 +2,8 @@ package dev.cellscope.endpoint.utcp;
 
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.endpoint.core.Scheduler.Cancellable;
-import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpSeq;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.NackRange;
@@ -58,7 +59,7 @@ public final class UtcpConnection {
     private Cancellable releaseTimer;
 
     // The peer's direction.
-    private ReceiveWindow rcv;
+    private ReorderWindow rcv;
     private long peerIsn = -1;
     private long peerFin = -1;
     private boolean peerClosed;
@@ -264,13 +265,13 @@ public final class UtcpConnection {
 
     private void sendSyn() {
         synSentAt = now();
-        send(isn, UtcpFields.SYN, null);
-        event("SYN sent, seq " + Seq.wire(isn));
+        send(isn, UtcpFlags.SYN, null);
+        event("SYN sent, seq " + UtcpSeq.wire(isn));
     }
 
     private void openPeerDirection(long wireSeq) {
         peerIsn = wireSeq;
-        rcv = new ReceiveWindow(wireSeq + 1, cfg.maxHeldPackets(), cfg.reorderWindowNanos(), cfg.reorderPackets());
+        rcv = new ReorderWindow(wireSeq + 1, cfg.maxHeldPackets(), cfg.reorderWindowNanos(), cfg.reorderPackets());
         event("peer SYN, seq " + wireSeq);
         maybeOpen();
     }
@@ -288,17 +289,17 @@ public final class UtcpConnection {
         UtcpHeader h = p.header();
         if (closed != null) {
             // After a clean close we still answer a repeated FIN: our ACK may have been lost.
-            if (lingering && h.has(UtcpFields.FIN)) sendAck();
+            if (lingering && h.has(UtcpFlags.FIN)) sendAck();
             return;
         }
         tally.packetsReceived++;
         tally.bytesReceived += UtcpHeader.SIZE + h.payloadLength();
         lastActivity = now();
-        if (h.has(UtcpFields.SYN)) onSyn(h.seq());
-        if (h.has(UtcpFields.DATA)) onDataPacket(h.seq(), p.payload());
-        if (h.has(UtcpFields.NACK)) onNack(h.seq(), p.payload());
-        if (h.has(UtcpFields.ACK)) onAck(h.seq());
-        if (h.has(UtcpFields.FIN)) onFin(h.seq());
+        if (h.has(UtcpFlags.SYN)) onSyn(h.seq());
+        if (h.has(UtcpFlags.DATA)) onDataPacket(h.seq(), p.payload());
+        if (h.has(UtcpFlags.NACK)) onNack(h.seq(), p.payload());
+        if (h.has(UtcpFlags.ACK)) onAck(h.seq());
+        if (h.has(UtcpFlags.FIN)) onFin(h.seq());
     }
 
     private void onSyn(long wireSeq) {
@@ -316,7 +317,7 @@ public final class UtcpConnection {
 
     private void onDataPacket(long wireSeq, Bytes payload) {
         if (rcv == null) return;
-        long seq = Seq.unwrap(wireSeq, rcv.next());
+        long seq = UtcpSeq.unwrap(wireSeq, rcv.next());
         if (peerFin >= 0 && seq >= peerFin) return;
         tally.dataPacketsReceived++;
         switch (rcv.accept(seq, payload.toArray(), now(), this::deliver)) {
@@ -338,7 +339,7 @@ public final class UtcpConnection {
             sendAck();
             return;
         }
-        long seq = Seq.unwrap(wireSeq, rcv.next());
+        long seq = UtcpSeq.unwrap(wireSeq, rcv.next());
         if (peerFin < 0) {
             peerFin = seq;
             event("peer FIN, seq " + wireSeq);
@@ -350,7 +351,7 @@ public final class UtcpConnection {
     /** The peer's ACK/NACK carries its next unused seq: everything below exists (reveals tail loss). */
     private void announceFromPeer(long wireSeq) {
         if (rcv == null || peerClosed) return;
-        long upTo = Seq.unwrap(wireSeq, rcv.next());
+        long upTo = UtcpSeq.unwrap(wireSeq, rcv.next());
         if (peerFin >= 0) upTo = Math.min(upTo, peerFin + 1);
         rcv.announce(upTo, now());
         afterReceive();
@@ -410,7 +411,7 @@ public final class UtcpConnection {
         long now = now();
         long oldest = rcv.oldestNackAt();
         if (oldest >= 0 && now - oldest > cfg.nackTimeoutNanos()) {
-            fail("NACK not answered: seq " + Seq.wire(rcv.lowestMissing()) + " still missing "
+            fail("NACK not answered: seq " + UtcpSeq.wire(rcv.lowestMissing()) + " still missing "
                     + (now - oldest) / 1_000_000 + " ms after the first NACK");
             return;
         }
@@ -420,7 +421,7 @@ public final class UtcpConnection {
         if (!ranges.isEmpty()) {
             tally.nacksSent++;
             for (NackRange r : ranges) tally.nackedSeqs += r.count();
-            send(nextUnused(), UtcpFields.NACK, new UtcpNack(ranges).encode());
+            send(nextUnused(), UtcpFlags.NACK, new UtcpNack(ranges).encode());
             if (onEvent != null || endpointEvents != null) event("NACK sent: " + describe(ranges));
         }
         armNack(rcv.nextDue());
@@ -437,7 +438,7 @@ public final class UtcpConnection {
             event("malformed NACK ignored");
             return;
         }
-        long first = Seq.unwrap(nack.ranges().getFirst().first(), nackPoint);
+        long first = UtcpSeq.unwrap(nack.ranges().getFirst().first(), nackPoint);
         if (first < nackPoint) {
             // An older NACK overtaken by a newer one: its requests were already served.
             tally.staleNacksIgnored++;
@@ -447,15 +448,15 @@ public final class UtcpConnection {
         long now = now();
         int queued = 0;
         for (NackRange r : nack.ranges()) {
-            long start = Seq.unwrap(r.first(), first);
+            long start = UtcpSeq.unwrap(r.first(), first);
             long end = start + Math.min(r.count(), Math.max(0, sendCursor + 1 - start));
             for (long s = start; s < end; s++) {
                 if (finSent && s == finSeq) {
-                    send(finSeq, UtcpFields.FIN, null);
+                    send(finSeq, UtcpFlags.FIN, null);
                     tally.retransmissions++;
                 } else if (s < buffer.base()) {
-                    fail("peer NACKed seq " + Seq.wire(s) + ", which was already freed from the retransmit buffer"
-                            + " (oldest held: " + Seq.wire(buffer.base()) + "): data lost");
+                    fail("peer NACKed seq " + UtcpSeq.wire(s) + ", which was already freed from the retransmit buffer"
+                            + " (oldest held: " + UtcpSeq.wire(buffer.base()) + "): data lost");
                     return;
                 } else if (s < sendCursor) {
                     RetransmitBuffer.Entry e = buffer.get(s);
@@ -528,7 +529,7 @@ public final class UtcpConnection {
             RetransmitBuffer.Entry e = nextToSend();
             if (e == null) break;
             boolean again = e.lastSentAt >= 0;
-            send(e.seq, UtcpFields.DATA, e.payload);
+            send(e.seq, UtcpFlags.DATA, e.payload);
             e.lastSentAt = now;
             e.queuedForRetransmit = false;
             if (again) {
@@ -573,7 +574,7 @@ public final class UtcpConnection {
         probeTimer = null;
         if (closed != null || finSent || sendCursor != cursor || !pendingWrites.isEmpty()) return;
         probedCursor = cursor;
-        send(nextUnused(), UtcpFields.NACK, new byte[0]);
+        send(nextUnused(), UtcpFlags.NACK, new byte[0]);
         if (++probes < 3) probeTimer = scheduler.schedule(delay << probes, () -> probe(cursor, delay));
     }
 
@@ -644,8 +645,8 @@ public final class UtcpConnection {
     private void sendFin() {
         finSeq = sendCursor;
         finSent = true;
-        send(finSeq, UtcpFields.FIN, null);
-        event("FIN sent, seq " + Seq.wire(finSeq));
+        send(finSeq, UtcpFlags.FIN, null);
+        event("FIN sent, seq " + UtcpSeq.wire(finSeq));
         armRetry(Math.max(cfg.retryNanos(), 2 * rtt), now() + cfg.finTimeoutNanos());
     }
 
@@ -660,8 +661,8 @@ public final class UtcpConnection {
                 fail(synPending ? "connect timeout: SYN not acknowledged" : "close timeout: FIN not acknowledged");
                 return;
             }
-            if (synPending) send(isn, UtcpFields.SYN, null);
-            else send(finSeq, UtcpFields.FIN, null);
+            if (synPending) send(isn, UtcpFlags.SYN, null);
+            else send(finSeq, UtcpFlags.FIN, null);
             tally.retransmissions++;
             event((synPending ? "SYN" : "FIN") + " repeated");
             armRetry(Math.min(MAX_RETRY_NANOS, delay * 2), deadline);
@@ -670,7 +671,7 @@ public final class UtcpConnection {
 
     private void sendAck() {
         tally.acksSent++;
-        send(nextUnused(), UtcpFields.ACK, null);
+        send(nextUnused(), UtcpFlags.ACK, null);
     }
 
     /** ACK and NACK carry our next unused seq without consuming it (PROTOCOLS.md section 2). */
@@ -679,9 +680,9 @@ public final class UtcpConnection {
         return synSentAt >= 0 ? sendCursor : isn;
     }
 
-    private void send(long seq, long flags, byte[] payload) {
+    private void send(long seq, int flags, byte[] payload) {
         Bytes body = payload == null ? Bytes.EMPTY : Bytes.of(payload);
-        byte[] frame = new UtcpPacket(new UtcpHeader(local, peer, Seq.wire(seq), (int) flags, body.length()), body).encode();
+        byte[] frame = new UtcpPacket(new UtcpHeader(local, peer, UtcpSeq.wire(seq), flags, body.length()), body).encode();
         tally.packetsSent++;
         tally.bytesSent += frame.length;
         lastActivity = now();

@@ -2,7 +2,8 @@ package dev.cellscope.endpoint.utcp;
 
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.Scheduler;
-import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpSeq;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.UtcpHeader;
@@ -115,7 +116,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
     }
 
     private UtcpConnection newConnection(Key key, A address) {
-        long isn = random.nextLong() & Seq.MASK;
+        long isn = random.nextLong() & UtcpSeq.MASK;
         UtcpConnection[] self = new UtcpConnection[1];
         self[0] = new UtcpConnection(scheduler, cfg, key.local(), key.peer(), isn,
                 frame -> link.send(address, frame),
@@ -150,7 +151,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         if (c != null) {
             accepted++;
             c.receive(p);
-        } else if (h.has(UtcpFields.SYN) && acceptor != null) {
+        } else if (h.has(UtcpFlags.SYN) && acceptor != null) {
             accepted++;
             c = newConnection(key, from);
             event("accepted connection from " + h.src().hex() + " via " + from);

@@ -4,7 +4,7 @@ import dev.cellscope.endpoint.core.VirtualScheduler;
 import dev.cellscope.endpoint.sim.Fate;
 import dev.cellscope.endpoint.sim.FaultModel;
 import dev.cellscope.endpoint.sim.MemoryWire;
-import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.utcp.UtcpFlags;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.UtcpHeader;

@@ -2,7 +2,7 @@ package dev.cellscope.endpoint.utcp;
 
 import dev.cellscope.endpoint.sim.Fate;
 import dev.cellscope.endpoint.sim.FaultModel;
-import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.utcp.UtcpFlags;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.NackRange;
 import dev.cellscope.wire.UtcpHeader;
@@ -64,8 +64,8 @@ class UtcpBehaviourTest {
             assertTrue(end.peerFinished());
         }
         // FIN seq is the one after the last DATA; each FIN is answered by one ACK.
-        UtcpHeader fin = net.seen.stream().filter(s -> s.from().equals("a") && s.has(UtcpFields.FIN)).findFirst().orElseThrow().header();
-        long lastData = net.seen.stream().filter(s -> s.from().equals("a") && s.has(UtcpFields.DATA))
+        UtcpHeader fin = net.seen.stream().filter(s -> s.from().equals("a") && s.has(UtcpFlags.FIN)).findFirst().orElseThrow().header();
+        long lastData = net.seen.stream().filter(s -> s.from().equals("a") && s.has(UtcpFlags.DATA))
                 .mapToLong(s -> s.header().seq()).max().orElseThrow();
         assertEquals(lastData + 1, fin.seq());
         net.scheduler.runFor(5 * SECOND);
@@ -94,8 +94,8 @@ class UtcpBehaviourTest {
         net.scheduler.runUntil(c::isClosed, 60 * SECOND);
         assertTrue(c.closeReason().error());
         assertTrue(c.closeReason().message().startsWith("connect timeout"), c.closeReason().message());
-        assertTrue(net.count("a", UtcpFields.SYN) > 3, "SYN repeated with backoff");
-        assertEquals(net.count("a", UtcpFields.SYN), net.b.switchCounters().noConnection());
+        assertTrue(net.count("a", UtcpFlags.SYN) > 3, "SYN repeated with backoff");
+        assertEquals(net.count("a", UtcpFlags.SYN), net.b.switchCounters().noConnection());
     }
 
     @Test
@@ -116,7 +116,7 @@ class UtcpBehaviourTest {
         net.scheduler.runFor(10 * MS);
         long isnA = synSeq(net, "a");
         // A DATA 5 seqs ahead makes seqs isn+1..isn+5 missing at b; then the wire goes dead.
-        net.wire.port("a").send("b", packet(SimPair.A, SimPair.B, isnA + 6, UtcpFields.DATA, Bytes.of(new byte[10])));
+        net.wire.port("a").send("b", packet(SimPair.A, SimPair.B, isnA + 6, UtcpFlags.DATA, Bytes.of(new byte[10])));
         net.scheduler.runFor(MS);
         net.wire.faults(FaultModel.clean().withLoss(1.0));
         net.scheduler.runUntil(net.accepted::isClosed, 60 * SECOND);
@@ -137,7 +137,7 @@ class UtcpBehaviourTest {
         assertTrue(c.counters().releasedByTime() >= 64, c.counters().toString());   // down to half the buffer
         long isnA = synSeq(net, "a");
         byte[] nack = new UtcpNack(List.of(new NackRange(isnA + 1, 1))).encode();
-        net.wire.port("b").send("a", packet(SimPair.B, SimPair.A, 0, UtcpFields.NACK, Bytes.of(nack)));
+        net.wire.port("b").send("a", packet(SimPair.B, SimPair.A, 0, UtcpFlags.NACK, Bytes.of(nack)));
         net.scheduler.runFor(MS);
         assertTrue(c.isClosed());
         assertTrue(c.closeReason().error());
@@ -156,7 +156,7 @@ class UtcpBehaviourTest {
         assertEquals(0, c.counters().releasedByTime(), c.counters().toString());
         long isnA = synSeq(net, "a");
         byte[] nack = new UtcpNack(List.of(new NackRange(isnA + 1, 1))).encode();
-        net.wire.port("b").send("a", packet(SimPair.B, SimPair.A, 0, UtcpFields.NACK, Bytes.of(nack)));
+        net.wire.port("b").send("a", packet(SimPair.B, SimPair.A, 0, UtcpFlags.NACK, Bytes.of(nack)));
         net.scheduler.runFor(10 * MS);
         assertFalse(c.isClosed(), () -> c.closeReason().message());
         assertEquals(1, c.counters().retransmissions(), c.counters().toString());
@@ -167,11 +167,11 @@ class UtcpBehaviourTest {
         SimPair net = new SimPair(FaultModel.clean(), 14, UtcpConfig.defaults());
         net.b.allowList(Set.of(SimPair.A));
         var stranger = net.wire.port("x");
-        stranger.send("b", packet(SimPair.A, SimPair.STRANGER, 1, UtcpFields.SYN, Bytes.EMPTY));   // not our CellID
-        stranger.send("b", packet(SimPair.STRANGER, SimPair.B, 1, UtcpFields.SYN, Bytes.EMPTY));   // not allowed
-        stranger.send("b", packet(SimPair.STRANGER, SimPair.B, 2, UtcpFields.SYN, Bytes.EMPTY));
+        stranger.send("b", packet(SimPair.A, SimPair.STRANGER, 1, UtcpFlags.SYN, Bytes.EMPTY));   // not our CellID
+        stranger.send("b", packet(SimPair.STRANGER, SimPair.B, 1, UtcpFlags.SYN, Bytes.EMPTY));   // not allowed
+        stranger.send("b", packet(SimPair.STRANGER, SimPair.B, 2, UtcpFlags.SYN, Bytes.EMPTY));
         stranger.send("b", new byte[12]);                                                            // too short
-        byte[] lying = packet(SimPair.A, SimPair.B, 1, UtcpFields.DATA, Bytes.of(new byte[8]));
+        byte[] lying = packet(SimPair.A, SimPair.B, 1, UtcpFlags.DATA, Bytes.of(new byte[8]));
         stranger.send("b", java.util.Arrays.copyOf(lying, lying.length - 4));                      // payload_len lies
         net.scheduler.runFor(10 * MS);
         assertEquals(new SwitchCounters(1, 2, 2, 0, 0), net.b.switchCounters());
@@ -191,7 +191,7 @@ class UtcpBehaviourTest {
     }
 
     private static long synSeq(SimPair net, String from) {
-        return net.seen.stream().filter(s -> s.from().equals(from) && s.has(UtcpFields.SYN)).findFirst().orElseThrow().header().seq();
+        return net.seen.stream().filter(s -> s.from().equals(from) && s.has(UtcpFlags.SYN)).findFirst().orElseThrow().header().seq();
     }
 
     static byte[] packet(Bytes src, Bytes dst, long seq, long flags, Bytes payload) {

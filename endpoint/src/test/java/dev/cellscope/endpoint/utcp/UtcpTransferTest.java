@@ -1,7 +1,7 @@
 package dev.cellscope.endpoint.utcp;
 
 import dev.cellscope.endpoint.sim.FaultModel;
-import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.utcp.UtcpFlags;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -45,18 +45,18 @@ class UtcpTransferTest {
         assertEquals(SimPair.sha256(data), net.receivedHash());
         assertFalse(c.closeReason().error(), c.closeReason().message());
 
-        long firstData = net.seen.stream().filter(s -> s.has(UtcpFields.DATA)).mapToLong(SimPair.Seen::time).min().orElseThrow();
-        long lastData = net.seen.stream().filter(s -> s.has(UtcpFields.DATA)).mapToLong(SimPair.Seen::time).max().orElseThrow();
+        long firstData = net.seen.stream().filter(s -> s.has(UtcpFlags.DATA)).mapToLong(SimPair.Seen::time).min().orElseThrow();
+        long lastData = net.seen.stream().filter(s -> s.has(UtcpFlags.DATA)).mapToLong(SimPair.Seen::time).max().orElseThrow();
         long controlDuringData = net.seen.stream()
                 .filter(s -> s.time() >= firstData && s.time() <= lastData)
-                .filter(s -> s.has(UtcpFields.ACK) || s.has(UtcpFields.NACK)).count();
+                .filter(s -> s.has(UtcpFlags.ACK) || s.has(UtcpFlags.NACK)).count();
         assertEquals(0, controlDuringData, "ACK/NACK frames while data flowed on a clean path");
-        assertEquals(0, net.count("b", UtcpFields.NACK));
+        assertEquals(0, net.count("b", UtcpFlags.NACK));
         assertEquals(0, c.counters().retransmissions());
         // The whole conversation: 2 SYN + 2 ACK to open, DATA, 2 FIN + 2 ACK to close.
-        assertEquals(4, net.count("a", UtcpFields.ACK) + net.count("b", UtcpFields.ACK));
-        assertEquals(2, net.count("a", UtcpFields.SYN) + net.count("b", UtcpFields.SYN));
-        assertEquals(2, net.count("a", UtcpFields.FIN) + net.count("b", UtcpFields.FIN));
+        assertEquals(4, net.count("a", UtcpFlags.ACK) + net.count("b", UtcpFlags.ACK));
+        assertEquals(2, net.count("a", UtcpFlags.SYN) + net.count("b", UtcpFlags.SYN));
+        assertEquals(2, net.count("a", UtcpFlags.FIN) + net.count("b", UtcpFlags.FIN));
         System.out.printf("20 MiB clean: virtual %.3f s, wall %.3f s%n", (lastData - firstData) / 1e9, wall / 1e9);
     }
 

@@ -1,19 +1,19 @@
 package dev.cellscope.endpoint.tether;
 
 /**
- * The receiver's credit policy for one data flow. It estimates the credit the sender still holds,
+ * Tether's receive-credit window: the receiver's credit policy for one data flow. It estimates the credit the sender still holds,
  * {@code granted - received - presumedLost}, and grants so that this estimate plus the bytes
  * held out of order never exceed the window. Bytes come back as they are drained (delivered in
  * order), discarded (copies of slots already held) or presumed lost (NACKed, or silent during a
  * stall: the sender spent that credit on frames that never arrived, or never got the grant).
  */
-final class ReceiveWindow {
+final class CreditWindow {
     private final long window, frameLength;
     private long granted, received, presumedLost, held;
     /** Credit owed for re-sends of NACKed slots, granted whatever the room (see {@link #presumeLost}). */
     private long owed;
 
-    ReceiveWindow(long window, long frameLength) {
+    CreditWindow(long window, long frameLength) {
         // A window smaller than one frame would deadlock; grant at least one frame.
         this.window = Math.max(window, frameLength);
         this.frameLength = frameLength;

@@ -1,41 +1,40 @@
 package dev.cellscope.endpoint.utcp;
 
+import dev.cellscope.protocol.BoundedRangeSet;
+import dev.cellscope.protocol.BoundedRangeSet.Range;
+import dev.cellscope.protocol.utcp.UtcpSeq;
 import dev.cellscope.wire.NackRange;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * The receiving half of a direction: delivers DATA in seq order, holds what arrives early (up to
+ * UTCP's reorder and NACK window, the receiving half of a direction: delivers DATA in seq order, holds what arrives early (up to
  * a bound), and tracks the missing seqs as gaps, each with its reorder-window deadline and NACK
  * backoff. A seq is known missing once a later one is known to exist: a later DATA, the FIN, or
  * the "next unused seq" an ACK or NACK from the peer carries.
  */
-final class ReceiveWindow {
+final class ReorderWindow {
 
     enum Outcome { DELIVERED, HELD, DUPLICATE, OUT_OF_WINDOW }
 
-    /** Missing seqs [first, end), all detected at the same moment. */
+    /** When the seqs of one range of missing seqs were detected, and their NACK schedule. */
     static final class Gap {
-        long first;
-        long end;
         final long detectedAt;
         long dueAt;
         int nacks;
         long firstNackAt = -1;
 
-        Gap(long first, long end, long detectedAt, long dueAt) {
-            this.first = first;
-            this.end = end;
+        Gap(long detectedAt, long dueAt) {
             this.detectedAt = detectedAt;
             this.dueAt = dueAt;
         }
 
-        Gap split(long from) {
-            Gap g = new Gap(from, end, detectedAt, dueAt);
+        /** The schedule for the other half of a split range. */
+        Gap copy() {
+            Gap g = new Gap(detectedAt, dueAt);
             g.nacks = nacks;
             g.firstNackAt = firstNackAt;
             return g;
@@ -43,14 +42,19 @@ final class ReceiveWindow {
     }
 
     private final TreeMap<Long, byte[]> held = new TreeMap<>();
-    private final TreeMap<Long, Gap> gaps = new TreeMap<>();
+    /**
+     * Missing seqs, as ranges detected at the same moment (ranges detected apart stay apart).
+     * Bounded by {@code maxHeld} through {@link #announce}; the cap here is never reached.
+     */
+    private final BoundedRangeSet<Gap> gaps = new BoundedRangeSet<>(Integer.MAX_VALUE,
+            BoundedRangeSet.Merge.OVERLAPPING, BoundedRangeSet.WhenFull.REFUSE, Gap::copy);
     private final int maxHeld;
     private final long reorderWindow;
     private final int reorderPackets;
     private long next;
     private long highest;
 
-    ReceiveWindow(long firstDataSeq, int maxHeld, long reorderWindow, int reorderPackets) {
+    ReorderWindow(long firstDataSeq, int maxHeld, long reorderWindow, int reorderPackets) {
         this.next = firstDataSeq;
         this.highest = firstDataSeq - 1;
         this.maxHeld = maxHeld;
@@ -80,8 +84,7 @@ final class ReceiveWindow {
     void announce(long upTo, long now) {
         upTo = Math.min(upTo, next + maxHeld);
         if (upTo - 1 <= highest) return;
-        long from = highest + 1;
-        gaps.put(from, new Gap(from, upTo, now, now + reorderWindow));
+        gaps.add(highest + 1, upTo - 1, new Gap(now, now + reorderWindow));
         highest = upTo - 1;
         if (reorderPackets > 0) promoteByCount(now);
     }
@@ -116,42 +119,36 @@ final class ReceiveWindow {
     }
 
     private void fill(long seq) {
-        Map.Entry<Long, Gap> e = gaps.floorEntry(seq);
-        if (e == null || seq >= e.getValue().end) return;
-        Gap g = e.getValue();
-        gaps.remove(g.first);
-        if (seq + 1 < g.end) gaps.put(seq + 1, g.split(seq + 1));
-        if (g.first < seq) {
-            g.end = seq;
-            gaps.put(g.first, g);
-        }
+        gaps.remove(seq);
     }
 
     /** Gaps with {@code reorderPackets} later seqs known are due now, window or not. */
     private void promoteByCount(long now) {
-        for (Gap g : gaps.values()) {
-            if (g.nacks == 0 && g.dueAt > now && highest - (g.end - 1) >= reorderPackets) g.dueAt = now;
+        for (Range<Gap> r : gaps.ranges()) {
+            Gap g = r.value();
+            if (g.nacks == 0 && g.dueAt > now && highest - r.last() >= reorderPackets) g.dueAt = now;
         }
     }
 
     /** When the next NACK is due, or {@link Long#MAX_VALUE}. */
     long nextDue() {
         long due = Long.MAX_VALUE;
-        for (Gap g : gaps.values()) due = Math.min(due, g.dueAt);
+        for (Range<Gap> r : gaps.ranges()) due = Math.min(due, r.value().dueAt);
         return due;
     }
 
     /** When the longest-unanswered NACKed seq was first NACKed, or -1. */
     long oldestNackAt() {
         long t = -1;
-        for (Gap g : gaps.values()) {
+        for (Range<Gap> r : gaps.ranges()) {
+            Gap g = r.value();
             if (g.firstNackAt >= 0 && (t < 0 || g.firstNackAt < t)) t = g.firstNackAt;
         }
         return t;
     }
 
     long lowestMissing() {
-        return gaps.isEmpty() ? -1 : gaps.firstKey();
+        return gaps.isEmpty() ? -1 : gaps.lowest().first();
     }
 
     /**
@@ -161,19 +158,20 @@ final class ReceiveWindow {
     List<NackRange> collectNack(long now, int maxRanges, long repeatBase, long repeatMax) {
         List<NackRange> ranges = new ArrayList<>();
         boolean anyDue = false;
-        for (Gap g : gaps.values()) {
-            if (g.dueAt <= now) {
+        for (Range<Gap> r : gaps.ranges()) {
+            if (r.value().dueAt <= now) {
                 anyDue = true;
                 break;
             }
         }
         if (!anyDue) return ranges;
         boolean first = true;
-        for (Gap g : gaps.values()) {
+        for (Range<Gap> r : gaps.ranges()) {
+            Gap g = r.value();
             if (ranges.size() == maxRanges) break;
             if (!first && g.dueAt > now) continue;
             first = false;
-            ranges.add(new NackRange(Seq.wire(g.first), g.end - g.first));
+            ranges.add(new NackRange(UtcpSeq.wire(r.first()), r.count()));
             g.nacks++;
             if (g.firstNackAt < 0) g.firstNackAt = now;
             int shift = Math.min(g.nacks - 1, 20);
