@@ -1,7 +1,7 @@
 package dev.cellscope.analysis;
 
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.ExpertGroup;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertGroup;
 import dev.cellscope.field.SbiFields;
 import dev.cellscope.wire.SbiLayouts;
 
@@ -176,6 +176,6 @@ public final class SbiAnalysis {
     }
 
     private static String hashKey(MemorySegment s, long off) {
-        return dev.cellscope.dissect.FieldFormat.hex(s, off, 32);
+        return dev.cellscope.field.FieldFormat.hex(s, off, 32);
     }
 }

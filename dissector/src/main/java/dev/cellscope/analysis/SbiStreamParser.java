@@ -1,8 +1,8 @@
 package dev.cellscope.analysis;
 
 import dev.cellscope.crypto.SchemaFingerprints;
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.ExpertGroup;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertGroup;
 import dev.cellscope.field.SbiFields;
 
 import java.lang.foreign.MemorySegment;

@@ -1,14 +1,14 @@
 package dev.cellscope.analysis;
 
-import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
 import dev.cellscope.analysis.TetherFlowState.Key;
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.ExpertGroup;
-import dev.cellscope.wire.TetherControl;
+import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertGroup;
 import dev.cellscope.wire.TetherControl.BulkNack;
 import dev.cellscope.wire.TetherControl.Define;
 import dev.cellscope.wire.TetherControl.Hail;
 import dev.cellscope.wire.TetherControl.Manifest;
+import dev.cellscope.wire.TetherControl;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.cellscope.analysis;
 
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.ExpertGroup;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertGroup;
 import dev.cellscope.field.UtcpFields;
 
 import java.lang.foreign.MemorySegment;
@@ -225,7 +225,7 @@ public final class UtcpAnalysis {
     private void addressBook(MemorySegment seg, long off, List<Expert> findings) {
         if (config.knownCellIds() == null) return;
         for (long at : new long[]{off, off + 16}) {
-            String id = dev.cellscope.dissect.FieldFormat.hex(seg, at, 16);
+            String id = dev.cellscope.field.FieldFormat.hex(seg, at, 16);
             if (!config.knownCellIds().contains(id)) {
                 findings.add(Expert.warn(ExpertGroup.SECURITY, "CellID " + id + " (" + (at == off ? "source" : "destination")
                         + ") is not in the address book"));

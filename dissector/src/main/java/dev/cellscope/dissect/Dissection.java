@@ -1,5 +1,8 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.io.Packet;
 import dev.cellscope.wire.Layout;

@@ -1,6 +1,8 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.FrameAnalysis;
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
 import dev.cellscope.io.Packet;
 
 import static dev.cellscope.field.FrameFields.*;

@@ -1,5 +1,9 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
+import dev.cellscope.field.FieldFormat;
+
 import static dev.cellscope.field.LinkFields.*;
 import static dev.cellscope.wire.LinkLayouts.*;
 

@@ -4,6 +4,9 @@ import dev.cellscope.analysis.HandshakeOutcome;
 import dev.cellscope.analysis.SbiDelivery;
 import dev.cellscope.analysis.SbiMessageAnalysis;
 import dev.cellscope.analysis.Verification;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
 
 import static dev.cellscope.field.SbiFields.*;
 

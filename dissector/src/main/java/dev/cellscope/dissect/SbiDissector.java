@@ -1,6 +1,9 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.crypto.SchemaFingerprints;
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.SbiLayouts;
 

@@ -1,5 +1,7 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.wire.Layout;
 

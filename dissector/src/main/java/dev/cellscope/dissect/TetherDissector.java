@@ -2,6 +2,9 @@ package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.crypto.Crc64GoIso;
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.Slot;
 import dev.cellscope.wire.Tai64n;

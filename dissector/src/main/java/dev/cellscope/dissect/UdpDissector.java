@@ -1,5 +1,8 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
+
 import static dev.cellscope.field.LinkFields.*;
 import static dev.cellscope.wire.LinkLayouts.UDP;
 

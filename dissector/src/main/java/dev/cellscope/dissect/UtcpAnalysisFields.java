@@ -1,6 +1,8 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.UtcpVerdict;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertGroup;
 
 import static dev.cellscope.field.UtcpFields.*;
 

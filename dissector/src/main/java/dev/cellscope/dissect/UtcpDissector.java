@@ -1,6 +1,9 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.UtcpVerdict;
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Slot;
 
 import static dev.cellscope.field.UtcpFields.*;

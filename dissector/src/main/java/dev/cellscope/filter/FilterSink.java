@@ -1,8 +1,8 @@
 package dev.cellscope.filter;
 
-import dev.cellscope.dissect.LayerNeeds;
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.dissect.LayerNeeds;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.ExpertFields;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldRegistry;

@@ -1,14 +1,14 @@
 package dev.cellscope.output;
 
-import dev.cellscope.dissect.LayerNeeds;
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.dissect.LayerNeeds;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.ExpertFields;
-import dev.cellscope.field.FrameFields;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.field.FieldType;
+import dev.cellscope.field.FrameFields;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.cellscope.filter;
 
 import dev.cellscope.dissect.Dissector;
-import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.ProtoTree;
 import dev.cellscope.field.ExpertFields;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.FieldType;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

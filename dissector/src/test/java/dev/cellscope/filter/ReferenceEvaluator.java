@@ -1,10 +1,10 @@
 package dev.cellscope.filter;
 
-import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.ProtoNode;
 import dev.cellscope.dissect.ProtoTree;
 import dev.cellscope.field.ExpertFields;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.FieldType;
 import dev.cellscope.filter.Expr.Op;
 import dev.cellscope.filter.Expr.Slice;

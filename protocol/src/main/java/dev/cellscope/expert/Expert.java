@@ -1,4 +1,4 @@
-package dev.cellscope.dissect;
+package dev.cellscope.expert;
 
 /** One expert finding: what was wrong or notable, how bad, and in which area. */
 public record Expert(Severity severity, ExpertGroup group, String message) {

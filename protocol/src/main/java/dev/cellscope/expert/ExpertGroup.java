@@ -1,4 +1,4 @@
-package dev.cellscope.dissect;
+package dev.cellscope.expert;
 
 /** Expert group (PROTOCOLS.md section 5); ordinals match {@code ExpertFields.GROUPS}. */
 public enum ExpertGroup {
