@@ -137,6 +137,7 @@ public final class FieldColumns implements FieldSink {
         if (wanted[ExpertFields.SEVERITY.id()]) slot(ExpertFields.SEVERITY).append(expert.severity().label());
         if (wanted[ExpertFields.GROUP.id()]) slot(ExpertFields.GROUP).append(expert.group().label());
         if (wanted[ExpertFields.MESSAGE.id()]) slot(ExpertFields.MESSAGE).append(expert.message());
+        if (wanted[ExpertFields.ID.id()]) slot(ExpertFields.ID).append(expert.id());
         if (wanted[ExpertFields.EXPERT.id()]) slot(ExpertFields.EXPERT).append("expert");
     }
 }

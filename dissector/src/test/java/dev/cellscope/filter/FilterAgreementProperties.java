@@ -43,7 +43,7 @@ class FilterAgreementProperties {
                 List<Object> vs = ReferenceEvaluator.occurrences(f, t);
                 if (vs.size() > 0) out.get(f).addAll(vs.subList(0, Math.min(vs.size(), 3)));
             }
-            for (FieldDef f : List.of(ExpertFields.EXPERT, ExpertFields.SEVERITY, ExpertFields.GROUP, ExpertFields.MESSAGE)) {
+            for (FieldDef f : List.of(ExpertFields.EXPERT, ExpertFields.SEVERITY, ExpertFields.GROUP, ExpertFields.MESSAGE, ExpertFields.ID)) {
                 out.computeIfAbsent(f, k -> new ArrayList<>()).addAll(ReferenceEvaluator.occurrences(f, t));
             }
         }

@@ -55,6 +55,7 @@ final class ReferenceEvaluator {
                 if (f == ExpertFields.EXPERT) out.add(Boolean.TRUE);
                 else if (f == ExpertFields.SEVERITY) out.add((long) n.expert().severity().ordinal());
                 else if (f == ExpertFields.GROUP) out.add((long) n.expert().group().ordinal());
+                else if (f == ExpertFields.ID) out.add(n.expert().id());
                 else out.add(n.expert().message());
             }
             return out;

@@ -1,26 +1,29 @@
 package dev.cellscope.expert;
 
-/** One expert finding: what was wrong or notable, how bad, and in which area. */
-public record Expert(Severity severity, ExpertGroup group, String message) {
+import java.util.Objects;
 
-    public static Expert error(ExpertGroup group, String message) {
-        return new Expert(Severity.ERROR, group, message);
+/** One expert finding: its declared kind (what, how bad, which area) and the message for this occurrence. */
+public record Expert(ExpertInfo kind, String message) {
+
+    public Expert {
+        Objects.requireNonNull(kind, "kind");
     }
 
-    public static Expert warn(ExpertGroup group, String message) {
-        return new Expert(Severity.WARN, group, message);
+    /** The kind's id, e.g. {@code utcp.gap}. */
+    public String id() {
+        return kind.id();
     }
 
-    public static Expert note(ExpertGroup group, String message) {
-        return new Expert(Severity.NOTE, group, message);
+    public Severity severity() {
+        return kind.severity();
     }
 
-    public static Expert chat(ExpertGroup group, String message) {
-        return new Expert(Severity.CHAT, group, message);
+    public ExpertGroup group() {
+        return kind.group();
     }
 
     @Override
     public String toString() {
-        return "[" + severity.label() + "/" + group.label() + "] " + message;
+        return "[" + severity().label() + "/" + group().label() + "] " + message;
     }
 }
