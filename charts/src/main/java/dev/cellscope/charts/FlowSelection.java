@@ -1,6 +1,6 @@
 package dev.cellscope.charts;
 
-import dev.cellscope.dissect.FieldFormat;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.flow.SeriesTetherFlow;
 import dev.cellscope.flow.SeriesUtcpDirection;
 import dev.cellscope.flow.TimeSeries;

@@ -67,6 +67,6 @@ public final class GrantChart {
     }
 
     private static String mac(long id) {
-        return dev.cellscope.dissect.FieldFormat.mac(id);
+        return dev.cellscope.field.FieldFormat.mac(id);
     }
 }

@@ -1,9 +1,9 @@
 package dev.cellscope.analysis;
 
 import dev.cellscope.dissect.Dissector;
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.io.CaptureError;
 import dev.cellscope.io.CaptureReader;
 import dev.cellscope.io.InterfaceInfo;

@@ -1,7 +1,7 @@
 package dev.cellscope.analysis;
 
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.ExpertGroup;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.SbiExperts;
 import dev.cellscope.field.SbiFields;
 import dev.cellscope.wire.SbiLayouts;
 
@@ -117,7 +117,7 @@ public final class SbiAnalysis {
                     }
                     int algo = s.get(ValueLayout.JAVA_BYTE, c + 36) & 0xFF;
                     if (l.outcome != null && !l.outcome.allows(algo)) {
-                        findings.add(Expert.warn(ExpertGroup.PROTOCOL, "BLOCK_PUT uses " + SbiFields.COMP_NAMES.getOrDefault((long) algo,
+                        findings.add(new Expert(SbiExperts.COMP_NOT_AGREED, "BLOCK_PUT uses " + SbiFields.COMP_NAMES.getOrDefault((long) algo,
                                 "comp_algo " + algo) + ", which the HANDSHAKE did not agree on (common: "
                                 + HandshakeOutcome.names(l.outcome.intersection()) + ")"));
                     }
@@ -134,7 +134,7 @@ public final class SbiAnalysis {
         }
         if (l.missingAt(d) != 0 && m.op() != SbiLayouts.OP_NACK && m.op() != SbiLayouts.OP_HANDSHAKE && !l.warnedContinuing[d]) {
             l.warnedContinuing[d] = true;
-            findings.add(Expert.warn(ExpertGroup.PROTOCOL, "Peer carries on despite missing required features "
+            findings.add(new Expert(SbiExperts.MISSING_FEATURES_IGNORED, "Peer carries on despite missing required features "
                     + HandshakeOutcome.names(l.missingAt(d)) + ": it should have NACKed missing_required_features and closed"));
         }
         l.messageFrames(d).record(m.msgIndex(), frame, 0, m.msgIndex() + 1);
@@ -151,9 +151,9 @@ public final class SbiAnalysis {
         Handshake first = l.handshakes[0], second = l.handshakes[1];
         l.outcome = HandshakeOutcome.of(first.caps(), first.required(), second.caps(), second.required());
         if (l.outcome.missing() != 0) {
-            findings.add(Expert.warn(ExpertGroup.PROTOCOL, "Handshake fails: " + describe(l.outcome)));
+            findings.add(new Expert(SbiExperts.HANDSHAKE_FAILS, "Handshake fails: " + describe(l.outcome)));
         } else {
-            findings.add(Expert.chat(ExpertGroup.PROTOCOL, "Handshake agreed: common " + HandshakeOutcome.names(l.outcome.intersection())
+            findings.add(new Expert(SbiExperts.HANDSHAKE_AGREED, "Handshake agreed: common " + HandshakeOutcome.names(l.outcome.intersection())
                     + ", compression " + l.outcome.compression()));
         }
         return l.outcome;
@@ -171,11 +171,11 @@ public final class SbiAnalysis {
 
     private static void nackChecks(Links l, int d, int code, List<Expert> findings) {
         if (code == 2 && l.outcome != null && l.missingAt(d) == 0) {
-            findings.add(Expert.warn(ExpertGroup.PROTOCOL, "NACK missing_required_features although this peer was missing nothing"));
+            findings.add(new Expert(SbiExperts.NACK_FEATURES_SPURIOUS, "NACK missing_required_features although this peer was missing nothing"));
         }
     }
 
     private static String hashKey(MemorySegment s, long off) {
-        return dev.cellscope.dissect.FieldFormat.hex(s, off, 32);
+        return dev.cellscope.field.FieldFormat.hex(s, off, 32);
     }
 }

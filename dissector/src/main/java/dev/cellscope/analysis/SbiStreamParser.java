@@ -1,8 +1,8 @@
 package dev.cellscope.analysis;
 
 import dev.cellscope.crypto.SchemaFingerprints;
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.ExpertGroup;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.SbiExperts;
 import dev.cellscope.field.SbiFields;
 
 import java.lang.foreign.MemorySegment;
@@ -138,7 +138,7 @@ final class SbiStreamParser implements StreamSink {
         if (state == State.BODY || (state == State.HEADER && have > 0)) {
             int need = state == State.BODY ? message.length : ENVELOPE_SIZE;
             String what = state == State.BODY ? SbiFields.OP_NAMES.getOrDefault((long) (message[4] & 0xFF), "op " + (message[4] & 0xFF)) + " of " + message.length + " bytes" : "envelope";
-            findings.add(Expert.note(ExpertGroup.SEQUENCE, "SBI message " + msgIndex + " (" + what + ") lost: "
+            findings.add(new Expert(SbiExperts.MESSAGE_LOST, "SBI message " + msgIndex + " (" + what + ") lost: "
                     + (need - have) + " of its bytes were in " + missingSeqs + " packet(s) the tap never saw"));
             msgIndex++;
         }
@@ -154,7 +154,7 @@ final class SbiStreamParser implements StreamSink {
         if (frameLen >= PREAMBLE_SIZE && frameLen <= MAX_FRAME) return true;
         boolean json = first == '{';
         rejectedFrameLen = frameLen;
-        findings.add(Expert.error(ExpertGroup.MALFORMED, "invalid_frame_size: frame_len " + frameLen + " out of range ["
+        findings.add(new Expert(SbiExperts.FRAME_LEN_RANGE, "invalid_frame_size: frame_len " + frameLen + " out of range ["
                 + PREAMBLE_SIZE + ", " + MAX_FRAME + "]" + (json ? "; stream starts with '{': legacy JSON peer" : "")
                 + "; a receiver NACKs and closes, so this direction is not parsed further"));
         state = State.CLOSED;
@@ -185,7 +185,7 @@ final class SbiStreamParser implements StreamSink {
         for (int p = 0; p + SIGNATURE <= scanLen; p++) {
             if (isMessageStart(s, p)) {
                 skipped += p;
-                findings.add(Expert.note(ExpertGroup.SEQUENCE, "SBI stream resynchronised after a hole: " + skipped
+                findings.add(new Expert(SbiExperts.RESYNC, "SBI stream resynchronised after a hole: " + skipped
                         + " bytes skipped before the next message start"));
                 byte[] rest = java.util.Arrays.copyOfRange(scan, p, scanLen);
                 scanLen = 0;

@@ -1,6 +1,6 @@
 package dev.cellscope.analysis;
 
-import dev.cellscope.dissect.Expert;
+import dev.cellscope.expert.Expert;
 
 import java.util.List;
 

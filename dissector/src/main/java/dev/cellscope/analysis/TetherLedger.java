@@ -1,15 +1,16 @@
 package dev.cellscope.analysis;
 
-import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
 import dev.cellscope.analysis.TetherFlowState.Key;
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.protocol.tether.TetherCredit;
-import dev.cellscope.dissect.ExpertGroup;
 import dev.cellscope.wire.TetherControl;
+import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.TetherExperts;
 import dev.cellscope.wire.TetherControl.BulkNack;
 import dev.cellscope.wire.TetherControl.Define;
 import dev.cellscope.wire.TetherControl.Hail;
 import dev.cellscope.wire.TetherControl.Manifest;
+import dev.cellscope.wire.TetherControl;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -156,16 +157,16 @@ public final class TetherLedger {
             if (nack != null) {
                 retransmission = true;
                 answersNack = nack.frame();
-                findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Re-sends slot " + Long.toUnsignedString(o.slot())
+                findings.add(new Expert(TetherExperts.RESEND_NACKED, "Re-sends slot " + Long.toUnsignedString(o.slot())
                         + " NACKed in frame " + nack.frame() + " after " + millis(o.timestampNanos() - nack.timestampNanos())));
                 self.seen().add(o.slot());
             } else if (self.seen().contains(o.slot())) {
                 retransmission = true;
-                findings.add(Expert.note(ExpertGroup.SEQUENCE, "Slot " + Long.toUnsignedString(o.slot())
+                findings.add(new Expert(TetherExperts.RESEND_UNREQUESTED, "Slot " + Long.toUnsignedString(o.slot())
                         + " sent again without a NACK"));
             } else if (!self.seen().add(o.slot()) && !self.slotCapReported) {
                 self.slotCapReported = true;
-                findings.add(Expert.note(ExpertGroup.SEQUENCE, "Slot tracking for flow " + o.flow() + " is full ("
+                findings.add(new Expert(TetherExperts.SLOT_TRACKING_FULL, "Slot tracking for flow " + o.flow() + " is full ("
                         + limits.maxSlotRangesPerFlow() + " ranges): slot counts become lower bounds"));
             }
             if (retransmission) {
@@ -217,7 +218,7 @@ public final class TetherLedger {
         if (flows.size() >= limits.maxFlows()) {
             if (!flowCapReported) {
                 flowCapReported = true;
-                findings.add(Expert.warn(ExpertGroup.PROTOCOL, "Tether flow table full (" + limits.maxFlows()
+                findings.add(new Expert(TetherExperts.FLOW_TABLE_FULL, "Tether flow table full (" + limits.maxFlows()
                         + " directions): frames of further flows are not accounted"));
             }
             return null;
@@ -232,7 +233,7 @@ public final class TetherLedger {
         long delay = o.timestampNanos() - o.sendTimeUtcNanos();
         self.addDelay(delay);
         if (delay < -limits.clockToleranceNanos()) {
-            findings.add(Expert.note(ExpertGroup.PROTOCOL, "Sender clock ahead of the tap by " + seconds(-delay)
+            findings.add(new Expert(TetherExperts.CLOCK_AHEAD, "Sender clock ahead of the tap by " + seconds(-delay)
                     + " (send time after the capture time)"));
         }
         return delay;
@@ -242,14 +243,14 @@ public final class TetherLedger {
         self.overruns++;
         overruns++;
         deficitBytes = TetherFlowState.saturatingAdd(deficitBytes, spent - before);
-        findings.add(Expert.error(ExpertGroup.CREDIT, "Grant overrun: sends " + spent + " bytes on flow " + o.flow()
+        findings.add(new Expert(TetherExperts.GRANT_OVERRUN, "Grant overrun: sends " + spent + " bytes on flow " + o.flow()
                 + " with " + before + " bytes of credit (deficit " + (spent - before) + ")"));
     }
 
     /** A Lamp on flow 0: it should carry a Hail; its reply is awaited on the reverse direction. */
     private void lampSent(TetherObservation o, List<Expert> findings) {
         if (!(o.control() instanceof Hail)) {
-            findings.add(Expert.note(ExpertGroup.PROTOCOL, "Lamp carries " + describe(o.control()) + ", not a Hail"));
+            findings.add(new Expert(TetherExperts.LAMP_NOT_HAIL, "Lamp carries " + describe(o.control()) + ", not a Hail"));
         }
         TetherFlowState reverse = state(o.target(), o.sender(), 0, findings);
         if (reverse != null) {
@@ -265,10 +266,10 @@ public final class TetherLedger {
         String from = formatTetherId(o.target());
         if (o.control() instanceof Hail) {
             lampsAnswered++;
-            findings.add(Expert.chat(ExpertGroup.PROTOCOL, "Hail answers the Lamp from " + from + " in frame " + lamp
+            findings.add(new Expert(TetherExperts.HAIL_ANSWERS, "Hail answers the Lamp from " + from + " in frame " + lamp
                     + " after " + millis(o.timestampNanos() - self.lampTimestamp)));
         } else {
-            findings.add(Expert.note(ExpertGroup.PROTOCOL, "Reply to the Lamp from " + from + " in frame " + lamp
+            findings.add(new Expert(TetherExperts.LAMP_REPLY_NOT_HAIL, "Reply to the Lamp from " + from + " in frame " + lamp
                     + " is " + describe(o.control()) + ", not a Hail"));
         }
         return lamp;
@@ -279,14 +280,14 @@ public final class TetherLedger {
         if (def == null) {
             if (!self.undefinedReported) {
                 self.undefinedReported = true;
-                findings.add(Expert.note(ExpertGroup.PROTOCOL, "Data on flow " + o.flow() + ", which no Define from "
+                findings.add(new Expert(TetherExperts.FLOW_UNDEFINED, "Data on flow " + o.flow() + ", which no Define from "
                         + formatTetherId(o.sender()) + " announced"));
             }
             return;
         }
         long count = def.slotCount();
         if (def.slotSize() != 0 && Long.compareUnsigned(o.slot(), count) >= 0) {
-            findings.add(Expert.warn(ExpertGroup.PROTOCOL, "Slot " + Long.toUnsignedString(o.slot())
+            findings.add(new Expert(TetherExperts.SLOT_BEYOND_END, "Slot " + Long.toUnsignedString(o.slot())
                     + " is beyond the end of flow " + o.flow() + " (" + Long.toUnsignedString(def.totalBytes())
                     + " bytes = " + Long.toUnsignedString(count) + " slots of " + def.slotSize()
                     + ", Define in frame " + def.frame() + ")"));
@@ -307,7 +308,7 @@ public final class TetherLedger {
         if (s == null) return;
         s.definition = new TetherFlowState.Definition(d.slotSize(), d.totalBytes(), o.frameNumber());
         if (d.slotSize() == 0) {
-            findings.add(Expert.note(ExpertGroup.PROTOCOL, "Define for flow " + d.targetFlow() + " has slot size 0"));
+            findings.add(new Expert(TetherExperts.DEFINE_ZERO_SLOT, "Define for flow " + d.targetFlow() + " has slot size 0"));
         }
     }
 
@@ -320,17 +321,17 @@ public final class TetherLedger {
         String says = Long.toUnsignedString(m.totalSlots()) + " slots / " + Long.toUnsignedString(m.totalFrames()) + " frames";
         if (match) {
             manifestsMatched++;
-            findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Manifest for flow " + m.targetFlow() + " matches: " + says));
+            findings.add(new Expert(TetherExperts.MANIFEST_MATCH, "Manifest for flow " + m.targetFlow() + " matches: " + says));
         } else {
             manifestsMismatched++;
-            findings.add(Expert.warn(ExpertGroup.SEQUENCE, "Manifest for flow " + m.targetFlow() + " says " + says
+            findings.add(new Expert(TetherExperts.MANIFEST_MISMATCH, "Manifest for flow " + m.targetFlow() + " says " + says
                     + "; the tap saw " + (s.slotsSaturated() ? "at least " : "") + slots + " slots / " + frames + " frames"));
         }
         int open = s.outstandingCount();
         if (open > 0) {
             String listed = Arrays.stream(s.outstanding(LISTED_SLOTS)).mapToObj(Long::toUnsignedString)
                     .collect(Collectors.joining(", "));
-            findings.add(Expert.warn(ExpertGroup.SEQUENCE, open + (open == 1 ? " slot" : " slots") + " of flow "
+            findings.add(new Expert(TetherExperts.NACK_UNANSWERED, open + (open == 1 ? " slot" : " slots") + " of flow "
                     + m.targetFlow() + " NACKed but never re-sent: " + listed + (open > LISTED_SLOTS ? ", …" : "")));
         }
     }
@@ -338,7 +339,7 @@ public final class TetherLedger {
     /** A bulk Nack from B to A for flow F asks A to re-send on (A, B, F). */
     private void bulkNack(TetherObservation o, BulkNack n, List<Expert> findings) {
         if (n.targetFlow() == 0) {
-            findings.add(Expert.note(ExpertGroup.PROTOCOL, "Nack for flow 0, which carries no data slots"));
+            findings.add(new Expert(TetherExperts.NACK_FLOW_ZERO, "Nack for flow 0, which carries no data slots"));
             return;
         }
         TetherFlowState s = state(o.target(), o.sender(), n.targetFlow(), findings);
@@ -351,7 +352,7 @@ public final class TetherLedger {
     /** {@code nack_slot} on a header from B to A on flow F asks A to re-send on (A, B, F). */
     private void singletonNack(TetherObservation o, List<Expert> findings) {
         if (o.flow() == 0) {
-            findings.add(Expert.note(ExpertGroup.PROTOCOL, "NACK slot " + Long.toUnsignedString(o.nackSlot())
+            findings.add(new Expert(TetherExperts.NACK_SLOT_FLOW_ZERO, "NACK slot " + Long.toUnsignedString(o.nackSlot())
                     + " on flow 0, which carries no data slots"));
             return;
         }
@@ -364,7 +365,7 @@ public final class TetherLedger {
     private void recordNack(TetherFlowState s, long slot, TetherObservation o, List<Expert> findings) {
         if (!s.nack(slot, o.frameNumber(), o.timestampNanos()) && !s.nackCapReported) {
             s.nackCapReported = true;
-            findings.add(Expert.warn(ExpertGroup.SEQUENCE, "Outstanding NACKs of flow " + s.key.flow() + " from "
+            findings.add(new Expert(TetherExperts.NACK_TRACKING_FULL, "Outstanding NACKs of flow " + s.key.flow() + " from "
                     + formatTetherId(s.key.target()) + " exceed " + limits.maxOpenNacksPerFlow()
                     + " slots: further NACKed slots are not tracked"));
         }

@@ -1,9 +1,11 @@
 package dev.cellscope.analysis;
 
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.ExpertGroup;
 import dev.cellscope.protocol.utcp.UtcpFlags;
 import dev.cellscope.protocol.utcp.UtcpSeq;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.SbiExperts;
+import dev.cellscope.expert.UtcpExperts;
+import dev.cellscope.field.UtcpFields;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -181,7 +183,7 @@ public final class UtcpAnalysis {
             conversations.put(pair, conv);
             addressBook(seg, off, findings);
             if (evicted > 0 && evicted % 10_000 == 1) {
-                findings.add(Expert.warn(ExpertGroup.SECURITY, "More than " + MAX_CONVERSATIONS
+                findings.add(new Expert(UtcpExperts.CONVERSATION_FLOOD, "More than " + MAX_CONVERSATIONS
                         + " live conversations: the oldest are forgotten (possible scan or flood)"));
             }
         }
@@ -196,16 +198,16 @@ public final class UtcpAnalysis {
         if ((flags & UtcpFlags.NACK) != 0) nack(peer, frame, ts, seg, payload, present);
         if ((flags & UtcpFlags.ACK) != 0 && peer.finSeq >= 0 && !peer.finAcked) {
             peer.finAcked = true;
-            findings.add(Expert.chat(ExpertGroup.SEQUENCE, "FIN acknowledged"));
+            findings.add(new Expert(UtcpExperts.FIN_ACKED, "FIN acknowledged"));
         }
         if ((flags & UtcpFlags.DATA) != 0) {
             classify(dir, frame, ts, seq, PayloadHash.of(seg, payload, present), c, findings);
             if (dir.finSeq >= 0 && seq > dir.finSeq) {
-                findings.add(Expert.warn(ExpertGroup.SEQUENCE, "DATA at seq " + UtcpSeq.wire(seq) + " after this direction's FIN at " + UtcpSeq.wire(dir.finSeq)));
+                findings.add(new Expert(UtcpExperts.DATA_AFTER_FIN, "DATA at seq " + UtcpSeq.wire(seq) + " after this direction's FIN at " + UtcpSeq.wire(dir.finSeq)));
             }
             boolean taken = present > 0 && dir.reassembler.data(seq, seg, payload, present, frame, payloadFrameOffset, ts);
             if (!taken && present > 0 && !c.retransmission && !c.duplicate) {
-                findings.add(Expert.note(ExpertGroup.SEQUENCE, "Payload arrived after its place in the stream was given up"));
+                findings.add(new Expert(UtcpExperts.PAYLOAD_LATE, "Payload arrived after its place in the stream was given up"));
             }
         }
         if ((flags & UtcpFlags.FIN) != 0) fin(dir, frame, ts, seq, c, findings);
@@ -242,9 +244,9 @@ public final class UtcpAnalysis {
     private void addressBook(MemorySegment seg, long off, List<Expert> findings) {
         if (config.knownCellIds() == null) return;
         for (long at : new long[]{off, off + 16}) {
-            String id = dev.cellscope.dissect.FieldFormat.hex(seg, at, 16);
+            String id = dev.cellscope.field.FieldFormat.hex(seg, at, 16);
             if (!config.knownCellIds().contains(id)) {
-                findings.add(Expert.warn(ExpertGroup.SECURITY, "CellID " + id + " (" + (at == off ? "source" : "destination")
+                findings.add(new Expert(UtcpExperts.UNKNOWN_CELL, "CellID " + id + " (" + (at == off ? "source" : "destination")
                         + ") is not in the address book"));
             }
         }
@@ -252,9 +254,9 @@ public final class UtcpAnalysis {
 
     private static void syn(Direction dir, long seq, List<Expert> findings) {
         if (dir.synSeq >= 0 && dir.synSeq != seq) {
-            findings.add(Expert.warn(ExpertGroup.SEQUENCE, "SYN again with initial seq " + UtcpSeq.wire(seq) + " (was " + UtcpSeq.wire(dir.synSeq) + ")"));
+            findings.add(new Expert(UtcpExperts.SYN_CHANGED, "SYN again with initial seq " + UtcpSeq.wire(seq) + " (was " + UtcpSeq.wire(dir.synSeq) + ")"));
         } else if (dir.synSeq < 0) {
-            findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Direction opened, initial seq " + UtcpSeq.wire(seq)));
+            findings.add(new Expert(UtcpExperts.OPENED, "Direction opened, initial seq " + UtcpSeq.wire(seq)));
         }
         dir.synSeq = seq;
         if (dir.highest < 0) dir.highest = seq;
@@ -270,7 +272,7 @@ public final class UtcpAnalysis {
         }
         if (seq > dir.highest) dir.highest = seq;
         dir.finSeq = seq;
-        findings.add(Expert.chat(ExpertGroup.SEQUENCE, "Direction closed (FIN at seq " + UtcpSeq.wire(seq) + ")"));
+        findings.add(new Expert(UtcpExperts.CLOSED, "Direction closed (FIN at seq " + UtcpSeq.wire(seq) + ")"));
     }
 
     /** The NACK's ranges name seqs of the peer's direction (it travels from receiver to sender). */
@@ -310,7 +312,7 @@ public final class UtcpAnalysis {
             c.originalFrame = seen;
             if (dir.window.hashOf(seq) != hash) {
                 c.dataChanged = true;
-                findings.add(Expert.error(ExpertGroup.SEQUENCE, "Seq " + UtcpSeq.wire(seq) + " repeated with different data (first in frame " + seen + ")"));
+                findings.add(new Expert(UtcpExperts.DATA_CHANGED, "Seq " + UtcpSeq.wire(seq) + " repeated with different data (first in frame " + seen + ")"));
             }
         }
         if (req != null) {
@@ -319,22 +321,22 @@ public final class UtcpAnalysis {
             c.delay = ts - req.timeNanos();
             dir.nacked.answer(seq);
             loss.retransmissions++;
-            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Retransmission of seq " + UtcpSeq.wire(seq) + " requested by the NACK in frame "
+            findings.add(new Expert(UtcpExperts.RETRANSMISSION, "Retransmission of seq " + UtcpSeq.wire(seq) + " requested by the NACK in frame "
                     + req.frame()));
         } else if (seen >= 0) {
             c.duplicate = true;
             loss.duplicates++;
-            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Duplicate of seq " + UtcpSeq.wire(seq) + " (frame " + seen + "), not requested by a NACK"));
+            findings.add(new Expert(UtcpExperts.DUPLICATE, "Duplicate of seq " + UtcpSeq.wire(seq) + " (frame " + seen + "), not requested by a NACK"));
         } else if (dir.highest >= 0 && seq <= dir.highest) {
             c.outOfOrder = true;
             loss.outOfOrder++;
-            findings.add(Expert.note(ExpertGroup.SEQUENCE, "Out of order: seq " + UtcpSeq.wire(seq) + " after " + UtcpSeq.wire(dir.highest)));
+            findings.add(new Expert(UtcpExperts.OUT_OF_ORDER, "Out of order: seq " + UtcpSeq.wire(seq) + " after " + UtcpSeq.wire(dir.highest)));
         } else if (dir.highest >= 0 && seq > dir.highest + 1) {
             c.gap = true;
             c.missing = seq - dir.highest - 1;
             loss.gaps++;
             addGap(dir, dir.highest + 1, seq, frame, ts);
-            findings.add(Expert.warn(ExpertGroup.SEQUENCE, c.missing + " seq(s) missing before " + UtcpSeq.wire(seq) + " ("
+            findings.add(new Expert(UtcpExperts.GAP, c.missing + " seq(s) missing before " + UtcpSeq.wire(seq) + " ("
                     + UtcpSeq.wire(dir.highest + 1) + (c.missing > 1 ? "–" + UtcpSeq.wire(seq - 1) : "") + ")"));
         }
         if (seen < 0) fillGap(dir, seq);
@@ -386,21 +388,21 @@ public final class UtcpAnalysis {
                 out.addAll(dir.parser.takeFindings());
                 while (!dir.gaps.isEmpty()) settle(dir.gaps.pollFirstEntry().getValue());
                 if (dir.nacked.ranges() > 0) {
-                    out.add(Expert.warn(ExpertGroup.SEQUENCE, "Stream " + conv.index + ": " + dir.nacked.ranges()
+                    out.add(new Expert(UtcpExperts.NACK_UNANSWERED, "Stream " + conv.index + ": " + dir.nacked.ranges()
                             + " NACKed range(s) never re-sent"));
                 }
             }
         }
         if (loss.tapLostSeqs > 0) {
-            out.add(Expert.warn(ExpertGroup.SEQUENCE, String.format("Tap loss: %.2f%% (%d DATA seqs the peers exchanged but the tap never saw)",
+            out.add(new Expert(UtcpExperts.TAP_LOSS, String.format("Tap loss: %.2f%% (%d DATA seqs the peers exchanged but the tap never saw)",
                     loss.tapLossPercent(), loss.tapLostSeqs)));
         }
         if (messagesAtEnd > 0) {
-            out.add(Expert.note(ExpertGroup.SEQUENCE, messagesAtEnd + " SBI message(s) completed only when the capture ended"
+            out.add(new Expert(SbiExperts.COMPLETED_AT_END, messagesAtEnd + " SBI message(s) completed only when the capture ended"
                     + " (held behind a hole that was never filled)"));
         }
         if (evicted > 0) {
-            out.add(Expert.warn(ExpertGroup.SECURITY, evicted + " conversations were forgotten to stay within " + MAX_CONVERSATIONS));
+            out.add(new Expert(UtcpExperts.CONVERSATIONS_FORGOTTEN, evicted + " conversations were forgotten to stay within " + MAX_CONVERSATIONS));
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertInfo;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.io.Packet;
 import dev.cellscope.wire.Layout;
@@ -149,8 +151,8 @@ final class Dissection {
         if (sink.wants(f)) sink.text(f, at(offset), length, value);
     }
 
-    void expert(Severity severity, ExpertGroup group, String message, int offset, int length) {
-        sink.expert(new Expert(severity, group, message), at(offset), length);
+    void expert(ExpertInfo kind, String message, int offset, int length) {
+        sink.expert(new Expert(kind, message), at(offset), length);
     }
 
     void expert(Expert e, int offset, int length) {

@@ -1,6 +1,7 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.FrameAnalysis;
+import dev.cellscope.expert.FrameExperts;
 import dev.cellscope.io.Packet;
 
 import static dev.cellscope.field.FrameFields.*;
@@ -41,13 +42,13 @@ public final class Dissector {
             if (packet.linkType() == Packet.LINKTYPE_ETHERNET) {
                 EthernetDissector.dissect(d, 0);
             } else {
-                d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Link type " + packet.linkType() + " is not decoded", 0, 0);
+                d.expert(FrameExperts.LINK_TYPE_UNKNOWN, "Link type " + packet.linkType() + " is not decoded", 0, 0);
                 EthernetDissector.data(d, 0);
             }
         } catch (RuntimeException e) {
             // A dissector bug must not lose the frame or the capture: report it on the frame.
             d.unwind();
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "Dissector failure: " + e, 0, 0);
+            d.expert(FrameExperts.DISSECTOR_FAILURE, "Dissector failure: " + e, 0, 0);
         }
         if (sink.wants(PROTOCOLS)) sink.text(PROTOCOLS, 0, 0, d.protocolStack());
         if (d.summary) sink.summary(d.protocolColumn, d.sourceColumn, d.destinationColumn, d.infoColumn);
@@ -69,7 +70,7 @@ public final class Dissector {
         d.number(CAP_LEN, 0, 0, cap);
         if (p.comment() != null) d.text(COMMENT, 0, 0, p.comment());
         if (cap < p.originalLength()) {
-            d.expert(Severity.NOTE, ExpertGroup.MALFORMED, "Frame cut by snaplen: " + cap + " of " + p.originalLength() + " bytes captured", 0, cap);
+            d.expert(FrameExperts.SNAPLEN_CUT, "Frame cut by snaplen: " + cap + " of " + p.originalLength() + " bytes captured", 0, cap);
         }
         d.pop();
     }

@@ -1,6 +1,8 @@
 package dev.cellscope.dissect;
 
 
+import dev.cellscope.expert.LinkExperts;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.LinkLayouts;
 
 import static dev.cellscope.field.LinkFields.*;
@@ -17,7 +19,7 @@ final class EthernetDissector {
         int avail = d.capLen - off;
         if (avail < HEADER) {
             d.beginLayer(ETH, off, avail, "eth");
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED,
+            d.expert(LinkExperts.ETH_TRUNCATED,
                     "Ethernet header truncated: " + avail + " of " + HEADER + " bytes", off, avail);
             d.endLayer();
             return;
@@ -37,13 +39,13 @@ final class EthernetDissector {
         int tags = 0;
         while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ) {
             if (tags == MAX_TAGS) {
-                d.expert(Severity.WARN, ExpertGroup.MALFORMED, "More than two VLAN tags; the rest is not decoded", pos, 0);
+                d.expert(LinkExperts.VLAN_TOO_MANY, "More than two VLAN tags; the rest is not decoded", pos, 0);
                 data(d, pos);
                 return;
             }
             if (d.capLen - pos < VLAN_TAG.size()) {
                 d.beginLayer(VLAN, pos, d.capLen - pos, "vlan");
-                d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "VLAN tag truncated", pos, d.capLen - pos);
+                d.expert(LinkExperts.VLAN_TRUNCATED, "VLAN tag truncated", pos, d.capLen - pos);
                 d.endLayer();
                 return;
             }

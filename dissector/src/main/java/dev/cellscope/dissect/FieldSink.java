@@ -1,5 +1,6 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
 
 import java.lang.foreign.MemorySegment;

@@ -1,5 +1,9 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.ExpertInfo;
+import dev.cellscope.expert.LinkExperts;
+import dev.cellscope.field.FieldFormat;
+
 import static dev.cellscope.field.LinkFields.*;
 import static dev.cellscope.wire.LinkLayouts.*;
 
@@ -10,7 +14,7 @@ final class IpDissector {
     /** Returns the bytes the IPv4 packet occupies (its total length, bounded by what is present). */
     static int ipv4(Dissection d, int off, int avail) {
         if (avail < IPV4.size()) {
-            truncated(d, IP, "ip", off, avail, IPV4.size());
+            truncated(d, IP, "ip", off, avail, IPV4.size(), LinkExperts.IP_TRUNCATED);
             return avail;
         }
         int verIhl = d.u8(off);
@@ -26,22 +30,24 @@ final class IpDissector {
             d.columns("IPv4", src, dst);
         }
         if ((verIhl >>> 4) != 4 || hdrLen < IPV4.size()) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "Bad IPv4 version/header length: 0x" + Integer.toHexString(verIhl), off, 1);
+            d.expert(LinkExperts.IP_BAD_VERSION_IHL, "Bad IPv4 version/header length: 0x" + Integer.toHexString(verIhl), off, 1);
             d.endLayer();
             return avail;
         }
         if (total < hdrLen) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "IPv4 total length " + total + " is below the header length " + hdrLen, off + 2, 2);
+            d.expert(LinkExperts.IP_TOTAL_LEN_SHORT, "IPv4 total length " + total + " is below the header length " + hdrLen, off + 2, 2);
             d.endLayer();
             return avail;
         }
         int present = Math.min(total, avail);
-        if (total > avail) lengthBeyondCapture(d, "IPv4 total length", total, avail, off + 2);
+        if (total > avail) {
+            lengthBeyondCapture(d, "IPv4 total length", total, avail, off + 2, LinkExperts.IP_LEN_SNAPLEN, LinkExperts.IP_LEN_EXCEEDS);
+        }
         int fragment = d.u16(off + 6);
         d.endLayer();
         if (present < hdrLen) return present;
         if ((fragment & 0x3FFF) != 0) {
-            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "IPv4 fragment (not reassembled)", off + 6, 2);
+            d.expert(LinkExperts.IP_FRAGMENT, "IPv4 fragment (not reassembled)", off + 6, 2);
             EthernetDissector.data(d, off + hdrLen);
             return present;
         }
@@ -52,7 +58,7 @@ final class IpDissector {
     /** Returns the bytes the IPv6 packet occupies (header + payload length, bounded). */
     static int ipv6(Dissection d, int off, int avail) {
         if (avail < IPV6.size()) {
-            truncated(d, IPV6_PROTO, "ipv6", off, avail, IPV6.size());
+            truncated(d, IPV6_PROTO, "ipv6", off, avail, IPV6.size(), LinkExperts.IPV6_TRUNCATED);
             return avail;
         }
         int plen = d.u16(off + 4);
@@ -65,7 +71,8 @@ final class IpDissector {
             d.columns("IPv6", src, dst);
         }
         int present = Math.min(IPV6.size() + plen, avail);
-        if (IPV6.size() + plen > avail) lengthBeyondCapture(d, "IPv6 payload length", plen, avail - IPV6.size(), off + 4);
+        if (IPV6.size() + plen > avail) lengthBeyondCapture(d, "IPv6 payload length", plen, avail - IPV6.size(), off + 4,
+                LinkExperts.IPV6_LEN_SNAPLEN, LinkExperts.IPV6_LEN_EXCEEDS);
         d.endLayer();
         next(d, d.u8(off + 6), off + IPV6.size(), present - IPV6.size());
         return present;
@@ -81,19 +88,20 @@ final class IpDissector {
         }
     }
 
-    static void truncated(Dissection d, dev.cellscope.field.FieldDef proto, String name, int off, int avail, int need) {
+    static void truncated(Dissection d, dev.cellscope.field.FieldDef proto, String name, int off, int avail, int need, ExpertInfo kind) {
         d.beginLayer(proto, off, avail, name);
-        d.expert(Severity.ERROR, ExpertGroup.MALFORMED,
+        d.expert(kind,
                 proto.title() + " header truncated: " + avail + " of " + need + " bytes", off, avail);
         d.endLayer();
     }
 
     /** A length field reaching past the captured bytes: snaplen cut it, or the field lies. */
-    static void lengthBeyondCapture(Dissection d, String what, long claimed, int present, int fieldOff) {
+    static void lengthBeyondCapture(Dissection d, String what, long claimed, int present, int fieldOff,
+                                    ExpertInfo cutKind, ExpertInfo badKind) {
         if (d.packet.originalLength() > d.capLen) {
-            d.expert(Severity.NOTE, ExpertGroup.MALFORMED, what + " " + claimed + " reaches past the captured bytes (frame cut by snaplen)", fieldOff, 2);
+            d.expert(cutKind, what + " " + claimed + " reaches past the captured bytes (frame cut by snaplen)", fieldOff, 2);
         } else {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, what + " " + claimed + " exceeds the " + present + " bytes present", fieldOff, 2);
+            d.expert(badKind, what + " " + claimed + " exceeds the " + present + " bytes present", fieldOff, 2);
         }
     }
 }

@@ -1,6 +1,8 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.FieldType;
 
 import java.util.ArrayList;

@@ -4,6 +4,8 @@ import dev.cellscope.analysis.HandshakeOutcome;
 import dev.cellscope.analysis.SbiDelivery;
 import dev.cellscope.analysis.SbiMessageAnalysis;
 import dev.cellscope.analysis.Verification;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.SbiExperts;
 
 import static dev.cellscope.field.SbiFields.*;
 
@@ -16,7 +18,7 @@ final class SbiAnalysisFields {
         SbiDelivery m = a.delivery();
         d.number(MSG_INDEX, -1, 0, m.msgIndex());
         if (m.indexUncertain()) {
-            d.expert(Severity.NOTE, ExpertGroup.SEQUENCE, "msg_index counted after a hole: messages lost in it are not counted", -1, 0);
+            d.expert(SbiExperts.MSG_INDEX_UNCERTAIN, "msg_index counted after a hole: messages lost in it are not counted", -1, 0);
         }
         // Listed when other frames carried it (the message may even lie wholly in earlier frames).
         if (m.carriedBy().length > 1 || m.carriedBy()[0] != d.packet.number()) {
@@ -55,10 +57,10 @@ final class SbiAnalysisFields {
 
     private static Expert finding(Verification v) {
         return switch (v.outcome()) {
-            case HASH_MISMATCH -> Expert.error(ExpertGroup.CHECKSUM, "hash_mismatch: " + v.detail());
-            case TOO_LARGE -> Expert.error(ExpertGroup.SECURITY, "Decompression bomb: " + v.detail());
-            case UNSUPPORTED_COMPRESSION -> Expert.warn(ExpertGroup.PROTOCOL, "unsupported_compression: " + v.detail());
-            case CORRUPT -> Expert.error(ExpertGroup.MALFORMED, "Block data cannot be decompressed: " + v.detail());
+            case HASH_MISMATCH -> new Expert(SbiExperts.HASH_MISMATCH, "hash_mismatch: " + v.detail());
+            case TOO_LARGE -> new Expert(SbiExperts.DECOMPRESSION_BOMB, "Decompression bomb: " + v.detail());
+            case UNSUPPORTED_COMPRESSION -> new Expert(SbiExperts.BLOCK_COMP_UNSUPPORTED, "unsupported_compression: " + v.detail());
+            case CORRUPT -> new Expert(SbiExperts.BLOCK_CORRUPT, "Block data cannot be decompressed: " + v.detail());
             case VERIFIED -> throw new IllegalArgumentException("verified blocks have no finding");
         };
     }

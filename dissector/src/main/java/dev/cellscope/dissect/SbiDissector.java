@@ -1,6 +1,8 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.crypto.SchemaFingerprints;
+import dev.cellscope.expert.SbiExperts;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.SbiLayouts;
 
@@ -35,7 +37,7 @@ final class SbiDissector {
                 d.beginLayer(SBI, pos, end - pos, "sbi");
                 d.emit(ENVELOPE, pos);
                 if (d.summary) d.sink.appendText(": " + opName(op) + " (first " + (end - pos) + " of " + (ENVELOPE_SIZE + frameLen) + " bytes)");
-                d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "SBI message continues past this packet: "
+                d.expert(SbiExperts.CONTINUES, "SBI message continues past this packet: "
                         + (end - pos) + " of " + (ENVELOPE_SIZE + frameLen) + " bytes here", pos, end - pos);
                 d.endLayer();
                 append(info, opName(op) + " [segment]");
@@ -46,7 +48,7 @@ final class SbiDissector {
             pos += ENVELOPE_SIZE + (int) frameLen;
         }
         if (pos < end) {
-            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "SBI envelope split across packets: " + (end - pos) + " bytes here", pos, end - pos);
+            d.expert(SbiExperts.ENVELOPE_SPLIT, "SBI envelope split across packets: " + (end - pos) + " bytes here", pos, end - pos);
         }
         if (info != null && !info.isEmpty()) {
             d.protocolColumn = "UTCP-SBI";
@@ -66,7 +68,7 @@ final class SbiDissector {
         d.emit(ENVELOPE, pos);
         String msg = "invalid_frame_size: frame_len " + frameLen + " out of range [" + PREAMBLE_SIZE + ", " + MAX_FRAME + "]"
                 + (json ? "; stream starts with '{': legacy JSON peer" : "") + "; a receiver NACKs and closes";
-        d.expert(Severity.ERROR, ExpertGroup.MALFORMED, msg, pos, 4);
+        d.expert(SbiExperts.FRAME_LEN_RANGE, msg, pos, 4);
         d.endLayer();
         append(info, json ? "legacy JSON peer" : "invalid frame_len " + frameLen);
     }
@@ -94,7 +96,7 @@ final class SbiDissector {
         d.emit(ENVELOPE, pos);
         if (a != null) SbiAnalysisFields.header(d, a);
         if (!OP_NAMES.containsKey((long) op)) {
-            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unknown_op: op " + FieldFormat.hex(op, 8) + " is not assigned ("
+            d.expert(SbiExperts.UNKNOWN_OP, "unknown_op: op " + FieldFormat.hex(op, 8) + " is not assigned ("
                     + opRange(op) + ")", pos + 4, 1);
         }
         int p = pos + ENVELOPE_SIZE;
@@ -110,21 +112,21 @@ final class SbiDissector {
         d.push();
         d.emit(SbiLayouts.PREAMBLE, p);
         if (d.u16(p) != 0x5342) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "Bad preamble magic " + FieldFormat.hex(d.u16(p), 16) + " (expected \"SB\")", p, 2);
+            d.expert(SbiExperts.PREAMBLE_MAGIC, "Bad preamble magic " + FieldFormat.hex(d.u16(p), 16) + " (expected \"SB\")", p, 2);
         }
-        if (d.u8(p + 2) != 1) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Preamble version " + d.u8(p + 2) + ", expected 1", p + 2, 1);
-        if (d.u8(p + 3) != 0) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Preamble flags " + FieldFormat.hex(d.u8(p + 3), 8) + ", expected 0", p + 3, 1);
+        if (d.u8(p + 2) != 1) d.expert(SbiExperts.PREAMBLE_VERSION, "Preamble version " + d.u8(p + 2) + ", expected 1", p + 2, 1);
+        if (d.u8(p + 3) != 0) d.expert(SbiExperts.PREAMBLE_FLAGS, "Preamble flags " + FieldFormat.hex(d.u8(p + 3), 8) + ", expected 0", p + 3, 1);
         long containerLen = SbiLayouts.PREAMBLE.slot("container_len").get(d.seg, p);
         if (containerLen != frameLen - PREAMBLE_SIZE) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "container_len " + containerLen + " != frame_len - 24 = " + (frameLen - PREAMBLE_SIZE), p + 4, 4);
+            d.expert(SbiExperts.CONTAINER_LEN, "container_len " + containerLen + " != frame_len - 24 = " + (frameLen - PREAMBLE_SIZE), p + 4, 4);
         }
         int schemaOp = SchemaFingerprints.opOf(d.seg, p + 8);
         d.number(SCHEMA_KNOWN, p + 8, SCHEMA_SIZE, schemaOp == op ? 1 : 0);
         if (schemaOp < 0) {
-            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unknown_schema: fingerprint " + FieldFormat.hex(d.seg, p + 8, SCHEMA_SIZE)
+            d.expert(SbiExperts.UNKNOWN_SCHEMA, "unknown_schema: fingerprint " + FieldFormat.hex(d.seg, p + 8, SCHEMA_SIZE)
                     + " is not a known container schema", p + 8, SCHEMA_SIZE);
         } else if (schemaOp != op) {
-            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unknown_schema: fingerprint belongs to " + opName(schemaOp)
+            d.expert(SbiExperts.SCHEMA_OTHER_OP, "unknown_schema: fingerprint belongs to " + opName(schemaOp)
                     + ", not " + opName(op), p + 8, SCHEMA_SIZE);
         }
         d.pop();
@@ -138,7 +140,7 @@ final class SbiDissector {
         }
         boolean variable = SbiLayouts.isVariable(op);
         if (variable ? len < layout.size() : len != layout.size()) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "malformed_container: " + opName(op) + " container is " + len
+            d.expert(SbiExperts.CONTAINER_SHORT, "malformed_container: " + opName(op) + " container is " + len
                     + " bytes, needs " + (variable ? "at least " : "") + layout.size(), c, len);
             if (len > 0) d.bytes(CONTAINER, c, len);
             return opName(op) + " [malformed]";
@@ -148,7 +150,7 @@ final class SbiDissector {
             case OP_BLOCK_WANT -> {
                 d.emit(layout, c);
                 int prio = d.u8(c + 32);
-                if (prio > 2) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Unknown BLOCK_WANT priority " + prio, c + 32, 1);
+                if (prio > 2) d.expert(SbiExperts.WANT_PRIORITY, "Unknown BLOCK_WANT priority " + prio, c + 32, 1);
                 yield !d.summary ? "" : "BLOCK_WANT " + FieldFormat.shortHash(d.seg, c) + (prio != 0 ? " " + name(PRIORITY_NAMES, prio) : "");
             }
             case OP_BLOCK_PUT -> blockPut(d, c, len);
@@ -172,7 +174,7 @@ final class SbiDissector {
             }
         }
         if ((caps & CAP_RESERVED) != 0) {
-            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved capability bits set: " + FieldFormat.hex(caps & CAP_RESERVED, 32),
+            d.expert(SbiExperts.CAPS_RESERVED, "Reserved capability bits set: " + FieldFormat.hex(caps & CAP_RESERVED, 32),
                     c + 32, 4);
         }
         if (!d.summary) return "";
@@ -186,7 +188,7 @@ final class SbiDissector {
         d.number(PUT_DATA_LEN, c + SPINE_PUT, dataLen, dataLen);
         if (dataLen > 0) d.bytes(PUT_DATA, c + SPINE_PUT, dataLen);
         if (algo >= 3) {
-            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "unsupported_compression: comp_algo " + algo
+            d.expert(SbiExperts.COMP_UNSUPPORTED, "unsupported_compression: comp_algo " + algo
                     + (algo == 15 ? " (experimental)" : " (reserved)") + "; a receiver rejects it", c + 36, 1);
         }
         if (!d.summary) return "";
@@ -198,7 +200,7 @@ final class SbiDissector {
         int count = d.u8(c + 34) | d.u8(c + 35) << 8;
         int room = (len - SPINE_DAG) / HASH_SIZE;
         if ((long) count * HASH_SIZE != len - SPINE_DAG) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "malformed_container: node_count " + count + " needs " + count * HASH_SIZE
+            d.expert(SbiExperts.DAG_NODE_COUNT, "malformed_container: node_count " + count + " needs " + count * HASH_SIZE
                     + " bytes of hashes, container has " + (len - SPINE_DAG), c + 34, 2);
         }
         for (int i = 0; i < Math.min(count, room); i++) d.bytes(DAG_NODE, c + SPINE_DAG + i * HASH_SIZE, HASH_SIZE);
@@ -213,7 +215,7 @@ final class SbiDissector {
         int errLen = (int) SbiLayouts.NACK.slot("error_len").get(d.seg, c);
         int room = len - SPINE_NACK;
         if (errLen != room) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "malformed_container: error_len " + errLen + " but "
+            d.expert(SbiExperts.NACK_ERROR_LEN, "malformed_container: error_len " + errLen + " but "
                     + room + " bytes follow the spine", c + 6, 2);
         }
         int shown = Math.min(errLen, room);
@@ -221,9 +223,9 @@ final class SbiDissector {
         if (shown > 0) d.text(NACK_ERROR, c + SPINE_NACK, shown, error);
         String codeName = ERROR_NAMES.get((long) code);
         if (codeName == null) {
-            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Unknown NACK error code " + code, c + 4, 2);
+            d.expert(SbiExperts.NACK_CODE_UNKNOWN, "Unknown NACK error code " + code, c + 4, 2);
         } else if (shown > 0 && !codeName.equals(error)) {
-            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "NACK error string \"" + error + "\" differs from the code's name " + codeName, c + SPINE_NACK, shown);
+            d.expert(SbiExperts.NACK_STRING_DIFFERS, "NACK error string \"" + error + "\" differs from the code's name " + codeName, c + SPINE_NACK, shown);
         }
         if (!d.summary) return "";
         return "NACK ref=" + ref + " " + (codeName != null ? codeName : "code " + code);

@@ -1,5 +1,6 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.TetherExperts;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.protocol.tether.TetherControlTags;
 import dev.cellscope.wire.Layout;
@@ -34,7 +35,7 @@ final class TetherControlDissector {
             case TetherControlTags.NACK -> list(d, NACK, body, avail, NACK_SLOT_LIST, "Nack");
             case TetherControlTags.SIDEBAND -> list(d, SIDEBAND, body, avail, SIDEBAND_TRANCHE, "Sideband");
             default -> {
-                d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Unknown control tag " + Integer.toUnsignedString(tag), off, 4);
+                d.expert(TetherExperts.CTRL_UNKNOWN_TAG, "Unknown control tag " + Integer.toUnsignedString(tag), off, 4);
                 d.bytes(PAYLOAD, off, len);
                 yield "Control tag " + Integer.toUnsignedString(tag);
             }
@@ -46,7 +47,7 @@ final class TetherControlDissector {
     /** Emits a fixed body when it fits; reports a malformed block when it does not. */
     private static boolean fixed(Dissection d, Layout body, int off, int avail) {
         if (avail < body.size()) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED,
+            d.expert(TetherExperts.CTRL_BODY_SHORT,
                     body.name() + " body needs " + body.size() + " bytes, " + avail + " present", off, avail);
             return false;
         }
@@ -81,7 +82,7 @@ final class TetherControlDissector {
         long count = spine.slot("count").get(d.seg, off);
         long room = (avail - spine.size()) / 8;
         if (count > room) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, name + " count " + count + " needs " + count * 8
+            d.expert(TetherExperts.CTRL_COUNT_OVERRUN, name + " count " + count + " needs " + count * 8
                     + " bytes, " + (avail - spine.size()) + " present", off + spine.slot("count").offset(), 4);
         }
         long shown = Math.min(count, room);

@@ -2,6 +2,8 @@ package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.crypto.Crc64GoIso;
+import dev.cellscope.expert.TetherExperts;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.Slot;
 import dev.cellscope.wire.Tai64n;
@@ -22,7 +24,7 @@ final class TetherDissector {
     /** Returns the Tether frame length (whole blocks). */
     static int dissect(Dissection d, int off, int avail, boolean bigEndian) {
         if (avail < BLOCK) {
-            IpDissector.truncated(d, TETHER, "tether", off, avail, BLOCK);
+            IpDissector.truncated(d, TETHER, "tether", off, avail, BLOCK, TetherExperts.TRUNCATED);
             d.columns("Tether", d.sourceColumn, d.destinationColumn);
             return avail;
         }
@@ -38,10 +40,10 @@ final class TetherDissector {
         }
         d.beginLayer(TETHER, off, frameLen, "tether");
         if (bigEndian) {
-            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Big-endian Tether header (the wire order is little-endian); decoded as big-endian", off, 4);
+            d.expert(TetherExperts.BIG_ENDIAN, "Big-endian Tether header (the wire order is little-endian); decoded as big-endian", off, 4);
         }
         if (avail % BLOCK != 0) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED,
+            d.expert(TetherExperts.LEN_NOT_BLOCKS,
                     "Tether length " + avail + " is not a multiple of 64 (" + (avail % BLOCK) + " trailing bytes)", off + frameLen, avail % BLOCK);
         }
 
@@ -55,11 +57,11 @@ final class TetherDissector {
                     flags = v;
                     d.flagBits(v, off + slot.offset(), 1, FLAGS_LAMP, FLAGS_SYNC);
                     if ((v & ~(LAMP | SYNC)) != 0) {
-                        d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Undefined Tether flag bits set: " + FieldFormat.hex(v, 8), off + 6, 1);
+                        d.expert(TetherExperts.UNDEFINED_FLAGS, "Undefined Tether flag bits set: " + FieldFormat.hex(v, 8), off + 6, 1);
                     }
                 }
                 case "reserved" -> {
-                    if (v != 0) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved byte is " + v + ", must be 0", off + 7, 1);
+                    if (v != 0) d.expert(TetherExperts.RESERVED_NONZERO, "Reserved byte is " + v + ", must be 0", off + 7, 1);
                 }
                 case "sender_id_hi" -> senderHi = v;
                 case "sender_id_lo" -> {
@@ -150,7 +152,7 @@ final class TetherDissector {
         boolean good = computed == carried;
         d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, good ? 1 : 2);
         if (!good) {
-            d.expert(Severity.ERROR, ExpertGroup.CHECKSUM, "Bad CRC-64/GO-ISO " + FieldFormat.hex(carried, 64)
+            d.expert(TetherExperts.CRC_BAD, "Bad CRC-64/GO-ISO " + FieldFormat.hex(carried, 64)
                     + " (computed " + FieldFormat.hex(computed, 64) + ")", off + CHECKSUM_OFFSET, 8);
         }
     }
@@ -158,7 +160,7 @@ final class TetherDissector {
     private static void sendTime(Dissection d, int at, long label, long nano) {
         if (!Tai64n.plausible(label) || nano >= 1_000_000_000L) {
             if (label != 0 || nano != 0) {
-                d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Implausible TAI64N time " + FieldFormat.hex(label, 64) + "." + nano, at, 8);
+                d.expert(TetherExperts.TIME_IMPLAUSIBLE, "Implausible TAI64N time " + FieldFormat.hex(label, 64) + "." + nano, at, 8);
             }
             return;
         }
@@ -168,11 +170,11 @@ final class TetherDissector {
     /** Ethernet addresses should equal the Tether identities (PROTOCOLS.md section 3). */
     private static void identityChecks(Dissection d, int off, long sender, long target) {
         if (d.ethSrc >= 0 && d.ethSrc != sender) {
-            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Ethernet source " + FieldFormat.mac(d.ethSrc)
+            d.expert(TetherExperts.ETH_SRC_MISMATCH, "Ethernet source " + FieldFormat.mac(d.ethSrc)
                     + " differs from Tether sender " + FieldFormat.mac(sender), off + 8, 6);
         }
         if (d.ethDst >= 0 && d.ethDst != target) {
-            d.expert(Severity.NOTE, ExpertGroup.PROTOCOL, "Ethernet destination " + FieldFormat.mac(d.ethDst)
+            d.expert(TetherExperts.ETH_DST_MISMATCH, "Ethernet destination " + FieldFormat.mac(d.ethDst)
                     + " differs from Tether target " + FieldFormat.mac(target), off + 14, 6);
         }
     }

@@ -1,5 +1,8 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.expert.LinkExperts;
+
+
 import static dev.cellscope.field.LinkFields.*;
 import static dev.cellscope.wire.LinkLayouts.UDP;
 
@@ -9,7 +12,7 @@ final class UdpDissector {
 
     static void dissect(Dissection d, int off, int avail) {
         if (avail < UDP.size()) {
-            IpDissector.truncated(d, UDP_PROTO, "udp", off, avail, UDP.size());
+            IpDissector.truncated(d, UDP_PROTO, "udp", off, avail, UDP.size(), LinkExperts.UDP_TRUNCATED);
             return;
         }
         int srcPort = d.u16(off), dstPort = d.u16(off + 2), length = d.u16(off + 4);
@@ -18,9 +21,10 @@ final class UdpDissector {
         if (d.summary) d.sink.appendText(", Src Port: " + srcPort + ", Dst Port: " + dstPort);
         int payload = avail - UDP.size();
         if (length < UDP.size()) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED, "UDP length " + length + " is below the header size", off + 4, 2);
+            d.expert(LinkExperts.UDP_LEN_SHORT, "UDP length " + length + " is below the header size", off + 4, 2);
         } else if (length > avail) {
-            IpDissector.lengthBeyondCapture(d, "UDP length", length, avail, off + 4);
+            IpDissector.lengthBeyondCapture(d, "UDP length", length, avail, off + 4,
+                    LinkExperts.UDP_LEN_SNAPLEN, LinkExperts.UDP_LEN_EXCEEDS);
         } else {
             payload = length - UDP.size();
         }

@@ -1,6 +1,8 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.UtcpVerdict;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.UtcpExperts;
 
 import static dev.cellscope.field.UtcpFields.*;
 
@@ -35,7 +37,7 @@ final class UtcpAnalysisFields {
         }
         for (Expert e : v.findings()) d.expert(e, off, 40);
         if (v.tapLoss()) {
-            d.expert(Expert.warn(ExpertGroup.SEQUENCE, "The seqs missing before this packet were never NACKed nor re-sent: the tap missed them"), off + 32, 4);
+            d.expert(new Expert(UtcpExperts.TAP_MISSED, "The seqs missing before this packet were never NACKed nor re-sent: the tap missed them"), off + 32, 4);
         }
         if (!d.summary) return "";
         return v.retransmission() ? "[Retransmission] " : v.duplicate() ? "[Duplicate] " : v.outOfOrder() ? "[Out-Of-Order] "

@@ -2,6 +2,8 @@ package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.UtcpVerdict;
 import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.expert.UtcpExperts;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Slot;
 
 import static dev.cellscope.field.UtcpFields.*;
@@ -16,7 +18,7 @@ final class UtcpDissector {
 
     static int dissect(Dissection d, int off, int avail) {
         if (avail < HEADER.size()) {
-            IpDissector.truncated(d, UTCP, "utcp", off, avail, HEADER.size());
+            IpDissector.truncated(d, UTCP, "utcp", off, avail, HEADER.size(), UtcpExperts.TRUNCATED);
             d.columns("UTCP", d.sourceColumn, d.destinationColumn);
             return avail;
         }
@@ -45,10 +47,11 @@ final class UtcpDissector {
             d.columns("UTCP", shortId(src), shortId(dst));
         }
         if ((flags & RESERVED_MASK) != 0) {
-            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved UTCP flag bits set: " + FieldFormat.hex(flags & RESERVED_MASK, 16), off + 36, 2);
+            d.expert(UtcpExperts.RESERVED_FLAGS, "Reserved UTCP flag bits set: " + FieldFormat.hex(flags & RESERVED_MASK, 16), off + 36, 2);
         }
         if (payloadLen > present) {
-            IpDissector.lengthBeyondCapture(d, "UTCP payload_len", payloadLen, avail - HEADER.size(), off + 38);
+            IpDissector.lengthBeyondCapture(d, "UTCP payload_len", payloadLen, avail - HEADER.size(), off + 38,
+                    UtcpExperts.LEN_SNAPLEN, UtcpExperts.LEN_EXCEEDS);
         }
         String tag = verdict != null ? UtcpAnalysisFields.emit(d, verdict, off) : "";
         int payloadOff = off + HEADER.size();
@@ -87,7 +90,7 @@ final class UtcpDissector {
     /** Emits the NACK ranges and returns their summary for the Info column. */
     private static String nackRanges(Dissection d, int off, int present, int payloadLen) {
         if (payloadLen % NACK_RANGE.size() != 0) {
-            d.expert(Severity.ERROR, ExpertGroup.MALFORMED,
+            d.expert(UtcpExperts.NACK_LEN_BAD,
                     "NACK payload_len " + payloadLen + " is not a multiple of 8", off - 2, 2);
         }
         int ranges = present / NACK_RANGE.size();
@@ -102,7 +105,7 @@ final class UtcpDissector {
             if (d.summary) d.sink.appendText(": " + first + (count > 1 ? "–" + (first + count - 1) : "") + " (" + count + ")");
             d.emit(NACK_RANGE, at);
             d.pop();
-            if (count == 0) d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "NACK range with count 0", at + 4, 4);
+            if (count == 0) d.expert(UtcpExperts.NACK_RANGE_EMPTY, "NACK range with count 0", at + 4, 4);
             if (d.summary && i < 4) list.append(i == 0 ? " [" : ",").append(first).append(count > 1 ? "-" + (first + count - 1) : "");
         }
         if (d.summary && ranges > 4) list.append(",…");

@@ -1,7 +1,7 @@
 package dev.cellscope.filter;
 
-import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.FieldType;
 import dev.cellscope.filter.Expr.NumOrder;
 import dev.cellscope.filter.Expr.Op;

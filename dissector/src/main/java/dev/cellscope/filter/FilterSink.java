@@ -1,8 +1,8 @@
 package dev.cellscope.filter;
 
-import dev.cellscope.dissect.LayerNeeds;
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.dissect.LayerNeeds;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.ExpertFields;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldRegistry;
@@ -39,7 +39,7 @@ public final class FilterSink implements FieldSink {
     private final boolean[] numAsBytes;
     private final boolean[] layers;
     private final boolean experts;
-    private final int severitySlot, groupSlot, messageSlot, expertSlot;
+    private final int severitySlot, groupSlot, messageSlot, idSlot, expertSlot;
 
     FilterSink(DisplayFilter owner, List<FieldDef> fields, java.util.Set<FieldDef> sliced) {
         this.owner = owner;
@@ -71,6 +71,7 @@ public final class FilterSink implements FieldSink {
         severitySlot = slot(ExpertFields.SEVERITY);
         groupSlot = slot(ExpertFields.GROUP);
         messageSlot = slot(ExpertFields.MESSAGE);
+        idSlot = slot(ExpertFields.ID);
         expertSlot = slot(ExpertFields.EXPERT);
         // Same rule as -T fields: experts and frame.protocols need every layer decoded.
         boolean everything = fields.stream().anyMatch(f -> f.protocol().equals("expert") || f == FrameFields.PROTOCOLS);
@@ -181,5 +182,6 @@ public final class FilterSink implements FieldSink {
         if (severitySlot >= 0) addNumber(severitySlot, expert.severity().ordinal());
         if (groupSlot >= 0) addNumber(groupSlot, expert.group().ordinal());
         if (messageSlot >= 0) addText(messageSlot, expert.message());
+        if (idSlot >= 0) addText(idSlot, expert.id());
     }
 }

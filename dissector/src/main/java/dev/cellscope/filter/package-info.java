@@ -113,7 +113,8 @@
  *       does not fit an occurrence, or is empty, yields nothing for that occurrence; the test
  *       then runs over the occurrences that have it (and is false when none has).</li>
  *   <li>Expert findings are the fields {@code expert} (presence), {@code expert.severity},
- *       {@code expert.group} (symbols ordered by value) and {@code expert.message}.</li>
+ *       {@code expert.group} (symbols ordered by value), {@code expert.message} and {@code expert.id}
+ *       (the kind of finding, docs/EXPERTS.md).</li>
  *   <li>Analysis flags ({@code utcp.analysis.retransmission}, {@code tether.analysis.overrun},
  *       ...) are ordinary registry fields: they match once the analysis layer reports them
  *       through the sink.</li>

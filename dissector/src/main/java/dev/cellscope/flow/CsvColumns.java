@@ -1,6 +1,6 @@
 package dev.cellscope.flow;
 
-import dev.cellscope.dissect.FieldFormat;
+import dev.cellscope.field.FieldFormat;
 
 import java.math.BigDecimal;
 import java.time.ZoneOffset;

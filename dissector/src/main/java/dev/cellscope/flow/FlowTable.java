@@ -1,7 +1,7 @@
 package dev.cellscope.flow;
 
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.field.FrameFields;
@@ -320,7 +320,7 @@ public final class FlowTable implements FieldSink {
 
     private TetherFlow tether(long sender, long target, int flow) {
         return (TetherFlow) touch(new TetherKey(sender, target, flow),
-                () -> new TetherFlow(dev.cellscope.dissect.FieldFormat.mac(sender), dev.cellscope.dissect.FieldFormat.mac(target),
+                () -> new TetherFlow(dev.cellscope.field.FieldFormat.mac(sender), dev.cellscope.field.FieldFormat.mac(target),
                         flow, f.number, config));
     }
 

@@ -1,6 +1,6 @@
 package dev.cellscope.flow;
 
-import dev.cellscope.dissect.FieldFormat;
+import dev.cellscope.field.FieldFormat;
 
 /**
  * One Tether credit account over time: the sender's credit for sending to the target on a

@@ -1,8 +1,8 @@
 package dev.cellscope.flow;
 
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.LayerNeeds;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.field.FieldType;

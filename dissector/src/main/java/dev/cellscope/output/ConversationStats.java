@@ -1,9 +1,9 @@
 package dev.cellscope.output;
 
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.FrameFields;
 import dev.cellscope.field.TetherFields;
 import dev.cellscope.field.UtcpFields;

@@ -1,14 +1,14 @@
 package dev.cellscope.output;
 
-import dev.cellscope.dissect.LayerNeeds;
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.dissect.LayerNeeds;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.ExpertFields;
-import dev.cellscope.field.FrameFields;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.field.FieldType;
+import dev.cellscope.field.FrameFields;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -137,6 +137,7 @@ public final class FieldColumns implements FieldSink {
         if (wanted[ExpertFields.SEVERITY.id()]) slot(ExpertFields.SEVERITY).append(expert.severity().label());
         if (wanted[ExpertFields.GROUP.id()]) slot(ExpertFields.GROUP).append(expert.group().label());
         if (wanted[ExpertFields.MESSAGE.id()]) slot(ExpertFields.MESSAGE).append(expert.message());
+        if (wanted[ExpertFields.ID.id()]) slot(ExpertFields.ID).append(expert.id());
         if (wanted[ExpertFields.EXPERT.id()]) slot(ExpertFields.EXPERT).append("expert");
     }
 }

@@ -1,8 +1,8 @@
 package dev.cellscope.output;
 
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.ProtoNode;
 import dev.cellscope.dissect.ProtoTree;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldType;
 import dev.cellscope.field.FrameFields;

@@ -1,7 +1,7 @@
 package dev.cellscope.output;
 
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FrameFields;
 import dev.cellscope.filter.DisplayFilter;

@@ -1,8 +1,8 @@
 package dev.cellscope.output;
 
-import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.dissect.ProtoTree;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.io.Packet;
 
 /** One line per frame, as tshark prints by default: No. Time Source → Destination Protocol Length Info. */
@@ -20,7 +20,7 @@ public final class SummaryLine {
         if (!tree.infoColumn().isEmpty()) out.append(' ').append(tree.infoColumn());
         if (!tree.experts().isEmpty()) {
             var worst = tree.experts().stream().map(n -> n.expert().severity()).max(Enum::compareTo).orElseThrow();
-            if (worst.compareTo(dev.cellscope.dissect.Severity.NOTE) >= 0) out.append(" [").append(worst.label()).append(']');
+            if (worst.compareTo(dev.cellscope.expert.Severity.NOTE) >= 0) out.append(" [").append(worst.label()).append(']');
         }
         out.append('\n');
     }

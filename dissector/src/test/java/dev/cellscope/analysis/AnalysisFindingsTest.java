@@ -118,7 +118,7 @@ class AnalysisFindingsTest {
         assertEquals("1", t.get(1).find(SbiFields.PUT_WANT_IN).getFirst().plainValue());
         // The WANT is frame 1 (t=100 µs); the zstd PUT completes in its last packet.
         long putFrames = t.get(1).find(SbiFields.SEGMENT_COUNT).isEmpty() ? 1 : t.get(1).find(SbiFields.SEGMENT_COUNT).getFirst().number();
-        assertEquals(dev.cellscope.dissect.FieldFormat.seconds(putFrames * 100_000), t.get(1).find(SbiFields.PUT_LATENCY).getFirst().plainValue());
+        assertEquals(dev.cellscope.field.FieldFormat.seconds(putFrames * 100_000), t.get(1).find(SbiFields.PUT_LATENCY).getFirst().plainValue());
         assertTrue(t.get(2).find(SbiFields.PUT_WANT_IN).isEmpty(), "a WANT is answered once");
     }
 

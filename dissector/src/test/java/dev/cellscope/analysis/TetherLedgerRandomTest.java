@@ -1,6 +1,6 @@
 package dev.cellscope.analysis;
 
-import dev.cellscope.dissect.Severity;
+import dev.cellscope.expert.Severity;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

@@ -96,13 +96,13 @@ class UtcpAnalysisTest {
                 long index = child(sbi, SbiFields.MSG_INDEX).number();
                 assertNull(recovered.put(index, hashOf(t, sbi)), "message " + index + " delivered twice");
             }
-            assertTrue(t.experts().stream().noneMatch(e -> e.expert().severity().compareTo(dev.cellscope.dissect.Severity.WARN) > 0
-                    && e.expert().group() == dev.cellscope.dissect.ExpertGroup.MALFORMED), "no message may look corrupt");
+            assertTrue(t.experts().stream().noneMatch(e -> e.expert().severity().compareTo(dev.cellscope.expert.Severity.WARN) > 0
+                    && e.expert().group() == dev.cellscope.expert.ExpertGroup.MALFORMED), "no message may look corrupt");
         }
         assertEquals(wire.messages.size(), recovered.size());
         for (LossyWire.SentMessage m : wire.messages) {
             // The BLOCK_PUT hash in the sent bytes (envelope 5 + preamble 24) identifies the message.
-            assertEquals(dev.cellscope.dissect.FieldFormat.hex(java.util.Arrays.copyOfRange(m.bytes(), 29, 61)), recovered.get((long) m.index()),
+            assertEquals(dev.cellscope.field.FieldFormat.hex(java.util.Arrays.copyOfRange(m.bytes(), 29, 61)), recovered.get((long) m.index()),
                     "message " + m.index());
         }
     }
@@ -136,7 +136,7 @@ class UtcpAnalysisTest {
         for (LossyWire.SentMessage m : wire.messages) {
             boolean whole = true;
             for (long s = m.firstSeq(); s <= m.lastSeq(); s++) whole &= !missed.contains(s);
-            if (whole) seenWhole.add(dev.cellscope.dissect.FieldFormat.hex(java.util.Arrays.copyOfRange(m.bytes(), 29, 61)));
+            if (whole) seenWhole.add(dev.cellscope.field.FieldFormat.hex(java.util.Arrays.copyOfRange(m.bytes(), 29, 61)));
         }
         List<String> recovered = new ArrayList<>();
         for (ProtoTree t : trees) for (ProtoNode sbi : t.find(SbiFields.SBI)) recovered.add(hashOf(t, sbi));

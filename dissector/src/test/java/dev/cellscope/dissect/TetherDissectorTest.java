@@ -1,5 +1,7 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.field.FieldFormat;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -80,7 +82,7 @@ class TetherDissectorTest {
         b.putInt(0, 0x4F424F4C).putShort(4, (short) 2).putLong(32, 4096);
         byte[] frame = eth(B, A, 0x88B5, withChecksumBigEndian(b.array()));
         ProtoTree t = dissect(frame);
-        assertEquals("4f424f4c", dev.cellscope.dissect.FieldFormat.hex(java.lang.foreign.MemorySegment.ofArray(frame), 14, 4));
+        assertEquals("4f424f4c", dev.cellscope.field.FieldFormat.hex(java.lang.foreign.MemorySegment.ofArray(frame), 14, 4));
         assertEquals("4096", value(t, GRANT));
         assertEquals("2", value(t, FLOW));
         assertTrue(experts(t).stream().anyMatch(e -> e.startsWith("[note/protocol] Big-endian Tether header")), experts(t).toString());

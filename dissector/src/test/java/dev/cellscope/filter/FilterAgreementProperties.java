@@ -1,10 +1,10 @@
 package dev.cellscope.filter;
 
 import dev.cellscope.dissect.Dissector;
-import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.ProtoTree;
 import dev.cellscope.field.ExpertFields;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.FieldType;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -43,7 +43,7 @@ class FilterAgreementProperties {
                 List<Object> vs = ReferenceEvaluator.occurrences(f, t);
                 if (vs.size() > 0) out.get(f).addAll(vs.subList(0, Math.min(vs.size(), 3)));
             }
-            for (FieldDef f : List.of(ExpertFields.EXPERT, ExpertFields.SEVERITY, ExpertFields.GROUP, ExpertFields.MESSAGE)) {
+            for (FieldDef f : List.of(ExpertFields.EXPERT, ExpertFields.SEVERITY, ExpertFields.GROUP, ExpertFields.MESSAGE, ExpertFields.ID)) {
                 out.computeIfAbsent(f, k -> new ArrayList<>()).addAll(ReferenceEvaluator.occurrences(f, t));
             }
         }

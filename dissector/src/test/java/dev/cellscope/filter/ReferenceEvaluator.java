@@ -1,10 +1,10 @@
 package dev.cellscope.filter;
 
-import dev.cellscope.dissect.FieldFormat;
 import dev.cellscope.dissect.ProtoNode;
 import dev.cellscope.dissect.ProtoTree;
 import dev.cellscope.field.ExpertFields;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.FieldType;
 import dev.cellscope.filter.Expr.Op;
 import dev.cellscope.filter.Expr.Slice;
@@ -55,6 +55,7 @@ final class ReferenceEvaluator {
                 if (f == ExpertFields.EXPERT) out.add(Boolean.TRUE);
                 else if (f == ExpertFields.SEVERITY) out.add((long) n.expert().severity().ordinal());
                 else if (f == ExpertFields.GROUP) out.add((long) n.expert().group().ordinal());
+                else if (f == ExpertFields.ID) out.add(n.expert().id());
                 else out.add(n.expert().message());
             }
             return out;

@@ -54,6 +54,7 @@ class FieldColumnsTest {
             return tree.experts().stream().map(n -> switch (f.name()) {
                 case "expert.severity" -> n.expert().severity().label();
                 case "expert.group" -> n.expert().group().label();
+                case "expert.id" -> n.expert().id();
                 default -> n.expert().message();
             }).collect(Collectors.joining(","));
         }

@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.expert.ExpertRegistry;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.output.FieldTable;
@@ -9,17 +10,22 @@ import picocli.CommandLine.Option;
 import java.io.Writer;
 import java.util.concurrent.Callable;
 
-/** {@code cellscope fields}: the field registry, like {@code tshark -G fields}. */
+/** {@code cellscope fields}: the field registry, like {@code tshark -G fields}; with {@code --experts} the expert registry. */
 @Command(name = "fields", mixinStandardHelpOptions = true, description = "List every field cellscope knows.")
 public final class FieldsCommand implements Callable<Integer> {
 
     @Option(names = "--markdown", description = "Print the Markdown table used in docs/FIELDS.md.")
     boolean markdown;
 
+    @Option(names = "--experts", description = "Print every kind of expert finding: the Markdown of docs/EXPERTS.md.")
+    boolean experts;
+
     @Override
     public Integer call() {
         try (Writer out = Console.stdout()) {
-            if (markdown) {
+            if (experts) {
+                out.append(ExpertRegistry.markdown());
+            } else if (markdown) {
                 out.append(FieldTable.markdown());
             } else {
                 for (FieldDef f : FieldRegistry.all()) {

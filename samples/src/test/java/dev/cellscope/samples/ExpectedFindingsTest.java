@@ -1,7 +1,7 @@
 package dev.cellscope.samples;
 
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.Severity;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.Severity;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;

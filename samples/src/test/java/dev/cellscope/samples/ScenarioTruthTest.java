@@ -1,10 +1,10 @@
 package dev.cellscope.samples;
 
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.ExpertGroup;
 import dev.cellscope.dissect.ProtoNode;
 import dev.cellscope.dissect.ProtoTree;
-import dev.cellscope.dissect.Severity;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
 import dev.cellscope.field.LinkFields;
 import dev.cellscope.field.SbiFields;
 import dev.cellscope.field.UtcpFields;

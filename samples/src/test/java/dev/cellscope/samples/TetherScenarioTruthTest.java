@@ -1,9 +1,9 @@
 package dev.cellscope.samples;
 
-import dev.cellscope.dissect.Expert;
-import dev.cellscope.dissect.ExpertGroup;
 import dev.cellscope.dissect.ProtoTree;
-import dev.cellscope.dissect.Severity;
+import dev.cellscope.expert.Expert;
+import dev.cellscope.expert.ExpertGroup;
+import dev.cellscope.expert.Severity;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.TetherFields;
 import org.junit.jupiter.api.DynamicTest;

@@ -1,11 +1,11 @@
 package dev.cellscope.endpoint.tether;
 
-import dev.cellscope.analysis.TetherFlowStats;
 import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
+import dev.cellscope.analysis.TetherFlowStats;
 import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.analysis.TetherLedger;
-import dev.cellscope.dissect.Expert;
 import dev.cellscope.endpoint.sim.Fate;
+import dev.cellscope.expert.Expert;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

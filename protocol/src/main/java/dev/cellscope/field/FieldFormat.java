@@ -1,6 +1,4 @@
-package dev.cellscope.dissect;
-
-import dev.cellscope.field.FieldDef;
+package dev.cellscope.field;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -1,6 +1,6 @@
-package dev.cellscope.dissect;
+package dev.cellscope.expert;
 
-/** Expert group (PROTOCOLS.md section 5); ordinals match {@code ExpertFields.GROUPS}. */
+/** Expert group (PROTOCOLS.md section 5); {@code expert.group} values are the ordinals. */
 public enum ExpertGroup {
     CHECKSUM, SEQUENCE, PROTOCOL, MALFORMED, SECURITY, CREDIT;
 

@@ -1,11 +1,5 @@
-package dev.cellscope.dissect;
+package dev.cellscope.field;
 
-import dev.cellscope.field.ExpertFields;
-import dev.cellscope.field.FrameFields;
-import dev.cellscope.field.LinkFields;
-import dev.cellscope.field.SbiFields;
-import dev.cellscope.field.TetherFields;
-import dev.cellscope.field.UtcpFields;
 import dev.cellscope.wire.Tai64n;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.cellscope.dissect;
+package dev.cellscope.expert;
 
 /** Expert severity, ordered as in PROTOCOLS.md section 5 (filters compare them). */
 public enum Severity {
