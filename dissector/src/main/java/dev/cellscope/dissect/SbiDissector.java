@@ -1,6 +1,7 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.crypto.SchemaFingerprints;
+import dev.cellscope.protocol.sbi.SbiCapability;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.SbiLayouts;
 
@@ -171,8 +172,8 @@ final class SbiDissector {
                 d.flagBits(caps, c + slot.offset(), 4, HANDSHAKE_CAP_DEFLATE, HANDSHAKE_CAP_ZSTD, HANDSHAKE_CAP_DEDUP, HANDSHAKE_CAP_RECOMPRESS);
             }
         }
-        if ((caps & CAP_RESERVED) != 0) {
-            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved capability bits set: " + FieldFormat.hex(caps & CAP_RESERVED, 32),
+        if ((caps & SbiCapability.RESERVED) != 0) {
+            d.expert(Severity.WARN, ExpertGroup.PROTOCOL, "Reserved capability bits set: " + FieldFormat.hex(caps & SbiCapability.RESERVED, 32),
                     c + 32, 4);
         }
         if (!d.summary) return "";
