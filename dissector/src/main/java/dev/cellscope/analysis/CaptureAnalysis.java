@@ -1,6 +1,7 @@
 package dev.cellscope.analysis;
 
 import dev.cellscope.expert.Expert;
+import dev.cellscope.blocks.BlockCodec;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -17,7 +18,7 @@ public final class CaptureAnalysis implements FrameAnalysis {
     private final TetherLedger tether = new TetherLedger();
     private final ForwardLinks recorded;
 
-    private final BlockVerifier verifier;
+    private final BlockCodec verifier;
 
     private CaptureAnalysis(AnalysisConfig config, ForwardLinks record, ForwardLinks links) {
         this.recorded = record;
@@ -31,7 +32,7 @@ public final class CaptureAnalysis implements FrameAnalysis {
                     () -> VerificationPool.verifier().verify(algo, data, off, len, hash, hashOff), VerificationPool.executor()));
         } else {
             // One verifier per analysis: it reuses its decompression contexts and buffer (not thread-safe).
-            this.verifier = new BlockVerifier();
+            this.verifier = new BlockCodec();
             check = (algo, data, off, len, hash, hashOff) -> PendingVerification.done(verifier.verify(algo, data, off, len, hash, hashOff));
         }
         SbiAnalysis sbi = new SbiAnalysis(check, record, links);

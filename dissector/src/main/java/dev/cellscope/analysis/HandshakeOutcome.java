@@ -1,9 +1,12 @@
 package dev.cellscope.analysis;
 
-import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiCapability;
+import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiNegotiation;
 
 /**
- * The result of a HANDSHAKE pair (PROTOCOLS.md section 4): each side computes
+ * The result of a HANDSHAKE pair as the tap shows it; the rule is the vocabulary's
+ * {@link SbiNegotiation}, the one the peer applies (PROTOCOLS.md section 4): each side computes
  * {@code missing = remote.required & ~(local.capabilities & remote.capabilities)} and must NACK
  * {@code missing_required_features} and close when it is non-zero.
  *
@@ -15,9 +18,8 @@ import dev.cellscope.field.SbiFields;
 public record HandshakeOutcome(long intersection, long missingAtFirst, long missingAtSecond, String compression) {
 
     static HandshakeOutcome of(long capsFirst, long requiredFirst, long capsSecond, long requiredSecond) {
-        long common = capsFirst & capsSecond;
-        String comp = (common & SbiFields.CAP_ZSTD) != 0 ? "zstd" : (common & SbiFields.CAP_DEFLATE) != 0 ? "deflate" : "none";
-        return new HandshakeOutcome(common, requiredSecond & ~common, requiredFirst & ~common, comp);
+        SbiNegotiation n = SbiNegotiation.of(capsFirst, requiredFirst, capsSecond, requiredSecond);
+        return new HandshakeOutcome(n.common(), n.missingAtFirst(), n.missingAtSecond(), n.compression().wireName());
     }
 
     public long missing() {
@@ -26,21 +28,14 @@ public record HandshakeOutcome(long intersection, long missingAtFirst, long miss
 
     /** Whether a BLOCK_PUT's comp_algo is one both sides support (0 none always is). */
     public boolean allows(int compAlgo) {
-        return switch (compAlgo) {
-            case 0 -> true;
-            case 1 -> (intersection & SbiFields.CAP_DEFLATE) != 0;
-            case 2 -> (intersection & SbiFields.CAP_ZSTD) != 0;
-            default -> false;
-        };
+        return SbiCompression.allowedBy(intersection, compAlgo);
     }
 
+    /** "HAS_DEFLATE HAS_ZSTD 0x30": the named bits, then any reserved ones in hex; "" for none. */
     static String names(long features) {
         StringBuilder b = new StringBuilder();
-        if ((features & SbiFields.CAP_DEFLATE) != 0) b.append("HAS_DEFLATE ");
-        if ((features & SbiFields.CAP_ZSTD) != 0) b.append("HAS_ZSTD ");
-        if ((features & SbiFields.CAP_DEDUP) != 0) b.append("HAS_DEDUP ");
-        if ((features & SbiFields.CAP_RECOMPRESS) != 0) b.append("HAS_RECOMPRESS ");
-        if ((features & SbiFields.CAP_RESERVED) != 0) b.append(String.format("0x%x ", features & SbiFields.CAP_RESERVED));
+        for (SbiCapability c : SbiCapability.setIn(features)) b.append(c.label()).append(' ');
+        if ((features & SbiCapability.RESERVED) != 0) b.append(String.format("0x%x ", features & SbiCapability.RESERVED));
         return b.toString().strip();
     }
 }

@@ -1,5 +1,7 @@
 package dev.cellscope.analysis;
 
+import dev.cellscope.blocks.Verification;
+
 import java.util.concurrent.CompletableFuture;
 
 /** A BLOCK_PUT's verification, done now or on a worker thread; {@link #get()} waits for it. */

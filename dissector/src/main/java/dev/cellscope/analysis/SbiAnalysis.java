@@ -3,6 +3,8 @@ package dev.cellscope.analysis;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.expert.SbiExperts;
 import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiErrorCode;
 import dev.cellscope.wire.SbiLayouts;
 
 import java.lang.foreign.MemorySegment;
@@ -117,8 +119,8 @@ public final class SbiAnalysis {
                     }
                     int algo = s.get(ValueLayout.JAVA_BYTE, c + 36) & 0xFF;
                     if (l.outcome != null && !l.outcome.allows(algo)) {
-                        findings.add(new Expert(SbiExperts.COMP_NOT_AGREED, "BLOCK_PUT uses " + SbiFields.COMP_NAMES.getOrDefault((long) algo,
-                                "comp_algo " + algo) + ", which the HANDSHAKE did not agree on (common: "
+                        findings.add(new Expert(SbiExperts.COMP_NOT_AGREED, "BLOCK_PUT uses " + SbiCompression.of(algo).map(SbiCompression::wireName)
+                                .orElse("comp_algo " + algo) + ", which the HANDSHAKE did not agree on (common: "
                                 + HandshakeOutcome.names(l.outcome.intersection()) + ")"));
                     }
                     if (check != null) {
@@ -170,7 +172,7 @@ public final class SbiAnalysis {
     }
 
     private static void nackChecks(Links l, int d, int code, List<Expert> findings) {
-        if (code == 2 && l.outcome != null && l.missingAt(d) == 0) {
+        if (code == SbiErrorCode.MISSING_REQUIRED_FEATURES.code() && l.outcome != null && l.missingAt(d) == 0) {
             findings.add(new Expert(SbiExperts.NACK_FEATURES_SPURIOUS, "NACK missing_required_features although this peer was missing nothing"));
         }
     }

@@ -3,9 +3,9 @@ package dev.cellscope.dissect;
 import dev.cellscope.analysis.HandshakeOutcome;
 import dev.cellscope.analysis.SbiDelivery;
 import dev.cellscope.analysis.SbiMessageAnalysis;
-import dev.cellscope.analysis.Verification;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.expert.SbiExperts;
+import dev.cellscope.blocks.Verification;
 
 import static dev.cellscope.field.SbiFields.*;
 

@@ -3,8 +3,17 @@ package dev.cellscope.dissect;
 import dev.cellscope.crypto.SchemaFingerprints;
 import dev.cellscope.expert.SbiExperts;
 import dev.cellscope.field.FieldFormat;
+import dev.cellscope.protocol.sbi.SbiCapability;
+import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiErrorCode;
+import dev.cellscope.protocol.sbi.SbiLimits;
+import dev.cellscope.protocol.sbi.SbiOps;
+import dev.cellscope.protocol.sbi.SbiPriority;
+import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.Layout;
+import dev.cellscope.wire.SbiContainer;
 import dev.cellscope.wire.SbiLayouts;
+import dev.cellscope.wire.SbiNack;
 
 import java.nio.charset.StandardCharsets;
 
@@ -14,7 +23,9 @@ import static dev.cellscope.wire.SbiLayouts.*;
 /**
  * UTCP-SBI messages (PROTOCOLS.md section 4). Per packet, messages are decoded when the
  * packet holds them whole, starting at the payload start; the envelope's frame_len is
- * checked before anything else, as a receiver must.
+ * checked before anything else, as a receiver must. Whether a container is malformed is the
+ * wire codec's verdict ({@link SbiContainer#validate}), the one the peer acts on: the tap flags
+ * exactly the containers a receiver rejects.
  */
 final class SbiDissector {
     private SbiDissector() {}
@@ -28,7 +39,7 @@ final class SbiDissector {
         while (end - pos >= ENVELOPE_SIZE) {
             long frameLen = d.u32(pos);
             int op = d.u8(pos + 4);
-            if (frameLen < PREAMBLE_SIZE || frameLen > MAX_FRAME) {
+            if (!SbiLimits.frameLenInRange(frameLen)) {
                 badFrameLen(d, pos, end - pos, frameLen, info);
                 pos = end;
                 break;
@@ -63,10 +74,10 @@ final class SbiDissector {
     }
 
     private static void badFrameLen(Dissection d, int pos, int len, long frameLen, StringBuilder info) {
-        boolean json = d.u8(pos) == '{';
+        boolean json = SbiLimits.startsLikeJson(frameLen);
         d.beginLayer(SBI, pos, len, "sbi");
         d.emit(ENVELOPE, pos);
-        String msg = "invalid_frame_size: frame_len " + frameLen + " out of range [" + PREAMBLE_SIZE + ", " + MAX_FRAME + "]"
+        String msg = "invalid_frame_size: " + SbiLimits.frameLenOutOfRange(frameLen)
                 + (json ? "; stream starts with '{': legacy JSON peer" : "") + "; a receiver NACKs and closes";
         d.expert(SbiExperts.FRAME_LEN_RANGE, msg, pos, 4);
         d.endLayer();
@@ -95,9 +106,9 @@ final class SbiDissector {
         if (d.summary) d.sink.appendText(": " + opName(op) + ", frame_len " + frameLen);
         d.emit(ENVELOPE, pos);
         if (a != null) SbiAnalysisFields.header(d, a);
-        if (!OP_NAMES.containsKey((long) op)) {
+        if (!SbiOps.assigned(op)) {
             d.expert(SbiExperts.UNKNOWN_OP, "unknown_op: op " + FieldFormat.hex(op, 8) + " is not assigned ("
-                    + opRange(op) + ")", pos + 4, 1);
+                    + SbiOps.Range.of(op).label() + ")", pos + 4, 1);
         }
         int p = pos + ENVELOPE_SIZE;
         preamble(d, p, frameLen, op);
@@ -138,8 +149,9 @@ final class SbiDissector {
             if (len > 0) d.bytes(CONTAINER, c, len);
             return "op " + FieldFormat.hex(op, 8);
         }
-        boolean variable = SbiLayouts.isVariable(op);
-        if (variable ? len < layout.size() : len != layout.size()) {
+        Decoded.Invalid<SbiContainer> invalid = SbiContainer.validate(op, d.seg, c, len);
+        if (invalid != null && invalid.offset() == 0) { // the size disagrees with the op's layout
+            boolean variable = SbiLayouts.isVariable(op);
             d.expert(SbiExperts.CONTAINER_SHORT, "malformed_container: " + opName(op) + " container is " + len
                     + " bytes, needs " + (variable ? "at least " : "") + layout.size(), c, len);
             if (len > 0) d.bytes(CONTAINER, c, len);
@@ -150,17 +162,17 @@ final class SbiDissector {
             case OP_BLOCK_WANT -> {
                 d.emit(layout, c);
                 int prio = d.u8(c + 32);
-                if (prio > 2) d.expert(SbiExperts.WANT_PRIORITY, "Unknown BLOCK_WANT priority " + prio, c + 32, 1);
+                if (SbiPriority.of(prio).isEmpty()) d.expert(SbiExperts.WANT_PRIORITY, "Unknown BLOCK_WANT priority " + prio, c + 32, 1);
                 yield !d.summary ? "" : "BLOCK_WANT " + FieldFormat.shortHash(d.seg, c) + (prio != 0 ? " " + name(PRIORITY_NAMES, prio) : "");
             }
             case OP_BLOCK_PUT -> blockPut(d, c, len);
-            case OP_DAG_SYNC -> dagSync(d, c, len);
+            case OP_DAG_SYNC -> dagSync(d, c, len, invalid);
             case OP_ACK -> {
                 d.emit(layout, c);
                 long status = d.u8(c + 4);
                 yield !d.summary ? "" : "ACK ref=" + ACK.slot("ref_seq").get(d.seg, c) + (status != 0 ? " status=" + status : "");
             }
-            case OP_NACK -> nack(d, c, len);
+            case OP_NACK -> nack(d, c, len, invalid);
             default -> throw new IllegalStateException("layout without handler: " + op);
         };
     }
@@ -173,8 +185,8 @@ final class SbiDissector {
                 d.flagBits(caps, c + slot.offset(), 4, HANDSHAKE_CAP_DEFLATE, HANDSHAKE_CAP_ZSTD, HANDSHAKE_CAP_DEDUP, HANDSHAKE_CAP_RECOMPRESS);
             }
         }
-        if ((caps & CAP_RESERVED) != 0) {
-            d.expert(SbiExperts.CAPS_RESERVED, "Reserved capability bits set: " + FieldFormat.hex(caps & CAP_RESERVED, 32),
+        if ((caps & SbiCapability.RESERVED) != 0) {
+            d.expert(SbiExperts.CAPS_RESERVED, "Reserved capability bits set: " + FieldFormat.hex(caps & SbiCapability.RESERVED, 32),
                     c + 32, 4);
         }
         if (!d.summary) return "";
@@ -187,41 +199,48 @@ final class SbiDissector {
         int dataLen = len - SPINE_PUT;
         d.number(PUT_DATA_LEN, c + SPINE_PUT, dataLen, dataLen);
         if (dataLen > 0) d.bytes(PUT_DATA, c + SPINE_PUT, dataLen);
-        if (algo >= 3) {
+        if (!SbiCompression.of(algo).filter(SbiCompression::supported).isPresent()) { // 3-14 reserved, 15 experimental
             d.expert(SbiExperts.COMP_UNSUPPORTED, "unsupported_compression: comp_algo " + algo
-                    + (algo == 15 ? " (experimental)" : " (reserved)") + "; a receiver rejects it", c + 36, 1);
+                    + (algo == SbiCompression.EXPERIMENTAL.id() ? " (experimental)" : " (reserved)") + "; a receiver rejects it", c + 36, 1);
         }
         if (!d.summary) return "";
         return "BLOCK_PUT " + FieldFormat.shortHash(d.seg, c) + " " + name(COMP_NAMES, algo) + " " + dataLen + "B";
     }
 
-    private static String dagSync(Dissection d, int c, int len) {
+    /** {@code invalid}: the codec's verdict on a container of the right shape (node_count disagrees), or null. */
+    private static String dagSync(Dissection d, int c, int len, Decoded.Invalid<SbiContainer> invalid) {
         d.emit(DAG_SYNC, c);
         int count = d.u8(c + 34) | d.u8(c + 35) << 8;
         int room = (len - SPINE_DAG) / HASH_SIZE;
-        if ((long) count * HASH_SIZE != len - SPINE_DAG) {
+        if (invalid != null) {
             d.expert(SbiExperts.DAG_NODE_COUNT, "malformed_container: node_count " + count + " needs " + count * HASH_SIZE
-                    + " bytes of hashes, container has " + (len - SPINE_DAG), c + 34, 2);
+                    + " bytes of hashes, container has " + (len - SPINE_DAG), c + (int) invalid.offset(), 2);
         }
         for (int i = 0; i < Math.min(count, room); i++) d.bytes(DAG_NODE, c + SPINE_DAG + i * HASH_SIZE, HASH_SIZE);
         if (!d.summary) return "";
         return "DAG_SYNC root " + FieldFormat.shortHash(d.seg, c) + " nodes=" + count;
     }
 
-    private static String nack(Dissection d, int c, int len) {
+    /** {@code invalid}: the codec's verdict on a container of the right shape (error_len or the text), or null. */
+    private static String nack(Dissection d, int c, int len, Decoded.Invalid<SbiContainer> invalid) {
         d.emit(SbiLayouts.NACK, c);
         long ref = SbiLayouts.NACK.slot("ref_seq").get(d.seg, c);
         int code = (int) SbiLayouts.NACK.slot("error_code").get(d.seg, c);
         int errLen = (int) SbiLayouts.NACK.slot("error_len").get(d.seg, c);
         int room = len - SPINE_NACK;
-        if (errLen != room) {
+        if (invalid != null && invalid.offset() == SbiNack.errorLenOffset()) {
             d.expert(SbiExperts.NACK_ERROR_LEN, "malformed_container: error_len " + errLen + " but "
                     + room + " bytes follow the spine", c + 6, 2);
         }
         int shown = Math.min(errLen, room);
         String error = new String(d.seg.asSlice(c + SPINE_NACK, shown).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
         if (shown > 0) d.text(NACK_ERROR, c + SPINE_NACK, shown, error);
-        String codeName = ERROR_NAMES.get((long) code);
+        if (invalid != null && invalid.offset() >= SbiNack.errorOffset()) {
+            // the receiver rejects the NACK (malformed_container); shown above with replacement characters
+            d.expert(SbiExperts.NACK_ERROR_UTF8, "malformed_container: NACK error string is not valid UTF-8",
+                    c + SPINE_NACK, shown);
+        }
+        String codeName = SbiErrorCode.of(code).map(SbiErrorCode::wireName).orElse(null);
         if (codeName == null) {
             d.expert(SbiExperts.NACK_CODE_UNKNOWN, "Unknown NACK error code " + code, c + 4, 2);
         } else if (shown > 0 && !codeName.equals(error)) {
@@ -232,15 +251,8 @@ final class SbiDissector {
     }
 
     static String opName(int op) {
-        String n = OP_NAMES.get((long) op);
+        String n = SbiOps.name(op);
         return n != null ? n : "op " + FieldFormat.hex(op, 8);
-    }
-
-    private static String opRange(int op) {
-        if (op >= 0x01 && op <= 0x0F) return "control range";
-        if (op >= 0x10 && op <= 0x2F) return "data transfer range";
-        if (op >= 0xF0) return "response range";
-        return "outside every op range";
     }
 
     private static String name(java.util.Map<Long, String> names, long v) {

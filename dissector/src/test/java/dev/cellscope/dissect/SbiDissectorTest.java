@@ -142,6 +142,18 @@ class SbiDissectorTest {
         assertTrue(t.experts().isEmpty(), experts(t).toString());
     }
 
+    /** The one intended behaviour change of the re-cut: the codec, and so the peer, rejects this NACK; the tap now says so. */
+    @Test
+    void nackWhoseErrorStringIsNotUtf8IsMalformed() {
+        byte[] err = {'h', 'a', 's', 'h', (byte) 0xC3, (byte) 0x28}; // 0xC3 0x28: a lead byte without its continuation
+        byte[] c = le(8 + err.length).putInt(2).putShort((short) 4).putShort((short) err.length).put(err).array();
+        ProtoTree t = dissect(dataFrame(sbi(0xF1, SchemaFingerprints.forOp(0xF1), c)));
+        assertTrue(experts(t).contains("[error/malformed] malformed_container: NACK error string is not valid UTF-8"), experts(t).toString());
+        assertEquals("4", value(t, NACK_ERROR_CODE));
+        assertTrue(t.infoColumn().endsWith("NACK ref=2 hash_mismatch"), t.infoColumn());
+        assertInstanceOf(dev.cellscope.wire.Decoded.Invalid.class, dev.cellscope.wire.SbiNack.decode(c), "the codec rejects it too");
+    }
+
     @Test
     void messageLargerThanThePacketIsASegment() {
         byte[] put = blockPut(hash(3), 0, new byte[2000]);

@@ -50,6 +50,8 @@ public final class SbiExperts {
             "malformed_container: node_count needs more hash bytes than the DAG_SYNC container has");
     public static final ExpertInfo NACK_ERROR_LEN = error("sbi.nack_error_len", MALFORMED,
             "malformed_container: a NACK's error_len exceeds the bytes after its spine");
+    public static final ExpertInfo NACK_ERROR_UTF8 = error("sbi.nack_error_utf8", MALFORMED,
+            "malformed_container: a NACK's error string is not valid UTF-8 (the codec, and so a peer, rejects it)");
     public static final ExpertInfo NACK_CODE_UNKNOWN = warn("sbi.nack_code_unknown", PROTOCOL,
             "A NACK error code that is not assigned");
     public static final ExpertInfo NACK_STRING_DIFFERS = note("sbi.nack_string_differs", PROTOCOL,

@@ -1,6 +1,16 @@
 package dev.cellscope.field;
 
+import dev.cellscope.protocol.sbi.SbiCapability;
+import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiErrorCode;
+import dev.cellscope.protocol.sbi.SbiOps;
+import dev.cellscope.protocol.sbi.SbiPriority;
+
+import java.util.Arrays;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static dev.cellscope.field.FieldDef.*;
 
@@ -8,14 +18,15 @@ import static dev.cellscope.field.FieldDef.*;
 public final class SbiFields {
     private SbiFields() {}
 
-    public static final Map<Long, String> OP_NAMES = Map.of(
-            0x01L, "HANDSHAKE", 0x10L, "BLOCK_WANT", 0x11L, "BLOCK_PUT", 0x20L, "DAG_SYNC", 0xF0L, "ACK", 0xF1L, "NACK");
-    public static final Map<Long, String> COMP_NAMES = Map.of(0L, "none", 1L, "deflate", 2L, "zstd", 15L, "experimental");
-    public static final Map<Long, String> PRIORITY_NAMES = Map.of(0L, "normal", 1L, "high", 2L, "critical");
-    public static final Map<Long, String> ERROR_NAMES = Map.of(
-            1L, "invalid_frame_size", 2L, "missing_required_features", 3L, "unknown_schema", 4L, "hash_mismatch",
-            5L, "unknown_op", 6L, "unsupported_compression", 7L, "block_not_found", 8L, "malformed_container");
-    public static final long CAP_DEFLATE = 1, CAP_ZSTD = 2, CAP_DEDUP = 4, CAP_RECOMPRESS = 8, CAP_RESERVED = 0xFFFF_FFF0L;
+    // Value names for display, taken from the vocabulary (dev.cellscope.protocol.sbi).
+    public static final Map<Long, String> OP_NAMES = names(SbiOps.NAMES.entrySet().stream(), Map.Entry::getKey, Map.Entry::getValue);
+    public static final Map<Long, String> COMP_NAMES = names(Arrays.stream(SbiCompression.values()), SbiCompression::id, SbiCompression::wireName);
+    public static final Map<Long, String> PRIORITY_NAMES = names(Arrays.stream(SbiPriority.values()), SbiPriority::value, SbiPriority::label);
+    public static final Map<Long, String> ERROR_NAMES = names(Arrays.stream(SbiErrorCode.values()), SbiErrorCode::code, SbiErrorCode::wireName);
+
+    private static <T> Map<Long, String> names(Stream<T> values, Function<T, Integer> code, Function<T, String> name) {
+        return Map.copyOf(values.collect(Collectors.toMap(v -> (long) code.apply(v), name)));
+    }
 
     public static final FieldDef SBI = protocol("sbi", "UTCP-SBI", "One UTCP-SBI message");
     public static final FieldDef FRAME_LEN = uint("sbi.frame_len", "Frame length", 32, "Bytes of the SBI frame after the 5-byte envelope");
@@ -32,10 +43,10 @@ public final class SbiFields {
 
     public static final FieldDef HANDSHAKE_PEER_ID = of("sbi.handshake.peer_id", "Peer id", FieldType.BYTES, "32-byte peer identity");
     public static final FieldDef HANDSHAKE_CAPABILITIES = hex("sbi.handshake.capabilities", "Capabilities", 32, "Capability bits");
-    public static final FieldDef HANDSHAKE_CAP_DEFLATE = flag("sbi.handshake.capabilities.deflate", "HAS_DEFLATE", CAP_DEFLATE, "Supports deflate");
-    public static final FieldDef HANDSHAKE_CAP_ZSTD = flag("sbi.handshake.capabilities.zstd", "HAS_ZSTD", CAP_ZSTD, "Supports zstd");
-    public static final FieldDef HANDSHAKE_CAP_DEDUP = flag("sbi.handshake.capabilities.dedup", "HAS_DEDUP", CAP_DEDUP, "Content-addressed deduplication");
-    public static final FieldDef HANDSHAKE_CAP_RECOMPRESS = flag("sbi.handshake.capabilities.recompress", "HAS_RECOMPRESS", CAP_RECOMPRESS, "Can recompress across algorithms");
+    public static final FieldDef HANDSHAKE_CAP_DEFLATE = flag("sbi.handshake.capabilities.deflate", SbiCapability.HAS_DEFLATE.label(), SbiCapability.HAS_DEFLATE.mask(), "Supports deflate");
+    public static final FieldDef HANDSHAKE_CAP_ZSTD = flag("sbi.handshake.capabilities.zstd", SbiCapability.HAS_ZSTD.label(), SbiCapability.HAS_ZSTD.mask(), "Supports zstd");
+    public static final FieldDef HANDSHAKE_CAP_DEDUP = flag("sbi.handshake.capabilities.dedup", SbiCapability.HAS_DEDUP.label(), SbiCapability.HAS_DEDUP.mask(), "Content-addressed deduplication");
+    public static final FieldDef HANDSHAKE_CAP_RECOMPRESS = flag("sbi.handshake.capabilities.recompress", SbiCapability.HAS_RECOMPRESS.label(), SbiCapability.HAS_RECOMPRESS.mask(), "Can recompress across algorithms");
     public static final FieldDef HANDSHAKE_REQUIRED = hex("sbi.handshake.required", "Required features", 32, "Features this peer requires");
     public static final FieldDef HANDSHAKE_OPTIONAL = hex("sbi.handshake.optional", "Optional features", 32, "Features this peer supports optionally");
     public static final FieldDef HANDSHAKE_BLOCK_SIZE = uint("sbi.handshake.block_size", "Block size", 32, "Volume block size");

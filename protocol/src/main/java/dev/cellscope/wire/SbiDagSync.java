@@ -22,8 +22,9 @@ public record SbiDagSync(Bytes root, int depth, List<Bytes> nodes) implements Sb
         }
     }
 
-    public static Decoded<SbiDagSync> decode(MemorySegment seg, long offset, long length) {
-        Decoded<SbiDagSync> bad = SbiShape.check(SbiLayouts.OP_DAG_SYNC, seg, offset, length);
+    /** Null when {@link #decode} accepts the container, else the failure it returns (no record is built). */
+    static <T> Decoded<T> problem(MemorySegment seg, long offset, long length) {
+        Decoded<T> bad = SbiShape.check(SbiLayouts.OP_DAG_SYNC, seg, offset, length);
         if (bad != null) return bad;
         int count = NODE_COUNT.getInt(seg, offset);
         long rest = length - L.size();
@@ -31,6 +32,18 @@ public record SbiDagSync(Bytes root, int depth, List<Bytes> nodes) implements Sb
             return Decoded.invalid("malformed: DAG_SYNC node_count " + count + " needs " + (long) count * HASH
                     + " bytes after the spine, container has " + rest, NODE_COUNT.offset());
         }
+        return null;
+    }
+
+    /** Where a node_count that disagrees with the container's length is reported. */
+    public static int nodeCountOffset() {
+        return NODE_COUNT.offset();
+    }
+
+    public static Decoded<SbiDagSync> decode(MemorySegment seg, long offset, long length) {
+        Decoded<SbiDagSync> bad = problem(seg, offset, length);
+        if (bad != null) return bad;
+        int count = NODE_COUNT.getInt(seg, offset);
         List<Bytes> nodes = new ArrayList<>(count);
         for (int i = 0; i < count; i++) nodes.add(Bytes.copyOf(seg, offset + L.size() + (long) i * HASH, HASH));
         return Decoded.ok(new SbiDagSync(Bytes.copyOf(seg, offset + ROOT.offset(), ROOT.size()),

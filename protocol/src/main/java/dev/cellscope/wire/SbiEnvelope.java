@@ -1,16 +1,15 @@
 package dev.cellscope.wire;
 
+import dev.cellscope.protocol.sbi.SbiLimits;
+
 import java.lang.foreign.MemorySegment;
 
 /**
  * The 5-byte UTCP-SBI envelope: frame_len (u32 big-endian, the SBI frame only) and op.
- * Decoding reads it as found; whether frame_len is acceptable is {@link #frameLenInRange}.
+ * Decoding reads it as found; whether frame_len is acceptable is {@link SbiLimits#frameLenInRange}.
  */
 public record SbiEnvelope(long frameLen, int op) {
     public static final int SIZE = SbiLayouts.ENVELOPE_SIZE;
-    public static final long MIN_FRAME = SbiLayouts.PREAMBLE_SIZE, MAX_FRAME = SbiLayouts.MAX_FRAME;
-    /** A stream starting with this byte is a legacy JSON (NIP) peer. */
-    static final int JSON_OPEN_BRACE = '{';
 
     private static final Slot FRAME_LEN = SbiLayouts.ENVELOPE.slot("frame_len"), OP = SbiLayouts.ENVELOPE.slot("op");
 
@@ -19,24 +18,25 @@ public record SbiEnvelope(long frameLen, int op) {
         Require.unsigned(op, 8, "op");
     }
 
-    /** The receiver's first check, before it allocates anything: 24 ≤ frame_len ≤ 262144. */
-    public static boolean frameLenInRange(long frameLen) {
-        return frameLen >= MIN_FRAME && frameLen <= MAX_FRAME;
-    }
-
     /** The cause for an out-of-range frame_len; a leading '{' marks a legacy JSON peer. */
     static String outOfRange(long frameLen) {
-        String cause = "frame_len " + frameLen + " out of range [" + MIN_FRAME + ", " + MAX_FRAME + "]";
-        return frameLen >>> 24 == JSON_OPEN_BRACE ? cause + ": legacy JSON peer" : cause;
+        String cause = SbiLimits.frameLenOutOfRange(frameLen);
+        return SbiLimits.startsLikeJson(frameLen) ? cause + ": legacy JSON peer" : cause;
     }
 
     /** Offset of frame_len's end: with fewer bytes nothing can be checked yet. */
-    static int frameLenEnd() {
+    public static int frameLenEnd() {
         return FRAME_LEN.end();
     }
 
-    static long frameLen(MemorySegment seg, long offset) {
+    /** frame_len at {@code offset} (the caller checked that {@link #frameLenEnd()} bytes are there). */
+    public static long frameLen(MemorySegment seg, long offset) {
         return FRAME_LEN.get(seg, offset);
+    }
+
+    /** The op byte at {@code offset} (the caller checked that the envelope is there). */
+    public static int op(MemorySegment seg, long offset) {
+        return OP.getInt(seg, offset);
     }
 
     public static Decoded<SbiEnvelope> decode(MemorySegment seg, long offset, long available) {

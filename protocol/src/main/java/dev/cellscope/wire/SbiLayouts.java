@@ -1,5 +1,8 @@
 package dev.cellscope.wire;
 
+import dev.cellscope.protocol.sbi.SbiLimits;
+import dev.cellscope.protocol.sbi.SbiOps;
+
 import java.util.List;
 
 import static dev.cellscope.field.SbiFields.*;
@@ -13,10 +16,11 @@ public final class SbiLayouts {
     private SbiLayouts() {}
 
     public static final int ENVELOPE_SIZE = 5;
-    public static final int PREAMBLE_SIZE = 24;
-    public static final int MAX_FRAME = 262_144;
-    public static final int OP_HANDSHAKE = 0x01, OP_BLOCK_WANT = 0x10, OP_BLOCK_PUT = 0x11, OP_DAG_SYNC = 0x20,
-            OP_ACK = 0xF0, OP_NACK = 0xF1;
+    public static final int PREAMBLE_SIZE = SbiLimits.PREAMBLE_SIZE;
+    public static final int MAX_FRAME = SbiLimits.MAX_FRAME_LEN;
+    // The op codes are the vocabulary's; these aliases keep the layouts' switch statements short.
+    public static final int OP_HANDSHAKE = SbiOps.HANDSHAKE, OP_BLOCK_WANT = SbiOps.BLOCK_WANT, OP_BLOCK_PUT = SbiOps.BLOCK_PUT,
+            OP_DAG_SYNC = SbiOps.DAG_SYNC, OP_ACK = SbiOps.ACK, OP_NACK = SbiOps.NACK;
     public static final int HASH_SIZE = 32;
     public static final int SCHEMA_SIZE = 16;
 

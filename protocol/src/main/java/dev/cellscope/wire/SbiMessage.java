@@ -1,5 +1,7 @@
 package dev.cellscope.wire;
 
+import dev.cellscope.protocol.sbi.SbiLimits;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -22,7 +24,7 @@ public record SbiMessage(int op, SbiPreamble preamble, SbiContainer container) {
             throw new IllegalArgumentException("container_len " + preamble.containerLength() + ", container is "
                     + container.encodedSize() + " bytes");
         }
-        if (!SbiEnvelope.frameLenInRange(SbiPreamble.SIZE + (long) container.encodedSize())) {
+        if (!SbiLimits.frameLenInRange(SbiPreamble.SIZE + (long) container.encodedSize())) {
             throw new IllegalArgumentException("frame of " + (SbiPreamble.SIZE + container.encodedSize()) + " bytes out of range");
         }
     }
@@ -45,7 +47,7 @@ public record SbiMessage(int op, SbiPreamble preamble, SbiContainer container) {
         if (n < 0) return Input.badWindow(seg, offset, available);
         if (n < SbiEnvelope.frameLenEnd()) return Decoded.incomplete(SbiEnvelope.SIZE, n);
         long frameLen = SbiEnvelope.frameLen(seg, offset);
-        if (!SbiEnvelope.frameLenInRange(frameLen)) return Decoded.invalid(SbiEnvelope.outOfRange(frameLen), 0);
+        if (!SbiLimits.frameLenInRange(frameLen)) return Decoded.invalid(SbiEnvelope.outOfRange(frameLen), 0);
         long total = SbiEnvelope.SIZE + frameLen;
         if (n < total) return Decoded.incomplete(total, n);
 

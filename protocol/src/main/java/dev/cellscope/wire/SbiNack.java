@@ -32,7 +32,33 @@ public record SbiNack(long refSeq, int errorCode, String error) implements SbiCo
     }
 
     public static Decoded<SbiNack> decode(MemorySegment seg, long offset, long length) {
-        Decoded<SbiNack> bad = SbiShape.check(SbiLayouts.OP_NACK, seg, offset, length);
+        Decoded<SbiNack> bad = spine(seg, offset, length);
+        if (bad != null) return bad;
+        CharBuffer text = CharBuffer.allocate(ERROR_LEN.getInt(seg, offset));  // UTF-8 never yields more chars than bytes
+        bad = text(seg, offset, text);
+        if (bad != null) return bad;
+        return Decoded.ok(new SbiNack(REF_SEQ.get(seg, offset), ERROR_CODE.getInt(seg, offset), text.flip().toString()),
+                (int) length);
+    }
+
+    /** Null when {@link #decode} accepts the container, else the failure it returns (no record is built). */
+    static <T> Decoded<T> problem(MemorySegment seg, long offset, long length) {
+        Decoded<T> bad = spine(seg, offset, length);
+        return bad != null ? bad : text(seg, offset, CharBuffer.allocate(ERROR_LEN.getInt(seg, offset)));
+    }
+
+    /** Where an error_len that disagrees with the container's length is reported. */
+    public static int errorLenOffset() {
+        return ERROR_LEN.offset();
+    }
+
+    /** Where the error string starts (a UTF-8 failure is reported at or after it). */
+    public static int errorOffset() {
+        return L.size();
+    }
+
+    private static <T> Decoded<T> spine(MemorySegment seg, long offset, long length) {
+        Decoded<T> bad = SbiShape.check(SbiLayouts.OP_NACK, seg, offset, length);
         if (bad != null) return bad;
         int errorLen = ERROR_LEN.getInt(seg, offset);
         long rest = length - L.size();
@@ -40,15 +66,18 @@ public record SbiNack(long refSeq, int errorCode, String error) implements SbiCo
             return Decoded.invalid("malformed: NACK error_len " + errorLen + " but " + rest
                     + " bytes follow the spine", ERROR_LEN.offset());
         }
-        ByteBuffer utf8 = seg.asSlice(offset + L.size(), errorLen).asByteBuffer();
-        CharBuffer text = CharBuffer.allocate(errorLen);  // UTF-8 never yields more chars than bytes
+        return null;
+    }
+
+    /** Decodes the error string into {@code text}; bytes that are not UTF-8 are a failure. */
+    private static <T> Decoded<T> text(MemorySegment seg, long offset, CharBuffer text) {
+        ByteBuffer utf8 = seg.asSlice(offset + L.size(), text.capacity()).asByteBuffer();
         CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT).decode(utf8, text, true);
         if (result.isError()) {
             return Decoded.invalid("malformed: NACK error string is not valid UTF-8", L.size() + utf8.position());
         }
-        return Decoded.ok(new SbiNack(REF_SEQ.get(seg, offset), ERROR_CODE.getInt(seg, offset), text.flip().toString()),
-                (int) length);
+        return null;
     }
 
     public static Decoded<SbiNack> decode(byte[] bytes) {

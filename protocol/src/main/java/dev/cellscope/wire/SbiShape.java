@@ -1,6 +1,7 @@
 package dev.cellscope.wire;
 
-import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiLimits;
+import dev.cellscope.protocol.sbi.SbiOps;
 
 import java.lang.foreign.MemorySegment;
 
@@ -8,11 +9,11 @@ import java.lang.foreign.MemorySegment;
 final class SbiShape {
     private SbiShape() {}
 
-    /** Largest container a frame within MAX_FRAME can hold. */
-    static final long MAX_CONTAINER = SbiLayouts.MAX_FRAME - SbiLayouts.PREAMBLE_SIZE;
+    /** Largest container a frame within the frame_len limit can hold. */
+    static final long MAX_CONTAINER = SbiLimits.MAX_CONTAINER;
 
     static String name(int op) {
-        return SbiFields.OP_NAMES.getOrDefault((long) op, String.format("op 0x%02x", op));
+        return SbiOps.nameOrHex(op);
     }
 
     /**

@@ -27,10 +27,10 @@ class SbiMessageTest {
     @Test
     void frameLenBelowThePreambleIsRejected() {
         assertEquals("frame_len 23 out of range [24, 262144]", invalid(Bytes.fromHex("00000017 f0").toArray()).cause());
-        assertFalse(SbiEnvelope.frameLenInRange(23));
-        assertTrue(SbiEnvelope.frameLenInRange(24));
-        assertTrue(SbiEnvelope.frameLenInRange(262_144));
-        assertFalse(SbiEnvelope.frameLenInRange(262_145));
+        assertFalse(dev.cellscope.protocol.sbi.SbiLimits.frameLenInRange(23));
+        assertTrue(dev.cellscope.protocol.sbi.SbiLimits.frameLenInRange(24));
+        assertTrue(dev.cellscope.protocol.sbi.SbiLimits.frameLenInRange(262_144));
+        assertFalse(dev.cellscope.protocol.sbi.SbiLimits.frameLenInRange(262_145));
     }
 
     @Test

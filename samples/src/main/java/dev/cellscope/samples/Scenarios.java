@@ -9,7 +9,7 @@ import dev.cellscope.endpoint.sim.FaultModel;
 import dev.cellscope.endpoint.store.ContentStore;
 import dev.cellscope.endpoint.store.ObjectManifest;
 import dev.cellscope.endpoint.utcp.UtcpConfig;
-import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiCapability;
 import dev.cellscope.wire.Bytes;
 
 import java.io.IOException;
@@ -105,7 +105,7 @@ public final class Scenarios {
                     carol = r.identity("carol", seed * 1000 + 3);
             MeshNode<String> a = node(r, "alice", alice, SbiConfig.of(alice), seed * 1000 + 11);
             MeshNode<String> b = node(r, "bob", bob, SbiConfig.of(bob), seed * 1000 + 12);
-            MeshNode<String> c = node(r, "carol", carol, SbiConfig.of(carol).withCapabilities(SbiFields.CAP_DEFLATE | SbiFields.CAP_DEDUP), seed * 1000 + 13);
+            MeshNode<String> c = node(r, "carol", carol, SbiConfig.of(carol).withCapabilities(SbiCapability.HAS_DEFLATE.mask() | SbiCapability.HAS_DEDUP.mask()), seed * 1000 + 13);
             b.serve();
 
             Random rnd = new Random(seed);
@@ -152,8 +152,8 @@ public final class Scenarios {
             r.node("alice", ALICE_MAC);
             r.node("bob", BOB_MAC);
             NodeIdentity alice = r.identity("alice", seed * 1000 + 1), bob = r.identity("bob", seed * 1000 + 2);
-            SbiConfig strict = SbiConfig.of(alice).withCapabilities(SbiConfig.DEFAULT_CAPABILITIES | SbiFields.CAP_RECOMPRESS)
-                    .withRequired(SbiFields.CAP_RECOMPRESS);
+            SbiConfig strict = SbiConfig.of(alice).withCapabilities(SbiConfig.DEFAULT_CAPABILITIES | SbiCapability.HAS_RECOMPRESS.mask())
+                    .withRequired(SbiCapability.HAS_RECOMPRESS.mask());
             MeshNode<String> a = node(r, "alice", alice, strict, seed * 1000 + 11);
             MeshNode<String> b = node(r, "bob", bob, SbiConfig.of(bob), seed * 1000 + 12);
             b.serve();

@@ -2,6 +2,7 @@ package dev.cellscope.endpoint.sbi;
 
 import dev.cellscope.endpoint.store.ContentStore;
 import dev.cellscope.endpoint.store.ObjectManifest;
+import dev.cellscope.protocol.sbi.SbiLimits;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.SbiBlockWant;
 import dev.cellscope.wire.SbiDagSync;
@@ -39,7 +40,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ObjectTransfers {
     /** Most nodes one DAG_SYNC frame holds: (262144 − 24 − 36) / 32. */
-    static final int MAX_NODES = (SbiLayouts.MAX_FRAME - SbiLayouts.PREAMBLE_SIZE - SbiLayouts.DAG_SYNC.size())
+    static final int MAX_NODES = (SbiLimits.MAX_CONTAINER - SbiLayouts.DAG_SYNC.size())
             / SbiLayouts.HASH_SIZE;
     private static final int DEPTH = 1;
 

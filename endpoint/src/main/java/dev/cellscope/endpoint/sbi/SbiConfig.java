@@ -1,8 +1,9 @@
 package dev.cellscope.endpoint.sbi;
 
-import dev.cellscope.analysis.BlockVerifier;
 import dev.cellscope.endpoint.identity.NodeIdentity;
-import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiCapability;
+import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiLimits;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.SbiLayouts;
 
@@ -22,18 +23,19 @@ public record SbiConfig(Bytes peerId, long capabilities, long required, long opt
     public static final int VERSION = 1;
     public static final int DEFAULT_BLOCK_SIZE = 65_536;
     /** Largest BLOCK_PUT DATA in one frame: 262144 − 24 (preamble) − 40 (spine). */
-    public static final int MAX_BLOCK_SIZE = SbiLayouts.MAX_FRAME - SbiLayouts.PREAMBLE_SIZE - SbiLayouts.BLOCK_PUT.size();
-    public static final int ZSTD_LEVEL = 3, DEFLATE_LEVEL = 6;
+    public static final int MAX_BLOCK_SIZE = SbiLimits.MAX_CONTAINER - SbiLayouts.BLOCK_PUT.size();
+    public static final int ZSTD_LEVEL = SbiCompression.ZSTD.senderLevel(), DEFLATE_LEVEL = SbiCompression.DEFLATE.senderLevel();
     /** Largest block a receiver decompresses (PROTOCOLS.md: 16 MiB). */
-    public static final int DECOMPRESS_LIMIT = BlockVerifier.DEFAULT_LIMIT;
+    public static final int DECOMPRESS_LIMIT = SbiLimits.DEFAULT_DECOMPRESS_LIMIT;
     /** deflate and zstd, and dedup (the content store is content-addressed). */
-    public static final long DEFAULT_CAPABILITIES = SbiFields.CAP_DEFLATE | SbiFields.CAP_ZSTD | SbiFields.CAP_DEDUP;
+    public static final long DEFAULT_CAPABILITIES =
+            SbiCapability.HAS_DEFLATE.mask() | SbiCapability.HAS_ZSTD.mask() | SbiCapability.HAS_DEDUP.mask();
 
     public SbiConfig {
         Objects.requireNonNull(peerId, "peerId");
         if (peerId.length() != NodeIdentity.PEER_ID_SIZE) throw new IllegalArgumentException("peer id must be 32 bytes, got " + peerId.length());
         for (long bits : new long[] {capabilities, required, optional}) {
-            if ((bits & ~0xFFFF_FFFFL) != 0 || (bits & SbiFields.CAP_RESERVED) != 0) {
+            if ((bits & ~0xFFFF_FFFFL) != 0 || (bits & SbiCapability.RESERVED) != 0) {
                 throw new IllegalArgumentException(String.format("feature bits 0x%x use reserved bits 4-31", bits));
             }
         }
@@ -71,11 +73,11 @@ public record SbiConfig(Bytes peerId, long capabilities, long required, long opt
     /** "HAS_DEFLATE HAS_ZSTD", or "none". */
     public static String capabilityNames(long bits) {
         StringBuilder sb = new StringBuilder();
-        String[] names = {"HAS_DEFLATE", "HAS_ZSTD", "HAS_DEDUP", "HAS_RECOMPRESS"};
         for (int i = 0; i < 32; i++) {
             if ((bits & (1L << i)) == 0) continue;
             if (!sb.isEmpty()) sb.append(' ');
-            sb.append(i < names.length ? names[i] : "bit" + i);
+            SbiCapability c = SbiCapability.ofBit(i);
+            sb.append(c != null ? c.label() : "bit" + i);
         }
         return sb.isEmpty() ? "none" : sb.toString();
     }

@@ -1,14 +1,18 @@
 package dev.cellscope.endpoint.sbi;
 
-import dev.cellscope.analysis.BlockVerifier;
-import dev.cellscope.analysis.Decompressed;
+import dev.cellscope.blocks.BlockCodec;
+import dev.cellscope.blocks.Decompressed;
+import dev.cellscope.blocks.Verification;
 import dev.cellscope.crypto.Blake3;
 import dev.cellscope.crypto.SchemaFingerprints;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.endpoint.store.Chunker;
 import dev.cellscope.endpoint.store.ContentStore;
 import dev.cellscope.endpoint.store.ObjectManifest;
-import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiLimits;
+import dev.cellscope.protocol.sbi.SbiNegotiation;
+import dev.cellscope.protocol.sbi.SbiOps;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.SbiAck;
@@ -17,8 +21,8 @@ import dev.cellscope.wire.SbiBlockWant;
 import dev.cellscope.wire.SbiContainer;
 import dev.cellscope.wire.SbiDagSync;
 import dev.cellscope.wire.SbiEnvelope;
+import dev.cellscope.wire.SbiFramer;
 import dev.cellscope.wire.SbiHandshake;
-import dev.cellscope.wire.SbiLayouts;
 import dev.cellscope.wire.SbiMessage;
 import dev.cellscope.wire.SbiNack;
 import dev.cellscope.wire.SbiPreamble;
@@ -52,8 +56,8 @@ public final class SbiPeer implements SbiStream.Receiver {
     private final ContentStore store;
     private final Scheduler scheduler;
     private final SbiStream stream;
-    private final FrameReader reader = new FrameReader();
-    private final BlockVerifier verifier = new BlockVerifier(SbiConfig.DECOMPRESS_LIMIT);
+    private final SbiFramer framer = new SbiFramer();
+    private final BlockCodec codec = new BlockCodec(SbiConfig.DECOMPRESS_LIMIT);
     private final List<SbiListener> listeners = new CopyOnWriteArrayList<>();
     private final ObjectTransfers transfers;
     private final List<Runnable> untilReady = new ArrayList<>();
@@ -64,7 +68,7 @@ public final class SbiPeer implements SbiStream.Receiver {
             blocksStored, blocksSent, blocksRejected;
     private boolean started;
     private SbiHandshake remote;
-    private int compression = BlockVerifier.COMP_NONE;
+    private SbiCompression compression = SbiCompression.NONE;
     private volatile boolean ready;
     private volatile String closedReason;
 
@@ -162,12 +166,12 @@ public final class SbiPeer implements SbiStream.Receiver {
 
     /** comp_algo this peer uses for BLOCK_PUTs it sends (0 none, 1 deflate, 2 zstd). */
     public int compression() {
-        return compression;
+        return compression.id();
     }
 
     /** Bytes held for the incoming message in progress: at most 5 until a frame_len passed the check. */
     public int bufferedBytes() {
-        return reader.bufferedBytes();
+        return framer.bufferedBytes();
     }
 
     public ContentStore store() {
@@ -181,14 +185,24 @@ public final class SbiPeer implements SbiStream.Receiver {
     public void onBytes(byte[] chunk) {
         if (closedReason != null) return;
         bytesIn += chunk.length;
-        reader.feed(chunk, result -> {
-            switch (result) {
-                case FrameReader.Result.BadFrameLen(long frameLen, boolean legacyJson) -> badFrameLen(frameLen, legacyJson);
-                case FrameReader.Result.Message(byte[] bytes) -> onMessage(bytes);
-            }
-            return closedReason == null;
-        });
+        framer.feed(chunk, receiver);
     }
+
+    /** The framer hands each whole message over as its own array; a bad frame_len has stopped it. */
+    private final SbiFramer.Sink receiver = new SbiFramer.Sink() {
+        @Override
+        public boolean message(MemorySegment seg, long off, int len, boolean inInput) {
+            // A message the framer assembled is already an array of its own; one in the chunk is copied out.
+            onMessage(!inInput && off == 0 && seg.heapBase().orElse(null) instanceof byte[] own && own.length == len
+                    ? own : seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE));
+            return closedReason == null;
+        }
+
+        @Override
+        public void frameLenRejected(long frameLen, boolean atStreamStart) {
+            badFrameLen(frameLen, atStreamStart && SbiLimits.startsLikeJson(frameLen));
+        }
+    };
 
     @Override
     public void onClosed() {
@@ -197,7 +211,7 @@ public final class SbiPeer implements SbiStream.Receiver {
 
     private void badFrameLen(long frameLen, boolean legacyJson) {
         long index = inIndex++;
-        String detail = "frame_len " + frameLen + " out of range [" + SbiEnvelope.MIN_FRAME + ", " + SbiEnvelope.MAX_FRAME + "]";
+        String detail = SbiLimits.frameLenOutOfRange(frameLen);
         if (legacyJson) {
             event("legacy JSON peer: the stream starts with '{'");
             detail += ": legacy JSON peer";
@@ -210,7 +224,7 @@ public final class SbiPeer implements SbiStream.Receiver {
         long index = inIndex++;
         messagesIn++;
         int op = bytes[4] & 0xFF;
-        if (SbiLayouts.containerOf(op) == null) {
+        if (!SbiOps.assigned(op)) {
             nack(SbiError.UNKNOWN_OP, index, String.format("op 0x%02x is not assigned", op));
             return;
         }
@@ -268,9 +282,10 @@ public final class SbiPeer implements SbiStream.Receiver {
             return;
         }
         remote = h;
-        long common = config.capabilities() & h.capabilities();
-        long missing = h.requiredFeatures() & ~common;   // PROTOCOLS.md: the remote's requirements
-        long ourMissing = config.required() & ~common;   // and ours, so a lax remote cannot slip past
+        SbiNegotiation n = SbiNegotiation.of(config.capabilities(), config.required(), h.capabilities(), h.requiredFeatures());
+        long common = n.common();
+        long missing = n.missingAtFirst();      // PROTOCOLS.md: the remote's requirements
+        long ourMissing = n.missingAtSecond();  // and ours, so a lax remote cannot slip past
         if (h.version() != SbiConfig.VERSION) {
             nack(SbiError.MISSING_REQUIRED_FEATURES, index, "protocol version " + h.version() + ", we speak " + SbiConfig.VERSION);
             return;
@@ -281,9 +296,9 @@ public final class SbiPeer implements SbiStream.Receiver {
             nack(SbiError.MISSING_REQUIRED_FEATURES, index, "missing " + SbiConfig.capabilityNames(missing | ourMissing));
             return;
         }
-        compression = BlockCompressor.choose(common);
+        compression = n.compression();
         ready = true;
-        event("handshake ok: common " + SbiConfig.capabilityNames(common) + ", compression " + BlockCompressor.name(compression));
+        event("handshake ok: common " + SbiConfig.capabilityNames(common) + ", compression " + compression.wireName());
         List<Runnable> queued = List.copyOf(untilReady);
         untilReady.clear();
         queued.forEach(Runnable::run);
@@ -306,13 +321,13 @@ public final class SbiPeer implements SbiStream.Receiver {
 
     private void onBlockPut(long index, SbiBlockPut p) {
         int algo = p.compAlgo();
-        if ((algo == BlockVerifier.COMP_DEFLATE && (config.capabilities() & SbiFields.CAP_DEFLATE) == 0)
-                || (algo == BlockVerifier.COMP_ZSTD && (config.capabilities() & SbiFields.CAP_ZSTD) == 0)) {
-            rejectBlock(p, SbiError.UNSUPPORTED_COMPRESSION, index, BlockCompressor.name(algo) + " was not in our HANDSHAKE");
+        // deflate or zstd we did not announce (the others are the codec's to reject)
+        if (SbiCompression.of(algo).filter(c -> c.capability() != 0 && (config.capabilities() & c.capability()) == 0).isPresent()) {
+            rejectBlock(p, SbiError.UNSUPPORTED_COMPRESSION, index, compressionName(algo) + " was not in our HANDSHAKE");
             return;
         }
-        byte[] wire = p.data().toArray(); // a heap array: the verifier decompresses from it without another copy
-        Decompressed d = verifier.decompress(algo, MemorySegment.ofArray(wire), 0, wire.length);
+        byte[] wire = p.data().toArray(); // a heap array: the codec decompresses from it without another copy
+        Decompressed d = codec.decompress(algo, MemorySegment.ofArray(wire), 0, wire.length);
         if (!d.ok()) {
             SbiError error = switch (d.failure().outcome()) {
                 case UNSUPPORTED_COMPRESSION -> SbiError.UNSUPPORTED_COMPRESSION;
@@ -324,8 +339,9 @@ public final class SbiPeer implements SbiStream.Receiver {
             return;
         }
         MemorySegment plain = d.data();
-        Bytes actual = Bytes.of(Blake3.hash(plain, 0, plain.byteSize()));
-        if (!actual.equals(p.hash())) {
+        Verification v = codec.verifyDecompressed(d, wire.length, MemorySegment.ofArray(p.hash().toArray()), 0);
+        if (!v.verified()) {
+            Bytes actual = Bytes.of(Blake3.hash(plain, 0, plain.byteSize())); // the whole digest, for the event
             rejectBlock(p, SbiError.HASH_MISMATCH, index, "BLAKE3 of the " + plain.byteSize() + " uncompressed bytes is "
                     + actual.hex() + ", block_hash says " + p.hash().hex());
             return;
@@ -339,7 +355,7 @@ public final class SbiPeer implements SbiStream.Receiver {
         blocksStored++;
         acksSent++;
         send(new SbiAck(index, 0));
-        event("block stored: " + p.hash().hex() + " (chunk " + p.chunkIndex() + ", " + BlockCompressor.name(algo) + " "
+        event("block stored: " + p.hash().hex() + " (chunk " + p.chunkIndex() + ", " + compressionName(algo) + " "
                 + wire.length + " -> " + plain.byteSize() + " bytes), ACK sent (ref " + index + ")");
         transfers.onBlockStored(p.hash());
     }
@@ -379,9 +395,9 @@ public final class SbiPeer implements SbiStream.Receiver {
             block[block.length / 2] ^= 0x20;
             event("test hook: BLOCK_PUT " + cid.hex() + " sent with byte " + block.length / 2 + " flipped");
         }
-        BlockCompressor.Compressed c = BlockCompressor.compress(block, compression);
+        BlockCodec.Compressed c = BlockCodec.compress(block, compression);
         blocksSent++;
-        return send(new SbiBlockPut(cid, chunkIndex, c.algo(), c.level(), Bytes.of(c.data())));
+        return send(new SbiBlockPut(cid, chunkIndex, c.algoId(), c.level(), Bytes.of(c.data())));
     }
 
     void nack(SbiError error, long ref, String detail) {
@@ -408,14 +424,14 @@ public final class SbiPeer implements SbiStream.Receiver {
     private void shutdown(String reason, boolean local) {
         if (closedReason != null) return;
         closedReason = reason;
-        reader.stop();
+        framer.stop();
         // Close our direction too when the peer ended its own: a half-open connection would keep
         // the peer's CellID busy until the idle timeout. (Closing sends FIN after what is queued.)
         stream.close(reason);
         event("closed: " + reason);
         transfers.failAll(new IOException("connection closed: " + reason));
         untilReady.clear();
-        verifier.close();
+        codec.close();
     }
 
     /** Runs {@code task} on the scheduler once the handshake is done; fails {@code f} if the connection closes first. */
@@ -433,7 +449,11 @@ public final class SbiPeer implements SbiStream.Receiver {
     }
 
     private static String opName(int op) {
-        return SbiFields.OP_NAMES.getOrDefault((long) op, String.format("op 0x%02x", op));
+        return SbiOps.nameOrHex(op);
+    }
+
+    private static String compressionName(int algo) {
+        return SbiCompression.of(algo).map(SbiCompression::wireName).orElse("comp_algo " + algo);
     }
 
     @FunctionalInterface

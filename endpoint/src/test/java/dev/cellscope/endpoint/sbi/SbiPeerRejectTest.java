@@ -6,7 +6,9 @@ import com.github.luben.zstd.ZstdOutputStream;
 import dev.cellscope.crypto.Blake3;
 import dev.cellscope.crypto.SchemaFingerprints;
 import dev.cellscope.endpoint.store.ContentStore;
-import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiCapability;
+import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiErrorCode;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.SbiAck;
 import dev.cellscope.wire.SbiBlockPut;
@@ -74,7 +76,7 @@ class SbiPeerRejectTest {
     private void assertNack(SbiError error, long ref, boolean closed) {
         SbiNack n = lastNack();
         assertEquals(error.code(), n.errorCode());
-        assertEquals(SbiFields.ERROR_NAMES.get((long) error.code()), n.error());
+        assertEquals(SbiErrorCode.of(error.code()).orElseThrow().wireName(), n.error());
         assertEquals(ref, n.refSeq());
         assertEquals(closed, peer.isClosed(), events.toString());
         assertEquals(closed, stream.closeReason != null);

@@ -5,7 +5,9 @@ import dev.cellscope.crypto.Blake3;
 import dev.cellscope.endpoint.store.Chunker;
 import dev.cellscope.endpoint.store.ContentStore;
 import dev.cellscope.endpoint.store.ObjectManifest;
-import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiCapability;
+import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiErrorCode;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.SbiBlockPut;
 import dev.cellscope.wire.SbiDagSync;
@@ -69,7 +71,7 @@ class SbiTransferTest {
         }
         assertEquals(capsB, a.remoteHandshake().capabilities());
         assertEquals(capsA, b.remoteHandshake().capabilities());
-        assertEquals(expected, SbiFields.COMP_NAMES.get((long) a.compression()));
+        assertEquals(expected, SbiCompression.of(a.compression()).orElseThrow().wireName());
 
         // the BLOCK_PUTs on the wire use it (text compresses under both algorithms)
         Path file = dir.resolve("text");
@@ -79,7 +81,7 @@ class SbiTransferTest {
         List<SbiBlockPut> puts = RecordingStream.decodeAll(pair.a.wire.toByteArray()).stream()
                 .map(SbiMessage::container).filter(SbiBlockPut.class::isInstance).map(SbiBlockPut.class::cast).toList();
         assertEquals(4, puts.size());
-        for (SbiBlockPut p : puts) assertEquals(expected, SbiFields.COMP_NAMES.get((long) p.compAlgo()));
+        for (SbiBlockPut p : puts) assertEquals(expected, SbiCompression.of(p.compAlgo()).orElseThrow().wireName());
     }
 
     @Test
@@ -96,7 +98,7 @@ class SbiTransferTest {
 
     @Test
     void missingRequiredFeatureIsNackedAndBothClose() throws Exception {
-        connect(config(1).withRequired(SbiFields.CAP_ZSTD), config(2).withCapabilities(SbiFields.CAP_DEFLATE), 3);
+        connect(config(1).withRequired(SbiCapability.HAS_ZSTD.mask()), config(2).withCapabilities(SbiCapability.HAS_DEFLATE.mask()), 3);
         // b: a requires zstd, which b lacks -> NACK missing_required_features (ref 0: a's HANDSHAKE) and close
         List<SbiMessage> fromB = RecordingStream.decodeAll(pair.b.wire.toByteArray());
         SbiNack nack = assertInstanceOf(SbiNack.class, fromB.get(1).container());
@@ -113,7 +115,7 @@ class SbiTransferTest {
 
     @Test
     void operationsFailWhenTheHandshakeFails() throws Exception {
-        connect(config(1).withRequired(SbiFields.CAP_RECOMPRESS), config(2), 4);
+        connect(config(1).withRequired(SbiCapability.HAS_RECOMPRESS.mask()), config(2), 4);
         CompletableFuture<byte[]> get = a.get(Bytes.zeros(32));
         scheduler.runUntilIdle();
         assertTrue(get.isCompletedExceptionally());

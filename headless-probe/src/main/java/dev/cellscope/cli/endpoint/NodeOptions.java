@@ -10,6 +10,8 @@ import dev.cellscope.endpoint.stack.Stack;
 import dev.cellscope.endpoint.stack.StackException;
 import dev.cellscope.endpoint.stack.Transport;
 import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiCapability;
+import dev.cellscope.wire.Bytes;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -140,10 +142,10 @@ public final class NodeOptions {
         for (String name : list.split(",")) {
             bits |= switch (name.strip().toLowerCase(Locale.ROOT)) {
                 case "" -> 0;
-                case "deflate" -> SbiFields.CAP_DEFLATE;
-                case "zstd" -> SbiFields.CAP_ZSTD;
-                case "dedup" -> SbiFields.CAP_DEDUP;
-                case "recompress" -> SbiFields.CAP_RECOMPRESS;
+                case "deflate" -> SbiCapability.HAS_DEFLATE.mask();
+                case "zstd" -> SbiCapability.HAS_ZSTD.mask();
+                case "dedup" -> SbiCapability.HAS_DEDUP.mask();
+                case "recompress" -> SbiCapability.HAS_RECOMPRESS.mask();
                 default -> throw UserError.usage(option + ": unknown feature '" + name + "' (deflate, zstd, dedup, recompress)");
             };
         }

@@ -1,6 +1,6 @@
-package dev.cellscope.analysis;
+package dev.cellscope.blocks;
 
-import dev.cellscope.analysis.Verification.Outcome;
+import dev.cellscope.blocks.Verification.Outcome;
 import dev.cellscope.crypto.Blake3;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -23,10 +23,10 @@ import static org.junit.jupiter.api.Assertions.*;
  * outcome with a sentence, never a buffer above limit + 1, and the verdict of a reused verifier
  * equals a fresh one's.
  */
-class BlockVerifierProperties {
+class BlockCodecProperties {
     static final int SMALL_LIMIT = 100_000;
-    static final BlockVerifier SMALL = new BlockVerifier(SMALL_LIMIT);
-    static final BlockVerifier DEFAULT = new BlockVerifier();
+    static final BlockCodec SMALL = new BlockCodec(SMALL_LIMIT);
+    static final BlockCodec DEFAULT = new BlockCodec();
 
     @AfterContainer
     static void close() {
@@ -39,7 +39,7 @@ class BlockVerifierProperties {
         return Arbitraries.oneOf(Arbitraries.of(0, 1, 2, 1, 2, 1, 2), Arbitraries.integers().between(0, 255));
     }
 
-    static void check(BlockVerifier v, int algo, byte[] data, byte[] hash) {
+    static void check(BlockCodec v, int algo, byte[] data, byte[] hash) {
         Verification r = v.verify(algo, data, hash);
         assertNotNull(r.outcome());
         assertFalse(r.detail().isBlank());
@@ -94,7 +94,7 @@ class BlockVerifierProperties {
             assertTrue(DEFAULT.verify(algo, data, hash).verified());
             assertEquals(size <= SMALL_LIMIT ? Outcome.VERIFIED : Outcome.TOO_LARGE, SMALL.verify(algo, data, hash).outcome());
         }
-        try (BlockVerifier fresh = new BlockVerifier(SMALL_LIMIT)) {
+        try (BlockCodec fresh = new BlockCodec(SMALL_LIMIT)) {
             // A reused verifier decides the same; zstd's wording of a corruption may depend on
             // the output buffer's size ("destination too small" vs "corruption"), so the detail is not compared.
             Verification a = fresh.verify(algo, data, hash), b = SMALL.verify(algo, data, hash);

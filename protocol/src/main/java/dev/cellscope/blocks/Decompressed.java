@@ -1,9 +1,9 @@
-package dev.cellscope.analysis;
+package dev.cellscope.blocks;
 
 import java.lang.foreign.MemorySegment;
 
 /**
- * Result of {@link BlockVerifier#decompress}: either the uncompressed bytes or why there are
+ * Result of {@link BlockCodec#decompress}: either the uncompressed bytes or why there are
  * none.
  *
  * <p>On success {@code data} views the verifier's reused output buffer (for comp_algo 0, the
@@ -11,7 +11,7 @@ import java.lang.foreign.MemorySegment;
  * to keep it. On failure {@code data} is null and {@code failure} says why, with the same
  * outcome ({@link Verification.Outcome#UNSUPPORTED_COMPRESSION},
  * {@link Verification.Outcome#TOO_LARGE} or {@link Verification.Outcome#CORRUPT}) and detail
- * sentence that {@link BlockVerifier#verify} would report.
+ * sentence that {@link BlockCodec#verify} would report.
  *
  * @param data    the uncompressed bytes, or null on failure
  * @param failure null on success

@@ -1,6 +1,6 @@
-package dev.cellscope.analysis;
+package dev.cellscope.blocks;
 
-import dev.cellscope.analysis.Verification.Outcome;
+import dev.cellscope.blocks.Verification.Outcome;
 import dev.cellscope.crypto.Blake3;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -16,19 +16,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import static dev.cellscope.analysis.BlockVerifier.COMP_DEFLATE;
-import static dev.cellscope.analysis.BlockVerifier.COMP_NONE;
-import static dev.cellscope.analysis.BlockVerifier.COMP_ZSTD;
-import static dev.cellscope.analysis.BlockVerifier.DEFAULT_LIMIT;
+import static dev.cellscope.blocks.BlockCodec.COMP_DEFLATE;
+import static dev.cellscope.blocks.BlockCodec.COMP_NONE;
+import static dev.cellscope.blocks.BlockCodec.COMP_ZSTD;
+import static dev.cellscope.blocks.BlockCodec.DEFAULT_LIMIT;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class BlockVerifierTest {
+class BlockCodecTest {
     static final int LIMIT = DEFAULT_LIMIT;
     static final byte[] TEXT = Blocks.text(64 * 1024, 42);
     static final byte[] TEXT_HASH = Blake3.hash(TEXT);
 
-    final BlockVerifier v = new BlockVerifier();
+    final BlockCodec v = new BlockCodec();
 
     @AfterEach
     void close() {
@@ -137,7 +137,7 @@ class BlockVerifierTest {
         MemorySegment s = MemorySegment.ofArray(new byte[10]);
         assertThrows(IndexOutOfBoundsException.class, () -> v.verify(COMP_NONE, s, 5, 6, MemorySegment.ofArray(h), 0));
         assertThrows(IndexOutOfBoundsException.class, () -> v.verify(COMP_ZSTD, s, 0, 10, MemorySegment.ofArray(h), 1));
-        assertThrows(IllegalArgumentException.class, () -> new BlockVerifier(-1));
+        assertThrows(IllegalArgumentException.class, () -> new BlockCodec(-1));
         v.close();
         assertThrows(IllegalStateException.class, () -> v.verify(COMP_DEFLATE, Blocks.zlib(TEXT, 1), TEXT_HASH));
     }
@@ -199,7 +199,7 @@ class BlockVerifierTest {
 
     @Test
     void concatenatedDeclaredFramesAddUp() {
-        BlockVerifier small = new BlockVerifier(100_000);
+        BlockCodec small = new BlockCodec(100_000);
         try (small) {
             byte[] a = Blocks.text(60_000, 1);
             byte[] b = Blocks.text(60_000, 2);
@@ -255,7 +255,7 @@ class BlockVerifierTest {
     }
 
     void assertBounded(int algo, byte[] bomb, String expectedDetail) {
-        try (BlockVerifier fresh = new BlockVerifier()) {
+        try (BlockCodec fresh = new BlockCodec()) {
             long before = allocated();
             Verification r = fresh.verify(algo, bomb, TEXT_HASH);
             long used = allocated() - before;
@@ -306,15 +306,15 @@ class BlockVerifierTest {
     @Test
     void smallLimitsWork() {
         for (int limit : new int[] {0, 1, 1000, 65535, 65536, 65537}) {
-            try (BlockVerifier small = new BlockVerifier(limit)) {
+            try (BlockCodec small = new BlockCodec(limit)) {
                 for (int size : new int[] {0, 1, limit - 1, limit, limit + 1}) {
                     if (size < 0) continue;
                     byte[] data = Blocks.text(size, size);
                     byte[] h = Blake3.hash(data);
                     Outcome want = size <= limit ? Outcome.VERIFIED : Outcome.TOO_LARGE;
                     for (byte[][] c : new byte[][][] {
-                            {{COMP_NONE}, data}, {{COMP_ZSTD}, Blocks.zstd(data, 3)},
-                            {{COMP_ZSTD}, Blocks.zstdStreaming(data, 3)}, {{COMP_DEFLATE}, Blocks.zlib(data, 6)}}) {
+                            {{(byte) COMP_NONE}, data}, {{(byte) COMP_ZSTD}, Blocks.zstd(data, 3)},
+                            {{(byte) COMP_ZSTD}, Blocks.zstdStreaming(data, 3)}, {{(byte) COMP_DEFLATE}, Blocks.zlib(data, 6)}}) {
                         Verification r = small.verify(c[0][0], c[1], h);
                         assertEquals(want, r.outcome(), "limit " + limit + " size " + size + " algo " + c[0][0] + ": " + r.detail());
                         assertTrue(small.bufferCapacity() <= limit + 1);
@@ -461,12 +461,9 @@ class BlockVerifierTest {
             };
             byte[] plain = rnd.nextInt(5) == 0 ? Blocks.random(size, i) : Blocks.text(size, i);
             int algo = rnd.nextInt(10) == 0 ? 3 + rnd.nextInt(13) : rnd.nextInt(3);
-            byte[] data = switch (algo) {
-                case COMP_NONE -> plain;
-                case COMP_DEFLATE -> Blocks.zlib(plain, 1 + rnd.nextInt(9));
-                case COMP_ZSTD -> rnd.nextBoolean() ? Blocks.zstd(plain, 1 + rnd.nextInt(5)) : Blocks.zstdStreaming(plain, 1);
-                default -> plain;
-            };
+            byte[] data = algo == COMP_DEFLATE ? Blocks.zlib(plain, 1 + rnd.nextInt(9))
+                    : algo == COMP_ZSTD ? (rnd.nextBoolean() ? Blocks.zstd(plain, 1 + rnd.nextInt(5)) : Blocks.zstdStreaming(plain, 1))
+                    : plain;
             byte[] h = Blake3.hash(plain);
             switch (rnd.nextInt(8)) {
                 case 0 -> h[rnd.nextInt(32)] ^= 1;
@@ -480,7 +477,7 @@ class BlockVerifierTest {
         int verified = 0;
         for (int i = 0; i < cases.size(); i++) {
             Object[] c = cases.get(i);
-            try (BlockVerifier fresh = new BlockVerifier()) {
+            try (BlockCodec fresh = new BlockCodec()) {
                 assertEquals(fresh.verify((int) c[0], (byte[]) c[1], (byte[]) c[2]), reused.get(i), "case " + i);
             }
             if (reused.get(i).verified()) verified++;

@@ -1,4 +1,4 @@
-package dev.cellscope.analysis;
+package dev.cellscope.blocks;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdOutputStream;
@@ -16,7 +16,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 
-/** Test data and independent compressors for {@link BlockVerifier} tests. */
+/** Test data and independent compressors for {@link BlockCodec} tests. */
 final class Blocks {
     private Blocks() {}
 

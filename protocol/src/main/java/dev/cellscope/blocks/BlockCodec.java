@@ -1,11 +1,13 @@
-package dev.cellscope.analysis;
+package dev.cellscope.blocks;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
-import dev.cellscope.analysis.Verification.Outcome;
+import dev.cellscope.blocks.Verification.Outcome;
 import dev.cellscope.crypto.Blake3;
 import dev.cellscope.crypto.Blake3Engine;
+import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiLimits;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,10 +16,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * Bounded decompression and BLAKE3 verification of UTCP-SBI BLOCK_PUT data (PROTOCOLS.md
+ * The UTCP-SBI block codec, shared by the tap and the peer: {@link #compress} for a sender,
+ * bounded {@link #decompress} and BLAKE3 {@link #verify} for a receiver (PROTOCOLS.md
  * section 4): {@code BLAKE3(decompress(DATA)) == block_hash}, always over the uncompressed
  * bytes, where comp_algo is 0 none, 1 deflate (a zlib-wrapped RFC 1950 stream, as browsers'
  * {@code CompressionStream("deflate")} produce), 2 zstd (frame format, RFC 8878); 3–14
@@ -71,17 +75,17 @@ import java.util.zip.Inflater;
  *
  * <p>Not thread-safe. {@link #close()} frees the native zstd and zlib state.
  */
-public final class BlockVerifier implements AutoCloseable {
+public final class BlockCodec implements AutoCloseable {
     /** Largest uncompressed block, 16 MiB (PROTOCOLS.md section 4, [decided]). */
-    public static final int DEFAULT_LIMIT = 16 << 20;
-    /** Largest limit a verifier accepts (limit + 1 must fit in a Java array comfortably). */
-    public static final int MAX_LIMIT = 1 << 30;
+    public static final int DEFAULT_LIMIT = SbiLimits.DEFAULT_DECOMPRESS_LIMIT;
+    /** Largest limit a codec accepts (limit + 1 must fit in a Java array comfortably). */
+    public static final int MAX_LIMIT = SbiLimits.MAX_DECOMPRESS_LIMIT;
 
-    public static final int COMP_NONE = 0;
-    public static final int COMP_DEFLATE = 1;
-    public static final int COMP_ZSTD = 2;
+    public static final int COMP_NONE = SbiCompression.NONE.id();
+    public static final int COMP_DEFLATE = SbiCompression.DEFLATE.id();
+    public static final int COMP_ZSTD = SbiCompression.ZSTD.id();
     /** comp_algo 15: experimental, rejected by receivers. */
-    public static final int COMP_EXPERIMENTAL = 15;
+    public static final int COMP_EXPERIMENTAL = SbiCompression.EXPERIMENTAL.id();
 
     /** The detail of every {@link Outcome#VERIFIED} result (a constant: no allocation). */
     public static final String VERIFIED_DETAIL = "BLAKE3 of the uncompressed bytes matches block_hash";
@@ -124,7 +128,7 @@ public final class BlockVerifier implements AutoCloseable {
     private String failDetail;
 
     /** A verifier with the 16 MiB limit. */
-    public BlockVerifier() {
+    public BlockCodec() {
         this(DEFAULT_LIMIT);
     }
 
@@ -133,7 +137,7 @@ public final class BlockVerifier implements AutoCloseable {
      *
      * @throws IllegalArgumentException unless {@code 0 <= limit <= MAX_LIMIT}
      */
-    public BlockVerifier(int limit) {
+    public BlockCodec(int limit) {
         if (limit < 0 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be in [0, " + MAX_LIMIT + "], got " + limit);
         }
@@ -181,6 +185,24 @@ public final class BlockVerifier implements AutoCloseable {
             plainOff = 0;
             plainLen = n;
         }
+        return checkHash(len, plain, plainOff, plainLen, hash, hashOff);
+    }
+
+    /**
+     * Checks BLAKE3 of what {@link #decompress} returned ({@code d.ok()}) against the 32 bytes of
+     * {@code hash} at {@code hashOff}: {@link Outcome#VERIFIED} or {@link Outcome#HASH_MISMATCH}.
+     * For a receiver that keeps the uncompressed bytes (the peer stores them).
+     *
+     * @param compressedSize length of DATA as carried on the wire, for the result
+     */
+    public Verification verifyDecompressed(Decompressed d, int compressedSize, MemorySegment hash, long hashOff) {
+        if (!d.ok()) throw new IllegalArgumentException("nothing was decompressed: " + d.failure().detail());
+        ensureOpen();
+        Objects.checkFromIndexSize(hashOff, Blake3Engine.OUT_LEN, hash.byteSize());
+        return checkHash(compressedSize, d.data(), 0, d.data().byteSize(), hash, hashOff);
+    }
+
+    private Verification checkHash(int len, MemorySegment plain, long plainOff, long plainLen, MemorySegment hash, long hashOff) {
         Blake3.engine().hash(plain, plainOff, plainLen, digest);
         if (MemorySegment.mismatch(digestSeg, 0, Blake3Engine.OUT_LEN, hash, hashOff, hashOff + Blake3Engine.OUT_LEN) < 0) {
             return new Verification(Outcome.VERIFIED, len, plainLen, VERIFIED_DETAIL);
@@ -218,7 +240,44 @@ public final class BlockVerifier implements AutoCloseable {
         return decompress(compAlgo, MemorySegment.ofArray(data), 0, data.length);
     }
 
-    /** Frees the native zstd and zlib state; the verifier cannot be used afterwards. */
+    /** What goes into a BLOCK_PUT: comp_algo, comp_level and DATA. */
+    public record Compressed(SbiCompression algo, int level, byte[] data) {
+        public int algoId() {
+            return algo.id();
+        }
+    }
+
+    /**
+     * Compresses {@code block} for a BLOCK_PUT with {@code algo} at its sender level (zstd 3, frame
+     * format; deflate 6, zlib-wrapped RFC 1950). A block that does not shrink is sent raw (comp_algo
+     * 0, level 0): already-compressed content would only grow and cost the receiver a pointless
+     * decompression. Needs no codec instance (no state is kept).
+     */
+    public static Compressed compress(byte[] block, SbiCompression algo) {
+        byte[] packed = switch (algo) {
+            case ZSTD -> Zstd.compress(block, algo.senderLevel());
+            case DEFLATE -> deflate(block, algo.senderLevel());
+            case NONE, EXPERIMENTAL -> null;
+        };
+        if (packed == null || packed.length >= block.length) return new Compressed(SbiCompression.NONE, 0, block);
+        return new Compressed(algo, algo.senderLevel(), packed);
+    }
+
+    private static byte[] deflate(byte[] block, int level) {
+        Deflater d = new Deflater(level); // nowrap=false: zlib header and Adler-32 trailer
+        try {
+            d.setInput(block);
+            d.finish();
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(block.length / 2 + 64);
+            byte[] buf = new byte[16 * 1024];
+            while (!d.finished()) out.write(buf, 0, d.deflate(buf));
+            return out.toByteArray();
+        } finally {
+            d.end();
+        }
+    }
+
+    /** Frees the native zstd and zlib state; the codec cannot be used afterwards. */
     @Override
     public void close() {
         if (closed) return;
@@ -259,7 +318,7 @@ public final class BlockVerifier implements AutoCloseable {
 
     static String unsupportedText(int compAlgo) {
         if (compAlgo == COMP_EXPERIMENTAL) return "comp_algo 15 (experimental) is rejected";
-        if (compAlgo >= 3 && compAlgo <= 14) return "comp_algo " + compAlgo + " (reserved) is rejected";
+        if (SbiCompression.reserved(compAlgo)) return "comp_algo " + compAlgo + " (reserved) is rejected";
         return "comp_algo " + compAlgo + " is not a known compression (0 none, 1 deflate, 2 zstd) and is rejected";
     }
 
@@ -564,7 +623,7 @@ public final class BlockVerifier implements AutoCloseable {
     }
 
     private void ensureOpen() {
-        if (closed) throw new IllegalStateException("BlockVerifier is closed");
+        if (closed) throw new IllegalStateException("BlockCodec is closed");
     }
 
     // ------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package dev.cellscope.analysis;
+package dev.cellscope.blocks;
 
 import dev.cellscope.crypto.Blake3;
 
@@ -7,15 +7,15 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Quick single-thread timing loop (not a test, not JMH): MB/s of uncompressed output for
- * {@link BlockVerifier#verify} (decompress + BLAKE3) and {@link BlockVerifier#decompress} alone,
+ * {@link BlockCodec#verify} (decompress + BLAKE3) and {@link BlockCodec#decompress} alone,
  * on 64 KiB text-like blocks, plus bytes allocated per call. Run from {@code dissector/}:
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp target/classes:target/test-classes:&lt;zstd-jni&gt;:&lt;bcprov&gt; \
- *     dev.cellscope.analysis.BlockVerifierThroughput [seconds]
+ *     dev.cellscope.blocks.BlockCodecThroughput [seconds]
  * </pre>
  */
-public final class BlockVerifierThroughput {
-    private BlockVerifierThroughput() {}
+public final class BlockCodecThroughput {
+    private BlockCodecThroughput() {}
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 2;
@@ -28,14 +28,14 @@ public final class BlockVerifierThroughput {
             hashes[i] = Blake3.hash(plain[i]);
         }
         System.out.println("BLAKE3 engine: " + Blake3.engine().name() + "; " + blocks + " blocks of " + size + " bytes");
-        try (BlockVerifier v = new BlockVerifier()) {
-            run(v, "none", BlockVerifier.COMP_NONE, plain, hashes, seconds);
-            run(v, "zstd -1", BlockVerifier.COMP_ZSTD, map(plain, p -> Blocks.zstd(p, 1)), hashes, seconds);
-            run(v, "zstd -3", BlockVerifier.COMP_ZSTD, map(plain, p -> Blocks.zstd(p, 3)), hashes, seconds);
-            run(v, "zstd -19", BlockVerifier.COMP_ZSTD, map(plain, p -> Blocks.zstd(p, 19)), hashes, seconds);
-            run(v, "zstd -3 streaming", BlockVerifier.COMP_ZSTD, map(plain, p -> Blocks.zstdStreaming(p, 3)), hashes, seconds);
-            run(v, "deflate -6", BlockVerifier.COMP_DEFLATE, map(plain, p -> Blocks.zlib(p, 6)), hashes, seconds);
-            run(v, "deflate -1", BlockVerifier.COMP_DEFLATE, map(plain, p -> Blocks.zlib(p, 1)), hashes, seconds);
+        try (BlockCodec v = new BlockCodec()) {
+            run(v, "none", BlockCodec.COMP_NONE, plain, hashes, seconds);
+            run(v, "zstd -1", BlockCodec.COMP_ZSTD, map(plain, p -> Blocks.zstd(p, 1)), hashes, seconds);
+            run(v, "zstd -3", BlockCodec.COMP_ZSTD, map(plain, p -> Blocks.zstd(p, 3)), hashes, seconds);
+            run(v, "zstd -19", BlockCodec.COMP_ZSTD, map(plain, p -> Blocks.zstd(p, 19)), hashes, seconds);
+            run(v, "zstd -3 streaming", BlockCodec.COMP_ZSTD, map(plain, p -> Blocks.zstdStreaming(p, 3)), hashes, seconds);
+            run(v, "deflate -6", BlockCodec.COMP_DEFLATE, map(plain, p -> Blocks.zlib(p, 6)), hashes, seconds);
+            run(v, "deflate -1", BlockCodec.COMP_DEFLATE, map(plain, p -> Blocks.zlib(p, 1)), hashes, seconds);
         }
     }
 
@@ -45,7 +45,7 @@ public final class BlockVerifierThroughput {
         return out;
     }
 
-    static void run(BlockVerifier v, String name, int algo, byte[][] data, byte[][] hashes, double seconds) {
+    static void run(BlockCodec v, String name, int algo, byte[][] data, byte[][] hashes, double seconds) {
         MemorySegment[] segs = new MemorySegment[data.length];
         MemorySegment[] hs = new MemorySegment[data.length];
         long compressed = 0;
@@ -75,10 +75,10 @@ public final class BlockVerifierThroughput {
         long perDecompress = (bean.getCurrentThreadAllocatedBytes() - before) / calls;
         System.out.printf("%-18s ratio %5.2f  verify %5.0f MB/s  decompress %s MB/s  alloc %d B/verify, %d B/decompress%n",
                 name, (double) (64L * 1024 * data.length) / compressed, verifyMBs,
-                algo == BlockVerifier.COMP_NONE ? "    -" : String.format("%5.0f", decompressMBs), perCall, perDecompress);
+                algo == BlockCodec.COMP_NONE ? "    -" : String.format("%5.0f", decompressMBs), perCall, perDecompress);
     }
 
-    static double loop(BlockVerifier v, int algo, MemorySegment[] segs, MemorySegment[] hs, double seconds, boolean verify) {
+    static double loop(BlockCodec v, int algo, MemorySegment[] segs, MemorySegment[] hs, double seconds, boolean verify) {
         long out = 0;
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);

@@ -1,9 +1,9 @@
-package dev.cellscope.analysis;
+package dev.cellscope.blocks;
 
 import java.util.Objects;
 
 /**
- * What {@link BlockVerifier} found for one BLOCK_PUT's DATA (PROTOCOLS.md section 4).
+ * What {@link BlockCodec} found for one BLOCK_PUT's DATA (PROTOCOLS.md section 4).
  *
  * @param outcome          the verdict
  * @param compressedSize   length of DATA as carried on the wire
