@@ -2,6 +2,7 @@ package dev.cellscope.io;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What the pcap and pcapng readers share: the mapping, the packet counter, and the rule
@@ -29,6 +30,16 @@ abstract sealed class MappedReader implements CaptureReader permits PcapReader, 
         error = new CaptureError(offset, message);
         done = true;
         return null;
+    }
+
+    @Override
+    public final String name() {
+        return file.path().getFileName().toString();
+    }
+
+    @Override
+    public final OptionalLong totalBytes() {
+        return OptionalLong.of(size);
     }
 
     @Override

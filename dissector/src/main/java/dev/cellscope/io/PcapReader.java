@@ -71,6 +71,11 @@ final class PcapReader extends MappedReader {
     }
 
     @Override
+    public long bytesRead() {
+        return pos;
+    }
+
+    @Override
     public Format format() {
         return Format.PCAP;
     }

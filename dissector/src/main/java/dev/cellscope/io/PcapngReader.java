@@ -51,6 +51,11 @@ final class PcapngReader extends MappedReader {
     }
 
     @Override
+    public long bytesRead() {
+        return pos;
+    }
+
+    @Override
     public Format format() {
         return Format.PCAPNG;
     }

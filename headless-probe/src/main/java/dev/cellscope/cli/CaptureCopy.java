@@ -1,6 +1,5 @@
 package dev.cellscope.cli;
 
-import dev.cellscope.io.CaptureReader;
 import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 import dev.cellscope.io.PcapngWriter;
@@ -8,18 +7,28 @@ import dev.cellscope.io.PcapngWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
-/** {@code -w}: copies frames to a pcapng file, declaring each source interface as it first appears. */
+/**
+ * {@code -w}: copies frames to a pcapng file, declaring each source interface as it first appears.
+ * The file is created by {@link #open()}, once the capture it copies from could be opened.
+ */
 final class CaptureCopy implements AutoCloseable {
-    private final PcapngWriter writer;
-    private final CaptureReader source;
+    private final Path out;
+    private final Supplier<List<InterfaceInfo>> interfaces;
     private final Map<Integer, Integer> interfaceMap = new HashMap<>();
+    private PcapngWriter writer;
 
-    CaptureCopy(Path out, CaptureReader source) {
-        this.source = source;
+    CaptureCopy(Path out, Supplier<List<InterfaceInfo>> interfaces) {
+        this.out = out;
+        this.interfaces = interfaces;
+    }
+
+    void open() {
         try {
-            this.writer = new PcapngWriter(out);
+            writer = new PcapngWriter(out);
         } catch (IOException e) {
             throw UserError.failure(out + ": cannot write: " + e.getMessage());
         }
@@ -28,7 +37,7 @@ final class CaptureCopy implements AutoCloseable {
     void write(Packet p) throws IOException {
         Integer id = interfaceMap.get(p.interfaceId());
         if (id == null) {
-            InterfaceInfo info = source.interfaces().stream().filter(i -> i.id() == p.interfaceId()).findFirst()
+            InterfaceInfo info = interfaces.get().stream().filter(i -> i.id() == p.interfaceId()).findFirst()
                     .orElse(new InterfaceInfo(p.interfaceId(), p.linkType(), 0, null, 1_000_000));
             id = writer.addInterface(info.linkType(), info.snapLength(), info.name());
             interfaceMap.put(p.interfaceId(), id);
@@ -38,6 +47,6 @@ final class CaptureCopy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        if (writer != null) writer.close();
     }
 }

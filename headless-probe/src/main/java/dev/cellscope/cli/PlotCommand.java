@@ -1,18 +1,14 @@
 package dev.cellscope.cli;
 
 import dev.cellscope.analysis.AnalysisConfig;
-import dev.cellscope.analysis.AnalysisThread;
-import dev.cellscope.analysis.CaptureAnalysis;
-import dev.cellscope.dissect.Dissector;
-import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.flow.SeriesTetherFlow;
 import dev.cellscope.flow.SeriesUtcpDirection;
 import dev.cellscope.flow.TimeSeries;
 import dev.cellscope.flow.TimeSeriesOptions;
 import dev.cellscope.flow.TimeSeriesSink;
-import dev.cellscope.io.CaptureError;
-import dev.cellscope.io.CaptureReader;
-import dev.cellscope.io.Packet;
+import dev.cellscope.session.CaptureSession;
+import dev.cellscope.session.SessionOptions;
+import dev.cellscope.session.SessionResult;
 import dev.cellscope.charts.ChartFiles;
 import dev.cellscope.charts.FlowSelection;
 import dev.cellscope.charts.GrantChart;
@@ -33,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code cellscope plot}: a time series chart of a capture, as PNG or SVG. */
@@ -83,9 +78,7 @@ public final class PlotCommand implements Callable<Integer> {
         }
         JFreeChart chart = chart(ts);
         write(chart, format);
-        if (c.damage().isPresent()) {
-            throw UserError.failure(file + ": " + c.damage().get().message() + "; plotted the " + c.frames() + " frames read before it");
-        }
+        Sessions.failIfDamaged(file, c.result(), "plotted the ", "frames read before it");
         return 0;
     }
 
@@ -109,29 +102,16 @@ public final class PlotCommand implements Callable<Integer> {
         return format;
     }
 
-    private record Collected(TimeSeries series, long frames, Optional<CaptureError> damage) {}
+    private record Collected(TimeSeries series, SessionResult result) {}
 
     /** Reads the capture with conversation analysis (the NACK, retransmission and credit fields need it). */
     private Collected collect(TimeSeriesOptions options) {
-        Dissector dissector = new Dissector();
         // Plots need no block verification: skipping it saves the decompression and hashing.
-        CaptureAnalysis live = CaptureAnalysis.singlePass(new AnalysisConfig(null, false, false));
+        CaptureSession session = Sessions.of(file, SessionOptions.of(new AnalysisConfig(null, false, false)));
         TimeSeriesSink sink = new TimeSeriesSink(options);
-        long frames = 0;
-        Optional<CaptureError> damage;
-        try (AnalysisThread reader = new AnalysisThread(Captures.open(file), dissector, live, Long.MAX_VALUE)) {
-            long first = 0, previous = 0;
-            Packet p;
-            while ((p = reader.next()) != null) {
-                if (frames == 0) first = previous = p.timestampNanos();
-                dissector.dissect(p, new FrameTiming(first, previous), reader, sink);
-                previous = p.timestampNanos();
-                frames++;
-            }
-            damage = reader.error();
-        }
-        if (frames == 0 && damage.isEmpty()) throw UserError.failure(file + ": no frames: nothing to plot");
-        return new Collected(sink.result(), frames, damage);
+        SessionResult result = Sessions.run(session, () -> sink);
+        if (result.frames() == 0 && result.damage().isEmpty()) throw UserError.failure(file + ": no frames: nothing to plot");
+        return new Collected(sink.result(), result);
     }
 
     private JFreeChart chart(TimeSeries ts) {

@@ -1,28 +1,27 @@
 package dev.cellscope.cli;
 
 import dev.cellscope.analysis.AnalysisConfig;
-import dev.cellscope.analysis.AnalysisThread;
-import dev.cellscope.analysis.CaptureAnalysis;
-import dev.cellscope.dissect.Dissector;
 import dev.cellscope.dissect.DissectorConfig;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
-import dev.cellscope.expert.Expert;
+import dev.cellscope.dissect.TeeSink;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.filter.DisplayFilter;
 import dev.cellscope.filter.FilterException;
 import dev.cellscope.filter.FilterSink;
-import dev.cellscope.io.CaptureError;
-import dev.cellscope.io.CaptureReader;
 import dev.cellscope.io.Packet;
 import dev.cellscope.output.CaptureStatistic;
 import dev.cellscope.output.FieldColumns;
-import dev.cellscope.output.TeeSink;
+import dev.cellscope.session.CaptureSession;
+import dev.cellscope.session.FrameConsumer;
+import dev.cellscope.session.SessionOptions;
+import dev.cellscope.session.SessionResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -93,7 +91,6 @@ public final class ReadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Dissector dissector = new Dissector(config());
         FrameOutput output = quiet ? new NoOutput() : frameOutput();
         List<CaptureStatistic> statistics = new ArrayList<>();
         for (String z : stats) statistics.add(Statistics.parse(z));
@@ -102,51 +99,53 @@ public final class ReadCommand implements Callable<Integer> {
         boolean analyze = output.needsAnalysis() || !statistics.isEmpty()
                 || (filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed));
         AnalysisConfig analysisConfig = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify, true);
-        CaptureAnalysis live = !analyze ? null
-                : twoPass ? firstPassThen(dissector, analysisConfig) : CaptureAnalysis.singlePass(analysisConfig);
+        CaptureSession session = Sessions.of(file, new SessionOptions(config(), analyze ? analysisConfig : null, analyze && twoPass, count));
 
-        long frames = 0;
-        Optional<CaptureError> damage;
-        CaptureReader opened = Captures.open(file);
-        // With analysis, one thread reads and analyses ahead while this one dissects and prints.
-        AnalysisThread analysis = live == null ? null : new AnalysisThread(opened, dissector, live, count);
-        try (CaptureReader reader = analysis != null ? analysis : opened;
-             CaptureCopy copy = writeTo == null ? null : new CaptureCopy(writeTo, reader);
-             Writer out = Console.stdout()) {
-            output.begin(out);
-            long first = 0, previous = 0;
-            Packet p;
-            while (frames < count && (p = reader.next()) != null) {
-                if (frames == 0) first = previous = p.timestampNanos();
-                FrameTiming timing = new FrameTiming(first, previous);
-                FieldSink sink = output.sink();
-                for (CaptureStatistic statistic : statistics) sink = new TeeSink(sink, statistic);
-                if (filterSink != null) {
-                    filterSink.reset();
-                    sink = new TeeSink(sink, filterSink);
+        SessionResult result;
+        try (Writer out = Console.stdout(); CaptureCopy copy = writeTo == null ? null : new CaptureCopy(writeTo, session::interfaces)) {
+            result = Sessions.run(session, new FrameConsumer() {
+                @Override
+                public void begin() {
+                    if (copy != null) copy.open();
+                    Sessions.unchecked(() -> output.begin(out));
                 }
-                dissector.dissect(p, timing, analysis, sink);
-                if (filter == null || filter.matches(filterSink)) {
-                    output.write(p, timing, out);
-                    if (copy != null) copy.write(p);
+
+                @Override
+                public FieldSink sink() {
+                    FieldSink sink = output.sink();
+                    for (CaptureStatistic statistic : statistics) sink = new TeeSink(sink, statistic);
+                    if (filterSink != null) {
+                        filterSink.reset();
+                        sink = new TeeSink(sink, filterSink);
+                    }
+                    return sink;
                 }
-                previous = p.timestampNanos();
-                frames++;
-            }
-            output.end(out);
-            damage = frames < count ? reader.error() : Optional.empty();
-            StringBuilder b = new StringBuilder();
-            for (CaptureStatistic statistic : statistics) {
-                if (analysis != null) statistic.captureFindings(analysis.finish());
-                statistic.print(b);
-            }
-            out.append(b);
+
+                @Override
+                public void frame(Packet p, FrameTiming timing) {
+                    if (filter == null || filter.matches(filterSink)) {
+                        Sessions.unchecked(() -> output.write(p, timing, out));
+                        if (copy != null) Sessions.unchecked(() -> copy.write(p));
+                    }
+                }
+
+                @Override
+                public void end(SessionResult r) {
+                    Sessions.unchecked(() -> output.end(out));
+                    StringBuilder b = new StringBuilder();
+                    for (CaptureStatistic statistic : statistics) {
+                        if (analyze) statistic.captureFindings(r.findings());
+                        statistic.print(b);
+                    }
+                    Sessions.unchecked(() -> out.append(b));
+                }
+            });
         } catch (Console.ClosedOutput e) {
             return 0; // the reader of our output went away (e.g. `| head`): not an error
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
-        if (damage.isPresent()) {
-            throw UserError.failure(file + ": " + damage.get().message() + "; " + frames + " frames were read before it");
-        }
+        Sessions.failIfDamaged(file, result, "", "frames were read before it");
         return 0;
     }
 
@@ -157,22 +156,6 @@ public final class ReadCommand implements Callable<Integer> {
         } catch (FilterException e) {
             throw UserError.usage("-Y: " + e.getMessage() + "\n" + e.caretLine());
         }
-    }
-
-    /** Runs the first of two passes over the file and returns the analysis for the second. */
-    private CaptureAnalysis firstPassThen(Dissector dissector, AnalysisConfig config) {
-        // The first pass only finds links to later frames: verifying blocks there would be wasted.
-        CaptureAnalysis first = CaptureAnalysis.firstPass(new AnalysisConfig(config.knownCellIds(), false));
-        FieldSink nothing = FieldSink.discard();
-        try (CaptureReader reader = Captures.open(file)) {
-            Packet p;
-            long frames = 0;
-            while (frames++ < count && (p = reader.next()) != null) {
-                dissector.dissect(p, new FrameTiming(p.timestampNanos(), p.timestampNanos()), first, nothing);
-            }
-        }
-        first.finish();
-        return CaptureAnalysis.secondPass(config, first);
     }
 
     private DissectorConfig config() {

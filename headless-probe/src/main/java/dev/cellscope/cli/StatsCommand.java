@@ -1,17 +1,14 @@
 package dev.cellscope.cli;
 
 import dev.cellscope.analysis.AnalysisConfig;
-import dev.cellscope.analysis.AnalysisThread;
-import dev.cellscope.analysis.CaptureAnalysis;
-import dev.cellscope.dissect.Dissector;
 import dev.cellscope.dissect.FieldSink;
-import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.flow.FlowCsv;
 import dev.cellscope.flow.FlowKind;
 import dev.cellscope.flow.FlowTable;
-import dev.cellscope.io.CaptureError;
-import dev.cellscope.io.CaptureReader;
-import dev.cellscope.io.Packet;
+import dev.cellscope.session.CaptureSession;
+import dev.cellscope.session.FrameConsumer;
+import dev.cellscope.session.SessionOptions;
+import dev.cellscope.session.SessionResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -66,36 +62,58 @@ public final class StatsCommand implements Callable<Integer> {
         FlowTable.Config config = config();
         Set<FlowKind> kinds = kind == Kind.all ? EnumSet.allOf(FlowKind.class) : EnumSet.of(FlowKind.valueOf(kind.name().toUpperCase()));
         AnalysisConfig analysisConfig = new AnalysisConfig(null, !noVerify, true);
-        Dissector dissector = new Dissector();
-        CaptureAnalysis live = twoPass ? firstPassThen(dissector, analysisConfig) : CaptureAnalysis.singlePass(analysisConfig);
+        CaptureSession session = Sessions.of(file, SessionOptions.of(analysisConfig).withTwoPass(twoPass));
 
-        long frames = 0;
-        Optional<CaptureError> damage;
-        CaptureReader opened = Captures.open(file);
-        try (AnalysisThread reader = new AnalysisThread(opened, dissector, live, Long.MAX_VALUE);
-             Writer out = output();
-             FlowCsv csv = new FlowCsv(out, kinds)) {
-            FlowTable table = new FlowTable(config, kinds, csv);
-            long first = 0, previous = 0;
-            Packet p;
-            while ((p = reader.next()) != null) {
-                if (frames == 0) first = previous = p.timestampNanos();
-                dissector.dissect(p, new FrameTiming(first, previous), reader, table);
-                previous = p.timestampNanos();
-                frames++;
-            }
-            damage = reader.error();
-            reader.finish();
-            table.finish(); // the flows read before any damage are still written
+        SessionResult result;
+        try (CsvConsumer consumer = new CsvConsumer(config, kinds)) {
+            result = Sessions.run(session, consumer);
         } catch (Console.ClosedOutput e) {
             return 0; // the reader of our output went away (e.g. `| head`)
         } catch (UncheckedIOException e) {
             throw UserError.failure(flows + ": cannot write: " + e.getCause().getMessage());
         }
-        if (damage.isPresent()) {
-            throw UserError.failure(file + ": " + damage.get().message() + "; " + frames + " frames were read before it");
-        }
+        Sessions.failIfDamaged(file, result, "", "frames were read before it");
         return 0;
+    }
+
+    /** The flow table written as CSV; the output is created once the capture could be opened. */
+    private final class CsvConsumer implements FrameConsumer, AutoCloseable {
+        private final FlowTable.Config config;
+        private final Set<FlowKind> kinds;
+        private Writer out;
+        private FlowCsv csv;
+        private FlowTable table;
+
+        CsvConsumer(FlowTable.Config config, Set<FlowKind> kinds) {
+            this.config = config;
+            this.kinds = kinds;
+        }
+
+        @Override
+        public void begin() {
+            out = output();
+            Sessions.unchecked(() -> csv = new FlowCsv(out, kinds));
+            table = new FlowTable(config, kinds, csv);
+        }
+
+        @Override
+        public FieldSink sink() {
+            return table;
+        }
+
+        @Override
+        public void end(SessionResult result) {
+            table.finish(); // the flows read before any damage are still written
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (csv != null) csv.close();
+            } finally {
+                if (out != null) out.close();
+            }
+        }
     }
 
     private FlowTable.Config config() {
@@ -121,19 +139,5 @@ public final class StatsCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw UserError.failure(flows + ": cannot write: " + e.getMessage());
         }
-    }
-
-    /** Runs the first of two passes over the file and returns the analysis for the second (as ReadCommand does). */
-    private CaptureAnalysis firstPassThen(Dissector dissector, AnalysisConfig config) {
-        CaptureAnalysis first = CaptureAnalysis.firstPass(new AnalysisConfig(config.knownCellIds(), false));
-        FieldSink nothing = FieldSink.discard();
-        try (CaptureReader reader = Captures.open(file)) {
-            Packet p;
-            while ((p = reader.next()) != null) {
-                dissector.dissect(p, new FrameTiming(p.timestampNanos(), p.timestampNanos()), first, nothing);
-            }
-        }
-        first.finish();
-        return CaptureAnalysis.secondPass(config, first);
     }
 }

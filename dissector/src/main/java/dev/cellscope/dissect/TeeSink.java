@@ -1,6 +1,5 @@
-package dev.cellscope.output;
+package dev.cellscope.dissect;
 
-import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
 

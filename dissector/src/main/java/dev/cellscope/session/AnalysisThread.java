@@ -1,52 +1,61 @@
-package dev.cellscope.analysis;
+package dev.cellscope.session;
 
+import dev.cellscope.analysis.CaptureAnalysis;
+import dev.cellscope.analysis.FrameAnalysis;
+import dev.cellscope.analysis.TetherFrameResult;
+import dev.cellscope.analysis.UtcpVerdict;
 import dev.cellscope.dissect.Dissector;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.io.CaptureError;
-import dev.cellscope.io.CaptureReader;
 import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
+import dev.cellscope.io.PacketSource;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads a capture and runs conversation analysis (reassembly, SBI cutting, the credit ledger;
+ * Reads a packet source and runs conversation analysis (reassembly, SBI cutting, the credit ledger;
  * block verification goes on to worker threads) on its own thread, ahead of the thread that
- * dissects and prints. That thread reads the frames from here, as from a {@link CaptureReader},
+ * dissects and prints. That thread reads the frames from here, as from a {@link PacketSource},
  * and gets each frame's analysis through {@link FrameAnalysis}: exactly what a
  * {@link CaptureAnalysis} on its own thread would have said, since the same code ran over the
  * same bytes. One reader, one file mapping, both cores busy.
  */
-public final class AnalysisThread implements CaptureReader, FrameAnalysis {
+final class AnalysisThread implements PacketSource, FrameAnalysis {
     private static final int AHEAD = 16_384;
 
-    /** A frame read ahead, with its analysis result (a verdict, a ledger result, or null) and the interfaces known then. */
-    private record Ahead(Packet packet, Object result, List<InterfaceInfo> interfaces) {}
+    /**
+     * A frame read ahead, with its analysis result (a verdict, a ledger result, or null), the
+     * interfaces known then and the source's position after it.
+     */
+    private record Ahead(Packet packet, Object result, List<InterfaceInfo> interfaces, long position) {}
 
-    private static final Ahead END = new Ahead(null, null, List.of());
+    private static final Ahead END = new Ahead(null, null, List.of(), -1);
 
     private final BlockingQueue<Ahead> queue = new ArrayBlockingQueue<>(AHEAD);
-    private final CaptureReader reader;
+    private final PacketSource reader;
     private final Thread thread;
     private volatile Throwable failure;
     private volatile List<Expert> finish = List.of();
     private Ahead current;
     private boolean ended;
     private List<InterfaceInfo> interfaces = List.of();
+    private long position;
 
     /**
      * Starts reading {@code reader} (at most {@code count} frames) and analysing with {@code live},
      * dissecting with {@code dissector}'s configuration (the one the caller dissects with).
      * Takes ownership of {@code reader}.
      */
-    public AnalysisThread(CaptureReader reader, Dissector dissector, CaptureAnalysis live, long count) {
+    AnalysisThread(PacketSource reader, Dissector dissector, CaptureAnalysis live, long count) {
         this.reader = reader;
         this.thread = Thread.ofPlatform().name("cellscope-analysis").daemon(true).unstarted(() -> run(dissector, live, count));
         thread.start();
@@ -86,7 +95,7 @@ public final class AnalysisThread implements CaptureReader, FrameAnalysis {
                 recorder.result = null;
                 dissector.dissect(p, new FrameTiming(p.timestampNanos(), p.timestampNanos()), recorder, FieldSink.discard());
                 if (reader.interfaces().size() != known.size()) known = List.copyOf(reader.interfaces());
-                queue.put(new Ahead(p, recorder.result, known));
+                queue.put(new Ahead(p, recorder.result, known, reader.bytesRead()));
             }
             finish = live.finish();
         } catch (InterruptedException e) {
@@ -102,8 +111,18 @@ public final class AnalysisThread implements CaptureReader, FrameAnalysis {
     }
 
     @Override
-    public Format format() {
-        return reader.format();
+    public String name() {
+        return reader.name();
+    }
+
+    @Override
+    public long bytesRead() {
+        return position;
+    }
+
+    @Override
+    public OptionalLong totalBytes() {
+        return reader.totalBytes();
     }
 
     @Override
@@ -121,6 +140,7 @@ public final class AnalysisThread implements CaptureReader, FrameAnalysis {
             return null;
         }
         interfaces = current.interfaces();
+        position = current.position();
         return current.packet();
     }
 
@@ -153,12 +173,19 @@ public final class AnalysisThread implements CaptureReader, FrameAnalysis {
     }
 
     /** Capture-level findings; valid once {@link #next()} returned null. */
-    public List<Expert> finish() {
+    List<Expert> finish() {
         return finish;
+    }
+
+    /** Ends a source blocked waiting for packets (a live one), so that the analysis thread can stop. */
+    @Override
+    public void cancel() {
+        reader.cancel();
     }
 
     @Override
     public void close() {
+        reader.cancel();
         thread.interrupt();
         queue.clear();
         try {
