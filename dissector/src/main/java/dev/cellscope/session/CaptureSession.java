@@ -93,10 +93,10 @@ public final class CaptureSession {
                 if (n == 0) first = previous = p.timestampNanos();
                 FrameTiming timing = new FrameTiming(first, previous);
                 dissector.dissect(p, timing, frameAnalysis, sinkOf(consumers));
-                for (FrameConsumer c : consumers) c.frame(p, timing);
-                previous = p.timestampNanos();
                 frames = ++n;
                 bytes = reader.bytesRead();
+                for (FrameConsumer c : consumers) c.frame(p, timing);
+                previous = p.timestampNanos();
             }
             boolean stoppedByCancel = cancelled, limited = n >= options.maxFrames();
             Optional<CaptureError> damage = stoppedByCancel || limited ? Optional.empty() : reader.error();
