@@ -77,7 +77,7 @@ class SenderCreditProperties {
 
         @Override
         public void send(String to, byte[] payload) {
-            TetherHeader h = TetherEndpointTest.frame(payload).header();
+            TetherHeader h = TetherHarness.frame(payload).header();
             if ((h.flags() & TetherPort.FLAG_LAMP) == 0) {
                 spent[h.flowId()] += payload.length;
                 if (spent[h.flowId()] > granted[h.flowId()]) {

@@ -1,8 +1,5 @@
 package dev.cellscope.endpoint.tether;
 
-import dev.cellscope.analysis.TetherFrameResult;
-import dev.cellscope.analysis.TetherLedger;
-import dev.cellscope.analysis.TetherObservation;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.VirtualScheduler;
 import dev.cellscope.endpoint.sim.Fate;
@@ -17,8 +14,9 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * One sender (port "a") → receiver (port "b") transfer over a seeded {@link MemoryWire}, and the
- * analyzer's verdict on what entered the wire.
+ * One sender (port "a") → receiver (port "b") transfer over a seeded {@link MemoryWire}, recording
+ * every frame as it entered the wire. (The analyser's verdict on those frames is checked in the
+ * samples module's tests, which see both the endpoint and the dissector: {@code TetherTap}.)
  */
 final class TetherHarness {
     static final long SENDER = 0xAC1D00000001L, RECEIVER = 0xAC1D00000002L;
@@ -81,17 +79,9 @@ final class TetherHarness {
         return done.getNow(null);
     }
 
-    /** Every frame the tap saw, in the order it saw them, through cellscope's analyzer. */
-    List<TetherFrameResult> analyze(TetherLedger ledger) {
-        List<TetherFrameResult> out = new ArrayList<>();
-        long n = 0;
-        for (Sent t : sent) {
-            if (!(TetherFrame.decode(t.bytes()) instanceof Decoded.Ok<TetherFrame>(TetherFrame f, int ignored))) {
-                throw new AssertionError("tap saw a frame that does not decode");
-            }
-            out.add(ledger.observe(TetherObservation.from(++n, t.timeNanos(), f)));
-        }
-        return out;
+    /** A frame the stack sent, decoded (it must decode). */
+    static TetherFrame frame(byte[] bytes) {
+        return ((Decoded.Ok<TetherFrame>) TetherFrame.decode(bytes)).value();
     }
 
     /** How many frames sent the wire did {@code fault} to. */

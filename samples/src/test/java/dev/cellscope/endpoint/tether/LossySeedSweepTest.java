@@ -21,7 +21,7 @@ class LossySeedSweepTest {
         assertTrue(r.ok(), () -> seed + ": " + r);
         assertArrayEquals(h.content, h.reception.content());
         TetherLedger ledger = new TetherLedger();
-        var results = h.analyze(ledger);
+        var results = TetherTap.analyze(h, ledger);
         var data = ledger.flow(TetherHarness.SENDER, TetherHarness.RECEIVER, 1);
         assertEquals(0, ledger.summary().overruns());
         assertEquals(ManifestMatch.YES, data.manifest());

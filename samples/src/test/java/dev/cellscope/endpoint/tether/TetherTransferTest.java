@@ -34,7 +34,7 @@ class TetherTransferTest {
         assertArrayEquals(h.content, h.reception.content());
         assertEquals(4, h.events.stream().filter(e -> e.startsWith("S fault injection: slot ")).count(), () -> String.join("\n", h.events));
         TetherLedger ledger = new TetherLedger();
-        List<TetherFrameResult> results = h.analyze(ledger);
+        List<TetherFrameResult> results = TetherTap.analyze(h, ledger);
         assertTrue(ledger.summary().overruns() >= 1, "the analyzer must see the overrun");
         // Four 1088-byte frames past the grant (less whatever credit the sender still held under one frame).
         long deficit = results.stream().mapToLong(TetherFrameResult::deficit).max().orElse(0);
@@ -59,7 +59,7 @@ class TetherTransferTest {
         assertTrue(h.receiver.stats().grantsGiven() > 1, "the window must be re-granted as it drains");
 
         TetherLedger ledger = new TetherLedger();
-        List<TetherFrameResult> results = h.analyze(ledger);
+        List<TetherFrameResult> results = TetherTap.analyze(h, ledger);
         assertEquals(0, ledger.summary().overruns());
         TetherFlowStats data = ledger.flow(SENDER, RECEIVER, 1);
         assertEquals(ManifestMatch.YES, data.manifest());
@@ -94,7 +94,7 @@ class TetherTransferTest {
         // The tap sits where frames enter the wire (before loss), so it sees every frame sent,
         // including those later lost: the sender's Manifest counts exactly those and must match.
         TetherLedger ledger = new TetherLedger();
-        List<TetherFrameResult> results = h.analyze(ledger);
+        List<TetherFrameResult> results = TetherTap.analyze(h, ledger);
         assertEquals(0, ledger.summary().overruns());
         TetherFlowStats data = ledger.flow(SENDER, RECEIVER, 1);
         assertEquals(ManifestMatch.YES, data.manifest());
@@ -130,7 +130,7 @@ class TetherTransferTest {
         assertTrue(h.receiver.stats().bulkNacks() >= 1);
         assertEquals(4, result.stats().resends());
         TetherLedger ledger = new TetherLedger();
-        h.analyze(ledger);
+        TetherTap.analyze(h, ledger);
         assertEquals(4, ledger.flow(SENDER, RECEIVER, 1).nackSlotsBulk());
         assertEquals(ManifestMatch.YES, ledger.flow(SENDER, RECEIVER, 1).manifest());
     }

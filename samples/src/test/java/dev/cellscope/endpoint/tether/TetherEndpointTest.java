@@ -5,7 +5,6 @@ import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.analysis.TetherLedger;
 import dev.cellscope.endpoint.sim.Fate;
 import dev.cellscope.endpoint.sim.FaultModel;
-import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.TetherControl;
 import dev.cellscope.wire.TetherFrame;
 import dev.cellscope.wire.TetherHeader;
@@ -23,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TetherEndpointTest {
 
     static TetherFrame frame(byte[] bytes) {
-        return ((Decoded.Ok<TetherFrame>) TetherFrame.decode(bytes)).value();
+        return TetherHarness.frame(bytes);
     }
 
     @Test
@@ -42,7 +41,7 @@ class TetherEndpointTest {
         assertEquals(1, h.sender.stats().lampsSent());
         assertEquals(1, h.receiver.stats().lampsAnswered());
         TetherLedger ledger = new TetherLedger();
-        List<TetherFrameResult> results = h.analyze(ledger);
+        List<TetherFrameResult> results = TetherTap.analyze(h, ledger);
         assertEquals(1, results.get(1).answersLampInFrame());
         assertEquals(0, ledger.summary().overruns());
     }
@@ -60,7 +59,7 @@ class TetherEndpointTest {
         assertTrue(done.join().ok());
         assertArrayEquals(h.content, h.reception.content());
         TetherLedger ledger = new TetherLedger();
-        h.analyze(ledger);
+        TetherTap.analyze(h, ledger);
         assertEquals(0, ledger.summary().overruns());
         assertEquals(1, ledger.summary().lampsAnswered());
         assertEquals(ManifestMatch.YES, ledger.flow(SENDER, RECEIVER, 1).manifest());
@@ -115,7 +114,7 @@ class TetherEndpointTest {
         assertTrue(r.ok(), () -> String.join("\n", h.events));
         assertArrayEquals(h.content, h.reception.content());
         TetherLedger ledger = new TetherLedger();
-        h.analyze(ledger);
+        TetherTap.analyze(h, ledger);
         var data = ledger.flow(SENDER, RECEIVER, 1);
         assertEquals(0, data.bytesSpent());
         assertEquals(data.packets(), data.lamps());
