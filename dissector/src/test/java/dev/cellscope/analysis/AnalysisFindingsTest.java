@@ -53,7 +53,7 @@ class AnalysisFindingsTest {
             for (int off = 0; off < payload.length; off += 1400) {
                 byte[] part = java.util.Arrays.copyOfRange(payload, off, Math.min(payload.length, off + 1400));
                 long seq = fromA ? seqA++ : seqB++;
-                byte[] frame = LossyWire.utcp(fromA ? LossyWire.A : LossyWire.B, fromA ? LossyWire.B : LossyWire.A, seq, UtcpFields.DATA, part);
+                byte[] frame = LossyTransfer.utcp(fromA ? LossyTransfer.A : LossyTransfer.B, fromA ? LossyTransfer.B : LossyTransfer.A, seq, UtcpFields.DATA, part);
                 time += 100_000;
                 frames.add(new Packet(frames.size() + 1, time, 0, 1, frame.length, MemorySegment.ofArray(frame), null));
             }

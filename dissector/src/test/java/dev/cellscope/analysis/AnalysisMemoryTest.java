@@ -29,7 +29,7 @@ class AnalysisMemoryTest {
     @Test
     void retainedHeapStaysBounded() {
         byte[] ack = SbiMessage.of(new SbiAck(1, 0), Bytes.of(SchemaFingerprints.forOp(0xF0))).encode();
-        byte[] frame = LossyWire.utcp(LossyWire.A, LossyWire.B, 0, UtcpFields.DATA, ack);
+        byte[] frame = LossyTransfer.utcp(LossyTransfer.A, LossyTransfer.B, 0, UtcpFields.DATA, ack);
         ByteBuffer buf = ByteBuffer.wrap(frame);
         long[] seqs = new long[CONVERSATIONS];
         long before = usedAfterGc();

@@ -29,11 +29,11 @@ class UtcpAnalysisTest {
     static final AnalysisConfig NO_VERIFY = new AnalysisConfig(null, false);
 
     /** Dissects the tap's frames in order with analysis; returns each frame's tree. */
-    static List<ProtoTree> analyse(List<LossyWire.TapFrame> frames, CaptureAnalysis analysis) {
+    static List<ProtoTree> analyse(List<LossyTransfer.TapFrame> frames, CaptureAnalysis analysis) {
         Dissector dissector = new Dissector();
         List<ProtoTree> trees = new ArrayList<>();
         long first = frames.getFirst().timeNanos(), prev = first;
-        for (LossyWire.TapFrame f : frames) {
+        for (LossyTransfer.TapFrame f : frames) {
             ProtoTree t = new ProtoTree();
             dissector.dissect(f.packet(), new FrameTiming(first, prev), analysis, t);
             trees.add(t);
@@ -49,8 +49,8 @@ class UtcpAnalysisTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 2026})
     void everyFrameIsClassifiedAsTheWireMadeIt(long seed) {
-        LossyWire wire = new LossyWire(seed, 0.05, 0.02, 0.01, 0);
-        wire.run(LossyWire.randomMessages(new Random(seed), 150), 1400, 3);
+        LossyTransfer wire = new LossyTransfer(seed, 0.05, 0.02, 0.01, 0);
+        wire.run(LossyTransfer.randomMessages(new Random(seed), 150), 1400, 3);
         List<ProtoTree> trees = analyse(wire.tap, CaptureAnalysis.singlePass(NO_VERIFY));
 
         // Ground truth from the tap timeline: the highest seq seen so far decides gaps and
@@ -59,13 +59,13 @@ class UtcpAnalysisTest {
         Set<Long> seen = new HashSet<>();
         int retrans = 0, dups = 0, ooo = 0, gaps = 0;
         for (int i = 0; i < wire.tap.size(); i++) {
-            LossyWire.TapFrame f = wire.tap.get(i);
+            LossyTransfer.TapFrame f = wire.tap.get(i);
             ProtoTree t = trees.get(i);
-            if (f.kind() == LossyWire.Kind.NACK || f.kind() == LossyWire.Kind.SYN) continue;
-            boolean expectRetrans = f.kind() == LossyWire.Kind.RETRANSMISSION;
-            boolean expectDup = f.kind() == LossyWire.Kind.DUPLICATE;
-            boolean expectOoo = f.kind() == LossyWire.Kind.ORIGINAL && f.seq() < highest && !seen.contains(f.seq());
-            boolean expectGap = f.kind() == LossyWire.Kind.ORIGINAL && f.seq() > highest + 1;
+            if (f.kind() == LossyTransfer.Kind.NACK || f.kind() == LossyTransfer.Kind.SYN) continue;
+            boolean expectRetrans = f.kind() == LossyTransfer.Kind.RETRANSMISSION;
+            boolean expectDup = f.kind() == LossyTransfer.Kind.DUPLICATE;
+            boolean expectOoo = f.kind() == LossyTransfer.Kind.ORIGINAL && f.seq() < highest && !seen.contains(f.seq());
+            boolean expectGap = f.kind() == LossyTransfer.Kind.ORIGINAL && f.seq() > highest + 1;
             String where = "seed " + seed + " frame " + f.number() + " seq " + f.seq() + " " + f.kind();
             assertEquals(expectRetrans, flag(t, UtcpFields.RETRANSMISSION), where);
             assertEquals(expectDup, flag(t, UtcpFields.DUPLICATE), where);
@@ -87,8 +87,8 @@ class UtcpAnalysisTest {
     @ParameterizedTest
     @ValueSource(longs = {7, 8, 9})
     void everyMessageIsRecoveredWhole(long seed) {
-        LossyWire wire = new LossyWire(seed, 0.05, 0.02, 0.01, 0);
-        wire.run(LossyWire.randomMessages(new Random(seed), 120), 1400, 3);
+        LossyTransfer wire = new LossyTransfer(seed, 0.05, 0.02, 0.01, 0);
+        wire.run(LossyTransfer.randomMessages(new Random(seed), 120), 1400, 3);
         List<ProtoTree> trees = analyse(wire.tap, CaptureAnalysis.singlePass(NO_VERIFY));
         Map<Long, String> recovered = new HashMap<>();
         for (ProtoTree t : trees) {
@@ -100,7 +100,7 @@ class UtcpAnalysisTest {
                     && e.expert().group() == dev.cellscope.expert.ExpertGroup.MALFORMED), "no message may look corrupt");
         }
         assertEquals(wire.messages.size(), recovered.size());
-        for (LossyWire.SentMessage m : wire.messages) {
+        for (LossyTransfer.SentMessage m : wire.messages) {
             // The BLOCK_PUT hash in the sent bytes (envelope 5 + preamble 24) identifies the message.
             assertEquals(dev.cellscope.field.FieldFormat.hex(java.util.Arrays.copyOfRange(m.bytes(), 29, 61)), recovered.get((long) m.index()),
                     "message " + m.index());
@@ -110,8 +110,8 @@ class UtcpAnalysisTest {
     @Test
     void tapLossIsToldFromNetworkLossAndMessagesInTheHoleAreLost() {
         long seed = 5;
-        LossyWire wire = new LossyWire(seed, 0.03, 0, 0, 0.02);
-        wire.run(LossyWire.randomMessages(new Random(seed), 200), 1400, 3);
+        LossyTransfer wire = new LossyTransfer(seed, 0.03, 0, 0, 0.02);
+        wire.run(LossyTransfer.randomMessages(new Random(seed), 200), 1400, 3);
         assertFalse(wire.tapMissed.isEmpty());
         CaptureAnalysis analysis = CaptureAnalysis.singlePass(NO_VERIFY);
         List<ProtoTree> trees = analyse(wire.tap, analysis);
@@ -120,12 +120,12 @@ class UtcpAnalysisTest {
         // The seqs the receiver got but the tap never saw in any copy; only those below the
         // highest seq the tap saw leave a gap it can notice.
         Set<Long> tapSaw = new HashSet<>();
-        for (LossyWire.TapFrame f : wire.tap) if (f.seq() > 1000) tapSaw.add(f.seq());
+        for (LossyTransfer.TapFrame f : wire.tap) if (f.seq() > 1000) tapSaw.add(f.seq());
         long highestSeen = tapSaw.stream().mapToLong(Long::longValue).max().orElseThrow();
         long neverSeen = wire.tapMissed.stream().distinct().filter(s -> !tapSaw.contains(s) && s < highestSeen).count();
         assertTrue(neverSeen > 5);
         assertEquals(neverSeen, loss.tapLostSeqs(), "every seq the tap missed, and only those");
-        long dataFramesSeen = wire.tap.stream().filter(f -> f.kind() != LossyWire.Kind.NACK && f.kind() != LossyWire.Kind.SYN).count();
+        long dataFramesSeen = wire.tap.stream().filter(f -> f.kind() != LossyTransfer.Kind.NACK && f.kind() != LossyTransfer.Kind.SYN).count();
         assertEquals(dataFramesSeen, loss.dataSeqs());
         assertEquals(100.0 * neverSeen / (dataFramesSeen + neverSeen), loss.tapLossPercent(), 1e-9);
 
@@ -133,7 +133,7 @@ class UtcpAnalysisTest {
         Set<Long> missed = new HashSet<>(wire.tapMissed);
         missed.removeAll(tapSaw);
         Set<String> seenWhole = new HashSet<>();
-        for (LossyWire.SentMessage m : wire.messages) {
+        for (LossyTransfer.SentMessage m : wire.messages) {
             boolean whole = true;
             for (long s = m.firstSeq(); s <= m.lastSeq(); s++) whole &= !missed.contains(s);
             if (whole) seenWhole.add(dev.cellscope.field.FieldFormat.hex(java.util.Arrays.copyOfRange(m.bytes(), 29, 61)));
@@ -151,8 +151,8 @@ class UtcpAnalysisTest {
 
     @Test
     void twoPassLinksPartsToTheFrameThatCompletesThem() {
-        LossyWire wire = new LossyWire(11, 0, 0, 0, 0);
-        wire.run(LossyWire.randomMessages(new Random(11), 30), 1400, 3);
+        LossyTransfer wire = new LossyTransfer(11, 0, 0, 0, 0);
+        wire.run(LossyTransfer.randomMessages(new Random(11), 30), 1400, 3);
         CaptureAnalysis first = CaptureAnalysis.firstPass(NO_VERIFY);
         analyse(wire.tap, first);
         first.finish();

@@ -16,20 +16,20 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class TimeSeriesUtcpTest {
     static final long INTERVAL = 1_000_000; // 1 ms = 50 frames 20 µs apart
-    static List<SeriesLossyWire.Frame> tap;
+    static List<SeriesLossyTransfer.Frame> tap;
     static TimeSeries series;
     static long t0;
 
     @BeforeAll
     static void simulate() throws Exception {
-        tap = SeriesLossyWire.run(42, 0.05, 0.02, 0.01, 60, 1200, 3);
+        tap = SeriesLossyTransfer.run(42, 0.05, 0.02, 0.01, 60, 1200, 3);
         t0 = tap.getFirst().timeNanos();
         List<SeriesFeed.Timed> frames = new ArrayList<>();
-        for (SeriesLossyWire.Frame f : tap) frames.add(new SeriesFeed.Timed(f.timeNanos(), f.bytes()));
+        for (SeriesLossyTransfer.Frame f : tap) frames.add(new SeriesFeed.Timed(f.timeNanos(), f.bytes()));
         series = SeriesFeed.collect(frames, TimeSeriesOptions.DEFAULT.withInterval(INTERVAL));
     }
 
-    static int interval(SeriesLossyWire.Frame f) {
+    static int interval(SeriesLossyTransfer.Frame f) {
         return (int) ((f.timeNanos() - t0) / INTERVAL);
     }
 
@@ -44,7 +44,7 @@ class TimeSeriesUtcpTest {
     @Test
     void framesAndBytesPerInterval() {
         long[] frames = new long[series.intervals()], bytes = new long[series.intervals()];
-        for (SeriesLossyWire.Frame f : tap) {
+        for (SeriesLossyTransfer.Frame f : tap) {
             frames[interval(f)]++;
             bytes[interval(f)] += f.bytes().length;
         }
@@ -57,7 +57,7 @@ class TimeSeriesUtcpTest {
         // The simulated receiver NACKs single seqs; the sender re-sends each right after the NACK.
         long[] nacks = new long[series.intervals()], seqs = new long[series.intervals()], retrans = new long[series.intervals()];
         int lastNack = -1;
-        for (SeriesLossyWire.Frame f : tap) {
+        for (SeriesLossyTransfer.Frame f : tap) {
             if (f.kind().equals("NACK")) {
                 nacks[interval(f)]++;
                 lastNack = interval(f);
@@ -75,7 +75,7 @@ class TimeSeriesUtcpTest {
     void goodputCountsEachSeqOnce() {
         long[] expected = new long[series.intervals()];
         Set<Long> seen = new HashSet<>();
-        for (SeriesLossyWire.Frame f : tap) {
+        for (SeriesLossyTransfer.Frame f : tap) {
             if (f.data() && seen.add(f.seq())) expected[interval(f)] += f.payloadLength();
         }
         assertArrayEquals(expected, series.goodputBytes());
@@ -90,8 +90,8 @@ class TimeSeriesUtcpTest {
         assertEquals("22".repeat(16), ab.dst());
 
         List<long[]> data = new ArrayList<>(), retrans = new ArrayList<>(), nacks = new ArrayList<>();
-        SeriesLossyWire.Frame lastNack = null;
-        for (SeriesLossyWire.Frame f : tap) {
+        SeriesLossyTransfer.Frame lastNack = null;
+        for (SeriesLossyTransfer.Frame f : tap) {
             long t = f.timeNanos() - t0;
             if (f.data()) data.add(new long[] {t, f.seq()});
             if (f.kind().equals("RETRANSMISSION")) {
@@ -118,14 +118,14 @@ class TimeSeriesUtcpTest {
     @Test
     void cappedPointsKeepTheExtremes() throws Exception {
         List<SeriesFeed.Timed> frames = new ArrayList<>();
-        for (SeriesLossyWire.Frame f : tap) frames.add(new SeriesFeed.Timed(f.timeNanos(), f.bytes()));
+        for (SeriesLossyTransfer.Frame f : tap) frames.add(new SeriesFeed.Timed(f.timeNanos(), f.bytes()));
         TimeSeries small = SeriesFeed.collect(frames, new TimeSeriesOptions(INTERVAL, 100_000, 64, 16));
         SeriesXY data = small.utcp().getFirst().data();
-        long dataFrames = tap.stream().filter(SeriesLossyWire.Frame::data).count();
+        long dataFrames = tap.stream().filter(SeriesLossyTransfer.Frame::data).count();
         assertTrue(data.decimated());
         assertTrue(data.size() <= 64, "kept " + data.size());
         assertEquals(dataFrames, data.seen());
-        long max = tap.stream().filter(SeriesLossyWire.Frame::data).mapToLong(SeriesLossyWire.Frame::seq).max().orElseThrow();
+        long max = tap.stream().filter(SeriesLossyTransfer.Frame::data).mapToLong(SeriesLossyTransfer.Frame::seq).max().orElseThrow();
         assertEquals(max, java.util.Arrays.stream(data.values()).max().orElseThrow());
         assertEquals(1001, java.util.Arrays.stream(data.values()).min().orElseThrow());
     }
@@ -133,7 +133,7 @@ class TimeSeriesUtcpTest {
     @Test
     void automaticIntervalIsRoundAndBounded() throws Exception {
         List<SeriesFeed.Timed> frames = new ArrayList<>();
-        for (SeriesLossyWire.Frame f : tap) frames.add(new SeriesFeed.Timed(f.timeNanos(), f.bytes()));
+        for (SeriesLossyTransfer.Frame f : tap) frames.add(new SeriesFeed.Timed(f.timeNanos(), f.bytes()));
         TimeSeries auto = SeriesFeed.collect(frames, TimeSeriesOptions.DEFAULT);
         assertTrue(auto.intervals() <= TimeSeriesOptions.AUTO_INTERVALS && auto.intervals() >= 40, "intervals " + auto.intervals());
         assertTrue(Set.of(1_000L, 2_000L, 10_000L, 20_000L, 100_000L, 200_000L, 1_000_000L).contains(auto.intervalNanos()),
@@ -145,7 +145,7 @@ class TimeSeriesUtcpTest {
     @Test
     void fixedIntervalWidensPastTheCap() throws Exception {
         List<SeriesFeed.Timed> frames = new ArrayList<>();
-        for (SeriesLossyWire.Frame f : tap) frames.add(new SeriesFeed.Timed(f.timeNanos(), f.bytes()));
+        for (SeriesLossyTransfer.Frame f : tap) frames.add(new SeriesFeed.Timed(f.timeNanos(), f.bytes()));
         TimeSeries wide = SeriesFeed.collect(frames, new TimeSeriesOptions(10_000, 10, 1000, 16));
         assertTrue(wide.intervals() <= 10);
         assertEquals(10_000, wide.requestedNanos());

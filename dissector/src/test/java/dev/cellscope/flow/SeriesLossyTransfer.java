@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Test helper: drives the analysis tests' simulated lossy wire ({@code dev.cellscope.analysis.LossyWire},
+ * Test helper: drives the analysis tests' lossy transfer ({@code dev.cellscope.analysis.LossyTransfer},
  * package-private there) through reflection, so the time series are checked against the same
  * ground truth without copying the simulation.
  */
-final class SeriesLossyWire {
+final class SeriesLossyTransfer {
     /** A frame the tap recorded, with what the simulation knows: kind is ORIGINAL, DUPLICATE, RETRANSMISSION, NACK or SYN. */
     record Frame(long number, long timeNanos, byte[] bytes, String kind, long seq) {
         boolean data() {
@@ -24,11 +24,11 @@ final class SeriesLossyWire {
         }
     }
 
-    private SeriesLossyWire() {}
+    private SeriesLossyTransfer() {}
 
     static List<Frame> run(long seed, double loss, double reorder, double duplicate, int messages, int mss, int window)
             throws ReflectiveOperationException {
-        Class<?> wire = Class.forName("dev.cellscope.analysis.LossyWire");
+        Class<?> wire = Class.forName("dev.cellscope.analysis.LossyTransfer");
         Constructor<?> ctor = wire.getDeclaredConstructor(long.class, double.class, double.class, double.class, double.class);
         ctor.setAccessible(true);
         Object w = ctor.newInstance(seed, loss, reorder, duplicate, 0.0);
