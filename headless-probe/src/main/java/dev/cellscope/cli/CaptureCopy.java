@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 import dev.cellscope.io.PcapngWriter;

@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.cli.errors.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     /** Exit codes: 0 ok, 1 runtime failure (unreadable or damaged file), 2 usage error. */
-    public static final int EXIT_FAILURE = 1, EXIT_USAGE = 2;
+    public static final int EXIT_FAILURE = UserError.EXIT_FAILURE, EXIT_USAGE = UserError.EXIT_USAGE;
 
     public static void main(String[] args) {
         // Library notices (e.g. "BLAKE3: native library not found") as one plain line on stderr.

@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.samples.Scenarios;
 import dev.cellscope.samples.SyntheticCaptures;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.FileSource;
 import dev.cellscope.session.FrameConsumer;

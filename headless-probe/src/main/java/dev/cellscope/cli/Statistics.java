@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.filter.DisplayFilter;
 import dev.cellscope.filter.FilterException;
 import dev.cellscope.output.CaptureStatistic;

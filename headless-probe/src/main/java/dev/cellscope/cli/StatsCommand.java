@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.analysis.AnalysisConfig;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.flow.FlowCsv;

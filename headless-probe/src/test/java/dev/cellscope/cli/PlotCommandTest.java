@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.samples.SyntheticCaptures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

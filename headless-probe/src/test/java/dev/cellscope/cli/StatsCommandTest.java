@@ -1,5 +1,6 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.flow.CsvColumns;
 import dev.cellscope.flow.FlowKind;
 import dev.cellscope.samples.SyntheticCaptures;

@@ -1,6 +1,6 @@
 package dev.cellscope.cli.endpoint;
 
-import dev.cellscope.cli.UserError;
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.endpoint.mesh.MeshNode;
 import dev.cellscope.endpoint.sbi.PutResult;
 import dev.cellscope.endpoint.stack.PeerAddress;

@@ -1,6 +1,6 @@
 package dev.cellscope.cli.endpoint;
 
-import dev.cellscope.cli.UserError;
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.endpoint.identity.AddressBook;
 import dev.cellscope.endpoint.identity.NodeIdentity;
 import dev.cellscope.endpoint.mesh.MeshNode;

@@ -1,6 +1,6 @@
 package dev.cellscope.cli.endpoint;
 
-import dev.cellscope.cli.UserError;
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.endpoint.stack.StackException;
 
 /** The endpoint stack's errors as the CLI's: a malformed request is a usage error (exit 2), the rest failures (exit 1). */

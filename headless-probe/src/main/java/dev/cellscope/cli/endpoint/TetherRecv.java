@@ -1,6 +1,6 @@
 package dev.cellscope.cli.endpoint;
 
-import dev.cellscope.cli.UserError;
+import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.crypto.Identities;
 import dev.cellscope.endpoint.stack.SenderFilter;
 import dev.cellscope.endpoint.stack.Stack;
