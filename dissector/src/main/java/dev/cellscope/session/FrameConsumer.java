@@ -20,6 +20,9 @@ public interface FrameConsumer {
     /** The frame just dissected into {@link #sink()}. */
     default void frame(Packet packet, FrameTiming timing) {}
 
-    /** After the last frame (also after damage or a cancel), with the capture's end findings. */
+    /**
+     * After the last frame (also after damage or a cancel), with the capture's end findings; called
+     * exactly when {@link #begin()} was (a cancel during a two-pass session's first pass calls neither).
+     */
     default void end(SessionResult result) {}
 }
