@@ -13,6 +13,8 @@ import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 import dev.cellscope.io.PacketSource;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -41,9 +43,29 @@ public final class CaptureSession {
     private volatile PacketSource reading;
     private volatile AnalysisThread ahead;
     private volatile int pass;
-    private volatile long frames;
-    private volatile long bytes;
     private volatile OptionalLong total = OptionalLong.empty();
+    /**
+     * Counted once per frame on the reading thread, read by {@link #progress()} from others:
+     * written with release stores (a plain move on x86) rather than volatile ones, which would
+     * put a full fence in the per-frame path.
+     */
+    private long frames, bytes;
+    private static final VarHandle FRAMES, BYTES;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            FRAMES = l.findVarHandle(CaptureSession.class, "frames", long.class);
+            BYTES = l.findVarHandle(CaptureSession.class, "bytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private void count(long n, long position) {
+        FRAMES.setRelease(this, n);
+        BYTES.setRelease(this, position);
+    }
 
     public CaptureSession(SourceOpener opener, SessionOptions options) {
         if (options.twoPass() && !opener.reopenable()) {
@@ -74,7 +96,7 @@ public final class CaptureSession {
         AnalysisConfig config = options.analysis();
         CaptureAnalysis analysis = null;
         if (config != null) {
-            analysis = options.twoPass() ? secondPass(config) : CaptureAnalysis.singlePass(config);
+            analysis = options.twoPass() ? afterFirstPass(config) : CaptureAnalysis.singlePass(config);
             if (analysis == null) return new SessionResult(0, Optional.empty(), List.of(), true);
         }
         pass = options.twoPass() ? 2 : 1;
@@ -93,8 +115,7 @@ public final class CaptureSession {
                 if (n == 0) first = previous = p.timestampNanos();
                 FrameTiming timing = new FrameTiming(first, previous);
                 dissector.dissect(p, timing, frameAnalysis, sinkOf(consumers));
-                frames = ++n;
-                bytes = reader.bytesRead();
+                count(++n, reader.bytesRead());
                 for (FrameConsumer c : consumers) c.frame(p, timing);
                 previous = p.timestampNanos();
             }
@@ -115,8 +136,11 @@ public final class CaptureSession {
         }
     }
 
-    /** The first of two passes: records links to later frames, for the analysis the second pass shows. */
-    private CaptureAnalysis secondPass(AnalysisConfig config) throws SourceException {
+    /**
+     * Runs the first of two passes, which records links to later frames, and returns the analysis
+     * for the second pass that shows them (null when cancelled meanwhile).
+     */
+    private CaptureAnalysis afterFirstPass(AnalysisConfig config) throws SourceException {
         pass = 1;
         // The first pass only finds links to later frames: verifying blocks there would be wasted.
         CaptureAnalysis first = CaptureAnalysis.firstPass(new AnalysisConfig(config.knownCellIds(), false));
@@ -128,16 +152,14 @@ public final class CaptureSession {
             long n = 0;
             while (!cancelled && n < options.maxFrames() && (p = source.next()) != null) {
                 dissector.dissect(p, new FrameTiming(p.timestampNanos(), p.timestampNanos()), first, nothing);
-                frames = ++n;
-                bytes = source.bytesRead();
+                count(++n, source.bytesRead());
             }
         } finally {
             reading = null;
         }
         if (cancelled) return null;
         first.finish();
-        frames = 0;
-        bytes = 0;
+        count(0, 0);
         return CaptureAnalysis.secondPass(config, first);
     }
 
@@ -158,7 +180,7 @@ public final class CaptureSession {
 
     /** How far the session has come; any thread, any time. */
     public Progress progress() {
-        return new Progress(pass, options.twoPass() ? 2 : 1, frames, bytes, total);
+        return new Progress(pass, options.twoPass() ? 2 : 1, (long) FRAMES.getAcquire(this), (long) BYTES.getAcquire(this), total);
     }
 
     /**
