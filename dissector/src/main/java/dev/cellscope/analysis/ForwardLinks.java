@@ -11,8 +11,8 @@ import java.util.Set;
  * tap loss. Kept sparse: only frames that have such a link take memory.
  */
 public final class ForwardLinks {
-    private final Map<Long, long[]> reassembledIn = new HashMap<>();
-    private final Map<Long, long[]> answeredIn = new HashMap<>();
+    private final Map<Long, Frames> reassembledIn = new HashMap<>();
+    private final Map<Long, Frames> answeredIn = new HashMap<>();
     /** A message: the frame that completed it and its msg_index (a frame may complete several). */
     private record Message(long frame, long index) {}
 
@@ -20,15 +20,32 @@ public final class ForwardLinks {
     private final Map<Message, Long> putIn = new HashMap<>();
     private final Set<Long> tapLossGaps = new HashSet<>();
 
-    private static void append(Map<Long, long[]> m, long key, long value) {
-        long[] old = m.get(key);
-        if (old == null) {
-            m.put(key, new long[]{value});
-        } else if (old[old.length - 1] != value) {
-            long[] n = java.util.Arrays.copyOf(old, old.length + 1);
-            n[old.length] = value;
-            m.put(key, n);
+    /**
+     * The frames one frame links to, in the order found. Grows by doubling: one NACK may be
+     * answered by millions of retransmissions, and copying per link would be quadratic.
+     */
+    private static final class Frames {
+        long[] values = new long[1];
+        int size;
+
+        void add(long value) {
+            if (size > 0 && values[size - 1] == value) return;
+            if (size == values.length) values = java.util.Arrays.copyOf(values, Math.max(4, size * 2));
+            values[size++] = value;
         }
+
+        long[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
+        }
+    }
+
+    private static void append(Map<Long, Frames> m, long key, long value) {
+        m.computeIfAbsent(key, k -> new Frames()).add(value);
+    }
+
+    private static long[] get(Map<Long, Frames> m, long key) {
+        Frames f = m.get(key);
+        return f == null ? NONE : f.toArray();
     }
 
     private static final long[] NONE = new long[0];
@@ -54,11 +71,11 @@ public final class ForwardLinks {
     }
 
     long[] reassembledIn(long frame) {
-        return reassembledIn.getOrDefault(frame, NONE);
+        return get(reassembledIn, frame);
     }
 
     long[] answeredIn(long frame) {
-        return answeredIn.getOrDefault(frame, NONE);
+        return get(answeredIn, frame);
     }
 
     long responseIn(long frame, long index) {
