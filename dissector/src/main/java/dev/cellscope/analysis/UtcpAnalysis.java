@@ -288,11 +288,8 @@ public final class UtcpAnalysis {
             ends[r] = first + count;
             lowest = Math.min(lowest, first);
             sender.nacked.add(first, count, frame, ts);
-            for (Map.Entry<Long, Gap> e = sender.gaps.floorEntry(first + count - 1); e != null; e = sender.gaps.lowerEntry(e.getKey())) {
-                if (e.getValue().end <= first) break;
-                e.getValue().ask(first, first + count);
-            }
         }
+        askGaps(sender, firsts, ends);
         sender.reassembler.nacked(firsts, ends, frame);
         // Gaps wholly below everything this NACK asks for, never NACKed: the receiver has them.
         for (var it = sender.gaps.headMap(lowest).values().iterator(); it.hasNext(); ) {
@@ -300,6 +297,27 @@ public final class UtcpAnalysis {
             if (g.end > lowest) continue;
             it.remove();
             settle(g);
+        }
+    }
+
+    /**
+     * Marks the gaps' seqs a NACK asks for. The ranges are sorted and merged first, so each gap
+     * is visited once per merged range that touches it: O((ranges + gaps touched) log gaps),
+     * however many of a NACK's 8,191 ranges overlap (walking every gap for every range was
+     * quadratic: seconds per frame).
+     */
+    private static void askGaps(Direction sender, long[] firsts, long[] ends) {
+        if (sender.gaps.isEmpty()) return;
+        Integer[] order = new Integer[firsts.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (x, y) -> Long.compare(firsts[x], firsts[y]));
+        for (int i = 0; i < order.length; ) {
+            long from = firsts[order[i]], to = ends[order[i]];
+            for (i++; i < order.length && firsts[order[i]] <= to; i++) to = Math.max(to, ends[order[i]]);
+            if (to <= from) continue;
+            Map.Entry<Long, Gap> e = sender.gaps.floorEntry(from);
+            if (e == null || e.getValue().end <= from) e = sender.gaps.higherEntry(from);
+            for (; e != null && e.getKey() < to; e = sender.gaps.higherEntry(e.getKey())) e.getValue().ask(from, to);
         }
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -77,5 +78,54 @@ class HostileBoundsTest {
         assertEquals(n, answered.count, "the NACK links every retransmission");
         assertEquals(n, retrans.count, "every DATA packet carries the retransmission flag field");
         assertTrue(elapsed < 25_000L * (n + 2), "two passes over " + (n + 2) + " frames took " + elapsed / 1_000_000 + " ms");
+    }
+
+    /**
+     * Item 5: NACK frames of 8,191 ranges, each overlapping all 4,095 open gaps of the direction.
+     * Walking every gap for every range cost O(ranges x gaps) per NACK frame (about 33 million
+     * gap updates each; seconds per frame). Bound: the whole 1 MB capture analysed in under 3 s
+     * (the merged ranges touch each gap once per frame). Ground truth: the gaps' seqs were all
+     * NACKed, so every one of them is network loss and none is tap loss.
+     */
+    @Test
+    void aNackWithThousandsOfRangesOverThousandsOfGapsIsLinear() throws Exception {
+        int gaps = 4_095, gapSize = 100, nackFrames = 16, ranges = dev.cellscope.protocol.utcp.UtcpLimits.MAX_NACK_RANGES;
+        long lastSeq = (long) gaps * (gapSize + 1);
+        Path file = dir.resolve("wide-nacks.pcapng");
+        try (HostileCapture c = new HostileCapture(file)) {
+            c.utcp(A, B, 0, UtcpFlags.SYN, new byte[0]);
+            for (long s = 0; s <= lastSeq; s += gapSize + 1) c.utcp(A, B, s, UtcpFlags.DATA, new byte[0]); // each opens a gap of 100
+            List<NackRange> wide = new java.util.ArrayList<>();
+            for (int i = 0; i < ranges; i++) {
+                long first = 1 + i % 50; // all start in the first gap and reach past the last
+                wide.add(new NackRange(first, lastSeq - first));
+            }
+            for (int i = 0; i < nackFrames; i++) c.nack(B, A, 0, wide);
+        }
+        assertTrue(java.nio.file.Files.size(file) > 1_000_000, "a 1 MB capture");
+        long t0 = System.nanoTime();
+        CaptureAnalysis analysis = analyse(file, CaptureAnalysis.singlePass(NO_VERIFY));
+        long elapsed = System.nanoTime() - t0;
+        analysis.finish();
+        System.out.printf("HostileBoundsTest: %d NACK frames of %d ranges over %d gaps: %d ms%n", nackFrames, ranges, gaps, elapsed / 1_000_000);
+        UtcpAnalysis.LossCounters loss = analysis.utcp().loss();
+        assertEquals(gaps, loss.gaps());
+        assertEquals((long) gaps * gapSize, loss.networkLostSeqs(), "every seq of every gap was NACKed");
+        assertEquals(0, loss.tapLostSeqs());
+        assertTrue(elapsed < 3_000_000_000L, "analysing " + Files.size(file) + " bytes took " + elapsed / 1_000_000 + " ms");
+    }
+
+    /** Dissects every frame of {@code file} in order with {@code analysis}. */
+    static CaptureAnalysis analyse(Path file, CaptureAnalysis analysis) throws Exception {
+        dev.cellscope.dissect.Dissector dissector = new dev.cellscope.dissect.Dissector();
+        try (dev.cellscope.io.CaptureReader r = dev.cellscope.io.CaptureReader.open(file)) {
+            long first = -1, prev = 0;
+            for (dev.cellscope.io.Packet p; (p = r.next()) != null; ) {
+                if (first < 0) first = prev = p.timestampNanos();
+                dissector.dissect(p, new dev.cellscope.dissect.FrameTiming(first, prev), analysis, FieldSink.discard());
+                prev = p.timestampNanos();
+            }
+        }
+        return analysis;
     }
 }
