@@ -9,12 +9,17 @@ import java.util.TreeMap;
  * Puts one direction's DATA payloads in seq order. Segments above a hole wait (copied, since a
  * live capture reuses its buffers) until the hole is filled by a late or re-sent packet. A hole
  * is given up — delivered as a {@link StreamSink#hole} — when waiting would exceed the memory
- * bound, when it has stayed unfilled and un-NACKed for {@link #PATIENCE_NANOS} of capture time
+ * bound (per direction here; the capture's budget, oldest hole first, in {@link HeldBytesBudget}), when it has stayed unfilled and un-NACKed for {@link #PATIENCE_NANOS} of capture time
  * (the receiver evidently got the packets: tap loss), or at the end of the capture.
  */
 final class Reassembler {
-    /** Bytes of out-of-order segments held per direction. */
+    /** Bytes of out-of-order segments held per direction (each counted with {@link #SEGMENT_OVERHEAD}). */
     static final long MAX_PENDING_BYTES = 4L << 20;
+    /**
+     * What holding a segment costs beyond its payload (array header, record, tree entry, key),
+     * counted with it: a capture of 1-byte segments must not hold a hundred times its budget.
+     */
+    static final int SEGMENT_OVERHEAD = 96;
     /** How long an un-NACKed hole is waited for. */
     static final long PATIENCE_NANOS = 2_000_000_000L;
     /** How long a NACKed hole is waited for before it is declared lost. */
@@ -30,6 +35,8 @@ final class Reassembler {
     private boolean holeNacked;
     private long overflows;
     private long now;
+    /** Counts the holes waited for: a new number each time a wait starts. */
+    private long holeSerial;
 
     Reassembler(StreamSink out) {
         this.out = out;
@@ -48,6 +55,23 @@ final class Reassembler {
     /** Number of times the memory bound forced a hole to be given up. */
     long overflows() {
         return overflows;
+    }
+
+    /** Bytes held behind holes, with the per-segment overhead. */
+    long pendingBytes() {
+        return pendingBytes;
+    }
+
+    /** Changes whenever a new wait for a hole starts (for the capture's oldest-hole-first budget). */
+    long holeSerial() {
+        return holeSerial;
+    }
+
+    /** Gives up the first hole now (the capture's held-bytes budget is exceeded); false when there is none. */
+    boolean giveUpHole(long frame) {
+        if (pending.isEmpty()) return false;
+        skipHole(frame);
+        return true;
     }
 
     /** True when a hole is waiting to be filled. */
@@ -88,9 +112,10 @@ final class Reassembler {
             if (pending.isEmpty()) {
                 holeSinceNanos = nowNanos;
                 holeNacked = false;
+                holeSerial++;
             }
             pending.put(seq, new Pending(seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), frame));
-            pendingBytes += len;
+            pendingBytes += len + SEGMENT_OVERHEAD;
             while (pendingBytes > MAX_PENDING_BYTES && !pending.isEmpty()) {
                 overflows++;
                 skipHole(frame);
@@ -119,13 +144,14 @@ final class Reassembler {
         // The next hole, if any, is waited for from now on.
         holeSinceNanos = now;
         holeNacked = false;
+        holeSerial++;
     }
 
     private void drain() {
         Map.Entry<Long, Pending> e;
         while ((e = pending.firstEntry()) != null && e.getKey() <= next) {
             pending.pollFirstEntry();
-            pendingBytes -= e.getValue().bytes().length;
+            pendingBytes -= e.getValue().bytes().length + SEGMENT_OVERHEAD;
             if (e.getKey() == next) {
                 byte[] b = e.getValue().bytes();
                 out.bytes(MemorySegment.ofArray(b), 0, b.length, e.getValue().frame(), -1);

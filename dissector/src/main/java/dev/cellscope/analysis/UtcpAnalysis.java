@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * peer agree across 2^32. Findings show the wire seqs.
  *
  * <p>Memory is bounded: seq history per direction ({@link SeqWindow}), NACK ranges
- * ({@link NackedSeqs}), held out-of-order bytes ({@link Reassembler}), gap records and the
+ * ({@link NackedSeqs}), held out-of-order bytes (per direction in {@link Reassembler}, over the capture in
+ * {@link HeldBytesBudget}), gap records and the
  * number of live conversations ({@link #MAX_CONVERSATIONS}, least recently used evicted).
  */
 public final class UtcpAnalysis {
@@ -51,6 +52,7 @@ public final class UtcpAnalysis {
         protected boolean removeEldestEntry(Map.Entry<CellPair, Conversation> eldest) {
             if (size() <= MAX_CONVERSATIONS) return false;
             evicted++;
+            for (Direction dir : eldest.getValue().dirs) held.forget(dir);
             return true;
         }
     };
@@ -58,6 +60,9 @@ public final class UtcpAnalysis {
     private long evicted;
     private final LossCounters loss = new LossCounters();
     private long messagesAtEnd;
+    private final HeldBytesBudget held;
+    /** Holes given up at the per-direction cap, at the capture's budget; messages the budget's give-ups completed elsewhere. */
+    private long capGiveUps, budgetGiveUps, budgetMessages;
 
     /**
      * @param record links to remember for a second pass (first pass of -2), or null
@@ -65,6 +70,7 @@ public final class UtcpAnalysis {
      */
     public UtcpAnalysis(AnalysisConfig config, SbiAnalysis sbi, ForwardLinks record, ForwardLinks links) {
         this.config = config;
+        this.held = new HeldBytesBudget(config.heldBytesBudget());
         this.sbi = sbi;
         this.record = record;
         this.links = links;
@@ -149,6 +155,15 @@ public final class UtcpAnalysis {
         /** The position of the first seq seen, until {@link #highest} takes over as the reference. */
         long anchor = -1;
         boolean finAcked;
+        final Conversation conv;
+        final int side;
+        /** What {@link HeldBytesBudget} last counted of this direction; per-direction cap overflows reported. */
+        long heldCounted, holeCounted = -1, overflowsSeen;
+
+        Direction(Conversation conv, int side) {
+            this.conv = conv;
+            this.side = side;
+        }
 
         /**
          * The position of wire seq {@code wire}: unwrapped near the highest seen (as the peer's
@@ -163,7 +178,7 @@ public final class UtcpAnalysis {
 
     static final class Conversation {
         final int index;
-        final Direction[] dirs = {new Direction(), new Direction()};
+        final Direction[] dirs = {new Direction(this, 0), new Direction(this, 1)};
         final SbiAnalysis.Links sbiLinks = new SbiAnalysis.Links();
         Conversation(int index) {
             this.index = index;
@@ -212,6 +227,7 @@ public final class UtcpAnalysis {
         }
         if ((flags & UtcpFlags.FIN) != 0) fin(dir, frame, ts, seq, c, findings);
         expireGaps(dir, ts);
+        boundHeldBytes(dir, peer, frame, ts, findings);
 
         List<SbiMessageAnalysis> messages = sbi.messages(conv.sbiLinks, d, frame, ts, dir.parser.takeDelivered(), findings);
         findings.addAll(dir.parser.takeFindings());
@@ -372,6 +388,72 @@ public final class UtcpAnalysis {
         if (e != null && e.getValue().end > seq) e.getValue().fill(seq);
     }
 
+    /**
+     * Keeps held out-of-order bytes within their bounds: reports a hole this frame made its
+     * direction give up at the per-direction cap, then, while the capture's budget is exceeded,
+     * gives up the oldest hole of any direction. What that releases in this frame's conversation
+     * shows on this frame; in another conversation its messages are analysed at once (links,
+     * handshake, findings named by stream) but not shown, so that giving up frees the memory.
+     */
+    private void boundHeldBytes(Direction dir, Direction peer, long frame, long ts, List<Expert> findings) {
+        long overflows = dir.reassembler.overflows();
+        if (overflows > dir.overflowsSeen) {
+            capGiveUps += overflows - dir.overflowsSeen;
+            dir.overflowsSeen = overflows;
+            findings.add(new Expert(UtcpExperts.HOLE_GIVEN_UP, "More than " + (Reassembler.MAX_PENDING_BYTES >> 20)
+                    + " MiB held behind a hole in this direction: the hole was given up"));
+        }
+        held.update(dir);
+        held.update(peer);
+        for (Direction oldest; (oldest = held.overBudget()) != null; ) {
+            long bytes = oldest.reassembler.pendingBytes();
+            oldest.reassembler.giveUpHole(frame);
+            held.update(oldest);
+            budgetGiveUps++;
+            String where = oldest == dir ? "this direction" : oldest == peer ? "the other direction" : "stream " + oldest.conv.index;
+            findings.add(new Expert(UtcpExperts.HOLE_GIVEN_UP, "Out-of-order bytes held in the capture exceed the budget of "
+                    + mib(held.budget()) + ": gave up the oldest hole (" + where + ", " + bytes + " bytes held)"));
+            if (oldest.conv != dir.conv) releaseElsewhere(oldest, frame, ts, findings);
+        }
+    }
+
+    /** Analyses what giving up a hole released in another conversation, and lets the bytes go. */
+    private void releaseElsewhere(Direction other, long frame, long ts, List<Expert> findings) {
+        List<SbiDelivery> released = other.parser.takeDelivered();
+        List<Expert> theirs = new ArrayList<>(other.parser.takeFindings());
+        sbi.messages(other.conv.sbiLinks, other.side, frame, ts, released, theirs);
+        budgetMessages += released.size();
+        if (!released.isEmpty()) {
+            findings.add(new Expert(UtcpExperts.HOLE_GIVEN_UP, "Stream " + other.conv.index + ": " + released.size()
+                    + " SBI message(s) released by that hole analysed but not shown"));
+        }
+        for (Expert e : theirs) findings.add(new Expert(e.kind(), "Stream " + other.conv.index + ": " + e.message()));
+    }
+
+    private static String mib(long bytes) {
+        return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
+    }
+
+    /** Holes given up at the per-direction cap of held bytes. */
+    public long holesGivenUpAtCap() {
+        return capGiveUps;
+    }
+
+    /** Holes given up at the capture's held-bytes budget. */
+    public long holesGivenUpAtBudget() {
+        return budgetGiveUps;
+    }
+
+    /** SBI messages that giving up a hole at the budget released in another conversation (analysed, not shown). */
+    public long messagesReleasedByBudget() {
+        return budgetMessages;
+    }
+
+    /** Out-of-order bytes held now over every direction (with the per-segment overhead). */
+    public long heldBytes() {
+        return held.held();
+    }
+
     /** Settles gaps older than the patience window: un-NACKed and unfilled seqs were missed by the tap. */
     private void expireGaps(Direction dir, long ts) {
         while (!dir.gaps.isEmpty()) {
@@ -418,6 +500,11 @@ public final class UtcpAnalysis {
         if (messagesAtEnd > 0) {
             out.add(new Expert(SbiExperts.COMPLETED_AT_END, messagesAtEnd + " SBI message(s) completed only when the capture ended"
                     + " (held behind a hole that was never filled)"));
+        }
+        if (capGiveUps + budgetGiveUps > 0) {
+            out.add(new Expert(UtcpExperts.HOLES_GIVEN_UP, "Held out-of-order bytes: " + capGiveUps + " hole(s) given up at the per-direction cap of "
+                    + mib(Reassembler.MAX_PENDING_BYTES) + ", " + budgetGiveUps + " at the capture's budget of " + mib(held.budget())
+                    + (budgetMessages > 0 ? " (" + budgetMessages + " SBI message(s) they released in other streams analysed but not shown)" : "")));
         }
         if (evicted > 0) {
             out.add(new Expert(UtcpExperts.CONVERSATIONS_FORGOTTEN, evicted + " conversations were forgotten to stay within " + MAX_CONVERSATIONS));

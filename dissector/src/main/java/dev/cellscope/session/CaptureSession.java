@@ -143,7 +143,7 @@ public final class CaptureSession {
     private CaptureAnalysis afterFirstPass(AnalysisConfig config) throws SourceException {
         pass = 1;
         // The first pass only finds links to later frames: verifying blocks there would be wasted.
-        CaptureAnalysis first = CaptureAnalysis.firstPass(new AnalysisConfig(config.knownCellIds(), false));
+        CaptureAnalysis first = CaptureAnalysis.firstPass(config.withoutVerification());
         FieldSink nothing = FieldSink.discard();
         try (PacketSource source = opener.open()) {
             reading = source;

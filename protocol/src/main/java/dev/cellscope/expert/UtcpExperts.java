@@ -48,6 +48,8 @@ public final class UtcpExperts {
             "The seqs missing before this packet were never NACKed nor re-sent: the tap, not the peers, lost them");
     public static final ExpertInfo UNKNOWN_CELL = warn("utcp.unknown_cell", SECURITY,
             "A CellID that is not in the address book");
+    public static final ExpertInfo HOLE_GIVEN_UP = warn("utcp.hole_given_up", SEQUENCE,
+            "Out-of-order bytes held behind a hole reached the direction's cap or the capture's budget: the oldest hole was given up");
     public static final ExpertInfo CONVERSATION_FLOOD = warn("utcp.conversation_flood", SECURITY,
             "More live conversations than the analysis keeps; the oldest are forgotten (possible scan or flood)");
 
@@ -56,6 +58,8 @@ public final class UtcpExperts {
             "NACKed ranges of a stream were never re-sent");
     public static final ExpertInfo TAP_LOSS = warn("utcp.tap_loss", SEQUENCE,
             "DATA seqs the peers exchanged but the tap never saw, as a share of all");
+    public static final ExpertInfo HOLES_GIVEN_UP = warn("utcp.holes_given_up", SEQUENCE,
+            "Holes given up over the capture to keep the out-of-order bytes held within their bounds");
     public static final ExpertInfo CONVERSATIONS_FORGOTTEN = warn("utcp.conversations_forgotten", SECURITY,
             "Conversations were forgotten to keep the analysis within its limit");
 }
