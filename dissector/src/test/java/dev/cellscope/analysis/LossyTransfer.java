@@ -41,6 +41,11 @@ import java.util.Set;
  * duplicate 5 µs after its original. The repair path (SYN, NACKs, re-sends) crosses without
  * faults, so one NACK repairs each loss, and a re-send arrives right after the NACK that asked
  * for it (2 µs), before any other frame.
+ *
+ * <p>{@link #runBoth} sends a stream each way at once (B's starts 10 µs after A's), each from
+ * its own initial seq (a position; the wire carries it mod 2^32, so a stream may cross the wrap):
+ * the tap then sees each stream at its receiver's side and each NACK as it is sent. Seqs in
+ * {@link TapFrame} and {@link SentMessage} are positions (never wrapped), the ground truth.
  */
 final class LossyTransfer {
     static final byte[] A = cell(0x11), B = cell(0x22);
@@ -52,7 +57,7 @@ final class LossyTransfer {
     enum Kind { ORIGINAL, DUPLICATE, RETRANSMISSION, NACK, SYN }
 
     /** A frame as the tap recorded it, with what the simulation knows about it. */
-    record TapFrame(long number, long timeNanos, byte[] bytes, Kind kind, long seq, boolean reordered) {
+    record TapFrame(long number, long timeNanos, byte[] bytes, Kind kind, long seq, boolean reordered, boolean fromB) {
         Packet packet() {
             return new Packet(number, timeNanos, 0, 1, bytes.length, MemorySegment.ofArray(bytes), null);
         }
@@ -63,8 +68,11 @@ final class LossyTransfer {
 
     final List<TapFrame> tap = new ArrayList<>();
     final List<SentMessage> messages = new ArrayList<>();
+    /** With {@link #runBoth}: the messages B sent. */
+    final List<SentMessage> messagesFromB = new ArrayList<>();
     /** Seqs the tap never saw although the receiver got them. */
     final List<Long> tapMissed = new ArrayList<>();
+    private final List<Stream> streams = new ArrayList<>();
 
     private final VirtualScheduler scheduler = new VirtualScheduler(START_NANOS);
     private final FaultModel lossy, repair;
@@ -113,85 +121,160 @@ final class LossyTransfer {
      * (and, at the end, whatever is still missing), and the sender re-sends them.
      */
     void run(List<byte[]> payloadMessages, int mss, int reorderWindow) {
-        ByteArrayOutputStream stream = new ByteArrayOutputStream();
-        long seq = 1001;
-        int at = 0;
-        for (int i = 0; i < payloadMessages.size(); i++) {
-            byte[] m = payloadMessages.get(i);
-            long first = seq + at / mss;
-            at += m.length;
-            messages.add(new SentMessage(i, m, first, seq + (at - 1) / mss));
-            stream.writeBytes(m);
-        }
-        byte[] all = stream.toByteArray();
-        List<byte[]> payloads = new ArrayList<>();
-        for (int off = 0; off < all.length; off += mss) payloads.add(Arrays.copyOfRange(all, off, Math.min(all.length, off + mss)));
+        streams.add(new Stream(SENDER, RECEIVER, A, B, 1001, payloadMessages, mss, reorderWindow, messages, 0));
+        go();
+    }
 
-        Link<String> sender = wire.port(SENDER), receiver = wire.port(RECEIVER);
-        Set<Long> resent = new HashSet<>(), lostOnWire = new HashSet<>();
-        Receiver r = new Receiver(receiver, seq, reorderWindow);
+    /**
+     * A stream each way: A sends {@code fromA} starting at DATA seq {@code firstA}, B sends
+     * {@code fromB} starting at {@code firstB} (10 µs later); each receiver NACKs as in {@link #run}.
+     */
+    void runBoth(long firstA, List<byte[]> fromA, long firstB, List<byte[]> fromB, int mss, int reorderWindow) {
+        streams.add(new Stream(SENDER, RECEIVER, A, B, firstA, fromA, mss, reorderWindow, messages, 0));
+        streams.add(new Stream(RECEIVER, SENDER, B, A, firstB, fromB, mss, reorderWindow, messagesFromB, 10_000));
+        go();
+    }
+
+    private Stream streamFrom(String port) {
+        for (Stream st : streams) if (st.from.equals(port)) return st;
+        throw new AssertionError("no stream from " + port);
+    }
+
+    private void go() {
         wire.onSend((time, from, to, frame, faults) -> {
-            if (from.equals(RECEIVER)) emit(time, frame, Kind.NACK, -1, false);
-            else if (faults.contains(Fate.DROPPED)) lostOnWire.add(header(frame).seq());
+            UtcpHeader h = header(frame);
+            if ((h.flags() & UtcpFields.NACK) != 0) emit(time, frame, Kind.NACK, -1, false, from.equals(RECEIVER));
+            else if (faults.contains(Fate.DROPPED)) {
+                Stream st = streamFrom(from);
+                st.lostOnWire.add(st.position(h.seq()));
+            }
         });
         wire.onWire((time, from, to, frame, fate) -> {
-            if (to.equals(RECEIVER) && fate != Fate.DROPPED) tapArrival(time, frame, fate, resent);
+            if (fate != Fate.DROPPED && (header(frame).flags() & UtcpFields.NACK) == 0) tapArrival(time, frame, fate, streamFrom(from));
         });
-        receiver.onReceive((from, frame) -> r.receive(frame));
-        sender.onReceive((from, frame) -> {
-            // A NACK: re-send each seq it names.
+        for (String port : List.of(SENDER, RECEIVER)) {
+            wire.port(port).onReceive((from, frame) -> {
+                if ((header(frame).flags() & UtcpFields.NACK) != 0) streamFrom(port).nacked(frame);
+                else streamFrom(from).receiver.receive(frame);
+            });
+        }
+        for (Stream st : streams) st.start();
+        scheduler.runUntilIdle();
+        // The tail: anything still missing is NACKed and re-sent.
+        for (Stream st : streams) st.receiver.nackMissingBelow(st.seq + st.payloads.size());
+        scheduler.runUntilIdle();
+    }
+
+    /** One direction's transfer: its sender, its payloads, and the receiver that NACKs its losses. */
+    private final class Stream {
+        final String from, to;
+        final byte[] src, dst;
+        final long seq;
+        final long startNanos;
+        final List<byte[]> payloads = new ArrayList<>();
+        final Set<Long> resent = new HashSet<>(), lostOnWire = new HashSet<>();
+        final Receiver receiver;
+        int sent;
+
+        Stream(String from, String to, byte[] src, byte[] dst, long seq, List<byte[]> payloadMessages, int mss, int reorderWindow,
+               List<SentMessage> record, long startNanos) {
+            this.from = from;
+            this.to = to;
+            this.src = src;
+            this.dst = dst;
+            this.seq = seq;
+            this.startNanos = startNanos;
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            int at = 0;
+            for (int i = 0; i < payloadMessages.size(); i++) {
+                byte[] m = payloadMessages.get(i);
+                long first = seq + at / mss;
+                at += m.length;
+                record.add(new SentMessage(i, m, first, seq + (at - 1) / mss));
+                stream.writeBytes(m);
+            }
+            byte[] all = stream.toByteArray();
+            for (int off = 0; off < all.length; off += mss) payloads.add(Arrays.copyOfRange(all, off, Math.min(all.length, off + mss)));
+            receiver = new Receiver(this, reorderWindow);
+        }
+
+        /** The position of a wire seq of this stream (streams are far shorter than 2^31). */
+        long position(long wireSeq) {
+            return dev.cellscope.protocol.utcp.UtcpSeq.unwrap(wireSeq, seq);
+        }
+
+        /** The seq a packet of the other direction's sender carries when it is only a NACK: this stream's next unused one. */
+        long nextUnused() {
+            return seq + sent;
+        }
+
+        void start() {
+            Link<String> port = wire.port(from);
+            scheduler.schedule(startNanos, () -> sendRepair(port, to, utcp(src, dst, seq - 1, UtcpFields.SYN, new byte[0])));
+            for (int i = 0; i < payloads.size(); i++) {
+                byte[] frame = utcp(src, dst, seq + i, UtcpFields.DATA, payloads.get(i));
+                scheduler.schedule(startNanos + SPACING_NANOS * (i + 1), () -> {
+                    sent++;
+                    port.send(to, frame);
+                });
+            }
+        }
+
+        /** A NACK for this stream reached its sender: re-send each seq it names. */
+        void nacked(byte[] frame) {
             for (NackRange range : nackRanges(frame)) {
-                for (long m = range.first(); m < range.first() + range.count(); m++) {
+                long first = position(range.first());
+                for (long m = first; m < first + range.count(); m++) {
                     // The truth below holds only if the receiver never NACKs a frame still on its way.
                     if (!lostOnWire.contains(m)) throw new AssertionError("seq " + m + " NACKed while still on the wire");
                     resent.add(m);
-                    sendRepair(sender, RECEIVER, utcp(A, B, m, UtcpFields.DATA, payloads.get((int) (m - seq))));
+                    sendRepair(wire.port(from), to, utcp(src, dst, m, UtcpFields.DATA, payloads.get((int) (m - seq))));
                 }
             }
-        });
-
-        sendRepair(sender, RECEIVER, utcp(A, B, seq - 1, UtcpFields.SYN, new byte[0]));
-        for (int i = 0; i < payloads.size(); i++) {
-            byte[] frame = utcp(A, B, seq + i, UtcpFields.DATA, payloads.get(i));
-            scheduler.schedule(SPACING_NANOS * (i + 1), () -> sender.send(RECEIVER, frame));
         }
-        scheduler.runUntilIdle();
-        // The tail: anything still missing is NACKed and re-sent.
-        r.nackMissingBelow(seq + payloads.size());
-        scheduler.runUntilIdle();
+
+        /** The seq the receiving side's NACKs carry: its own stream's next unused seq, or 5001 when it sends none. */
+        long nackSeq() {
+            for (Stream st : streams) if (st.from.equals(to)) return st.nextUnused();
+            return 5001;
+        }
     }
 
     /** The receiver: NACKs each missing seq once, as soon as {@code reorderWindow} later seqs show it is not merely late. */
     private final class Receiver {
-        private final Link<String> port;
+        private final Stream stream;
         private final int reorderWindow;
         private final Set<Long> received = new HashSet<>(), nacked = new HashSet<>();
         private long highest;
         /** Every seq below this one was received or NACKed. */
         private long settledBelow;
 
-        Receiver(Link<String> port, long firstSeq, int reorderWindow) {
-            this.port = port;
+        Receiver(Stream stream, int reorderWindow) {
+            this.stream = stream;
             this.reorderWindow = reorderWindow;
-            this.highest = firstSeq - 1;
-            this.settledBelow = firstSeq;
+            this.highest = stream.seq - 1;
+            this.settledBelow = stream.seq;
         }
 
         void receive(byte[] frame) {
             UtcpHeader h = header(frame);
             if ((h.flags() & UtcpFields.DATA) == 0) return;
-            received.add(h.seq());
-            highest = Math.max(highest, h.seq());
+            long seq = stream.position(h.seq());
+            received.add(seq);
+            highest = Math.max(highest, seq);
             nackMissingBelow(highest - reorderWindow);
         }
 
         void nackMissingBelow(long end) {
             List<NackRange> missing = new ArrayList<>();
             for (long m = settledBelow; m < end; m++) {
-                if (!received.contains(m) && nacked.add(m)) missing.add(new NackRange(m, 1));
+                if (!received.contains(m) && nacked.add(m)) missing.add(new NackRange(dev.cellscope.protocol.utcp.UtcpSeq.wire(m), 1));
             }
             settledBelow = Math.max(settledBelow, end);
-            if (!missing.isEmpty()) sendRepair(port, SENDER, utcp(B, A, 5001, UtcpFields.NACK, new UtcpNack(missing).encode()));
+            if (!missing.isEmpty()) {
+                sendRepair(wire.port(stream.to), stream.from, utcp(stream.dst, stream.src, stream.nackSeq(), UtcpFields.NACK,
+                        new UtcpNack(missing).encode()));
+            }
         }
     }
 
@@ -203,22 +286,23 @@ final class LossyTransfer {
     }
 
     /** A copy that reached the receiver, as the tap at its side saw it (or missed it). */
-    private void tapArrival(long time, byte[] frame, Fate fate, Set<Long> resent) {
+    private void tapArrival(long time, byte[] frame, Fate fate, Stream st) {
         UtcpHeader h = header(frame);
+        long seq = st.position(h.seq());
         Kind kind = (h.flags() & UtcpFields.SYN) != 0 ? Kind.SYN
                 : fate == Fate.DUPLICATED ? Kind.DUPLICATE
                 // Only a lost seq is NACKed (checked where the NACK is answered), so its one copy is the re-send.
-                : resent.contains(h.seq()) ? Kind.RETRANSMISSION
+                : st.resent.contains(seq) ? Kind.RETRANSMISSION
                 : Kind.ORIGINAL;
         if (kind == Kind.ORIGINAL && tapRandom.nextDouble() < tapDrop) {
-            tapMissed.add(h.seq());
+            tapMissed.add(seq);
             return;
         }
-        emit(time, frame, kind, h.seq(), fate == Fate.DELAYED);
+        emit(time, frame, kind, seq, fate == Fate.DELAYED, st.from.equals(RECEIVER));
     }
 
-    private void emit(long time, byte[] frame, Kind kind, long seq, boolean reordered) {
-        tap.add(new TapFrame(tap.size() + 1, time, frame, kind, seq, reordered));
+    private void emit(long time, byte[] frame, Kind kind, long seq, boolean reordered, boolean fromB) {
+        tap.add(new TapFrame(tap.size() + 1, time, frame, kind, seq, reordered, fromB));
     }
 
     private static UtcpHeader header(byte[] frame) {
@@ -239,7 +323,7 @@ final class LossyTransfer {
     }
 
     static byte[] utcp(byte[] src, byte[] dst, long seq, long flags, byte[] payload) {
-        byte[] p = new UtcpPacket(new UtcpHeader(Bytes.of(src), Bytes.of(dst), seq, (int) flags, payload.length), Bytes.of(payload)).encode();
+        byte[] p = new UtcpPacket(new UtcpHeader(Bytes.of(src), Bytes.of(dst), dev.cellscope.protocol.utcp.UtcpSeq.wire(seq), (int) flags, payload.length), Bytes.of(payload)).encode();
         boolean ab = src == A;
         EthernetHeader eth = new EthernetHeader(ab ? MAC_B : MAC_A, ab ? MAC_A : MAC_B, LinkLayouts.ETHERTYPE_CELL);
         byte[] f = new byte[Math.max(60, 14 + p.length)];
