@@ -2,6 +2,7 @@ package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.UtcpVerdict;
 import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpSeq;
 import dev.cellscope.expert.UtcpExperts;
 import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Slot;
@@ -102,11 +103,13 @@ final class UtcpDissector {
             missing += count;
             d.protocol(NACK_ENTRY, at, NACK_RANGE.size());
             d.push();
-            if (d.summary) d.sink.appendText(": " + first + (count > 1 ? "–" + (first + count - 1) : "") + " (" + count + ")");
+            // The range's last seq, a wire seq too: a range may cross 2^32.
+            long last = UtcpSeq.wire(first + count - 1);
+            if (d.summary) d.sink.appendText(": " + first + (count > 1 ? "–" + last : "") + " (" + count + ")");
             d.emit(NACK_RANGE, at);
             d.pop();
             if (count == 0) d.expert(UtcpExperts.NACK_RANGE_EMPTY, "NACK range with count 0", at + 4, 4);
-            if (d.summary && i < 4) list.append(i == 0 ? " [" : ",").append(first).append(count > 1 ? "-" + (first + count - 1) : "");
+            if (d.summary && i < 4) list.append(i == 0 ? " [" : ",").append(first).append(count > 1 ? "-" + last : "");
         }
         if (d.summary && ranges > 4) list.append(",…");
         if (!list.isEmpty()) list.append(']');

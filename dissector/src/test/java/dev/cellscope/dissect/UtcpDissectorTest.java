@@ -48,6 +48,16 @@ class UtcpDissectorTest {
         assertTrue(t.experts().isEmpty(), experts(t).toString());
     }
 
+    /** A range crossing 2^32 names wire seqs: its last is (first + count - 1) mod 2^32 (PROTOCOLS.md section 2). */
+    @Test
+    void aNackRangeAcrossTheWrapShowsWireSeqs() {
+        byte[] frame = eth(MAC_A, MAC_B, 0x88B5, utcp(cellId(0x40), cellId(0x10), 90, 0x0008, 16, nackPayload(0xFFFF_FFFEL, 3, 0xFFFF_FFFFL, 1)));
+        ProtoTree t = dissect(frame);
+        assertEquals("SEQ=90 NACK len=16 missing=4 [4294967294-0,4294967295]", t.infoColumn());
+        assertEquals(java.util.List.of(": 4294967294–0 (3)", ": 4294967295 (1)"),
+                t.find(NACK_ENTRY).stream().map(ProtoNode::appendedText).toList());
+    }
+
     @Test
     void nackLengthNotMultipleOfEightIsMalformed() {
         ProtoTree t = dissect(eth(MAC_A, MAC_B, 0x88B5, utcp(cellId(0x40), cellId(0x10), 1, 0x0008, 12, new byte[12])));
