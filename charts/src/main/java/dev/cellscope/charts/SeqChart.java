@@ -24,6 +24,7 @@ public final class SeqChart {
         XYPlot plot = new XYPlot();
         plot.setDomainAxis(ChartStyle.timeAxis());
         NumberAxis y = ChartStyle.integerAxis("seq (packets)");
+        y.setNumberFormatOverride(new WireSeqFormat());
         y.setAutoRangeIncludesZero(false);
         plot.setRangeAxis(y);
         plot.setDataset(IntervalData.points(new String[] {"DATA seq", "NACKed seq (first of range)", "retransmission"},
@@ -44,5 +45,28 @@ public final class SeqChart {
         return ChartStyle.finish(chart, String.format("%s → %s: %,d DATA packets (%,d payload bytes), %,d NACKed seqs, %,d retransmissions%s",
                 dir.src(), dir.dst(), dir.data().seen(), dir.dataBytes(), dir.nacks().seen(), dir.retransmissions().seen(),
                 thinned ? "; points thinned to min/max envelopes" : ""));
+    }
+
+    /**
+     * Tick labels are wire seqs: the points are positions (unwrapped, so the line runs on across
+     * 2^32, see {@link dev.cellscope.protocol.utcp.UtcpSeq}); their labels wrap as the seqs do.
+     */
+    static final class WireSeqFormat extends java.text.NumberFormat {
+        private final java.text.DecimalFormat digits = new java.text.DecimalFormat("#,##0");
+
+        @Override
+        public StringBuffer format(double v, StringBuffer to, java.text.FieldPosition pos) {
+            return format(Math.round(v), to, pos);
+        }
+
+        @Override
+        public StringBuffer format(long v, StringBuffer to, java.text.FieldPosition pos) {
+            return digits.format(dev.cellscope.protocol.utcp.UtcpSeq.wire(v), to, pos);
+        }
+
+        @Override
+        public Number parse(String s, java.text.ParsePosition pos) {
+            return digits.parse(s, pos);
+        }
     }
 }

@@ -105,6 +105,17 @@ class ChartsTest {
         check(SeqChart.build(DIR), "UTCP seq vs time (Stevens)", ChartStyle.BLUE, ChartStyle.ORANGE, ChartStyle.RED);
     }
 
+    /** The seq axis runs on across 2^32 (positions) and labels its ticks with wire seqs (mod 2^32). */
+    @Test
+    void seqAxisLabelsAreWireSeqs() {
+        var axis = (org.jfree.chart.axis.NumberAxis) SeqChart.build(DIR).getXYPlot().getRangeAxis();
+        java.text.NumberFormat f = axis.getNumberFormatOverride();
+        assertEquals("4,294,967,295", f.format(0xFFFF_FFFFL));
+        assertEquals("0", f.format(1L << 32));
+        assertEquals("5", f.format((double) ((1L << 32) + 5)));
+        assertEquals("1,001", f.format(1001));
+    }
+
     @Test
     void io() throws Exception {
         check(IoChart.build(SERIES), "I/O rates", ChartStyle.PURPLE, ChartStyle.BLUE, ChartStyle.GREEN);
