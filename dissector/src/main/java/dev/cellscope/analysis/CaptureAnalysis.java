@@ -80,7 +80,8 @@ public final class CaptureAnalysis implements FrameAnalysis {
 
     /** End of capture: findings about the capture as a whole (unanswered NACKs, tap loss…); frees the verifier. */
     public List<Expert> finish() {
+        List<Expert> findings = utcp.finish(); // released messages are verified here too
         if (verifier != null) verifier.close();
-        return utcp.finish();
+        return findings;
     }
 }

@@ -49,7 +49,7 @@ final class LossyTransfer {
     private static final String SENDER = "A", RECEIVER = "B";
     static final long START_NANOS = 1_000_000_000_000L, SPACING_NANOS = 20_000;
 
-    enum Kind { ORIGINAL, DUPLICATE, RETRANSMISSION, NACK, SYN }
+    enum Kind { ORIGINAL, DUPLICATE, RETRANSMISSION, NACK, SYN, FIN, ACK, ANSWER }
 
     /** A frame as the tap recorded it, with what the simulation knows about it. */
     record TapFrame(long number, long timeNanos, byte[] bytes, Kind kind, long seq, boolean reordered) {
@@ -65,6 +65,15 @@ final class LossyTransfer {
     final List<SentMessage> messages = new ArrayList<>();
     /** Seqs the tap never saw although the receiver got them. */
     final List<Long> tapMissed = new ArrayList<>();
+    /** Seqs whose original the tap misses, whatever {@code tapDrop} says (tap-loss scenarios). */
+    final Set<Long> tapDrops = new HashSet<>();
+    /** The sender closes with a FIN once everything is delivered; the receiver ACKs it. */
+    boolean closeWithFin;
+    /**
+     * The receiver answers every message with an SBI ACK (ref_seq = its msg_index) on its own
+     * direction as soon as it has the stream up to the message's end, as a peer ACKs each BLOCK_PUT.
+     */
+    boolean answerMessages;
 
     private final VirtualScheduler scheduler = new VirtualScheduler(START_NANOS);
     private final FaultModel lossy, repair;
@@ -85,6 +94,25 @@ final class LossyTransfer {
         byte[] b = new byte[16];
         Arrays.fill(b, (byte) fill);
         return b;
+    }
+
+    /**
+     * BLOCK_PUTs whose block_hash is BLAKE3 of their (uncompressed) data, except the message at
+     * {@code corrupt}, whose hash is of other data (-1: none); each {@code size} bytes long
+     * (envelope included), or of random sizes when 0.
+     */
+    static List<byte[]> verifiableMessages(Random rnd, int count, int size, int corrupt) {
+        List<byte[]> out = new ArrayList<>();
+        int overhead = SbiMessage.of(new SbiBlockPut(Bytes.of(new byte[32]), 0, 0, 0, Bytes.of(new byte[0])),
+                Bytes.of(SchemaFingerprints.forOp(0x11))).encode().length;
+        for (int i = 0; i < count; i++) {
+            byte[] data = new byte[size > 0 ? size - overhead : 100 + rnd.nextInt(3000)];
+            rnd.nextBytes(data);
+            byte[] hash = dev.cellscope.crypto.Blake3.hash(i == corrupt ? Arrays.copyOf(data, data.length + 1) : data);
+            out.add(SbiMessage.of(new SbiBlockPut(Bytes.of(hash), i, 0, 0, Bytes.of(data)),
+                    Bytes.of(SchemaFingerprints.forOp(0x11))).encode());
+        }
+        return out;
     }
 
     /** Messages of random sizes (small ones share packets, big ones span many). */
@@ -131,7 +159,10 @@ final class LossyTransfer {
         Set<Long> resent = new HashSet<>(), lostOnWire = new HashSet<>();
         Receiver r = new Receiver(receiver, seq, reorderWindow);
         wire.onSend((time, from, to, frame, faults) -> {
-            if (from.equals(RECEIVER)) emit(time, frame, Kind.NACK, -1, false);
+            if (from.equals(RECEIVER)) {
+                long flags = header(frame).flags();
+                emit(time, frame, (flags & UtcpFields.DATA) != 0 ? Kind.ANSWER : (flags & UtcpFields.NACK) != 0 ? Kind.NACK : Kind.ACK, -1, false);
+            }
             else if (faults.contains(Fate.DROPPED)) lostOnWire.add(header(frame).seq());
         });
         wire.onWire((time, from, to, frame, fate) -> {
@@ -139,6 +170,7 @@ final class LossyTransfer {
         });
         receiver.onReceive((from, frame) -> r.receive(frame));
         sender.onReceive((from, frame) -> {
+            if ((header(frame).flags() & UtcpFields.NACK) == 0) return; // an ACK or an SBI answer
             // A NACK: re-send each seq it names.
             for (NackRange range : nackRanges(frame)) {
                 for (long m = range.first(); m < range.first() + range.count(); m++) {
@@ -159,6 +191,10 @@ final class LossyTransfer {
         // The tail: anything still missing is NACKed and re-sent.
         r.nackMissingBelow(seq + payloads.size());
         scheduler.runUntilIdle();
+        if (closeWithFin) {
+            sendRepair(sender, RECEIVER, utcp(A, B, seq + payloads.size(), UtcpFields.FIN, new byte[0]));
+            scheduler.runUntilIdle();
+        }
     }
 
     /** The receiver: NACKs each missing seq once, as soon as {@code reorderWindow} later seqs show it is not merely late. */
@@ -169,20 +205,45 @@ final class LossyTransfer {
         private long highest;
         /** Every seq below this one was received or NACKed. */
         private long settledBelow;
+        private final long settledFirst;
 
         Receiver(Link<String> port, long firstSeq, int reorderWindow) {
             this.port = port;
             this.reorderWindow = reorderWindow;
             this.highest = firstSeq - 1;
             this.settledBelow = firstSeq;
+            this.settledFirst = firstSeq;
         }
+
+        /** The receiver's own direction (its SBI answers), and the next message to answer. */
+        private long ownSeq = 5001;
+        private int nextAnswer;
 
         void receive(byte[] frame) {
             UtcpHeader h = header(frame);
+            if ((h.flags() & UtcpFields.FIN) != 0) {
+                // Everything before the FIN is here (the repair path is fault-free): ACK it.
+                sendRepair(port, SENDER, utcp(B, A, ownSeq, UtcpFields.ACK, new byte[0]));
+                return;
+            }
             if ((h.flags() & UtcpFields.DATA) == 0) return;
             received.add(h.seq());
             highest = Math.max(highest, h.seq());
             nackMissingBelow(highest - reorderWindow);
+            if (answerMessages) answer();
+        }
+
+        /** Answers each message whose every seq up to its end has arrived, in order. */
+        private void answer() {
+            while (nextAnswer < messages.size()) {
+                SentMessage m = messages.get(nextAnswer);
+                for (long s = settledFirst; s <= m.lastSeq(); s++) if (!received.contains(s)) return;
+                byte[] ack = SbiMessage.of(new dev.cellscope.wire.SbiAck(m.index(), 0),
+                        Bytes.of(SchemaFingerprints.forOp(dev.cellscope.wire.SbiLayouts.OP_ACK))).encode();
+                if (ownSeq == 5001) sendRepair(port, SENDER, utcp(B, A, ownSeq - 1, UtcpFields.SYN, new byte[0]));
+                sendRepair(port, SENDER, utcp(B, A, ownSeq++, UtcpFields.DATA, ack));
+                nextAnswer++;
+            }
         }
 
         void nackMissingBelow(long end) {
@@ -210,7 +271,8 @@ final class LossyTransfer {
                 // Only a lost seq is NACKed (checked where the NACK is answered), so its one copy is the re-send.
                 : resent.contains(h.seq()) ? Kind.RETRANSMISSION
                 : Kind.ORIGINAL;
-        if (kind == Kind.ORIGINAL && tapRandom.nextDouble() < tapDrop) {
+        if ((h.flags() & UtcpFields.FIN) != 0) kind = Kind.FIN;
+        if (kind == Kind.ORIGINAL && (tapDrops.contains(h.seq()) || tapRandom.nextDouble() < tapDrop)) {
             tapMissed.add(h.seq());
             return;
         }
