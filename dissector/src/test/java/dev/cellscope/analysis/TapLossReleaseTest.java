@@ -163,7 +163,6 @@ class TapLossReleaseTest {
                 }
                 whole++;
                 long own = lastFrameOf(m);
-                assertEquals(Long.valueOf(own), two.onFrame.get(index), "-2: message " + index + " on the frame that completed it");
                 long single = singlePassFrame.apply(m);
                 if (single < 0) {
                     releasedExpected++;
@@ -173,6 +172,7 @@ class TapLossReleaseTest {
                 } else {
                     assertEquals(Long.valueOf(single), one.onFrame.get(index), "one pass: message " + index + " shown on its frame");
                 }
+                assertEquals(Long.valueOf(own), two.onFrame.get(index), "-2: message " + index + " on the frame that completed it");
                 long ok = index == corrupt ? 0 : 1;
                 assertEquals(Long.valueOf(ok), one.verified.get(index), "one pass: verification of message " + index);
                 assertEquals(Long.valueOf(ok), two.verified.get(index), "-2: verification of message " + index);
@@ -279,6 +279,34 @@ class TapLossReleaseTest {
         // The answer frames in order; the one answering the cut message (ref = its index) is the proof.
         long proof = answerFrame(s, cut.index());
         s.check(m -> m.lastSeq() < hole ? s.lastFrameOf(m) : Math.max(proof, s.lastFrameOf(m)));
+    }
+
+    @Test
+    void releasedMessagesReachTheFlowTableAndTheOpStatistics() throws Exception {
+        Scenario s = new Scenario(40, 0, 30, ms -> inside(ms, 0), w -> {});
+        long whole = s.wire.messages.stream().filter(m -> !s.overlaps(m)).count();
+        for (boolean twoPass : new boolean[]{false, true}) {
+            List<dev.cellscope.flow.FlowRow> rows = new java.util.ArrayList<>();
+            dev.cellscope.flow.FlowTable table = new dev.cellscope.flow.FlowTable(rows::add);
+            dev.cellscope.output.SbiOpStats ops = new dev.cellscope.output.SbiOpStats();
+            new CaptureSession(new FileSource(s.file), SessionOptions.of(VERIFY).withTwoPass(twoPass)).run(new FrameConsumer() {
+                @Override public FieldSink sink() { return new dev.cellscope.dissect.TeeSink(table, ops); }
+                @Override public FieldSink releasedSink() { return new dev.cellscope.dissect.TeeSink(table, ops.releasedSink()); }
+                @Override public void end(SessionResult r) { table.finish(); }
+            });
+            dev.cellscope.flow.SbiFlowRow sbi = rows.stream().filter(r -> r instanceof dev.cellscope.flow.SbiFlowRow)
+                    .map(r -> (dev.cellscope.flow.SbiFlowRow) r).findFirst().orElseThrow();
+            String pass = twoPass ? "-2" : "one pass";
+            assertEquals(whole, sbi.messages(), pass + ": every whole message in the SBI row");
+            assertEquals(whole, sbi.blocksPut(), pass);
+            assertEquals(whole - 1, sbi.blocksVerified(), pass);
+            assertEquals(1, sbi.blocksFailed(), pass + ": the corrupt block after the hole");
+            assertEquals(s.lastFrameOf(s.wire.messages.getFirst()), sbi.firstFrame(), pass + ": the frame completing the first message");
+            assertEquals(s.lastFrameOf(s.wire.messages.getLast()), sbi.lastFrame(), pass + ": the frame completing the last message");
+            StringBuilder table2 = new StringBuilder();
+            ops.print(table2);
+            assertTrue(table2.toString().matches("(?s).*BLOCK_PUT\\s+" + whole + "\\s.*"), pass + ":\n" + table2);
+        }
     }
 
     /** The tap frame of the receiver's SBI ACK whose ref_seq is {@code ref}. */
