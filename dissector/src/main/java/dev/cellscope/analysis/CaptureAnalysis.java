@@ -73,9 +73,15 @@ public final class CaptureAnalysis implements FrameAnalysis {
         return tether.observe(TetherObservation.of(frame, ts, seg, off, len, headerOrder));
     }
 
+    /** Messages the end of the capture released from behind holes, analysed; valid after {@link #finish()}. */
+    public List<ReleasedMessage> released() {
+        return utcp.released();
+    }
+
     /** End of capture: findings about the capture as a whole (unanswered NACKs, tap loss…); frees the verifier. */
     public List<Expert> finish() {
+        List<Expert> findings = utcp.finish(); // released messages are verified here too
         if (verifier != null) verifier.close();
-        return utcp.finish();
+        return findings;
     }
 }

@@ -8,7 +8,9 @@ import java.util.Set;
 /**
  * Links from a frame to frames that come after it, found by a first pass over the capture and
  * shown by the second (tshark's {@code -2}): reassembled_in, response_in, answered_in, put_in,
- * tap loss. Kept sparse: only frames that have such a link take memory.
+ * tap loss, and the stream holes that were given up (never filled), so that the second pass
+ * delivers what follows them on its own frame. Kept sparse: only frames that have such a link
+ * take memory.
  */
 public final class ForwardLinks {
     private final Map<Long, Frames> reassembledIn = new HashMap<>();
@@ -88,5 +90,19 @@ public final class ForwardLinks {
 
     boolean isTapLoss(long frame) {
         return tapLossGaps.contains(frame);
+    }
+
+    /** A hole of one direction's stream: conversation index, direction, first missing position. */
+    private record Hole(int stream, int direction, long from) {}
+
+    private final Map<Hole, Long> givenUp = new HashMap<>();
+
+    void holeGivenUp(int stream, int direction, long from, long to) {
+        givenUp.put(new Hole(stream, direction, from), to);
+    }
+
+    /** The end of the hole given up from {@code from}, or -1 when none was. */
+    long holeGivenUpUntil(int stream, int direction, long from) {
+        return givenUp.getOrDefault(new Hole(stream, direction, from), -1L);
     }
 }

@@ -9,8 +9,14 @@ import java.util.TreeMap;
  * Puts one direction's DATA payloads in seq order. Segments above a hole wait (copied, since a
  * live capture reuses its buffers) until the hole is filled by a late or re-sent packet. A hole
  * is given up — delivered as a {@link StreamSink#hole} — when waiting would exceed the memory
- * bound (per direction here; the capture's budget, oldest hole first, in {@link HeldBytesBudget}), when it has stayed unfilled and un-NACKed for {@link #PATIENCE_NANOS} of capture time
- * (the receiver evidently got the packets: tap loss), or at the end of the capture.
+ * bound (per direction here; the capture's budget, oldest hole first, in {@link HeldBytesBudget}), when it has
+ * stayed unfilled and un-NACKed for {@link #PATIENCE_NANOS} of capture time (the receiver evidently got the
+ * packets: tap loss), as soon as the capture proves the receiver has its packets ({@link #nacked},
+ * {@link #settleBelow}, {@link #settleFirstPacket}), or at the end of the capture.
+ *
+ * <p>Every give-up is told to a {@link HoleLog}: a first pass records them, and a second pass that
+ * knows them gives each hole up as soon as it is the first one (and no other way), so that what
+ * follows a hole that is never filled completes on its own frame.
  */
 final class Reassembler {
     /** Bytes of out-of-order segments held per direction (each counted with {@link #SEGMENT_OVERHEAD}). */
@@ -25,9 +31,22 @@ final class Reassembler {
     /** How long a NACKed hole is waited for before it is declared lost. */
     static final long NACKED_PATIENCE_NANOS = 30_000_000_000L;
 
-    private record Pending(byte[] bytes, long frame) {}
+    private record Pending(byte[] bytes, long frame, long nanos) {}
+
+    /** The holes given up, as [from, to) positions: recorded by a first pass, known to a second. */
+    interface HoleLog {
+        /** Seqs [from, to) were given up. */
+        void gaveUp(long from, long to);
+
+        /** The end of the hole the first pass gave up from {@code from}, or -1 (a recording log: always -1). */
+        long lostUntil(long from);
+
+        /** Whether this log knows the holes in advance (second pass) rather than records them. */
+        boolean knows();
+    }
 
     private final StreamSink out;
+    private HoleLog log;
     private final TreeMap<Long, Pending> pending = new TreeMap<>();
     private long next = -1;
     private long pendingBytes;
@@ -40,6 +59,15 @@ final class Reassembler {
 
     Reassembler(StreamSink out) {
         this.out = out;
+    }
+
+    /** Where give-ups are recorded, or where they are known in advance (see {@link HoleLog}). */
+    void log(HoleLog log) {
+        this.log = log;
+    }
+
+    private boolean knowsHoles() {
+        return log != null && log.knows();
     }
 
     /** The seq the stream expects next, or -1 before the first packet. */
@@ -81,19 +109,41 @@ final class Reassembler {
 
     /**
      * A NACK from the receiver, as ranges [firsts[i], ends[i]). If it asks for seqs of the hole,
-     * keep waiting for the retransmission. If it asks only for later seqs, the receiver has the
-     * hole's packets (it would list them too): the tap missed them, so give the hole up now.
+     * keep waiting for the retransmission. Holes wholly below every seq it asks for (from the
+     * expected one on) are had by the receiver (it would list them too): the tap missed them, so
+     * give them up now.
      */
     void nacked(long[] firsts, long[] ends, long frame) {
+        if (pending.isEmpty() || knowsHoles()) return;
+        long lowest = Long.MAX_VALUE;
+        for (int i = 0; i < firsts.length; i++) {
+            if (ends[i] > next) lowest = Math.min(lowest, firsts[i]);
+        }
+        while (lowest != Long.MAX_VALUE && !pending.isEmpty() && !holeNacked && pending.firstKey() <= lowest) skipHole(frame);
         if (pending.isEmpty()) return;
         long holeEnd = pending.firstKey();
-        boolean coversHole = false, later = false;
         for (int i = 0; i < firsts.length; i++) {
-            if (firsts[i] < holeEnd && ends[i] > next) coversHole = true;
-            if (firsts[i] >= holeEnd) later = true;
+            if (firsts[i] < holeEnd && ends[i] > next) holeNacked = true;
         }
-        if (coversHole) holeNacked = true;
-        else if (later && !holeNacked) skipHole(frame);
+    }
+
+    /**
+     * The receiver has every seq below {@code end} (it ACKed the FIN at {@code end}): the holes
+     * below it were missed by the tap and are given up now.
+     */
+    void settleBelow(long end, long frame) {
+        if (knowsHoles()) return;
+        while (!pending.isEmpty() && next >= 0 && next < end) giveUpTo(Math.min(pending.firstKey(), end), frame);
+    }
+
+    /**
+     * The receiver has the stream beyond the bytes delivered so far (it answered a message that
+     * ends there): it has the hole's first packet at least, which is given up now. The rest of a
+     * longer hole is not proven and waits.
+     */
+    void settleFirstPacket(long frame) {
+        if (knowsHoles() || pending.isEmpty()) return;
+        giveUpTo(next + 1, frame);
     }
 
     /** Returns true when the payload was delivered or held, false when it came too late (already passed). */
@@ -103,9 +153,10 @@ final class Reassembler {
         this.now = nowNanos;
         if (seq < next) return false;
         if (seq == next) {
-            out.bytes(seg, off, len, frame, frameOffset);
+            out.bytes(seg, off, len, frame, frameOffset, nowNanos);
             next++;
             drain();
+            settleKnown(frame);
             return true;
         }
         if (!pending.containsKey(seq)) {
@@ -114,14 +165,22 @@ final class Reassembler {
                 holeNacked = false;
                 holeSerial++;
             }
-            pending.put(seq, new Pending(seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), frame));
+            pending.put(seq, new Pending(seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), frame, nowNanos));
             pendingBytes += len + SEGMENT_OVERHEAD;
             while (pendingBytes > MAX_PENDING_BYTES && !pending.isEmpty()) {
                 overflows++;
                 skipHole(frame);
             }
+            settleKnown(frame);
         }
         return true;
+    }
+
+    /** Second pass: a hole the first pass gave up is given up as soon as it is the first one. */
+    private void settleKnown(long frame) {
+        if (!knowsHoles()) return;
+        long to;
+        while (!pending.isEmpty() && (to = log.lostUntil(next)) > next) giveUpTo(Math.min(to, pending.firstKey()), frame);
     }
 
     /** Gives up every hole and delivers what was held (end of capture, or FIN seen). */
@@ -130,16 +189,21 @@ final class Reassembler {
     }
 
     private void giveUpStale(long nowNanos, long frame) {
-        if (pending.isEmpty()) return;
+        if (pending.isEmpty() || knowsHoles()) return;
         long patience = holeNacked ? NACKED_PATIENCE_NANOS : PATIENCE_NANOS;
         if (nowNanos - holeSinceNanos > patience) skipHole(frame);
     }
 
     /** Declares the first hole lost and delivers the held segments after it. */
     private void skipHole(long frame) {
-        long first = pending.firstKey();
-        out.hole(first - next, frame);
-        next = first;
+        giveUpTo(pending.firstKey(), frame);
+    }
+
+    /** Declares seqs [next, to) lost and delivers the held segments that follow. */
+    private void giveUpTo(long to, long frame) {
+        if (log != null && !log.knows()) log.gaveUp(next, to);
+        out.hole(to - next, frame);
+        next = to;
         drain();
         // The next hole, if any, is waited for from now on.
         holeSinceNanos = now;
@@ -154,7 +218,7 @@ final class Reassembler {
             pendingBytes -= e.getValue().bytes().length + SEGMENT_OVERHEAD;
             if (e.getKey() == next) {
                 byte[] b = e.getValue().bytes();
-                out.bytes(MemorySegment.ofArray(b), 0, b.length, e.getValue().frame(), -1);
+                out.bytes(MemorySegment.ofArray(b), 0, b.length, e.getValue().frame(), -1, e.getValue().nanos());
                 next++;
             }
         }

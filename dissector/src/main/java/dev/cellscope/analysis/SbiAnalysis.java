@@ -90,7 +90,16 @@ public final class SbiAnalysis {
         return out;
     }
 
-    private SbiMessageAnalysis message(Links l, int d, long frame, long ts, SbiDelivery m, List<Expert> findings) {
+    /** For an ACK or NACK: its ref_seq (the msg_index it answers in the other direction), else -1. */
+    static long refSeq(SbiDelivery m) {
+        if ((m.op() != SbiLayouts.OP_ACK && m.op() != SbiLayouts.OP_NACK) || m.length() - CONTAINER < 4) return -1;
+        return m.bytes().get(U32_LE, m.offset() + CONTAINER) & 0xFFFF_FFFFL;
+    }
+
+    private SbiMessageAnalysis message(Links l, int d, long delivering, long ts, SbiDelivery m, List<Expert> findings) {
+        // A first pass names every message by the frame that completes it (not the later frame that
+        // gave up a hole before it): the second pass, which gives such holes up at once, shows it there.
+        long frame = record != null ? m.completedIn() : delivering;
         MemorySegment s = m.bytes();
         long c = m.offset() + CONTAINER;
         int containerLen = m.length() - CONTAINER;
@@ -100,7 +109,7 @@ public final class SbiAnalysis {
         switch (m.op()) {
             case SbiLayouts.OP_ACK, SbiLayouts.OP_NACK -> {
                 if (containerLen >= 4) {
-                    long ref = s.get(U32_LE, c) & 0xFFFF_FFFFL;
+                    long ref = refSeq(m);
                     responseTo = l.messageFrames(1 - d).frameOf(ref);
                     if (record != null && responseTo >= 0) record.responseIn(responseTo, ref, frame);
                 }

@@ -34,6 +34,9 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
     private long skipped;
     private long rejectedFrameLen = -1;
 
+    // The latest frame that carried any byte fed so far, and its time: what completes a message.
+    private long latestFrame = -1, latestNanos;
+
     // The chunk being fed, for the messages the framer finds in it.
     private long frame;
     private long chunkStart;
@@ -74,8 +77,22 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
         return carriers;
     }
 
+    /** The msg_index the next message will get. */
+    long nextIndex() {
+        return msgIndex;
+    }
+
+    /** Whether a hole has made msg_index uncertain (whole messages may have been lost in it). */
+    boolean uncertain() {
+        return uncertain;
+    }
+
     @Override
-    public void bytes(MemorySegment seg, long off, int len, long frame, int frameOffset) {
+    public void bytes(MemorySegment seg, long off, int len, long frame, int frameOffset, long nanos) {
+        if (frame > latestFrame) {
+            latestFrame = frame;
+            latestNanos = nanos;
+        }
         this.frame = frame;
         this.chunkStart = off;
         this.frameOffset = frameOffset;
@@ -105,7 +122,7 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
         carriers.clear();
         int at = inInput && frameOffset >= 0 ? (int) (frameOffset + off - chunkStart) : -1;
         delivered.add(new SbiDelivery(msgIndex++, uncertain, seg.get(ValueLayout.JAVA_BYTE, off + 4) & 0xFF, seg, off, len,
-                at, by, skipped));
+                at, by, skipped, latestFrame, latestNanos));
         skipped = 0;
         return true;
     }

@@ -6,6 +6,7 @@ import dev.cellscope.expert.Expert;
 import dev.cellscope.expert.SbiExperts;
 import dev.cellscope.expert.UtcpExperts;
 import dev.cellscope.field.UtcpFields;
+import dev.cellscope.protocol.sbi.SbiOps;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -27,6 +28,11 @@ import java.util.TreeMap;
  * <p>Tap loss: a gap that no NACK ever covers and no packet ever fills, while the
  * conversation goes on past {@link Reassembler#PATIENCE_NANOS}, was received by the peer (it
  * would have NACKed otherwise) and missed by the mirror port, as Zeek's capture_loss reasons.
+ * The stream's hole is given up sooner when the capture proves the receiver has its packets: it
+ * NACKs later seqs but not the hole's, it ACKs the sender's FIN, or it answers (SBI ACK/NACK) a
+ * message that ends beyond what the tap could deliver. What is still held at the end goes through
+ * the whole analysis then ({@link #released()}); a second pass gives up at once every hole the
+ * first pass gave up, so messages after it show on their own frames.
  *
  * <p>Seqs are u32 and wrap: each direction works on positions ({@link UtcpSeq}), unwrapped
  * near the highest seen, exactly as the peer's receive window places them, so the tap and the
@@ -63,6 +69,7 @@ public final class UtcpAnalysis {
     private final HeldBytesBudget held;
     /** Holes given up at the per-direction cap, at the capture's budget; messages the budget's give-ups completed elsewhere. */
     private long capGiveUps, budgetGiveUps, budgetMessages;
+    private final List<ReleasedMessage> released = new ArrayList<>();
 
     /**
      * @param record links to remember for a second pass (first pass of -2), or null
@@ -102,6 +109,11 @@ public final class UtcpAnalysis {
     /** SBI messages held behind a hole until the end of the capture. */
     public long messagesAtEnd() {
         return messagesAtEnd;
+    }
+
+    /** Those messages, analysed, in the order of the frames that completed them; valid after {@link #finish()}. */
+    public List<ReleasedMessage> released() {
+        return released;
     }
 
     public int conversations() {
@@ -155,6 +167,8 @@ public final class UtcpAnalysis {
         /** The position of the first seq seen, until {@link #highest} takes over as the reference. */
         long anchor = -1;
         boolean finAcked;
+        /** The stream was seen from its SYN: its msg_index counts the receiver's messages exactly (until a hole). */
+        boolean fromStart;
         final Conversation conv;
         final int side;
         /** What {@link HeldBytesBudget} last counted of this direction; per-direction cap overflows reported. */
@@ -178,10 +192,45 @@ public final class UtcpAnalysis {
 
     static final class Conversation {
         final int index;
+        final CellPair pair;
         final Direction[] dirs = {new Direction(this, 0), new Direction(this, 1)};
         final SbiAnalysis.Links sbiLinks = new SbiAnalysis.Links();
-        Conversation(int index) {
+        Conversation(int index, CellPair pair) {
             this.index = index;
+            this.pair = pair;
+        }
+
+        /** Direction {@code d}'s sender CellID then its receiver's (direction 0 sends from the pair's first). */
+        MemorySegment cellIds(int d) {
+            MemorySegment ids = MemorySegment.ofArray(new byte[32]);
+            ValueLayout.OfLong be = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+            long[] v = d == 0 ? new long[]{pair.aHi(), pair.aLo(), pair.bHi(), pair.bLo()} : new long[]{pair.bHi(), pair.bLo(), pair.aHi(), pair.aLo()};
+            for (int i = 0; i < 4; i++) ids.set(be, 8L * i, v[i]);
+            return ids;
+        }
+    }
+
+    /** First pass: every hole given up is recorded; second pass: those holes are given up at once. */
+    private void logHoles(Conversation conv) {
+        if (record == null && links == null) return;
+        for (int d = 0; d < 2; d++) {
+            int stream = conv.index, direction = d;
+            conv.dirs[d].reassembler.log(new Reassembler.HoleLog() {
+                @Override
+                public void gaveUp(long from, long to) {
+                    if (record != null) record.holeGivenUp(stream, direction, from, to);
+                }
+
+                @Override
+                public long lostUntil(long from) {
+                    return links == null ? -1 : links.holeGivenUpUntil(stream, direction, from);
+                }
+
+                @Override
+                public boolean knows() {
+                    return links != null;
+                }
+            });
         }
     }
 
@@ -194,8 +243,9 @@ public final class UtcpAnalysis {
         Conversation conv = conversations.get(pair);
         List<Expert> findings = new ArrayList<>(0);
         if (conv == null) {
-            conv = new Conversation(nextStream++);
+            conv = new Conversation(nextStream++, pair);
             conversations.put(pair, conv);
+            logHoles(conv);
             addressBook(seg, off, findings);
             if (evicted > 0 && evicted % 10_000 == 1) {
                 findings.add(new Expert(UtcpExperts.CONVERSATION_FLOOD, "More than " + MAX_CONVERSATIONS
@@ -214,6 +264,8 @@ public final class UtcpAnalysis {
         if ((flags & UtcpFlags.ACK) != 0 && peer.finSeq >= 0 && !peer.finAcked) {
             peer.finAcked = true;
             findings.add(new Expert(UtcpExperts.FIN_ACKED, "FIN acknowledged"));
+            // A receiver ACKs a FIN only once it has every seq before it: the holes left were the tap's.
+            peer.reassembler.settleBelow(peer.finSeq, frame);
         }
         if ((flags & UtcpFlags.DATA) != 0) {
             classify(dir, frame, ts, seq, PayloadHash.of(seg, payload, present), c, findings);
@@ -231,6 +283,7 @@ public final class UtcpAnalysis {
 
         List<SbiMessageAnalysis> messages = sbi.messages(conv.sbiLinks, d, frame, ts, dir.parser.takeDelivered(), findings);
         findings.addAll(dir.parser.takeFindings());
+        for (SbiMessageAnalysis m : messages) answered(peer, SbiAnalysis.refSeq(m.delivery()), frame);
         // A NACK can make the other direction give up a hole: what that completes shows on this frame.
         List<SbiDelivery> peerDelivered = peer.parser.takeDelivered();
         if (!peerDelivered.isEmpty()) {
@@ -240,7 +293,7 @@ public final class UtcpAnalysis {
         findings.addAll(peer.parser.takeFindings());
         if (record != null) {
             for (SbiMessageAnalysis m : messages) {
-                for (long carrier : m.delivery().carriedBy()) record.reassembledIn(carrier, frame);
+                for (long carrier : m.delivery().carriedBy()) record.reassembledIn(carrier, m.delivery().completedIn());
             }
             if (c.nackFrame >= 0) record.answeredIn(c.nackFrame, frame);
         }
@@ -255,6 +308,17 @@ public final class UtcpAnalysis {
     private static final class Classification {
         boolean retransmission, duplicate, outOfOrder, gap, dataChanged;
         long missing, originalFrame = -1, nackFrame = -1, delay = -1;
+    }
+
+    /**
+     * The receiver of {@code sender}'s direction answered its message {@code ref}, so it has the
+     * stream up to that message's end. When the tap has counted that direction's messages exactly
+     * (from its SYN, no hole yet), a ref at or beyond the message in progress ends past the bytes
+     * delivered so far: the receiver has at least the first packet of the hole there.
+     */
+    private static void answered(Direction sender, long ref, long frame) {
+        if (ref < 0 || !sender.fromStart || sender.parser.uncertain() || !sender.reassembler.hasHole()) return;
+        if (ref >= sender.parser.nextIndex()) sender.reassembler.settleFirstPacket(frame);
     }
 
     private void addressBook(MemorySegment seg, long off, List<Expert> findings) {
@@ -276,6 +340,7 @@ public final class UtcpAnalysis {
         }
         dir.synSeq = seq;
         if (dir.highest < 0) dir.highest = seq;
+        if (dir.reassembler.next() < 0) dir.fromStart = true;
         dir.reassembler.syn(seq);
     }
 
@@ -475,8 +540,8 @@ public final class UtcpAnalysis {
     }
 
     /**
-     * End of capture: gives up every hole (the held bytes are parsed), settles every gap, and
-     * returns capture-level findings.
+     * End of capture: gives up every hole (the held bytes are parsed, and the messages they complete
+     * are analysed: {@link #released()}), settles every gap, and returns capture-level findings.
      */
     public List<Expert> finish() {
         List<Expert> out = new ArrayList<>();
@@ -484,7 +549,7 @@ public final class UtcpAnalysis {
             for (int d = 0; d < 2; d++) {
                 Direction dir = conv.dirs[d];
                 dir.reassembler.flush(-1);
-                messagesAtEnd += dir.parser.takeDelivered().size();
+                release(conv, d, dir.parser.takeDelivered());
                 out.addAll(dir.parser.takeFindings());
                 while (!dir.gaps.isEmpty()) settle(dir.gaps.pollFirstEntry().getValue());
                 if (dir.nacked.ranges() > 0) {
@@ -497,9 +562,12 @@ public final class UtcpAnalysis {
             out.add(new Expert(UtcpExperts.TAP_LOSS, String.format("Tap loss: %.2f%% (%d DATA seqs the peers exchanged but the tap never saw)",
                     loss.tapLossPercent(), loss.tapLostSeqs)));
         }
-        if (messagesAtEnd > 0) {
-            out.add(new Expert(SbiExperts.COMPLETED_AT_END, messagesAtEnd + " SBI message(s) completed only when the capture ended"
-                    + " (held behind a hole that was never filled)"));
+        released.sort(java.util.Comparator.comparingLong(ReleasedMessage::frame).thenComparingInt(ReleasedMessage::stream));
+        for (ReleasedMessage r : released) {
+            SbiDelivery m = r.message().delivery();
+            out.add(new Expert(SbiExperts.COMPLETED_AT_END, "SBI message " + m.msgIndex() + " (" + SbiOps.NAMES.getOrDefault(m.op(), "op " + m.op())
+                    + ") of stream " + r.stream() + ", completed in frame " + r.frame() + ", was held behind a hole that was never"
+                    + " filled: analysed when the capture ended"));
         }
         if (capGiveUps + budgetGiveUps > 0) {
             out.add(new Expert(UtcpExperts.HOLES_GIVEN_UP, "Held out-of-order bytes: " + capGiveUps + " hole(s) given up at the per-direction cap of "
@@ -510,5 +578,18 @@ public final class UtcpAnalysis {
             out.add(new Expert(UtcpExperts.CONVERSATIONS_FORGOTTEN, evicted + " conversations were forgotten to stay within " + MAX_CONVERSATIONS));
         }
         return out;
+    }
+
+    /** Messages completed by the end-of-capture flush: analysed as if their completing frame had delivered them. */
+    private void release(Conversation conv, int d, List<SbiDelivery> deliveries) {
+        for (SbiDelivery m : deliveries) {
+            messagesAtEnd++;
+            List<Expert> findings = new ArrayList<>(0);
+            SbiMessageAnalysis a = sbi.messages(conv.sbiLinks, d, m.completedIn(), m.completedAtNanos(), List.of(m), findings).getFirst();
+            if (record != null) {
+                for (long carrier : m.carriedBy()) record.reassembledIn(carrier, m.completedIn());
+            }
+            released.add(new ReleasedMessage(conv.index, conv.cellIds(d), a, findings));
+        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.FrameAnalysis;
+import dev.cellscope.analysis.ReleasedMessage;
+import dev.cellscope.field.SbiFields;
+import dev.cellscope.field.UtcpFields;
 import dev.cellscope.expert.FrameExperts;
 import dev.cellscope.io.Packet;
 
@@ -53,6 +56,31 @@ public final class Dissector {
         if (sink.wants(PROTOCOLS)) sink.text(PROTOCOLS, 0, 0, d.protocolStack());
         if (d.summary) sink.summary(d.protocolColumn, d.sourceColumn, d.destinationColumn, d.infoColumn);
         sink.endFrame();
+    }
+
+    /**
+     * Dissects a UTCP-SBI message that the analysis could only release when the capture ended
+     * (single pass), for the sinks that gather statistics and findings: the frame that completed
+     * it ({@code frame.number}, {@code frame.time}), the conversation's CellIDs and stream, then the
+     * SBI layer with everything the analysis linked to it and its findings; ended by
+     * {@link FieldSink#endReleased}, since it is not a frame.
+     */
+    public void dissectReleased(ReleasedMessage r, FieldSink sink) {
+        Packet p = new Packet(r.frame(), r.timeNanos(), 0, Packet.LINKTYPE_ETHERNET, 0, java.lang.foreign.MemorySegment.ofArray(new byte[0]), null);
+        Dissection d = new Dissection(config, p, sink, null);
+        d.number(TIME, -1, 0, r.timeNanos());
+        d.number(NUMBER, -1, 0, r.frame());
+        if (sink.wants(UtcpFields.SRC)) sink.bytes(UtcpFields.SRC, -1, 0, r.cellIds(), 0, 16);
+        if (sink.wants(UtcpFields.DST)) sink.bytes(UtcpFields.DST, -1, 0, r.cellIds(), 16, 16);
+        d.number(UtcpFields.STREAM, -1, 0, r.stream());
+        try {
+            if (sink.wantsLayer(SbiFields.SBI)) SbiDissector.delivered(d, java.util.List.of(r.message()));
+            for (var e : r.findings()) d.expert(e, -1, 0);
+        } catch (RuntimeException e) {
+            d.unwind();
+            d.expert(FrameExperts.DISSECTOR_FAILURE, "Dissector failure: " + e, -1, 0);
+        }
+        sink.endReleased();
     }
 
     private static void frameLayer(Dissection d, Packet p, FrameTiming t) {

@@ -68,6 +68,16 @@ public interface FieldSink {
     /** The frame is complete: every item of it has been reported (statistics update here). */
     default void endFrame() {}
 
+    /**
+     * The items since the last end were not a frame but one UTCP-SBI message released when the
+     * capture ended (see {@link Dissector#dissectReleased}): its SBI layer, with {@code frame.number}
+     * and {@code frame.time} of the frame that completed it and the UTCP CellIDs. By default it is
+     * ended like a frame; a sink that counts frames tells the two apart.
+     */
+    default void endReleased() {
+        endFrame();
+    }
+
     /** A sink that wants nothing: for dissecting only to feed conversation analysis. */
     static FieldSink discard() {
         return Discard.INSTANCE;

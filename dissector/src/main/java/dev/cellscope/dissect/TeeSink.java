@@ -68,6 +68,12 @@ public record TeeSink(FieldSink a, FieldSink b) implements FieldSink {
     }
 
     @Override
+    public void endReleased() {
+        a.endReleased();
+        b.endReleased();
+    }
+
+    @Override
     public void summary(String protocol, String source, String destination, String info) {
         a.summary(protocol, source, destination, info);
         b.summary(protocol, source, destination, info);

@@ -292,12 +292,21 @@ public final class FlowTable implements FieldSink {
             utcp(f.srcHi, f.srcLo, f.dstHi, f.dstLo).frame(f);
             if ((f.flags & UtcpFields.NACK) != 0) utcp(f.dstHi, f.dstLo, f.srcHi, f.srcLo).nackedBy(f);
         }
-        if (kinds.contains(FlowKind.SBI) && f.messages > 0) {
-            boolean srcFirst = Long.compareUnsigned(f.srcHi, f.dstHi) < 0
-                    || (f.srcHi == f.dstHi && Long.compareUnsigned(f.srcLo, f.dstLo) <= 0);
-            if (srcFirst) sbi(f.srcHi, f.srcLo, f.dstHi, f.dstLo).frame(f);
-            else sbi(f.dstHi, f.dstLo, f.srcHi, f.srcLo).frame(f);
-        }
+        if (kinds.contains(FlowKind.SBI) && f.messages > 0) sbiRow().frame(f);
+    }
+
+    /** The SBI row of the frame's two CellIDs (lower first). */
+    private SbiFlow sbiRow() {
+        boolean srcFirst = Long.compareUnsigned(f.srcHi, f.dstHi) < 0
+                || (f.srcHi == f.dstHi && Long.compareUnsigned(f.srcLo, f.dstLo) <= 0);
+        return srcFirst ? sbi(f.srcHi, f.srcLo, f.dstHi, f.dstLo) : sbi(f.dstHi, f.dstLo, f.srcHi, f.srcLo);
+    }
+
+    /** A message released when the capture ended: it counts in its peer pair's row, not as a frame. */
+    @Override
+    public void endReleased() {
+        if (kinds.contains(FlowKind.SBI) && f.idsSeen >= 2 && f.messages > 0) sbiRow().released(f);
+        f.reset();
     }
 
     private void tetherFrame() {

@@ -21,6 +21,26 @@ final class SbiFlow extends Flow {
     /** The messages a frame between the two peers completed. */
     void frame(FrameFacts f) {
         own(f);
+        count(f);
+    }
+
+    /**
+     * A message released when the capture ended, completed by frame {@code f.number} (earlier than
+     * the frames already counted, possibly): counted, and the span widened to include that frame.
+     */
+    void released(FrameFacts f) {
+        if (firstNanos == FlowRow.NONE || f.number < firstFrame) {
+            firstNanos = f.time;
+            firstFrame = f.number;
+        }
+        if (lastFrame == FlowRow.NONE || f.number > lastFrame) {
+            lastNanos = f.time;
+            lastFrame = f.number;
+        }
+        count(f);
+    }
+
+    private void count(FrameFacts f) {
         messages += f.messages;
         for (int i = 0; i < byOp.length; i++) byOp[i] += f.byOp[i];
         for (int i = 0; i < byError.length; i++) byError[i] += f.byError[i];

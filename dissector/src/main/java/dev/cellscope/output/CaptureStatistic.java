@@ -11,5 +11,13 @@ public interface CaptureStatistic extends FieldSink {
     /** Findings about the capture as a whole, once the last frame has been read. */
     default void captureFindings(List<Expert> findings) {}
 
+    /**
+     * The sink for UTCP-SBI messages released when the capture ended (they are not frames), or
+     * null when this statistic does not count them; their findings come through {@link #captureFindings}.
+     */
+    default FieldSink releasedSink() {
+        return null;
+    }
+
     void print(StringBuilder out);
 }

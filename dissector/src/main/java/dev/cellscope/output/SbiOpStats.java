@@ -70,6 +70,12 @@ public final class SbiOpStats implements CaptureStatistic {
     @Override
     public void expert(Expert e, int offset, int length) {}
 
+    /** Messages released when the capture ended count like any other. */
+    @Override
+    public FieldSink releasedSink() {
+        return this;
+    }
+
     @Override
     public void endFrame() {
         frameLen = -1; // a rejected frame_len has no op after it

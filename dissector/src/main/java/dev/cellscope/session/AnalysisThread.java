@@ -2,6 +2,7 @@ package dev.cellscope.session;
 
 import dev.cellscope.analysis.CaptureAnalysis;
 import dev.cellscope.analysis.FrameAnalysis;
+import dev.cellscope.analysis.ReleasedMessage;
 import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.analysis.UtcpVerdict;
 import dev.cellscope.dissect.Dissector;
@@ -45,6 +46,7 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
     private final Thread thread;
     private volatile Throwable failure;
     private volatile List<Expert> finish = List.of();
+    private volatile List<ReleasedMessage> released = List.of();
     private Ahead current;
     private boolean ended;
     private List<InterfaceInfo> interfaces = List.of();
@@ -98,6 +100,7 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
                 queue.put(new Ahead(p, recorder.result, known, reader.bytesRead()));
             }
             finish = live.finish();
+            released = List.copyOf(live.released());
         } catch (InterruptedException e) {
             return; // closed early
         } catch (Throwable t) {
@@ -175,6 +178,11 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
     /** Capture-level findings; valid once {@link #next()} returned null. */
     List<Expert> finish() {
         return finish;
+    }
+
+    /** Messages released from behind holes when the source ended; valid once {@link #next()} returned null. */
+    List<ReleasedMessage> released() {
+        return released;
     }
 
     /** Ends a source blocked waiting for packets (a live one), so that the analysis thread can stop. */

@@ -3,6 +3,7 @@ package dev.cellscope.session;
 import dev.cellscope.analysis.AnalysisConfig;
 import dev.cellscope.analysis.CaptureAnalysis;
 import dev.cellscope.analysis.FrameAnalysis;
+import dev.cellscope.analysis.ReleasedMessage;
 import dev.cellscope.dissect.Dissector;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
@@ -15,6 +16,7 @@ import dev.cellscope.io.PacketSource;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -126,6 +128,7 @@ public final class CaptureSession {
                 // At the frame limit the analysis thread has read exactly as far: wait for its end.
                 if (limited) reader.next();
                 findings = thread.finish();
+                if (!thread.released().isEmpty()) findings = release(thread.released(), consumers, findings);
             }
             SessionResult result = new SessionResult(n, damage, findings, stoppedByCancel);
             for (FrameConsumer c : consumers) c.end(result);
@@ -161,6 +164,25 @@ public final class CaptureSession {
         first.finish();
         count(0, 0);
         return CaptureAnalysis.secondPass(config, first);
+    }
+
+    /**
+     * Dissects the messages released when the source ended into the consumers that want them and
+     * into the end findings (each naming the frame that completed the message).
+     */
+    private List<Expert> release(List<ReleasedMessage> released, List<FrameConsumer> consumers, List<Expert> findings) {
+        List<Expert> out = new ArrayList<>(findings);
+        ReleasedFindings collector = new ReleasedFindings(out);
+        FieldSink sink = collector;
+        for (FrameConsumer c : consumers) {
+            FieldSink s = c.releasedSink();
+            if (s != null) sink = new TeeSink(sink, s);
+        }
+        for (ReleasedMessage r : released) {
+            collector.message(r);
+            dissector.dissectReleased(r, sink);
+        }
+        return out;
     }
 
     private static FieldSink sinkOf(List<FrameConsumer> consumers) {

@@ -21,6 +21,17 @@ public interface FrameConsumer {
     default void frame(Packet packet, FrameTiming timing) {}
 
     /**
+     * The sink that UTCP-SBI messages released when the source ended are dissected into, one by
+     * one after the last frame and before {@link #end} (see {@code Dissector.dissectReleased}), or
+     * null (the default) for a consumer that has no use for them: they are not frames. A single
+     * pass has them when a hole the tap never filled held them to the end; their findings are in
+     * {@link SessionResult#findings()} whatever this returns.
+     */
+    default FieldSink releasedSink() {
+        return null;
+    }
+
+    /**
      * After the last frame (also after damage or a cancel), with the capture's end findings; called
      * exactly when {@link #begin()} was (a cancel during a two-pass session's first pass calls neither).
      */

@@ -54,7 +54,7 @@ final class LossyTransfer {
     private static final String SENDER = "A", RECEIVER = "B";
     static final long START_NANOS = 1_000_000_000_000L, SPACING_NANOS = 20_000;
 
-    enum Kind { ORIGINAL, DUPLICATE, RETRANSMISSION, NACK, SYN }
+    enum Kind { ORIGINAL, DUPLICATE, RETRANSMISSION, NACK, SYN, FIN, ACK, ANSWER }
 
     /** A frame as the tap recorded it, with what the simulation knows about it. */
     record TapFrame(long number, long timeNanos, byte[] bytes, Kind kind, long seq, boolean reordered, boolean fromB) {
@@ -73,6 +73,15 @@ final class LossyTransfer {
     /** Seqs the tap never saw although the receiver got them. */
     final List<Long> tapMissed = new ArrayList<>();
     private final List<Stream> streams = new ArrayList<>();
+    /** Positions whose original the tap misses, whatever {@code tapDrop} says (tap-loss scenarios). */
+    final Set<Long> tapDrops = new HashSet<>();
+    /** With {@link #run}: the sender closes with a FIN once everything is delivered; the receiver ACKs it. */
+    boolean closeWithFin;
+    /**
+     * With {@link #run}: the receiver answers every message with an SBI ACK (ref_seq = its msg_index) on its own
+     * direction as soon as it has the stream up to the message's end, as a peer ACKs each BLOCK_PUT.
+     */
+    boolean answerMessages;
 
     private final VirtualScheduler scheduler = new VirtualScheduler(START_NANOS);
     private final FaultModel lossy, repair;
@@ -116,6 +125,25 @@ final class LossyTransfer {
     }
 
     /**
+     * BLOCK_PUTs whose block_hash is BLAKE3 of their (uncompressed) data, except the message at
+     * {@code corrupt}, whose hash is of other data (-1: none); each {@code size} bytes long
+     * (envelope included), or of random sizes when 0.
+     */
+    static List<byte[]> verifiableMessages(Random rnd, int count, int size, int corrupt) {
+        List<byte[]> out = new ArrayList<>();
+        int overhead = SbiMessage.of(new SbiBlockPut(Bytes.of(new byte[32]), 0, 0, 0, Bytes.of(new byte[0])),
+                Bytes.of(SchemaFingerprints.forOp(0x11))).encode().length;
+        for (int i = 0; i < count; i++) {
+            byte[] data = new byte[size > 0 ? size - overhead : 100 + rnd.nextInt(3000)];
+            rnd.nextBytes(data);
+            byte[] hash = dev.cellscope.crypto.Blake3.hash(i == corrupt ? Arrays.copyOf(data, data.length + 1) : data);
+            out.add(SbiMessage.of(new SbiBlockPut(Bytes.of(hash), i, 0, 0, Bytes.of(data)),
+                    Bytes.of(SchemaFingerprints.forOp(0x11))).encode());
+        }
+        return out;
+    }
+
+    /**
      * Sends the messages as one stream in packets of at most {@code mss} payload bytes, through
      * the wire; the receiver NACKs missing seqs once it has seen {@code reorderWindow} later ones
      * (and, at the end, whatever is still missing), and the sender re-sends them.
@@ -136,26 +164,37 @@ final class LossyTransfer {
     }
 
     private Stream streamFrom(String port) {
+        Stream st = streamOrNull(port);
+        if (st == null) throw new AssertionError("no stream from " + port);
+        return st;
+    }
+
+    /** The stream a port sends, or null when it only answers (its ACKs and SBI answers in {@link #run}). */
+    private Stream streamOrNull(String port) {
         for (Stream st : streams) if (st.from.equals(port)) return st;
-        throw new AssertionError("no stream from " + port);
+        return null;
     }
 
     private void go() {
         wire.onSend((time, from, to, frame, faults) -> {
             UtcpHeader h = header(frame);
             if ((h.flags() & UtcpFields.NACK) != 0) emit(time, frame, Kind.NACK, -1, false, from.equals(RECEIVER));
-            else if (faults.contains(Fate.DROPPED)) {
+            else if (streamOrNull(from) == null) {
+                emit(time, frame, (h.flags() & UtcpFields.DATA) != 0 ? Kind.ANSWER : Kind.ACK, -1, false, from.equals(RECEIVER));
+            } else if (faults.contains(Fate.DROPPED)) {
                 Stream st = streamFrom(from);
                 st.lostOnWire.add(st.position(h.seq()));
             }
         });
         wire.onWire((time, from, to, frame, fate) -> {
-            if (fate != Fate.DROPPED && (header(frame).flags() & UtcpFields.NACK) == 0) tapArrival(time, frame, fate, streamFrom(from));
+            if (fate != Fate.DROPPED && (header(frame).flags() & UtcpFields.NACK) == 0 && streamOrNull(from) != null) {
+                tapArrival(time, frame, fate, streamFrom(from));
+            }
         });
         for (String port : List.of(SENDER, RECEIVER)) {
             wire.port(port).onReceive((from, frame) -> {
                 if ((header(frame).flags() & UtcpFields.NACK) != 0) streamFrom(port).nacked(frame);
-                else streamFrom(from).receiver.receive(frame);
+                else if (streamOrNull(from) != null) streamFrom(from).receiver.receive(frame); // else an ACK or an SBI answer
             });
         }
         for (Stream st : streams) st.start();
@@ -163,6 +202,11 @@ final class LossyTransfer {
         // The tail: anything still missing is NACKed and re-sent.
         for (Stream st : streams) st.receiver.nackMissingBelow(st.seq + st.payloads.size());
         scheduler.runUntilIdle();
+        if (closeWithFin) {
+            Stream st = streams.getFirst();
+            sendRepair(wire.port(st.from), st.to, utcp(st.src, st.dst, st.seq + st.payloads.size(), UtcpFields.FIN, new byte[0]));
+            scheduler.runUntilIdle();
+        }
     }
 
     /** One direction's transfer: its sender, its payloads, and the receiver that NACKs its losses. */
@@ -248,22 +292,46 @@ final class LossyTransfer {
         private long highest;
         /** Every seq below this one was received or NACKed. */
         private long settledBelow;
+        private final long settledFirst;
+        /** The receiver's own direction (its SBI answers and FIN ACK, in {@link #run}), and the next message to answer. */
+        private long ownSeq = 5001;
+        private int nextAnswer;
 
         Receiver(Stream stream, int reorderWindow) {
             this.stream = stream;
             this.reorderWindow = reorderWindow;
             this.highest = stream.seq - 1;
             this.settledBelow = stream.seq;
+            this.settledFirst = stream.seq;
         }
 
         void receive(byte[] frame) {
             UtcpHeader h = header(frame);
+            if ((h.flags() & UtcpFields.FIN) != 0) {
+                // Everything before the FIN is here (the repair path is fault-free): ACK it.
+                sendRepair(wire.port(stream.to), stream.from, utcp(stream.dst, stream.src, ownSeq, UtcpFields.ACK, new byte[0]));
+                return;
+            }
             if ((h.flags() & UtcpFields.DATA) == 0) return;
             long seq = stream.position(h.seq());
             received.add(seq);
             highest = Math.max(highest, seq);
             nackMissingBelow(highest - reorderWindow);
+            if (answerMessages) answer();
         }
+
+        /** Answers each message whose every seq up to its end has arrived, in order. */
+        private void answer() {
+            while (nextAnswer < messages.size()) {
+                SentMessage m = messages.get(nextAnswer);
+                for (long s = settledFirst; s <= m.lastSeq(); s++) if (!received.contains(s)) return;
+                byte[] ack = SbiMessage.of(new dev.cellscope.wire.SbiAck(m.index(), 0),
+                        Bytes.of(SchemaFingerprints.forOp(dev.cellscope.wire.SbiLayouts.OP_ACK))).encode();
+                Link<String> port = wire.port(stream.to);
+                if (ownSeq == 5001) sendRepair(port, stream.from, utcp(stream.dst, stream.src, ownSeq - 1, UtcpFields.SYN, new byte[0]));
+                sendRepair(port, stream.from, utcp(stream.dst, stream.src, ownSeq++, UtcpFields.DATA, ack));
+                nextAnswer++;
+            }
 
         void nackMissingBelow(long end) {
             List<NackRange> missing = new ArrayList<>();
@@ -294,7 +362,8 @@ final class LossyTransfer {
                 // Only a lost seq is NACKed (checked where the NACK is answered), so its one copy is the re-send.
                 : st.resent.contains(seq) ? Kind.RETRANSMISSION
                 : Kind.ORIGINAL;
-        if (kind == Kind.ORIGINAL && tapRandom.nextDouble() < tapDrop) {
+        if ((h.flags() & UtcpFields.FIN) != 0) kind = Kind.FIN;
+        if (kind == Kind.ORIGINAL && (tapDrops.contains(seq) || tapRandom.nextDouble() < tapDrop)) {
             tapMissed.add(seq);
             return;
         }

@@ -123,6 +123,16 @@ public final class ReadCommand implements Callable<Integer> {
                 }
 
                 @Override
+                public FieldSink releasedSink() {
+                    FieldSink sink = null;
+                    for (CaptureStatistic statistic : statistics) {
+                        FieldSink s = statistic.releasedSink();
+                        if (s != null) sink = sink == null ? s : new TeeSink(sink, s);
+                    }
+                    return sink;
+                }
+
+                @Override
                 public void frame(Packet p, FrameTiming timing) {
                     if (filter == null || filter.matches(filterSink)) {
                         Sessions.unchecked(() -> output.write(p, timing, out));

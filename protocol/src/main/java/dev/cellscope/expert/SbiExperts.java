@@ -21,7 +21,7 @@ public final class SbiExperts {
     public static final ExpertInfo MSG_INDEX_UNCERTAIN = note("sbi.msg_index_uncertain", SEQUENCE,
             "msg_index counted after a hole: messages lost in it are not counted");
     public static final ExpertInfo COMPLETED_AT_END = note("sbi.completed_at_end", SEQUENCE,
-            "SBI messages held behind a hole that was never filled, completed when the capture ended");
+            "An SBI message held behind a hole that was never filled, analysed when the capture ended (one pass; -2 shows it on its frame)");
 
     // Envelope, preamble and container.
     public static final ExpertInfo UNKNOWN_OP = warn("sbi.unknown_op", PROTOCOL,
