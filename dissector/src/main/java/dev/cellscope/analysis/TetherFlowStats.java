@@ -19,7 +19,7 @@ package dev.cellscope.analysis;
  * @param lamps               LAMP-flagged frames sent
  * @param nackSlotsSingleton  singleton NACKs ({@code nack_slot}) of this flow received from the target
  * @param nackSlotsBulk       slots listed in bulk Nacks of this flow received from the target
- * @param slotsResent         retransmissions: data slots sent again (answering a NACK or not)
+ * @param slotsResent         re-sends: data frames whose slot an earlier NACK asked for (seen by the tap before or not)
  * @param nacksOutstanding    NACKed slots not re-sent yet
  * @param manifest            whether the last Manifest for this flow matched what the tap saw
  * @param delayP50Nanos       median sender-to-tap delay, {@link #NO_VALUE} without send times

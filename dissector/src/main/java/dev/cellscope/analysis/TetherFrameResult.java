@@ -16,7 +16,7 @@ import java.util.List;
  * @param creditAfter          {@code creditBefore - spent}
  * @param overrun              sent with less credit than it spends ({@code tether.analysis.overrun})
  * @param lamp                 the frame is LAMP-flagged
- * @param retransmission       a data slot sent again (after a NACK of it, or a plain duplicate)
+ * @param retransmission       a re-send: a data slot an earlier NACK asked for, whether or not the tap saw the original
  * @param sendToTapDelayNanos  capture time minus TAI64N send time; {@link #NO_DELAY} without a send time
  * @param answersNackInFrame   the frame whose NACK (singleton or bulk) this re-send answers, or {@link #NONE}
  * @param answersLampInFrame   the Lamp this frame replies to, or {@link #NONE}

@@ -62,9 +62,12 @@ import static dev.cellscope.crypto.Identities.formatTetherId;
  *     bulk Nack from B to A for {@code target_flow} F, ask A to re-send on (A, B, F). A slot
  *     NACKed again before its re-send keeps the first NACK (the delay is measured from it). A
  *     singleton NACK or bulk Nack on flow 0 itself has no data slot to ask for and is noted, not
- *     recorded. A data slot seen before is a retransmission: with an outstanding NACK it is linked
- *     (chat), without one it is a note. NACKed slots still outstanding when the Manifest arrives
- *     are a warning; they stay outstanding, as the re-send may follow the Manifest.</li>
+ *     recorded. A re-send ({@code tether.analysis.resent}) follows the rule of UTCP
+ *     retransmissions (PROTOCOLS.md section 2): a data frame whose slot an earlier NACK asked for,
+ *     whether or not the tap saw the original; it is linked to that NACK (chat). A slot seen
+ *     before and not NACKed since is a copy, not a re-send: it is a note only. NACKed slots
+ *     still outstanding when the Manifest arrives are a warning; they stay outstanding, as the
+ *     re-send may follow the Manifest.</li>
  * <li><b>Manifest totals.</b> {@code total_frames} is compared with every data frame the tap saw
  *     on the direction, retransmissions included (the sender counts what it sent), and
  *     {@code total_slots} with the distinct slots seen. The last Manifest decides the flow's
@@ -161,7 +164,7 @@ public final class TetherLedger {
                         + " NACKed in frame " + nack.frame() + " after " + millis(o.timestampNanos() - nack.timestampNanos())));
                 self.seen().add(o.slot());
             } else if (self.seen().contains(o.slot())) {
-                retransmission = true;
+                // Seen before and not asked for since: a copy (UTCP's "duplicate"), not a re-send.
                 findings.add(new Expert(TetherExperts.RESEND_UNREQUESTED, "Slot " + Long.toUnsignedString(o.slot())
                         + " sent again without a NACK"));
             } else if (!self.seen().add(o.slot()) && !self.slotCapReported) {

@@ -10,7 +10,7 @@ package dev.cellscope.analysis;
  * @param deficitBytes        sum of the overruns' deficits (saturating)
  * @param lamps               LAMP-flagged frames
  * @param lampsAnswered       Lamps answered by a Hail
- * @param retransmissions     data slots sent again
+ * @param retransmissions     re-sends: data frames whose slot an earlier NACK asked for
  * @param manifestsMatched    Manifests whose totals matched what the tap saw
  * @param manifestsMismatched Manifests whose totals did not
  */

@@ -79,7 +79,8 @@ final class TetherDissector {
                 case "nack_slot" -> nackSlot = v;
                 case "checksum" -> {
                     checksum = v;
-                    checksumStatus(d, off, frameLen, v);
+                    // Over every byte of the frame: a length that is not whole blocks is its own finding.
+                    checksumStatus(d, off, avail, v);
                 }
                 case "tai64n_sec" -> sendTime(d, off + slot.offset(), v, nano);
                 default -> { }
@@ -143,12 +144,13 @@ final class TetherDissector {
         return -1;
     }
 
-    private static void checksumStatus(Dissection d, int off, int frameLen, long carried) {
+    /** {@code len} is the whole Tether frame as it arrived, trailing bytes of a partial block included. */
+    private static void checksumStatus(Dissection d, int off, int len, long carried) {
         if (!d.config.verifyChecksums() || !(d.sink.wantsExperts() || d.sink.wants(CHECKSUM_STATUS_FIELD))) {
             d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, 0);
             return;
         }
-        long computed = Crc64GoIso.tetherChecksum(d.seg, off, frameLen);
+        long computed = Crc64GoIso.tetherChecksum(d.seg, off, len);
         boolean good = computed == carried;
         d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, good ? 1 : 2);
         if (!good) {

@@ -10,7 +10,6 @@ import dev.cellscope.filter.Expr.Slice;
 import dev.cellscope.filter.Expr.Value;
 
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,32 +32,23 @@ final class Compiled {
     /** Builds the predicate; {@code slots} maps each field read to its slot in the sink. */
     static Pred compile(Expr e, Map<FieldDef, Integer> slots) {
         return switch (e) {
-            case Expr.And a -> {
-                List<Pred> parts = new ArrayList<>();
-                flatten(a, Expr.And.class, parts, slots);
-                yield new All(parts.toArray(new Pred[0]));
-            }
-            case Expr.Or o -> {
-                List<Pred> parts = new ArrayList<>();
-                flatten(o, Expr.Or.class, parts, slots);
-                yield new AnyOf(parts.toArray(new Pred[0]));
-            }
-            case Expr.Xor x -> new Xor(compile(x.left(), slots), compile(x.right(), slots));
+            case Expr.And a -> new All(compileAll(Expr.operands(a), slots));
+            case Expr.Or o -> new AnyOf(compileAll(Expr.operands(o), slots));
+            case Expr.Xor x -> new Parity(compileAll(Expr.operands(x), slots));
             case Expr.Not n -> new Not(compile(n.operand(), slots));
             case Expr.Exists x -> new Exists(slots.get(x.field()));
             case Expr.Test t -> test(t, slots.get(t.operand().field()));
         };
     }
 
-    private static void flatten(Expr e, Class<?> kind, List<Pred> out, Map<FieldDef, Integer> slots) {
-        if (kind.isInstance(e)) {
-            Expr l = e instanceof Expr.And a ? a.left() : ((Expr.Or) e).left();
-            Expr r = e instanceof Expr.And a ? a.right() : ((Expr.Or) e).right();
-            flatten(l, kind, out, slots);
-            flatten(r, kind, out, slots);
-        } else {
-            out.add(compile(e, slots));
-        }
+    /**
+     * A chain of one operator becomes one n-ary predicate, so neither compiling nor evaluating
+     * recurses along the chain; recursion is left to nesting, which the parser bounds.
+     */
+    private static Pred[] compileAll(List<Expr> operands, Map<FieldDef, Integer> slots) {
+        Pred[] out = new Pred[operands.size()];
+        for (int i = 0; i < out.length; i++) out[i] = compile(operands.get(i), slots);
+        return out;
     }
 
     private static Pred test(Expr.Test t, int slot) {
@@ -459,17 +449,19 @@ final class Compiled {
         }
     }
 
-    static final class Xor extends Pred {
-        private final Pred a, b;
+    /** {@code a ^^ b ^^ c ...}: true when an odd number of the parts are. */
+    static final class Parity extends Pred {
+        private final Pred[] parts;
 
-        Xor(Pred a, Pred b) {
-            this.a = a;
-            this.b = b;
+        Parity(Pred[] parts) {
+            this.parts = parts;
         }
 
         @Override
         boolean test(FilterSink s) {
-            return a.test(s) != b.test(s);
+            boolean odd = false;
+            for (Pred p : parts) odd ^= p.test(s);
+            return odd;
         }
     }
 

@@ -2,7 +2,9 @@ package dev.cellscope.filter;
 
 import dev.cellscope.field.FieldDef;
 
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -90,17 +92,22 @@ public final class DisplayFilter {
         return ast == null ? "" : ast.toString();
     }
 
-    private static void collect(Expr e, Set<FieldDef> out, Set<FieldDef> slicedNumbers) {
-        switch (e) {
-            case Expr.Or o -> { collect(o.left(), out, slicedNumbers); collect(o.right(), out, slicedNumbers); }
-            case Expr.Xor x -> { collect(x.left(), out, slicedNumbers); collect(x.right(), out, slicedNumbers); }
-            case Expr.And a -> { collect(a.left(), out, slicedNumbers); collect(a.right(), out, slicedNumbers); }
-            case Expr.Not n -> collect(n.operand(), out, slicedNumbers);
-            case Expr.Exists x -> out.add(x.field());
-            case Expr.Test t -> {
-                FieldDef f = t.operand().field();
-                out.add(f);
-                if (t.operand().slice() != null && f.type().isNumeric()) slicedNumbers.add(f);
+    /** The fields read, in order of first mention; a loop over an explicit stack, as chains of and/or run long. */
+    private static void collect(Expr root, Set<FieldDef> out, Set<FieldDef> slicedNumbers) {
+        Deque<Expr> todo = new ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            switch (todo.pop()) {
+                case Expr.Or o -> { todo.push(o.right()); todo.push(o.left()); }
+                case Expr.Xor x -> { todo.push(x.right()); todo.push(x.left()); }
+                case Expr.And a -> { todo.push(a.right()); todo.push(a.left()); }
+                case Expr.Not n -> todo.push(n.operand());
+                case Expr.Exists x -> out.add(x.field());
+                case Expr.Test t -> {
+                    FieldDef f = t.operand().field();
+                    out.add(f);
+                    if (t.operand().slice() != null && f.type().isNumeric()) slicedNumbers.add(f);
+                }
             }
         }
     }

@@ -3,7 +3,10 @@ package dev.cellscope.filter;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldType;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -16,20 +19,87 @@ import java.util.stream.Collectors;
  */
 sealed interface Expr {
 
-    record Or(Expr left, Expr right) implements Expr {
-        @Override public String toString() { return "(" + left + " || " + right + ")"; }
+    /** {@code a op b}: the parser builds chains left-deep, {@code ((a op b) op c)}. */
+    sealed interface Binary extends Expr {
+        Expr left();
+
+        Expr right();
+
+        String symbol();
     }
 
-    record Xor(Expr left, Expr right) implements Expr {
-        @Override public String toString() { return "(" + left + " ^^ " + right + ")"; }
+    record Or(Expr left, Expr right) implements Binary {
+        @Override public String symbol() { return "||"; }
+        @Override public String toString() { return print(this); }
     }
 
-    record And(Expr left, Expr right) implements Expr {
-        @Override public String toString() { return "(" + left + " && " + right + ")"; }
+    record Xor(Expr left, Expr right) implements Binary {
+        @Override public String symbol() { return "^^"; }
+        @Override public String toString() { return print(this); }
+    }
+
+    record And(Expr left, Expr right) implements Binary {
+        @Override public String symbol() { return "&&"; }
+        @Override public String toString() { return print(this); }
     }
 
     record Not(Expr operand) implements Expr {
-        @Override public String toString() { return "!" + operand; }
+        @Override public String toString() { return print(this); }
+    }
+
+    /**
+     * The operands of the chain of {@code chain}'s operator that {@code chain} heads, left to
+     * right: {@code a && (b && c) && d} gives a, b, c, d. A loop, not a recursion, since a
+     * chain may be as long as the filter.
+     */
+    static List<Expr> operands(Binary chain) {
+        List<Expr> out = new ArrayList<>();
+        Deque<Expr> todo = new ArrayDeque<>();
+        todo.push(chain);
+        while (!todo.isEmpty()) {
+            Expr e = todo.pop();
+            if (e.getClass() == chain.getClass()) {
+                Binary b = (Binary) e;
+                todo.push(b.right());
+                todo.push(b.left());
+            } else {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The tree with every grouping explicit; linear in its size, recursing only where the filter nests. */
+    static String print(Expr e) {
+        StringBuilder b = new StringBuilder();
+        print(e, b);
+        return b.toString();
+    }
+
+    private static void print(Expr e, StringBuilder b) {
+        switch (e) {
+            case Binary top -> {
+                // Walk down the left spine of this operator, then close each level from the bottom up.
+                List<Binary> spine = new ArrayList<>();
+                Expr x = top;
+                while (x.getClass() == top.getClass()) {
+                    spine.add((Binary) x);
+                    x = ((Binary) x).left();
+                }
+                b.append("(".repeat(spine.size()));
+                print(x, b);
+                for (int i = spine.size() - 1; i >= 0; i--) {
+                    b.append(' ').append(spine.get(i).symbol()).append(' ');
+                    print(spine.get(i).right(), b);
+                    b.append(')');
+                }
+            }
+            case Not n -> {
+                b.append('!');
+                print(n.operand(), b);
+            }
+            default -> b.append(e.toString());
+        }
     }
 
     /** The field (or protocol) occurs in the frame. */

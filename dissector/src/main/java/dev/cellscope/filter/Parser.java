@@ -37,9 +37,19 @@ final class Parser {
     private static final Pattern SLICE_RANGE = Pattern.compile("(-?\\d+)-(-?\\d+)");
     private static final Pattern SLICE_ONE = Pattern.compile("-?\\d+");
 
+    /**
+     * Parentheses and {@code not}s open at once, at most. The parser recurses once per level and
+     * so does every walk over the tree, so the limit keeps a hostile filter off the stack.
+     * Wireshark's parser allows about 100 levels of parentheses (its Lemon parser stack holds
+     * 100 entries; 98 are "unexpected" in tshark 4.0); cellscope allows 100 and says so.
+     * Long chains of {@code and}/{@code or}/{@code xor} do not nest: they are walked in loops.
+     */
+    static final int MAX_NESTING = 100;
+
     private final String src;
     private final List<Token> tokens;
     private int at;
+    private int depth;
 
     private Parser(String src) {
         this.src = src;
@@ -90,17 +100,28 @@ final class Parser {
 
     private Expr not() {
         if (peek().is("not") || peek().is("!")) {
-            next();
-            return new Expr.Not(not());
+            enter(next());
+            Expr e = new Expr.Not(not());
+            depth--;
+            return e;
         }
         return primary();
+    }
+
+    /** One more level of nesting opened by {@code t}; past {@link #MAX_NESTING} the filter is refused. */
+    private void enter(Token t) {
+        if (++depth > MAX_NESTING) {
+            throw error(t, "filter nested too deeply at column " + col(t) + ": at most " + MAX_NESTING
+                    + " levels of parentheses and 'not'");
+        }
     }
 
     private Expr primary() {
         Token t = peek();
         if (t.is("(")) {
-            next();
+            enter(next());
             Expr e = or();
+            depth--;
             Token close = peek();
             if (close.kind() == Token.Kind.END) throw error(t, "unclosed '(' at column " + col(t));
             if (!close.is(")")) {

@@ -24,7 +24,7 @@
  * xor         = and { ( "xor" | "^^" ) and } ;
  * and         = not { ( "and" | "&amp;&amp;" ) not } ;
  * not         = ( "not" | "!" ) not | primary ;
- * primary     = "(" or ")" | test ;
+ * primary     = "(" or ")" | test ;                       (* at most 100 "(" and "not" open at once *)
  * test        = [ "any" | "all" ] operand [ relation ] ;  (* no relation: presence test *)
  * operand     = FIELD [ "[" slice "]" ] ;
  * relation    = compare value

@@ -18,7 +18,7 @@ package dev.cellscope.flow;
  * @param creditFinal        balance at the end: the last {@code credit_after} plus grants received since
  * @param nackSlotsSingleton singleton NACKs ({@code nack_slot}) of this flow from the target
  * @param nackSlotsBulk      slots listed in bulk Nacks for this flow from the target
- * @param slotsResent        frames flagged {@code tether.analysis.resent}
+ * @param slotsResent        frames flagged {@code tether.analysis.resent} (re-sends a NACK asked for)
  * @param manifest           {@code yes}, {@code no} (the last Manifest for the flow) or {@code none}
  * @param delayP50Nanos      median sender-to-tap delay, or {@link #NONE}
  * @param delayP99Nanos      99th percentile, or {@link #NONE}

@@ -93,10 +93,10 @@ class TetherLedgerTest {
         assertEquals(11, r12.answersNackInFrame());
         assertEquals(List.of("chat/sequence: Re-sends slot 3 NACKed in frame 11 after 1 ms"), messages(r12));
 
-        // 13: slot 0 again with no NACK: a retransmission, noted. 5164 → 4076.
+        // 13: slot 0 again with no NACK: a copy, noted, but not a re-send (PROTOCOLS.md's UTCP rule). 5164 → 4076.
         TetherFrameResult r13 = t.data(1, 0, A, B, 0, 0, 0, 1024);
         credit(r13, 5164, 1088, 4076);
-        assertTrue(r13.retransmission());
+        assertFalse(r13.retransmission());
         assertEquals(TetherFrameResult.NONE, r13.answersNackInFrame());
         assertEquals(List.of("note/sequence: Slot 0 sent again without a NACK"), messages(r13));
 
@@ -111,7 +111,7 @@ class TetherLedgerTest {
 
         TetherFlowStats ab1 = t.ledger.flow(A, B, 1);
         assertEquals(new TetherFlowStats(A, B, 1, 7, 7 * 1088, 7 * 1088 / 64, 7, 4, 2, 3500 + 8192, 7 * 1088,
-                -852, 3500 + 8192 - 7 * 1088, 1, 0, 1, 2, 3, 1, ManifestMatch.YES, SEND_DELAY, SEND_DELAY,
+                -852, 3500 + 8192 - 7 * 1088, 1, 0, 1, 2, 2 /* frames 10, 12 */, 1, ManifestMatch.YES, SEND_DELAY, SEND_DELAY,
                 ts(5), ts(13)), ab1);
         assertEquals(4076, ab1.creditFinal());
 
@@ -132,7 +132,7 @@ class TetherLedgerTest {
         assertEquals(0, ba1.dataFrames(), "header-only frames carry no slot");
 
         assertEquals(List.of(ab0, t.ledger.flow(B, A, 0), ab1, ba1), t.ledger.flows(), "order of first appearance");
-        assertEquals(new TetherLedgerSummary(14, 0, 4, 1, 852, 3, 1, 3, 1, 0), t.ledger.summary());
+        assertEquals(new TetherLedgerSummary(14, 0, 4, 1, 852, 3, 1, 2, 1, 0), t.ledger.summary());
     }
 
     @Test
@@ -274,7 +274,7 @@ class TetherLedgerTest {
         assertEquals(2, s.nackSlotsSingleton());
         assertEquals(3, s.nackSlotsBulk());
         assertEquals(2, s.nacksOutstanding(), "slots 0 and 9");
-        assertEquals(3, s.slotsResent(), "frames 9, 10, 11");
+        assertEquals(2, s.slotsResent(), "frames 9 and 10; frame 11 was asked for by no NACK");
         assertEquals(1, t.ledger.flow(A, B, 2).nacksOutstanding());
 
         // Data frames 4, 9, 10, 11 = 4; distinct slots {0, 5, 7} = 3.

@@ -40,7 +40,7 @@ class TetherFlowsTest {
         String manifest = "none";
         final List<Long> delays = new ArrayList<>();
         final Set<Long> slots = new HashSet<>(); // slots the tap saw
-        final Set<Long> sentSlots = new HashSet<>(); // slots the sender sent, lost ones included
+        final Set<Long> asked = new HashSet<>(); // slots the target NACKed and the sender has not re-sent since
     }
 
     record Key(long sender, long target, int flow) {}
@@ -89,7 +89,8 @@ class TetherFlowsTest {
             if (flow != 0 && tetherLen > 64) {
                 self.dataFrames++;
                 self.slots.add(slot);
-                if (!self.sentSlots.add(slot)) self.resent++;
+                // A re-send is a slot an earlier NACK asked for, whether or not the tap saw the original (PROTOCOLS.md).
+                if (self.asked.remove(slot)) self.resent++;
             }
             if (grant != 0) {
                 Books back = of(target, sender, flow);
@@ -97,8 +98,14 @@ class TetherFlowsTest {
                 back.grantBytes += grant;
                 back.balance += grant;
             }
-            if (nack != 0 && flow != 0) of(target, sender, flow).singleton++;
-            if (control instanceof TetherControl.BulkNack n) of(target, sender, n.targetFlow()).bulk += n.slots().length;
+            if (nack != 0 && flow != 0) {
+                of(target, sender, flow).singleton++;
+                of(target, sender, flow).asked.add(nack);
+            }
+            if (control instanceof TetherControl.BulkNack n) {
+                of(target, sender, n.targetFlow()).bulk += n.slots().length;
+                for (long x : n.slots()) of(target, sender, n.targetFlow()).asked.add(x);
+            }
             if (control instanceof TetherControl.Manifest m) {
                 Books d = of(sender, target, m.targetFlow());
                 d.manifest = m.totalSlots() == d.slots.size() && m.totalFrames() == d.dataFrames ? "yes" : "no";
@@ -126,7 +133,6 @@ class TetherFlowsTest {
             if (slot == slots / 2) s.send(1, LAMP, B, A, 0, 8192, 0, null, 0);
             if (slot == 3 || slot > 5 && s.rnd.nextDouble() < 0.15) {
                 lost.add(slot); // sent, and lost on the wire: the tap never sees it
-                s.of(A, B, 1).sentSlots.add(slot);
             } else {
                 s.data(1, A, B, slot, slotSize);
             }
@@ -138,7 +144,7 @@ class TetherFlowsTest {
             s.send(0, 0, B, A, 0, 0, 0, new TetherControl.BulkNack(1, rest), 0);
         }
         for (long slot : lost) s.data(1, A, B, slot, slotSize);
-        s.data(1, A, B, 5, slotSize); // re-sent without a NACK
+        s.data(1, A, B, 5, slotSize); // sent again without a NACK: a copy, not a re-send
         Books ab1 = s.of(A, B, 1);
         s.send(0, 0, A, B, 0, 0, 0, new TetherControl.Manifest(1, 0x1234, ab1.slots.size(), ab1.dataFrames), 0);
         // Flow 2: no grant at all, so every frame overruns; its Manifest undercounts.

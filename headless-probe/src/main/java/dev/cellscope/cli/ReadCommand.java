@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -232,28 +231,5 @@ public final class ReadCommand implements Callable<Integer> {
             }
         }
         return new FieldsOutput(new FieldColumns(fields, occurrence), separator, header);
-    }
-
-    /** Reads an address book: one CellID per line ('#' comments and a trailing name allowed). */
-    static final class CellIdList {
-        static Set<String> read(Path file) {
-            try {
-                Set<String> ids = new HashSet<>();
-                int line = 0;
-                for (String l : Files.readAllLines(file)) {
-                    line++;
-                    String s = l.replaceFirst("#.*", "").strip();
-                    if (s.isEmpty()) continue;
-                    String id = s.split("\\s+")[0].replace(":", "").replace("-", "").toLowerCase(Locale.ROOT);
-                    if (!id.matches("[0-9a-f]{32}")) {
-                        throw UserError.usage(file + ":" + line + ": '" + s.split("\\s+")[0] + "' is not a CellID (32 hex digits)");
-                    }
-                    ids.add(id);
-                }
-                return ids;
-            } catch (IOException e) {
-                throw UserError.failure(file + ": cannot read: " + e.getMessage());
-            }
-        }
     }
 }

@@ -114,7 +114,9 @@ public final class Crc64GoIso {
 
     /**
      * The Tether checksum of the frame at {@code [off, off+len)}: CRC over the whole frame
-     * (header and payload blocks) with header bytes [48,56) taken as zero. A frame too
+     * (header and payload blocks) with header bytes [48,56) taken as zero. {@code len} is every
+     * byte the frame has, whether or not it is whole blocks: the tap and the peer both hash what
+     * arrived, and a length that is not a multiple of 64 is a separate fault. A frame too
      * short to hold the field is hashed as far as it goes, again with those bytes as zero,
      * so a truncated capture still gets a value (and a "bad" status) rather than an error.
      */

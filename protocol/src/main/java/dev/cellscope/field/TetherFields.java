@@ -65,7 +65,7 @@ public final class TetherFields {
     public static final FieldDef CREDIT_BEFORE = signed("tether.analysis.credit", "Credit before", 64, "Sender's credit towards the target on this flow before the frame");
     public static final FieldDef SPENT = uint("tether.analysis.spent", "Spent", 64, "Bytes of credit this frame spends (0 for LAMP)");
     public static final FieldDef CREDIT_AFTER = signed("tether.analysis.credit_after", "Credit after", 64, "Credit left after the frame");
-    public static final FieldDef RESENT = bool("tether.analysis.resent", "Slot re-sent", "A data slot sent again");
+    public static final FieldDef RESENT = bool("tether.analysis.resent", "Slot re-sent", "A data slot an earlier NACK asked for (whether or not the tap saw the original)");
     public static final FieldDef RESENT_NACK_FRAME = frame("tether.analysis.nack_frame", "NACKed in frame", "Frame whose NACK this re-sent slot answers");
     public static final FieldDef DELAY = of("tether.analysis.delay", "Sender-to-tap delay", FieldType.RELTIME, "Capture time minus the TAI64N send time");
     public static final FieldDef MANIFEST_MATCH = bool("tether.analysis.manifest_match", "Manifest matches",

@@ -126,7 +126,7 @@ final class ScenarioRunner implements AutoCloseable {
         String what = tf != null ? tether.describe(tf) : h == null ? payload.length + " bytes" : describe(h);
         String direction = from + "→" + to;
         if (h != null) utcpDirection(from, to, h).observe(h, payload, fate);
-        if (tf != null) tether.observe(from, to, tf, fate);
+        if (tf != null) tether.observe(from, to, tf, fate, recorded + 1); // the frame number it gets if recorded
         switch (fate) {
             case DROPPED -> {
                 dropped++;

@@ -53,7 +53,8 @@ final class TetherWireTruth {
                 + (k.equals("singleton_nack") ? " slot " + h.nackSlot() : "");
     }
 
-    void observe(String from, String to, TetherFrame f, Fate fate) {
+    /** One frame on the wire; {@code frameNumber} is the capture frame it becomes when the tap records it. */
+    void observe(String from, String to, TetherFrame f, Fate fate, long frameNumber) {
         Direction d = directions.computeIfAbsent(from + ">" + to, k -> new Direction(from, to));
         TetherHeader h = f.header();
         String kind = kind(f);
@@ -78,15 +79,19 @@ final class TetherWireTruth {
         }
         switch (kind) {
             case "data" -> {
+                // A re-send is the sender's send of a slot it sent before: the stack re-sends only what a
+                // NACK asked for. The tap's count is the re-sends it recorded, whether or not it recorded
+                // the original (PROTOCOLS.md's rule for UTCP retransmissions); a wire duplicate is no re-send.
+                boolean resend = false;
                 if (original) {
-                    int n = d.slotSends.merge(h.slotId(), 1, Integer::sum);
-                    if (n > 1) d.resends++;
+                    resend = d.slotSends.merge(h.slotId(), 1, Integer::sum) > 1;
+                    if (resend) d.resends++;
                     if (fate == Fate.DROPPED) d.slotsLost.add(h.slotId());
                 }
                 if (recorded) {
                     d.tapSlots.computeIfAbsent(h.flowId(), k -> new TreeSet<>()).add(h.slotId());
                     d.tapDataFrames.merge(h.flowId(), 1L, Long::sum);
-                    if (d.recordedSlotSends.merge(h.slotId(), 1, Integer::sum) > 1) d.resendsRecorded++;
+                    if (resend) d.resendFramesRecorded.add(frameNumber);
                 }
             }
             case "singleton_nack" -> { if (original) d.singletonNackSlots.add(h.nackSlot()); }
@@ -130,14 +135,15 @@ final class TetherWireTruth {
     private static final class Direction {
         final String from, to;
         final TreeMap<String, Long> sent = new TreeMap<>(), dropped = new TreeMap<>(), recorded = new TreeMap<>();
-        final TreeMap<Long, Integer> slotSends = new TreeMap<>(), recordedSlotSends = new TreeMap<>();
+        final TreeMap<Long, Integer> slotSends = new TreeMap<>();
+        final List<Long> resendFramesRecorded = new ArrayList<>();
         final TreeSet<Long> slotsLost = new TreeSet<>();
         final List<Long> singletonNackSlots = new ArrayList<>();
         final List<List<Long>> bulkNacks = new ArrayList<>();
         final TreeMap<Integer, TreeSet<Long>> tapSlots = new TreeMap<>();
         final TreeMap<Integer, Long> tapDataFrames = new TreeMap<>();
         final List<Map<String, Object>> manifests = new ArrayList<>();
-        long resends, resendsRecorded, grantFrames, grantBytes, grantFramesRecorded, overrunFrames, overrunFramesAtTap;
+        long resends, grantFrames, grantBytes, grantFramesRecorded, overrunFrames, overrunFramesAtTap;
 
         Direction(String from, String to) {
             this.from = from;
@@ -162,7 +168,8 @@ final class TetherWireTruth {
             d.slotSends.forEach((s, n) -> { if (n > 1) resent.add(s); });
             m.put("data_slots_resent", List.copyOf(resent));
             m.put("data_resends", d.resends);
-            m.put("data_resends_recorded", d.resendsRecorded);
+            m.put("data_resends_recorded", d.resendFramesRecorded.size());
+            m.put("data_resend_frames_recorded", d.resendFramesRecorded);
             m.put("singleton_nacks_sent", d.singletonNackSlots.size());
             m.put("singleton_nack_slots", d.singletonNackSlots);
             m.put("bulk_nacks_sent", d.bulkNacks.size());

@@ -95,6 +95,75 @@ class TetherEndpointTest {
         assertEquals(1, h.receiver.stats().duplicates());
     }
 
+    /** CRC-64/GO-ISO bit by bit, from PROTOCOLS.md (reflected 0xD800000000000000, init and xorout all ones). */
+    private static long crc64GoIso(byte[] data) {
+        long crc = -1L;
+        for (byte b : data) {
+            crc ^= b & 0xFF;
+            for (int k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0xD800000000000000L : crc >>> 1;
+        }
+        return ~crc;
+    }
+
+    /**
+     * Issue 11 item 3, the peer's side: a Lamp followed by 10 stray bytes. With a CRC over every
+     * byte (checksum field zero) the tap calls the checksum good and reports the length; with the
+     * CRC of the whole blocks only, bad and the length. The peer drops both as malformed (it cannot
+     * use a frame of partial blocks), never as a CRC drop, and answers neither.
+     */
+    @Test
+    void aLengthNotWholeBlocksIsMalformedForThePeerAndTheTapJudgesItsCrcOverEveryByte() {
+        TetherHarness h = new TetherHarness(17, 10_000, TetherHarness.CLEAN);
+        h.build();
+        h.receiver.start();
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        TetherHeader lampHeader = new TetherHeader(0, TetherPort.FLAG_LAMP, 0, SENDER, RECEIVER, 0, 0, 128, 0, 0,
+                dev.cellscope.wire.Tai64n.labelOf(TetherHarness.EPOCH));
+        byte[] blocks = TetherFrame.control(lampHeader, TetherPort.hail()).encode(); // checksum field zero
+        byte[] overAll = java.util.Arrays.copyOf(blocks, blocks.length + 10), overBlocks = overAll.clone();
+        java.util.Arrays.fill(overAll, blocks.length, overAll.length, (byte) 0x5A);
+        java.util.Arrays.fill(overBlocks, blocks.length, overBlocks.length, (byte) 0x5A);
+        java.nio.ByteBuffer.wrap(overAll).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(48, crc64GoIso(overAll));
+        java.nio.ByteBuffer.wrap(overBlocks).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(48, crc64GoIso(blocks));
+
+        assertEquals(List.of("good", "[error/malformed] Tether length 138 is not a multiple of 64 (10 trailing bytes)"), tap(overAll));
+        assertEquals("bad", tap(overBlocks).getFirst());
+        assertTrue(tap(overBlocks).contains("[error/malformed] Tether length 138 is not a multiple of 64 (10 trailing bytes)"));
+
+        h.a.send("b", overAll);
+        h.a.send("b", overBlocks);
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        TetherStats s = h.receiver.stats();
+        assertEquals(2, s.malformed());
+        assertEquals(0, s.crcDrops());
+        assertEquals(0, s.lampsAnswered());
+        // The same Lamp in whole blocks with the CRC over all of them: the peer takes it, the tap calls it good.
+        byte[] whole = blocks.clone();
+        java.nio.ByteBuffer.wrap(whole).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(48, crc64GoIso(blocks));
+        assertEquals(List.of("good"), tap(whole));
+        h.a.send("b", whole);
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        assertEquals(1, h.receiver.stats().lampsAnswered());
+        assertEquals(0, h.receiver.stats().crcDrops());
+    }
+
+    /** The tap's checksum status, then its error findings, for {@code tether} in an Ethernet frame. */
+    private static List<String> tap(byte[] tether) {
+        byte[] frame = new byte[14 + tether.length];
+        new dev.cellscope.wire.EthernetHeader(RECEIVER, SENDER, dev.cellscope.wire.LinkLayouts.ETHERTYPE_CELL)
+                .encodeTo(java.lang.foreign.MemorySegment.ofArray(frame), 0);
+        System.arraycopy(tether, 0, frame, 14, tether.length);
+        dev.cellscope.dissect.ProtoTree t = new dev.cellscope.dissect.ProtoTree();
+        new dev.cellscope.dissect.Dissector().dissect(dev.cellscope.io.Packet.of(1, TetherHarness.EPOCH, frame),
+                new dev.cellscope.dissect.FrameTiming(TetherHarness.EPOCH, TetherHarness.EPOCH), null, t);
+        List<String> out = new java.util.ArrayList<>();
+        t.find(dev.cellscope.field.TetherFields.CHECKSUM_STATUS_FIELD).forEach(n -> out.add(
+                dev.cellscope.field.TetherFields.CHECKSUM_STATUS.get(n.number())));
+        t.experts().stream().map(n -> n.expert()).filter(e -> e.severity() == dev.cellscope.expert.Severity.ERROR)
+                .forEach(e -> out.add("[error/" + e.group().label() + "] " + e.message()));
+        return out;
+    }
+
     @Test
     void corruptedFramesOnTheWireAreDroppedNotProcessed() {
         TetherHarness h = new TetherHarness(14, 64 * 1024, TetherHarness.faults(0, 0, 0, 0.05));
