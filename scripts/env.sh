@@ -38,6 +38,51 @@ cellscope_install_packages() {
     || cellscope_die "apt-get install ${missing[*]} failed"
 }
 
+# What the build needs beyond Java and Maven, for ./cellscope and ./run-tests alike: native-tap
+# compiles BLAKE3's reference C (Debian's librust-blake3-dev) with gcc into the jar. Without them
+# the build still succeeds, with the pure-Java digest (slower; a warning on every run).
+CELLSCOPE_BUILD_NEEDS=(gcc:gcc)
+CELLSCOPE_BUILD_FILES=('/usr/share/cargo/registry/blake3-*/c/blake3.h:librust-blake3-dev')
+
+# Installs the build's packages when missing (needs root, like cellscope_need_packages).
+cellscope_need_build_packages() {
+  cellscope_need_packages "${CELLSCOPE_BUILD_NEEDS[@]}"
+  cellscope_need_files "${CELLSCOPE_BUILD_FILES[@]}"
+}
+
+# Prints the build's packages that are missing, space-separated (nothing when all are there).
+cellscope_missing_build_packages() {
+  local missing=() pair
+  for pair in "${CELLSCOPE_BUILD_NEEDS[@]}"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  for pair in "${CELLSCOPE_BUILD_FILES[@]}"; do
+    compgen -G "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  echo "${missing[*]}"
+}
+
+# As root, installs what the build needs; otherwise says in one line what is missing (the build
+# goes on with the pure-Java digest). For the launcher, which must work without root.
+cellscope_want_build_packages() {
+  local missing
+  missing=$(cellscope_missing_build_packages)
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    cellscope_need_build_packages
+  else
+    echo "cellscope: the native BLAKE3 needs Debian packages $missing (sudo apt-get install $missing); using the pure-Java digest" >&2
+  fi
+}
+
+# True when native-tap was built without its library for want of a package that is now installed
+# (its NOT-BUILT.txt names one): a rebuild then picks the native digest up.
+# cellscope_native_rebuild_needed NATIVE_OUT_DIR
+cellscope_native_rebuild_needed() {
+  local why="$1/NOT-BUILT.txt"
+  [ -f "$why" ] && grep -q 'install the Debian package' "$why" && [ -z "$(cellscope_missing_build_packages)" ]
+}
+
 cellscope_java_home() {
   local candidate
   for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do

@@ -87,18 +87,18 @@ public final class Dissector {
         int cap = p.capturedLength();
         d.sink.protocol(FRAME, 0, cap);
         d.push();
-        if (d.summary) d.sink.appendText(" " + p.number() + ": " + p.originalLength() + " bytes on wire (" + 8L * p.originalLength()
+        if (d.summary) d.sink.appendText(" " + p.number() + ": " + p.wireLength() + " bytes on wire (" + 8 * p.wireLength()
                 + " bits), " + cap + " bytes captured (" + 8L * cap + " bits)");
         d.number(INTERFACE_ID, 0, 0, p.interfaceId());
         d.number(TIME, 0, 0, p.timestampNanos());
         d.number(TIME_DELTA, 0, 0, p.timestampNanos() - t.previousNanos());
         d.number(TIME_RELATIVE, 0, 0, p.timestampNanos() - t.firstNanos());
         d.number(NUMBER, 0, 0, p.number());
-        d.number(LEN, 0, 0, p.originalLength());
+        d.number(LEN, 0, 0, p.wireLength());
         d.number(CAP_LEN, 0, 0, cap);
         if (p.comment() != null) d.text(COMMENT, 0, 0, p.comment());
-        if (cap < p.originalLength()) {
-            d.expert(FrameExperts.SNAPLEN_CUT, "Frame cut by snaplen: " + cap + " of " + p.originalLength() + " bytes captured", 0, cap);
+        if (cap < p.wireLength()) {
+            d.expert(FrameExperts.SNAPLEN_CUT, "Frame cut by snaplen: " + cap + " of " + p.wireLength() + " bytes captured", 0, cap);
         }
         d.pop();
     }

@@ -98,7 +98,7 @@ final class IpDissector {
     /** A length field reaching past the captured bytes: snaplen cut it, or the field lies. */
     static void lengthBeyondCapture(Dissection d, String what, long claimed, int present, int fieldOff,
                                     ExpertInfo cutKind, ExpertInfo badKind) {
-        if (d.packet.originalLength() > d.capLen) {
+        if (d.packet.wireLength() > d.capLen) {
             d.expert(cutKind, what + " " + claimed + " reaches past the captured bytes (frame cut by snaplen)", fieldOff, 2);
         } else {
             d.expert(badKind, what + " " + claimed + " exceeds the " + present + " bytes present", fieldOff, 2);

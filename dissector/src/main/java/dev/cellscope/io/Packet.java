@@ -9,7 +9,8 @@ import java.lang.foreign.MemorySegment;
  * @param timestampNanos capture time, nanoseconds since the Unix epoch
  * @param interfaceId    capture interface (pcapng IDB index; 0 for pcap)
  * @param linkType       pcap LINKTYPE_* of the interface (1 = Ethernet)
- * @param originalLength length on the wire (may exceed the captured bytes)
+ * @param originalLength length on the wire (may exceed the captured bytes): the file's u32 as read,
+ *                       so a length of 2^31 or more is negative here; {@link #wireLength()} is its value
  * @param data           the captured bytes; for mapped files a view into the mapping,
  *                       valid until the reader is closed
  * @param comment        packet comment, or null
@@ -18,6 +19,11 @@ public record Packet(long number, long timestampNanos, int interfaceId, int link
                      MemorySegment data, String comment) {
 
     public static final int LINKTYPE_ETHERNET = 1;
+
+    /** The original length as the unsigned 32-bit number the capture file holds. */
+    public long wireLength() {
+        return Integer.toUnsignedLong(originalLength);
+    }
 
     public int capturedLength() {
         return (int) data.byteSize();

@@ -40,7 +40,10 @@ public final class PcapWriter implements AutoCloseable {
     }
 
     public void write(long timestampNanos, int originalLength, MemorySegment data) throws IOException {
-        PcapngWriter.checkPacket(timestampNanos, originalLength, data);
+        PcapngWriter.checkPacket(data);
+        if (timestampNanos < 0) {
+            throw new IllegalArgumentException("pcap cannot store times before the epoch: " + timestampNanos);
+        }
         long seconds = timestampNanos / 1_000_000_000L;
         if (seconds > MAX_SECONDS) {
             throw new IllegalArgumentException("pcap cannot store times after 2106: " + timestampNanos);

@@ -199,7 +199,7 @@ final class PcapngReader extends MappedReader {
         }
         int id = ifaces.size();
         ifaces.add(new Iface(id, linkType, snapLength, timebase));
-        infos.add(new InterfaceInfo(id, linkType, snapLength, name, timebase.unitsPerSecond()));
+        infos.add(new InterfaceInfo(id, linkType, snapLength, name, timebase.unitsPerSecond(), tsoffset));
         sectionInterfaces++;
     }
 

@@ -24,6 +24,8 @@ public final class PcapngWriter implements AutoCloseable {
     private final OutputStream out;
     private final BlockBuffer block = new BlockBuffer();
     private final List<Integer> linkTypes = new ArrayList<>();
+    /** Each interface's if_tsoffset in nanoseconds, taken off its packets' timestamps. */
+    private final List<Long> offsetNanos = new ArrayList<>();
 
     public PcapngWriter(Path file) throws IOException {
         this(Files.newOutputStream(file));
@@ -54,6 +56,14 @@ public final class PcapngWriter implements AutoCloseable {
      * @return the interface id to pass to {@link #write(int, long, int, MemorySegment, String)}
      */
     public int addInterface(int linkType, int snapLength, String name) throws IOException {
+        return addInterface(linkType, snapLength, name, 0);
+    }
+
+    /**
+     * Declares an interface with an if_tsoffset (seconds, may be negative; 0 writes none): a copy
+     * keeps its source's offset, so that every timestamp it read can be written back exactly.
+     */
+    public int addInterface(int linkType, int snapLength, String name, long offsetSeconds) throws IOException {
         if (linkType < 0 || linkType > 0xFFFF) {
             throw new IllegalArgumentException("pcapng link types are 16 bits: " + linkType);
         }
@@ -65,16 +75,25 @@ public final class PcapngWriter implements AutoCloseable {
             block.option(PcapngReader.IF_NAME, name.getBytes(StandardCharsets.UTF_8));
         }
         block.u8Option(PcapngReader.IF_TSRESOL, NANOSECOND_RESOLUTION);
+        if (offsetSeconds != 0) {
+            block.u16(PcapngReader.IF_TSOFFSET);
+            block.u16(8);
+            block.u64(offsetSeconds);
+        }
         endOptions();
         finish();
         linkTypes.add(linkType);
+        offsetNanos.add(offsetSeconds * 1_000_000_000L); // wraps exactly as the reader's Timebase does
         return linkTypes.size() - 1;
     }
 
     /**
      * Writes one packet. With no interface declared yet, interface 0 is declared as Ethernet.
      *
-     * @param timestampNanos nanoseconds since the epoch, not negative
+     * @param timestampNanos nanoseconds since the epoch; before it (negative) too: the raw 64-bit
+     *                       timestamp is this less the interface's if_tsoffset, modulo 2^64, so
+     *                       reading it back gives exactly this value
+     * @param originalLength the u32 original length (2^31 and more are negative ints)
      * @param comment        opt_comment, or null for none ("" writes an empty comment)
      */
     public void write(int interfaceId, long timestampNanos, int originalLength, MemorySegment data, String comment)
@@ -86,12 +105,13 @@ public final class PcapngWriter implements AutoCloseable {
             throw new IllegalArgumentException("interface " + interfaceId + " not declared; "
                     + linkTypes.size() + " declared");
         }
-        checkPacket(timestampNanos, originalLength, data);
+        checkPacket(data);
         int capLen = (int) data.byteSize();
+        long raw = timestampNanos - offsetNanos.get(interfaceId);
         begin(PcapngReader.EPB);
         block.u32(interfaceId);
-        block.u32((int) (timestampNanos >>> 32));
-        block.u32((int) timestampNanos);
+        block.u32((int) (raw >>> 32));
+        block.u32((int) raw);
         block.u32(capLen);
         block.u32(originalLength);
         block.bytes(data);
@@ -120,14 +140,11 @@ public final class PcapngWriter implements AutoCloseable {
         write(packet.interfaceId(), packet.timestampNanos(), packet.originalLength(), packet.data(), packet.comment());
     }
 
-    /** The limits a reader would enforce, checked up front so we never write what we cannot read. */
-    static void checkPacket(long timestampNanos, int originalLength, MemorySegment data) {
-        if (timestampNanos < 0) {
-            throw new IllegalArgumentException("timestamp before the epoch: " + timestampNanos);
-        }
-        if (originalLength < 0) {
-            throw new IllegalArgumentException("negative original length: " + originalLength);
-        }
+    /**
+     * The limit a reader would enforce, checked up front so we never write what we cannot read.
+     * Any timestamp and any (u32) original length can be written: what was read can be copied.
+     */
+    static void checkPacket(MemorySegment data) {
         if (data.byteSize() > CaptureFiles.MAX_PACKET_LENGTH) {
             throw new IllegalArgumentException(data.byteSize() + "-byte packet is bigger than the maximum of "
                     + CaptureFiles.MAX_PACKET_LENGTH);

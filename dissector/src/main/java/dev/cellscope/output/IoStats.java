@@ -14,18 +14,24 @@ import java.util.List;
 /**
  * tshark's {@code -z io,stat,INTERVAL[,FILTER]...}: frames and bytes per interval, in one
  * column for all frames and one per display filter. The interval 0 means the whole capture.
+ * A capture that would need more than {@link #MAX_INTERVALS} rows widens the interval ten times
+ * (merging rows by tens, so the interval stays a round number) until it fits, as {@code plot}
+ * widens its intervals; {@link #coarsened()} tells the caller to say so.
  */
 public final class IoStats implements CaptureStatistic {
-    /** Intervals kept at most: a longer table is an error rather than unbounded memory. */
+    /** Rows kept at most: memory and output stay bounded whatever the interval and the capture's span. */
     public static final int MAX_INTERVALS = 1_000_000;
+    private static final int WIDEN = 10;
 
-    private final long intervalNanos;
+    private final long requestedNanos;
+    private long intervalNanos;
     private final List<DisplayFilter> filters;
     private final List<FilterSink> sinks = new ArrayList<>();
     private final List<long[]> frames = new ArrayList<>(), bytes = new ArrayList<>();
     private long start = Long.MIN_VALUE, time, len, last;
 
     public IoStats(long intervalNanos, List<DisplayFilter> filters) {
+        this.requestedNanos = intervalNanos;
         this.intervalNanos = intervalNanos;
         this.filters = List.copyOf(filters);
         for (DisplayFilter f : filters) sinks.add(f.newSink());
@@ -81,9 +87,10 @@ public final class IoStats implements CaptureStatistic {
     public void endFrame() {
         if (start == Long.MIN_VALUE) start = time;
         last = Math.max(last, time);
-        long index = intervalNanos <= 0 ? 0 : Math.max(0, (time - start) / intervalNanos);
-        if (index >= MAX_INTERVALS) {
-            throw new IllegalStateException("io,stat: more than " + MAX_INTERVALS + " intervals; choose a longer interval");
+        long index = index();
+        while (index >= MAX_INTERVALS) {
+            widen();
+            index = index();
         }
         while (frames.size() <= index) {
             frames.add(new long[filters.size() + 1]);
@@ -94,6 +101,46 @@ public final class IoStats implements CaptureStatistic {
             if (filters.get(i).matches(sinks.get(i))) count((int) index, i + 1);
             sinks.get(i).reset();
         }
+    }
+
+    private long index() {
+        if (intervalNanos <= 0 || time <= start) return 0;
+        long span = time - start;
+        return (span < 0 ? Long.MAX_VALUE : span) / intervalNanos; // span < 0: beyond 2^63 ns
+    }
+
+    /** Ten times the interval: rows merged by tens. */
+    private void widen() {
+        intervalNanos = Math.multiplyHigh(intervalNanos, WIDEN) != 0 ? Long.MAX_VALUE : intervalNanos * WIDEN;
+        int rows = (frames.size() + WIDEN - 1) / WIDEN;
+        for (int r = 0; r < rows; r++) {
+            long[] f = new long[filters.size() + 1], b = new long[filters.size() + 1];
+            for (int i = r * WIDEN; i < Math.min(frames.size(), (r + 1) * WIDEN); i++) {
+                for (int c = 0; c < f.length; c++) {
+                    f[c] += frames.get(i)[c];
+                    b[c] += bytes.get(i)[c];
+                }
+            }
+            frames.set(r, f);
+            bytes.set(r, b);
+        }
+        frames.subList(rows, frames.size()).clear();
+        bytes.subList(rows, bytes.size()).clear();
+    }
+
+    /** Whether the interval had to be widened (then {@link #intervalNanos()} differs from the one asked for). */
+    public boolean coarsened() {
+        return intervalNanos != requestedNanos;
+    }
+
+    /** The interval asked for, in nanoseconds (0: the whole capture). */
+    public long requestedNanos() {
+        return requestedNanos;
+    }
+
+    /** The interval the table uses. */
+    public long intervalNanos() {
+        return intervalNanos;
     }
 
     private void count(int index, int column) {

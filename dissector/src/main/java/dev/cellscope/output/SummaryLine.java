@@ -16,7 +16,7 @@ public final class SummaryLine {
         rel = rel.substring(0, rel.length() - 3); // microseconds, as tshark shows by default
         out.append(" ".repeat(Math.max(0, 11 - rel.length()))).append(rel).append(' ')
                 .append(tree.sourceColumn()).append(" → ").append(tree.destinationColumn()).append(' ')
-                .append(tree.protocolColumn()).append(' ').append(p.originalLength());
+                .append(tree.protocolColumn()).append(' ').append(p.wireLength());
         if (!tree.infoColumn().isEmpty()) out.append(' ').append(tree.infoColumn());
         if (!tree.experts().isEmpty()) {
             var worst = tree.experts().stream().map(n -> n.expert().severity()).max(Enum::compareTo).orElseThrow();

@@ -22,7 +22,7 @@ public record FileSource(Path file) implements SourceOpener {
         } catch (AccessDeniedException e) {
             throw new SourceException(file + ": permission denied");
         } catch (CaptureFormatException e) {
-            throw new SourceException(file + ": " + e.getMessage());
+            throw new SourceException(e.getMessage()); // it names the file already
         } catch (IOException e) {
             throw new SourceException(file + ": cannot read: " + e.getMessage());
         }

@@ -332,6 +332,7 @@ final class LossyTransfer {
                 sendRepair(port, stream.from, utcp(stream.dst, stream.src, ownSeq++, UtcpFields.DATA, ack));
                 nextAnswer++;
             }
+        }
 
         void nackMissingBelow(long end) {
             List<NackRange> missing = new ArrayList<>();

@@ -92,14 +92,36 @@ class RoundTripTest {
             w.write(0, 5, 3, MemorySegment.ofArray(new byte[] {1, 2, 3}), null);
             assertThrows(IllegalArgumentException.class,
                     () -> w.write(1, 5, 3, MemorySegment.ofArray(new byte[3]), null));
-            assertThrows(IllegalArgumentException.class,
-                    () -> w.write(0, -1, 3, MemorySegment.ofArray(new byte[3]), null));
+            // What a reader can deliver can be written: a time before the epoch, an original length of 0xFFFFFFFF.
+            w.write(0, -1, -1, MemorySegment.ofArray(new byte[] {4, 5, 6}), null);
             assertThrows(IllegalArgumentException.class,
                     () -> w.write(0, 1, 3, MemorySegment.ofArray(new byte[CaptureFiles.MAX_PACKET_LENGTH + 1]), null));
         }
         Captures.Result r = Captures.read(dir, "auto.pcapng", bytes.toByteArray());
         assertEquals(List.of(new InterfaceInfo(0, Packet.LINKTYPE_ETHERNET, 0, null, NS)), r.interfaces());
-        assertEquals(List.of(new Captures.Copy(1, 5, 0, 1, 3, new byte[] {1, 2, 3}, null)), r.packets());
+        assertEquals(List.of(new Captures.Copy(1, 5, 0, 1, 3, new byte[] {1, 2, 3}, null),
+                new Captures.Copy(2, -1, 0, 1, -1, new byte[] {4, 5, 6}, null)), r.packets());
+    }
+
+    @Test
+    void anInterfaceOffsetIsDeclaredAgainSoTimesBeforeTheEpochReadBackExactly() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        long before = -99_000_000_000L, after = 100_000_000_001L;
+        try (PcapngWriter w = new PcapngWriter(bytes)) {
+            int id = w.addInterface(Packet.LINKTYPE_ETHERNET, 0, "eth0", -100);
+            w.write(id, before, 60, MemorySegment.ofArray(new byte[] {1}), null);
+            w.write(id, after, 60, MemorySegment.ofArray(new byte[] {2}), null);
+        }
+        Captures.Result r = Captures.read(dir, "offset.pcapng", bytes.toByteArray());
+        assertEquals(List.of(new InterfaceInfo(0, Packet.LINKTYPE_ETHERNET, 0, "eth0", NS, -100)), r.interfaces());
+        assertEquals(List.of(before, after), r.packets().stream().map(Captures.Copy::timestampNanos).toList());
+        // The raw timestamps on disk are the times less the offset: 1 s and 200.000000001 s.
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes.toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        List<Long> raw = new java.util.ArrayList<>();
+        for (int at = 0; at < b.limit(); at += b.getInt(at + 4)) {
+            if (b.getInt(at) == 6) raw.add(((long) b.getInt(at + 12) << 32) | Integer.toUnsignedLong(b.getInt(at + 16)));
+        }
+        assertEquals(List.of(1_000_000_000L, 200_000_000_001L), raw);
     }
 
     @Test

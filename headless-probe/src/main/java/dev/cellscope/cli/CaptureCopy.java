@@ -1,12 +1,10 @@
 package dev.cellscope.cli;
 
-import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 import dev.cellscope.io.PcapngWriter;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,40 +12,69 @@ import java.util.function.Supplier;
 
 /**
  * {@code -w}: copies frames to a pcapng file, declaring each source interface as it first appears.
- * The file is created by {@link #open()}, once the capture it copies from could be opened.
+ * The file is created by {@link #open()}, once the capture it copies from could be opened, under a
+ * temporary name: {@link #commit()} puts it in place (see {@link OutputFile}).
  */
 final class CaptureCopy implements AutoCloseable {
-    private final Path out;
+    private final OutputFile out;
     private final Supplier<List<InterfaceInfo>> interfaces;
     private final Map<Integer, Integer> interfaceMap = new HashMap<>();
     private PcapngWriter writer;
 
-    CaptureCopy(Path out, Supplier<List<InterfaceInfo>> interfaces) {
+    CaptureCopy(OutputFile out, Supplier<List<InterfaceInfo>> interfaces) {
         this.out = out;
         this.interfaces = interfaces;
     }
 
     void open() {
         try {
-            writer = new PcapngWriter(out);
+            writer = new PcapngWriter(out.open());
         } catch (IOException e) {
-            throw UserError.failure(out + ": cannot write: " + e.getMessage());
+            throw out.cannotWrite(e);
         }
     }
 
-    void write(Packet p) throws IOException {
+    void write(Packet p) {
+        try {
+            copy(p);
+        } catch (IOException e) {
+            throw out.cannotWrite(e);
+        }
+    }
+
+    private void copy(Packet p) throws IOException {
         Integer id = interfaceMap.get(p.interfaceId());
         if (id == null) {
             InterfaceInfo info = interfaces.get().stream().filter(i -> i.id() == p.interfaceId()).findFirst()
                     .orElse(new InterfaceInfo(p.interfaceId(), p.linkType(), 0, null, 1_000_000));
-            id = writer.addInterface(info.linkType(), info.snapLength(), info.name());
+            // The source's if_tsoffset is declared again: a time before the epoch is written back as read.
+            id = writer.addInterface(info.linkType(), info.snapLength(), info.name(), info.offsetSeconds());
             interfaceMap.put(p.interfaceId(), id);
         }
         writer.write(id, p.timestampNanos(), p.originalLength(), p.data(), p.comment());
     }
 
+    /** Flushes and closes the copy, then puts it in place. */
+    void commit() {
+        try {
+            if (writer != null) writer.close();
+        } catch (IOException e) {
+            throw out.cannotWrite(e);
+        } finally {
+            writer = null;
+        }
+        out.commit();
+    }
+
+    /** Without a {@link #commit()}: no file is left behind (the temporary one is removed). */
     @Override
-    public void close() throws IOException {
-        if (writer != null) writer.close();
+    public void close() {
+        try {
+            if (writer != null) writer.close();
+        } catch (IOException ignored) {
+            // the copy is being abandoned anyway
+        } finally {
+            out.close();
+        }
     }
 }

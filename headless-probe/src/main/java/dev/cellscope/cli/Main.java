@@ -19,12 +19,14 @@ public final class Main {
     public static void main(String[] args) {
         // Library notices (e.g. "BLAKE3: native library not found") as one plain line on stderr.
         System.setProperty("java.util.logging.SimpleFormatter.format", "cellscope: %5$s%6$s%n");
+        Console.install();
         System.exit(run(args));
     }
 
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof Console.ClosedOutput) return 0; // the reader of our output went away (`| head`): quietly done
             if (e instanceof UserError u) {
                 cmd.getErr().println("cellscope: " + u.getMessage());
                 return u.exitCode();
@@ -38,6 +40,14 @@ public final class Main {
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return EXIT_USAGE;
         });
-        return cli.execute(args);
+        int exit = cli.execute(args);
+        // Output printed through System.out (a PrintStream, which swallows errors) is checked here.
+        String failure = Console.failure();
+        if (failure != null) {
+            cli.getErr().println("cellscope: " + failure);
+            cli.getErr().flush();
+            return Math.max(exit, EXIT_FAILURE);
+        }
+        return exit;
     }
 }

@@ -28,8 +28,6 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Callable;
 
 /** {@code cellscope plot}: a time series chart of a capture, as PNG or SVG. */
@@ -37,7 +35,7 @@ import java.util.concurrent.Callable;
         description = "Plot a capture over time: NACKs, Tether credit, UTCP seq (Stevens) or I/O rates, to PNG or SVG.")
 public final class PlotCommand implements Callable<Integer> {
 
-    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng).")
+    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng); - or a pipe: read from it as tshark does.")
     Path file;
 
     @Option(names = "--kind", paramLabel = "KIND", required = true,
@@ -68,6 +66,7 @@ public final class PlotCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ChartFiles.Format format = checkArguments();
+        OutputFile out = OutputFile.of(output, "-o", file);
         TimeSeriesOptions options = TimeSeriesOptions.DEFAULT;
         if (interval != null) options = options.withInterval(Math.round(interval * 1e9));
 
@@ -78,7 +77,7 @@ public final class PlotCommand implements Callable<Integer> {
                     + ts.intervalNanos() / 1e9 + " s");
         }
         JFreeChart chart = chart(ts);
-        write(chart, format);
+        write(chart, format, out);
         Sessions.failIfDamaged(file, c.result(), "plotted the ", "frames read before it");
         return 0;
     }
@@ -138,25 +137,15 @@ public final class PlotCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes through a temporary file, so a failed run never leaves half an image behind. */
-    private void write(JFreeChart chart, ChartFiles.Format format) {
-        Path target = output.toAbsolutePath();
-        Path tmp = null;
-        try {
-            // Not Files.createTempFile: its owner-only permissions would stay on the image.
-            tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    /** Writes through a temporary file ({@link OutputFile}), so a failed run never leaves half an image behind. */
+    private void write(JFreeChart chart, ChartFiles.Format format, OutputFile file) {
+        try (file) {
+            try (OutputStream out = file.open()) {
                 ChartFiles.write(chart, format, width, height, out);
+            } catch (IOException e) {
+                throw file.cannotWrite(e);
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw UserError.failure(output + ": cannot write: " + e.getMessage());
-        } finally {
-            try {
-                if (tmp != null) Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort: the temporary file is hidden and named as ours
-            }
+            file.commit();
         }
     }
 

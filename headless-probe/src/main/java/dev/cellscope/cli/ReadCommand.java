@@ -14,6 +14,7 @@ import dev.cellscope.filter.FilterSink;
 import dev.cellscope.io.Packet;
 import dev.cellscope.output.CaptureStatistic;
 import dev.cellscope.output.FieldColumns;
+import dev.cellscope.output.IoStats;
 import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.FrameConsumer;
 import dev.cellscope.session.SessionOptions;
@@ -22,7 +23,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public final class ReadCommand implements Callable<Integer> {
 
     enum Format { text, fields, json }
 
-    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng).")
+    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng); - or a pipe: read from it as tshark does.")
     Path file;
 
     @Option(names = "-c", paramLabel = "N", description = "Stop after N frames.")
@@ -102,61 +102,73 @@ public final class ReadCommand implements Callable<Integer> {
         CaptureSession session = Sessions.of(file, new SessionOptions(config(), analyze ? analysisConfig : null, analyze && twoPass, count));
 
         SessionResult result;
-        try (Writer out = Console.stdout(); CaptureCopy copy = writeTo == null ? null : new CaptureCopy(writeTo, session::interfaces)) {
-            result = Sessions.run(session, new FrameConsumer() {
-                @Override
-                public void begin() {
-                    if (copy != null) copy.open();
-                    Sessions.unchecked(() -> output.begin(out));
-                }
-
-                @Override
-                public FieldSink sink() {
-                    FieldSink sink = output.sink();
-                    for (CaptureStatistic statistic : statistics) sink = new TeeSink(sink, statistic);
-                    if (filterSink != null) {
-                        filterSink.reset();
-                        sink = new TeeSink(sink, filterSink);
-                    }
-                    return sink;
-                }
-
-                @Override
-                public FieldSink releasedSink() {
-                    FieldSink sink = null;
-                    for (CaptureStatistic statistic : statistics) {
-                        FieldSink s = statistic.releasedSink();
-                        if (s != null) sink = sink == null ? s : new TeeSink(sink, s);
-                    }
-                    return sink;
-                }
-
-                @Override
-                public void frame(Packet p, FrameTiming timing) {
-                    if (filter == null || filter.matches(filterSink)) {
-                        Sessions.unchecked(() -> output.write(p, timing, out));
-                        if (copy != null) Sessions.unchecked(() -> copy.write(p));
-                    }
-                }
-
-                @Override
-                public void end(SessionResult r) {
-                    Sessions.unchecked(() -> output.end(out));
-                    StringBuilder b = new StringBuilder();
-                    for (CaptureStatistic statistic : statistics) {
-                        if (analyze) statistic.captureFindings(r.findings());
-                        statistic.print(b);
-                    }
-                    Sessions.unchecked(() -> out.append(b));
-                }
-            });
-        } catch (Console.ClosedOutput e) {
-            return 0; // the reader of our output went away (e.g. `| head`): not an error
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
+        OutputFile copyFile = writeTo == null ? null : OutputFile.of(writeTo, "-w", file);
+        try (CaptureCopy copy = copyFile == null ? null : new CaptureCopy(copyFile, session::interfaces);
+             Writer out = Console.stdout()) {
+            try {
+                result = Sessions.run(session, consumer(output, statistics, filter, filterSink, analyze, copy, out));
+            } catch (Console.ClosedOutput e) {
+                // The reader of our output went away (e.g. `| head`): not an error, and the copy holds what was shown.
+                if (copy != null) copy.commit();
+                return 0;
+            }
+            // A damaged capture's copy holds every frame before the damage: it is kept, and the damage reported.
+            if (copy != null) copy.commit();
         }
         Sessions.failIfDamaged(file, result, "", "frames were read before it");
         return 0;
+    }
+
+    private FrameConsumer consumer(FrameOutput output, List<CaptureStatistic> statistics, DisplayFilter filter,
+                                   FilterSink filterSink, boolean analyze, CaptureCopy copy, Writer out) {
+        return new FrameConsumer() {
+            @Override
+            public void begin() {
+                if (copy != null) copy.open();
+                Sessions.unchecked(() -> output.begin(out));
+            }
+
+            @Override
+            public FieldSink sink() {
+                FieldSink sink = output.sink();
+                for (CaptureStatistic statistic : statistics) sink = new TeeSink(sink, statistic);
+                if (filterSink != null) {
+                    filterSink.reset();
+                    sink = new TeeSink(sink, filterSink);
+                }
+                return sink;
+            }
+
+            @Override
+            public FieldSink releasedSink() {
+                FieldSink sink = null;
+                for (CaptureStatistic statistic : statistics) {
+                    FieldSink s = statistic.releasedSink();
+                    if (s != null) sink = sink == null ? s : new TeeSink(sink, s);
+                }
+                return sink;
+            }
+
+            @Override
+            public void frame(Packet p, FrameTiming timing) {
+                if (filter == null || filter.matches(filterSink)) {
+                    Sessions.unchecked(() -> output.write(p, timing, out));
+                    if (copy != null) copy.write(p);
+                }
+            }
+
+            @Override
+            public void end(SessionResult r) {
+                Sessions.unchecked(() -> output.end(out));
+                StringBuilder b = new StringBuilder();
+                for (CaptureStatistic statistic : statistics) {
+                    if (analyze) statistic.captureFindings(r.findings());
+                    statistic.print(b);
+                    if (statistic instanceof IoStats io && io.coarsened()) Statistics.noteWidened(io);
+                }
+                Sessions.unchecked(() -> out.append(b));
+            }
+        };
     }
 
     private DisplayFilter compileFilter() {

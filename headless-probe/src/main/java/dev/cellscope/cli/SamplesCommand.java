@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -25,15 +26,24 @@ public final class SamplesCommand implements Callable<Integer> {
         return new ListSamples().call();
     }
 
+    /** Largest --size: 20 times the default, about 30 GB of capture at the samples' 1.1-1.5 KB a frame. */
+    static final long MAX_SIZE = 20_000_000;
+
     @Command(name = "list", description = "List the sample captures.")
     static final class ListSamples implements Callable<Integer> {
         @Override
         public Integer call() {
+            StringBuilder b = new StringBuilder();
             for (String name : Scenarios.NAMES) {
-                System.out.printf("%-20s %s%s%n", name, Scenarios.COMMITTED.contains(name) ? "[committed] " : "", Scenarios.describe(name));
+                b.append(String.format("%-20s %s%s%n", name, Scenarios.COMMITTED.contains(name) ? "[committed] " : "", Scenarios.describe(name)));
             }
             for (String name : SyntheticCaptures.NAMES) {
-                System.out.printf("%-20s [codec-built] %s%n", name, SyntheticCaptures.describe(name));
+                b.append(String.format("%-20s [codec-built] %s%n", name, SyntheticCaptures.describe(name)));
+            }
+            try (Writer out = Console.stdout()) {
+                out.append(b);
+            } catch (IOException e) {
+                throw Console.writeFailed(e);
             }
             return 0;
         }
@@ -57,24 +67,25 @@ public final class SamplesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (frames < 0) throw UserError.usage("--size must not be negative");
-            if (Scenarios.NAMES.contains(name)) {
-                try {
-                    Scenarios.generate(name, out, frames, seed);
-                } catch (IOException e) {
-                    throw UserError.failure(out + ": cannot write: " + e.getMessage());
-                }
-                System.err.println("wrote " + out + " and " + Scenarios.truthPath(out));
-                return 0;
-            }
-            if (!SyntheticCaptures.NAMES.contains(name)) {
+            if (frames < 0 || frames > MAX_SIZE) throw UserError.usage("--size must be 0 to " + MAX_SIZE + " frames, got " + frames);
+            boolean scenario = Scenarios.NAMES.contains(name);
+            if (!scenario && !SyntheticCaptures.NAMES.contains(name)) {
                 throw UserError.usage("no sample named '" + name + "' (samples list shows them)");
             }
-            try {
-                SyntheticCaptures.generate(name, out, frames, seed);
-            } catch (IOException e) {
-                throw UserError.failure(out + ": cannot write: " + e.getMessage());
+            // Both files are written under temporary names and renamed once complete: a failed or
+            // interrupted run (a full disk) leaves neither a partial file nor a damaged older one.
+            try (OutputFile capture = OutputFile.of(out, "-o");
+                 OutputFile truth = scenario ? OutputFile.of(Scenarios.truthPath(out), "-o") : null) {
+                try {
+                    if (scenario) Scenarios.generate(name, capture.path(), truth.path(), frames, seed);
+                    else SyntheticCaptures.generate(name, capture.path(), frames, seed);
+                } catch (IOException e) {
+                    throw capture.cannotWrite(e);
+                }
+                if (truth != null) truth.commit();
+                capture.commit();
             }
+            if (scenario) System.err.println("wrote " + out + " and " + Scenarios.truthPath(out));
             return 0;
         }
     }

@@ -7,6 +7,7 @@ import dev.cellscope.session.FrameConsumer;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
+import dev.cellscope.session.StreamSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,8 +17,21 @@ import java.nio.file.Path;
 final class Sessions {
     private Sessions() {}
 
+    /**
+     * A session over {@code -r FILE}: a capture file (mapped), or a stream as tshark reads them:
+     * "-" for standard input, a FIFO (copied to a temporary file first: see {@link StreamSource}).
+     */
     static CaptureSession of(Path file, SessionOptions options) {
-        return new CaptureSession(new FileSource(file), options);
+        return new CaptureSession(StreamSource.isStream(file) ? stream(file) : new FileSource(file), options);
+    }
+
+    private static StreamSource stream(Path file) {
+        return file.toString().equals("-") ? StreamSource.stdin() : StreamSource.of(file);
+    }
+
+    /** What to call {@code -r FILE} in messages. */
+    static String name(Path file) {
+        return file.toString().equals("-") ? "standard input" : file.toString();
     }
 
     /** Runs the session; a source that cannot be opened, or an output that fails, is the user's error line. */
@@ -32,7 +46,7 @@ final class Sessions {
     /** A damaged capture still yields what came before the damage; then the command fails saying where. */
     static void failIfDamaged(Path file, SessionResult result, String before, String after) {
         result.damage().ifPresent(d -> {
-            throw UserError.failure(file + ": " + d.message() + "; " + before + result.frames() + " " + after);
+            throw UserError.failure(name(file) + ": " + d.message() + "; " + before + result.frames() + " " + after);
         });
     }
 

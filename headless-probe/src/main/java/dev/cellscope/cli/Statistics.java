@@ -43,6 +43,16 @@ final class Statistics {
         }
     }
 
+    /** Says on stderr that a -z io,stat table uses a wider interval than asked (like plot's --interval note). */
+    static void noteWidened(IoStats io) {
+        System.err.println("cellscope: -z io,stat: an interval of " + seconds(io.requestedNanos()) + " s would need more than "
+                + IoStats.MAX_INTERVALS + " rows for this capture; using " + seconds(io.intervalNanos()) + " s");
+    }
+
+    private static String seconds(long nanos) {
+        return BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();
+    }
+
     /** INTERVAL in seconds (decimals allowed; 0 = the whole capture), then display filters, comma-separated. */
     private static IoStats ioStat(String spec) {
         String[] parts = spec.split(",", -1);

@@ -18,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -34,7 +33,7 @@ public final class StatsCommand implements Callable<Integer> {
 
     enum Kind { utcp, tether, sbi, all }
 
-    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng).")
+    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng); - or a pipe: read from it as tshark does.")
     Path file;
 
     @Option(names = "--flows", paramLabel = "OUT.csv", required = true, description = "Where to write the CSV; - for standard output.")
@@ -65,34 +64,41 @@ public final class StatsCommand implements Callable<Integer> {
         AnalysisConfig analysisConfig = new AnalysisConfig(null, !noVerify, true);
         CaptureSession session = Sessions.of(file, SessionOptions.of(analysisConfig).withTwoPass(twoPass));
 
+        OutputFile csvFile = flows.equals("-") ? null : OutputFile.of(Path.of(flows), "--flows", file);
         SessionResult result;
-        try (CsvConsumer consumer = new CsvConsumer(config, kinds)) {
+        try (CsvConsumer consumer = new CsvConsumer(config, kinds, csvFile)) {
             result = Sessions.run(session, consumer);
-        } catch (Console.ClosedOutput e) {
-            return 0; // the reader of our output went away (e.g. `| head`)
+            // A damaged capture's flows (those read before the damage) are kept, and the damage reported.
+            Sessions.unchecked(consumer::commit);
         } catch (UncheckedIOException e) {
-            throw UserError.failure(flows + ": cannot write: " + e.getCause().getMessage());
+            throw csvFile != null ? csvFile.cannotWrite(e.getCause()) : Console.writeFailed(e.getCause());
         }
         Sessions.failIfDamaged(file, result, "", "frames were read before it");
         return 0;
     }
 
-    /** The flow table written as CSV; the output is created once the capture could be opened. */
+    /**
+     * The flow table written as CSV; the output is created once the capture could be opened, and a
+     * file is put in place only by {@link #commit()} (see {@link OutputFile}).
+     */
     private final class CsvConsumer implements FrameConsumer, AutoCloseable {
         private final FlowTable.Config config;
         private final Set<FlowKind> kinds;
+        private final OutputFile file;
         private Writer out;
         private FlowCsv csv;
         private FlowTable table;
 
-        CsvConsumer(FlowTable.Config config, Set<FlowKind> kinds) {
+        CsvConsumer(FlowTable.Config config, Set<FlowKind> kinds, OutputFile file) {
             this.config = config;
             this.kinds = kinds;
+            this.file = file;
         }
 
         @Override
         public void begin() {
-            out = output();
+            out = file == null ? Console.stdout() : new java.io.BufferedWriter(
+                    new java.io.OutputStreamWriter(file.open(), StandardCharsets.UTF_8), 1 << 16);
             Sessions.unchecked(() -> csv = new FlowCsv(out, kinds));
             table = new FlowTable(config, kinds, csv);
         }
@@ -112,12 +118,27 @@ public final class StatsCommand implements Callable<Integer> {
             table.finish(); // the flows read before any damage are still written
         }
 
-        @Override
-        public void close() throws IOException {
+        /** Writes out what is buffered and puts the file in place. */
+        void commit() throws IOException {
+            Writer w = out;
+            out = null;
             try {
                 if (csv != null) csv.close();
             } finally {
+                if (w != null) w.close();
+            }
+            if (file != null) file.commit();
+        }
+
+        /** Without a {@link #commit()}: a file is not left behind, half written. */
+        @Override
+        public void close() {
+            try {
                 if (out != null) out.close();
+            } catch (IOException | RuntimeException ignored) {
+                // abandoned
+            } finally {
+                if (file != null) file.close();
             }
         }
     }
@@ -136,14 +157,4 @@ public final class StatsCommand implements Callable<Integer> {
         return FlowTable.Config.DEFAULT.withIdleNanos(nanos).withMaxFlows(maxFlows);
     }
 
-    private Writer output() {
-        if (flows.equals("-")) return Console.stdout();
-        Path path = Path.of(flows);
-        if (Files.isDirectory(path)) throw UserError.failure(flows + ": is a directory");
-        try {
-            return Files.newBufferedWriter(path, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw UserError.failure(flows + ": cannot write: " + e.getMessage());
-        }
-    }
 }

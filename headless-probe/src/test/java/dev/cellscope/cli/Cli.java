@@ -24,12 +24,26 @@ final class Cli {
 
     /** Runs {@code java ... Main args}, with {@code stdin} as standard input when given. */
     static Result run(Path stdin, String... args) throws IOException, InterruptedException {
+        return run(stdin, null, args);
+    }
+
+    /** Runs the command with standard output sent to {@code stdout} (e.g. /dev/full); out() is then empty. */
+    static Result runWithStdout(Path stdout, String... args) throws IOException, InterruptedException {
+        return run(null, stdout, args);
+    }
+
+    private static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    private static Result run(Path stdin, Path stdout, String... args) throws IOException, InterruptedException {
         Path out = Files.createTempFile("cellscope-out", ".txt"), err = Files.createTempFile("cellscope-err", ".txt");
         try {
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command(args)).redirectOutput((stdout != null ? stdout : out).toFile())
+                    .redirectError(err.toFile());
             if (stdin != null) pb.redirectInput(stdin.toFile());
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -41,6 +55,30 @@ final class Cli {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
+    }
+
+    /**
+     * Runs the command with standard output a pipe that is closed at once, as {@code | head -0}
+     * would: the command meets EPIPE on its first write that does not fit the pipe's buffer.
+     */
+    static Result runWithClosedPipe(String... args) throws IOException, InterruptedException {
+        Path err = Files.createTempFile("cellscope-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(command(args)).redirectError(err.toFile()).start();
+            p.getInputStream().close();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("cellscope " + String.join(" ", args) + " did not finish in 120 s");
+            }
+            return new Result(p.exitValue(), "", Files.readString(err, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    /** stderr without the BLAKE3 notice a machine without the native library adds. */
+    static String errors(Result r) {
+        return r.err().replaceAll("(?m)^cellscope: BLAKE3: [^\n]*\n", "");
     }
 
     /** Runs an external tool; null when it is not installed. */

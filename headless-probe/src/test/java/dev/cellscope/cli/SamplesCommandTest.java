@@ -16,14 +16,13 @@ class SamplesCommandTest {
 
     @Test
     void listShowsScenariosAndCodecBuiltSamples() {
-        PrintStream saved = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        Console.redirect(buf);
         int rc;
         try {
             rc = new CommandLine(new SamplesCommand()).execute("list");
         } finally {
-            System.setOut(saved);
+            Console.redirect(null);
         }
         assertEquals(0, rc);
         String out = buf.toString(StandardCharsets.UTF_8);

@@ -63,6 +63,11 @@ public final class Scenarios {
 
     /** Writes {@code out} (pcapng) and its ground truth ({@link #truthPath}). {@code size}: frames, for big-transfer only; 0 = its default. */
     public static void generate(String name, Path out, long size, long seed) throws IOException {
+        generate(name, out, truthPath(out), size, seed);
+    }
+
+    /** Writes {@code out} (pcapng) and its ground truth to {@code truthFile} (a caller writing through temporary names). */
+    public static void generate(String name, Path out, Path truthFile, long size, long seed) throws IOException {
         Map<String, Object> truth = switch (name) {
             case "mesh-transfer" -> mesh(name, out, FaultModel.clean(), seed, 1);
             case "lossy-mesh" -> mesh(name, out, FaultModel.clean().withLoss(0.03).withReorder(0.02), seed, 3);
@@ -75,7 +80,7 @@ public final class Scenarios {
             default -> throw new IllegalArgumentException("no scenario named " + name);
         };
         truth.put("expected_findings", ExpectedFindings.from(truth));
-        Files.writeString(truthPath(out), Json.write(truth), StandardCharsets.UTF_8);
+        Files.writeString(truthFile, Json.write(truth), StandardCharsets.UTF_8);
     }
 
     static Map<String, Object> header(String name, long seed) {

@@ -1,0 +1,106 @@
+package dev.cellscope.session;
+
+import dev.cellscope.io.CaptureFormatException;
+import dev.cellscope.io.CaptureReader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A capture arriving on a pipe or standard input ({@code -r -}, {@code -r FIFO}), as tshark reads
+ * them. The readers map their file, which a pipe cannot be, so the stream is first copied to a
+ * temporary file (deleted by {@link #close()}, or at exit); that file is then read like any other
+ * and can be read twice ({@code -2}). Output therefore starts once the stream has ended.
+ */
+public final class StreamSource implements SourceOpener, AutoCloseable {
+
+    /** Opens the stream when the session first opens its source (a FIFO's open waits for a writer). */
+    public interface StreamOpener {
+        InputStream open() throws IOException;
+    }
+
+    private final StreamOpener in;
+    private final String name;
+    private Path spool;
+
+    /** @param name what to call the stream in messages ("standard input", the FIFO's path) */
+    public StreamSource(StreamOpener in, String name) {
+        this.in = in;
+        this.name = name;
+    }
+
+    /** Standard input ({@code -r -}). */
+    public static StreamSource stdin() {
+        return new StreamSource(() -> System.in, "standard input");
+    }
+
+    /** A FIFO or another file that is not a regular one (a character device, /dev/stdin). */
+    public static StreamSource of(Path file) {
+        return new StreamSource(() -> Files.newInputStream(file), file.toString());
+    }
+
+    /** Whether {@code file} must be read as a stream: "-" (standard input), or it exists and is not a regular file. */
+    public static boolean isStream(Path file) {
+        return file.toString().equals("-") || (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file));
+    }
+
+    @Override
+    public CaptureReader open() throws SourceException {
+        if (spool == null) spool = copy();
+        try {
+            return CaptureReader.open(spool);
+        } catch (CaptureFormatException e) {
+            // The reader names the temporary file; the user knows the stream by its own name.
+            String m = e.getMessage();
+            String prefix = spool + ": ";
+            throw new SourceException(name + ": " + (m.startsWith(prefix) ? m.substring(prefix.length()) : m)
+                    .replace("empty file, not a capture", "no data, not a capture"));
+        } catch (IOException e) {
+            throw new SourceException(name + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    private Path copy() throws SourceException {
+        Path tmp;
+        try {
+            tmp = Files.createTempFile("cellscope-stream-", ".cap");
+        } catch (IOException e) {
+            throw new SourceException(name + ": cannot make a temporary copy to read: " + e.getMessage());
+        }
+        tmp.toFile().deleteOnExit();
+        try (InputStream stream = in.open()) {
+            Files.copy(stream, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return tmp;
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw new SourceException(name + ": cannot copy it to a temporary file in " + tmp.getParent()
+                    + " to read it: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean reopenable() {
+        return true; // the copy can be read again
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** Removes the temporary copy. */
+    @Override
+    public void close() {
+        if (spool != null) deleteQuietly(spool);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // deleteOnExit has it too
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.cellscope.cli;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Issue 11, item 15: ./cellscope's first build gets the native BLAKE3. The launcher installs what
+ * the build needs from the list it shares with ./run-tests (scripts/env.sh), and rebuilds a jar
+ * built without the native library once those packages are there.
+ */
+class LauncherTest {
+    static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    /** Runs bash with scripts/env.sh sourced (it finds Java 25 and Maven, as the launcher does). */
+    private static Cli.Result bash(String script) throws Exception {
+        Cli.Result r = Cli.tool("bash", "-c", ". '" + ROOT.resolve("scripts/env.sh") + "' >/dev/null 2>&1 || exit 99\n" + script);
+        Assumptions.assumeTrue(r != null, "no bash");
+        Assumptions.assumeTrue(r.exit() != 99, "scripts/env.sh cannot run here: " + r.err());
+        return r;
+    }
+
+    /** The Debian packages native-tap's build script asks for when it cannot build (its skip reasons). */
+    private static Set<String> packagesTheNativeBuildNeeds() throws Exception {
+        String script = Files.readString(ROOT.resolve("native-tap/src/main/native/build-blake3.sh"));
+        Set<String> packages = new TreeSet<>();
+        Matcher m = Pattern.compile("install the Debian package ([a-z0-9.+-]+)").matcher(script);
+        while (m.find()) packages.add(m.group(1));
+        assertEquals(Set.of("gcc", "librust-blake3-dev"), packages, "build-blake3.sh changed: check this test still reads it right");
+        return packages;
+    }
+
+    @Test
+    void theLauncherAndTheTestRunnerInstallWhatTheNativeBuildNeeds() throws Exception {
+        // With every command and file reported missing, the shared list names the packages to install.
+        Cli.Result r = bash("""
+                command() { return 1; }
+                compgen() { return 1; }
+                cellscope_missing_build_packages""");
+        assertEquals(0, r.exit(), r.err());
+        Set<String> listed = new TreeSet<>(List.of(r.out().strip().split(" ")));
+        assertTrue(listed.containsAll(packagesTheNativeBuildNeeds()), "scripts/env.sh lists " + listed);
+
+        // Both entry points call the shared function before they build, and neither keeps a copy of the list.
+        for (String entry : List.of("cellscope", "run-tests")) {
+            String text = Files.readString(ROOT.resolve(entry));
+            int install = Math.max(text.indexOf("cellscope_want_build_packages"), text.indexOf("cellscope_need_build_packages"));
+            assertTrue(install > 0, entry + " does not install what the build needs");
+            Matcher build = Pattern.compile("(?m)^[^#\\n]*\\bmvn ").matcher(text);
+            assertTrue(build.find() && install < build.start(), entry + " installs after it builds");
+            assertFalse(text.contains("librust-blake3-dev"), entry + " keeps its own copy of the package list");
+        }
+    }
+
+    @Test
+    void aBuildWithoutTheNativeLibraryIsRedoneOnceThePackagesAreThere(@TempDir Path out) throws Exception {
+        Cli.Result missing = bash("cellscope_missing_build_packages");
+        Assumptions.assumeTrue(missing.out().isBlank(), "this machine lacks " + missing.out());
+        String dir = out.toString();
+        List<Boolean> rebuild = new ArrayList<>();
+        // What build-blake3.sh leaves when it could not build, and when it did build.
+        for (String notBuilt : new String[]{
+                "no BLAKE3 C sources in /usr/share/cargo/registry/blake3-*/c (install the Debian package librust-blake3-dev)",
+                "gcc not found (install the Debian package gcc)",
+                "only Linux x86-64 is supported, this is Darwin arm64",
+                null}) {
+            Files.deleteIfExists(out.resolve("NOT-BUILT.txt"));
+            if (notBuilt != null) Files.writeString(out.resolve("NOT-BUILT.txt"), notBuilt + "\n");
+            rebuild.add(bash("cellscope_native_rebuild_needed '" + dir + "'").exit() == 0);
+        }
+        // Missing packages now installed: rebuild. Another reason, or a library built: no endless rebuilds.
+        assertEquals(List.of(true, true, false, false), rebuild);
+        assertTrue(Files.readString(ROOT.resolve("cellscope")).contains("cellscope_native_rebuild_needed"),
+                "the launcher does not ask whether the native library can now be built");
+    }
+}
