@@ -6,6 +6,7 @@ import dev.cellscope.endpoint.identity.NodeIdentity;
 import dev.cellscope.endpoint.sbi.SbiConfig;
 import dev.cellscope.endpoint.sbi.SbiListener;
 import dev.cellscope.endpoint.sbi.SbiPeer;
+import dev.cellscope.endpoint.sbi.SbiPeerLimits;
 import dev.cellscope.endpoint.store.ContentStore;
 import dev.cellscope.endpoint.utcp.UtcpConfig;
 import dev.cellscope.endpoint.utcp.UtcpConnection;
@@ -26,15 +27,27 @@ public final class MeshNode<A> implements AutoCloseable {
     private final Scheduler scheduler;
     private final ContentStore store;
     private final SbiConfig config;
+    private final SbiPeerLimits limits;
     private final UtcpEndpoint<A> endpoint;
     private Consumer<String> events = e -> {};
 
     public MeshNode(Scheduler scheduler, Link<A> link, NodeIdentity identity, ContentStore store, SbiConfig config,
                     Set<Bytes> allowList, UtcpConfig utcp) {
+        this(scheduler, link, identity, store, config, SbiPeerLimits.defaults(), allowList, allowList, utcp);
+    }
+
+    /**
+     * @param preferred peers (the address book's) whose connections an unknown peer never displaces
+     *                  when the connection caps are reached; null = none
+     */
+    public MeshNode(Scheduler scheduler, Link<A> link, NodeIdentity identity, ContentStore store, SbiConfig config,
+                    SbiPeerLimits limits, Set<Bytes> allowList, Set<Bytes> preferred, UtcpConfig utcp) {
         this.scheduler = scheduler;
         this.store = store;
         this.config = config;
+        this.limits = limits;
         this.endpoint = new UtcpEndpoint<>(scheduler, link, java.util.List.of(Bytes.of(identity.cellId())), allowList, utcp);
+        endpoint.preferredPeers(preferred);
         endpoint.onEvent(e -> events.accept(e));
     }
 
@@ -68,7 +81,7 @@ public final class MeshNode<A> implements AutoCloseable {
         String who = connection.peerCellId().hex().substring(0, 8) + "…";
         SbiPeer[] peer = new SbiPeer[1];
         UtcpSbiStream stream = UtcpSbiStream.attach(connection, new ForwardingReceiver(peer));
-        peer[0] = new SbiPeer(config, store, scheduler, stream);
+        peer[0] = new SbiPeer(config, limits, store, scheduler, stream);
         peer[0].addListener(new SbiListener() {
             @Override
             public void onEvent(String event) {
@@ -86,8 +99,8 @@ public final class MeshNode<A> implements AutoCloseable {
         }
 
         @Override
-        public void onClosed() {
-            peer[0].onClosed();
+        public void onClosed(String reason) {
+            peer[0].onClosed(reason);
         }
     }
 

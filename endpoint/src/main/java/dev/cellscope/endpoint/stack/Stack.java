@@ -8,6 +8,7 @@ import dev.cellscope.endpoint.identity.AddressEntry;
 import dev.cellscope.endpoint.identity.NodeIdentity;
 import dev.cellscope.endpoint.mesh.MeshNode;
 import dev.cellscope.endpoint.sbi.SbiConfig;
+import dev.cellscope.endpoint.sbi.SbiPeerLimits;
 import dev.cellscope.endpoint.sim.FaultModel;
 import dev.cellscope.endpoint.sim.FaultyLink;
 import dev.cellscope.endpoint.store.ContentStore;
@@ -87,6 +88,11 @@ public final class Stack<A> implements AutoCloseable {
      * @param required     the features to require of a peer
      */
     public MeshNode<A> mesh(Path store, long capabilities, long required) {
+        return mesh(store, capabilities, required, UtcpConfig.defaults(), SbiPeerLimits.defaults());
+    }
+
+    /** As {@link #mesh(Path, long, long)}, with the UTCP tuning and caps and the SBI peers' bounds. */
+    public MeshNode<A> mesh(Path store, long capabilities, long required, UtcpConfig utcp, SbiPeerLimits limits) {
         if (node != null) throw new IllegalStateException("mesh node already made");
         ContentStore contents;
         try {
@@ -95,8 +101,9 @@ public final class Stack<A> implements AutoCloseable {
             throw StackException.failed(store + ": cannot open the content store: " + e.getMessage());
         }
         SbiConfig config = SbiConfig.of(identity).withCapabilities(capabilities).withRequired(required);
-        node = scheduler.submit(() -> new MeshNode<>(scheduler, link, identity, contents, config, allowList(book),
-                UtcpConfig.defaults())).join();
+        Set<Bytes> allowed = allowList(book);
+        node = scheduler.submit(() -> new MeshNode<>(scheduler, link, identity, contents, config, limits, allowed, allowed,
+                utcp)).join();
         node.onEvent(this::event);
         event("node " + identity.cellIdText() + " (tether " + tetherIdText() + ") on " + transport.describe() + ", store " + store);
         return node;
