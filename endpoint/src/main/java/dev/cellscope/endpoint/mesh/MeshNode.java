@@ -30,6 +30,8 @@ public final class MeshNode<A> implements AutoCloseable {
     private final SbiPeerLimits limits;
     private final UtcpEndpoint<A> endpoint;
     private Consumer<String> events = e -> {};
+    private final java.util.Set<SbiPeer> live = new java.util.HashSet<>();
+    private long offersEvictedGone;
 
     public MeshNode(Scheduler scheduler, Link<A> link, NodeIdentity identity, ContentStore store, SbiConfig config,
                     Set<Bytes> allowList, UtcpConfig utcp) {
@@ -80,8 +82,9 @@ public final class MeshNode<A> implements AutoCloseable {
         // UTCP events reach the endpoint's listener already ("ours>peer …"); SBI events are named here.
         String who = connection.peerCellId().hex().substring(0, 8) + "…";
         SbiPeer[] peer = new SbiPeer[1];
-        UtcpSbiStream stream = UtcpSbiStream.attach(connection, new ForwardingReceiver(peer));
+        UtcpSbiStream stream = UtcpSbiStream.attach(connection, new ForwardingReceiver(peer, this::gone));
         peer[0] = new SbiPeer(config, limits, store, scheduler, stream);
+        live.add(peer[0]);
         peer[0].addListener(new SbiListener() {
             @Override
             public void onEvent(String event) {
@@ -92,7 +95,22 @@ public final class MeshNode<A> implements AutoCloseable {
     }
 
     /** The stream is attached before the peer exists (the peer needs the stream): forward to it. */
-    private record ForwardingReceiver(SbiPeer[] peer) implements dev.cellscope.endpoint.sbi.SbiStream.Receiver {
+    private void gone(SbiPeer peer) {
+        if (live.remove(peer)) offersEvictedGone += peer.counters().offersEvicted();
+    }
+
+    /** Offers to us forgotten unfinished by every SBI peer of this node (see {@link SbiPeerLimits}). */
+    public long offersEvicted() {
+        long n = offersEvictedGone;
+        for (SbiPeer p : live) n += p.counters().offersEvicted();
+        return n;
+    }
+
+    public SbiPeerLimits limits() {
+        return limits;
+    }
+
+    private record ForwardingReceiver(SbiPeer[] peer, Consumer<SbiPeer> gone) implements dev.cellscope.endpoint.sbi.SbiStream.Receiver {
         @Override
         public void onBytes(byte[] chunk) {
             peer[0].onBytes(chunk);
@@ -101,6 +119,7 @@ public final class MeshNode<A> implements AutoCloseable {
         @Override
         public void onClosed(String reason) {
             peer[0].onClosed(reason);
+            gone.accept(peer[0]);
         }
     }
 

@@ -204,18 +204,59 @@ public final class Stack<A> implements AutoCloseable {
         events.accept(LocalTime.now().format(TIME) + " " + what);
     }
 
+    /**
+     * The serving node's limits and what they did, one line: connections open, evicted and refused
+     * (with the caps), read pauses (with the queued-bytes bound), offers forgotten (with their bound).
+     * Empty without a mesh node. Any thread; waits at most half a second for the scheduler.
+     */
+    public String limitsSummary() {
+        if (node == null) return "";
+        MeshNode<A> n = node;
+        try {
+            return scheduler.submit(() -> {
+                var sw = n.endpoint().switchCounters();
+                UtcpConfig c = n.endpoint().config();
+                return "connections " + n.endpoint().connections().size() + " open, " + sw.evicted() + " evicted, "
+                        + sw.refused() + " refused (caps " + c.maxConnections() + " total, " + c.maxConnectionsPerSource()
+                        + " per source, " + c.maxHalfOpen() + " half-open); reading paused " + n.endpoint().readPauses()
+                        + " times (queued output bound " + c.maxQueuedBytes() + " bytes, " + c.maxQueuedWrites()
+                        + " writes); offers forgotten " + n.offersEvicted() + " (bound " + n.limits().maxPendingOffers()
+                        + " offers, " + n.limits().maxPendingOfferNodes() + " nodes per connection)";
+            }).get(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return "limits: the scheduler did not answer in time";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** What was done to the traffic besides the protocols: injected faults, sends the link dropped. */
     public String faultSummary() {
         return (faulty == null ? "" : " (faults injected on send: " + faulty.summary() + ")") + transport.trouble();
     }
 
+    /** How long {@link #close} waits for the scheduler to close the node before closing under it. */
+    private static final long CLOSE_WAIT_MILLIS = 500;
+
+    /**
+     * Closes the node, the link and the scheduler. The node is closed on the scheduler's thread,
+     * but closing waits at most {@value #CLOSE_WAIT_MILLIS} ms for it: a scheduler busy with a flood
+     * must not hold SIGTERM up (the link and the thread are closed regardless).
+     */
     @Override
     public void close() {
         if (node != null) {
-            scheduler.submit(() -> {
-                node.close();
-                return null;
-            }).join();
+            try {
+                scheduler.submit(() -> {
+                    node.close();
+                    return null;
+                }).get(CLOSE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // closing anyway: the peers time out
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         raw.close();
         scheduler.close();

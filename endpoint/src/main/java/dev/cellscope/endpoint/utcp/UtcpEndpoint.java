@@ -54,6 +54,8 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
     private Consumer<UtcpConnection> acceptor;
     private Consumer<String> onEvent;
     private long unknownDst, srcNotAllowed, malformed, noConnection, accepted, evicted, refused;
+    /** Read pauses of connections already gone (the live ones' are in their counters). */
+    private long readPausesGone;
 
     /** One CellID, every peer allowed. */
     public UtcpEndpoint(Scheduler scheduler, Link<A> link, Bytes cellId, UtcpConfig cfg) {
@@ -124,6 +126,17 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         return new SwitchCounters(unknownDst, srcNotAllowed, malformed, noConnection, accepted, evicted, refused);
     }
 
+    /** Times any connection of ours stopped reading because its queued output was over the bound. */
+    public long readPauses() {
+        long n = readPausesGone;
+        for (UtcpConnection c : connections.values()) n += c.counters().readPauses();
+        return n;
+    }
+
+    public UtcpConfig config() {
+        return cfg;
+    }
+
     /** Aborts every connection and closes the link. */
     @Override
     public void close() {
@@ -137,6 +150,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         self[0] = new UtcpConnection(scheduler, cfg, key.local(), key.peer(), isn,
                 frame -> link.send(address, frame),
                 () -> {
+                    if (origins.containsKey(self[0])) readPausesGone += self[0].counters().readPauses();
                     connections.remove(key, self[0]);
                     origins.remove(self[0]);
                 },

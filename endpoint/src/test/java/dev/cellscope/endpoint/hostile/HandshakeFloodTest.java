@@ -72,7 +72,7 @@ class HandshakeFloodTest {
         long per = (HostileHarness.retained() - before) / n;
         assertEquals(n + 4, h.node.endpoint().connections().size());
         // Before: a 4096-slot retransmit ring (16 KiB) and a block codec per connection, about 21 KB in all.
-        assertTrue(per < 12_000, "an opened connection retains " + per + " bytes (bound 12,000)");
+        assertTrue(per < 8_000, "an opened connection retains " + per + " bytes (bound 8,000)");
     }
 
     @Test
