@@ -6,9 +6,10 @@ import dev.cellscope.protocol.sbi.SbiNegotiation;
 
 /**
  * The result of a HANDSHAKE pair as the tap shows it; the rule is the vocabulary's
- * {@link SbiNegotiation}, the one the peer applies (PROTOCOLS.md section 4): each side computes
- * {@code missing = remote.required & ~(local.capabilities & remote.capabilities)} and must NACK
- * {@code missing_required_features} and close when it is non-zero.
+ * {@link SbiNegotiation}, the one the peer applies: PROTOCOLS.md section 4's
+ * {@code missing = remote.required & ~(local.capabilities & remote.capabilities)}, and
+ * [decided] a side's own unmet requirements too, so when either is non-zero both sides must NACK
+ * {@code missing_required_features} and close ({@link #rejectedBy}).
  *
  * @param intersection  both sides' capabilities ANDed
  * @param missingAtFirst what the second side requires that the pair lacks: the first side must NACK
@@ -20,6 +21,11 @@ public record HandshakeOutcome(long intersection, long missingAtFirst, long miss
     static HandshakeOutcome of(long capsFirst, long requiredFirst, long capsSecond, long requiredSecond) {
         SbiNegotiation n = SbiNegotiation.of(capsFirst, requiredFirst, capsSecond, requiredSecond);
         return new HandshakeOutcome(n.common(), n.missingAtFirst(), n.missingAtSecond(), n.compression().wireName());
+    }
+
+    /** Whether side 0 (first) or 1 (second) must refuse the exchange: {@link SbiNegotiation#rejectedBy}. */
+    public boolean rejectedBy(int side) {
+        return new SbiNegotiation(intersection, missingAtFirst, missingAtSecond, SbiCompression.NONE).rejectedBy(side);
     }
 
     public long missing() {

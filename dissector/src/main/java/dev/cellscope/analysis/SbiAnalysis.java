@@ -79,7 +79,8 @@ public final class SbiAnalysis {
 
         /** Bits the sender of direction {@code d} found missing: it must NACK and close. */
         long missingAt(int d) {
-            return outcome == null ? 0 : d == 0 ? outcome.missingAtFirst() : outcome.missingAtSecond();
+            // The peer's rule (SbiNegotiation.rejectedBy): either side's unmet requirements fail the exchange for both.
+            return outcome == null || !outcome.rejectedBy(d) ? 0 : outcome.missing();
         }
     }
 

@@ -196,6 +196,21 @@ class AnalysisFindingsTest {
         assertEquals("2", t.get(2).find(SbiFields.RESPONSE_TO).getFirst().plainValue());
     }
 
+    /**
+     * [decided] A side whose own required feature the other lacks refuses too (the peer's rule, SbiNegotiation):
+     * its NACK is not spurious, and the other side carrying on is flagged.
+     */
+    @Test
+    void aSideRefusesItsOwnUnmetRequirement() {
+        List<ProtoTree> t = new Talk()
+                .a(handshake(0b0011, 0b0100))   // a requires HAS_DEDUP, which b lacks
+                .b(handshake(0b0011, 0))
+                .a(new SbiNack(1, 2, "missing_required_features"))
+                .analyse();
+        assertFalse(experts(t.get(2)).stream().anyMatch(e -> e.contains("although this peer was missing nothing")),
+                experts(t.get(2)).toString());
+    }
+
     @Test
     void compressionTheHandshakeDidNotAgreeOn() {
         byte[] plain = content(500);

@@ -25,9 +25,8 @@ final class ExpectedFindings {
             for (Object conn : list(sbi.get("connections"))) {
                 if (!"refused".equals(map(conn).get("handshake"))) continue;
                 c.add("warn", "protocol", 1);   // "Handshake fails: ... requires X"
-                // The initiator also NACKs because its own requirement is unmet; PROTOCOLS.md's formula counts only
-                // the remote's requirements, so an analyser following it calls that NACK uncaused (docs/DECISIONS.md).
-                if (!String.valueOf(map(conn).get("missing_required")).isEmpty()) c.add("warn", "protocol", 1);
+                // The initiator also NACKs because its own requirement is unmet: the rule both the peer and the analyser
+                // apply (SbiNegotiation.rejectedBy, docs/DECISIONS.md), so that NACK is not flagged.
             }
         }
         if (truth.get("tether") instanceof Map<?, ?> tether) {

@@ -68,11 +68,20 @@ public final class RealScheduler implements Scheduler, AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /**
+     * Once closed, a task is dropped (and a cancelled handle returned) instead of refused with an
+     * exception: a task still running while another thread closes the scheduler, or a receive thread
+     * posting a last datagram, is not an error (it printed "scheduler task failed … scheduler closed").
+     */
     @Override
     public Cancellable schedule(long delayNanos, Runnable task) {
         lock.lock();
         try {
-            if (closed) throw new IllegalStateException("scheduler closed");
+            if (closed) {
+                Task dropped = new Task(0, -1, task);
+                dropped.cancelled = true;
+                return dropped;
+            }
             Task t = new Task(clock.nanos() + Math.max(0, delayNanos), nextOrder++, task);
             queue.add(t);
             changed.signal();

@@ -152,6 +152,8 @@ public final class NodeIdentity {
 
     /** Reads an identity file written by {@link #save}; the key pair is checked to belong together. */
     public static NodeIdentity load(Path file) throws IOException {
+        // A directory has permissions too (rwx), which would be reported as a permissions problem.
+        if (Files.isDirectory(file)) throw new IOException(file + " is a directory, not an identity file");
         if (Files.getFileAttributeView(file, PosixFileAttributeView.class) != null) {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (!OWNER_ONLY.containsAll(perms)) {

@@ -6,6 +6,7 @@ import dev.cellscope.endpoint.identity.NodeIdentity;
 import dev.cellscope.endpoint.sbi.SbiConfig;
 import dev.cellscope.endpoint.sbi.SbiListener;
 import dev.cellscope.endpoint.sbi.SbiPeer;
+import dev.cellscope.endpoint.sbi.SbiPeerLimits;
 import dev.cellscope.endpoint.store.ContentStore;
 import dev.cellscope.endpoint.utcp.UtcpConfig;
 import dev.cellscope.endpoint.utcp.UtcpConnection;
@@ -26,15 +27,29 @@ public final class MeshNode<A> implements AutoCloseable {
     private final Scheduler scheduler;
     private final ContentStore store;
     private final SbiConfig config;
+    private final SbiPeerLimits limits;
     private final UtcpEndpoint<A> endpoint;
     private Consumer<String> events = e -> {};
+    private final java.util.Set<SbiPeer> live = new java.util.HashSet<>();
+    private long offersEvictedGone;
 
     public MeshNode(Scheduler scheduler, Link<A> link, NodeIdentity identity, ContentStore store, SbiConfig config,
                     Set<Bytes> allowList, UtcpConfig utcp) {
+        this(scheduler, link, identity, store, config, SbiPeerLimits.defaults(), allowList, allowList, utcp);
+    }
+
+    /**
+     * @param preferred peers (the address book's) whose connections an unknown peer never displaces
+     *                  when the connection caps are reached; null = none
+     */
+    public MeshNode(Scheduler scheduler, Link<A> link, NodeIdentity identity, ContentStore store, SbiConfig config,
+                    SbiPeerLimits limits, Set<Bytes> allowList, Set<Bytes> preferred, UtcpConfig utcp) {
         this.scheduler = scheduler;
         this.store = store;
         this.config = config;
+        this.limits = limits;
         this.endpoint = new UtcpEndpoint<>(scheduler, link, java.util.List.of(Bytes.of(identity.cellId())), allowList, utcp);
+        endpoint.preferredPeers(preferred);
         endpoint.onEvent(e -> events.accept(e));
     }
 
@@ -67,8 +82,9 @@ public final class MeshNode<A> implements AutoCloseable {
         // UTCP events reach the endpoint's listener already ("ours>peer …"); SBI events are named here.
         String who = connection.peerCellId().hex().substring(0, 8) + "…";
         SbiPeer[] peer = new SbiPeer[1];
-        UtcpSbiStream stream = UtcpSbiStream.attach(connection, new ForwardingReceiver(peer));
-        peer[0] = new SbiPeer(config, store, scheduler, stream);
+        UtcpSbiStream stream = UtcpSbiStream.attach(connection, new ForwardingReceiver(peer, this::gone));
+        peer[0] = new SbiPeer(config, limits, store, scheduler, stream);
+        live.add(peer[0]);
         peer[0].addListener(new SbiListener() {
             @Override
             public void onEvent(String event) {
@@ -79,15 +95,31 @@ public final class MeshNode<A> implements AutoCloseable {
     }
 
     /** The stream is attached before the peer exists (the peer needs the stream): forward to it. */
-    private record ForwardingReceiver(SbiPeer[] peer) implements dev.cellscope.endpoint.sbi.SbiStream.Receiver {
+    private void gone(SbiPeer peer) {
+        if (live.remove(peer)) offersEvictedGone += peer.counters().offersEvicted();
+    }
+
+    /** Offers to us forgotten unfinished by every SBI peer of this node (see {@link SbiPeerLimits}). */
+    public long offersEvicted() {
+        long n = offersEvictedGone;
+        for (SbiPeer p : live) n += p.counters().offersEvicted();
+        return n;
+    }
+
+    public SbiPeerLimits limits() {
+        return limits;
+    }
+
+    private record ForwardingReceiver(SbiPeer[] peer, Consumer<SbiPeer> gone) implements dev.cellscope.endpoint.sbi.SbiStream.Receiver {
         @Override
         public void onBytes(byte[] chunk) {
             peer[0].onBytes(chunk);
         }
 
         @Override
-        public void onClosed() {
-            peer[0].onClosed();
+        public void onClosed(String reason) {
+            peer[0].onClosed(reason);
+            gone.accept(peer[0]);
         }
     }
 

@@ -20,8 +20,9 @@ public final class UtcpSbiStream implements SbiStream {
     public static UtcpSbiStream attach(UtcpConnection connection, Receiver receiver) {
         UtcpSbiStream stream = new UtcpSbiStream(connection);
         connection.onData(receiver::onBytes);
-        connection.onEnd(receiver::onClosed);
-        connection.onClosed(reason -> receiver.onClosed());
+        connection.onEnd(() -> receiver.onClosed("closed by the peer"));
+        // A connection that never opened or broke says why (connect timeout, NACK not answered, evicted…).
+        connection.onClosed(reason -> receiver.onClosed(reason.error() ? reason.message() : "closed"));
         return stream;
     }
 

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +37,10 @@ import java.util.concurrent.CompletableFuture;
  *     chunks it lacks.</li>
  * <li>An incoming DAG_SYNC is an answer when we have an unanswered offer or query for its root,
  *     otherwise a request.</li>
+ * <li>An object offered to us is kept in memory until its last chunk arrives; only then is its
+ *     manifest written to the store. At most {@link SbiPeerLimits#maxPendingOffers} such offers
+ *     ({@link SbiPeerLimits#maxPendingOfferNodes} nodes) are kept per connection: a newer one
+ *     forgets the oldest, so offers of objects that never arrive leave nothing behind.</li>
  * </ul>
  * Runs on the scheduler thread only (called by {@link SbiPeer}).
  */
@@ -76,14 +82,31 @@ final class ObjectTransfers {
     /** Objects offered to us, by root: the chunks still to arrive. */
     private record Incoming(ObjectManifest manifest, Set<Bytes> remaining) {}
 
-    private final Map<Bytes, Incoming> offeredToUs = new HashMap<>();
+    /** In arrival order: the oldest is forgotten first. */
+    private final Map<Bytes, Incoming> offeredToUs = new LinkedHashMap<>();
+    private final SbiPeerLimits limits;
+    private long offeredNodes, offersEvicted;
     private final Map<Long, Sent> sent = new HashMap<>();
     private final Map<Bytes, Integer> chunkIndex = new HashMap<>();
     private final Set<CompletableFuture<?>> tracked = new HashSet<>();
 
-    ObjectTransfers(SbiPeer peer, ContentStore store) {
+    ObjectTransfers(SbiPeer peer, ContentStore store, SbiPeerLimits limits) {
         this.peer = peer;
         this.store = store;
+        this.limits = limits;
+    }
+
+    /** Whether one of our requests (offer, query, block) still waits for its answer. */
+    boolean awaitingAnswers() {
+        return !sent.isEmpty() || !puts.isEmpty() || !gets.isEmpty();
+    }
+
+    long offersEvicted() {
+        return offersEvicted;
+    }
+
+    int pendingOffers() {
+        return offeredToUs.size();
     }
 
     // ------------------------------------------------------------------------------------------
@@ -107,6 +130,7 @@ final class ObjectTransfers {
         remember(m);
         long idx = peer.send(new SbiDagSync(m.root(), DEPTH, m.chunks()));
         sent.put(idx, new Sent(m.root(), null));
+        peer.awaitAnswers();
         peer.event("DAG_SYNC sent: offer " + m.root().hex() + " (" + m.chunks().size() + " nodes)");
     }
 
@@ -128,6 +152,7 @@ final class ObjectTransfers {
         }
         long idx = peer.send(new SbiDagSync(root, DEPTH, List.of()));
         sent.put(idx, new Sent(root, null));
+        peer.awaitAnswers();
         peer.event("DAG_SYNC sent: query " + root.hex());
     }
 
@@ -178,16 +203,48 @@ final class ObjectTransfers {
             peer.nack(SbiError.HASH_MISMATCH, index, "DAG_SYNC root is not BLAKE3 of its " + nodes.size() + " nodes");
             return;
         }
+        List<Bytes> lacking = store.missing(m);
+        peer.send(new SbiDagSync(root, DEPTH, lacking));
+        peer.event("DAG_SYNC answered: offer " + root.hex() + ", " + lacking.size() + " of " + nodes.size() + " nodes lacking");
+        if (lacking.isEmpty()) {
+            complete(m);
+        } else if (!offeredToUs.containsKey(root)) {
+            keepOffer(new Incoming(m, new HashSet<>(lacking)));
+        }
+    }
+
+    /** Keeps an offer until its chunks arrive, forgetting the oldest ones beyond the bounds. */
+    private void keepOffer(Incoming in) {
+        int nodes = in.manifest().chunks().size();
+        Iterator<Incoming> oldest = offeredToUs.values().iterator();
+        while (oldest.hasNext() && (offeredToUs.size() >= limits.maxPendingOffers()
+                || offeredNodes + nodes > limits.maxPendingOfferNodes())) {
+            Incoming gone = oldest.next();
+            oldest.remove();
+            offeredNodes -= gone.manifest().chunks().size();
+            offersEvicted++;
+            peer.event("offer " + gone.manifest().root().hex() + " forgotten unfinished (" + gone.remaining().size()
+                    + " chunks never came): more than " + limits.maxPendingOffers() + " offers or "
+                    + limits.maxPendingOfferNodes() + " nodes pending");
+        }
+        if (nodes > limits.maxPendingOfferNodes()) {
+            offersEvicted++;
+            peer.event("offer " + in.manifest().root().hex() + " not kept: " + nodes + " nodes exceed the bound of "
+                    + limits.maxPendingOfferNodes());
+            return;
+        }
+        offeredToUs.put(in.manifest().root(), in);
+        offeredNodes += nodes;
+    }
+
+    /** An object whose chunks are all here: its manifest is written now (never for one that did not complete). */
+    private void complete(ObjectManifest m) {
         try {
             store.putManifest(m);
         } catch (IOException e) {
             peer.event("store: " + e.getMessage());
         }
-        List<Bytes> lacking = store.missing(m);
-        peer.send(new SbiDagSync(root, DEPTH, lacking));
-        peer.event("DAG_SYNC answered: offer " + root.hex() + ", " + lacking.size() + " of " + nodes.size() + " nodes lacking");
-        if (lacking.isEmpty()) peer.objectComplete(m);
-        else offeredToUs.put(root, new Incoming(m, new HashSet<>(lacking)));
+        peer.objectComplete(m);
     }
 
     private void onOfferAnswered(Put p, List<Bytes> lacking) {
@@ -244,6 +301,7 @@ final class ObjectTransfers {
             long msg = peer.send(new SbiBlockWant(cid, 0));
             sent.put(msg, new Sent(g.root, cid));
         }
+        peer.awaitAnswers();
         peer.event("BLOCK_WANT sent: " + missing.size() + " of " + g.manifest.chunks().size() + " chunks of " + g.root.hex());
     }
 
@@ -272,7 +330,8 @@ final class ObjectTransfers {
         for (Incoming in : List.copyOf(offeredToUs.values())) {
             if (in.remaining().remove(cid) && in.remaining().isEmpty()) {
                 offeredToUs.remove(in.manifest().root());
-                peer.objectComplete(in.manifest());
+                offeredNodes -= in.manifest().chunks().size();
+                complete(in.manifest());
             }
         }
     }

@@ -57,7 +57,9 @@ public final class SbiPeer implements SbiStream.Receiver {
     private final Scheduler scheduler;
     private final SbiStream stream;
     private final SbiFramer framer = new SbiFramer();
-    private final BlockCodec codec = new BlockCodec(SbiConfig.DECOMPRESS_LIMIT);
+    private final SbiPeerLimits limits;
+    /** Made on the first BLOCK_PUT: an unauthenticated open should cost little. */
+    private BlockCodec codec;
     private final List<SbiListener> listeners = new CopyOnWriteArrayList<>();
     private final ObjectTransfers transfers;
     private final List<Runnable> untilReady = new ArrayList<>();
@@ -69,15 +71,24 @@ public final class SbiPeer implements SbiStream.Receiver {
     private boolean started;
     private SbiHandshake remote;
     private SbiCompression compression = SbiCompression.NONE;
+    private SbiNegotiation negotiation;
+    /** Scheduler time we last heard the peer, or began waiting for it; see {@link SbiPeerLimits#silenceTimeoutNanos}. */
+    private long lastHeard;
+    private boolean watching;
     private volatile boolean ready;
     private volatile String closedReason;
 
     public SbiPeer(SbiConfig config, ContentStore store, Scheduler scheduler, SbiStream stream) {
+        this(config, SbiPeerLimits.defaults(), store, scheduler, stream);
+    }
+
+    public SbiPeer(SbiConfig config, SbiPeerLimits limits, ContentStore store, Scheduler scheduler, SbiStream stream) {
         this.config = Objects.requireNonNull(config, "config");
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.store = Objects.requireNonNull(store, "store");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.stream = Objects.requireNonNull(stream, "stream");
-        this.transfers = new ObjectTransfers(this, store);
+        this.transfers = new ObjectTransfers(this, store, limits);
     }
 
     public void addListener(SbiListener listener) {
@@ -142,7 +153,7 @@ public final class SbiPeer implements SbiStream.Receiver {
 
     public SbiCounters counters() {
         return new SbiCounters(messagesIn, messagesOut, bytesIn, bytesOut, acksSent, acksReceived, nacksSent,
-                nacksReceived, blocksStored, blocksSent, blocksRejected);
+                nacksReceived, blocksStored, blocksSent, blocksRejected, transfers.offersEvicted());
     }
 
     /** True once both HANDSHAKEs passed the capability check. */
@@ -184,6 +195,7 @@ public final class SbiPeer implements SbiStream.Receiver {
     @Override
     public void onBytes(byte[] chunk) {
         if (closedReason != null) return;
+        lastHeard = now();
         bytesIn += chunk.length;
         framer.feed(chunk, receiver);
     }
@@ -205,8 +217,8 @@ public final class SbiPeer implements SbiStream.Receiver {
     };
 
     @Override
-    public void onClosed() {
-        shutdown("closed by the peer", false);
+    public void onClosed(String reason) {
+        shutdown(reason, false);
     }
 
     private void badFrameLen(long frameLen, boolean legacyJson) {
@@ -282,20 +294,20 @@ public final class SbiPeer implements SbiStream.Receiver {
             return;
         }
         remote = h;
+        // We are the first side: the rule (either side's unmet requirements fail the exchange) is SbiNegotiation's.
         SbiNegotiation n = SbiNegotiation.of(config.capabilities(), config.required(), h.capabilities(), h.requiredFeatures());
         long common = n.common();
-        long missing = n.missingAtFirst();      // PROTOCOLS.md: the remote's requirements
-        long ourMissing = n.missingAtSecond();  // and ours, so a lax remote cannot slip past
         if (h.version() != SbiConfig.VERSION) {
             nack(SbiError.MISSING_REQUIRED_FEATURES, index, "protocol version " + h.version() + ", we speak " + SbiConfig.VERSION);
             return;
         }
-        if (missing != 0 || ourMissing != 0) {
-            event("handshake failed: missing " + SbiConfig.capabilityNames(missing | ourMissing) + " (common "
+        if (n.rejectedBy(SbiNegotiation.FIRST)) {
+            event("handshake failed: missing " + SbiConfig.capabilityNames(n.missing()) + " (common "
                     + SbiConfig.capabilityNames(common) + ")");
-            nack(SbiError.MISSING_REQUIRED_FEATURES, index, "missing " + SbiConfig.capabilityNames(missing | ourMissing));
+            nack(SbiError.MISSING_REQUIRED_FEATURES, index, "missing " + SbiConfig.capabilityNames(n.missing()));
             return;
         }
+        negotiation = n;
         compression = n.compression();
         ready = true;
         event("handshake ok: common " + SbiConfig.capabilityNames(common) + ", compression " + compression.wireName());
@@ -321,12 +333,15 @@ public final class SbiPeer implements SbiStream.Receiver {
 
     private void onBlockPut(long index, SbiBlockPut p) {
         int algo = p.compAlgo();
-        // deflate or zstd we did not announce (the others are the codec's to reject)
-        if (SbiCompression.of(algo).filter(c -> c.capability() != 0 && (config.capabilities() & c.capability()) == 0).isPresent()) {
-            rejectBlock(p, SbiError.UNSUPPORTED_COMPRESSION, index, compressionName(algo) + " was not in our HANDSHAKE");
+        // deflate or zstd the HANDSHAKEs did not agree on (both sides' capabilities), as the tap's COMP_NOT_AGREED;
+        // the reserved and experimental ids are the codec's to reject.
+        if (SbiCompression.of(algo).isPresent() && (negotiation == null || !negotiation.allows(algo))) {
+            rejectBlock(p, SbiError.UNSUPPORTED_COMPRESSION, index, compressionName(algo)
+                    + " was not agreed in the HANDSHAKEs (common: " + SbiConfig.capabilityNames(negotiation == null ? 0 : negotiation.common()) + ")");
             return;
         }
         byte[] wire = p.data().toArray(); // a heap array: the codec decompresses from it without another copy
+        if (codec == null) codec = new BlockCodec(SbiConfig.DECOMPRESS_LIMIT);
         Decompressed d = codec.decompress(algo, MemorySegment.ofArray(wire), 0, wire.length);
         if (!d.ok()) {
             SbiError error = switch (d.failure().outcome()) {
@@ -431,7 +446,37 @@ public final class SbiPeer implements SbiStream.Receiver {
         event("closed: " + reason);
         transfers.failAll(new IOException("connection closed: " + reason));
         untilReady.clear();
-        codec.close();
+        if (codec != null) codec.close();
+    }
+
+    /**
+     * Starts the silence watch when we begin waiting for answers: from then on, hearing nothing
+     * for {@link SbiPeerLimits#silenceTimeoutNanos} while something still awaits an answer closes
+     * the connection (a put to a peer that died would otherwise wait for its whole timeout).
+     */
+    void awaitAnswers() {
+        if (watching || limits.silenceTimeoutNanos() == 0 || closedReason != null) return;
+        watching = true;
+        lastHeard = Math.max(lastHeard, now());
+        scheduler.schedule(Math.min(1_000_000_000L, limits.silenceTimeoutNanos()), this::checkSilence);
+    }
+
+    private void checkSilence() {
+        if (closedReason != null) return;
+        if (!transfers.awaitingAnswers() && untilReady.isEmpty()) {
+            watching = false;
+            return;
+        }
+        long quiet = now() - lastHeard;
+        if (quiet >= limits.silenceTimeoutNanos()) {
+            shutdown("the peer has not answered for " + quiet / 1_000_000_000L + " s (is it still running?)", true);
+            return;
+        }
+        scheduler.schedule(Math.min(1_000_000_000L, limits.silenceTimeoutNanos() - quiet), this::checkSilence);
+    }
+
+    private long now() {
+        return scheduler.clock().nanos();
     }
 
     /** Runs {@code task} on the scheduler once the handshake is done; fails {@code f} if the connection closes first. */
@@ -444,6 +489,7 @@ public final class SbiPeer implements SbiStream.Receiver {
             } else {
                 untilReady.add(task);
                 transfers.track(f);
+                awaitAnswers();
             }
         });
     }

@@ -25,7 +25,7 @@ public interface SbiStream {
         /** The next bytes of the stream, any size: a message may span chunks, a chunk hold many messages. */
         void onBytes(byte[] chunk);
 
-        /** The other side closed the stream, or it broke; no more bytes will come. */
-        void onClosed();
+        /** The other side closed the stream, or it broke ({@code reason} says which); no more bytes will come. */
+        void onClosed(String reason);
     }
 }

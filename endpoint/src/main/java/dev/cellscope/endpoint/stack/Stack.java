@@ -8,6 +8,7 @@ import dev.cellscope.endpoint.identity.AddressEntry;
 import dev.cellscope.endpoint.identity.NodeIdentity;
 import dev.cellscope.endpoint.mesh.MeshNode;
 import dev.cellscope.endpoint.sbi.SbiConfig;
+import dev.cellscope.endpoint.sbi.SbiPeerLimits;
 import dev.cellscope.endpoint.sim.FaultModel;
 import dev.cellscope.endpoint.sim.FaultyLink;
 import dev.cellscope.endpoint.store.ContentStore;
@@ -87,6 +88,11 @@ public final class Stack<A> implements AutoCloseable {
      * @param required     the features to require of a peer
      */
     public MeshNode<A> mesh(Path store, long capabilities, long required) {
+        return mesh(store, capabilities, required, UtcpConfig.defaults(), SbiPeerLimits.defaults());
+    }
+
+    /** As {@link #mesh(Path, long, long)}, with the UTCP tuning and caps and the SBI peers' bounds. */
+    public MeshNode<A> mesh(Path store, long capabilities, long required, UtcpConfig utcp, SbiPeerLimits limits) {
         if (node != null) throw new IllegalStateException("mesh node already made");
         ContentStore contents;
         try {
@@ -95,8 +101,9 @@ public final class Stack<A> implements AutoCloseable {
             throw StackException.failed(store + ": cannot open the content store: " + e.getMessage());
         }
         SbiConfig config = SbiConfig.of(identity).withCapabilities(capabilities).withRequired(required);
-        node = scheduler.submit(() -> new MeshNode<>(scheduler, link, identity, contents, config, allowList(book),
-                UtcpConfig.defaults())).join();
+        Set<Bytes> allowed = allowList(book);
+        node = scheduler.submit(() -> new MeshNode<>(scheduler, link, identity, contents, config, limits, allowed, allowed,
+                utcp)).join();
         node.onEvent(this::event);
         event("node " + identity.cellIdText() + " (tether " + tetherIdText() + ") on " + transport.describe() + ", store " + store);
         return node;
@@ -197,18 +204,59 @@ public final class Stack<A> implements AutoCloseable {
         events.accept(LocalTime.now().format(TIME) + " " + what);
     }
 
+    /**
+     * The serving node's limits and what they did, one line: connections open, evicted and refused
+     * (with the caps), read pauses (with the queued-bytes bound), offers forgotten (with their bound).
+     * Empty without a mesh node. Any thread; waits at most half a second for the scheduler.
+     */
+    public String limitsSummary() {
+        if (node == null) return "";
+        MeshNode<A> n = node;
+        try {
+            return scheduler.submit(() -> {
+                var sw = n.endpoint().switchCounters();
+                UtcpConfig c = n.endpoint().config();
+                return "connections " + n.endpoint().connections().size() + " open, " + sw.evicted() + " evicted, "
+                        + sw.refused() + " refused (caps " + c.maxConnections() + " total, " + c.maxConnectionsPerSource()
+                        + " per source, " + c.maxHalfOpen() + " half-open); reading paused " + n.endpoint().readPauses()
+                        + " times (queued output bound " + c.maxQueuedBytes() + " bytes, " + c.maxQueuedWrites()
+                        + " writes); offers forgotten " + n.offersEvicted() + " (bound " + n.limits().maxPendingOffers()
+                        + " offers, " + n.limits().maxPendingOfferNodes() + " nodes per connection)";
+            }).get(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return "limits: the scheduler did not answer in time";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
     /** What was done to the traffic besides the protocols: injected faults, sends the link dropped. */
     public String faultSummary() {
         return (faulty == null ? "" : " (faults injected on send: " + faulty.summary() + ")") + transport.trouble();
     }
 
+    /** How long {@link #close} waits for the scheduler to close the node before closing under it. */
+    private static final long CLOSE_WAIT_MILLIS = 500;
+
+    /**
+     * Closes the node, the link and the scheduler. The node is closed on the scheduler's thread,
+     * but closing waits at most {@value #CLOSE_WAIT_MILLIS} ms for it: a scheduler busy with a flood
+     * must not hold SIGTERM up (the link and the thread are closed regardless).
+     */
     @Override
     public void close() {
         if (node != null) {
-            scheduler.submit(() -> {
-                node.close();
-                return null;
-            }).join();
+            try {
+                scheduler.submit(() -> {
+                    node.close();
+                    return null;
+                }).get(CLOSE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // closing anyway: the peers time out
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         raw.close();
         scheduler.close();

@@ -92,7 +92,9 @@ public sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
 
         @Override
         public String trouble() {
-            return link.sendErrors() == 0 ? "" : " (link: " + link.sendErrors() + " sends failed)";
+            String s = link.sendErrors() == 0 ? "" : " (link: " + link.sendErrors() + " sends failed)";
+            return s + (link.backlogDrops() == 0 ? "" : " (link: " + link.backlogDrops() + " datagrams dropped on receipt: "
+                    + UdpLink.MAX_BACKLOG + " were waiting)");
         }
     }
 

@@ -26,6 +26,11 @@ public final class UdpLink implements Link<InetSocketAddress> {
     /** Large socket buffers: UTCP sends paced bursts, and loss here costs NACK round trips. */
     private static final int SOCKET_BUFFER = 8 << 20;
     private static final int MAX_DATAGRAM = 65_535;
+    /**
+     * Datagrams handed to the scheduler and not yet processed: beyond this a flood is dropped at
+     * the socket (counted), so a scheduler busy answering cannot accumulate an unbounded backlog.
+     */
+    public static final int MAX_BACKLOG = 16_384;
 
     private final DatagramChannel channel;
     private final Scheduler scheduler;
@@ -33,6 +38,8 @@ public final class UdpLink implements Link<InetSocketAddress> {
     private volatile BiConsumer<InetSocketAddress, byte[]> onReceive;
     private volatile boolean closed;
     private long sendErrors;
+    private final java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong backlogDrops = new java.util.concurrent.atomic.AtomicLong();
 
     /** Binds {@code bind} (port 0 = ephemeral); fails with a clear message when the port is taken. */
     public static UdpLink bind(InetSocketAddress bind, Scheduler scheduler) {
@@ -76,6 +83,11 @@ public final class UdpLink implements Link<InetSocketAddress> {
         }
     }
 
+    /** Datagrams dropped on receipt because {@link #MAX_BACKLOG} were waiting for the scheduler. */
+    public long backlogDrops() {
+        return backlogDrops.get();
+    }
+
     /** Datagrams the OS refused to send. */
     public long sendErrors() {
         return sendErrors;
@@ -104,9 +116,15 @@ public final class UdpLink implements Link<InetSocketAddress> {
                 InetSocketAddress from = (InetSocketAddress) channel.receive(buf);
                 if (from == null) continue;
                 buf.flip();
+                if (backlog.get() >= MAX_BACKLOG) {
+                    backlogDrops.incrementAndGet();
+                    continue;
+                }
                 byte[] payload = new byte[buf.remaining()];
                 buf.get(payload);
+                backlog.incrementAndGet();
                 scheduler.execute(() -> {
+                    backlog.decrementAndGet();
                     BiConsumer<InetSocketAddress, byte[]> r = onReceive;
                     if (r != null && !closed) r.accept(from, payload);
                 });

@@ -53,6 +53,8 @@ final class ReorderWindow {
     private final int reorderPackets;
     private long next;
     private long highest;
+    /** While paused, in-order DATA is held like early DATA instead of delivered (the application's back-pressure). */
+    private boolean paused;
 
     ReorderWindow(long firstDataSeq, int maxHeld, long reorderWindow, int reorderPackets) {
         this.next = firstDataSeq;
@@ -104,18 +106,38 @@ final class ReorderWindow {
         if (seq < next || held.containsKey(seq)) return Outcome.DUPLICATE;
         if (seq >= next + maxHeld) return Outcome.OUT_OF_WINDOW;
         arrived(seq, now);
-        if (seq != next) {
+        if (seq != next || paused) {
             held.put(seq, payload);
             return Outcome.HELD;
         }
         deliver.accept(payload);
         next++;
+        deliverHeld(deliver);
+        return Outcome.DELIVERED;
+    }
+
+    /** Delivers the held run starting at {@link #next()}, until it ends or {@code deliver} pauses us. */
+    private void deliverHeld(Consumer<byte[]> deliver) {
         byte[] p;
-        while ((p = held.remove(next)) != null) {
+        while (!paused && (p = held.remove(next)) != null) {
             deliver.accept(p);
             next++;
         }
-        return Outcome.DELIVERED;
+    }
+
+    boolean paused() {
+        return paused;
+    }
+
+    /** Stops delivery: what arrives is held (at most {@code maxHeld} seqs ahead of next; beyond is dropped, later NACKed). */
+    void pause() {
+        paused = true;
+    }
+
+    /** Resumes delivery with what was held in order. */
+    void resume(Consumer<byte[]> deliver) {
+        paused = false;
+        deliverHeld(deliver);
     }
 
     private void fill(long seq) {

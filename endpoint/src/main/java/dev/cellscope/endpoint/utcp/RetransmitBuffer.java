@@ -3,6 +3,8 @@ package dev.cellscope.endpoint.utcp;
 /**
  * The sender's DATA packets from the oldest not yet freed to the newest written, in seq order:
  * a ring bounded by packets and payload bytes. Entries not yet sent wait here for the pacer.
+ * The ring starts empty and doubles as it fills (up to the bound), so a connection that never
+ * sends — an unauthenticated open — costs no 4096-slot array.
  */
 final class RetransmitBuffer {
 
@@ -19,7 +21,9 @@ final class RetransmitBuffer {
         }
     }
 
-    private final Entry[] ring;
+    private static final Entry[] NONE = new Entry[0];
+    private Entry[] ring = NONE;
+    private final int maxPackets;
     private final long maxBytes;
     private int head;
     private int size;
@@ -27,7 +31,7 @@ final class RetransmitBuffer {
     private long bytes;
 
     RetransmitBuffer(int maxPackets, long maxBytes, long firstSeq) {
-        this.ring = new Entry[maxPackets];
+        this.maxPackets = maxPackets;
         this.maxBytes = maxBytes;
         this.base = firstSeq;
     }
@@ -52,11 +56,12 @@ final class RetransmitBuffer {
 
     /** Payload bytes that fit now, in whole room: 0 when out of packet slots. */
     long room() {
-        return size == ring.length ? 0 : maxBytes - bytes;
+        return size == maxPackets ? 0 : maxBytes - bytes;
     }
 
     Entry append(byte[] payload) {
-        if (size == ring.length || bytes + payload.length > maxBytes) throw new IllegalStateException("buffer full");
+        if (size == maxPackets || bytes + payload.length > maxBytes) throw new IllegalStateException("buffer full");
+        if (size == ring.length) grow();
         Entry e = new Entry(end(), payload);
         ring[(head + size) % ring.length] = e;
         size++;
@@ -96,6 +101,13 @@ final class RetransmitBuffer {
             n++;
         }
         return n;
+    }
+
+    private void grow() {
+        Entry[] bigger = new Entry[Math.min(maxPackets, Math.max(16, ring.length * 2))];
+        for (int i = 0; i < size; i++) bigger[i] = ring[(head + i) % ring.length];
+        ring = bigger;
+        head = 0;
     }
 
     private void pop() {

@@ -8,5 +8,8 @@ package dev.cellscope.endpoint.utcp;
  * @param malformed      dropped: too short for a header, or payload_len beyond the frame
  * @param noConnection   passed the switch but matched no connection (and was not a SYN we accept)
  * @param accepted       handed to a connection
+ * @param evicted        connections aborted to make room for a new peer (a connection cap was reached)
+ * @param refused        SYNs dropped because a cap was reached and no connection could be evicted
  */
-public record SwitchCounters(long unknownDst, long srcNotAllowed, long malformed, long noConnection, long accepted) {}
+public record SwitchCounters(long unknownDst, long srcNotAllowed, long malformed, long noConnection, long accepted,
+                             long evicted, long refused) {}

@@ -53,6 +53,9 @@ public final class UtcpConnection {
     private long nackPoint;
     private long nextSendAt = Long.MIN_VALUE;
     private boolean writerBlocked;
+    /** Bytes in {@link #pendingWrites} not yet taken into the retransmit buffer. */
+    private long queuedBytes;
+    private boolean resumeScheduled;
     private boolean writableNotifyScheduled;
     private Cancellable retryTimer;
     private Cancellable paceTimer;
@@ -180,6 +183,11 @@ public final class UtcpConnection {
         return tally.snapshot();
     }
 
+    /** When anything was last sent or received (scheduler clock): the endpoint evicts the idlest first. */
+    long lastActivityNanos() {
+        return lastActivity;
+    }
+
     /** RTT measured from our SYN to its ACK (the configured guess until then). */
     public long rttNanos() {
         return rtt;
@@ -188,6 +196,21 @@ public final class UtcpConnection {
     /** DATA packets held for retransmission or waiting for the pacer. */
     public int bufferedPackets() {
         return buffer.size();
+    }
+
+    /** Bytes queued by {@link #writeAll} that are not in the retransmit buffer yet. */
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /** Writes queued by {@link #writeAll} that are not wholly in the retransmit buffer yet. */
+    public int queuedWrites() {
+        return pendingWrites.size();
+    }
+
+    /** Whether delivery of the peer's data is stopped because our queued output is over the bound. */
+    public boolean readingPaused() {
+        return rcv != null && rcv.paused();
     }
 
     /** Payload bytes {@link #write} would take now. */
@@ -216,13 +239,18 @@ public final class UtcpConnection {
     }
 
     /**
-     * Queues all of {@code data} (unbounded: the caller paces itself with {@code accepted}) and
-     * feeds it into the buffer as room appears; {@code accepted} runs once the last byte is in.
-     * The array must not change until then.
+     * Queues all of {@code data} and feeds it into the buffer as room appears; {@code accepted}
+     * runs once the last byte is in. The array must not change until then. The queue itself takes
+     * any amount, but while it holds more than {@link UtcpConfig#maxQueuedBytes} bytes or
+     * {@link UtcpConfig#maxQueuedWrites} writes the connection stops delivering the peer's data
+     * (it is held, then dropped and NACKed later), so a peer cannot make us queue replies without
+     * bound; delivery resumes once half of it drained.
      */
     public void writeAll(byte[] data, Runnable accepted) {
         if (!canWrite()) throw new IllegalStateException("connection closing or closed");
         pendingWrites.add(new PendingWrite(data, accepted));
+        queuedBytes += data.length;
+        tally.queuedBytesPeak = Math.max(tally.queuedBytesPeak, queuedBytes);
         drainPendingWrites();
         pump();
     }
@@ -331,6 +359,31 @@ public final class UtcpConnection {
     private void deliver(byte[] payload) {
         tally.bytesDelivered += payload.length;
         if (onData != null) onData.accept(payload);
+        // Checked per delivered packet: one packet's requests may overshoot the bound (a 1400-byte payload holds
+        // at most 22 SBI messages).
+        if (closed == null && !rcv.paused() && overQueueBound()) {
+            rcv.pause();
+            tally.readPauses++;
+            event("reading paused: " + queuedBytes + " bytes in " + pendingWrites.size() + " writes queued");
+        }
+    }
+
+    private boolean overQueueBound() {
+        return queuedBytes > cfg.maxQueuedBytes() || pendingWrites.size() > cfg.maxQueuedWrites();
+    }
+
+    /** Once half the bound drained, delivery resumes (later, not inside the write that drained it). */
+    private void maybeResumeReading() {
+        if (rcv == null || !rcv.paused() || resumeScheduled) return;
+        if (queuedBytes > cfg.maxQueuedBytes() / 2 || pendingWrites.size() > cfg.maxQueuedWrites() / 2) return;
+        resumeScheduled = true;
+        scheduler.execute(() -> {
+            resumeScheduled = false;
+            if (closed != null || !rcv.paused()) return;
+            event("reading resumed");
+            rcv.resume(this::deliver);
+            afterReceive();
+        });
     }
 
     private void onFin(long wireSeq) {
@@ -407,7 +460,8 @@ public final class UtcpConnection {
     }
 
     private void sendDueNacks() {
-        if (closed != null || rcv == null || peerClosed) return;
+        // Paused: what we would NACK could not be taken anyway; resuming re-arms the NACK timer.
+        if (closed != null || rcv == null || peerClosed || rcv.paused()) return;
         long now = now();
         long oldest = rcv.oldestNackAt();
         if (oldest >= 0 && now - oldest > cfg.nackTimeoutNanos()) {
@@ -507,11 +561,14 @@ public final class UtcpConnection {
     private void drainPendingWrites() {
         PendingWrite w;
         while ((w = pendingWrites.peek()) != null) {
-            w.offset += append(w.data, w.offset, w.data.length - w.offset);
-            if (w.offset < w.data.length) return;
+            int took = append(w.data, w.offset, w.data.length - w.offset);
+            w.offset += took;
+            queuedBytes -= took;
+            if (w.offset < w.data.length) break;
             pendingWrites.poll();
             if (w.accepted != null) scheduler.execute(w.accepted);
         }
+        maybeResumeReading();
     }
 
     /** Sends what the pacer allows: retransmissions first, then new DATA, then the FIN. */
@@ -710,6 +767,7 @@ public final class UtcpConnection {
         cancelTimers();
         retransmitQueue.clear();
         pendingWrites.clear();
+        queuedBytes = 0;
         event("closed: " + message);
         if (onClosed != null) onClosed.accept(closed);
         gone.run();

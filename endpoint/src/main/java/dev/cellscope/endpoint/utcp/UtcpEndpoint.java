@@ -27,11 +27,20 @@ import java.util.random.RandomGenerator;
  * and hands the rest to the {@link UtcpConnection} of the (our CellID, peer CellID) pair. Use it
  * on the scheduler's thread only.
  *
+ * <p>Connections opened by peers are capped ({@link UtcpConfig#maxConnections}, per link address
+ * {@link UtcpConfig#maxConnectionsPerSource}, not yet open {@link UtcpConfig#maxHalfOpen}). A SYN
+ * beyond a cap evicts the connection idle longest among those it may displace — never one we
+ * opened, and never a {@linkplain #preferredPeers preferred} (address-book) peer's for a peer
+ * that is not — or is refused (dropped) when there is none. Both are counted.
+ *
  * @param <A> how the link addresses a neighbour
  */
 public final class UtcpEndpoint<A> implements AutoCloseable {
 
     private record Key(Bytes local, Bytes peer) {}
+
+    /** Where a connection came from and whether a peer's SYN opened it (only those are capped and evicted). */
+    private record Origin(Object source, boolean accepted) {}
 
     private final Scheduler scheduler;
     private final Link<A> link;
@@ -39,10 +48,14 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
     private final UtcpConfig cfg;
     private final RandomGenerator random;
     private final Map<Key, UtcpConnection> connections = new HashMap<>();
+    private final Map<UtcpConnection, Origin> origins = new HashMap<>();
     private Set<Bytes> allowList;
+    private Set<Bytes> preferred = Set.of();
     private Consumer<UtcpConnection> acceptor;
     private Consumer<String> onEvent;
-    private long unknownDst, srcNotAllowed, malformed, noConnection, accepted;
+    private long unknownDst, srcNotAllowed, malformed, noConnection, accepted, evicted, refused;
+    /** Read pauses of connections already gone (the live ones' are in their counters). */
+    private long readPausesGone;
 
     /** One CellID, every peer allowed. */
     public UtcpEndpoint(Scheduler scheduler, Link<A> link, Bytes cellId, UtcpConfig cfg) {
@@ -70,6 +83,11 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         this.allowList = peers == null ? null : Set.copyOf(peers);
     }
 
+    /** Peers (address-book entries) whose connections an unknown peer's SYN never evicts. */
+    public void preferredPeers(Set<Bytes> peers) {
+        this.preferred = peers == null ? Set.of() : Set.copyOf(peers);
+    }
+
     /** Accepts connections opened by peers' SYNs; the handler runs before the SYN is answered, so it can set listeners. */
     public void listen(Consumer<UtcpConnection> onAccept) {
         this.acceptor = onAccept;
@@ -91,7 +109,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         Key key = new Key(local, peer);
         UtcpConnection existing = connections.get(key);
         if (existing != null && !existing.isClosed()) throw new IllegalStateException("already connected: " + existing);
-        UtcpConnection c = newConnection(key, address);
+        UtcpConnection c = newConnection(key, address, false);
         c.start();
         return c;
     }
@@ -105,7 +123,18 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
     }
 
     public SwitchCounters switchCounters() {
-        return new SwitchCounters(unknownDst, srcNotAllowed, malformed, noConnection, accepted);
+        return new SwitchCounters(unknownDst, srcNotAllowed, malformed, noConnection, accepted, evicted, refused);
+    }
+
+    /** Times any connection of ours stopped reading because its queued output was over the bound. */
+    public long readPauses() {
+        long n = readPausesGone;
+        for (UtcpConnection c : connections.values()) n += c.counters().readPauses();
+        return n;
+    }
+
+    public UtcpConfig config() {
+        return cfg;
     }
 
     /** Aborts every connection and closes the link. */
@@ -115,15 +144,64 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         link.close();
     }
 
-    private UtcpConnection newConnection(Key key, A address) {
+    private UtcpConnection newConnection(Key key, A address, boolean acceptedFromPeer) {
         long isn = random.nextLong() & UtcpSeq.MASK;
         UtcpConnection[] self = new UtcpConnection[1];
         self[0] = new UtcpConnection(scheduler, cfg, key.local(), key.peer(), isn,
                 frame -> link.send(address, frame),
-                () -> connections.remove(key, self[0]),
+                () -> {
+                    if (origins.containsKey(self[0])) readPausesGone += self[0].counters().readPauses();
+                    connections.remove(key, self[0]);
+                    origins.remove(self[0]);
+                },
                 onEvent == null ? null : this::event);
         connections.put(key, self[0]);
+        origins.put(self[0], new Origin(address, acceptedFromPeer));
         return self[0];
+    }
+
+    /**
+     * Makes room for a connection from {@code peer} at {@code source}: under every cap, or after
+     * evicting the idlest connection each full cap allows. False = refuse the SYN.
+     */
+    private boolean makeRoom(Bytes peer, A source) {
+        boolean known = preferred.contains(peer);
+        int total = 0, fromSource = 0, halfOpen = 0;
+        for (Map.Entry<UtcpConnection, Origin> e : origins.entrySet()) {
+            if (!e.getValue().accepted() || e.getKey().isClosed()) continue;
+            total++;
+            if (e.getValue().source().equals(source)) fromSource++;
+            if (!e.getKey().isOpen()) halfOpen++;
+        }
+        if (fromSource >= cfg.maxConnectionsPerSource() && !evictIdlest(known, source, false, "from " + source)) return false;
+        if (halfOpen >= cfg.maxHalfOpen() && !evictIdlest(known, null, true, "half-open")) return false;
+        if (total >= cfg.maxConnections() && !evictIdlest(known, null, false, "in total")) return false;
+        return true;
+    }
+
+    /** Aborts the idlest accepted connection matching the filters that a newcomer ({@code known} or not) may displace. */
+    private boolean evictIdlest(boolean newcomerKnown, Object source, boolean halfOpenOnly, String cap) {
+        UtcpConnection victim = null;
+        boolean victimKnown = true;
+        for (Map.Entry<UtcpConnection, Origin> e : origins.entrySet()) {
+            UtcpConnection c = e.getKey();
+            if (!e.getValue().accepted() || c.isClosed()) continue;
+            if (source != null && !e.getValue().source().equals(source)) continue;
+            if (halfOpenOnly && c.isOpen()) continue;
+            boolean known = preferred.contains(c.peerCellId());
+            if (known && !newcomerKnown) continue;
+            // Unknown peers go before known ones; among equals, the one idle longest.
+            if (victim == null || (victimKnown && !known)
+                    || (victimKnown == known && c.lastActivityNanos() < victim.lastActivityNanos())) {
+                victim = c;
+                victimKnown = known;
+            }
+        }
+        if (victim == null) return false;
+        evicted++;
+        event("evicted connection from " + victim.peerCellId().hex() + " (idlest; connection cap " + cap + " reached)");
+        victim.abort("evicted: connection cap " + cap + " reached");
+        return true;
     }
 
     private void onFrame(A from, byte[] frame) {
@@ -152,8 +230,13 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
             accepted++;
             c.receive(p);
         } else if (h.has(UtcpFlags.SYN) && acceptor != null) {
+            if (!makeRoom(h.src(), from)) {
+                refused++;
+                event("refused connection from " + h.src().hex() + " via " + from + ": connection caps reached");
+                return;
+            }
             accepted++;
-            c = newConnection(key, from);
+            c = newConnection(key, from, true);
             event("accepted connection from " + h.src().hex() + " via " + from);
             acceptor.accept(c);
             c.acceptSyn(h.seq());

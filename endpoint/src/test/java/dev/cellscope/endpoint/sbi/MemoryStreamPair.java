@@ -70,7 +70,7 @@ final class MemoryStreamPair {
                 delivering = false;
                 if (closeAfterDelivery) {
                     closeAfterDelivery = false;
-                    if (other.receiver != null) other.receiver.onClosed();
+                    if (other.receiver != null) other.receiver.onClosed("closed by the peer");
                 }
                 return;
             }

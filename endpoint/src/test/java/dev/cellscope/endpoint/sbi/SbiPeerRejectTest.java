@@ -177,6 +177,41 @@ class SbiPeerRejectTest {
         assertTrue(store.list().isEmpty());
     }
 
+    /**
+     * Issue 12 item 7: we announce zstd, the remote does not; a zstd BLOCK_PUT from it is not agreed
+     * (the tap's COMP_NOT_AGREED), so the peer refuses it as the tap flags it (SbiNegotiation.allows).
+     */
+    @Test
+    void compressionTheHandshakesDidNotAgreeOnIsRefused() throws Exception {
+        feed(msg(new SbiHandshake(Bytes.zeros(32), SbiCapability.HAS_DEFLATE.mask(), 0, 0, 65536, 1, 1)));
+        assertTrue(peer.isReady(), events.toString());
+        byte[] block = "y".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+        feed(msg(new SbiBlockPut(Bytes.of(Blake3.hash(block)), 0, 2, 3, Bytes.of(Zstd.compress(block, 3)))));
+        assertNack(SbiError.UNSUPPORTED_COMPRESSION, 1, false);
+        assertTrue(store.list().isEmpty());
+        // deflate is common: accepted.
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (var d = new java.util.zip.DeflaterOutputStream(z)) {
+            d.write(block);
+        }
+        feed(msg(new SbiBlockPut(Bytes.of(Blake3.hash(block)), 0, 1, 6, Bytes.of(z.toByteArray()))));
+        assertEquals(1, store.list().size(), events.toString());
+    }
+
+    /**
+     * Issue 12 item 7 [decided]: block_size is how the announcing side cuts its own objects, not a
+     * limit on what it accepts; a block up to the frame limit (262,080 raw bytes) is stored.
+     */
+    @Test
+    void aBlockLargerThanTheAnnouncedBlockSizeIsAccepted() throws Exception {
+        handshake();
+        byte[] block = new byte[SbiConfig.MAX_BLOCK_SIZE];
+        new java.util.Random(9).nextBytes(block);
+        feed(msg(new SbiBlockPut(Bytes.of(Blake3.hash(block)), 0, 0, 0, Bytes.of(block))));
+        assertEquals(262_080, block.length);
+        assertEquals(List.of(Bytes.of(Blake3.hash(block))), store.list());
+    }
+
     @Test
     void unsupportedCompressionIsNacked() throws Exception {
         handshake();

@@ -48,7 +48,7 @@ public final class EndpointCommand {
                     throw e;
                 }
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stack.event("stopping" + stack.faultSummary());
+                    stack.event("stopping" + stack.faultSummary() + "; " + stack.limitsSummary());
                     stack.close();
                     System.out.flush();
                     stop.countDown();

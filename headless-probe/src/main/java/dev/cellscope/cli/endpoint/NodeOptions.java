@@ -4,7 +4,9 @@ import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.endpoint.identity.AddressBook;
 import dev.cellscope.endpoint.identity.NodeIdentity;
 import dev.cellscope.endpoint.mesh.MeshNode;
+import dev.cellscope.endpoint.sbi.SbiPeerLimits;
 import dev.cellscope.endpoint.sim.FaultModel;
+import dev.cellscope.endpoint.utcp.UtcpConfig;
 import dev.cellscope.endpoint.stack.HostPort;
 import dev.cellscope.endpoint.stack.Stack;
 import dev.cellscope.endpoint.stack.StackException;
@@ -62,6 +64,27 @@ public final class NodeOptions {
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the fault generator (default 1).")
     long seed = 1;
 
+    @Option(names = "--max-connections", paramLabel = "N", description = "SBI: connections peers may open at once (default 256); beyond, the idlest unknown one is evicted.")
+    int maxConnections = UtcpConfig.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--max-connections-per-source", paramLabel = "N", description = "SBI: connections at once from one address (default 32).")
+    int maxPerSource = UtcpConfig.DEFAULT_MAX_CONNECTIONS_PER_SOURCE;
+
+    @Option(names = "--max-half-open", paramLabel = "N", description = "SBI: connections opened by a SYN and not open yet (default 64).")
+    int maxHalfOpen = UtcpConfig.DEFAULT_MAX_HALF_OPEN;
+
+    @Option(names = "--max-queued-bytes", paramLabel = "BYTES", description = "SBI: replies one connection may have queued before its requests stop being read (default 4194304).")
+    long maxQueuedBytes = UtcpConfig.DEFAULT_MAX_QUEUED_BYTES;
+
+    @Option(names = "--max-queued-messages", paramLabel = "N", description = "SBI: the same bound in messages (default 1024).")
+    int maxQueuedMessages = UtcpConfig.DEFAULT_MAX_QUEUED_WRITES;
+
+    @Option(names = "--max-pending-offers", paramLabel = "N", description = "SBI: objects offered on one connection whose blocks have not all come (default 16).")
+    int maxPendingOffers = SbiPeerLimits.DEFAULT_MAX_PENDING_OFFERS;
+
+    @Option(names = "--silence-timeout", paramLabel = "SECONDS", description = "SBI: give up on a peer that answers nothing for this long while requests wait (default 15; 0 = never).")
+    double silenceTimeout = SbiPeerLimits.DEFAULT_SILENCE_TIMEOUT_NANOS / 1e9;
+
     /**
      * The running node these options describe, on a new scheduler; {@code serving} picks UDP's
      * well-known port as the default bind. Events go to {@code events}, one line each.
@@ -82,7 +105,16 @@ public final class NodeOptions {
 
     /** The stack's UTCP-SBI node, with the store and capabilities these options name. */
     <A> MeshNode<A> mesh(Stack<A> stack) {
-        return stack.mesh(store, capabilities(), required());
+        if (maxConnections < 1 || maxPerSource < 1 || maxHalfOpen < 1 || maxQueuedBytes < 1 || maxQueuedMessages < 1
+                || maxPendingOffers < 1) {
+            throw UserError.usage("the --max-… limits must be at least 1");
+        }
+        if (!(silenceTimeout >= 0)) throw UserError.usage("--silence-timeout must be 0 or more seconds");
+        UtcpConfig utcp = UtcpConfig.defaults().withMaxConnections(maxConnections).withMaxConnectionsPerSource(maxPerSource)
+                .withMaxHalfOpen(maxHalfOpen).withMaxQueuedBytes(maxQueuedBytes).withMaxQueuedWrites(maxQueuedMessages);
+        SbiPeerLimits limits = SbiPeerLimits.defaults().withMaxPendingOffers(maxPendingOffers)
+                .withSilenceTimeoutNanos((long) (silenceTimeout * 1e9));
+        return stack.mesh(store, capabilities(), required(), utcp, limits);
     }
 
     private Transport<?> transport(boolean serving) {

@@ -37,9 +37,15 @@ final class Child implements AutoCloseable {
      * stack's to fix (see docs/ENDPOINT-CLI.md); these tests check the commands, not that race.
      */
     static Child start(Path dir, String name, List<String> prefix, String... args) throws IOException {
+        return startJvm(dir, name, prefix, List.of(), args);
+    }
+
+    /** As {@link #start}, with extra JVM options (e.g. the {@code ./cellscope} launcher's GC settings). */
+    static Child startJvm(Path dir, String name, List<String> prefix, List<String> jvm, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvm);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));
         return startRaw(dir, name, cmd);
     }
@@ -72,6 +78,19 @@ final class Child implements AutoCloseable {
             Thread.sleep(20);
         }
         throw new AssertionError(name + " did not print /" + regex + "/ within " + seconds + " s\n" + tail());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits up to {@code millis} for the process to end; true if it did. */
+    boolean waitMillis(long millis) throws InterruptedException {
+        return process.waitFor(millis, TimeUnit.MILLISECONDS);
     }
 
     void signal(String sig) throws IOException, InterruptedException {

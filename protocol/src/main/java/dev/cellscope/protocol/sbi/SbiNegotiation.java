@@ -1,10 +1,14 @@
 package dev.cellscope.protocol.sbi;
 
 /**
- * The outcome of a HANDSHAKE pair, as both sides compute it: each side checks
- * {@code missing = remote.required & ~(local.capabilities & remote.capabilities)} and NACKs
- * {@code missing_required_features} and closes when it is non-zero; a sender compresses with
- * the first of zstd, deflate, none that the common capabilities allow.
+ * The outcome of a HANDSHAKE pair, as both sides compute it. PROTOCOLS.md's formula has each side
+ * check {@code missing = remote.required & ~(local.capabilities & remote.capabilities)}; cellscope
+ * also has a side refuse when its <em>own</em> required features are not common ([decided],
+ * docs/DECISIONS.md): the exchange fails for both sides when either side's requirements are unmet,
+ * and each side NACKs {@code missing_required_features} and closes ({@link #rejectedBy}). The tap
+ * judges the NACKs and the carrying-on by the same rule. A sender compresses with the first of
+ * zstd, deflate, none that the common capabilities allow, and a receiver accepts only what
+ * {@link #allows} (both sides' capabilities).
  *
  * @param common          both sides' capabilities ANDed
  * @param missingAtFirst  what the second side requires that the pair lacks: the first side must NACK
@@ -12,6 +16,8 @@ package dev.cellscope.protocol.sbi;
  * @param compression     the algorithm a sender picks for {@code common}
  */
 public record SbiNegotiation(long common, long missingAtFirst, long missingAtSecond, SbiCompression compression) {
+    /** The sides of {@link #of}: first = the (capsFirst, requiredFirst) side. */
+    public static final int FIRST = 0, SECOND = 1;
 
     /** The pair {@code (capsFirst, requiredFirst)} and {@code (capsSecond, requiredSecond)}. */
     public static SbiNegotiation of(long capsFirst, long requiredFirst, long capsSecond, long requiredSecond) {
@@ -22,6 +28,15 @@ public record SbiNegotiation(long common, long missingAtFirst, long missingAtSec
     /** Required features either side lacks: non-zero means the exchange fails. */
     public long missing() {
         return missingAtFirst | missingAtSecond;
+    }
+
+    /**
+     * Whether {@code side} must NACK missing_required_features and close: when either side's
+     * required features are not all common (the rule is symmetric, so both sides must).
+     */
+    public boolean rejectedBy(int side) {
+        if (side != FIRST && side != SECOND) throw new IllegalArgumentException("side " + side);
+        return missing() != 0;
     }
 
     /** Whether a BLOCK_PUT's comp_algo is one both sides support (0 none always is). */
