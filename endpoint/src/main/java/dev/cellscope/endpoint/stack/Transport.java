@@ -92,7 +92,8 @@ public sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
 
         @Override
         public String trouble() {
-            return link.sendErrors() == 0 ? "" : " (link: " + link.sendErrors() + " sends failed)";
+            return (link.sendErrors() == 0 ? "" : " (link: " + link.sendErrors() + " sends failed)")
+                    + (link.intakeDrops() == 0 ? "" : " (link: " + link.intakeDrops() + " received datagrams dropped, the stack fell behind)");
         }
     }
 

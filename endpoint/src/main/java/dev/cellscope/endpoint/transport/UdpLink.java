@@ -19,6 +19,10 @@ import java.util.function.BiConsumer;
  * thread blocks in receive and posts each datagram to the {@link Scheduler}, so the stack still
  * sees frames on its own thread only. Sending is a non-blocking-ish {@code send} from the caller's
  * thread; a full socket buffer drops the datagram (the protocols recover).
+ *
+ * <p>What waits for the scheduler is bounded ({@link #MAX_PENDING_BYTES}): a peer flooding us
+ * faster than the stack can process must not grow the queue without end. Past the bound a datagram
+ * is dropped here, as a full socket buffer would drop it, and counted ({@link #intakeDrops}).
  */
 public final class UdpLink implements Link<InetSocketAddress> {
 
@@ -26,6 +30,8 @@ public final class UdpLink implements Link<InetSocketAddress> {
     /** Large socket buffers: UTCP sends paced bursts, and loss here costs NACK round trips. */
     private static final int SOCKET_BUFFER = 8 << 20;
     private static final int MAX_DATAGRAM = 65_535;
+    /** Received bytes waiting for the scheduler, at most: 16 MiB, twice the socket buffer. */
+    static final long MAX_PENDING_BYTES = 16L << 20;
 
     private final DatagramChannel channel;
     private final Scheduler scheduler;
@@ -33,6 +39,8 @@ public final class UdpLink implements Link<InetSocketAddress> {
     private volatile BiConsumer<InetSocketAddress, byte[]> onReceive;
     private volatile boolean closed;
     private long sendErrors;
+    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long intakeDrops;
 
     /** Binds {@code bind} (port 0 = ephemeral); fails with a clear message when the port is taken. */
     public static UdpLink bind(InetSocketAddress bind, Scheduler scheduler) {
@@ -76,6 +84,11 @@ public final class UdpLink implements Link<InetSocketAddress> {
         }
     }
 
+    /** Datagrams dropped on receipt because the stack had {@link #MAX_PENDING_BYTES} waiting already. */
+    public long intakeDrops() {
+        return intakeDrops;
+    }
+
     /** Datagrams the OS refused to send. */
     public long sendErrors() {
         return sendErrors;
@@ -104,9 +117,16 @@ public final class UdpLink implements Link<InetSocketAddress> {
                 InetSocketAddress from = (InetSocketAddress) channel.receive(buf);
                 if (from == null) continue;
                 buf.flip();
-                byte[] payload = new byte[buf.remaining()];
+                int size = buf.remaining();
+                if (pendingBytes.get() + size > MAX_PENDING_BYTES) {
+                    intakeDrops++; // only this thread writes it
+                    continue;
+                }
+                byte[] payload = new byte[size];
                 buf.get(payload);
+                pendingBytes.addAndGet(size);
                 scheduler.execute(() -> {
+                    pendingBytes.addAndGet(-size);
                     BiConsumer<InetSocketAddress, byte[]> r = onReceive;
                     if (r != null && !closed) r.accept(from, payload);
                 });
