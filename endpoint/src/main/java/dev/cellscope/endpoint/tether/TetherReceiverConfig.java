@@ -24,7 +24,11 @@ public record TetherReceiverConfig(long localId, long window, long hailGrant, lo
                                    long idleNanos, int maxBulkSlots) {
     /** 1 GiB: the largest file tether-send sends; a flow's content is held in memory. */
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
-    public static final long DEFAULT_MAX_TOTAL_BYTES = 1L << 30;
+    /**
+     * 4 GiB: four sources' worth, so one peer holding its 1 GiB share does not shut others out. What is
+     * held in memory is what arrived, at most this.
+     */
+    public static final long DEFAULT_MAX_TOTAL_BYTES = 4L << 30;
     public static final int DEFAULT_MAX_FLOWS = 64;
     /** 2^20: a 1 GiB flow in tether-send's default 1024-byte slots. */
     public static final long DEFAULT_MAX_SLOTS = 1L << 20;
@@ -39,8 +43,8 @@ public record TetherReceiverConfig(long localId, long window, long hailGrant, lo
     }
 
     /**
-     * 256 KiB window, Hail grant 4096, 2 ms reorder window, 20 ms NACK retry, 40 ms stall; flows up to 1 GiB,
-     * 1 GiB announced in all, 64 open flows, 2^20 slots each, abandoned after 30 s of silence; 256 slots per Nack.
+     * 256 KiB window, Hail grant 4096, 2 ms reorder window, 20 ms NACK retry, 40 ms stall; flows up to 1 GiB (and per source),
+     * 4 GiB announced in all, 64 open flows, 2^20 slots each, abandoned after 30 s of silence; 256 slots per Nack.
      */
     public static TetherReceiverConfig of(long localId) {
         return new TetherReceiverConfig(localId, 256 * 1024, TetherCredit.HAIL_REPLY_GRANT, 2_000_000L, 20_000_000L, 40_000_000L,

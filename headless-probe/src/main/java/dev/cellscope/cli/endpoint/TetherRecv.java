@@ -46,7 +46,7 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
             + "source address may have announced in open flows (default 1073741824, 1 GiB).")
     long maxFlowBytes = TetherReceiverConfig.DEFAULT_MAX_BYTES;
 
-    @Option(names = "--max-total-bytes", paramLabel = "N", description = "Refuse a Define once the open flows announce N bytes in all (default 1073741824).")
+    @Option(names = "--max-total-bytes", paramLabel = "N", description = "Refuse a Define once the open flows announce N bytes in all (default 4294967296, 4 GiB).")
     long maxTotalBytes = TetherReceiverConfig.DEFAULT_MAX_TOTAL_BYTES;
 
     @Option(names = "--max-flows", paramLabel = "N", description = "Refuse a Define once N flows are open (default 64).")

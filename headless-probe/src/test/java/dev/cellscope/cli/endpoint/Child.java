@@ -74,6 +74,19 @@ final class Child implements AutoCloseable {
         throw new AssertionError(name + " did not print /" + regex + "/ within " + seconds + " s\n" + tail());
     }
 
+    long pid() {
+        return process.pid();
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Waits up to {@code millis} for the end; true if it ended. */
+    boolean waitFor(long millis) throws InterruptedException {
+        return process.waitFor(millis, TimeUnit.MILLISECONDS);
+    }
+
     void signal(String sig) throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
     }

@@ -108,7 +108,7 @@ class TetherCliTest {
         return Files.write(dir.resolve(name), b);
     }
 
-    private static int freeUdpPort() throws Exception {
+    static int freeUdpPort() throws Exception {
         try (DatagramSocket s = new DatagramSocket(0)) {
             return s.getLocalPort();
         }
