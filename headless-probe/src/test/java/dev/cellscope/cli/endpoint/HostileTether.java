@@ -53,7 +53,7 @@ final class HostileTether {
         String rkey = dir.resolve("r.key").toString(), skey = dir.resolve("s.key").toString();
         try (Child recv = receiver(dir, "recv", got, rkey, port);
              Attacker attacker = new Attacker(flood)) {
-            long rid = RawTether.parseId(recv.await("\\(tether (ac:1d(?::[0-9a-f]{2}){4})\\) on udp .*waiting for a flow", 30));
+            long rid = RawTether.parseId(recv.await("tether (ac:1d(?::[0-9a-f]{2}){4})\\)? on udp .*waiting for a flow", 30));
             attacker.aim(port, rid);
             RssWatch rss = new RssWatch(recv, rssBound);
             Thread.sleep(2000); // the flood is under way before the legitimate sender starts
