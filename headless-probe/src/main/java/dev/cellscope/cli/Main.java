@@ -20,6 +20,11 @@ public final class Main {
         // Library notices (e.g. "BLAKE3: native library not found") as one plain line on stderr.
         System.setProperty("java.util.logging.SimpleFormatter.format", "cellscope: %5$s%6$s%n");
         Console.install();
+        // A failure in a background thread (a receive loop, a timer) is one line too; out of memory ends the run.
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            System.err.println("cellscope: internal error in " + t.getName() + ": " + e);
+            if (e instanceof VirtualMachineError) Runtime.getRuntime().halt(EXIT_FAILURE);
+        });
         System.exit(run(args));
     }
 

@@ -46,10 +46,7 @@ public final class RealScheduler implements Scheduler, AutoCloseable {
     private boolean closed;
 
     public RealScheduler(String name) {
-        this(name, e -> {
-            System.err.println("scheduler task failed: " + e);
-            e.printStackTrace();
-        });
+        this(name, e -> System.err.println("scheduler task failed: " + e)); // one line: a face never shows a stack trace
     }
 
     public RealScheduler(String name, Consumer<Throwable> onError) {

@@ -92,9 +92,8 @@ public sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
 
         @Override
         public String trouble() {
-            String s = link.sendErrors() == 0 ? "" : " (link: " + link.sendErrors() + " sends failed)";
-            return s + (link.backlogDrops() == 0 ? "" : " (link: " + link.backlogDrops() + " datagrams dropped on receipt: "
-                    + UdpLink.MAX_BACKLOG + " were waiting)");
+            return (link.sendErrors() == 0 ? "" : " (link: " + link.sendErrors() + " sends failed)")
+                    + (link.intakeDrops() == 0 ? "" : " (link: " + link.intakeDrops() + " received datagrams dropped, the stack fell behind)");
         }
     }
 

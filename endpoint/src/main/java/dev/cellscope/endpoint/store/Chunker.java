@@ -41,10 +41,13 @@ public final class Chunker {
     /** Writes the object to {@code dest} atomically (temporary file beside it, then rename). */
     public static Path assembleTo(ContentStore store, ObjectManifest manifest, Path dest) throws IOException {
         Path dir = dest.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, ContentStore.TEMP_PREFIX, ".part");
+        // Not Files.createTempFile: its 0600 would stay on the user's file; this one follows the umask.
+        Path tmp = dir.resolve(ContentStore.TEMP_PREFIX + java.util.UUID.randomUUID() + ".part");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE); OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
                 writeTo(store, manifest, out);
+                ch.force(true); // durable before the rename makes it visible
             }
             Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {

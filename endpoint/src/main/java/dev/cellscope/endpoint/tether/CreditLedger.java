@@ -1,6 +1,6 @@
 package dev.cellscope.endpoint.tether;
 
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,7 +10,19 @@ import java.util.Map;
  * balance never goes negative: the endpoint waits for a grant instead of overrunning.
  */
 final class CreditLedger {
-    private final Map<Long, Long> balances = new HashMap<>();
+    /**
+     * Balances kept at most: any frame that passes the CRC may carry a grant from any sender ID, so a
+     * flood of invented IDs must not grow this without end. The oldest balance goes first; losing a
+     * real one costs at worst a bulk Nack sent as singletons, or a relit Lamp.
+     */
+    static final int MAX_BALANCES = 16_384;
+
+    private final Map<Long, Long> balances = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > MAX_BALANCES;
+        }
+    };
 
     private static long key(long peer, int flow) {
         return peer << 16 | flow; // 48-bit identity, 16-bit flow
@@ -31,7 +43,8 @@ final class CreditLedger {
     boolean trySpend(long peer, int flow, long amount) {
         long have = balance(peer, flow);
         if (have < amount) return false;
-        balances.put(key(peer, flow), have - amount);
+        if (have == amount) balances.remove(key(peer, flow));
+        else balances.put(key(peer, flow), have - amount);
         return true;
     }
 }

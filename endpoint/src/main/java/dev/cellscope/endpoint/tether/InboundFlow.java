@@ -1,43 +1,48 @@
 package dev.cellscope.endpoint.tether;
 
 import dev.cellscope.protocol.tether.TetherCredit;
-import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.wire.TetherControl.BulkNack;
 import dev.cellscope.wire.TetherControl.Define;
 import dev.cellscope.wire.TetherControl.Manifest;
 
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 /**
- * One data flow being received from one sender: reassembly into the content array, the receive
- * window, gap detection and NACKs, the Manifest check and the confirmation.
+ * One data flow being received from one sender: reassembly into the content (paged, allocated as
+ * slots arrive), the receive window, gap detection and NACKs, the Manifest check and, once the
+ * receiver's keeper has kept the content, the confirmation. A flow that hears nothing from its
+ * sender for the idle time is abandoned.
  */
 final class InboundFlow<A> {
     private final TetherPort<A> port;
     private final TetherReceiverConfig config;
-    private final A peer;
-    private final long sender;
+    final A peer;
+    final long sender;
     private final int flow;
     final Define define;
     private final long slotCount;
-    private final byte[] content;
+    private FlowContent content;
     private final BitSet have = new BitSet();
     private final CreditWindow window;
     private final GapTracker gaps;
-    private final Consumer<Reception> done;
+    private final BiConsumer<InboundFlow<A>, Reception> done;
+    private final BiConsumer<InboundFlow<A>, Boolean> abandoned;
     /** Flow-0 bytes the sender spent on us since we last re-granted them. */
     private long controlConsumed;
-    private long drainedUpTo, framesReceived, lastDataNanos;
+    private long drainedUpTo, framesReceived, lastDataNanos, lastHeardNanos;
+    /** Something came from the sender on this flow since the last stall re-grant: a silent sender gets one, not one per stall. */
+    private boolean heardSinceRegrant = true;
+    private boolean kept, closed;
     private Manifest manifest;
     private Reception result;
     private Scheduler.Cancellable nackTimer, stallTimer;
     private long nackTimerAt = Long.MAX_VALUE;
 
-    InboundFlow(TetherPort<A> port, TetherReceiverConfig config, A peer, long sender, Define define, Consumer<Reception> done) {
+    InboundFlow(TetherPort<A> port, TetherReceiverConfig config, A peer, long sender, Define define,
+                BiConsumer<InboundFlow<A>, Reception> done, BiConsumer<InboundFlow<A>, Boolean> abandoned) {
         this.port = port;
         this.config = config;
         this.peer = peer;
@@ -45,11 +50,13 @@ final class InboundFlow<A> {
         this.flow = define.targetFlow();
         this.define = define;
         this.slotCount = define.slotSize() == 0 ? 0 : (define.totalBytes() + define.slotSize() - 1) / define.slotSize();
-        this.content = new byte[(int) define.totalBytes()];
+        this.content = new FlowContent(define.totalBytes());
         this.window = new CreditWindow(config.window(), TetherCredit.frameLength(define.slotSize()));
         this.gaps = new GapTracker(config.reorderNanos(), config.nackRetryNanos());
         this.done = done;
+        this.abandoned = abandoned;
         this.lastDataNanos = now();
+        this.lastHeardNanos = lastDataNanos;
         grant(0, false);
         armStall();
     }
@@ -62,6 +69,17 @@ final class InboundFlow<A> {
         return (int) Math.min(define.slotSize(), define.totalBytes() - slot * define.slotSize());
     }
 
+    /** Still receiving: not finished, not abandoned. */
+    boolean open() {
+        return result == null && !closed;
+    }
+
+    /** The sender said something on this flow (data, probe, Manifest, a repeated Define). */
+    void heard() {
+        lastHeardNanos = now();
+        heardSinceRegrant = true;
+    }
+
     void controlSpent(long len) {
         controlConsumed += len;
     }
@@ -72,13 +90,14 @@ final class InboundFlow<A> {
             return;
         }
         lastDataNanos = now();
+        heard();
         boolean fresh = !have.get((int) slot) && result == null;
         // A LAMP slot spent nothing, so it does not touch the credit estimate (it still needs room).
         long spent = TetherCredit.cost(flags, frameLength);
         if (spent > 0) window.arrived(spent);
         if (fresh) {
             framesReceived++;
-            System.arraycopy(payload, 0, content, (int) (slot * define.slotSize()), slotLength(slot));
+            content.write(slot * define.slotSize(), payload, slotLength(slot));
             have.set((int) slot);
             window.hold(TetherCredit.frameLength(slotLength(slot)));
             gaps.arrived(slot, now(), s -> have.get((int) s));
@@ -100,9 +119,10 @@ final class InboundFlow<A> {
     }
 
     void manifest(Manifest m) {
+        heard();
         manifest = m;
         if (result != null) {
-            confirm(); // our confirmation was lost: say it again
+            confirm(); // our confirmation was lost: say it again (once kept)
             return;
         }
         // The Manifest means every slot was sent at least once: any still absent is missing.
@@ -113,14 +133,27 @@ final class InboundFlow<A> {
 
     private void maybeComplete() {
         if (result != null || manifest == null || have.cardinality() < slotCount) return;
-        boolean checksumOk = manifest.checksum() == Crc64GoIso.compute(content);
+        boolean checksumOk = manifest.checksum() == content.crc64();
         boolean totalsOk = manifest.totalSlots() == slotCount && manifest.totalFrames() >= slotCount;
         result = new Reception(sender, flow, content, checksumOk, totalsOk, manifest.totalFrames(), framesReceived);
         cancelTimers();
         port.event("flow " + flow + " from " + peer + " complete: checksum " + (checksumOk ? "ok" : "BAD")
                 + ", totals " + (totalsOk ? "ok" : "BAD"));
-        if (result.ok()) confirm();
-        done.accept(result);
+        content = null; // the Reception has it now: the receiver holds nothing more of it
+        armIdle();
+        done.accept(this, result);
+    }
+
+    /** The receiver's keeper has the content: confirm, now and whenever the Manifest comes again. */
+    void kept() {
+        kept = true;
+        confirm();
+    }
+
+    /** Abandoned, or replaced by a new Define for the same flow: stop every timer. */
+    void close() {
+        closed = true;
+        cancelTimers();
     }
 
     /**
@@ -128,7 +161,7 @@ final class InboundFlow<A> {
      * slots. LAMP so it costs nothing (we may hold no credit) and cannot be an overrun.
      */
     private void confirm() {
-        if (!result.ok()) return;
+        if (!result.ok() || !kept) return;
         port.send(peer, sender, flow, TetherPort.FLAG_LAMP | TetherPort.FLAG_SYNC, slotCount, 0, 0, new byte[0]);
     }
 
@@ -207,6 +240,7 @@ final class InboundFlow<A> {
 
     /** The sender says it is starved: whatever credit we think it holds never reached it (or was spent on lost frames). */
     void probe() {
+        heard();
         if (result != null) return;
         long lost = window.presumeAllLost();
         if (lost > 0) {
@@ -219,8 +253,14 @@ final class InboundFlow<A> {
     /** Silence while the sender should hold credit: the grant (or the data it paid) was lost. */
     private void armStall() {
         stallTimer = port.scheduler.schedule(config.stallNanos(), () -> {
-            if (result != null) return;
-            if (now() - lastDataNanos >= config.stallNanos() && manifest == null) {
+            if (!open()) return;
+            if (now() - lastHeardNanos >= config.idleNanos()) {
+                close();
+                abandoned.accept(this, true);
+                return;
+            }
+            if (now() - lastDataNanos >= config.stallNanos() && manifest == null && heardSinceRegrant) {
+                heardSinceRegrant = false;
                 long lost = window.presumeAllLost();
                 if (lost > 0) {
                     port.counters.regrants.incrementAndGet();
@@ -232,12 +272,22 @@ final class InboundFlow<A> {
         });
     }
 
+    /** A finished flow stays to confirm a repeated Manifest, until its sender has been quiet for the idle time. */
+    private void armIdle() {
+        stallTimer = port.scheduler.schedule(config.idleNanos(), () -> {
+            if (closed) return;
+            if (now() - lastHeardNanos >= config.idleNanos()) {
+                close();
+                abandoned.accept(this, false);
+            } else {
+                armIdle();
+            }
+        });
+    }
+
     private void cancelTimers() {
         if (nackTimer != null) nackTimer.cancel();
         if (stallTimer != null) stallTimer.cancel();
     }
 
-    byte[] contentView() {
-        return Arrays.copyOf(content, content.length);
-    }
 }

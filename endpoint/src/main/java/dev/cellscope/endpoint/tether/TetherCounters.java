@@ -12,7 +12,8 @@ final class TetherCounters {
             creditMin = new AtomicLong(Long.MAX_VALUE), singletonNacks = new AtomicLong(), bulkNacks = new AtomicLong(),
             nackedSlots = new AtomicLong(), resends = new AtomicLong(), crcDrops = new AtomicLong(),
             malformed = new AtomicLong(), misaddressed = new AtomicLong(), duplicates = new AtomicLong(),
-            lampsSent = new AtomicLong(), lampsAnswered = new AtomicLong(), regrants = new AtomicLong();
+            lampsSent = new AtomicLong(), lampsAnswered = new AtomicLong(), regrants = new AtomicLong(),
+            refusedDefines = new AtomicLong(), strayFrames = new AtomicLong(), abandonedFlows = new AtomicLong();
 
     void creditLeft(long balance) {
         creditMin.accumulateAndGet(balance, Math::min);
@@ -22,6 +23,7 @@ final class TetherCounters {
         return new TetherStats(framesSent.get(), bytesSent.get(), framesReceived.get(), grantsGiven.get(),
                 grantBytesGiven.get(), grantBytesReceived.get(), creditMin.get(), singletonNacks.get(), bulkNacks.get(),
                 nackedSlots.get(), resends.get(), crcDrops.get(), malformed.get(), misaddressed.get(), duplicates.get(),
-                lampsSent.get(), lampsAnswered.get(), regrants.get());
+                lampsSent.get(), lampsAnswered.get(), regrants.get(),
+                refusedDefines.get(), strayFrames.get(), abandonedFlows.get());
     }
 }

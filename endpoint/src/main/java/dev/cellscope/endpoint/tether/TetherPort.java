@@ -45,6 +45,11 @@ final class TetherPort<A> {
     private final long hailGrant;
     private TetherListener listener = TetherListener.NONE;
     private final SequencedSet<Long> recent = new LinkedHashSet<>();
+    private java.util.function.BiConsumer<A, Long> onLampAnswered = (a, id) -> { };
+    /** Per kind of noisy event: when it was last printed, and how many were held back since. */
+    private final java.util.Map<String, long[]> noisy = new java.util.HashMap<>();
+    /** A kind of drop is printed at most once per this long: a flood must not become a flood of lines. */
+    static final long NOISY_EVERY_NANOS = 1_000_000_000L;
 
     TetherPort(long localId, Link<A> link, Scheduler scheduler, TetherCounters counters, long hailGrant) {
         this.localId = localId;
@@ -60,6 +65,28 @@ final class TetherPort<A> {
 
     void event(String e) {
         listener.onEvent(e);
+    }
+
+    /**
+     * An event a peer can cause at will (a refused Define, a stray frame, a bad CRC): printed at
+     * most once a second per {@code kind}, with the count of the ones held back since.
+     */
+    void noisy(String kind, String e) {
+        long now = scheduler.clock().nanos();
+        long[] state = noisy.computeIfAbsent(kind, k -> new long[] {Long.MIN_VALUE, 0});
+        if (state[0] != Long.MIN_VALUE && now - state[0] < NOISY_EVERY_NANOS) {
+            state[1]++;
+            return;
+        }
+        long held = state[1];
+        state[0] = now;
+        state[1] = 0;
+        listener.onEvent(held == 0 ? e : e + " (and " + held + " more like it in the last " + (NOISY_EVERY_NANOS / 1_000_000_000L) + " s)");
+    }
+
+    /** Called with the address and sender of every Lamp this port answered. */
+    void onLampAnswered(java.util.function.BiConsumer<A, Long> c) {
+        onLampAnswered = c;
     }
 
     void attach(Handler<A> handler) {
@@ -106,7 +133,7 @@ final class TetherPort<A> {
         // The tap's rule: the CRC of the bytes as they arrived, checksum field taken as zero.
         if (CRC.applyAsLong(MemorySegment.ofArray(bytes).asReadOnly()) != frame.header().checksum()) {
             counters.crcDrops.incrementAndGet();
-            event("drop: bad CRC-64 from " + from);
+            noisy("crc", "drop: bad CRC-64 from " + from);
             return;
         }
         TetherHeader h = frame.header();
@@ -158,12 +185,13 @@ final class TetherPort<A> {
     private void answerLamp(A from, TetherHeader h) {
         long cost = TetherCredit.cost(0, TetherCredit.frameLength(hail().encodedSize()));
         if (!credit.trySpend(h.sender(), 0, cost)) {
-            event("lamp from " + from + " grants too little to answer (" + h.grantAmount() + " bytes)");
+            noisy("lamp", "lamp from " + from + " grants too little to answer (" + h.grantAmount() + " bytes)");
             return;
         }
         counters.lampsAnswered.incrementAndGet();
         sendControl(from, h.sender(), 0, hailGrant, hail());
-        event("answered lamp from " + from);
+        onLampAnswered.accept(from, h.sender());
+        noisy("answered", "answered lamp from " + from);
     }
 
     static TetherControl.Hail hail() {

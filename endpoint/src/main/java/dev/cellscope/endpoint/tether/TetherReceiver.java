@@ -2,6 +2,7 @@ package dev.cellscope.endpoint.tether;
 
 import dev.cellscope.protocol.tether.TetherFlags;
 import dev.cellscope.protocol.tether.TetherCredit;
+import dev.cellscope.crypto.Identities;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.wire.TetherControl.Define;
@@ -9,16 +10,27 @@ import dev.cellscope.wire.TetherControl.Manifest;
 import dev.cellscope.wire.TetherFrame;
 import dev.cellscope.wire.TetherHeader;
 
+import dev.cellscope.wire.TetherControl.Hail;
+
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Receives Tether flows addressed to this identity: answers Lamps, accepts Defines, grants
  * credit as its window drains, NACKs missing slots, checks Manifests and confirms. Several
  * senders and flows may be in progress at once, one {@link InboundFlow} each.
+ *
+ * <p>It admits a flow only from a sender that completed the Lamp exchange at the address the
+ * Define comes from (we answered its Lamp there, or it answered our invitation), and only within
+ * the config's limits (announced size per flow and per source, announced total, open flows): a
+ * peer that merely sends Defines gets nothing, neither memory nor grants. A flow is confirmed only
+ * once its {@link #keeper} has kept the content (written it durably, say).
  */
 public final class TetherReceiver<A> {
     private final TetherReceiverConfig config;
@@ -26,13 +38,33 @@ public final class TetherReceiver<A> {
     private final TetherPort<A> port;
     private final Scheduler scheduler;
     private final Map<Long, InboundFlow<A>> flows = new HashMap<>();
+    /** Senders that completed the Lamp exchange, and where: the only ones a Define is taken from. Oldest forgotten first. */
+    private final Map<Long, A> lit = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, A> eldest) {
+            return size() > MAX_LIT;
+        }
+    };
+    /** Senders we invited (lit a Lamp to), and where: their Hail completes the exchange. */
+    private final Map<Long, A> invited = new HashMap<>();
     private final CompletableFuture<Reception> first = new CompletableFuture<>();
     private Consumer<Reception> onReception = r -> { };
+    private Function<Reception, CompletionStage<?>> keeper = r -> CompletableFuture.completedFuture(null);
+    /** total_bytes announced by the open flows (not finished, not abandoned). */
+    private long announced;
+
+    /**
+     * Lamp exchanges remembered. A flood of Lamps from invented IDs pushes the oldest out; a real
+     * sender's Define follows its Hail within a round trip, long before 16k newer Lamps arrive at
+     * any rate this receiver can answer.
+     */
+    static final int MAX_LIT = 16_384;
 
     public TetherReceiver(Link<A> link, Scheduler scheduler, TetherReceiverConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.scheduler = scheduler;
         this.port = new TetherPort<>(config.localId(), link, scheduler, counters, config.hailGrant());
+        port.onLampAnswered((from, sender) -> lit.put(sender, from));
     }
 
     public TetherReceiver<A> listener(TetherListener l) {
@@ -40,7 +72,17 @@ public final class TetherReceiver<A> {
         return this;
     }
 
-    /** Called (on the scheduler's thread) for every finished flow, good or bad. */
+    /**
+     * Keeps a flow that passed its checks before it is confirmed: called on the scheduler's thread,
+     * the confirmation goes out once the returned stage completes normally (any thread). If it fails,
+     * the flow is not confirmed and {@link #completion} fails with its exception. Default: nothing to keep.
+     */
+    public TetherReceiver<A> keeper(Function<Reception, CompletionStage<?>> k) {
+        keeper = Objects.requireNonNull(k, "keeper");
+        return this;
+    }
+
+    /** Called (on the scheduler's thread) for every finished flow, good or bad (a good one once kept). */
     public TetherReceiver<A> onReception(Consumer<Reception> c) {
         onReception = Objects.requireNonNull(c, "onReception");
         return this;
@@ -52,7 +94,7 @@ public final class TetherReceiver<A> {
         return this;
     }
 
-    /** The first flow finished. */
+    /** The first flow finished (kept, if it was good), or the keeper's failure. */
     public CompletableFuture<Reception> completion() {
         return first;
     }
@@ -67,6 +109,7 @@ public final class TetherReceiver<A> {
      */
     public void invite(A peer, long peerId, long controlCredit) {
         scheduler.execute(() -> {
+            invited.put(peerId, peer);
             port.lamp(peer, peerId, TetherSenderConfig.LAMP_GRANT + controlCredit);
             port.event("invited " + peer);
         });
@@ -83,8 +126,12 @@ public final class TetherReceiver<A> {
                 case Define d -> define(from, h.sender(), d);
                 case Manifest m -> {
                     InboundFlow<A> f = flows.get(key(h.sender(), m.targetFlow()));
-                    if (f == null) port.event("manifest for unknown flow " + m.targetFlow());
+                    if (f == null) stray("manifest for unknown flow " + m.targetFlow() + " from " + from);
                     else f.manifest(m);
+                }
+                case Hail ignored when !TetherFlags.isLamp(h.flags()) && from.equals(invited.get(h.sender())) -> {
+                    invited.remove(h.sender());
+                    lit.put(h.sender(), from); // the answer to our invitation
                 }
                 case null, default -> { }
             }
@@ -93,21 +140,26 @@ public final class TetherReceiver<A> {
             return;
         }
         InboundFlow<A> f = flows.get(key(h.sender(), h.flowId()));
-        if (frame.payload().length() == 0) { // a sender's header-only LAMP frame is a credit probe
-            if (f != null && TetherFlags.isLamp(h.flags())) f.probe();
+        if (f == null) {
+            stray((frame.payload().length() == 0 ? "probe" : "data") + " on flow " + h.flowId() + " from " + from + " without an accepted Define");
             return;
         }
-        if (f == null) {
-            port.event("drop: data on flow " + h.flowId() + " before its Define");
+        if (frame.payload().length() == 0) { // a sender's header-only LAMP frame is a credit probe
+            if (TetherFlags.isLamp(h.flags())) f.probe();
             return;
         }
         f.data(h.slotId(), frame.payload().toArray(), frame.encodedSize(), h.flags());
     }
 
+    private void stray(String what) {
+        port.counters.strayFrames.incrementAndGet();
+        port.noisy("stray", "drop: " + what);
+    }
+
     /** The sender's flow-0 bytes are re-granted with our next bulk Nack on any of its flows. */
     private void controlSpent(long sender, long len) {
         for (Map.Entry<Long, InboundFlow<A>> e : flows.entrySet()) {
-            if (e.getKey() >>> 16 == sender && e.getValue().result() == null) {
+            if (e.getKey() >>> 16 == sender && e.getValue().open()) {
                 e.getValue().controlSpent(len);
                 return;
             }
@@ -116,23 +168,79 @@ public final class TetherReceiver<A> {
 
     private void define(A from, long sender, Define d) {
         InboundFlow<A> existing = flows.get(key(sender, d.targetFlow()));
-        if (existing != null && existing.result() == null) {
+        if (existing != null && existing.open()) {
             // A repeated Define (ours or its grant was lost): the stall timer re-grants if needed.
-            if (!existing.define.equals(d)) port.event("conflicting Define for flow " + d.targetFlow() + " ignored");
-            return;
-        }
-        if (d.targetFlow() == 0 || d.slotSize() == 0 || Long.compareUnsigned(d.totalBytes(), config.maxBytes()) > 0
-                || d.totalBytes() > Integer.MAX_VALUE - 8) {
-            port.event("refused Define for flow " + d.targetFlow() + ": " + d);
+            if (!existing.define.equals(d)) port.noisy("conflict", "conflicting Define for flow " + d.targetFlow() + " ignored");
+            else existing.heard();
             return;
         }
         if (existing != null && existing.define.equals(d)) return; // finished already; a late copy
+        String refusal = refusal(from, sender, d);
+        if (refusal != null) {
+            port.counters.refusedDefines.incrementAndGet();
+            port.noisy("refused", "refused Define for flow " + d.targetFlow() + " from " + Identities.formatTetherId(sender) + " at " + from + ": " + refusal);
+            return;
+        }
+        if (existing != null) existing.close();
         port.event("define from " + from + ": flow " + d.targetFlow() + ", " + d.totalBytes() + " bytes in slots of " + d.slotSize());
-        flows.put(key(sender, d.targetFlow()), new InboundFlow<>(port, config, from, sender, d, this::finished));
+        announced += d.totalBytes();
+        flows.put(key(sender, d.targetFlow()), new InboundFlow<>(port, config, from, sender, d, this::finished, this::abandoned));
     }
 
-    private void finished(Reception r) {
-        onReception.accept(r);
-        first.complete(r);
+    /** Why a Define is not admitted, or null: the Lamp exchange first, then the announced size against the limits. */
+    private String refusal(A from, long sender, Define d) {
+        if (d.targetFlow() == 0 || d.slotSize() == 0) return "malformed (flow 0 or slot size 0)";
+        if (!from.equals(lit.get(sender))) return "no Lamp exchange with this sender at this address";
+        if (Long.compareUnsigned(d.totalBytes(), config.maxBytes()) > 0) {
+            return "announces " + Long.toUnsignedString(d.totalBytes()) + " bytes, more than the " + config.maxBytes() + " a flow may";
+        }
+        long slots = (d.totalBytes() + d.slotSize() - 1) / d.slotSize();
+        if (slots > config.maxSlots()) return "announces " + slots + " slots, more than " + config.maxSlots();
+        long open = flows.values().stream().filter(InboundFlow::open).count();
+        if (open >= config.maxFlows()) return open + " flows open already, the most allowed";
+        if (announced + d.totalBytes() > config.maxTotalBytes()) {
+            return "open flows announce " + announced + " bytes already; " + config.maxTotalBytes() + " in all are allowed";
+        }
+        long fromSource = flows.values().stream().filter(f -> f.open() && f.peer.equals(from)).mapToLong(f -> f.define.totalBytes()).sum();
+        if (fromSource + d.totalBytes() > config.maxBytes()) {
+            return "this address's open flows announce " + fromSource + " bytes already; " + config.maxBytes() + " per address are allowed";
+        }
+        return null;
+    }
+
+    /** A flow checked out: a good one is kept, then confirmed and reported; a bad one is reported at once. */
+    private void finished(InboundFlow<A> flow, Reception r) {
+        announced -= flow.define.totalBytes();
+        if (!r.ok()) {
+            report(r, null);
+            return;
+        }
+        CompletionStage<?> kept;
+        try {
+            kept = keeper.apply(r);
+        } catch (RuntimeException e) {
+            kept = CompletableFuture.failedFuture(e);
+        }
+        kept.whenComplete((ok, e) -> scheduler.execute(() -> {
+            if (e == null) flow.kept();
+            else port.event("flow " + r.flow() + " not kept, so not confirmed: " + (e.getMessage() != null ? e.getMessage() : e));
+            report(r, e);
+        }));
+    }
+
+    private void report(Reception r, Throwable keeperFailure) {
+        if (keeperFailure == null) onReception.accept(r);
+        if (keeperFailure != null) first.completeExceptionally(keeperFailure);
+        else first.complete(r);
+    }
+
+    private void abandoned(InboundFlow<A> flow, boolean open) {
+        if (open) {
+            announced -= flow.define.totalBytes();
+            port.counters.abandonedFlows.incrementAndGet();
+            port.event("flow " + flow.define.targetFlow() + " from " + flow.peer + " abandoned: nothing heard for "
+                    + config.idleNanos() / 1_000_000_000L + " s");
+        }
+        flows.remove(key(flow.sender, flow.define.targetFlow()), flow);
     }
 }

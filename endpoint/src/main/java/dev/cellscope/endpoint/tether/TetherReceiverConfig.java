@@ -11,28 +11,64 @@ import dev.cellscope.protocol.tether.TetherCredit;
  * @param reorderNanos   a gap must persist this long before its slots are NACKed
  * @param nackRetryNanos a NACKed slot still missing after this is NACKed again
  * @param stallNanos     no data for this long while the sender should hold credit: the credit is presumed lost and re-granted
- * @param maxBytes       largest total_bytes a Define may announce (the content is held in memory)
+ *                       (once per silence: a sender that stays silent gets no more)
+ * @param maxBytes       largest total_bytes a Define may announce, and the most one source address may have announced in open flows
+ * @param maxTotalBytes  the most all open flows together may have announced; a Define beyond it is refused
+ * @param maxFlows       open flows at once; a Define beyond it is refused
+ * @param maxSlots       most slots a Define may announce (total_bytes / slot_size): bounds the per-flow slot bookkeeping
+ * @param idleNanos      a flow that hears nothing from its sender for this long is abandoned (its reservation freed)
  * @param maxBulkSlots   slots per bulk Nack frame
  */
 public record TetherReceiverConfig(long localId, long window, long hailGrant, long reorderNanos, long nackRetryNanos,
-                                   long stallNanos, long maxBytes, int maxBulkSlots) {
+                                   long stallNanos, long maxBytes, long maxTotalBytes, int maxFlows, long maxSlots,
+                                   long idleNanos, int maxBulkSlots) {
+    /** 1 GiB: the largest file tether-send sends; a flow's content is held in memory. */
+    public static final long DEFAULT_MAX_BYTES = 1L << 30;
+    /**
+     * 4 GiB: four sources' worth, so one peer holding its 1 GiB share does not shut others out. What is
+     * held in memory is what arrived, at most this.
+     */
+    public static final long DEFAULT_MAX_TOTAL_BYTES = 4L << 30;
+    public static final int DEFAULT_MAX_FLOWS = 64;
+    /** 2^20: a 1 GiB flow in tether-send's default 1024-byte slots. */
+    public static final long DEFAULT_MAX_SLOTS = 1L << 20;
+    public static final long DEFAULT_IDLE_NANOS = 30_000_000_000L;
+
     public TetherReceiverConfig {
         if (window < 2 * TetherPort.HEADER || hailGrant < 0 || reorderNanos < 0 || nackRetryNanos <= 0 || stallNanos <= 0
-                || maxBytes < 0 || maxBulkSlots < 2) {
+                || maxBytes < 0 || maxBytes > Integer.MAX_VALUE - 8 - FlowContent.PAGE || maxTotalBytes < 0 || maxFlows < 1
+                || maxSlots < 1 || idleNanos <= 0 || maxBulkSlots < 2) {
             throw new IllegalArgumentException("bad receiver config: " + this);
         }
     }
 
-    /** 256 KiB window, Hail grant 4096, 2 ms reorder window, 20 ms NACK retry, 40 ms stall, 1 GiB max, 256 slots per Nack. */
+    /**
+     * 256 KiB window, Hail grant 4096, 2 ms reorder window, 20 ms NACK retry, 40 ms stall; flows up to 1 GiB (and per source),
+     * 4 GiB announced in all, 64 open flows, 2^20 slots each, abandoned after 30 s of silence; 256 slots per Nack.
+     */
     public static TetherReceiverConfig of(long localId) {
-        return new TetherReceiverConfig(localId, 256 * 1024, TetherCredit.HAIL_REPLY_GRANT, 2_000_000L, 20_000_000L, 40_000_000L, 1L << 30, 256);
+        return new TetherReceiverConfig(localId, 256 * 1024, TetherCredit.HAIL_REPLY_GRANT, 2_000_000L, 20_000_000L, 40_000_000L,
+                DEFAULT_MAX_BYTES, DEFAULT_MAX_TOTAL_BYTES, DEFAULT_MAX_FLOWS, DEFAULT_MAX_SLOTS, DEFAULT_IDLE_NANOS, 256);
     }
 
     public TetherReceiverConfig withWindow(long w) {
-        return new TetherReceiverConfig(localId, w, hailGrant, reorderNanos, nackRetryNanos, stallNanos, maxBytes, maxBulkSlots);
+        return new TetherReceiverConfig(localId, w, hailGrant, reorderNanos, nackRetryNanos, stallNanos, maxBytes, maxTotalBytes,
+                maxFlows, maxSlots, idleNanos, maxBulkSlots);
     }
 
     public TetherReceiverConfig withTiming(long reorder, long nackRetry, long stall) {
-        return new TetherReceiverConfig(localId, window, hailGrant, reorder, nackRetry, stall, maxBytes, maxBulkSlots);
+        return new TetherReceiverConfig(localId, window, hailGrant, reorder, nackRetry, stall, maxBytes, maxTotalBytes,
+                maxFlows, maxSlots, idleNanos, maxBulkSlots);
+    }
+
+    /** The admission limits: largest flow (and per source), total announced, open flows. */
+    public TetherReceiverConfig withLimits(long maxFlowBytes, long maxTotal, int flows) {
+        return new TetherReceiverConfig(localId, window, hailGrant, reorderNanos, nackRetryNanos, stallNanos, maxFlowBytes, maxTotal,
+                flows, maxSlots, idleNanos, maxBulkSlots);
+    }
+
+    public TetherReceiverConfig withIdle(long idle) {
+        return new TetherReceiverConfig(localId, window, hailGrant, reorderNanos, nackRetryNanos, stallNanos, maxBytes, maxTotalBytes,
+                maxFlows, maxSlots, idle, maxBulkSlots);
     }
 }

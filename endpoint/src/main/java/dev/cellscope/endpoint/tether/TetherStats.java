@@ -21,9 +21,13 @@ package dev.cellscope.endpoint.tether;
  * @param lampsSent         Lamps lit
  * @param lampsAnswered     Lamps answered with a Hail
  * @param regrants          receiver: grants re-issued after a stall (credit presumed lost)
+ * @param refusedDefines    receiver: Defines refused (no Lamp exchange with that sender at that address, or over a limit)
+ * @param strayFrames       receiver: data, probes and Manifests for a flow it has not accepted, dropped
+ * @param abandonedFlows    receiver: flows dropped after hearing nothing from their sender for the idle time
  */
 public record TetherStats(long framesSent, long bytesSent, long framesReceived, long grantsGiven, long grantBytesGiven,
                           long grantBytesReceived, long creditMin, long singletonNacks, long bulkNacks, long nackedSlots,
                           long resends, long crcDrops, long malformed, long misaddressed, long duplicates,
-                          long lampsSent, long lampsAnswered, long regrants) {
+                          long lampsSent, long lampsAnswered, long regrants,
+                          long refusedDefines, long strayFrames, long abandonedFlows) {
 }

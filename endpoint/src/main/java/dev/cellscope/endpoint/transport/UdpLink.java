@@ -19,6 +19,10 @@ import java.util.function.BiConsumer;
  * thread blocks in receive and posts each datagram to the {@link Scheduler}, so the stack still
  * sees frames on its own thread only. Sending is a non-blocking-ish {@code send} from the caller's
  * thread; a full socket buffer drops the datagram (the protocols recover).
+ *
+ * <p>What waits for the scheduler is bounded ({@link #MAX_PENDING_BYTES}): a peer flooding us
+ * faster than the stack can process must not grow the queue without end. Past the bound a datagram
+ * is dropped here, as a full socket buffer would drop it, and counted ({@link #intakeDrops}).
  */
 public final class UdpLink implements Link<InetSocketAddress> {
 
@@ -27,10 +31,12 @@ public final class UdpLink implements Link<InetSocketAddress> {
     private static final int SOCKET_BUFFER = 8 << 20;
     private static final int MAX_DATAGRAM = 65_535;
     /**
-     * Datagrams handed to the scheduler and not yet processed: beyond this a flood is dropped at
-     * the socket (counted), so a scheduler busy answering cannot accumulate an unbounded backlog.
+     * What may wait for the scheduler, at most: 16,384 datagrams and 16 MiB (twice the socket buffer).
+     * Beyond either a flood is dropped at the socket (counted), so a scheduler busy answering cannot
+     * accumulate an unbounded backlog.
      */
     public static final int MAX_BACKLOG = 16_384;
+    static final long MAX_PENDING_BYTES = 16L << 20;
 
     private final DatagramChannel channel;
     private final Scheduler scheduler;
@@ -39,7 +45,8 @@ public final class UdpLink implements Link<InetSocketAddress> {
     private volatile boolean closed;
     private long sendErrors;
     private final java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong backlogDrops = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long intakeDrops;
 
     /** Binds {@code bind} (port 0 = ephemeral); fails with a clear message when the port is taken. */
     public static UdpLink bind(InetSocketAddress bind, Scheduler scheduler) {
@@ -83,9 +90,9 @@ public final class UdpLink implements Link<InetSocketAddress> {
         }
     }
 
-    /** Datagrams dropped on receipt because {@link #MAX_BACKLOG} were waiting for the scheduler. */
-    public long backlogDrops() {
-        return backlogDrops.get();
+    /** Datagrams dropped on receipt because {@link #MAX_BACKLOG} datagrams or {@link #MAX_PENDING_BYTES} were waiting. */
+    public long intakeDrops() {
+        return intakeDrops;
     }
 
     /** Datagrams the OS refused to send. */
@@ -116,15 +123,18 @@ public final class UdpLink implements Link<InetSocketAddress> {
                 InetSocketAddress from = (InetSocketAddress) channel.receive(buf);
                 if (from == null) continue;
                 buf.flip();
-                if (backlog.get() >= MAX_BACKLOG) {
-                    backlogDrops.incrementAndGet();
+                int size = buf.remaining();
+                if (backlog.get() >= MAX_BACKLOG || pendingBytes.get() + size > MAX_PENDING_BYTES) {
+                    intakeDrops++; // only this thread writes it
                     continue;
                 }
-                byte[] payload = new byte[buf.remaining()];
+                byte[] payload = new byte[size];
                 buf.get(payload);
                 backlog.incrementAndGet();
+                pendingBytes.addAndGet(size);
                 scheduler.execute(() -> {
                     backlog.decrementAndGet();
+                    pendingBytes.addAndGet(-size);
                     BiConsumer<InetSocketAddress, byte[]> r = onReceive;
                     if (r != null && !closed) r.accept(from, payload);
                 });

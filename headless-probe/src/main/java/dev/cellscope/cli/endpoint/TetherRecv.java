@@ -13,10 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongPredicate;
 
 /** {@code cellscope endpoint tether-recv}: waits for one Tether flow, writes it to a file, confirms it. */
@@ -28,6 +26,8 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
     private static final long INVITE_CREDIT = 4096;
     /** After completion: stay while frames still come (a lost confirmation brings the Manifest again), this long quiet ends it. */
     private static final long QUIET_MILLIS = 500, LINGER_MAX_MILLIS = 3000;
+    /** Writes the content off the scheduler's thread, so frames keep flowing (and SIGTERM is heard) while a large file is synced. */
+    private static final java.util.concurrent.Executor KEEPER = r -> Thread.ofPlatform().name("tether-keeper").daemon(true).start(r);
 
     @Mixin
     NodeOptions options;
@@ -42,8 +42,24 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default 300).")
     long timeout = 300;
 
+    @Option(names = "--max-flow-bytes", paramLabel = "N", description = "Refuse a Define announcing more than N bytes; also the most one "
+            + "source address may have announced in open flows (default 1073741824, 1 GiB).")
+    long maxFlowBytes = TetherReceiverConfig.DEFAULT_MAX_BYTES;
+
+    @Option(names = "--max-total-bytes", paramLabel = "N", description = "Refuse a Define once the open flows announce N bytes in all (default 4294967296, 4 GiB).")
+    long maxTotalBytes = TetherReceiverConfig.DEFAULT_MAX_TOTAL_BYTES;
+
+    @Option(names = "--max-flows", paramLabel = "N", description = "Refuse a Define once N flows are open (default 64).")
+    int maxFlows = TetherReceiverConfig.DEFAULT_MAX_FLOWS;
+
     @Override
     public Integer call() {
+        if (maxFlowBytes < 0 || maxFlowBytes > TetherReceiverConfig.DEFAULT_MAX_BYTES) {
+            throw UserError.usage("--max-flow-bytes must be 0.." + TetherReceiverConfig.DEFAULT_MAX_BYTES + ", got " + maxFlowBytes);
+        }
+        if (maxTotalBytes < 0) throw UserError.usage("--max-total-bytes must not be negative, got " + maxTotalBytes);
+        if (maxFlows < 1) throw UserError.usage("--max-flows must be at least 1, got " + maxFlows);
+        OutputFile.check(out); // before we answer anyone: a flow we cannot write must never be confirmed
         try (Stack<?> stack = options.openStack(true, System.err)) {
             return receive(stack);
         } catch (StackException e) {
@@ -55,17 +71,22 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
         TetherPeer sender = from == null ? null : TetherPeer.parse(from, stack.book(), false);
         LongPredicate accepted = sender != null ? id -> id == sender.id() : stack.book() != null ? stack.book()::isAllowedTether : id -> true;
         SenderFilter<A> link = new SenderFilter<>(stack.link(), accepted);
-        TetherReceiver<A> rx = new TetherReceiver<>(link, stack.scheduler(), TetherReceiverConfig.of(stack.tetherId())).listener(stack::event).start();
+        TetherReceiverConfig config = TetherReceiverConfig.of(stack.tetherId()).withLimits(maxFlowBytes, maxTotalBytes, maxFlows);
+        OutputFile file = new OutputFile(out);
+        Runtime.getRuntime().addShutdownHook(new Thread(file::abandon)); // SIGTERM mid-write leaves no .part behind
+        // The content is written, synced and renamed into place before the sender hears CONFIRMED.
+        TetherReceiver<A> rx = new TetherReceiver<>(link, stack.scheduler(), config).listener(stack::event)
+                .keeper(r -> CompletableFuture.runAsync(() -> file.write(r.data()), KEEPER)).start();
         stack.scheduler().submit(() -> null).join(); // start() attaches on the scheduler: after this we hear every frame
-        stack.event("tether " + stack.tetherIdText() + " on " + stack.transport().describe() + ": waiting for a flow"
+        stack.event("node " + stack.identity().cellIdText() + " (tether " + stack.tetherIdText() + ") on " + stack.transport().describe()
+                + ", writing " + out + ": waiting for a flow"
                 + (sender != null ? " from " + Identities.formatTetherId(sender.id()) : stack.book() != null ? " from the allow-list" : ""));
         if (sender != null && sender.where() != null) invite(stack, rx, stack.address(sender.where()), sender.id());
 
         Reception r = EndpointCommand.await(rx.completion(), timeout);
-        if (r.ok()) write(r.content());
         linger(rx);
         System.out.printf("tether-recv %s: %s, %d bytes on flow %d from %s, manifest %d frames, received %d; %s%s%s%n", out,
-                r.ok() ? "OK" : "FAILED", r.content().length, r.flow(), Identities.formatTetherId(r.sender()), r.manifestFrames(),
+                r.ok() ? "OK" : "FAILED", r.data().length(), r.flow(), Identities.formatTetherId(r.sender()), r.manifestFrames(),
                 r.framesReceived(), TetherReport.counters(rx.stats()), link.refused() > 0 ? "; refused from other senders " + link.refused() : "",
                 stack.faultSummary());
         if (!r.ok()) {
@@ -84,18 +105,6 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
                 stack.scheduler().schedule(INVITE_EVERY_NANOS, this);
             }
         });
-    }
-
-    /** Written beside the target and moved into place, so a reader never sees half a file. */
-    private void write(byte[] content) {
-        Path abs = out.toAbsolutePath();
-        try {
-            Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".part");
-            Files.write(tmp, content);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw UserError.failure(out + ": " + e.getMessage());
-        }
     }
 
     private static void linger(TetherReceiver<?> rx) {

@@ -14,7 +14,8 @@ final class TetherReport {
                 + "; NACKs " + s.singletonNacks() + " singleton + " + s.bulkNacks() + " bulk (" + s.nackedSlots() + " slots)"
                 + "; re-sends " + s.resends() + "; CRC drops " + s.crcDrops()
                 + "; malformed " + s.malformed() + ", duplicates " + s.duplicates() + ", misaddressed " + s.misaddressed()
-                + "; lamps lit " + s.lampsSent() + ", answered " + s.lampsAnswered() + ", re-grants " + s.regrants();
+                + "; lamps lit " + s.lampsSent() + ", answered " + s.lampsAnswered() + ", re-grants " + s.regrants()
+                + "; refused Defines " + s.refusedDefines() + ", stray frames " + s.strayFrames() + ", abandoned flows " + s.abandonedFlows();
     }
 
     /** Why a transfer ended unconfirmed, in terms the user can act on. */

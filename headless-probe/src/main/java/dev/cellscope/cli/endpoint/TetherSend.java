@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 /** {@code cellscope endpoint tether-send}: one file to one Tether receiver, until it confirms the Manifest. */
 @Command(name = "tether-send", mixinStandardHelpOptions = true, description = "Send a file over Tether; exit 0 once the receiver confirms it.")
 final class TetherSend implements Callable<Integer> {
-    /** The receiver holds the content in memory and refuses more (TetherReceiverConfig.maxBytes). */
+    /** A receiver holds a flow's content in memory and by default refuses more (TetherReceiverConfig.DEFAULT_MAX_BYTES). */
     private static final long MAX_BYTES = 1L << 30;
     private static final long RETRY_NANOS = 100_000_000L;
     /** Lamp and Manifest retries: 5 s for the receiver to come up, or to confirm. */
@@ -84,7 +84,7 @@ final class TetherSend implements Callable<Integer> {
         }
         TetherSenderConfig config = TetherSenderConfig.of(stack.tetherId(), peer.id()).withFlow(flow).withSlotSize(slotSize)
                 .withLamp(lamp).withLampData(lampData).withTiming(RETRY_NANOS, RETRIES, timeout * 1_000_000_000L);
-        stack.event("tether " + stack.tetherIdText() + " on " + stack.transport().describe() + ": sending " + file + " (" + content.length
+        stack.event("node " + stack.identity().cellIdText() + " (tether " + stack.tetherIdText() + ") on " + stack.transport().describe() + ": sending " + file + " (" + content.length
                 + " bytes, " + ((content.length + slotSize - 1L) / slotSize) + " slots of " + slotSize + ") to " + Identities.formatTetherId(peer.id())
                 + " at " + where + " on flow " + flow + (lamp ? ", Lamp" : ", waiting for an invitation") + (lampData ? ", LAMP data" : ""));
         if (eth && !where.toString().equals(Identities.formatTetherId(peer.id()))) {

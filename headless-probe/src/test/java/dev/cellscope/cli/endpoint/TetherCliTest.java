@@ -16,6 +16,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /** tether-send and tether-recv as separate processes over UDP loopback, and the commands' errors. */
 class TetherCliTest {
     private static final String ID = "(ac:1d(?::[0-9a-f]{2}){4})";
+    /** Every command's first line names its identities (docs/ENDPOINT-CLI.md): the key's CellID, then the Tether ID. */
+    private static final String NODE = "node [0-9a-f]{32}";
 
     @TempDir
     Path dir;
@@ -26,7 +28,7 @@ class TetherCliTest {
         int port = freeUdpPort();
         try (Child recv = Child.start(dir, "recv", List.of(), "endpoint", "tether-recv", "-o", got.toString(), "--key", key("r"),
                 "--listen", "127.0.0.1:" + port, "--timeout", "60")) {
-            String rid = recv.await("tether " + ID + " on udp .*: waiting for a flow", 30);
+            String rid = recv.await(NODE + " \\(tether " + ID + "\\) on udp .*: waiting for a flow", 30);
             Child send = Child.start(dir, "send", List.of(), "endpoint", "tether-send", content.toString(), "--key", key("s"), "--lamp",
                     "--to", rid + "@127.0.0.1:" + port, "--loss", "0.05", "--duplicate", "0.01", "--corrupt", "0.02", "--seed", "5",
                     "--slot-size", "1000", "--timeout", "60");
@@ -48,12 +50,12 @@ class TetherCliTest {
         String rid;
         try (Child probe = Child.start(dir, "id", List.of(), "endpoint", "tether-recv", "-o", got.toString(), "--key", key("r"),
                 "--listen", "127.0.0.1:" + rport, "--timeout", "1")) {
-            rid = probe.await("tether " + ID + " on udp", 30); // learn the receiver's ID; this run times out
+            rid = probe.await(NODE + " \\(tether " + ID + "\\) on udp", 30); // learn the receiver's ID; this run times out
             probe.finish(30);
         }
         try (Child send = Child.start(dir, "send", List.of(), "endpoint", "tether-send", content.toString(), "--key", key("s"),
                 "--listen", "127.0.0.1:" + sport, "--to", rid + "@127.0.0.1:" + rport, "--flow", "7", "--timeout", "60")) {
-            String sid = send.await("tether " + ID + " on udp .*waiting for an invitation", 30);
+            String sid = send.await(NODE + " \\(tether " + ID + "\\) on udp .*waiting for an invitation", 30);
             Child recv = Child.start(dir, "recv", List.of(), "endpoint", "tether-recv", "-o", got.toString(), "--key", key("r"),
                     "--listen", "127.0.0.1:" + rport, "--from", sid + "@127.0.0.1:" + sport, "--timeout", "60");
             assertEquals(0, send.finish(70), send.tail());
@@ -106,7 +108,7 @@ class TetherCliTest {
         return Files.write(dir.resolve(name), b);
     }
 
-    private static int freeUdpPort() throws Exception {
+    static int freeUdpPort() throws Exception {
         try (DatagramSocket s = new DatagramSocket(0)) {
             return s.getLocalPort();
         }

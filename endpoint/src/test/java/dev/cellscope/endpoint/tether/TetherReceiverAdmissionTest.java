@@ -1,0 +1,184 @@
+package dev.cellscope.endpoint.tether;
+
+import dev.cellscope.endpoint.core.Link;
+import dev.cellscope.wire.TetherControl.Define;
+import dev.cellscope.wire.TetherControl.Manifest;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Issue 12, item 3, in virtual time: what a Define may cost the receiver. Attackers are extra ports
+ * on the simulated wire speaking through their own {@link TetherPort}.
+ */
+class TetherReceiverAdmissionTest {
+    private static final long GIB = 1L << 30;
+
+    /** An attacker at wire port {@code name}: a Tether port of its own, and every frame it receives. */
+    private static final class Peer {
+        final TetherPort<String> port;
+        final List<byte[]> got = new ArrayList<>();
+
+        Peer(TetherHarness h, String name, long id) {
+            Link<String> link = h.wire.port(name);
+            port = new TetherPort<>(id, link, h.scheduler, new TetherCounters(), 0);
+            link.onReceive((from, bytes) -> got.add(bytes));
+        }
+
+        void lamp() {
+            port.lamp("b", TetherHarness.RECEIVER, TetherSenderConfig.LAMP_GRANT);
+        }
+
+        void define(int flow, long total) {
+            port.sendControl("b", TetherHarness.RECEIVER, 0, 16_384, new Define(flow, 1024, total));
+        }
+
+        /** Grant bytes it received on data flows (flow ≠ 0). */
+        long dataGrants() {
+            return got.stream().map(TetherHarness::frame).filter(f -> f.header().flowId() != 0).mapToLong(f -> f.header().grantAmount()).sum();
+        }
+    }
+
+    private static TetherHarness receiverOnly(TetherReceiverConfig config) {
+        TetherHarness h = new TetherHarness(1, 0, TetherHarness.CLEAN);
+        h.receiverConfig = config;
+        h.build();
+        return h;
+    }
+
+    @Test
+    void aDefineWithoutALampExchangeIsRefusedAndGetsNothing() {
+        TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
+        Peer x = new Peer(h, "x", 0xAC1D0000BAD1L);
+        x.define(1, GIB);
+        h.scheduler.runUntil(() -> false, 5_000_000_000L);
+        assertEquals(1, h.receiver.stats().refusedDefines());
+        assertEquals(List.of(), x.got, "nothing goes back to a sender that did not complete the Lamp exchange");
+        assertEquals(0, h.receiver.stats().grantsGiven());
+    }
+
+    @Test
+    void aLampFromOneAddressDoesNotAdmitDefinesFromAnother() {
+        TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
+        Peer x = new Peer(h, "x", 0xAC1D0000BAD1L), y = new Peer(h, "y", 0xAC1D0000BAD1L); // same ID, other address
+        x.lamp();
+        h.scheduler.runUntil(() -> false, 10_000_000L);
+        y.define(1, 1000);
+        h.scheduler.runUntil(() -> false, 10_000_000L);
+        assertEquals(1, h.receiver.stats().refusedDefines());
+        assertEquals(List.of(), y.got);
+    }
+
+    /** Eight lit senders at eight addresses announce 1 GiB each: four fit the 4 GiB total, and they cost nothing until data comes. */
+    @Test
+    void gigabyteDefinesAllocateNothingAndTheTotalIsCapped() {
+        TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
+        long before = usedHeapAfterGc();
+        List<Peer> peers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Peer p = new Peer(h, "x" + i, 0xAC1D0000B000L + i);
+            peers.add(p);
+            p.lamp();
+            h.scheduler.runUntil(() -> false, 1_000_000L);
+            p.define(1, GIB);
+            h.scheduler.runUntil(() -> false, 1_000_000L);
+        }
+        long grown = usedHeapAfterGc() - before;
+        assertEquals(4, h.receiver.stats().refusedDefines(), "4 GiB announced in all, 1 GiB each: the last four are refused");
+        assertEquals(4, peers.stream().filter(p -> p.dataGrants() > 0).count());
+        assertTrue(grown < 64L << 20, "heap grew by " + grown + " bytes for Defines that sent no data");
+    }
+
+    @Test
+    void perFlowPerSourceAndFlowCountLimits() {
+        TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER).withLimits(1_000_000, 10_000_000, 3));
+        Peer x = new Peer(h, "x", 0xAC1D00000A01L), y = new Peer(h, "y", 0xAC1D00000A02L);
+        x.lamp();
+        y.lamp();
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        x.define(1, 1_000_001); // over the per-flow cap
+        x.define(2, 600_000);
+        x.define(3, 600_000); // x's open flows would announce 1.2 MB: over the per-source share
+        y.define(1, 500_000);
+        y.define(2, 400_000);
+        y.define(3, 1000); // a fourth open flow
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        assertEquals(3, h.receiver.stats().refusedDefines());
+    }
+
+    /** A lit sender that defines and goes silent: its first window, one stall re-grant, then nothing; abandoned after the idle time. */
+    @Test
+    void aSilentFlowIsNotReGrantedForEverAndIsAbandoned() {
+        TetherReceiverConfig config = TetherReceiverConfig.of(TetherHarness.RECEIVER);
+        TetherHarness h = receiverOnly(config);
+        Peer x = new Peer(h, "x", 0xAC1D00000C01L);
+        x.lamp();
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        x.define(1, GIB);
+        h.scheduler.runUntil(() -> false, 60_000_000_000L);
+        assertEquals(2 * config.window(), x.dataGrants(), "first window plus one stall re-grant (before: a window every 40 ms, 375 MB a minute)");
+        assertEquals(1, h.receiver.stats().abandonedFlows());
+        // Its reservation is free again: a new 1 GiB flow from the same address is admitted.
+        x.define(2, GIB);
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        assertEquals(0, h.receiver.stats().refusedDefines());
+    }
+
+    /** The confirmation waits for the keeper: the sender stays unconfirmed while the content is being written. */
+    @Test
+    void confirmationWaitsForTheKeeper() {
+        TetherHarness h = new TetherHarness(3, 50_000, TetherHarness.CLEAN);
+        CompletableFuture<Void> kept = new CompletableFuture<>();
+        List<Reception> keeping = new ArrayList<>();
+        h.build();
+        h.receiver.keeper(r -> {
+            keeping.add(r);
+            return kept;
+        });
+        var done = h.sender.start();
+        h.scheduler.runUntil(() -> !keeping.isEmpty(), 10_000_000_000L);
+        h.scheduler.runUntil(() -> false, 50_000_000L);
+        assertFalse(done.isDone(), "confirmed before the content was kept");
+        assertFalse(h.receiver.completion().isDone());
+        assertArrayEquals(h.content, keeping.getFirst().content());
+        h.scheduler.execute(() -> kept.complete(null));
+        h.scheduler.runUntil(done::isDone, 10_000_000_000L);
+        assertEquals(SendResult.Status.CONFIRMED, done.join().status());
+        assertTrue(h.receiver.completion().isDone());
+    }
+
+    @Test
+    void aFailedKeeperMeansNoConfirmation() {
+        TetherHarness h = new TetherHarness(4, 50_000, TetherHarness.CLEAN);
+        h.build();
+        h.receiver.keeper(r -> CompletableFuture.failedFuture(new java.io.IOException("disk full")));
+        var done = h.sender.start();
+        h.scheduler.runUntil(done::isDone, 60_000_000_000L);
+        assertEquals(SendResult.Status.UNCONFIRMED, done.join().status());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> h.receiver.completion().get());
+        assertEquals("disk full", e.getCause().getMessage());
+    }
+
+    /** A lampData sender writing one slot a page apart allocates only the pages it touched. */
+    @Test
+    void contentPagesAreAllocatedAsDataArrives() {
+        FlowContent c = new FlowContent(GIB);
+        assertEquals(0, c.allocatedBytes());
+        c.write(5L * FlowContent.PAGE - 10, new byte[20], 20); // straddles two pages
+        assertEquals(2L * FlowContent.PAGE, c.allocatedBytes());
+        byte[] all = FlowContent.of(new byte[] {1, 2, 3}).toArray();
+        assertArrayEquals(new byte[] {1, 2, 3}, all);
+        assertEquals(dev.cellscope.crypto.Crc64GoIso.compute(new byte[200_000]), new FlowContent(200_000).crc64());
+    }
+
+    private static long usedHeapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
