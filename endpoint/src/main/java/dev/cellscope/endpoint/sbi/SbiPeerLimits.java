@@ -16,7 +16,7 @@ public record SbiPeerLimits(int maxPendingOffers, int maxPendingOfferNodes, long
     public static final int DEFAULT_MAX_PENDING_OFFERS = 16;
     /** Two full-size objects' node lists (8190 nodes each). */
     public static final int DEFAULT_MAX_PENDING_OFFER_NODES = 16_384;
-    public static final long DEFAULT_SILENCE_TIMEOUT_NANOS = 15_000_000_000L;
+    public static final long DEFAULT_SILENCE_TIMEOUT_NANOS = 60_000_000_000L; // above the 10 s send stalls of long transfers (issue 12 item 8, open)
 
     public SbiPeerLimits {
         if (maxPendingOffers < 1 || maxPendingOfferNodes < 1) throw new IllegalArgumentException("offer bounds must be positive");

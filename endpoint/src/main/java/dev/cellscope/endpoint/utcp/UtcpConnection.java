@@ -358,10 +358,14 @@ public final class UtcpConnection {
 
     private void deliver(byte[] payload) {
         tally.bytesDelivered += payload.length;
+        long queuedBefore = queuedBytes;
+        int writesBefore = pendingWrites.size();
         if (onData != null) onData.accept(payload);
         // Checked per delivered packet: one packet's requests may overshoot the bound (a 1400-byte payload holds
-        // at most 22 SBI messages).
-        if (closed == null && !rcv.paused() && overQueueBound()) {
+        // at most 22 SBI messages). Only a delivery that queued more pauses reading: the peer's requests are what
+        // is pushed back, never its answers to what we queued ourselves (a put's blocks), which drain our queue.
+        boolean queuedMore = queuedBytes > queuedBefore || pendingWrites.size() > writesBefore;
+        if (closed == null && !rcv.paused() && queuedMore && overQueueBound()) {
             rcv.pause();
             tally.readPauses++;
             event("reading paused: " + queuedBytes + " bytes in " + pendingWrites.size() + " writes queued");
