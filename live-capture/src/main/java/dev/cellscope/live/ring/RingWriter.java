@@ -288,8 +288,9 @@ public final class RingWriter implements AutoCloseable {
         try {
             long bytes = closedBytes + (current == null ? 0 : current.committedSize());
             long packets = closedPackets + (current == null ? 0 : current.committedPackets());
-            return new RingStats(filesClosed, filesDeleted, bytes, packets, packetsDroppedDisk, writeErrors, lastError,
-                    Optional.ofNullable(currentPath));
+            long pending = current == null ? 0 : packetsInFile - current.committedPackets();
+            return new RingStats(filesClosed, filesDeleted, bytes, packets, pending, packetsDroppedDisk, writeErrors,
+                    lastError, Optional.ofNullable(currentPath));
         } finally {
             lock.unlock();
         }
@@ -441,6 +442,15 @@ public final class RingWriter implements AutoCloseable {
     private void fail(String what, IOException e, long now, long packetInHand) {
         long lost = packetsInFile - current.committedPackets() + packetInHand;
         packetsDroppedDisk += lost;
+        if (current.committedPackets() == 0) {
+            // Nothing of it reached the disk: a retry while the disk stays full must not leave a
+            // stream of empty files behind.
+            closeQuietly(current);
+            deleteQuietly(currentPath);
+            files.remove(currentPath);
+            suspend(what, e, now);
+            return;
+        }
         try {
             writeStatistics();
             current.flush(config.force());
