@@ -269,4 +269,23 @@ class RingWriterTest {
         assertTrue(Files.exists(dir.resolve("other_00099_20250101000000.pcapng")), "another prefix is left alone");
         assertEquals(seqs(45, 50), RingCheck.readClean(next).seqs());
     }
+
+    @Test
+    void aFailingCounterSourceCostsOnlyItsCounters() throws Exception {
+        RingWriter ring = RingWriter.open(RingConfig.of(dir, "cnt"), SectionInfo.thisHost(), TWO_PORTS, id -> {
+            if (id == 1) throw new IllegalStateException("pcap_stats failed");
+            return new CaptureCounters(10, 1, 2, -1);
+        }, clock, false);
+        write(ring, 0, 4, 1);
+        ring.close();
+        Content c = RingCheck.readClean(RingCheck.ringFiles(dir).getFirst());
+        assertEquals(seqs(0, 4), c.seqs());
+        assertEquals(OptionalLong.of(10), c.statistics().get(0).received());
+        assertEquals(OptionalLong.of(2), c.statistics().get(0).osDrops());
+        InterfaceStatistics unknown = c.statistics().get(1);
+        assertEquals(List.of(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty()),
+                List.of(unknown.received(), unknown.interfaceDrops(), unknown.osDrops()), "not known: not written");
+        assertEquals(1, ring.stats().writeErrors());
+        assertTrue(ring.stats().lastError().contains("pcap_stats failed"), ring.stats().lastError());
+    }
 }
