@@ -74,6 +74,8 @@ final class LinuxAbi {
     /** TPACKET_ALIGN(sizeof(struct tpacket3_hdr)) + sizeof(struct sockaddr_ll): where the kernel's header area ends. */
     static final int TPACKET3_HDRLEN = 68;
     static final int TPACKET_ALIGNMENT = 16;
+    /** net/packet/af_packet.c V3_ALIGNMENT: frames in a TPACKET_V3 block start at multiples of 8. */
+    static final int V3_ALIGNMENT = 8;
     // asm-generic/socket.h
     static final int SO_ERROR = 4;
     static final int SO_ATTACH_FILTER = 26;

@@ -107,7 +107,7 @@ public final class RingBlock {
         checkLive();
         if (position + 1 >= count || damaged) return false;
         long h = position < 0 ? firstOffset : nextHeader;
-        if (h < BLOCK_DESC_SIZE || h > blockSize - TPACKET3_HDRLEN || (h & (TPACKET_ALIGNMENT - 1)) != 0) {
+        if (h < BLOCK_DESC_SIZE || h > blockSize - TPACKET3_HDRLEN || (h & (V3_ALIGNMENT - 1)) != 0) {
             damaged = true;
             return false;
         }
@@ -254,6 +254,7 @@ public final class RingBlock {
 
     private void checkLive() {
         if (released) throw new IllegalStateException("block " + index + " was released: its frames belong to the kernel again");
+        if (!block.scope().isAlive()) throw new IllegalStateException("the ring of block " + index + " was closed");
     }
 
     private void checkFrame() {
