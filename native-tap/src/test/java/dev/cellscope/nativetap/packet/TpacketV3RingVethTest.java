@@ -244,6 +244,67 @@ class TpacketV3RingVethTest {
     }
 
     @Test
+    void aRingMuchSmallerThanTheTrafficGoesRoundAndRoundWithoutLoss() throws Exception {
+        // 5000 frames of 300 bytes (~1.9 MB) through 8 blocks of 64 KiB (~167 frames each): every
+        // block is filled, handed out, released and filled again about four times. 5000 frames/s
+        // leave the consumer ~270 ms of slack, enough on a loaded 2-core machine
+        // (the block timeout is long so that blocks are handed out full)
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) frames.add(numbered(i, 300));
+        Path file = work.resolve("wrap.pcap");
+        PcapFiles.write(file, frames);
+        try (TpacketV3Ring ring = TpacketV3Ring.open(RingConfig.of(veth.receiver).withBlocks(1 << 16, 8).withRetireTimeoutMillis(50))) {
+            CompletableFuture<List<Got>> consumer = CompletableFuture.supplyAsync(() -> collect(ring, frames.size(), 20_000));
+            Thread.sleep(200); // the consumer is waiting in poll
+            assertEquals(5000, veth.replay(file, "--pps=5000"));
+            List<Got> got = consumer.get(30, TimeUnit.SECONDS);
+            RingStats s = ring.stats();
+            assertEquals(0, s.drops(), s.toString());
+            assertEquals(5000, got.size(), s.toString());
+            for (int i = 0; i < got.size(); i++) assertArrayEquals(frames.get(i), got.get(i).bytes(), "frame " + i);
+            assertTrue(s.blocks() >= 3 * 8, "went round the ring several times: " + s);
+        }
+    }
+
+    @Test
+    void aHeldBlockIsNotHandedOutAgainUntilItIsReleased() throws Exception {
+        Path file = work.resolve("held.pcap");
+        try (TpacketV3Ring ring = TpacketV3Ring.open(RingConfig.of(veth.receiver).withBlocks(4096, 2).withFrameSize(256)
+                .withRetireTimeoutMillis(5))) {
+            PcapFiles.write(file, List.of(numbered(1, 100), numbered(2, 100)));
+            veth.replay(file);
+            RingBlock first = ring.nextBlock(5000);
+            assertNotNull(first);
+            PcapFiles.write(file, List.of(numbered(3, 100), numbered(4, 100)));
+            veth.replay(file);
+            RingBlock second = ring.nextBlock(5000);
+            assertNotNull(second);
+            assertNotEquals(first.index(), second.index());
+            second.release();
+            // the next block in order is 'first', still held: the kernel cannot use it, nor may nextBlock
+            PcapFiles.write(file, List.of(numbered(5, 100)));
+            veth.replay(file);
+            assertNull(ring.nextBlock(300), "a held block is not handed out a second time");
+            assertTrue(first.next(), "and its frames are intact");
+            assertArrayEquals(numbered(1, 100), first.frame().toArray(ValueLayout.JAVA_BYTE));
+            // a waiting nextBlock gets the block once another thread releases it and the kernel fills it again
+            CompletableFuture<RingBlock> waiting = CompletableFuture.supplyAsync(() -> ring.nextBlock(10_000));
+            Thread.sleep(100);
+            assertFalse(waiting.isDone());
+            first.release();
+            PcapFiles.write(file, List.of(numbered(6, 100)));
+            veth.replay(file);
+            RingBlock again = waiting.get(10, TimeUnit.SECONDS);
+            assertNotNull(again);
+            assertEquals(first.index(), again.index());
+            List<Got> got = new ArrayList<>();
+            take(again, got);
+            assertArrayEquals(numbered(6, 100), got.getLast().bytes(), "frame 5 came while the ring was frozen: dropped");
+            assertEquals(1, ring.stats().drops());
+        }
+    }
+
+    @Test
     void twoRingsInOneFanoutGroupSeeEveryFrameExactlyOnce() throws Exception {
         List<byte[]> frames = new ArrayList<>();
         for (int i = 0; i < 600; i++) frames.add(numbered(i, 100));
