@@ -167,12 +167,13 @@ public final class RingBlock {
     /** The current frame's captured bytes, in place in the ring (valid until {@link #release()}). */
     public MemorySegment frame() {
         checkFrame();
+        checkMapped();
         return block.asSlice(frameOffset, capturedLength);
     }
 
     /** The whole block; the current frame is at {@link #frameOffset()} for {@link #capturedLength()} bytes. */
     public MemorySegment blockSegment() {
-        checkLive();
+        checkMapped();
         return block;
     }
 
@@ -254,6 +255,11 @@ public final class RingBlock {
 
     private void checkLive() {
         if (released) throw new IllegalStateException("block " + index + " was released: its frames belong to the kernel again");
+    }
+
+    /** For what hands out memory: reading it after close would throw anyway, but only on first access. */
+    private void checkMapped() {
+        checkLive();
         if (!block.scope().isAlive()) throw new IllegalStateException("the ring of block " + index + " was closed");
     }
 
