@@ -26,7 +26,9 @@ trap cleanup EXIT
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.outputFile="$out/classpath.txt" -Dmdep.includeScope=test >/dev/null)
 cp="$module/target/test-classes:$module/target/classes:$(cat "$out/classpath.txt")"
-jrun() { java -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED -cp "$cp" dev.cellscope.nativetap.packet.AfPacketBench "$@"; }
+# receivers on CPU 1 and the sender (with the kernel's delivery into the ring, which runs in its
+# softirq) on CPU 0, so neither receiver reads frames from its own CPU's cache
+jrun() { taskset -c 1 java -XX:+UseParallelGC --enable-native-access=ALL-UNNAMED -cp "$cp" dev.cellscope.nativetap.packet.AfPacketBench "$@"; }
 
 pcap="$out/cell-$frames-$length.pcap"
 [ -f "$pcap" ] || jrun write "$pcap" "$frames" "$length"
@@ -63,7 +65,7 @@ for rate in "${rates[@]}"; do
 
   # tcpdump -w /dev/null, 64 MiB buffer (-B 65536), same traffic
   d0=$(softnet_drops)
-  tcpdump -i "$rx" -B 65536 -w /dev/null 2>"$out/tcpdump.err" &
+  taskset -c 1 tcpdump -i "$rx" -B 65536 -w /dev/null 2>"$out/tcpdump.err" &
   td=$!
   for _ in $(seq 50); do grep -q "listening on" "$out/tcpdump.err" && break; sleep 0.1; done
   c0=$(cpu_of "$td")

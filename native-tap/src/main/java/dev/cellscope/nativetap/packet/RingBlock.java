@@ -57,7 +57,8 @@ public final class RingBlock {
     private int vlanDoneUpTo; // frames [0, vlanDoneUpTo) already have their tag back in place
     private boolean damaged, reinserted;
     private long frameOffset;
-    private int capturedLength, originalLength, status, vlanTci, vlanTpid, packetType;
+    private long header;
+    private int capturedLength, originalLength, status, vlanTci, vlanTpid;
     private long timestampNanos;
 
     RingBlock(TpacketV3Ring ring, int index, MemorySegment block, int blockStatus, boolean reinsertVlan, int snaplen) {
@@ -125,7 +126,7 @@ public final class RingBlock {
         status = st;
         timestampNanos = Integer.toUnsignedLong(block.get(ValueLayout.JAVA_INT, h + TP_SEC)) * 1_000_000_000L
                 + Integer.toUnsignedLong(block.get(ValueLayout.JAVA_INT, h + TP_NSEC));
-        packetType = Byte.toUnsignedInt(block.get(ValueLayout.JAVA_BYTE, h + TP_SOCKADDR_LL + SLL_PKTTYPE));
+        header = h; // sll_pkttype is read only when asked: it often sits on a cache line nothing else needs
         frameOffset = macAt;
         capturedLength = snap;
         originalLength = len;
@@ -221,7 +222,7 @@ public final class RingBlock {
     /** sll_pkttype: 0 for this host, 1 broadcast, 2 multicast, 3 another host (promiscuous), 4 sent by this host. */
     public int packetType() {
         checkFrame();
-        return packetType;
+        return Byte.toUnsignedInt(block.get(ValueLayout.JAVA_BYTE, header + TP_SOCKADDR_LL + SLL_PKTTYPE));
     }
 
     /** The kernel's tp_status bits of the current frame. */
