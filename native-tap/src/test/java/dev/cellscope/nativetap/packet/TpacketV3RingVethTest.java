@@ -376,6 +376,27 @@ class TpacketV3RingVethTest {
     }
 
     @Test
+    void anInterfaceGoingDownIsReportedOnceAndFramesComeBackWhenItIsUp() throws Exception {
+        Path file = work.resolve("down.pcap");
+        PcapFiles.write(file, List.of(numbered(7, 100)));
+        try (TpacketV3Ring ring = TpacketV3Ring.open(small())) {
+            try {
+                NetnsVeth.ip("link", "set", veth.receiver, "down");
+                PacketSocketException e = assertThrows(PacketSocketException.class, () -> ring.nextBlock(2000));
+                assertEquals("interface '" + veth.receiver + "' is down; frames come again when it is up (poll: ENETDOWN)", e.getMessage());
+                assertEquals("ENETDOWN", e.errnoName());
+            } finally {
+                NetnsVeth.ip("link", "set", veth.receiver, "up");
+            }
+            assertNull(ring.nextBlock(100), "reported once");
+            veth.replay(file);
+            List<Got> got = collect(ring, 1, 5000);
+            assertEquals(1, got.size());
+            assertArrayEquals(numbered(7, 100), got.getFirst().bytes());
+        }
+    }
+
+    @Test
     void closingTwiceIsSafeAndAHeldBlockCannotBeReadAfterClose() throws Exception {
         Path file = work.resolve("close.pcap");
         PcapFiles.write(file, List.of(numbered(1, 100), numbered(2, 100)));
