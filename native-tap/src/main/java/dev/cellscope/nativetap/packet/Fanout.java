@@ -1,9 +1,9 @@
 package dev.cellscope.nativetap.packet;
 
 /**
- * {@code PACKET_FANOUT}: the sockets (rings) of one process... or several, bound to the same
- * interface with the same group id and the same mode, share its frames: each frame goes to
- * exactly one of them. Spreads one mirror port over several threads.
+ * {@code PACKET_FANOUT}: rings (of one process or several) bound to the same interface with the
+ * same group id and the same mode share its frames: each frame goes to exactly one of them.
+ * Spreads one mirror port over several threads.
  *
  * @param groupId  0..65535; every member must use the same id and mode (the first one sets them)
  * @param mode     how a frame picks its member

@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The libc functions {@link PacketSocket} calls, bound once through FFM from the default lookup.
+ * The libc functions {@link PacketSocket} and {@link TpacketV3Ring} call, bound once through FFM from the default lookup.
  * Every call that can fail captures {@code errno} into a caller-supplied segment
  * ({@link #newErrno}): reading errno after the call from Java would see whatever the JVM did in
  * between. Static final handles, so the JIT can inline them.
