@@ -1,0 +1,90 @@
+package dev.cellscope.live.pcap;
+
+import dev.cellscope.live.CaptureInterface;
+import dev.cellscope.live.LiveBackend;
+import dev.cellscope.live.LiveOptions;
+import dev.cellscope.live.LiveSource;
+import dev.cellscope.session.SourceException;
+import org.pcap4j.core.PcapAddress;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.util.LinkLayerAddress;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code --backend pcap}: libpcap through pcap4j (the system's libpcap, found by JNA). */
+public final class PcapBackend implements LiveBackend {
+    public static final String NAME = "pcap";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "libpcap through pcap4j (any interface libpcap can open; BPF filter; kernel drop counters)";
+    }
+
+    @Override
+    public Availability available() {
+        try {
+            Pcaps.libVersion();
+            return Availability.YES;
+        } catch (LinkageError e) {
+            // JNA could not load libpcap (or JNA's own native part): name the package that brings it.
+            return Availability.no("libpcap not found (" + e.getMessage() + "): install it (apt-get install libpcap0.8)");
+        }
+    }
+
+    @Override
+    public LiveSource open(LiveOptions options) throws SourceException {
+        return PcapSource.open(options, this::interfaceNames);
+    }
+
+    @Override
+    public List<CaptureInterface> interfaces() throws SourceException {
+        List<PcapNetworkInterface> devices;
+        try {
+            devices = Pcaps.findAllDevs();
+        } catch (PcapNativeException e) {
+            // pcap4j throws when no interface at all is found: an empty list, not an error.
+            if (String.valueOf(e.getMessage()).contains("No NIF")) return List.of();
+            throw new SourceException("cannot list interfaces: " + e.getMessage());
+        }
+        List<CaptureInterface> out = new ArrayList<>();
+        for (PcapNetworkInterface d : devices) {
+            List<String> addresses = new ArrayList<>();
+            for (PcapAddress a : d.getAddresses()) {
+                if (a.getAddress() != null) addresses.add(text(a.getAddress()));
+            }
+            for (LinkLayerAddress mac : d.getLinkLayerAddresses()) addresses.add(mac.toString());
+            String description = d.getDescription();
+            out.add(new CaptureInterface(d.getName(), description == null || description.isBlank() ? null : description,
+                    addresses, d.isUp(), d.isRunning(), d.isLoopBack()));
+        }
+        return out;
+    }
+
+    private List<String> interfaceNames() {
+        try {
+            return interfaces().stream().map(CaptureInterface::name).toList();
+        } catch (SourceException e) {
+            return List.of();
+        }
+    }
+
+    private static String text(InetAddress a) {
+        String s = a.getHostAddress();
+        // Drop the scope id Java appends to a link-local IPv6 address (fe80::1%veth0): tshark shows none.
+        if (a instanceof Inet6Address) {
+            int pct = s.indexOf('%');
+            if (pct >= 0) s = s.substring(0, pct);
+        }
+        return s;
+    }
+}
