@@ -27,6 +27,15 @@ public interface LiveBackend {
     /** Opens the interface; the message of a failure is one line a user can act on. */
     LiveSource open(LiveOptions options) throws SourceException;
 
+    /**
+     * Why {@code filter} is not a capture filter this backend can apply, checked before anything is
+     * opened (a user's mistake, reported as such); empty when it is fine or cannot be checked early
+     * (then {@link #open} reports it).
+     */
+    default java.util.Optional<String> checkFilter(String filter) {
+        return java.util.Optional.empty();
+    }
+
     /** The interfaces this backend can capture on, as {@code -D} lists them. */
     List<CaptureInterface> interfaces() throws SourceException;
 

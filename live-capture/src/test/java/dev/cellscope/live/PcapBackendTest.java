@@ -118,4 +118,123 @@ class PcapBackendTest {
             assertEquals(0, s.interfaceDropped(), "interface drops: " + s);
         }
     }
+
+    /**
+     * tcpdump captures on the same interface with the same filter at the same time: the independent
+     * answer. (Not tcpdump reading the sample offline: on a live interface the kernel has taken the
+     * 802.1Q tag off a tagged frame before the filter runs, so {@code ether proto 0x88b5} also keeps
+     * the sample's VLAN-tagged 0x88B5 frame; libpcap puts the tag back into the captured bytes.)
+     */
+    @Test
+    void theCaptureFilterKeepsWhatTcpdumpKeepsAndDropsTheRest() throws Exception {
+        Assumptions.assumeTrue(VethPair.which("tcpdump") != null, "tcpdump not found (Debian package tcpdump): it is the filter's oracle");
+        Path sample = SAMPLES.resolve("quickstart.pcapng");
+        List<byte[]> all = sampleFrames(sample);
+        Path oracle = Files.createTempFile("cellscope-tcpdump", ".pcap");
+        Process tcpdump = new ProcessBuilder(VethPair.which("tcpdump"), "-i", veth.captureInterface, "-U", "-w", oracle.toString(), CELL_FILTER)
+                .redirectErrorStream(true).redirectOutput(oracle.resolveSibling(oracle.getFileName() + ".log").toFile()).start();
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface).withFilter(CELL_FILTER))) {
+            awaitListening(oracle.resolveSibling(oracle.getFileName() + ".log"));
+            veth.replay(sample, "--topspeed");
+            List<Packet> got = read(source, all.size(), 3); // waits out the time: a frame too many would show
+            Thread.sleep(200);
+            tcpdump.destroy(); // SIGTERM: tcpdump writes what it has and ends
+            assertTrue(tcpdump.waitFor(10, TimeUnit.SECONDS));
+            List<byte[]> kept = sampleFrames(oracle);
+            assertTrue(kept.size() < all.size() && kept.size() > 40, "the filter keeps most of the sample, not all: " + kept.size());
+            assertSameFrames(kept, frames(got));
+            // the DNS query (udp port 53, frame 50) is one of those dropped
+            assertTrue(frames(got).stream().noneMatch(f -> java.util.Arrays.equals(f, all.get(49))), "frame 50 (DNS) filtered out");
+        } finally {
+            tcpdump.destroyForcibly();
+            Files.deleteIfExists(oracle);
+            Files.deleteIfExists(oracle.resolveSibling(oracle.getFileName() + ".log"));
+        }
+    }
+
+    static void awaitListening(Path log) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < end) {
+            if (Files.exists(log) && Files.readString(log).contains("listening on")) return;
+            Thread.sleep(20);
+        }
+        throw new AssertionError("tcpdump did not start listening: " + (Files.exists(log) ? Files.readString(log) : ""));
+    }
+
+    @Test
+    void aFilterLibpcapCannotCompileIsOneLineWithLibpcapsReason() {
+        SourceException e = assertThrows(SourceException.class,
+                () -> open(LiveOptions.of(veth.captureInterface).withFilter("ether proto 0x88b5 or udp prot 34997")));
+        assertEquals("bad capture filter 'ether proto 0x88b5 or udp prot 34997': can't parse filter expression: syntax error", e.getMessage());
+    }
+
+    @Test
+    void aFilterIsCheckedBeforeAnythingOpens() throws Exception {
+        LiveBackend pcap = Backends.get("pcap");
+        assertEquals(java.util.Optional.empty(), pcap.checkFilter(CELL_FILTER));
+        assertEquals("bad capture filter 'ether proto 0x88b5 or': can't parse filter expression: syntax error",
+                pcap.checkFilter("ether proto 0x88b5 or").orElseThrow());
+    }
+
+    @Test
+    void anInterfaceThatDoesNotExistIsNamedWithTheOnesThatDo() {
+        SourceException e = assertThrows(SourceException.class, () -> open(LiveOptions.of("nosuch0")));
+        assertTrue(e.getMessage().startsWith("nosuch0: no such interface (here: "), e.getMessage());
+        assertTrue(e.getMessage().contains(veth.captureInterface), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; cellscope read -D lists them)"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void theInterfaceListHasTheVethUpAndRunning() throws Exception {
+        CaptureInterface mine = Interfaces.list().stream().filter(i -> i.name().equals(veth.captureInterface)).findFirst()
+                .orElseThrow(() -> new AssertionError(veth.captureInterface + " not listed"));
+        assertTrue(mine.up() && mine.running() && !mine.loopback(), mine.toString());
+        CaptureInterface lo = Interfaces.list().stream().filter(i -> i.name().equals("lo")).findFirst().orElseThrow();
+        assertTrue(lo.loopback() && lo.addresses().contains("127.0.0.1"), lo.toString());
+    }
+
+    @Test
+    void cancelWakesAReaderWaitingOnAQuietInterface() throws Exception {
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface))) {
+            long t0 = System.nanoTime();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException ignored) {
+                    return;
+                }
+                source.cancel();
+            });
+            assertNull(source.next());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 250 && ms < 1500, "next() returned after " + ms + " ms");
+        }
+    }
+
+    @Test
+    void stopDeliversWhatWasCapturedThenEnds() throws Exception {
+        Path sample = SAMPLES.resolve("quickstart.pcapng");
+        List<byte[]> sent = sampleFrames(sample);
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface))) {
+            veth.replay(sample, "--topspeed");
+            Thread.sleep(300); // the kernel has handed every frame over (the buffer timeout is 100 ms)
+            source.stop();
+            List<Packet> got = new ArrayList<>();
+            Packet p;
+            while ((p = source.next()) != null) got.add(p);
+            assertSameFrames(sent, frames(got));
+            assertEquals(sent.size(), source.stats().packets());
+        }
+        // and the counters stay readable after close
+    }
+
+    @Test
+    void optionsOutOfRangeAreRefusedBeforeAnythingOpens() {
+        assertThrows(IllegalArgumentException.class, () -> LiveOptions.of("x").withSnaplen(0));
+        assertThrows(IllegalArgumentException.class, () -> LiveOptions.of("x").withSnaplen(LiveOptions.MAX_SNAPLEN + 1));
+        assertThrows(IllegalArgumentException.class, () -> LiveOptions.of("x").withBufferBytes(-1));
+        SourceException e = assertThrows(SourceException.class, () -> Backends.get("dpdk-nope"));
+        assertTrue(e.getMessage().startsWith("unknown capture backend 'dpdk-nope' (known: pcap"), e.getMessage());
+    }
 }

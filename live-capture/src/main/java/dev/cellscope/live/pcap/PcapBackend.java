@@ -5,16 +5,21 @@ import dev.cellscope.live.LiveBackend;
 import dev.cellscope.live.LiveOptions;
 import dev.cellscope.live.LiveSource;
 import dev.cellscope.session.SourceException;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapAddress;
+import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.Pcaps;
+import org.pcap4j.packet.namednumber.DataLinkType;
 import org.pcap4j.util.LinkLayerAddress;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** {@code --backend pcap}: libpcap through pcap4j (the system's libpcap, found by JNA). */
 public final class PcapBackend implements LiveBackend {
@@ -44,6 +49,27 @@ public final class PcapBackend implements LiveBackend {
     @Override
     public LiveSource open(LiveOptions options) throws SourceException {
         return PcapSource.open(options, this::interfaceNames);
+    }
+
+    /** Compiled by libpcap for Ethernet (a dead handle): the link type every cellscope capture has. */
+    @Override
+    public Optional<String> checkFilter(String filter) {
+        PcapHandle dead;
+        try {
+            dead = Pcaps.openDead(DataLinkType.EN10MB, LiveOptions.MAX_SNAPLEN);
+        } catch (PcapNativeException e) {
+            return Optional.empty(); // cannot check now: opening will
+        }
+        try {
+            dead.compileFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN).free();
+            return Optional.empty();
+        } catch (PcapNativeException e) {
+            return Optional.of(PcapErrors.filter(filter, e.getMessage()));
+        } catch (NotOpenException e) {
+            return Optional.empty();
+        } finally {
+            dead.close();
+        }
     }
 
     @Override

@@ -15,7 +15,6 @@ import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
 import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.RawPacketListener;
 
-import java.io.EOFException;
 import java.lang.foreign.MemorySegment;
 import java.sql.Timestamp;
 import java.util.List;
@@ -24,17 +23,22 @@ import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * A live interface through libpcap. A capture thread of its own calls {@code pcap_dispatch}
- * (one native call for every run of frames the kernel has ready, up to a batch) and hands whole
- * batches to the reader through a small bounded queue; the reader's {@link #next()} takes frames
+ * (one native call for every run of frames the kernel has ready, up to a batch of 512) and hands
+ * whole batches to the reader through a small bounded queue; the reader's {@link #next()} takes frames
  * from the batch in hand without touching a lock. When the reader falls behind, the queue fills,
  * the capture thread waits and the kernel's buffer takes the rest: what it cannot hold the kernel
  * drops and counts ({@code ps_drop}), so nothing is lost without a count.
+ *
+ * <p>Why pcap_dispatch and not pcap4j's {@code getNextRawPacketEx} (pcap_next_ex) in a loop: each
+ * of those is a native call plus two JNA allocations per frame; measured on a veth pair with
+ * tcpreplay at the sender's top speed (about 0.23 M frames/s on this 2-vCPU machine),
+ * dispatch kept up at 1.9 µs of CPU per frame, next_ex fell behind at 5.7 µs (live-capture/README.md).
+ * pcap4j still makes a JNA upcall per frame inside a dispatch: libpcap offers no other way.
  *
  * <p>Every libpcap call but {@code pcap_breakloop} (made to be called from another thread) is
  * made on the capture thread, {@code pcap_stats} included; {@link #stats()} returns what it read
@@ -48,16 +52,12 @@ final class PcapSource implements LiveSource {
     private static final long STATS_EVERY_NANOS = 500_000_000L;
     private static final Batch END = new Batch(0);
 
-    /** How the capture thread reads libpcap (measured in live-capture/README.md). */
-    enum ReadMode { DISPATCH, NEXT_EX }
-
     private final PcapHandle handle;
     private final String ifname;
     private final int linkType;
     private final List<InterfaceInfo> interfaces;
     private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(QUEUE);
     private final Thread captureThread;
-    private final ReadMode mode;
 
     private volatile boolean stopping, cancelled, closed;
     private volatile String failure;
@@ -75,12 +75,11 @@ final class PcapSource implements LiveSource {
     private Batch filling;
     private long lastStats;
 
-    private PcapSource(PcapHandle handle, String ifname, int snaplen, boolean nanos, ReadMode mode) {
+    private PcapSource(PcapHandle handle, String ifname, int snaplen, boolean nanos) {
         this.handle = handle;
         this.ifname = ifname;
         this.linkType = handle.getDlt().value();
         this.interfaces = List.of(new InterfaceInfo(0, linkType, snaplen, ifname, nanos ? 1_000_000_000L : 1_000_000L));
-        this.mode = mode;
         this.captureThread = Thread.ofPlatform().daemon().name("pcap capture " + ifname).unstarted(this::capture);
     }
 
@@ -113,8 +112,7 @@ final class PcapSource implements LiveSource {
         } catch (NotOpenException e) {
             throw new IllegalStateException("pcap handle closed while opening", e);
         }
-        ReadMode mode = ReadMode.valueOf(System.getProperty("cellscope.pcap.read", "DISPATCH"));
-        PcapSource source = new PcapSource(handle, ifname, options.snaplen(), nanos, mode);
+        PcapSource source = new PcapSource(handle, ifname, options.snaplen(), nanos);
         source.captureThread.start();
         return source;
     }
@@ -146,7 +144,7 @@ final class PcapSource implements LiveSource {
             boolean more = true;
             while (more && !stopping && !cancelled) {
                 filling = new Batch(BATCH);
-                more = mode == ReadMode.DISPATCH ? dispatch() : nextEx();
+                more = dispatch();
                 if (filling.size > 0 && !handOff(filling)) break;
                 refreshStats(false);
             }
@@ -168,26 +166,6 @@ final class PcapSource implements LiveSource {
         } catch (InterruptedException broken) {
             return false; // pcap_breakloop: stop() or cancel()
         }
-    }
-
-    /**
-     * pcap_next_ex until the batch is full, the reader waits (the queue is empty: hand over at
-     * once, for latency) or the buffer timeout passed. False when broken off.
-     */
-    private boolean nextEx() throws PcapNativeException, NotOpenException {
-        while (!filling.full()) {
-            byte[] bytes;
-            try {
-                bytes = handle.getNextRawPacketEx();
-            } catch (TimeoutException e) {
-                return true;
-            } catch (EOFException broken) {
-                return false;
-            }
-            collect(bytes);
-            if (ready.isEmpty()) return true;
-        }
-        return true;
     }
 
     /** Waits for room in the queue (the kernel buffers meanwhile); false when cancelled. */
