@@ -105,12 +105,37 @@ public final class PcapBackend implements LiveBackend {
     }
 
     private static String text(InetAddress a) {
-        String s = a.getHostAddress();
-        // Drop the scope id Java appends to a link-local IPv6 address (fe80::1%veth0): tshark shows none.
-        if (a instanceof Inet6Address) {
-            int pct = s.indexOf('%');
-            if (pct >= 0) s = s.substring(0, pct);
+        return a instanceof Inet6Address ? ipv6(a.getAddress()) : a.getHostAddress();
+    }
+
+    /** RFC 5952 text, as ip and tshark print it (fe80::1, not Java's fe80:0:0:0:0:0:0:1%veth0). */
+    static String ipv6(byte[] b) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+        int bestStart = -1, bestLength = 1; // only a run of two or more zero groups becomes "::"
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
         }
-        return s;
+        if (bestStart < 0) return groups(g, 0, 8);
+        return groups(g, 0, bestStart) + "::" + groups(g, bestStart + bestLength, 8);
+    }
+
+    private static String groups(int[] g, int from, int to) {
+        StringBuilder s = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            if (i > from) s.append(':');
+            s.append(Integer.toHexString(g[i]));
+        }
+        return s.toString();
     }
 }
