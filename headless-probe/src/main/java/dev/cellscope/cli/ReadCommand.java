@@ -133,7 +133,7 @@ public final class ReadCommand implements Callable<Integer> {
              Writer out = Console.stdout()) {
             PeriodicFlush flush = capture == null || quiet ? null : new PeriodicFlush(out);
             try {
-                result = Sessions.run(session, consumer(output, statistics, filter, filterSink, analyze, copy, out));
+                result = Sessions.run(session, consumer(output, statistics, filter, filterSink, analyze, copy, out, capture));
             } catch (Console.ClosedOutput e) {
                 // The reader of our output went away (e.g. `| head`): not an error, and the copy holds what was shown.
                 if (copy != null) copy.commit();
@@ -168,10 +168,12 @@ public final class ReadCommand implements Callable<Integer> {
     }
 
     private FrameConsumer consumer(FrameOutput output, List<CaptureStatistic> statistics, DisplayFilter filter,
-                                   FilterSink filterSink, boolean analyze, CaptureCopy copy, Writer out) {
+                                   FilterSink filterSink, boolean analyze, CaptureCopy copy, Writer out, LiveCapture capture) {
         return new FrameConsumer() {
             @Override
             public void begin() {
+                // as tshark says it once the interface is open (stderr, so outputs stay clean)
+                if (capture != null) System.err.println("Capturing on '" + capture.name() + "'");
                 if (copy != null) copy.open();
                 Sessions.unchecked(() -> output.begin(out));
             }
