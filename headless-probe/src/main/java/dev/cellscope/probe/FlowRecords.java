@@ -33,6 +33,8 @@ import java.util.EnumSet;
  * renamed when the interval closes: a consumer watching the directory sees only whole files, and
  * each appears once, complete. An interval without records makes no file.
  *
+ * <p>Without a directory the table still runs (active flows, evictions) and nothing is written.
+ *
  * <p>Time is the probe's clock: the capture time of the frames and, for a live source, the wall
  * clock too ({@link #advanceTo}), so idle flows end and intervals close on a quiet wire. The table
  * is touched by the capture thread at the end of each frame and by the clock and SIGHUP threads,
@@ -116,6 +118,7 @@ final class FlowRecords implements FieldSink {
     }
 
     private void record(FlowRow row, boolean end) {
+        if (dir == null) return; // no --flows: the table runs for the metrics only
         try {
             if (current == null) current = new Interval(currentStart == Long.MIN_VALUE ? Math.max(now, 0) : currentStart);
             current.csv.flow(row, end ? "end" : "interval");

@@ -158,7 +158,10 @@ public final class Probe {
         InetSocketAddress a = options.metrics();
         if (a == null) return null;
         try {
-            return HTTPServer.builder().inetAddress(a.getAddress()).port(a.getPort()).registry(metrics.registry()).buildAndStart();
+            HTTPServer server = HTTPServer.builder().inetAddress(a.getAddress()).port(a.getPort()).registry(metrics.registry()).buildAndStart();
+            String host = a.getAddress().getHostAddress();
+            err.println("cellscope: metrics at http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.getPort() + "/metrics");
+            return server;
         } catch (IOException e) {
             throw new ProbeException("--metrics " + a.getHostString() + ":" + a.getPort() + ": cannot listen: " + ProbeException.reason(e));
         }
@@ -210,10 +213,9 @@ public final class Probe {
                 }
             }
             String as = options.user() == null ? "" : " (as user " + options.user() + ")";
-            if (options.flowsDir() != null) {
-                checkWritable(options.flowsDir(), as);
-                flows = new FlowRecords(options.flowsDir(), options.flowIntervalNanos(), options.flowTable(), files, metrics);
-            }
+            // The flow table runs without --flows too: active flows and its evictions are metrics.
+            if (options.flowsDir() != null) checkWritable(options.flowsDir(), as);
+            flows = new FlowRecords(options.flowsDir(), options.flowIntervalNanos(), options.flowTable(), files, metrics);
             if (options.findings() != null) {
                 try {
                     findingsLog = new FindingsLog(options.findings(), metrics);
@@ -223,7 +225,7 @@ public final class Probe {
             }
             writer = new FindingsWriter(findingsLog);
             watch = new FrameWatch(metrics, writer);
-            sink = flows == null ? watch : new TeeSink(watch, flows);
+            sink = new TeeSink(watch, flows);
         }
 
         @Override
@@ -244,7 +246,7 @@ public final class Probe {
                 watch.counted(e);
             }
             writer.end(result.findings());
-            if (flows != null) flows.finish();
+            flows.finish();
             if (findingsLog != null) findingsLog.close();
         }
     }

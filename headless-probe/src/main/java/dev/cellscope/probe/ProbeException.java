@@ -14,6 +14,7 @@ public final class ProbeException extends RuntimeException {
     static String reason(java.io.IOException e) {
         String m = e.getMessage();
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) m = f.getReason();
+        else if (e instanceof java.nio.file.AccessDeniedException) m = "Permission denied"; // its message is only the path
         return m == null ? e.getClass().getSimpleName() : m;
     }
 }
