@@ -128,7 +128,12 @@ public final class Probe {
                 // A live source: flows end and intervals close by the wall clock too, also when nothing arrives.
                 clock.scheduleAtFixedRate(() -> {
                     FlowRecords f = flows;
-                    if (f != null) f.advanceTo(System.currentTimeMillis() * 1_000_000L);
+                    try {
+                        if (f != null) f.advanceTo(System.currentTimeMillis() * 1_000_000L);
+                    } catch (RuntimeException e) {
+                        // A scheduled task that throws is never run again: say it, and keep the clock going.
+                        err.println("cellscope: internal error in the flow clock: " + e);
+                    }
                 }, 1, 1, TimeUnit.SECONDS);
             }
             List<FrameConsumer> consumers = new ArrayList<>();
