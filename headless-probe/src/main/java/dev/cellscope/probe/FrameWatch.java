@@ -107,9 +107,6 @@ final class FrameWatch implements FieldSink {
     /** Findings the metrics count by kind, wherever they come from (a frame or the capture's end). */
     void counted(Expert e) {
         if (e.kind() == UtcpExperts.UNKNOWN_CELL) metrics.unknownCellId();
-        else if (e.kind() == UtcpExperts.TAP_MISSED) metrics.tapLoss();
-        else if (e.kind() == UtcpExperts.HOLE_GIVEN_UP || e.kind() == UtcpExperts.HOLES_GIVEN_UP) metrics.heldBytesCap();
-        else if (e.kind() == UtcpExperts.CONVERSATION_FLOOD || e.kind() == UtcpExperts.CONVERSATIONS_FORGOTTEN) metrics.conversationsCap();
     }
 
     @Override

@@ -86,6 +86,7 @@ public final class Probe {
         this.err = err;
         this.session = new CaptureSession(opener, new SessionOptions(options.dissector(), options.analysis(), false, Long.MAX_VALUE));
         if (opener instanceof CaptureStatsSupplier s) metrics.captureStats(s);
+        metrics.analysisCounters(session::analysisCounters);
     }
 
     /** Another consumer of the frames (a capture ring); it begins after the probe has dropped privileges. */

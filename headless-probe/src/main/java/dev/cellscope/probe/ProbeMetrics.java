@@ -9,9 +9,11 @@ import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.cellscope.session.AnalysisCounters;
 
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The probe's metrics (docs/PROBE.md lists them), in a registry of their own. Counters the
@@ -30,13 +32,14 @@ public final class ProbeMetrics {
     private final CounterDataPoint[] bytes = new CounterDataPoint[Protocol.values().length];
     private final CounterDataPoint[][] findings = new CounterDataPoint[Severity.values().length][ExpertGroup.values().length];
     private final CounterDataPoint utcpNacks, tetherNacks, sbiNacks, utcpRetransmissions, tetherResent, overruns, verified, failed,
-            unknownCellIds, tapLoss, flowEnd, flowInterval, heldBytesCap, conversationsCap, outputErrors;
+            unknownCellIds, flowEnd, flowInterval, outputErrors;
     private final Gauge activeFlows;
     private final LongAdder parserDrops = new LongAdder();
     private final LongAdder frames = new LongAdder(), frameBytes = new LongAdder(), allFindings = new LongAdder();
     private volatile CaptureStatsSupplier capture = CaptureStatsSupplier.NONE;
     private volatile RingStatsSupplier ring = RingStatsSupplier.NONE;
     private volatile LongSupplier flowsCapped = () -> 0;
+    private volatile Supplier<AnalysisCounters> analysis = () -> AnalysisCounters.NONE;
 
     public ProbeMetrics() {
         Counter p = Counter.builder().name("cellscope_packets_total").help("Frames analysed, by protocol (utcp, sbi: UTCP frames completing UTCP-SBI messages, tether, other)")
@@ -80,8 +83,12 @@ public final class ProbeMetrics {
                 .register(registry).labelValues();
         unknownCellIds = Counter.builder().name("cellscope_unknown_cellid_total")
                 .help("Frames from or to a CellID outside the address book (utcp.unknown_cell)").register(registry).labelValues();
-        tapLoss = Counter.builder().name("cellscope_tap_loss_total")
-                .help("Holes the tap missed: seqs neither seen nor NACKed by the receiver (utcp.tap_missed)").register(registry).labelValues();
+        CounterWithCallback.builder().name("cellscope_tap_loss_seqs_total")
+                .help("UTCP DATA seqs the peers exchanged that the tap never saw (settled gaps the receiver never NACKed); utcp.tap_loss at the end")
+                .callback(cb -> cb.call(analysis.get().tapLostSeqs())).register(registry);
+        CounterWithCallback.builder().name("cellscope_network_loss_seqs_total")
+                .help("UTCP DATA seqs lost on the network (NACKed by the receiver): loss the peers saw, not the tap")
+                .callback(cb -> cb.call(analysis.get().networkLostSeqs())).register(registry);
         Counter f = Counter.builder().name("cellscope_findings_total").help("Expert findings, by severity and group (every severity)")
                 .labelNames("severity", "group").register(registry);
         for (Severity s : Severity.values()) {
@@ -94,15 +101,17 @@ public final class ProbeMetrics {
                 .labelNames("record").register(registry);
         flowEnd = records.labelValues("end");
         flowInterval = records.labelValues("interval");
-        Counter caps = Counter.builder().name("cellscope_limit_hits_total")
-                .help("Memory bounds reached: held_bytes (a reassembly hole given up), conversations (conversations forgotten), flows (flow rows evicted by --max-flows)")
-                .labelNames("limit").register(registry);
-        heldBytesCap = caps.labelValues("held_bytes");
-        conversationsCap = caps.labelValues("conversations");
+        CounterWithCallback.builder().name("cellscope_limit_hits_total")
+                .help("Memory bounds of the analysis reached: held_bytes (reassembly holes given up at the per-direction cap or the --held-bytes budget), conversations (conversations forgotten at the cap on live conversations)")
+                .labelNames("limit").callback(cb -> {
+                    AnalysisCounters c = analysis.get();
+                    cb.call(c.holesGivenUp(), "held_bytes");
+                    cb.call(c.conversationsForgotten(), "conversations");
+                }).register(registry);
         CounterWithCallback.builder().name("cellscope_flow_table_evictions_total").help("Flow rows written early because --max-flows rows were live")
                 .callback(cb -> cb.call(flowsCapped.getAsLong())).register(registry);
         outputErrors = Counter.builder().name("cellscope_output_errors_total")
-                .help("Writes of --flows or --findings that failed (the probe goes on; stderr says why)").labelNames("file").register(registry).labelValues("any");
+                .help("Writes of --flows or --findings that failed (the probe goes on; stderr says why)").register(registry).labelValues();
         GaugeWithCallback.builder().name("cellscope_up").help("1 while the probe runs").callback(cb -> cb.call(1)).register(registry);
         // The probe's own CPU and memory: process_cpu_seconds_total, process_resident_memory_bytes, jvm_memory_*.
         JvmMetrics.builder().register(registry);
@@ -120,6 +129,11 @@ public final class ProbeMetrics {
     /** Where ring files written and disk drops come from (a ring writer). */
     public void ringStats(RingStatsSupplier s) {
         ring = s;
+    }
+
+    /** Where the analysis's running counters come from (the session). */
+    void analysisCounters(Supplier<AnalysisCounters> s) {
+        analysis = s;
     }
 
     void flowsCapped(LongSupplier s) {
@@ -158,9 +172,6 @@ public final class ProbeMetrics {
     void verified() { verified.inc(); }
     void failed() { failed.inc(); }
     void unknownCellId() { unknownCellIds.inc(); }
-    void tapLoss() { tapLoss.inc(); }
-    void heldBytesCap() { heldBytesCap.inc(); }
-    void conversationsCap() { conversationsCap.inc(); }
     void flowRecord(boolean end) { (end ? flowEnd : flowInterval).inc(); }
     void outputError() { outputErrors.inc(); }
     void activeFlows(int n) { activeFlows.set(n); }

@@ -249,4 +249,41 @@ class ProbeCommandTest {
             assertEquals(0, p.exit(Duration.ofSeconds(20)), "SIGTERM while lingering exits 0");
         }
     }
+
+    /**
+     * Frames the mirror port never delivered: two DATA frames cut from lossy-mesh (with read -Y -w),
+     * which the receiver had and never NACKed. The metric counts exactly those seqs while the probe
+     * runs, and the findings file ends with the capture's utcp.tap_loss, without frame or flow.
+     */
+    @Test
+    @Timeout(120)
+    void tapLossIsCountedAndReported(@TempDir Path dir) throws Exception {
+        Path cut = dir.resolve("tap-cut.pcapng"), findings = dir.resolve("findings.json");
+        Cli.Result w = Cli.run("read", "-r", sample("lossy-mesh").toString(), "-Y", "frame.number != 30 && frame.number != 31",
+                "-w", cut.toString(), "-q");
+        assertEquals(0, w.exit(), w.err());
+        try (ProbeProcess p = ProbeProcess.start("-r", cut.toString(), "--findings", findings.toString(), "--metrics", "127.0.0.1:0",
+                "--linger", "120s", "--status-interval", "0")) {
+            int port = p.metricsPort();
+            p.await("the capture analysed", Duration.ofSeconds(60), () -> {
+                try {
+                    return sum(scrape(port), "cellscope_packets_total") == 312;
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+            p.await("the tap loss counted", Duration.ofSeconds(30), () -> {
+                try {
+                    return scrape(port).get("cellscope_tap_loss_seqs_total") == 2.0;
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+            p.signal("TERM");
+            assertEquals(0, p.exit(Duration.ofSeconds(20)));
+        }
+        assertEquals(1, findingsByKind(findings).getOrDefault("end utcp.tap_loss", 0), "the capture's tap loss is a finding");
+        String last = Files.readAllLines(findings).getLast();
+        assertTrue(last.contains("\"frame\":null,\"flow\":null") && last.contains("Tap loss: 0.70% (2 DATA seqs"), last);
+    }
 }
