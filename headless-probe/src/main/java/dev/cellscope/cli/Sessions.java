@@ -8,6 +8,7 @@ import dev.cellscope.session.FrameConsumer;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
+import dev.cellscope.session.SourceOpener;
 import dev.cellscope.session.StreamSource;
 
 import java.io.IOException;
@@ -23,7 +24,12 @@ final class Sessions {
      * "-" for standard input, a FIFO (copied to a temporary file first: see {@link StreamSource}).
      */
     static CaptureSession of(Path file, SessionOptions options) {
-        return new CaptureSession(StreamSource.isStream(file) ? stream(file) : new FileSource(file), options);
+        return new CaptureSession(opener(file), options);
+    }
+
+    /** The source of {@code -r FILE}: the file (mapped) or the stream ({@link StreamSource}). */
+    static SourceOpener opener(Path file) {
+        return StreamSource.isStream(file) ? stream(file) : new FileSource(file);
     }
 
     /**
