@@ -12,6 +12,9 @@ import dev.cellscope.session.FrameConsumer;
 import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.session.SessionResult;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -41,14 +44,28 @@ public final class RingRecorder implements FrameConsumer, RingStatsSupplier {
 
     @Override
     public void begin() {
+        checkWritable(config.directory());
         RingWriter w = RingWriter.open(config, SectionInfo.thisHost(), interfaces.get(), counters);
         if (w.currentFile().isEmpty()) {
-            // A ring that cannot even start is a mistake at the command line (a read-only directory), not a disk that filled up.
             String why = w.stats().lastError();
             w.close();
             throw new ProbeException("--ring " + config.directory() + ": cannot write" + (why == null ? "" : ": " + why));
         }
         writer = w;
+    }
+
+    /**
+     * A ring that cannot even start is a mistake at the command line (a read-only or impossible
+     * directory), said in one line before anything is written; later failures (a full disk) are
+     * the writer's, counted while capture goes on.
+     */
+    private static void checkWritable(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".cellscope-ring-", ".check"));
+        } catch (IOException e) {
+            throw new ProbeException("--ring " + dir + ": cannot write: " + ProbeException.reason(e));
+        }
     }
 
     @Override
