@@ -328,6 +328,60 @@ class ProbeLiveTest {
     }
 
     /**
+     * The ring's disk fills up (a 2 MiB tmpfs), then its directory is removed, while traffic flows:
+     * each is one line on stderr and a count; the analysis sees every frame all along; the files
+     * written before stay readable; the directory is made again and the ring goes on.
+     */
+    @Test
+    void aFullDiskAndAVanishedRingDirectoryCostOnlyTheRingFiles(@TempDir Path dir) throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("tmpfs"));
+        VethPair.Result mounted = VethPair.run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString());
+        Assumptions.assumeTrue(mounted.exit() == 0, () -> "cannot mount a tmpfs to fill (needs CAP_SYS_ADMIN): " + mounted.output());
+        Path ring = mount.resolve("ring");
+        Path sample = SAMPLES.resolve("lossy-mesh.pcapng");
+        int n = LiveReadTest.frameCount(sample), loops = 40; // 12,560 frames, about 9 MB: more than the disk holds
+        try (ProbeProcess p = ProbeProcess.start("-i", veth.captureInterface, "-f", FILTER, "--ring", ring.toString(),
+                "--ring-size", "500kB", "--metrics", "127.0.0.1:0", "--status-interval", "0", "-c", Integer.toString(n * loops), "--linger", "60s")) {
+            int port = p.metricsPort();
+            p.await("capturing line", Duration.ofSeconds(60), () -> stderrOf(p).contains("cellscope: capturing on"));
+            Process replay = replayInBackground(sample, 2000, loops);
+            p.await("a full disk", Duration.ofSeconds(60), () -> metric(port, "cellscope_ring_write_errors_total") >= 1);
+            VethPair.Result rm = VethPair.run("rm", "-rf", ring.toString());
+            assertEquals(0, rm.exit(), rm.output());
+            // Room again (the files went with the directory): the ring makes the directory again and writes on.
+            p.await("the ring directory made again", Duration.ofSeconds(30), () -> Files.isDirectory(ring));
+            p.await("every frame analysed", Duration.ofSeconds(120), () -> metric(port, "cellscope_packets_total") == (double) n * loops);
+            assertTrue(replay.waitFor(60, TimeUnit.SECONDS));
+            Map<String, Double> m = ProbeCommandTest.scrape(port);
+            assertTrue(m.get("cellscope_drops_total{cause=\"disk\"}") > 0, "frames not written are counted: " + m);
+            assertEquals(0.0, m.get("cellscope_drops_total{cause=\"kernel\"}"), "the capture lost nothing");
+            assertTrue(m.get("cellscope_ring_packets_written_total") > 0);
+            p.signal("TERM");
+            assertEquals(0, p.exit(Duration.ofSeconds(20)), p.stderr());
+            String err = p.stderr();
+            assertTrue(err.contains("No space left on device"), err);
+            // The files of the new directory are whole pcapng files, their statistics block included.
+            List<Path> files = ringFiles(ring);
+            assertFalse(files.isEmpty(), "the ring wrote on after the directory came back");
+            for (Path f : files) {
+                List<byte[]> got = new ArrayList<>();
+                assertEquals(1, readRingFile(f, got).size(), f + ": closed with its statistics block");
+                assertEquals(got.size(), tsharkFrames(f), f.toString());
+            }
+        } finally {
+            VethPair.run("umount", "-l", mount.toString());
+        }
+    }
+
+    static double metric(int port, String name) {
+        try {
+            return ProbeCommandTest.sum(ProbeCommandTest.scrape(port), name);
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Minutes of sustained traffic (lossy-mesh looped: the same conversations again and again, so
      * every frame after the first loop is a duplicate to the analysis) with flows, a ring and
      * metrics: memory stays flat after warm-up. The probe runs with a heap cap, as the systemd unit
