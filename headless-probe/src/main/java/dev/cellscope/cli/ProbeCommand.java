@@ -132,7 +132,7 @@ public final class ProbeCommand implements Callable<Integer> {
         if (capture != null) {
             probe.captureStats(capture::stats);
             if (ring != null) {
-                probe.consumer(new RingRecorder(ring, capture::interfaceDescriptions, id -> CaptureCounters.of(capture.stats())));
+                probe.consumer(new RingRecorder(ring, capture::interfaceDescriptions, id -> CaptureCounters.of(capture.stats()), user));
             }
         }
         ProbeSignals.install(probe, () -> {

@@ -30,16 +30,20 @@ public final class RingRecorder implements FrameConsumer, RingStatsSupplier {
     private final RingConfig config;
     private final Supplier<List<InterfaceDescription>> interfaces;
     private final CaptureCounters.Source counters;
+    private final String user;
     private volatile RingWriter writer;
 
     /**
      * @param interfaces what the files declare, asked once the source is open
      * @param counters   the source's counters since capture start, per interface (any thread)
+     * @param user       the user the probe runs as by then ({@code -Z}), for messages; null: not switched
      */
-    public RingRecorder(RingConfig config, Supplier<List<InterfaceDescription>> interfaces, CaptureCounters.Source counters) {
+    public RingRecorder(RingConfig config, Supplier<List<InterfaceDescription>> interfaces, CaptureCounters.Source counters,
+                        String user) {
         this.config = config;
         this.interfaces = interfaces;
         this.counters = counters;
+        this.user = user;
     }
 
     @Override
@@ -59,12 +63,13 @@ public final class RingRecorder implements FrameConsumer, RingStatsSupplier {
      * directory), said in one line before anything is written; later failures (a full disk) are
      * the writer's, counted while capture goes on.
      */
-    private static void checkWritable(Path dir) {
+    private void checkWritable(Path dir) {
         try {
             Files.createDirectories(dir);
             Files.delete(Files.createTempFile(dir, ".cellscope-ring-", ".check"));
         } catch (IOException e) {
-            throw new ProbeException("--ring " + dir + ": cannot write: " + ProbeException.reason(e));
+            throw new ProbeException("--ring " + dir + ": cannot write" + (user == null ? "" : " (as user " + user + ")") + ": "
+                    + ProbeException.reason(e));
         }
     }
 

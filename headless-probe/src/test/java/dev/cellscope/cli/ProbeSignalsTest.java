@@ -319,5 +319,15 @@ class ProbeSignalsTest {
         Cli.Result r = Cli.run("probe", "-i", "lo", "--ring", "/dev/null/ring", "-c", "1", "--status-interval", "0");
         assertEquals(1, r.exit(), r.err());
         assertEquals("cellscope: capturing on 'lo' (backend pcap)\ncellscope: --ring /dev/null/ring: cannot write: Not a directory\n", Cli.errors(r));
+        // As the -Z user: the directory is made after the switch, so a root-only parent refuses it.
+        Path parent = Files.createTempDirectory("cellscope-ring-parent");
+        try {
+            r = Cli.run("probe", "-i", "lo", "--ring", parent.resolve("ring").toString(), "-Z", "nobody", "-c", "1", "--status-interval", "0");
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(Cli.errors(r).endsWith("cellscope: --ring " + parent.resolve("ring") + ": cannot write (as user nobody): Permission denied\n"),
+                    r.err());
+        } finally {
+            Files.deleteIfExists(parent);
+        }
     }
 }
