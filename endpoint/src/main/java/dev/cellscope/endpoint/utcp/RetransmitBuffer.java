@@ -11,13 +11,16 @@ final class RetransmitBuffer {
     static final class Entry {
         final long seq;
         final byte[] payload;
+        /** Stream bytes written up to and including this packet: a peer that has byte {@code streamEnd - 1} has it. */
+        final long streamEnd;
         /** Last time this seq went on the wire (first send or retransmission); -1 = not sent yet. */
         long lastSentAt = -1;
         boolean queuedForRetransmit;
 
-        Entry(long seq, byte[] payload) {
+        Entry(long seq, byte[] payload, long streamEnd) {
             this.seq = seq;
             this.payload = payload;
+            this.streamEnd = streamEnd;
         }
     }
 
@@ -29,6 +32,8 @@ final class RetransmitBuffer {
     private int size;
     private long base;
     private long bytes;
+    /** Payload bytes ever appended: the stream offset just past the newest entry. */
+    private long appended;
 
     RetransmitBuffer(int maxPackets, long maxBytes, long firstSeq) {
         this.maxPackets = maxPackets;
@@ -62,7 +67,8 @@ final class RetransmitBuffer {
     Entry append(byte[] payload) {
         if (size == maxPackets || bytes + payload.length > maxBytes) throw new IllegalStateException("buffer full");
         if (size == ring.length) grow();
-        Entry e = new Entry(end(), payload);
+        appended += payload.length;
+        Entry e = new Entry(end(), payload, appended);
         ring[(head + size) % ring.length] = e;
         size++;
         bytes += payload.length;
@@ -82,6 +88,20 @@ final class RetransmitBuffer {
     int releaseBelow(long seq) {
         int n = 0;
         while (size > 0 && base < seq) {
+            pop();
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Frees, from the oldest on, packets that were sent and lie wholly within the first
+     * {@code streamBytes} bytes of the stream (the peer is known to have them); returns how many.
+     */
+    int releaseDelivered(long streamBytes) {
+        int n = 0;
+        Entry e;
+        while ((e = oldest()) != null && e.streamEnd <= streamBytes && e.lastSentAt >= 0) {
             pop();
             n++;
         }
