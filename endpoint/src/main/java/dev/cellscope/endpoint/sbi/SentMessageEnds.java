@@ -10,15 +10,21 @@ package dev.cellscope.endpoint.sbi;
  */
 final class SentMessageEnds {
     static final int CAPACITY = 4096;
-    private final long[] ends = new long[CAPACITY];
-    /** Index the next message takes; messages {@code max(0, next - CAPACITY)..next-1} are held. */
+    /** Grows from 16 as messages go out, so a connection that sends little costs little (an unauthenticated open). */
+    private long[] ends = new long[16];
+    /** Index the next message takes; messages {@code max(0, next - ends.length)..next-1} are held. */
     private long next;
     private long confirmed;
 
     /** Message {@code index} (the next one, in order) ends at stream offset {@code end}. */
     void sent(long index, long end) {
         if (index != next) throw new IllegalStateException("message " + index + " out of order (expected " + next + ")");
-        ends[(int) (index % CAPACITY)] = end;
+        if (next >= ends.length && ends.length < CAPACITY) {
+            long[] bigger = new long[ends.length * 2];
+            for (long i = next - ends.length; i < next; i++) bigger[(int) (i % bigger.length)] = ends[(int) (i % ends.length)];
+            ends = bigger;
+        }
+        ends[(int) (index % ends.length)] = end;
         next++;
     }
 
@@ -27,8 +33,8 @@ final class SentMessageEnds {
      * than any earlier proof; -1 when it proves nothing new (unknown, too old, or already confirmed).
      */
     long answered(long ref) {
-        if (ref < 0 || ref >= next || ref < next - CAPACITY) return -1;
-        long end = ends[(int) (ref % CAPACITY)];
+        if (ref < 0 || ref >= next || ref < next - ends.length) return -1;
+        long end = ends[(int) (ref % ends.length)];
         if (end <= confirmed) return -1;
         confirmed = end;
         return end;
