@@ -93,9 +93,9 @@ public final class EndpointCommand {
             MeshNode<A> node = options.mesh(stack);
             PeerAddress peer = PeerAddress.parse(to, stack.book());
             A where = stack.address(peer.where());
-            long start = System.nanoTime();
             // Chunked here, not on the scheduler thread: that would stall the connection's packets and timers.
             List<Bytes> chunks = node.chunk(file).chunks();
+            long start = System.nanoTime();   // the summary's time and rate are the transfer's: connect to the last ACK
             PutResult result = await(stack.scheduler().submit(() -> node.connect(peer.cellId(), where))
                     .thenCompose(p -> p.putObject(chunks).whenComplete((r, e) -> stack.scheduler().execute(() -> p.close("put done")))), timeout);
             double s = (System.nanoTime() - start) / 1e9;
