@@ -83,6 +83,24 @@ cellscope_native_rebuild_needed() {
   [ -f "$why" ] && grep -q 'install the Debian package' "$why" && [ -z "$(cellscope_missing_build_packages)" ]
 }
 
+# What running needs beyond the build: libpcap (Debian libpcap0.8), whose pcap_compile turns capture
+# filters (-f) into BPF for native-tap's AF_PACKET ring. Without it a capture without a filter still works.
+CELLSCOPE_RUNTIME_FILES=('/usr/lib/*/libpcap.so.0.8:libpcap0.8')
+
+# As root, installs what running needs; otherwise says in one line what is missing.
+cellscope_want_runtime_packages() {
+  local missing=() pair
+  for pair in "${CELLSCOPE_RUNTIME_FILES[@]}"; do
+    compgen -G "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ]; then
+    cellscope_install_packages "${missing[@]}"
+  else
+    echo "cellscope: capture filters need Debian packages ${missing[*]} (sudo apt-get install ${missing[*]})" >&2
+  fi
+}
+
 cellscope_java_home() {
   local candidate
   for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do

@@ -131,6 +131,16 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /** Rule 3: pcap4j (and the JNA under it) stays in the libpcap backend; every other class sees the live-capture SPI only. */
+    @Test
+    void pcap4jStaysInThePcapBackend() {
+        noClasses().that().resideOutsideOfPackage("dev.cellscope.live.pcap..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.pcap4j..", "com.sun.jna..")
+                .because("our native code is FFM (DESIGN.md: no JNI, no JNA in our code); pcap4j is one backend behind"
+                        + " dev.cellscope.live.LiveBackend, so the AF_PACKET ring, AF_XDP and DPDK slot in beside it without changing callers")
+                .check(MAIN);
+    }
+
     /** Rule 3: the CLI is a leaf: nothing but the CLI depends on it. */
     @Test
     void nothingDependsOnTheCli() {

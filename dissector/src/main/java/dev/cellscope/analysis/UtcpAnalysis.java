@@ -499,6 +499,11 @@ public final class UtcpAnalysis {
         return bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
+    /** Conversations forgotten so far to stay within the cap on live conversations. */
+    public long conversationsForgotten() {
+        return evicted;
+    }
+
     /** Holes given up at the per-direction cap of held bytes. */
     public long holesGivenUpAtCap() {
         return capGiveUps;

@@ -89,7 +89,7 @@ public final class FlowTable implements FieldSink {
     /** Access order: the head is the least recently active row. */
     private final LinkedHashMap<Object, Flow> live = new LinkedHashMap<>(1024, 0.75f, true);
     private final FrameFacts f = new FrameFacts();
-    private long now = Long.MIN_VALUE, pendingNackFirst, evicted, peakLive, frames;
+    private long now = Long.MIN_VALUE, pendingNackFirst, evicted, capEvicted, peakLive, frames;
 
     public FlowTable(Config config, Set<FlowKind> kinds, FlowListener listener) {
         this.config = Objects.requireNonNull(config, "config");
@@ -364,7 +364,30 @@ public final class FlowTable implements FieldSink {
         Flow oldest = it.next().getValue();
         it.remove();
         evicted++;
+        capEvicted++;
         listener.flow(oldest.row());
+    }
+
+    /**
+     * Moves the table's clock to {@code nanos} (epoch ns) without a frame, evicting the rows idle
+     * for longer than {@link Config#idleNanos} by then: a live source's wall clock, so that flows
+     * on a wire gone quiet still end. The clock never goes back (an earlier time does nothing).
+     */
+    public void advanceTo(long nanos) {
+        if (nanos <= now) return;
+        now = nanos;
+        evictIdle();
+    }
+
+    /**
+     * Hands the row of every live flow, as it stands, to {@code to}, in order of first appearance,
+     * and keeps them live: a periodic report of long flows. The table is not changed (not even the
+     * order in which rows are evicted), so the rows written at their end are those without it.
+     */
+    public void snapshot(FlowListener to) {
+        List<Flow> all = new ArrayList<>(live.values());
+        all.sort(Comparator.comparingLong(fl -> fl.createdAt));
+        for (Flow fl : all) to.flow(fl.row());
     }
 
     /** Hands every row still live to the listener, in order of first appearance, and empties the table. */
@@ -388,6 +411,11 @@ public final class FlowTable implements FieldSink {
     /** Rows handed over before {@link #finish()}. */
     public long evictedFlows() {
         return evicted;
+    }
+
+    /** Rows handed over early because more than {@link Config#maxFlows} were live (part of {@link #evictedFlows()}). */
+    public long cappedFlows() {
+        return capEvicted;
     }
 
     /** Frames seen ({@code endFrame} calls). */

@@ -63,6 +63,9 @@ final class BlockBuffer {
 
     /** One pcapng option: code, length, value, padding. */
     void option(int code, byte[] value) {
+        if (value.length > 0xFFFF) {
+            throw new IllegalArgumentException("a pcapng option holds at most 65535 bytes, not " + value.length);
+        }
         u16(code);
         u16(value.length);
         bytes(MemorySegment.ofArray(value));
@@ -76,6 +79,11 @@ final class BlockBuffer {
         segment.set(ValueLayout.JAVA_BYTE, length, (byte) value);
         length += 1;
         pad32();
+    }
+
+    /** The bytes assembled so far: [0, length()). */
+    byte[] array() {
+        return array;
     }
 
     void writeTo(OutputStream out) throws IOException {

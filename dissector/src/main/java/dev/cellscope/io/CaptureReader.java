@@ -2,6 +2,7 @@ package dev.cellscope.io;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reads packets from a capture file. {@link #next()} returns packets in file order and null
@@ -18,4 +19,13 @@ public interface CaptureReader extends PacketSource {
     }
 
     Format format();
+
+    /**
+     * The Interface Statistics Blocks read so far, in file order (pcapng only; a pcap file has
+     * none). A writer such as dumpcap or cellscope's ring puts them at the end of a file, so they
+     * are all here once {@link #next()} has returned null. Unreadable ones are skipped, not damage.
+     */
+    default List<InterfaceStatistics> statistics() {
+        return List.of();
+    }
 }

@@ -3,6 +3,7 @@ package dev.cellscope.io;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * pcapng files: a sequence of sections, each a Section Header Block (which fixes the byte
@@ -37,6 +38,8 @@ final class PcapngReader extends MappedReader {
     private final List<Iface> ifaces = new ArrayList<>();
     private final List<InterfaceInfo> infos = new ArrayList<>();
     private final List<InterfaceInfo> infosView = Collections.unmodifiableList(infos);
+    private final List<InterfaceStatistics> statistics = new ArrayList<>();
+    private final List<InterfaceStatistics> statisticsView = Collections.unmodifiableList(statistics);
 
     private Endian endian = Endian.LITTLE;
     private int sectionBase;
@@ -90,7 +93,11 @@ final class PcapngReader extends MappedReader {
                     interfaceBlock(at, length);
                     yield null;
                 }
-                // NRB, ISB, DSB, custom and local blocks carry nothing a packet reader needs.
+                case PcapngWriter.ISB -> {
+                    statisticsBlock(at, length);
+                    yield null;
+                }
+                // NRB, DSB, custom and local blocks carry nothing a packet reader needs.
                 default -> null;
             };
             if (packet != null) {
@@ -263,6 +270,60 @@ final class PcapngReader extends MappedReader {
                     + CaptureFiles.MAX_PACKET_LENGTH + " (simple packet block at offset " + at + ")");
         }
         return new Packet(++number, 0, iface.id(), iface.linkType(), origLen, bytes.asSlice(at + 12, capLen), null);
+    }
+
+    /** Smallest ISB: header, interface id, timestamp, trailer. */
+    private static final int MIN_ISB = 24;
+
+    /**
+     * Records an Interface Statistics Block. Statistics are not packets: an ISB that cannot be
+     * understood (too short, unknown interface, bad option list) is skipped as before, not damage.
+     * Options of the wrong size are ignored one by one.
+     */
+    private void statisticsBlock(long at, long length) {
+        if (length < MIN_ISB) {
+            return;
+        }
+        long localId = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 8));
+        if (localId >= sectionInterfaces) {
+            return;
+        }
+        Iface iface = ifaces.get(sectionBase + (int) localId);
+        Timebase timebase = iface.timebase();
+        long time = timebase.toNanos(rawTime(at + 12));
+        String comment = null;
+        OptionalLong[] values = new OptionalLong[InterfaceStatistics.ISB_USRDELIV + 1];
+        java.util.Arrays.fill(values, OptionalLong.empty());
+        options.reset(bytes, endian, at + 20, at + length - 4);
+        while (options.next()) {
+            int code = options.code;
+            if (code == OptionCursor.COMMENT) {
+                comment = comment == null ? options.stringValue() : comment + "\n" + options.stringValue();
+            } else if (code >= InterfaceStatistics.ISB_STARTTIME && code <= InterfaceStatistics.ISB_USRDELIV
+                    && options.valueLength == 8) {
+                boolean isTime = code <= InterfaceStatistics.ISB_ENDTIME;
+                values[code] = OptionalLong.of(isTime ? timebase.toNanos(rawTime(options.valueOffset))
+                        : options.u64Value());
+            }
+        }
+        if (options.problem != null) {
+            return;
+        }
+        statistics.add(new InterfaceStatistics(iface.id(), time, values[InterfaceStatistics.ISB_STARTTIME],
+                values[InterfaceStatistics.ISB_ENDTIME], values[InterfaceStatistics.ISB_IFRECV],
+                values[InterfaceStatistics.ISB_IFDROP], values[InterfaceStatistics.ISB_FILTERACCEPT],
+                values[InterfaceStatistics.ISB_OSDROP], values[InterfaceStatistics.ISB_USRDELIV], comment));
+    }
+
+    /** A pcapng timestamp: two u32, the high half first. */
+    private long rawTime(long offset) {
+        return (Integer.toUnsignedLong(bytes.get(endian.u32(), offset)) << 32)
+                | Integer.toUnsignedLong(bytes.get(endian.u32(), offset + 4));
+    }
+
+    @Override
+    public List<InterfaceStatistics> statistics() {
+        return statisticsView;
     }
 
     private Iface iface(long at, String kind, long localId) {

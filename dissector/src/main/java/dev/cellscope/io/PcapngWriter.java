@@ -1,51 +1,117 @@
 package dev.cellscope.io;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
 
 /**
- * Writes a little-endian pcapng file with one section: a Section Header Block naming
- * cellscope, Interface Description Blocks with nanosecond timestamps (if_tsresol 9), and
- * Enhanced Packet Blocks, each optionally with a comment.
+ * Writes a little-endian pcapng file with one section: a Section Header Block ({@link SectionInfo}),
+ * Interface Description Blocks with nanosecond timestamps (if_tsresol 9) and how each interface
+ * was captured ({@link InterfaceDescription}), Enhanced Packet Blocks (optionally with a comment)
+ * and Interface Statistics Blocks ({@link InterfaceStatistics}).
+ *
+ * <p><b>Whole blocks only.</b> Blocks are assembled in memory and buffered; the buffer is handed
+ * to the operating system only at block boundaries (a block larger than the buffer goes in one
+ * write of its own). So whatever the process has written when it is killed ends at a block
+ * boundary, unless the kill lands inside one write call (Linux may then have copied a prefix of
+ * it); {@link #flush()} bounds how much a kill can lose. When a write fails (a full disk) the
+ * buffered blocks are dropped and, for a file opened from a {@link Path}, the file is truncated
+ * back to the end of the last whole block that reached it, so it stays readable; the writer can
+ * then be used again (if space came back) or closed.
+ *
+ * <p>Not thread-safe: one thread writes.
  */
 public final class PcapngWriter implements AutoCloseable {
 
+    static final int ISB = 5;
+    private static final int OPT_SHB_HARDWARE = 2;
+    private static final int OPT_SHB_OS = 3;
     private static final int OPT_SHB_USERAPPL = 4;
+    private static final int OPT_IF_DESCRIPTION = 3;
+    private static final int OPT_IF_FILTER = 11;
+    private static final int OPT_IF_OS = 12;
     private static final int NANOSECOND_RESOLUTION = 9;
-    private static final byte[] USER_APPLICATION = "cellscope".getBytes(StandardCharsets.US_ASCII);
+    private static final int BUFFER_BYTES = 1 << 16;
 
+    /** Unbuffered: every write to it is whole blocks. */
     private final OutputStream out;
+    /** The file when opened from a path: lets a failed write be cut back and the data be forced to disk. */
+    private final FileChannel channel;
     private final BlockBuffer block = new BlockBuffer();
+    private final byte[] pending = new byte[BUFFER_BYTES];
+    private int pendingLength;
+    private long pendingPackets;
+    private long committedBytes;
+    private long committedPackets;
     private final List<Integer> linkTypes = new ArrayList<>();
     /** Each interface's if_tsoffset in nanoseconds, taken off its packets' timestamps. */
     private final List<Long> offsetNanos = new ArrayList<>();
 
     public PcapngWriter(Path file) throws IOException {
-        this(Files.newOutputStream(file));
+        this(file, SectionInfo.CELLSCOPE);
+    }
+
+    /** Creates (or truncates) {@code file} and writes the section header. */
+    public PcapngWriter(Path file, SectionInfo section, OpenOption... options) throws IOException {
+        this(FileChannel.open(file, openOptions(options)), section);
+    }
+
+    private PcapngWriter(FileChannel channel, SectionInfo section) throws IOException {
+        this.channel = channel;
+        this.out = Channels.newOutputStream(channel);
+        try {
+            writeSectionHeader(section);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
     }
 
     /** Takes ownership of {@code out}: {@link #close()} closes it. */
     public PcapngWriter(OutputStream out) throws IOException {
-        this.out = new BufferedOutputStream(out, 1 << 16);
-        writeSectionHeader();
+        this(out, SectionInfo.CELLSCOPE);
     }
 
-    private void writeSectionHeader() throws IOException {
+    /** Takes ownership of {@code out}: {@link #close()} closes it. */
+    public PcapngWriter(OutputStream out, SectionInfo section) throws IOException {
+        this.out = out;
+        this.channel = null;
+        writeSectionHeader(section);
+    }
+
+    private static Set<OpenOption> openOptions(OpenOption... extra) {
+        Set<OpenOption> options = new HashSet<>(List.of(extra));
+        options.add(StandardOpenOption.WRITE);
+        if (!options.contains(StandardOpenOption.CREATE_NEW)) {
+            options.add(StandardOpenOption.CREATE);
+            options.add(StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        return options;
+    }
+
+    private void writeSectionHeader(SectionInfo section) throws IOException {
         begin(PcapngReader.SHB);
         block.u32(PcapngReader.BYTE_ORDER_MAGIC);
         block.u16(1);
         block.u16(0);
         block.u64(-1); // section length unknown: we stream
-        block.option(OPT_SHB_USERAPPL, USER_APPLICATION);
+        stringOption(OptionCursor.COMMENT, section.comment());
+        stringOption(OPT_SHB_HARDWARE, section.hardware());
+        stringOption(OPT_SHB_OS, section.os());
+        stringOption(OPT_SHB_USERAPPL, section.application());
         endOptions();
-        finish();
+        finish(false);
     }
 
     /**
@@ -64,27 +130,41 @@ public final class PcapngWriter implements AutoCloseable {
      * keeps its source's offset, so that every timestamp it read can be written back exactly.
      */
     public int addInterface(int linkType, int snapLength, String name, long offsetSeconds) throws IOException {
-        if (linkType < 0 || linkType > 0xFFFF) {
-            throw new IllegalArgumentException("pcapng link types are 16 bits: " + linkType);
-        }
+        return addInterface(new InterfaceDescription(linkType, snapLength, name, null, null, null, offsetSeconds));
+    }
+
+    /** Declares an interface with every option the description holds; returns its id. */
+    public int addInterface(InterfaceDescription d) throws IOException {
         begin(PcapngReader.IDB);
-        block.u16(linkType);
+        block.u16(d.linkType());
         block.u16(0);
-        block.u32(snapLength);
-        if (name != null) {
-            block.option(PcapngReader.IF_NAME, name.getBytes(StandardCharsets.UTF_8));
+        block.u32(d.snapLength());
+        stringOption(PcapngReader.IF_NAME, d.name());
+        stringOption(OPT_IF_DESCRIPTION, d.description());
+        if (d.filter() != null) {
+            // if_filter: a type byte (0 = a libpcap filter string), then the filter.
+            byte[] text = d.filter().getBytes(StandardCharsets.UTF_8);
+            byte[] value = new byte[text.length + 1];
+            System.arraycopy(text, 0, value, 1, text.length);
+            block.option(OPT_IF_FILTER, value);
         }
+        stringOption(OPT_IF_OS, d.os());
         block.u8Option(PcapngReader.IF_TSRESOL, NANOSECOND_RESOLUTION);
-        if (offsetSeconds != 0) {
+        if (d.offsetSeconds() != 0) {
             block.u16(PcapngReader.IF_TSOFFSET);
             block.u16(8);
-            block.u64(offsetSeconds);
+            block.u64(d.offsetSeconds());
         }
         endOptions();
-        finish();
-        linkTypes.add(linkType);
-        offsetNanos.add(offsetSeconds * 1_000_000_000L); // wraps exactly as the reader's Timebase does
+        finish(false);
+        linkTypes.add(d.linkType());
+        offsetNanos.add(d.offsetSeconds() * 1_000_000_000L); // wraps exactly as the reader's Timebase does
         return linkTypes.size() - 1;
+    }
+
+    /** Interfaces declared so far. */
+    public int interfaceCount() {
+        return linkTypes.size();
     }
 
     /**
@@ -120,7 +200,7 @@ public final class PcapngWriter implements AutoCloseable {
             block.option(OptionCursor.COMMENT, comment.getBytes(StandardCharsets.UTF_8));
             endOptions();
         }
-        finish();
+        finish(true);
     }
 
     /**
@@ -151,13 +231,104 @@ public final class PcapngWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes an Interface Statistics Block for a declared interface. Its times are written in the
+     * interface's units (nanoseconds, less its if_tsoffset) like packet times.
+     */
+    public void writeStatistics(InterfaceStatistics stats) throws IOException {
+        int id = stats.interfaceId();
+        if (id < 0 || id >= linkTypes.size()) {
+            throw new IllegalArgumentException("interface " + id + " not declared; " + linkTypes.size() + " declared");
+        }
+        long offset = offsetNanos.get(id);
+        begin(ISB);
+        block.u32(id);
+        timestamp(stats.timestampNanos() - offset);
+        stringOption(OptionCursor.COMMENT, stats.comment());
+        timeOption(InterfaceStatistics.ISB_STARTTIME, stats.startNanos(), offset);
+        timeOption(InterfaceStatistics.ISB_ENDTIME, stats.endNanos(), offset);
+        counterOption(InterfaceStatistics.ISB_IFRECV, stats.received());
+        counterOption(InterfaceStatistics.ISB_IFDROP, stats.interfaceDrops());
+        counterOption(InterfaceStatistics.ISB_FILTERACCEPT, stats.filterAccepted());
+        counterOption(InterfaceStatistics.ISB_OSDROP, stats.osDrops());
+        counterOption(InterfaceStatistics.ISB_USRDELIV, stats.userDelivered());
+        endOptions();
+        finish(false);
+    }
+
+    /** Hands every buffered block to the operating system (whole blocks only). */
     public void flush() throws IOException {
+        drain();
         out.flush();
     }
 
+    /**
+     * {@link #flush()}, then, with {@code force} and a file opened from a path, waits until the
+     * data is on the storage device (fsync), so it also survives a crash of the machine.
+     */
+    public void flush(boolean force) throws IOException {
+        flush();
+        if (force && channel != null) {
+            channel.force(false);
+        }
+    }
+
+    /** Bytes of whole blocks accepted so far, buffered ones included: the file's size once flushed. */
+    public long size() {
+        return committedBytes + pendingLength;
+    }
+
+    /** Bytes handed to the operating system: after a kill, the file holds at least these. */
+    public long committedSize() {
+        return committedBytes;
+    }
+
+    /** Packets accepted so far, buffered ones included (a failed write drops the buffered ones). */
+    public long packets() {
+        return committedPackets + pendingPackets;
+    }
+
+    /** Packets handed to the operating system. */
+    public long committedPackets() {
+        return committedPackets;
+    }
+
+    /** Flushes (without forcing) and closes; the data stays in place even if the flush fails. */
     @Override
     public void close() throws IOException {
-        out.close();
+        try {
+            drain();
+        } finally {
+            out.close();
+        }
+    }
+
+    private void stringOption(int code, String value) {
+        if (value != null) {
+            block.option(code, value.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void timeOption(int code, OptionalLong nanos, long offset) {
+        if (nanos.isPresent()) {
+            block.u16(code);
+            block.u16(8);
+            timestamp(nanos.getAsLong() - offset);
+        }
+    }
+
+    private void counterOption(int code, OptionalLong value) {
+        if (value.isPresent()) {
+            block.u16(code);
+            block.u16(8);
+            block.u64(value.getAsLong());
+        }
+    }
+
+    /** A pcapng timestamp: the high 32 bits first, then the low, each in the section's byte order. */
+    private void timestamp(long raw) {
+        block.u32((int) (raw >>> 32));
+        block.u32((int) raw);
     }
 
     private void begin(int type) {
@@ -171,10 +342,52 @@ public final class PcapngWriter implements AutoCloseable {
         block.u16(0);
     }
 
-    private void finish() throws IOException {
+    /** Completes the block and buffers it; a block bigger than the buffer goes out alone, whole. */
+    private void finish(boolean packet) throws IOException {
         int total = block.length() + 4;
         block.u32(total);
         block.u32At(4, total);
-        block.writeTo(out);
+        if (total > pending.length - pendingLength) {
+            drain();
+        }
+        if (total > pending.length) {
+            commit(block.array(), total, packet ? 1 : 0);
+        } else {
+            System.arraycopy(block.array(), 0, pending, pendingLength, total);
+            pendingLength += total;
+            pendingPackets += packet ? 1 : 0;
+        }
+    }
+
+    private void drain() throws IOException {
+        if (pendingLength > 0) {
+            int length = pendingLength;
+            long packets = pendingPackets;
+            pendingLength = 0;
+            pendingPackets = 0;
+            commit(pending, length, packets);
+        }
+    }
+
+    /**
+     * One write of whole blocks. If it fails, the file may hold a prefix of them (a short write
+     * before ENOSPC): cut it back to the last whole block so the file stays readable.
+     */
+    private void commit(byte[] bytes, int length, long packets) throws IOException {
+        try {
+            out.write(bytes, 0, length);
+        } catch (IOException e) {
+            if (channel != null) {
+                try {
+                    channel.truncate(committedBytes);
+                    channel.position(committedBytes);
+                } catch (IOException | RuntimeException cut) {
+                    e.addSuppressed(cut);
+                }
+            }
+            throw e;
+        }
+        committedBytes += length;
+        committedPackets += packets;
     }
 }

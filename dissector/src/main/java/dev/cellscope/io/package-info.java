@@ -14,8 +14,10 @@
  *       Interface options if_name, if_tsresol (power of 10 or of 2) and if_tsoffset are
  *       honoured. Enhanced, simple (no timestamp: 0) and obsolete packet blocks are read;
  *       opt_comment becomes {@link dev.cellscope.io.Packet#comment()} (several joined by a
- *       newline). Every other block type (name resolution, statistics, decryption secrets,
- *       custom) is skipped by its length.</li>
+ *       newline). Interface Statistics Blocks are returned by
+ *       {@link dev.cellscope.io.CaptureReader#statistics()} ({@link dev.cellscope.io.InterfaceStatistics};
+ *       one that cannot be understood is skipped, never damage). Every other block type (name
+ *       resolution, decryption secrets, custom) is skipped by its length.</li>
  * </ul>
  *
  * <h2>Errors</h2>
@@ -31,6 +33,11 @@
  *
  * <h2>Writing</h2>
  * {@link dev.cellscope.io.PcapngWriter} writes little-endian pcapng with nanosecond
- * timestamps and packet comments; {@link dev.cellscope.io.PcapWriter} writes nanosecond pcap.
+ * timestamps and packet comments, section and interface descriptions
+ * ({@link dev.cellscope.io.SectionInfo}: shb_hardware, shb_os, shb_userappl;
+ * {@link dev.cellscope.io.InterfaceDescription}: if_name, if_description, if_filter, if_os) and
+ * Interface Statistics Blocks. It hands only whole blocks to the operating system, and cuts a
+ * file back to its last whole block when a write fails, so a killed writer or a full disk leaves
+ * a readable file. {@link dev.cellscope.io.PcapWriter} writes nanosecond pcap.
  */
 package dev.cellscope.io;

@@ -1,10 +1,10 @@
 package dev.cellscope.output;
 
 /** Minimal JSON string quoting (RFC 8259), enough for the writers here. */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static void quote(CharSequence s, StringBuilder out) {
+    public static void quote(CharSequence s, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

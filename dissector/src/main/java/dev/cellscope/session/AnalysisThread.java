@@ -47,6 +47,7 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
     private volatile Throwable failure;
     private volatile List<Expert> finish = List.of();
     private volatile List<ReleasedMessage> released = List.of();
+    private volatile AnalysisCounters counters = AnalysisCounters.NONE;
     private Ahead current;
     private boolean ended;
     private List<InterfaceInfo> interfaces = List.of();
@@ -98,8 +99,10 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
                 dissector.dissect(p, new FrameTiming(p.timestampNanos(), p.timestampNanos()), recorder, FieldSink.discard());
                 if (reader.interfaces().size() != known.size()) known = List.copyOf(reader.interfaces());
                 queue.put(new Ahead(p, recorder.result, known, reader.bytesRead()));
+                publish(live);
             }
             finish = live.finish();
+            publish(live);
             released = List.copyOf(live.released());
         } catch (InterruptedException e) {
             return; // closed early
@@ -111,6 +114,22 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A new snapshot of the running counters when one changed (they change rarely: loss, bounds hit). */
+    private void publish(CaptureAnalysis live) {
+        var u = live.utcp();
+        AnalysisCounters c = counters;
+        long tap = u.loss().tapLostSeqs(), net = u.loss().networkLostSeqs(), holes = u.holesGivenUpAtCap() + u.holesGivenUpAtBudget(),
+                forgotten = u.conversationsForgotten();
+        if (tap != c.tapLostSeqs() || net != c.networkLostSeqs() || holes != c.holesGivenUp() || forgotten != c.conversationsForgotten()) {
+            counters = new AnalysisCounters(tap, net, holes, forgotten);
+        }
+    }
+
+    /** The analysis's running counters as of the last frame it read ahead; any thread. */
+    AnalysisCounters counters() {
+        return counters;
     }
 
     @Override

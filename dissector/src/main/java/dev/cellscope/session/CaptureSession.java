@@ -44,6 +44,8 @@ public final class CaptureSession {
     /** What the running pass reads: the source itself or the analysis thread ahead of it. */
     private volatile PacketSource reading;
     private volatile AnalysisThread ahead;
+    /** The analysis's counters when the last run ended (the thread is gone then). */
+    private volatile AnalysisCounters lastCounters = AnalysisCounters.NONE;
     private volatile int pass;
     private volatile OptionalLong total = OptionalLong.empty();
     /**
@@ -134,6 +136,7 @@ public final class CaptureSession {
             for (FrameConsumer c : consumers) c.end(result);
             return result;
         } finally {
+            if (thread != null) lastCounters = thread.counters();
             reading = null;
             ahead = null;
         }
@@ -198,6 +201,15 @@ public final class CaptureSession {
     public List<InterfaceInfo> interfaces() {
         PacketSource r = reading;
         return r == null ? List.of() : r.interfaces();
+    }
+
+    /**
+     * The conversation analysis's running counters (tap and network loss, bounds hit) as of the
+     * frame it read last; any thread, any time ({@link AnalysisCounters#NONE} without analysis).
+     */
+    public AnalysisCounters analysisCounters() {
+        AnalysisThread t = ahead;
+        return t != null ? t.counters() : lastCounters;
     }
 
     /** How far the session has come; any thread, any time. */

@@ -79,6 +79,11 @@ final class FlowCapture {
     }
 
     void feed(FlowTable table) {
+        feed((dev.cellscope.dissect.FieldSink) table);
+    }
+
+    /** Dissects every frame into any sink (e.g. one that wraps a flow table). */
+    void feed(dev.cellscope.dissect.FieldSink table) {
         CaptureAnalysis analysis = CaptureAnalysis.singlePass(AnalysisConfig.defaults());
         Dissector d = new Dissector();
         long first = packets.getFirst().timestampNanos(), prev = first;

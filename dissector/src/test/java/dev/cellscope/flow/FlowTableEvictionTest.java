@@ -90,4 +90,53 @@ class FlowTableEvictionTest {
         List<FlowRow> rows = c.rows(FlowTable.Config.DEFAULT, EnumSet.of(FlowKind.UTCP));
         assertEquals(List.of(1L, 2L), rows.stream().map(r -> ((UtcpFlowRow) r).packets()).toList(), "default idle 60 s");
     }
+
+    /** The probe's wall clock: a quiet wire still ends idle flows, and the clock never goes back. */
+    @Test
+    void advancingTheClockWithoutFramesEndsIdleFlows() {
+        FlowCapture c = new FlowCapture();
+        c.add(T0, utcp(cell(1), cell(2), 1001, UtcpFields.DATA, new byte[10]));
+        c.add(T0 + 5 * SECOND, utcp(cell(3), cell(4), 1001, UtcpFields.DATA, new byte[10]));
+        List<FlowRow> rows = new ArrayList<>();
+        FlowTable table = new FlowTable(FlowTable.Config.DEFAULT.withIdleNanos(10 * SECOND), EnumSet.of(FlowKind.UTCP), rows::add);
+        c.feed(table);
+        table.advanceTo(T0 + 10 * SECOND); // the first flow idle exactly 10 s: not yet
+        assertEquals(0, rows.size());
+        table.advanceTo(T0 + 12 * SECOND);
+        assertEquals(1, rows.size(), "the first flow ended by the clock alone");
+        assertEquals(1, table.liveFlows());
+        table.advanceTo(T0); // back in time: nothing happens
+        assertEquals(1, table.liveFlows());
+        table.advanceTo(T0 + 16 * SECOND);
+        assertEquals(2, rows.size());
+        assertEquals(0, table.cappedFlows(), "idle evictions are not cap evictions");
+    }
+
+    /** A snapshot reports live rows without changing what is evicted when: the end rows are those without it. */
+    @Test
+    void snapshotsLeaveTheTableAsItWas() {
+        FlowCapture c = sequentialConversations(30);
+        List<FlowRow> plain = c.rows(FlowTable.Config.DEFAULT.withIdleNanos(2 * SECOND).withMaxFlows(4), EnumSet.allOf(FlowKind.class));
+        List<FlowRow> ended = new ArrayList<>(), snapshots = new ArrayList<>();
+        FlowTable table = new FlowTable(FlowTable.Config.DEFAULT.withIdleNanos(2 * SECOND).withMaxFlows(4), EnumSet.allOf(FlowKind.class), ended::add);
+        // Snapshot after every frame: the most intrusive schedule there is.
+        c.feed(new dev.cellscope.dissect.FieldSink() {
+            @Override public boolean wants(dev.cellscope.field.FieldDef f) { return table.wants(f); }
+            @Override public boolean wantsLayer(dev.cellscope.field.FieldDef p) { return table.wantsLayer(p); }
+            @Override public boolean wantsExperts() { return false; }
+            @Override public void protocol(dev.cellscope.field.FieldDef f, int o, int l) { table.protocol(f, o, l); }
+            @Override public void number(dev.cellscope.field.FieldDef f, int o, int l, long v) { table.number(f, o, l, v); }
+            @Override public void bytes(dev.cellscope.field.FieldDef f, int o, int l, java.lang.foreign.MemorySegment s, long from, int n) { table.bytes(f, o, l, s, from, n); }
+            @Override public void text(dev.cellscope.field.FieldDef f, int o, int l, String v) { table.text(f, o, l, v); }
+            @Override public void expert(dev.cellscope.expert.Expert e, int o, int l) {}
+            @Override public void endFrame() {
+                table.endFrame();
+                table.snapshot(snapshots::add);
+            }
+        });
+        table.finish();
+        assertEquals(plain, ended, "the same rows, in the same order");
+        assertFalse(snapshots.isEmpty());
+        assertTrue(snapshots.stream().allMatch(r -> ((UtcpFlowRow) r).packets() <= 10), "a snapshot is the row so far");
+    }
 }

@@ -35,6 +35,15 @@ final class OutputFile implements AutoCloseable {
      * directory or its directory does not exist.
      */
     static OutputFile of(Path out, String option, Path... inputs) {
+        return of(out, option, true, inputs);
+    }
+
+    /**
+     * As {@link #of(Path, String, Path...)}; {@code removeAtExit} false for the many files of a
+     * long run (the probe's flow records), which the JVM's exit list would otherwise keep a name of
+     * for ever: their temporary file is removed by {@link #close()} alone.
+     */
+    static OutputFile of(Path out, String option, boolean removeAtExit, Path... inputs) {
         for (Path in : inputs) {
             if (in != null && sameFile(out, in)) {
                 throw UserError.usage(option + " " + out + ": is the capture being read (-r " + in + "); write to another file");
@@ -48,7 +57,7 @@ final class OutputFile implements AutoCloseable {
             Path dir = target.getParent();
             if (dir == null || !Files.isDirectory(dir)) throw UserError.failure(out + ": no such directory " + dir);
             Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-            tmp.toFile().deleteOnExit(); // also when interrupted (Ctrl-C runs the shutdown hooks); gone once renamed
+            if (removeAtExit) tmp.toFile().deleteOnExit(); // also when interrupted (Ctrl-C runs the shutdown hooks); gone once renamed
             return new OutputFile(out, target, tmp);
         } catch (IOException e) {
             throw UserError.failure(out + ": cannot write: " + reason(e));

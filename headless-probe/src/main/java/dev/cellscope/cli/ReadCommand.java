@@ -19,7 +19,10 @@ import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.FrameConsumer;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
+import dev.cellscope.live.CaptureStats;
+import dev.cellscope.live.LiveCapture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -34,13 +37,19 @@ import java.util.concurrent.Callable;
 
 /** {@code cellscope read}: decode a capture file, tshark-style. */
 @Command(name = "read", mixinStandardHelpOptions = true,
-        description = "Decode a pcap or pcapng capture: summary lines, detail tree, hex, fields or JSON.")
+        description = "Decode a pcap or pcapng capture, or capture live on an interface (-i): summary lines, detail tree, hex, fields or JSON.")
 public final class ReadCommand implements Callable<Integer> {
 
     enum Format { text, fields, json }
 
-    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng); - or a pipe: read from it as tshark does.")
+    @Option(names = "-r", paramLabel = "FILE", description = "Capture file to read (pcap or pcapng); - or a pipe: read from it as tshark does.")
     Path file;
+
+    @Mixin
+    CaptureOptions live = new CaptureOptions();
+
+    @Option(names = "-D", description = "List the interfaces -i can capture on, numbered, with their addresses, and exit.")
+    boolean listInterfaces;
 
     @Option(names = "-c", paramLabel = "N", description = "Stop after N frames.")
     long count = Long.MAX_VALUE;
@@ -91,6 +100,18 @@ public final class ReadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (listInterfaces) {
+            try (Writer out = Console.stdout()) {
+                out.append(CaptureOptions.list(CaptureOptions.interfaces(live.backend())));
+            }
+            return 0;
+        }
+        if (file != null && live.live()) throw UserError.usage("-r and -i cannot be used together: read a file or capture live, not both");
+        if (file == null && !live.live()) throw UserError.usage("read needs -r FILE or -i INTERFACE (cellscope read -D lists the interfaces)");
+        if (!live.live()) live.refuseWithoutInterface();
+        if (live.live() && twoPass) {
+            throw UserError.usage("-2 needs a capture file: a live interface cannot be read twice (capture with -w FILE, then read -r FILE -2)");
+        }
         FrameOutput output = quiet ? new NoOutput() : frameOutput();
         List<CaptureStatistic> statistics = new ArrayList<>();
         for (String z : stats) statistics.add(Statistics.parse(z));
@@ -99,31 +120,60 @@ public final class ReadCommand implements Callable<Integer> {
         boolean analyze = output.needsAnalysis() || !statistics.isEmpty()
                 || (filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed));
         AnalysisConfig analysisConfig = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify, true);
-        CaptureSession session = Sessions.of(file, new SessionOptions(config(), analyze ? analysisConfig : null, analyze && twoPass, count));
+        LiveCapture capture = live.live() ? live.capture() : null;
+        SessionOptions options = new SessionOptions(config(), analyze ? analysisConfig : null, analyze && twoPass,
+                Math.min(count, live.packetLimit()));
+        CaptureSession session = capture != null ? Sessions.live(capture, options) : Sessions.of(file, options);
 
         SessionResult result;
         OutputFile copyFile = writeTo == null ? null : OutputFile.of(writeTo, "-w", file);
+        // During a live capture SIGINT/SIGTERM stop it gracefully: outputs finish, counts print, exit 0.
+        StopSignals signals = capture == null ? null : StopSignals.install(capture::stop);
         try (CaptureCopy copy = copyFile == null ? null : new CaptureCopy(copyFile, session::interfaces);
              Writer out = Console.stdout()) {
+            PeriodicFlush flush = capture == null || quiet ? null : new PeriodicFlush(out);
             try {
-                result = Sessions.run(session, consumer(output, statistics, filter, filterSink, analyze, copy, out));
+                result = Sessions.run(session, consumer(output, statistics, filter, filterSink, analyze, copy, out, capture));
             } catch (Console.ClosedOutput e) {
                 // The reader of our output went away (e.g. `| head`): not an error, and the copy holds what was shown.
                 if (copy != null) copy.commit();
                 return 0;
+            } finally {
+                if (flush != null) flush.close();
             }
             // A damaged capture's copy holds every frame before the damage: it is kept, and the damage reported.
             if (copy != null) copy.commit();
+        } finally {
+            if (signals != null) signals.close();
+            if (capture != null) capture.release();
         }
-        Sessions.failIfDamaged(file, result, "", "frames were read before it");
+        if (capture != null) {
+            reportCounts(capture);
+            Sessions.failIfDamaged(capture.name(), result, "", "frames were captured before it");
+        } else {
+            Sessions.failIfDamaged(file, result, "", "frames were read before it");
+        }
         return 0;
     }
 
+    /** As tshark ends a live capture: how many frames, and what was lost when anything was (stderr). */
+    private static void reportCounts(LiveCapture capture) {
+        CaptureStats s = capture.stats();
+        System.err.println(s.packets() + (s.packets() == 1 ? " packet" : " packets") + " captured");
+        if (s.dropped() > 0) {
+            System.err.println(s.dropped() + (s.dropped() == 1 ? " packet" : " packets") + " dropped from " + capture.name()
+                    + " (kernel buffer " + s.kernelDropped() + ", interface " + Math.max(0, s.interfaceDropped())
+                    + ", cellscope " + s.sourceDropped() + ")");
+        }
+    }
+
     private FrameConsumer consumer(FrameOutput output, List<CaptureStatistic> statistics, DisplayFilter filter,
-                                   FilterSink filterSink, boolean analyze, CaptureCopy copy, Writer out) {
+                                   FilterSink filterSink, boolean analyze, CaptureCopy copy, Writer out, LiveCapture capture) {
         return new FrameConsumer() {
             @Override
             public void begin() {
+                // as tshark says it once the interface is open (stderr, so outputs stay clean)
+                if (capture != null) System.err.println("Capturing on '" + capture.name() + "'");
                 if (copy != null) copy.open();
                 Sessions.unchecked(() -> output.begin(out));
             }

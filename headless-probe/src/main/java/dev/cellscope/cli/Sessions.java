@@ -1,12 +1,14 @@
 package dev.cellscope.cli;
 
 import dev.cellscope.cli.errors.UserError;
+import dev.cellscope.live.LiveCapture;
 import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.FileSource;
 import dev.cellscope.session.FrameConsumer;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
+import dev.cellscope.session.SourceOpener;
 import dev.cellscope.session.StreamSource;
 
 import java.io.IOException;
@@ -22,7 +24,20 @@ final class Sessions {
      * "-" for standard input, a FIFO (copied to a temporary file first: see {@link StreamSource}).
      */
     static CaptureSession of(Path file, SessionOptions options) {
-        return new CaptureSession(StreamSource.isStream(file) ? stream(file) : new FileSource(file), options);
+        return new CaptureSession(opener(file), options);
+    }
+
+    /** The source of {@code -r FILE}: the file (mapped) or the stream ({@link StreamSource}). */
+    static SourceOpener opener(Path file) {
+        return StreamSource.isStream(file) ? stream(file) : new FileSource(file);
+    }
+
+    /**
+     * A session over a live interface ({@code -i}): the same pipeline, outputs and analysis as a file.
+     * Two passes are refused before this (a live interface cannot be read again).
+     */
+    static CaptureSession live(LiveCapture capture, SessionOptions options) {
+        return new CaptureSession(capture, options);
     }
 
     private static StreamSource stream(Path file) {
@@ -45,8 +60,13 @@ final class Sessions {
 
     /** A damaged capture still yields what came before the damage; then the command fails saying where. */
     static void failIfDamaged(Path file, SessionResult result, String before, String after) {
+        failIfDamaged(name(file), result, before, after);
+    }
+
+    /** As above for a source known by name (a live interface that went down or away). */
+    static void failIfDamaged(String source, SessionResult result, String before, String after) {
         result.damage().ifPresent(d -> {
-            throw UserError.failure(name(file) + ": " + d.message() + "; " + before + result.frames() + " " + after);
+            throw UserError.failure(source + ": " + d.message() + "; " + before + result.frames() + " " + after);
         });
     }
 

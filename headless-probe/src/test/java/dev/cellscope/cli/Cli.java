@@ -32,7 +32,7 @@ final class Cli {
         return run(null, stdout, args);
     }
 
-    private static List<String> command(String... args) {
+    static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(List.of(args));

@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The libc functions {@link PacketSocket} calls, bound once through FFM from the default lookup.
+ * The libc functions {@link PacketSocket} and {@link TpacketV3Ring} call, bound once through FFM from the default lookup.
  * Every call that can fail captures {@code errno} into a caller-supplied segment
  * ({@link #newErrno}): reading errno after the call from Java would see whatever the JVM did in
  * between. Static final handles, so the JIT can inline them.
@@ -49,6 +49,14 @@ final class Libc {
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, SIZE_T));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    // the TPACKET_V3 ring (TpacketV3Ring)
+    private static final MethodHandle GETSOCKOPT = bind("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle MMAP = bind("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, SIZE_T, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = bind("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, SIZE_T));
+    private static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, SIZE_T));
+    private static final MethodHandle GETPAGESIZE = bind("getpagesize", FunctionDescriptor.of(JAVA_INT));
 
     @SuppressWarnings("restricted") // FFM downcalls are this package's purpose; tests and launcher grant native access
     private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... extra) {
@@ -152,6 +160,47 @@ final class Libc {
     static int close(MemorySegment e, int fd) {
         try {
             return (int) CLOSE.invokeExact(e, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int getsockopt(MemorySegment e, int fd, int level, int name, MemorySegment value, MemorySegment len) {
+        try {
+            return (int) GETSOCKOPT.invokeExact(e, fd, level, name, value, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** mmap; returns MAP_FAILED (address -1) on failure, as C does. */
+    static MemorySegment mmap(MemorySegment e, MemorySegment addr, long len, int prot, int flags, int fd, long offset) {
+        try {
+            return (MemorySegment) MMAP.invokeExact(e, addr, len, prot, flags, fd, offset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int munmap(MemorySegment e, MemorySegment addr, long len) {
+        try {
+            return (int) MUNMAP.invokeExact(e, addr, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long read(MemorySegment e, int fd, MemorySegment buf, long len) {
+        try {
+            return (long) READ.invokeExact(e, fd, buf, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int pageSize() {
+        try (Arena a = Arena.ofConfined()) {
+            return (int) GETPAGESIZE.invokeExact(newErrno(a));
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -53,6 +53,69 @@ final class LinuxAbi {
     static final int ENODEV = 19;
     static final int ENOBUFS = 105;
 
+    // linux/if_packet.h, linux/if_ether.h: the TPACKET_V3 receive ring (TpacketV3Ring)
+    static final int ETH_P_ALL = 0x0003;
+    static final int PACKET_ADD_MEMBERSHIP = 1;
+    static final int PACKET_RX_RING = 5;
+    static final int PACKET_STATISTICS = 6;
+    static final int PACKET_VERSION = 10;
+    static final int PACKET_RESERVE = 12;
+    static final int PACKET_FANOUT = 18;
+    static final int TPACKET_V3 = 2;
+    static final int PACKET_MR_PROMISC = 1;
+    static final int PACKET_FANOUT_FLAG_ROLLOVER = 0x1000;
+    static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
+    static final int TP_STATUS_KERNEL = 0;
+    static final int TP_STATUS_USER = 1;
+    static final int TP_STATUS_LOSING = 0x4;
+    static final int TP_STATUS_VLAN_VALID = 0x10;
+    static final int TP_STATUS_BLK_TMO = 0x20;
+    static final int TP_STATUS_VLAN_TPID_VALID = 0x40;
+    /** TPACKET_ALIGN(sizeof(struct tpacket3_hdr)) + sizeof(struct sockaddr_ll): where the kernel's header area ends. */
+    static final int TPACKET3_HDRLEN = 68;
+    static final int TPACKET_ALIGNMENT = 16;
+    /** net/packet/af_packet.c V3_ALIGNMENT: frames in a TPACKET_V3 block start at multiples of 8. */
+    static final int V3_ALIGNMENT = 8;
+    // asm-generic/socket.h
+    static final int SO_ERROR = 4;
+    static final int SO_ATTACH_FILTER = 26;
+    // sys/mman.h
+    static final int PROT_READ = 1;
+    static final int PROT_WRITE = 2;
+    static final int MAP_SHARED = 1;
+    static final int ENOMEM = 12;
+    static final int EINVAL = 22;
+
+    /** {@code struct tpacket_req3}: seven unsigned ints, in this order. */
+    static final long TPACKET_REQ3_SIZE = 28;
+    /** {@code struct tpacket_block_desc} with its {@code tpacket_hdr_v1}: offsets from the block's start. */
+    static final long BLOCK_DESC_SIZE = 48;
+    static final long BLOCK_STATUS = 8;
+    static final long BLOCK_NUM_PKTS = 12;
+    static final long BLOCK_OFFSET_TO_FIRST_PKT = 16;
+    static final long BLOCK_SEQ_NUM = 24;
+    /** {@code struct tpacket3_hdr}: offsets from the frame header's start. */
+    static final long TP_NEXT_OFFSET = 0;
+    static final long TP_SEC = 4;
+    static final long TP_NSEC = 8;
+    static final long TP_SNAPLEN = 12;
+    static final long TP_LEN = 16;
+    static final long TP_STATUS = 20;
+    static final long TP_MAC = 24;
+    static final long TP_VLAN_TCI = 32;
+    static final long TP_VLAN_TPID = 36;
+    /** The {@code sockaddr_ll} the kernel writes after the 48-byte header (TPACKET_ALIGN(sizeof(tpacket3_hdr))). */
+    static final long TP_SOCKADDR_LL = 48;
+    /** {@code struct tpacket_stats_v3}: tp_packets, tp_drops, tp_freeze_q_cnt. */
+    static final long TPACKET_STATS_V3_SIZE = 12;
+    /** {@code struct packet_mreq}: int mr_ifindex; unsigned short mr_type, mr_alen; unsigned char mr_address[8]. */
+    static final long PACKET_MREQ_SIZE = 16;
+    /** {@code struct sock_fprog} (linux/filter.h): unsigned short len; (padding); struct sock_filter *filter. */
+    static final long SOCK_FPROG_SIZE = 16;
+    static final long SOCK_FPROG_FILTER = 8;
+    /** {@code struct sock_filter}: u16 code; u8 jt, jf; u32 k. Same layout as libpcap's {@code struct bpf_insn}. */
+    static final long SOCK_FILTER_SIZE = 8;
+
     /** Ethernet: 14-byte header, frames of at least 60 bytes before the FCS, so payloads of at least 46. */
     static final int ETH_HEADER = 14;
     static final int ETH_MIN_PAYLOAD = 46;

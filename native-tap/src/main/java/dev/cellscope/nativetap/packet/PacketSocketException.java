@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * A {@link PacketSocket} call failed. The message names the failed call and the errno symbol,
+ * A {@link PacketSocket} or {@link TpacketV3Ring} call failed. The message names the failed call and the errno symbol,
  * e.g. "AF_PACKET needs root or CAP_NET_RAW (socket: EPERM)"; {@link #errnoName()} gives the
  * symbol alone (null when the failure is not an errno, such as an interface of the wrong type).
  * Unchecked, like the endpoint's other link errors, and an {@link UncheckedIOException} so a

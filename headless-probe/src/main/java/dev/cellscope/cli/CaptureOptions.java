@@ -1,0 +1,163 @@
+package dev.cellscope.cli;
+
+import dev.cellscope.cli.errors.UserError;
+import dev.cellscope.live.Backends;
+import dev.cellscope.live.CaptureInterface;
+import dev.cellscope.live.LiveBackend;
+import dev.cellscope.live.LiveCapture;
+import dev.cellscope.live.LiveOptions;
+import dev.cellscope.session.SourceException;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The live-capture options, named as tshark and dumpcap name them: {@code -i} and what shapes the
+ * capture ({@code -f -s -p -B --backend}) and when it stops ({@code -a}). A picocli mixin, so
+ * every command that captures takes them alike.
+ */
+final class CaptureOptions {
+
+    @Option(names = "-i", paramLabel = "INTERFACE",
+            description = "Capture live on INTERFACE (a name, or a number from -D), as tshark -i; stop with -c, -a or Ctrl-C.")
+    String iface;
+
+    @Option(names = "-f", paramLabel = "CAPTURE_FILTER",
+            description = "With -i: BPF capture filter in libpcap syntax, e.g. 'ether proto 0x88b5 or udp port 34997'.")
+    String filter;
+
+    @Option(names = "-s", paramLabel = "SNAPLEN", description = "With -i: bytes kept of each frame (default, and 0: 262144).")
+    Integer snaplen;
+
+    @Option(names = "-p", description = "With -i: do not put the interface in promiscuous mode.")
+    boolean noPromiscuous;
+
+    @Option(names = "-B", paramLabel = "MiB", description = "With -i: kernel capture buffer in MiB (default 2).")
+    Integer bufferMiB;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "With -i and -D: how to capture: pcap (libpcap, the default) or another backend built in.")
+    String backend;
+
+    @Option(names = "-a", paramLabel = "duration:N|packets:N",
+            description = "With -i: stop after N seconds, or after N packets (as -c); repeatable, the first reached stops.")
+    List<String> autostop = new ArrayList<>();
+
+    boolean live() {
+        return iface != null;
+    }
+
+    /** Refuses live options given without {@code -i} (e.g. a capture filter on a file: use -Y). */
+    void refuseWithoutInterface() {
+        List<String> given = new ArrayList<>();
+        if (filter != null) given.add("-f");
+        if (snaplen != null) given.add("-s");
+        if (noPromiscuous) given.add("-p");
+        if (bufferMiB != null) given.add("-B");
+        if (!autostop.isEmpty()) given.add("-a");
+        if (given.isEmpty()) return;
+        throw UserError.usage(String.join(", ", given) + (given.size() == 1 ? " is a live-capture option" : " are live-capture options")
+                + " (with -i INTERFACE)" + (filter != null ? "; to select frames of a file use the display filter -Y" : ""));
+    }
+
+    /** The packet limit from {@code -a packets:N}, or Long.MAX_VALUE. */
+    long packetLimit() {
+        long limit = Long.MAX_VALUE;
+        for (String a : autostop) {
+            if (a.startsWith("packets:")) limit = Math.min(limit, positive(a, a.substring("packets:".length())));
+        }
+        return limit;
+    }
+
+    private Duration duration() {
+        Duration d = null;
+        for (String a : autostop) {
+            String s = a.toLowerCase(Locale.ROOT);
+            if (s.startsWith("duration:")) {
+                long seconds = positive(a, a.substring("duration:".length()));
+                if (seconds > 365L * 24 * 3600) throw UserError.usage("-a " + a + ": at most a year (31536000 seconds)");
+                Duration here = Duration.ofSeconds(seconds);
+                if (d == null || here.compareTo(d) < 0) d = here;
+            } else if (!s.startsWith("packets:")) {
+                throw UserError.usage("-a takes duration:SECONDS or packets:N, not '" + a + "'"
+                        + (s.startsWith("filesize:") || s.startsWith("files:") ? " (ring files come with the probe)" : ""));
+            }
+        }
+        return d;
+    }
+
+    private static long positive(String option, String value) {
+        try {
+            long n = Long.parseLong(value.strip());
+            if (n < 1) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw UserError.usage("-a " + option + ": '" + value + "' is not a positive whole number");
+        }
+    }
+
+    /** The capture these options describe; usage errors for what is wrong before anything opens. */
+    LiveCapture capture() {
+        LiveBackend chosen = backend();
+        LiveOptions options;
+        try {
+            options = LiveOptions.of(interfaceName(chosen));
+            if (snaplen != null) options = options.withSnaplen(snaplen == 0 ? LiveOptions.MAX_SNAPLEN : snaplen);
+            if (bufferMiB != null) {
+                if (bufferMiB < 1 || bufferMiB > 2047) throw UserError.usage("-B " + bufferMiB + ": the buffer is 1 to 2047 MiB");
+                options = options.withBufferBytes((long) bufferMiB << 20);
+            }
+            options = options.withPromiscuous(!noPromiscuous).withFilter(filter);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage((snaplen != null ? "-s " + snaplen + ": " : "") + e.getMessage());
+        }
+        if (options.filter() != null) chosen.checkFilter(options.filter()).ifPresent(m -> {
+            throw UserError.usage("-f: " + m);
+        });
+        return new LiveCapture(chosen, options, duration());
+    }
+
+    LiveBackend backend() {
+        try {
+            return Backends.get(backend);
+        } catch (SourceException e) {
+            throw backend == null ? UserError.failure(e.getMessage()) : UserError.usage("--backend: " + e.getMessage());
+        }
+    }
+
+    /** {@code -i 2} is the second interface of {@code -D}, as in tshark, unless an interface is called "2". */
+    private String interfaceName(LiveBackend chosen) {
+        if (!iface.matches("[0-9]{1,4}")) return iface;
+        List<CaptureInterface> all = interfaces(chosen);
+        if (all.stream().anyMatch(i -> i.name().equals(iface))) return iface;
+        int n = Integer.parseInt(iface);
+        if (n < 1 || n > all.size()) throw UserError.usage("-i " + iface + ": there are " + all.size() + " interfaces (cellscope read -D lists them)");
+        return all.get(n - 1).name();
+    }
+
+    static List<CaptureInterface> interfaces(LiveBackend backend) {
+        try {
+            return backend.interfaces();
+        } catch (SourceException e) {
+            throw UserError.failure(e.getMessage());
+        }
+    }
+
+    /** {@code -D}: the interfaces numbered as {@code -i N} takes them, like tshark -D, with their addresses. */
+    static String list(List<CaptureInterface> all) {
+        StringBuilder b = new StringBuilder();
+        int n = 0;
+        for (CaptureInterface i : all) {
+            b.append(++n).append(". ").append(i.name());
+            if (i.description() != null) b.append(" (").append(i.description()).append(')');
+            else if (i.loopback()) b.append(" (Loopback)");
+            if (!i.up()) b.append(" [down]");
+            else if (!i.running()) b.append(" [no carrier]");
+            if (!i.addresses().isEmpty()) b.append("  ").append(String.join(", ", i.addresses()));
+            b.append('\n');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,289 @@
+package dev.cellscope.cli;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The probe as a service sees it: real signals sent with kill(1) to a child JVM mid-run (SIGTERM
+ * finishes every file and exits 0; SIGHUP reopens the findings file and starts a new flow file),
+ * a stop while the source is a FIFO nobody has written to yet, -Z as root, and bad options. The
+ * long runs read a generated 300,000-frame capture (the codec-built {@code bulk} sample: a
+ * Tether grant overrun every ten frames, so findings keep coming) that takes seconds to analyse.
+ */
+class ProbeSignalsTest {
+    @TempDir
+    static Path shared;
+    static Path bulk;
+
+    @BeforeAll
+    static void generate() throws Exception {
+        bulk = shared.resolve("bulk.pcapng");
+        Cli.Result r = Cli.run("samples", "generate", "bulk", "-o", bulk.toString(), "--size", "300000");
+        assertEquals(0, r.exit(), r.err());
+    }
+
+    @AfterAll
+    static void remove() throws IOException {
+        Files.deleteIfExists(bulk);
+    }
+
+    static long lines(Path f) {
+        try {
+            if (!Files.exists(f)) return 0;
+            try (Stream<String> s = Files.lines(f, StandardCharsets.UTF_8)) {
+                return s.count();
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** Frames of the findings lines, in order (the frame field of each object). */
+    static List<Long> frames(Path f) throws IOException {
+        Pattern frame = Pattern.compile("\"frame\":(\\d+|null)");
+        return Files.readAllLines(f, StandardCharsets.UTF_8).stream().map(l -> {
+            Matcher m = frame.matcher(l);
+            assertTrue(m.find() && l.startsWith("{") && l.endsWith("}"), "not a whole finding line: " + l);
+            return m.group(1).equals("null") ? Long.MAX_VALUE : Long.parseLong(m.group(1));
+        }).toList();
+    }
+
+    /** The frame count of the probe's final status line. */
+    static long finalFrames(String stderr) {
+        Matcher m = Pattern.compile("cellscope: (stopped|done) after [0-9.]+ s: (\\d+) frames").matcher(stderr);
+        assertTrue(m.find(), "no final status line in:\n" + stderr);
+        return Long.parseLong(m.group(2));
+    }
+
+    @Test
+    @Timeout(120)
+    void sigtermMidRunFinishesEveryFileAndExitsZero(@TempDir Path dir) throws Exception {
+        Path flows = Files.createDirectory(dir.resolve("flows")), findings = dir.resolve("findings.json");
+        try (ProbeProcess p = ProbeProcess.start("-r", bulk.toString(), "--flows", flows.toString(), "--findings", findings.toString(),
+                "--status-interval", "1s")) {
+            p.await("findings being written", Duration.ofSeconds(60), () -> lines(findings) >= 500);
+            p.signal("TERM");
+            assertEquals(0, p.exit(Duration.ofSeconds(30)), "exit status after SIGTERM");
+            long frames = finalFrames(p.stderr());
+            assertTrue(frames > 0 && frames < 300_000, "stopped mid-run, after " + frames + " frames");
+            assertTrue(p.stderr().contains("cellscope: stopped after"), p.stderr());
+            // Findings: whole lines only, up to the frames read.
+            String text = Files.readString(findings, StandardCharsets.UTF_8);
+            assertTrue(text.endsWith("\n"), "findings end with a whole line");
+            List<Long> seen = frames(findings);
+            assertTrue(seen.stream().allMatch(n -> n <= frames), "no finding past the last frame read");
+            // Flow records: the flows live at the stop were written as ended, in whole files, no temporary file left.
+            List<Path> files = ProbeCommandTest.flowFiles(flows);
+            assertFalse(files.isEmpty(), "the last flow records were written");
+            ProbeCommandTest.Tables t = ProbeCommandTest.Tables.of(files);
+            assertTrue(t.rows().values().stream().flatMap(List::stream).anyMatch(r -> r.endsWith(",end")), "flows ended at the stop");
+            try (Stream<Path> s = Files.list(flows)) {
+                assertEquals(files.size(), s.count(), "no temporary file left behind");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void sighupReopensTheFindingsFileAndStartsANewFlowFile(@TempDir Path dir) throws Exception {
+        Path flows = Files.createDirectory(dir.resolve("flows")), findings = dir.resolve("findings.json"), rotated = dir.resolve("findings.json.1");
+        try (ProbeProcess p = ProbeProcess.start("-r", bulk.toString(), "--flows", flows.toString(), "--findings", findings.toString(),
+                "--flow-interval", "1s", "--status-interval", "0")) {
+            p.await("findings being written", Duration.ofSeconds(60), () -> lines(findings) >= 500);
+            Files.move(findings, rotated); // logrotate's move, then its postrotate kill -HUP
+            p.signal("HUP");
+            p.await("a new findings file", Duration.ofSeconds(30), () -> lines(findings) >= 10);
+            p.signal("TERM");
+            assertEquals(0, p.exit(Duration.ofSeconds(30)));
+            List<Long> before = frames(rotated), after = frames(findings);
+            assertFalse(before.isEmpty());
+            long lastBefore = before.stream().filter(n -> n != Long.MAX_VALUE).mapToLong(Long::longValue).max().orElseThrow();
+            long firstAfter = after.stream().mapToLong(Long::longValue).min().orElseThrow();
+            assertTrue(firstAfter > lastBefore, "the reopened file holds the later findings: " + firstAfter + " after " + lastBefore);
+            // Interval files are named by their whole-second start; the file SIGHUP started, by the time of the HUP.
+            List<Path> files = ProbeCommandTest.flowFiles(flows);
+            assertTrue(files.stream().anyMatch(f -> !f.getFileName().toString().endsWith(".000Z.csv")), "SIGHUP started a new flow file: " + files);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void sigtermWhileAFifoHasNoDataYetExitsZero(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("capture.fifo"), findings = dir.resolve("findings.json");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo failed: cannot make a FIFO here");
+        try (ProbeProcess p = ProbeProcess.start("-r", fifo.toString(), "--findings", findings.toString(), "--status-interval", "0")) {
+            // Keep the FIFO open for writing and write nothing: the probe waits for data, as on an idle pipe.
+            CompletableFuture<OutputStream> writer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new FileOutputStream(fifo.toFile());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (OutputStream open = writer.get(60, TimeUnit.SECONDS)) {
+                Thread.sleep(500);
+                assertTrue(p.alive(), "the probe waits for the FIFO's data");
+                p.signal("TERM");
+                assertEquals(0, p.exit(Duration.ofSeconds(15)), "SIGTERM while waiting exits 0");
+                assertTrue(p.stderr().contains("stopped before the capture began"), p.stderr());
+            }
+        }
+    }
+
+    /**
+     * The capture spans 8 s of capture time: with 1 s intervals, every flow is recorded at the end
+     * of each second it is live, one file per second, and its end record is still the row of stats.
+     */
+    @Test
+    @Timeout(120)
+    void intervalRecordsEverySecondOfCaptureTime(@TempDir Path dir) throws Exception {
+        Path flows = Files.createDirectory(dir.resolve("flows")), csv = dir.resolve("stats.csv");
+        Cli.Result probe = Cli.run("probe", "-r", bulk.toString(), "--flows", flows.toString(), "--flow-interval", "1s", "--status-interval", "0");
+        assertEquals(0, probe.exit(), probe.err());
+        Cli.Result stats = Cli.run("stats", "-r", bulk.toString(), "--flows", csv.toString());
+        assertEquals(0, stats.exit(), stats.err());
+        List<Path> files = ProbeCommandTest.flowFiles(flows);
+        List<String> names = files.stream().map(f -> f.getFileName().toString()).toList();
+        assertEquals(List.of("flows-20261128T120000.000Z.csv", "flows-20261128T120001.000Z.csv", "flows-20261128T120002.000Z.csv",
+                "flows-20261128T120003.000Z.csv", "flows-20261128T120004.000Z.csv", "flows-20261128T120005.000Z.csv",
+                "flows-20261128T120006.000Z.csv", "flows-20261128T120007.000Z.csv"), names);
+        ProbeCommandTest.Tables expected = ProbeCommandTest.Tables.of(List.of(csv));
+        int flowsLive = expected.rows().values().stream().mapToInt(List::size).sum();
+        java.util.Map<String, Long> lastPackets = new java.util.HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            ProbeCommandTest.Tables t = ProbeCommandTest.Tables.of(List.of(files.get(i)));
+            List<String> rows = t.rows().values().stream().flatMap(List::stream).toList();
+            long interval = rows.stream().filter(r -> r.endsWith(",interval")).count(), end = rows.stream().filter(r -> r.endsWith(",end")).count();
+            if (i < files.size() - 1) assertEquals(List.of((long) flowsLive, 0L), List.of(interval, end), names.get(i) + ": every live flow, once");
+            else assertEquals(List.of(0L, (long) flowsLive), List.of(interval, end), names.get(i) + ": the flows end with the capture");
+            // A flow's packets only grow from one record to the next (key: kind and key columns; packets: after the 7 time columns).
+            for (String r : rows) {
+                String[] c = r.split(",");
+                int keys = c[0].equals("sbi") ? 3 : 4;
+                String key = String.join(",", java.util.Arrays.copyOf(c, keys));
+                long packets = Long.parseLong(c[0].equals("sbi") ? c[keys + 7] : c[keys + 7]);
+                Long before = lastPackets.put(key, packets);
+                assertTrue(before == null || before <= packets, key + ": packets went from " + before + " to " + packets);
+            }
+        }
+        java.util.Map<String, List<String>> ends = new java.util.LinkedHashMap<>();
+        ProbeCommandTest.Tables.of(files).rows().forEach((kind, rows) -> ends.put(kind, rows.stream().filter(r -> r.endsWith(",end"))
+                .map(r -> r.substring(0, r.length() - ",end".length())).toList()));
+        assertEquals(expected.rows(), ends, "end records are the rows of stats");
+    }
+
+    static boolean root() throws Exception {
+        Cli.Result id = Cli.tool("id", "-u");
+        return id != null && id.out().trim().equals("0");
+    }
+
+    @Test
+    @Timeout(120)
+    void dashZRunsAsTheUserAndStillWritesEveryFile(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(root(), "-Z drops root: the test must run as root (CI does)");
+        Cli.Result nobody = Cli.tool("id", "-u", "nobody");
+        Assumptions.assumeTrue(nobody != null && nobody.exit() == 0, "no user 'nobody' on this machine");
+        String uid = nobody.out().trim();
+        // The output directory must be writable by the user (docs/PROBE.md, Privileges).
+        Path out = Files.createDirectory(dir.resolve("out"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxrwxrwx")));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
+        Path flows = Files.createDirectory(out.resolve("flows"));
+        Files.setPosixFilePermissions(flows, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path findings = out.resolve("findings.json");
+        Path capture = Files.copy(ProbeCommandTest.sample("lossy-mesh"), out.resolve("lossy-mesh.pcapng"));
+        Files.setPosixFilePermissions(capture, PosixFilePermissions.fromString("rw-------")); // only root may read it: opened before the drop
+        try (ProbeProcess p = ProbeProcess.start("-r", capture.toString(), "--flows", flows.toString(), "--findings", findings.toString(),
+                "-Z", "nobody", "--metrics", "127.0.0.1:0", "--linger", "120s", "--status-interval", "0")) {
+            int port = p.metricsPort();
+            p.await("the capture analysed", Duration.ofSeconds(60), () -> {
+                try {
+                    return ProbeCommandTest.sum(ProbeCommandTest.scrape(port), "cellscope_packets_total") == 314;
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+            String status = Files.readString(Path.of("/proc", Long.toString(p.pid()), "status"));
+            Matcher m = Pattern.compile("(?m)^Uid:\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)").matcher(status);
+            assertTrue(m.find(), status);
+            for (int i = 1; i <= 4; i++) assertEquals(uid, m.group(i), "real, effective, saved and fs uid are nobody's: " + m.group());
+            Matcher caps = Pattern.compile("(?m)^CapEff:\\s+(\\S+)").matcher(status);
+            assertTrue(caps.find());
+            assertEquals("0000000000000000", caps.group(1), "no capability left");
+            p.signal("TERM");
+            assertEquals(0, p.exit(Duration.ofSeconds(20)), p.stderr());
+            assertTrue(p.stderr().contains("running as nobody"), p.stderr());
+        }
+        assertEquals(11, lines(findings), "the findings were written by nobody");
+        assertEquals("nobody", Files.getOwner(findings).getName());
+        List<Path> files = ProbeCommandTest.flowFiles(flows);
+        assertEquals(1, files.size());
+        assertEquals("nobody", Files.getOwner(files.get(0)).getName());
+    }
+
+    @Test
+    @Timeout(60)
+    void dashZWithADirectoryTheUserCannotWriteIsOneLine(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(root(), "-Z drops root: the test must run as root (CI does)");
+        Path flows = Files.createDirectory(dir.resolve("flows")); // root's, 755
+        Files.setPosixFilePermissions(flows, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Cli.Result r = Cli.run("probe", "-r", ProbeCommandTest.sample("lossy-mesh").toString(), "--flows", flows.toString(), "-Z", "nobody");
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("cellscope: --flows " + flows + ": cannot write (as user nobody): Permission denied",
+                Cli.errors(r).lines().filter(l -> !l.startsWith("cellscope: running as")).findFirst().orElse(""));
+    }
+
+    @Test
+    @Timeout(120)
+    void badOptionsAreOneLineErrors(@TempDir Path dir) throws Exception {
+        String sample = ProbeCommandTest.sample("lossy-mesh").toString();
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        record Case(int exit, String line, String... args) {}
+        List<Case> cases = List.of(
+                new Case(2, "cellscope: --flow-interval: 'soon' is not a duration (e.g. 10s, 500ms, 2m, 1h)", "--flow-interval", "soon"),
+                new Case(2, "cellscope: --flow-interval: at least 1s, got 10ms", "--flow-interval", "10ms"),
+                new Case(2, "cellscope: --metrics: 'localhost:99999' is not [HOST:]PORT (e.g. 127.0.0.1:9108)", "--metrics", "localhost:99999"),
+                new Case(1, "cellscope: --flows " + dir.resolve("missing") + ": no such directory", "--flows", dir.resolve("missing").toString()),
+                new Case(1, "cellscope: --flows " + file + ": no such directory", "--flows", file.toString()),
+                new Case(1, "cellscope: --findings " + dir + ": is a directory", "--findings", dir.toString()),
+                new Case(2, "cellscope: --findings " + sample + ": is the capture being read (-r " + sample + "); write to another file", "--findings", sample),
+                new Case(1, "cellscope: -Z no-such-user-" + ProcessHandle.current().pid() + ": no such user 'no-such-user-" + ProcessHandle.current().pid() + "'",
+                        "-Z", "no-such-user-" + ProcessHandle.current().pid()));
+        for (Case c : cases) {
+            String[] args = Stream.concat(Stream.of("probe", "-r", sample, "--status-interval", "0"), Stream.of(c.args())).toArray(String[]::new);
+            Cli.Result r = Cli.run(args);
+            assertEquals(c.exit(), r.exit(), String.join(" ", c.args()) + ": " + r.err());
+            assertEquals(c.line() + "\n", Cli.errors(r), String.join(" ", c.args()));
+        }
+        // A port in use: the probe cannot serve metrics, and says so before reading anything.
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Cli.Result r = Cli.run("probe", "-r", sample, "--metrics", "127.0.0.1:" + taken.getLocalPort());
+            assertEquals(1, r.exit(), r.err());
+            assertEquals("cellscope: --metrics 127.0.0.1:" + taken.getLocalPort() + ": cannot listen: Address already in use\n", Cli.errors(r));
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.cellscope.live;
+
+import dev.cellscope.io.PacketSource;
+
+/**
+ * A live interface as a {@link PacketSource}: {@link #next()} blocks until a frame arrives,
+ * {@link #cancel()} (any thread) makes it return null at once, {@link #stop()} (any thread)
+ * ends the capture gracefully: frames the kernel already handed over are still delivered, then
+ * next() returns null as at the end of a file. {@link #totalBytes()} is empty.
+ *
+ * <p>Each {@link dev.cellscope.io.Packet} owns its bytes (the session may hold a frame while it
+ * reads ahead), numbered from 1, on interface 0 with the interface's link type.
+ */
+public interface LiveSource extends PacketSource {
+
+    /** Counters so far; any thread, any time, also after {@link #close()} (then the final ones). */
+    CaptureStats stats();
+
+    /** Ends the capture after the frames already captured; next() then returns null. Any thread. */
+    void stop();
+
+    /** The backend that opened this source ({@code pcap}, {@code afpacket}...). */
+    String backend();
+}

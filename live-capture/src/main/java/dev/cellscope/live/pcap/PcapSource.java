@@ -1,0 +1,324 @@
+package dev.cellscope.live.pcap;
+
+import dev.cellscope.io.CaptureError;
+import dev.cellscope.io.InterfaceInfo;
+import dev.cellscope.io.Packet;
+import dev.cellscope.live.CaptureStats;
+import dev.cellscope.live.LiveOptions;
+import dev.cellscope.live.LiveSource;
+import dev.cellscope.session.SourceException;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.core.PcapStat;
+import org.pcap4j.core.RawPacketListener;
+
+import java.lang.foreign.MemorySegment;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * A live interface through libpcap. A capture thread of its own calls {@code pcap_dispatch}
+ * (one native call for every run of frames the kernel has ready, up to a batch of 512) and hands
+ * whole batches to the reader through a small bounded queue; the reader's {@link #next()} takes frames
+ * from the batch in hand without touching a lock. When the reader falls behind, the queue fills,
+ * the capture thread waits and the kernel's buffer takes the rest: what it cannot hold the kernel
+ * drops and counts ({@code ps_drop}), so nothing is lost without a count.
+ *
+ * <p>Why pcap_dispatch and not pcap4j's {@code getNextRawPacketEx} (pcap_next_ex) in a loop: each
+ * of those is a native call plus two JNA allocations per frame; measured on a veth pair with
+ * tcpreplay at the sender's top speed (about 0.23 M frames/s on this 2-vCPU machine),
+ * dispatch kept up at 1.9 µs of CPU per frame, next_ex fell behind at 5.7 µs (live-capture/README.md).
+ * pcap4j still makes a JNA upcall per frame inside a dispatch: libpcap offers no other way.
+ *
+ * <p>Every libpcap call but {@code pcap_breakloop} (made to be called from another thread) is
+ * made on the capture thread, {@code pcap_stats} included; {@link #stats()} returns what it read
+ * last (at most half a second old while frames flow), and the final counts once the capture
+ * thread has ended.
+ */
+final class PcapSource implements LiveSource {
+    private static final int BATCH = 512;
+    /** Batches in flight between the threads: with the kernel buffer behind them, enough to ride out a stall of the reader. */
+    private static final int QUEUE = 16;
+    private static final long STATS_EVERY_NANOS = 500_000_000L;
+    private static final Batch END = new Batch(0);
+
+    private final PcapHandle handle;
+    private final String ifname;
+    private final int linkType;
+    private final List<InterfaceInfo> interfaces;
+    private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(QUEUE);
+    private final Thread captureThread;
+
+    private volatile boolean stopping, cancelled, closed;
+    private volatile String failure;
+    private volatile PcapStat kernel;
+    private final AtomicLong delivered = new AtomicLong(), deliveredBytes = new AtomicLong();
+    private volatile CaptureStats finalStats;
+
+    // the reader's side
+    private Batch current;
+    private int position;
+    private long number, bytes;
+    private boolean ended;
+
+    // the capture thread's side
+    private Batch filling;
+    private long lastStats;
+
+    private PcapSource(PcapHandle handle, String ifname, int snaplen, boolean nanos) {
+        this.handle = handle;
+        this.ifname = ifname;
+        this.linkType = handle.getDlt().value();
+        this.interfaces = List.of(new InterfaceInfo(0, linkType, snaplen, ifname, nanos ? 1_000_000_000L : 1_000_000L));
+        this.captureThread = Thread.ofPlatform().daemon().name("pcap capture " + ifname).unstarted(this::capture);
+    }
+
+    /** Opens {@code options.interfaceName()}; {@code existing} lists the interfaces for a "no such interface" message. */
+    static PcapSource open(LiveOptions options, Supplier<List<String>> existing) throws SourceException {
+        String ifname = options.interfaceName();
+        boolean nanos = options.precision() == LiveOptions.TimestampPrecision.NANO;
+        PcapHandle handle;
+        try {
+            handle = build(options, nanos);
+        } catch (PcapNativeException e) {
+            if (nanos && e.getReturnCode() != null && e.getReturnCode() == PcapErrors.PCAP_ERROR_TSTAMP_PRECISION_NOTSUP) {
+                nanos = false; // this kernel or libpcap gives microseconds only
+                try {
+                    handle = build(options, false);
+                } catch (PcapNativeException again) {
+                    throw new SourceException(PcapErrors.open(ifname, again.getReturnCode(), again.getMessage(), existing.get()));
+                }
+            } else {
+                throw new SourceException(PcapErrors.open(ifname, e.getReturnCode(), e.getMessage(), existing.get()));
+            }
+        }
+        try {
+            if (options.filter() != null) {
+                handle.setFilter(options.filter(), BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN);
+            }
+        } catch (PcapNativeException e) {
+            handle.close();
+            throw new SourceException(PcapErrors.filter(options.filter(), e.getMessage()));
+        } catch (NotOpenException e) {
+            throw new IllegalStateException("pcap handle closed while opening", e);
+        }
+        PcapSource source = new PcapSource(handle, ifname, options.snaplen(), nanos);
+        source.captureThread.start();
+        return source;
+    }
+
+    private static PcapHandle build(LiveOptions o, boolean nanos) throws PcapNativeException {
+        PcapHandle.Builder b = new PcapHandle.Builder(o.interfaceName())
+                .snaplen(o.snaplen())
+                .promiscuousMode(o.promiscuous() ? PromiscuousMode.PROMISCUOUS : PromiscuousMode.NONPROMISCUOUS)
+                .timeoutMillis(o.bufferTimeoutMillis())
+                .timestampPrecision(nanos ? PcapHandle.TimestampPrecision.NANO : PcapHandle.TimestampPrecision.MICRO);
+        if (o.bufferBytes() > 0) b.bufferSize((int) o.bufferBytes());
+        return b.build();
+    }
+
+    // ---- the capture thread ----
+
+    private final RawPacketListener collect = this::collect;
+
+    private void collect(byte[] bytes) {
+        // pcap4j set the frame's header in thread-locals of this (the calling) thread just before.
+        Timestamp ts = handle.getTimestamp();
+        long nanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
+        Integer original = handle.getOriginalLength();
+        filling.add(nanos, original == null ? bytes.length : original, bytes);
+    }
+
+    private void capture() {
+        try {
+            boolean more = true;
+            while (more && !stopping && !cancelled) {
+                filling = new Batch(BATCH);
+                more = dispatch();
+                if (filling.size > 0 && !handOff(filling)) break;
+                refreshStats(false);
+            }
+        } catch (PcapNativeException | NotOpenException | RuntimeException e) {
+            // the interface went down or away, or libpcap failed: what came before it is delivered
+            failure = e.getMessage() == null ? e.toString() : e.getMessage().replaceFirst("^Error occ?urr?ed: ", "");
+        } finally {
+            refreshStats(true);
+            finalStats = statsNow();
+            endQueue();
+        }
+    }
+
+    /** One pcap_dispatch: every frame the kernel has ready, up to a batch. False when broken off. */
+    private boolean dispatch() throws PcapNativeException, NotOpenException {
+        try {
+            handle.dispatch(BATCH, collect);
+            return true;
+        } catch (InterruptedException broken) {
+            return false; // pcap_breakloop: stop() or cancel()
+        }
+    }
+
+    /** Waits for room in the queue (the kernel buffers meanwhile); false when cancelled. */
+    private boolean handOff(Batch b) {
+        try {
+            while (!cancelled) {
+                if (ready.offer(b, 50, TimeUnit.MILLISECONDS)) return true;
+                refreshStats(false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private void endQueue() {
+        try {
+            while (!ready.offer(END, 50, TimeUnit.MILLISECONDS)) {
+                if (cancelled) ready.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void refreshStats(boolean now) {
+        long t = System.nanoTime();
+        if (!now && t - lastStats < STATS_EVERY_NANOS) return;
+        lastStats = t;
+        try {
+            kernel = handle.getStats();
+        } catch (PcapNativeException | NotOpenException e) {
+            // keep the last counts: a failure here is reported by the capture itself
+        }
+    }
+
+    // ---- the reader ----
+
+    @Override
+    public Packet next() {
+        while (true) {
+            if (cancelled || ended) return null;
+            Batch b = current;
+            if (b != null && position < b.size) {
+                int i = position++;
+                byte[] data = b.data[i];
+                b.data[i] = null; // the packet owns it now; the batch should not keep it alive
+                bytes += data.length;
+                Packet p = new Packet(++number, b.timestamps[i], 0, linkType, b.originalLengths[i], MemorySegment.ofArray(data), null);
+                delivered.lazySet(number);
+                deliveredBytes.lazySet(bytes);
+                return p;
+            }
+            try {
+                current = ready.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            position = 0;
+            if (current == END) {
+                ended = true;
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        stopping = true;
+        breakLoop();
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        breakLoop();
+        ready.clear();
+        ready.offer(END); // wakes a reader waiting in next()
+    }
+
+    private void breakLoop() {
+        try {
+            if (!closed) handle.breakLoop();
+        } catch (NotOpenException ignored) {
+            // closed meanwhile: the capture thread is gone
+        }
+    }
+
+    @Override
+    public CaptureStats stats() {
+        CaptureStats f = finalStats;
+        if (f != null) return withDelivered(f);
+        return statsNow();
+    }
+
+    private CaptureStats statsNow() {
+        PcapStat k = kernel;
+        long received = k == null ? 0 : k.getNumPacketsReceived();
+        long dropped = k == null ? 0 : k.getNumPacketsDropped();
+        long ifDropped = k == null ? 0 : k.getNumPacketsDroppedByIf();
+        return new CaptureStats(delivered.get(), deliveredBytes.get(), received, dropped, ifDropped, 0);
+    }
+
+    private CaptureStats withDelivered(CaptureStats f) {
+        return new CaptureStats(delivered.get(), deliveredBytes.get(), f.kernelReceived(), f.kernelDropped(),
+                f.interfaceDropped(), f.sourceDropped());
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        cancelled = true;
+        breakLoop();
+        ready.clear();
+        try {
+            captureThread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        // pcap_close waits for a dispatch still running (pcap4j's lock), which breakloop has ended
+        handle.close();
+    }
+
+    @Override
+    public String name() {
+        return ifname;
+    }
+
+    @Override
+    public String backend() {
+        return PcapBackend.NAME;
+    }
+
+    @Override
+    public List<InterfaceInfo> interfaces() {
+        return interfaces;
+    }
+
+    @Override
+    public Optional<CaptureError> error() {
+        String f = failure;
+        return f == null ? Optional.empty() : Optional.of(new CaptureError(bytes, f));
+    }
+
+    @Override
+    public long bytesRead() {
+        return bytes;
+    }
+
+    @Override
+    public OptionalLong totalBytes() {
+        return OptionalLong.empty();
+    }
+}

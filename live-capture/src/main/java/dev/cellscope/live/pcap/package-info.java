@@ -1,0 +1,5 @@
+/**
+ * The libpcap backend ({@code --backend pcap}) through pcap4j: the only package of ours that
+ * touches pcap4j (and, through it, JNA). Registered with {@link java.util.ServiceLoader}.
+ */
+package dev.cellscope.live.pcap;

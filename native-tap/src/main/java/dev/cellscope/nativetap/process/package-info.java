@@ -1,0 +1,2 @@
+/** Changes to the process itself through FFM: dropping root for another user (the probe's -Z). */
+package dev.cellscope.nativetap.process;
