@@ -10,6 +10,7 @@ import dev.cellscope.endpoint.store.Chunker;
 import dev.cellscope.endpoint.store.ContentStore;
 import dev.cellscope.endpoint.store.ObjectManifest;
 import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiDeliveryProof;
 import dev.cellscope.protocol.sbi.SbiLimits;
 import dev.cellscope.protocol.sbi.SbiNegotiation;
 import dev.cellscope.protocol.sbi.SbiOps;
@@ -67,7 +68,8 @@ public final class SbiPeer implements SbiStream.Receiver {
 
     private long inIndex, outIndex;
     /** Where our messages end in the stream: an answer tells the transport the peer has everything up to there. */
-    private final SentMessageEnds sentEnds = new SentMessageEnds();
+    /** Where each message we sent ends in our stream: an answer to one proves the peer has the stream up to there. */
+    private final SbiDeliveryProof sentEnds = new SbiDeliveryProof();
     private long messagesIn, messagesOut, bytesIn, bytesOut, acksSent, acksReceived, nacksSent, nacksReceived,
             blocksStored, blocksSent, blocksRejected;
     private boolean started;
@@ -405,7 +407,7 @@ public final class SbiPeer implements SbiStream.Receiver {
         long index = outIndex++;
         messagesOut++;
         bytesOut += bytes.length;
-        sentEnds.sent(index, bytesOut);
+        sentEnds.record(index, bytesOut);
         stream.send(bytes);
         return index;
     }

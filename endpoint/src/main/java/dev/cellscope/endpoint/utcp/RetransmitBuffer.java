@@ -1,5 +1,7 @@
 package dev.cellscope.endpoint.utcp;
 
+import dev.cellscope.protocol.sbi.SbiDeliveryProof;
+
 /**
  * The sender's DATA packets from the oldest not yet freed to the newest written, in seq order:
  * a ring bounded by packets and payload bytes. Entries not yet sent wait here for the pacer.
@@ -97,11 +99,12 @@ final class RetransmitBuffer {
     /**
      * Frees, from the oldest on, packets that were sent and lie wholly within the first
      * {@code streamBytes} bytes of the stream (the peer is known to have them); returns how many.
+     * The rule is {@link SbiDeliveryProof#packetDelivered}, which the tap applies too.
      */
     int releaseDelivered(long streamBytes) {
         int n = 0;
         Entry e;
-        while ((e = oldest()) != null && e.streamEnd <= streamBytes && e.lastSentAt >= 0) {
+        while ((e = oldest()) != null && SbiDeliveryProof.packetDelivered(e.streamEnd, streamBytes) && e.lastSentAt >= 0) {
             pop();
             n++;
         }

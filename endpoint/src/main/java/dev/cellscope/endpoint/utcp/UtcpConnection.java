@@ -278,7 +278,9 @@ public final class UtcpConnection {
      * holding those bytes leave the retransmit buffer now. On a clean path no NACK flows, so without
      * this the buffer is freed only by time; with it, a request/answer protocol frees it as fast as the
      * peer answers, and the buffer works as a flow-control window. A NACK the peer sent before it had
-     * these packets is overtaken and ignored (stale), as one overtaken by a later NACK is.
+     * these packets is overtaken and ignored (stale), as one overtaken by a later NACK is. Which packets
+     * an answer proves, and that a NACK for them is owed nothing, is {@code SbiDeliveryProof}'s rule,
+     * shared with the tap (it does not report such a NACK as never answered).
      * A peer that answers what it never received only hurts itself. Scheduler thread only.
      */
     public void confirmDelivered(long streamBytes) {
@@ -526,7 +528,8 @@ public final class UtcpConnection {
         }
         long first = UtcpSeq.unwrap(nack.ranges().getFirst().first(), nackPoint);
         if (first < nackPoint) {
-            // An older NACK overtaken by a newer one: its requests were already served.
+            // An older NACK overtaken by a newer one (its requests were already served), or by an SBI answer that
+            // proved those seqs delivered (confirmDelivered): the tap gives such seqs up too (SbiDeliveryProof).
             tally.staleNacksIgnored++;
             return;
         }
