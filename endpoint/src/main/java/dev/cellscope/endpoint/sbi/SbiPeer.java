@@ -67,7 +67,6 @@ public final class SbiPeer implements SbiStream.Receiver {
     private Predicate<Bytes> corruptBlocks = cid -> false;   // test hook, see corruptBlocksForTesting
 
     private long inIndex, outIndex;
-    /** Where our messages end in the stream: an answer tells the transport the peer has everything up to there. */
     /** Where each message we sent ends in our stream: an answer to one proves the peer has the stream up to there. */
     private final SbiDeliveryProof sentEnds = new SbiDeliveryProof();
     private long messagesIn, messagesOut, bytesIn, bytesOut, acksSent, acksReceived, nacksSent, nacksReceived,
