@@ -9,6 +9,10 @@ import dev.cellscope.protocol.BoundedRangeSet;
  * answers it. Overlapping requests merge and take the newest NACK (it asked again); requests that
  * only touch stay apart, each with its own NACK. Bounded: past {@link #MAX_RANGES} the oldest
  * ranges are dropped (and counted).
+ *
+ * <p>Seqs an SBI answer proved delivered ({@link #provenBelow}) are owed no re-send: the peer
+ * ignores a NACK for them ({@link dev.cellscope.protocol.sbi.SbiDeliveryProof}). They stay here, so
+ * a re-send that comes anyway is still told a retransmission, but {@link #unanswered} leaves them out.
  */
 final class NackedSeqs {
     static final int MAX_RANGES = 4096;
@@ -18,6 +22,9 @@ final class NackedSeqs {
 
     /** The NACK behind a range. */
     private record Asked(long frame, long timeNanos) {}
+
+    /** Seqs below this one were proven delivered by an SBI answer (-1: none yet). */
+    private long owedFrom = -1;
 
     private final BoundedRangeSet<Asked> requested = new BoundedRangeSet<>(MAX_RANGES,
             BoundedRangeSet.Merge.OVERLAPPING, BoundedRangeSet.WhenFull.DROP_LOWEST, a -> a);
@@ -46,6 +53,22 @@ final class NackedSeqs {
 
     int ranges() {
         return requested.rangeCount();
+    }
+
+    /** The receiver has every seq below {@code seqEnd} (an SBI answer proved it): NACKs for them are owed nothing. */
+    void provenBelow(long seqEnd) {
+        owedFrom = Math.max(owedFrom, seqEnd);
+    }
+
+    /** Ranges still owed a re-send: those with a seq at or above the proven point (a range across it counts). */
+    int unanswered() {
+        if (owedFrom < 0) return requested.rangeCount();
+        int below = 0;
+        for (BoundedRangeSet.Range<Asked> r : requested.ranges()) {
+            if (r.last() >= owedFrom) break;
+            below++;
+        }
+        return requested.rangeCount() - below;
     }
 
     long dropped() {

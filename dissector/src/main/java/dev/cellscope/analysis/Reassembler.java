@@ -153,7 +153,7 @@ final class Reassembler {
         this.now = nowNanos;
         if (seq < next) return false;
         if (seq == next) {
-            out.bytes(seg, off, len, frame, frameOffset, nowNanos);
+            out.bytes(seq, seg, off, len, frame, frameOffset, nowNanos);
             next++;
             drain();
             settleKnown(frame);
@@ -218,7 +218,7 @@ final class Reassembler {
             pendingBytes -= e.getValue().bytes().length + SEGMENT_OVERHEAD;
             if (e.getKey() == next) {
                 byte[] b = e.getValue().bytes();
-                out.bytes(MemorySegment.ofArray(b), 0, b.length, e.getValue().frame(), -1, e.getValue().nanos());
+                out.bytes(next, MemorySegment.ofArray(b), 0, b.length, e.getValue().frame(), -1, e.getValue().nanos());
                 next++;
             }
         }

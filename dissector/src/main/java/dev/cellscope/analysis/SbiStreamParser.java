@@ -4,6 +4,7 @@ import dev.cellscope.crypto.SchemaFingerprints;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.expert.SbiExperts;
 import dev.cellscope.field.SbiFields;
+import dev.cellscope.protocol.sbi.SbiDeliveryProof;
 import dev.cellscope.protocol.sbi.SbiLimits;
 import dev.cellscope.protocol.sbi.SbiOps;
 import dev.cellscope.wire.SbiFramer;
@@ -21,6 +22,10 @@ import java.util.List;
  * carried each, and handles loss through the framer's hole hook: a message cut by a hole is
  * reported lost (never decoded as corrupt data), and the next message start is found by its
  * signature, including a known schema fingerprint, with the skipped bytes counted.
+ *
+ * <p>While the direction has no hole, it also records where each message ends as the first seq an
+ * SBI answer to it does not prove delivered ({@link SbiDeliveryProof}, the peer's rule), so that
+ * {@link #answered} turns the other direction's ACK or NACK into the seqs the receiver has.
  */
 final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
     /** The fingerprint part of a message start's signature (the framer checks the rest). */
@@ -41,6 +46,14 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
     private long frame;
     private long chunkStart;
     private int frameOffset;
+
+    /** Messages the tap recorded ends for: fewer than the peer's 4096, as the tap holds many directions. */
+    static final int PROOF_MESSAGES = 1024;
+    /** Where recent messages end, as seq ends (made with the first message; recorded only while no hole). */
+    private SbiDeliveryProof ends;
+    // Stream bytes before the chunk being fed, the packet seq of that chunk, and the bytes of whole messages so far.
+    private long streamBytes, chunkSeq, messageBytes;
+    private int chunkLen;
 
     private final List<SbiDelivery> delivered = new ArrayList<>(2);
     private final List<Expert> findings = new ArrayList<>(0);
@@ -87,8 +100,16 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
         return uncertain;
     }
 
+    /**
+     * The receiver answered message {@code ref} of this direction: the seq end that proves, if it is
+     * further than any earlier answer proved (see {@link SbiDeliveryProof#answered}); else -1.
+     */
+    long answered(long ref) {
+        return ends == null ? -1 : ends.answered(ref);
+    }
+
     @Override
-    public void bytes(MemorySegment seg, long off, int len, long frame, int frameOffset, long nanos) {
+    public void bytes(long seq, MemorySegment seg, long off, int len, long frame, int frameOffset, long nanos) {
         if (frame > latestFrame) {
             latestFrame = frame;
             latestNanos = nanos;
@@ -96,7 +117,10 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
         this.frame = frame;
         this.chunkStart = off;
         this.frameOffset = frameOffset;
+        this.chunkSeq = seq;
+        this.chunkLen = len;
         framer.feed(seg, off, len, this);
+        streamBytes += len;
         if (framer.bufferedBytes() > 0) addCarrier(frame); // part of the next message came in this frame
     }
 
@@ -121,6 +145,12 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
         for (int i = 0; i < by.length; i++) by[i] = carriers.get(i);
         carriers.clear();
         int at = inInput && frameOffset >= 0 ? (int) (frameOffset + off - chunkStart) : -1;
+        if (!uncertain) {
+            // No hole yet: messages lie end to end from the first byte, and this one's last byte is in this chunk.
+            messageBytes += len;
+            if (ends == null) ends = new SbiDeliveryProof(PROOF_MESSAGES);
+            ends.record(msgIndex, SbiDeliveryProof.seqEnd(chunkSeq, streamBytes + chunkLen, messageBytes));
+        }
         delivered.add(new SbiDelivery(msgIndex++, uncertain, seg.get(ValueLayout.JAVA_BYTE, off + 4) & 0xFF, seg, off, len,
                 at, by, skipped, latestFrame, latestNanos));
         skipped = 0;

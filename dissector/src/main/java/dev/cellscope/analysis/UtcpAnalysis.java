@@ -288,7 +288,9 @@ public final class UtcpAnalysis {
         List<SbiDelivery> peerDelivered = peer.parser.takeDelivered();
         if (!peerDelivered.isEmpty()) {
             messages = new ArrayList<>(messages);
-            messages.addAll(sbi.messages(conv.sbiLinks, 1 - d, frame, ts, peerDelivered, findings));
+            List<SbiMessageAnalysis> theirs = sbi.messages(conv.sbiLinks, 1 - d, frame, ts, peerDelivered, findings);
+            messages.addAll(theirs);
+            for (SbiMessageAnalysis m : theirs) provenBy(dir, SbiAnalysis.refSeq(m.delivery()));
         }
         findings.addAll(peer.parser.takeFindings());
         if (record != null) {
@@ -312,13 +314,26 @@ public final class UtcpAnalysis {
 
     /**
      * The receiver of {@code sender}'s direction answered its message {@code ref}, so it has the
-     * stream up to that message's end. When the tap has counted that direction's messages exactly
-     * (from its SYN, no hole yet), a ref at or beyond the message in progress ends past the bytes
-     * delivered so far: the receiver has at least the first packet of the hole there.
+     * stream up to that message's end ({@link #provenBy}). When the tap has counted that direction's
+     * messages exactly (from its SYN, no hole yet), a ref at or beyond the message in progress ends
+     * past the bytes delivered so far: the receiver has at least the first packet of the hole there.
      */
     private static void answered(Direction sender, long ref, long frame) {
+        provenBy(sender, ref);
         if (ref < 0 || !sender.fromStart || sender.parser.uncertain() || !sender.reassembler.hasHole()) return;
         if (ref >= sender.parser.nextIndex()) sender.reassembler.settleFirstPacket(frame);
+    }
+
+    /**
+     * An answer to {@code sender}'s message {@code ref} proves its receiver has every seq the
+     * peer's rule says it does ({@link dev.cellscope.protocol.sbi.SbiDeliveryProof}): NACKs for those
+     * are owed no re-send (the peer ignores them), so they are not reported unanswered. Only for a
+     * message the tap delivered and numbered exactly (from the SYN, before any hole).
+     */
+    private static void provenBy(Direction sender, long ref) {
+        if (ref < 0 || !sender.fromStart) return;
+        long seqEnd = sender.parser.answered(ref);
+        if (seqEnd >= 0) sender.nacked.provenBelow(seqEnd);
     }
 
     private void addressBook(MemorySegment seg, long off, List<Expert> findings) {
@@ -557,9 +572,12 @@ public final class UtcpAnalysis {
                 release(conv, d, dir.parser.takeDelivered());
                 out.addAll(dir.parser.takeFindings());
                 while (!dir.gaps.isEmpty()) settle(dir.gaps.pollFirstEntry().getValue());
-                if (dir.nacked.ranges() > 0) {
-                    out.add(new Expert(UtcpExperts.NACK_UNANSWERED, "Stream " + conv.index + ": " + dir.nacked.ranges()
-                            + " NACKed range(s) never re-sent"));
+            }
+            // After both directions' released answers have proven what they prove.
+            for (Direction dir : conv.dirs) {
+                int owed = dir.nacked.unanswered();
+                if (owed > 0) {
+                    out.add(new Expert(UtcpExperts.NACK_UNANSWERED, "Stream " + conv.index + ": " + owed + " NACKed range(s) never re-sent"));
                 }
             }
         }
@@ -591,6 +609,7 @@ public final class UtcpAnalysis {
             messagesAtEnd++;
             List<Expert> findings = new ArrayList<>(0);
             SbiMessageAnalysis a = sbi.messages(conv.sbiLinks, d, m.completedIn(), m.completedAtNanos(), List.of(m), findings).getFirst();
+            provenBy(conv.dirs[1 - d], SbiAnalysis.refSeq(m));
             if (record != null) {
                 for (long carrier : m.carriedBy()) record.reassembledIn(carrier, m.completedIn());
             }

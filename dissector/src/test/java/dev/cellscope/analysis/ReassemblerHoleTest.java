@@ -15,8 +15,11 @@ class ReassemblerHoleTest {
         final List<String> list = new ArrayList<>();
 
         @Override
-        public void bytes(MemorySegment seg, long off, int len, long frame, int frameOffset, long nanos) {
-            list.add("b" + seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off) + "@" + frame);
+        public void bytes(long seq, MemorySegment seg, long off, int len, long frame, int frameOffset, long nanos) {
+            byte b = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, off);
+            // Each payload is its own seq: the seq handed on with it must be the one it came in.
+            if (b != (byte) seq) throw new AssertionError("bytes of seq " + b + " handed on as seq " + seq);
+            list.add("b" + b + "@" + frame);
         }
 
         @Override

@@ -55,7 +55,7 @@ public final class UtcpExperts {
 
     // Conversation analysis, at the end of the capture.
     public static final ExpertInfo NACK_UNANSWERED = warn("utcp.nack_unanswered", SEQUENCE,
-            "NACKed ranges of a stream were never re-sent");
+            "NACKed ranges of a stream were never re-sent (seqs an SBI answer proved delivered are owed none: the peer ignores such a NACK)");
     public static final ExpertInfo TAP_LOSS = warn("utcp.tap_loss", SEQUENCE,
             "DATA seqs the peers exchanged but the tap never saw, as a share of all");
     public static final ExpertInfo HOLES_GIVEN_UP = warn("utcp.holes_given_up", SEQUENCE,

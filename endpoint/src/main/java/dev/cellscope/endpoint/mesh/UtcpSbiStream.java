@@ -31,6 +31,17 @@ public final class UtcpSbiStream implements SbiStream {
         if (!closed) connection.writeAll(bytes, null);
     }
 
+    /** UTCP frees the packets holding those bytes (no NACK flows on a clean path, so only time would). */
+    @Override
+    public void delivered(long streamBytes) {
+        connection.confirmDelivered(streamBytes);
+    }
+
+    @Override
+    public long queuedBytes() {
+        return connection.queuedBytes();
+    }
+
     @Override
     public void close(String reason) {
         if (closed) return;

@@ -49,6 +49,12 @@ final class ObjectTransfers {
     static final int MAX_NODES = (SbiLimits.MAX_CONTAINER - SbiLayouts.DAG_SYNC.size())
             / SbiLayouts.HASH_SIZE;
     private static final int DEPTH = 1;
+    /**
+     * A put queues its next block only while the transport's backlog (bytes not yet in its
+     * retransmit buffer) is below this: half of UTCP's default queued-output bound (4 MiB),
+     * above which a connection stops reading. The retransmit buffer itself holds the blocks in flight.
+     */
+    static final long PUT_BACKLOG = 2L << 20;
 
     /** What one of our messages was about, so its ACK/NACK can be routed. */
     private record Sent(Bytes root, Bytes cid) {}
@@ -58,6 +64,8 @@ final class ObjectTransfers {
         final List<CompletableFuture<PutResult>> waiters = new ArrayList<>();
         boolean answered;
         int outstanding, sent;
+        /** Blocks the peer lacks that are not sent yet, with their chunk_index, in order. */
+        final java.util.ArrayDeque<Map.Entry<Bytes, Integer>> toSend = new java.util.ArrayDeque<>();
 
         Put(ObjectManifest manifest) {
             this.manifest = manifest;
@@ -250,12 +258,31 @@ final class ObjectTransfers {
     private void onOfferAnswered(Put p, List<Bytes> lacking) {
         p.answered = true;
         peer.event("DAG_SYNC answer: peer lacks " + lacking.size() + " of " + p.manifest.chunks().size() + " nodes");
+        Map<Bytes, Integer> firstIndex = new HashMap<>();
+        List<Bytes> chunks = p.manifest.chunks();
+        for (int i = chunks.size() - 1; i >= 0; i--) firstIndex.put(chunks.get(i), i);
         for (Bytes cid : new LinkedHashSet<>(lacking)) {
-            int idx = p.manifest.indexOf(cid);
-            if (idx < 0) {
+            Integer idx = firstIndex.get(cid);
+            if (idx == null) {
                 peer.event("DAG_SYNC answer names " + cid.hex() + ", not a node of " + p.manifest.root().hex() + ": ignored");
                 continue;
             }
+            p.toSend.add(Map.entry(cid, idx));
+        }
+        sendMore(p);
+    }
+
+    /**
+     * Sends the put's next blocks while the transport holds less than {@link #PUT_BACKLOG} bytes not yet
+     * in its retransmit buffer, and finishes the put once every block is sent and answered. Called
+     * again on every answer: the blocks are read from the store and queued as the transport drains,
+     * not all at once (a 1 GB object would sit in memory, and a queue over the connection's bound
+     * would pause reading the very ACKs that drain it).
+     */
+    private void sendMore(Put p) {
+        while (!p.toSend.isEmpty() && peer.streamBacklog() < PUT_BACKLOG) {
+            Map.Entry<Bytes, Integer> next = p.toSend.poll();
+            Bytes cid = next.getKey();
             byte[] data;
             try {
                 data = store.get(cid).orElseThrow(() -> new IOException("chunk " + cid.hex() + " is no longer in the store"));
@@ -263,12 +290,12 @@ final class ObjectTransfers {
                 finishPut(p, e);
                 return;
             }
-            long msg = peer.sendBlock(cid, idx, data);
+            long msg = peer.sendBlock(cid, next.getValue(), data);
             sent.put(msg, new Sent(p.manifest.root(), cid));
             p.outstanding++;
             p.sent++;
         }
-        if (p.outstanding == 0) finishPut(p, null);
+        if (p.outstanding == 0 && p.toSend.isEmpty()) finishPut(p, null);
     }
 
     private void onQueryAnswered(long index, Get g, List<Bytes> nodes) {
@@ -309,7 +336,12 @@ final class ObjectTransfers {
         Sent s = sent.remove(ref);
         if (s == null || s.cid() == null) return;
         Put p = puts.get(s.root());
-        if (p != null && --p.outstanding == 0) finishPut(p, null);
+        if (p == null) return;
+        p.outstanding--;
+        // The answer drained the transport a little: this put, and any other answered one, may send more.
+        for (Put q : List.copyOf(puts.values())) {
+            if (q.answered && puts.get(q.manifest.root()) == q) sendMore(q);
+        }
     }
 
     void onNack(SbiNack n) {

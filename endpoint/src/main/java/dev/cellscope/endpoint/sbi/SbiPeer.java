@@ -10,6 +10,7 @@ import dev.cellscope.endpoint.store.Chunker;
 import dev.cellscope.endpoint.store.ContentStore;
 import dev.cellscope.endpoint.store.ObjectManifest;
 import dev.cellscope.protocol.sbi.SbiCompression;
+import dev.cellscope.protocol.sbi.SbiDeliveryProof;
 import dev.cellscope.protocol.sbi.SbiLimits;
 import dev.cellscope.protocol.sbi.SbiNegotiation;
 import dev.cellscope.protocol.sbi.SbiOps;
@@ -66,6 +67,8 @@ public final class SbiPeer implements SbiStream.Receiver {
     private Predicate<Bytes> corruptBlocks = cid -> false;   // test hook, see corruptBlocksForTesting
 
     private long inIndex, outIndex;
+    /** Where each message we sent ends in our stream: an answer to one proves the peer has the stream up to there. */
+    private final SbiDeliveryProof sentEnds = new SbiDeliveryProof();
     private long messagesIn, messagesOut, bytesIn, bytesOut, acksSent, acksReceived, nacksSent, nacksReceived,
             blocksStored, blocksSent, blocksRejected;
     private boolean started;
@@ -274,15 +277,28 @@ public final class SbiPeer implements SbiStream.Receiver {
             case SbiDagSync d -> transfers.onDagSync(index, d);
             case SbiAck a -> {
                 acksReceived++;
+                confirmDelivered(a.refSeq());
                 transfers.onAck(a.refSeq());
             }
             case SbiNack n -> {
                 nacksReceived++;
+                confirmDelivered(n.refSeq());
                 event("NACK received: " + n.error() + " (ref " + n.refSeq() + ")");
                 transfers.onNack(n);
             }
             default -> nack(SbiError.UNKNOWN_OP, index, "op " + c.op());
         }
+    }
+
+    /** Bytes we sent that the transport has not taken in yet: a put feeds its blocks as this drains. */
+    long streamBacklog() {
+        return stream.queuedBytes();
+    }
+
+    /** An answer to our message {@code ref} proves the peer has our stream up to its end: the transport may free that. */
+    private void confirmDelivered(long ref) {
+        long end = sentEnds.answered(ref);
+        if (end > 0) stream.delivered(end);
     }
 
     private void onHandshake(long index, SbiHandshake h) {
@@ -390,6 +406,7 @@ public final class SbiPeer implements SbiStream.Receiver {
         long index = outIndex++;
         messagesOut++;
         bytesOut += bytes.length;
+        sentEnds.record(index, bytesOut);
         stream.send(bytes);
         return index;
     }

@@ -20,6 +20,19 @@ public interface SbiStream {
      */
     void close(String reason);
 
+    /**
+     * The peer answered a message that ends {@code streamBytes} bytes into what we sent, so it has
+     * all of those bytes: a transport that keeps sent data for retransmission may free it now. The
+     * default ignores it (a stream without retransmission, or one that frees by its own rules).
+     */
+    default void delivered(long streamBytes) {
+    }
+
+    /** Bytes passed to {@link #send} that the transport has not taken in yet (its backlog); 0 if it takes all at once. */
+    default long queuedBytes() {
+        return 0;
+    }
+
     /** What the stream delivers to (implemented by {@link SbiPeer}). */
     interface Receiver {
         /** The next bytes of the stream, any size: a message may span chunks, a chunk hold many messages. */

@@ -1,5 +1,7 @@
 package dev.cellscope.endpoint.utcp;
 
+import dev.cellscope.protocol.sbi.SbiDeliveryProof;
+
 /**
  * The sender's DATA packets from the oldest not yet freed to the newest written, in seq order:
  * a ring bounded by packets and payload bytes. Entries not yet sent wait here for the pacer.
@@ -11,13 +13,16 @@ final class RetransmitBuffer {
     static final class Entry {
         final long seq;
         final byte[] payload;
+        /** Stream bytes written up to and including this packet: a peer that has byte {@code streamEnd - 1} has it. */
+        final long streamEnd;
         /** Last time this seq went on the wire (first send or retransmission); -1 = not sent yet. */
         long lastSentAt = -1;
         boolean queuedForRetransmit;
 
-        Entry(long seq, byte[] payload) {
+        Entry(long seq, byte[] payload, long streamEnd) {
             this.seq = seq;
             this.payload = payload;
+            this.streamEnd = streamEnd;
         }
     }
 
@@ -29,6 +34,8 @@ final class RetransmitBuffer {
     private int size;
     private long base;
     private long bytes;
+    /** Payload bytes ever appended: the stream offset just past the newest entry. */
+    private long appended;
 
     RetransmitBuffer(int maxPackets, long maxBytes, long firstSeq) {
         this.maxPackets = maxPackets;
@@ -62,7 +69,8 @@ final class RetransmitBuffer {
     Entry append(byte[] payload) {
         if (size == maxPackets || bytes + payload.length > maxBytes) throw new IllegalStateException("buffer full");
         if (size == ring.length) grow();
-        Entry e = new Entry(end(), payload);
+        appended += payload.length;
+        Entry e = new Entry(end(), payload, appended);
         ring[(head + size) % ring.length] = e;
         size++;
         bytes += payload.length;
@@ -82,6 +90,21 @@ final class RetransmitBuffer {
     int releaseBelow(long seq) {
         int n = 0;
         while (size > 0 && base < seq) {
+            pop();
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Frees, from the oldest on, packets that were sent and lie wholly within the first
+     * {@code streamBytes} bytes of the stream (the peer is known to have them); returns how many.
+     * The rule is {@link SbiDeliveryProof#packetDelivered}, which the tap applies too.
+     */
+    int releaseDelivered(long streamBytes) {
+        int n = 0;
+        Entry e;
+        while ((e = oldest()) != null && SbiDeliveryProof.packetDelivered(e.streamEnd, streamBytes) && e.lastSentAt >= 0) {
             pop();
             n++;
         }

@@ -45,6 +45,8 @@ public final class UtcpConnection {
     private final ArrayDeque<PendingWrite> pendingWrites = new ArrayDeque<>();
     private long sendCursor;
     private long synSentAt = -1;
+    /** Our SYN went out more than once: its ACK cannot tell which copy it answers, so it gives no RTT (Karn). */
+    private boolean synRepeated;
     private boolean synAcked;
     private boolean closeRequested;
     private boolean finSent;
@@ -75,6 +77,8 @@ public final class UtcpConnection {
     /** Tail-loss probe: an ACK after the sender goes idle, so a lost last packet is noticed and NACKed. */
     private Cancellable probeTimer;
     private long lastNackAt = -1;
+    /** The layer above confirms deliveries on this connection ({@link #confirmDelivered}): it clocks the buffer, not time. */
+    private boolean answered;
     private static final long RECENT_SEND_CAP = 10_000_000L;
     private long probedCursor = -1;
     private int probes;
@@ -267,6 +271,28 @@ public final class UtcpConnection {
         pump();
     }
 
+    /**
+     * The layer above has proof that the peer received the first {@code streamBytes} bytes we wrote:
+     * it answered a message that ends there (UTCP-SBI: an ACK or NACK whose {@code ref_seq} names it;
+     * the stream is delivered in order, so everything before that message arrived too). The packets
+     * holding those bytes leave the retransmit buffer now. On a clean path no NACK flows, so without
+     * this the buffer is freed only by time; with it, a request/answer protocol frees it as fast as the
+     * peer answers, and the buffer works as a flow-control window. A NACK the peer sent before it had
+     * these packets is overtaken and ignored (stale), as one overtaken by a later NACK is. Which packets
+     * an answer proves, and that a NACK for them is owed nothing, is {@code SbiDeliveryProof}'s rule,
+     * shared with the tap (it does not report such a NACK as never answered).
+     * A peer that answers what it never received only hurts itself. Scheduler thread only.
+     */
+    public void confirmDelivered(long streamBytes) {
+        if (closed != null) return;
+        int freed = buffer.releaseDelivered(streamBytes);
+        if (freed == 0) return;
+        tally.releasedByAnswer += freed;
+        answered = true;
+        nackPoint = Math.max(nackPoint, buffer.base());
+        pump();
+    }
+
     /** Ends the connection now, without a FIN (the peer will time out). */
     public void abort(String why) {
         fail("aborted: " + why);
@@ -434,7 +460,9 @@ public final class UtcpConnection {
         if (closed != null) return;
         if (!synAcked && synSentAt >= 0) {
             synAcked = true;
-            rtt = Math.max(1, now() - synSentAt);
+            // Karn's rule: after a repeated SYN the ACK may answer the first copy (a cold peer is slow, not the
+            // path), which would inflate the RTT and with it the retention; keep the configured guess instead.
+            if (!synRepeated) rtt = Math.max(1, now() - synSentAt);
             cancel(retryTimer);
             event("SYN acknowledged");
             maybeOpen();
@@ -486,11 +514,13 @@ public final class UtcpConnection {
     }
 
     private void onNack(long wireSeq, Bytes payload) {
-        lastNackAt = now();
         tally.nacksReceived++;
         announceFromPeer(wireSeq);
         if (closed != null) return;
-        if (payload.length() == 0) return; // a tail probe: its seq (announced above) was all it carried
+        // A tail probe: its seq (announced above) was all it carried. It is the peer's sender falling idle,
+        // not evidence of loss on our path, so it must not switch our retention to the lossy-path hold.
+        if (payload.length() == 0) return;
+        lastNackAt = now();
         if (!(UtcpNack.decode(payload.toArray()) instanceof Decoded.Ok<UtcpNack>(UtcpNack nack, int ignored))
                 || nack.ranges().isEmpty()) {
             event("malformed NACK ignored");
@@ -498,7 +528,8 @@ public final class UtcpConnection {
         }
         long first = UtcpSeq.unwrap(nack.ranges().getFirst().first(), nackPoint);
         if (first < nackPoint) {
-            // An older NACK overtaken by a newer one: its requests were already served.
+            // An older NACK overtaken by a newer one (its requests were already served), or by an SBI answer that
+            // proved those seqs delivered (confirmDelivered): the tap gives such seqs up too (SbiDeliveryProof).
             tally.staleNacksIgnored++;
             return;
         }
@@ -667,6 +698,9 @@ public final class UtcpConnection {
         // could still ask for it. A NACK can come late (a receiver busy sending, a cold JVM): freeing early kills the
         // connection ("already freed"), so the shorter retentions below apply only when the buffer is filling up.
         if (buffer.size() < cfg.bufferPackets() / 2 && buffer.bytes() < cfg.bufferBytes() / 2) return 2 * cfg.nackTimeoutNanos();
+        // The peer's answers free what it has, as fast as it answers: a full buffer then means the peer is behind,
+        // and the sender must wait for it (flow control), not guess by time and lose what a late NACK asks for.
+        if (answered) return 2 * cfg.nackTimeoutNanos();
         // Once the path has lost packets, keep them as long as the receiver could still ask (twice its NACK timeout).
         if (lastNackAt >= 0) return 2 * cfg.nackTimeoutNanos();
         // A NACK needs a round trip (and the receiver's reorder window) to come back: never free sooner.
@@ -722,8 +756,12 @@ public final class UtcpConnection {
                 fail(synPending ? "connect timeout: SYN not acknowledged" : "close timeout: FIN not acknowledged");
                 return;
             }
-            if (synPending) send(isn, UtcpFlags.SYN, null);
-            else send(finSeq, UtcpFlags.FIN, null);
+            if (synPending) {
+                send(isn, UtcpFlags.SYN, null);
+                synRepeated = true;
+            } else {
+                send(finSeq, UtcpFlags.FIN, null);
+            }
             tally.retransmissions++;
             event((synPending ? "SYN" : "FIN") + " repeated");
             armRetry(Math.min(MAX_RETRY_NANOS, delay * 2), deadline);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -92,9 +93,11 @@ public final class EndpointCommand {
             MeshNode<A> node = options.mesh(stack);
             PeerAddress peer = PeerAddress.parse(to, stack.book());
             A where = stack.address(peer.where());
-            long start = System.nanoTime();
+            // Chunked here, not on the scheduler thread: that would stall the connection's packets and timers.
+            List<Bytes> chunks = node.chunk(file).chunks();
+            long start = System.nanoTime();   // the summary's time and rate are the transfer's: connect to the last ACK
             PutResult result = await(stack.scheduler().submit(() -> node.connect(peer.cellId(), where))
-                    .thenCompose(p -> p.put(file).whenComplete((r, e) -> stack.scheduler().execute(() -> p.close("put done")))), timeout);
+                    .thenCompose(p -> p.putObject(chunks).whenComplete((r, e) -> stack.scheduler().execute(() -> p.close("put done")))), timeout);
             double s = (System.nanoTime() - start) / 1e9;
             System.out.println(HexFormat.of().formatHex(result.root().toArray()));
             System.err.printf("put %s: %d chunks, %d blocks sent in %.2f s (%.1f MB/s)%s%n", file, result.chunks(), result.blocksSent(),
