@@ -113,6 +113,30 @@ class AfPacketBackendTest extends LiveBackendBehaviour {
         while ((p = s.next()) != null) into.add(p);
     }
 
+    /** Down is not the end (a link flap on a mirror port must not stop a probe): frames sent after it is up again arrive. */
+    @Test
+    void anInterfaceThatGoesDownAndUpAgainKeepsTheCaptureGoing() throws Exception {
+        Path sample = SAMPLES.resolve("quickstart.pcapng");
+        List<byte[]> sent = sampleFrames(sample);
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface))) {
+            try {
+                assertEquals(0, dev.cellscope.live.testing.VethPair.run("ip", "link", "set", veth.captureInterface, "down").exit());
+                Thread.sleep(700); // more than the ring thread's look for a deleted interface
+            } finally {
+                assertEquals(0, dev.cellscope.live.testing.VethPair.run("ip", "link", "set", veth.captureInterface, "up").exit());
+            }
+            awaitCarrier();
+            veth.replay(sample, "--topspeed");
+            assertSameFrames(sent, frames(read(source, sent.size(), 10)));
+            assertTrue(source.error().isEmpty(), "no failure: " + source.error());
+        }
+    }
+
+    private static void awaitCarrier() throws Exception {
+        Path operstate = Path.of("/sys/class/net", veth.captureInterface, "operstate");
+        for (int i = 0; i < 100 && !java.nio.file.Files.readString(operstate).strip().equals("up"); i++) Thread.sleep(50);
+    }
+
     @Test
     void microsecondPrecisionWhenAskedFor() throws Exception {
         Path sample = SAMPLES.resolve("quickstart.pcapng");

@@ -250,6 +250,43 @@ abstract class LiveBackendBehaviour {
         }
     }
 
+    /**
+     * The interface is deleted under a running capture: the source ends (a reader waiting gets null)
+     * and says why. (Down alone does not end it: frames come again when it is up.)
+     */
+    @Test
+    void anInterfaceGoingAwayEndsTheCaptureWithAReason() throws Exception {
+        long pid = ProcessHandle.current().pid();
+        String a = "cg" + pid + "a", peer = "cg" + pid + "b";
+        VethPair.Result made = VethPair.run("ip", "link", "add", a, "type", "veth", "peer", "name", peer);
+        assertEquals(0, made.exit(), made.output());
+        try {
+            assertEquals(0, VethPair.run("ip", "link", "set", a, "up").exit());
+            assertEquals(0, VethPair.run("ip", "link", "set", peer, "up").exit());
+            try (LiveSource source = open(LiveOptions.of(a))) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(300);
+                        VethPair.run("ip", "link", "del", a);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                long t0 = System.nanoTime();
+                while (source.next() != null) {
+                    // the kernel's own frames (IPv6 router solicitations of the new link) may come first
+                }
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms >= 250 && ms < 5000, "ended " + ms + " ms after open");
+                assertTrue(source.error().isPresent(), "a reason");
+                String why = source.error().get().message();
+                assertTrue(!why.isBlank() && !why.contains("\n"), why);
+            }
+        } finally {
+            VethPair.run("ip", "link", "del", a);
+        }
+    }
+
     @Test
     void theInterfaceListHasTheVethUpAndRunning() throws Exception {
         List<CaptureInterface> all = Interfaces.list(backend());

@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * ring thread waits, the kernel finds no free block and drops, counting each frame in
  * {@code tp_drops}: nothing is lost without a count.
  *
+ * <p>An interface that goes down: the kernel reports ENETDOWN once and the capture waits, as
+ * libpcap's does; frames come again when it is up. One that is deleted ends the capture with
+ * "the interface went away" (looked for every half second while it is down).
+ *
  * <p>{@link #stop()}: the ring thread keeps taking blocks for one retire timeout more (the block
  * the kernel was filling is handed over within it), then ends. {@link #cancel()}: the ring's
  * eventfd wakes the thread and the reader gets null at once.
@@ -40,6 +44,8 @@ final class AfPacketSource implements LiveSource {
     private static final long STATS_EVERY_NANOS = 1_000_000_000L;
     /** Beyond the retire timeout, how long stop() waits for the block the kernel was filling. */
     private static final long STOP_GRACE_MILLIS = 50;
+    /** While the interface is down: how often to look whether it was deleted (the kernel says ENETDOWN once, then nothing). */
+    private static final long DOWN_CHECK_MILLIS = 500;
 
     private final TpacketV3Ring ring;
     private final String ifname;
@@ -76,14 +82,30 @@ final class AfPacketSource implements LiveSource {
 
     private void capture() {
         try {
+            boolean down = false;
             while (!cancelled && !stopping) {
-                RingBlock b = ring.nextBlock(-1); // null: woken by stop(), cancel() or close()
-                if (b != null && !deliver(b)) return;
+                RingBlock b;
+                try {
+                    // null: woken by stop(), cancel() or close(); while the interface is down, every half second to look whether it went away
+                    b = ring.nextBlock(down ? DOWN_CHECK_MILLIS : -1);
+                } catch (PacketSocketException e) {
+                    if (!"ENETDOWN".equals(e.errnoName())) throw e;
+                    down = true; // reported once by the kernel; frames come again when it is up (as with libpcap)
+                    b = null;
+                }
+                if (down && b == null && !LinkState.exists(ifname)) {
+                    failure = "the interface went away";
+                    return;
+                }
+                if (b != null) {
+                    down = false;
+                    if (!deliver(b)) return;
+                }
                 refreshStats(false);
             }
             if (stopping && !cancelled) drain();
         } catch (PacketSocketException | IllegalStateException e) {
-            // the interface went down or away (ENETDOWN), or the ring was closed under us: what came before it is delivered
+            // the socket failed, or the ring was closed under us: what came before it is delivered
             failure = reason(e);
         } finally {
             refreshStats(true);
@@ -132,10 +154,7 @@ final class AfPacketSource implements LiveSource {
         }
     }
 
-    private String reason(RuntimeException e) {
-        if (e instanceof PacketSocketException p && "ENETDOWN".equals(p.errnoName())) {
-            return LinkState.exists(ifname) ? "the interface went down" : "the interface went away";
-        }
+    private static String reason(RuntimeException e) {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
