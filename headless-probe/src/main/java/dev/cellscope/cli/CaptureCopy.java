@@ -1,5 +1,8 @@
 package dev.cellscope.cli;
 
+import dev.cellscope.io.InterfaceStatistics;
+import dev.cellscope.live.ring.CaptureCounters;
+
 import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 import dev.cellscope.io.PcapngWriter;
@@ -20,13 +23,25 @@ final class CaptureCopy implements AutoCloseable {
     private final Supplier<List<InterfaceInfo>> interfaces;
     private final Map<Integer, Integer> interfaceMap = new HashMap<>();
     private PcapngWriter writer;
+    private Supplier<CaptureCounters> counters;
+    private long startNanos;
 
     CaptureCopy(OutputFile out, Supplier<List<InterfaceInfo>> interfaces) {
         this.out = out;
         this.interfaces = interfaces;
     }
 
+    /**
+     * A live capture's counters: each interface of the copy then ends with an Interface Statistics
+     * Block ({@code isb_ifrecv}, {@code isb_ifdrop}, {@code isb_osdrop}), so the file says what the
+     * capture missed, as dumpcap's files do.
+     */
+    void statistics(Supplier<CaptureCounters> counters) {
+        this.counters = counters;
+    }
+
     void open() {
+        startNanos = System.currentTimeMillis() * 1_000_000L;
         try {
             writer = new PcapngWriter(out.open());
         } catch (IOException e) {
@@ -57,13 +72,25 @@ final class CaptureCopy implements AutoCloseable {
     /** Flushes and closes the copy, then puts it in place. */
     void commit() {
         try {
-            if (writer != null) writer.close();
+            if (writer != null) {
+                writeStatistics();
+                writer.close();
+            }
         } catch (IOException e) {
             throw out.cannotWrite(e);
         } finally {
             writer = null;
         }
         out.commit();
+    }
+
+    private void writeStatistics() throws IOException {
+        if (counters == null) return;
+        CaptureCounters c = counters.get();
+        long now = System.currentTimeMillis() * 1_000_000L;
+        for (int id : interfaceMap.values()) {
+            writer.writeStatistics(InterfaceStatistics.of(id, now, startNanos, c.received(), c.interfaceDrops(), c.osDrops()));
+        }
     }
 
     /** Without a {@link #commit()}: no file is left behind (the temporary one is removed). */

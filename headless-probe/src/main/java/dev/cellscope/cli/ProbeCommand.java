@@ -10,7 +10,13 @@ import dev.cellscope.probe.ProbeException;
 import dev.cellscope.probe.ProbeSignals;
 import dev.cellscope.session.SourceException;
 import dev.cellscope.session.SourceOpener;
+import dev.cellscope.live.LiveCapture;
+import dev.cellscope.live.ring.CaptureCounters;
+import dev.cellscope.live.ring.RingConfig;
+import dev.cellscope.live.ring.RingUnits;
+import dev.cellscope.probe.RingRecorder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.OutputStream;
@@ -27,12 +33,44 @@ import java.util.concurrent.Callable;
  * same capture session as {@code read} and {@code stats}.
  */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = "Long-running probe: flow records, findings as JSON lines, Prometheus metrics and a status line (see docs/PROBE.md).")
+        description = "Long-running probe on a live interface (-i) or a capture (-r): pcapng ring files, flow records, findings as JSON lines, "
+                + "Prometheus metrics and a status line (see docs/PROBE.md).")
 public final class ProbeCommand implements Callable<Integer> {
 
-    @Option(names = "-r", paramLabel = "FILE", required = true,
-            description = "Capture file to analyse (pcap or pcapng); - or a pipe: read from it as tshark does.")
+    @Option(names = "-r", paramLabel = "FILE",
+            description = "Capture file to analyse (pcap or pcapng); - or a pipe: read from it as tshark does. Either -r or -i.")
     Path file;
+
+    @Mixin
+    CaptureOptions live = new CaptureOptions();
+
+    @Option(names = "-D", description = "List the interfaces -i can capture on, numbered, with their addresses, and exit.")
+    boolean listInterfaces;
+
+    @Option(names = "-c", paramLabel = "N", description = "Stop after N frames.")
+    long count = Long.MAX_VALUE;
+
+    @Option(names = "--ring", paramLabel = "DIR",
+            description = "With -i: write every captured frame to pcapng ring files in DIR, as dumpcap -b (live-capture/README.md, Ring files).")
+    Path ringDir;
+
+    @Option(names = "--ring-prefix", paramLabel = "NAME", description = "Ring file name prefix (default cellscope): NAME_NNNNN_YYYYMMDDhhmmss.pcapng.")
+    String ringPrefix = "cellscope";
+
+    @Option(names = "--ring-size", paramLabel = "SIZE", description = "Next ring file once one holds SIZE (e.g. 100MB, 512MiB; dumpcap -b filesize).")
+    String ringSize;
+
+    @Option(names = "--ring-duration", paramLabel = "DURATION", description = "Next ring file after DURATION (e.g. 10m; dumpcap -b duration).")
+    String ringDuration;
+
+    @Option(names = "--ring-packets", paramLabel = "N", description = "Next ring file after N packets (dumpcap -b packets).")
+    long ringPackets;
+
+    @Option(names = "--ring-files", paramLabel = "N", description = "Keep the last N ring files, deleting the oldest (default 0: keep all; dumpcap -b files).")
+    int ringFiles;
+
+    @Option(names = "--ring-fsync", description = "fsync ring files at every flush (survives a machine crash, not only a killed probe; costs disk I/O).")
+    boolean ringFsync;
 
     @Option(names = "--flows", paramLabel = "DIR", description = "Write flow records to rolling CSV files in DIR (docs/PROBE.md, Flow records).")
     Path flowsDir;
@@ -75,9 +113,28 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (listInterfaces) {
+            System.out.print(CaptureOptions.list(CaptureOptions.interfaces(live.backend())));
+            System.out.flush();
+            return 0;
+        }
+        if (file != null && live.live()) throw UserError.usage("-r and -i cannot be used together: analyse a file or capture live, not both");
+        if (file == null && !live.live()) throw UserError.usage("probe needs -i INTERFACE or -r FILE (cellscope probe -D lists the interfaces)");
+        if (!live.live()) {
+            live.refuseWithoutInterface();
+            if (ringDir != null) throw UserError.usage("--ring writes what is captured live (with -i); to copy a file use cellscope read -r FILE -w OUT");
+        }
+        RingConfig ring = ringConfig();
         Probe.Options options = options();
-        SourceOpener opener = Sessions.opener(file);
+        LiveCapture capture = live.live() ? live.capture() : null;
+        SourceOpener opener = capture != null ? capture : Sessions.opener(file);
         Probe probe = new Probe(opener, options, this::outputFile, System.err);
+        if (capture != null) {
+            probe.captureStats(capture::stats);
+            if (ring != null) {
+                probe.consumer(new RingRecorder(ring, capture::interfaceDescriptions, id -> CaptureCounters.of(capture.stats()), user));
+            }
+        }
         ProbeSignals.install(probe, () -> {
             // Stopped while the source was still opening (a FIFO without a writer): nothing is open yet.
             System.err.println("cellscope: stopped before the capture began");
@@ -91,9 +148,37 @@ public final class ProbeCommand implements Callable<Integer> {
             throw UserError.failure(e.getMessage());
         } catch (ProbeException e) {
             throw UserError.failure(e.getMessage());
+        } finally {
+            if (capture != null) capture.release();
         }
-        if (!outcome.stopped()) Sessions.failIfDamaged(file, outcome.result(), "", "frames were read before it");
+        if (capture != null) {
+            Sessions.failIfDamaged(capture.name(), outcome.result(), "", "frames were captured before it");
+        } else if (!outcome.stopped()) {
+            Sessions.failIfDamaged(file, outcome.result(), "", "frames were read before it");
+        }
         return 0;
+    }
+
+    /** The ring the --ring flags describe, or null; usage errors for values that make no sense. */
+    private RingConfig ringConfig() {
+        if (ringDir == null) {
+            if (ringSize != null || ringDuration != null || ringPackets != 0 || ringFiles != 0 || ringFsync) {
+                throw UserError.usage("--ring-size, --ring-duration, --ring-packets, --ring-files and --ring-fsync go with --ring DIR");
+            }
+            return null;
+        }
+        if (Files.exists(ringDir) && !Files.isDirectory(ringDir)) throw UserError.failure("--ring " + ringDir + ": is not a directory");
+        if (ringPackets < 0) throw UserError.usage("--ring-packets: must not be negative, got " + ringPackets);
+        if (ringFiles < 0) throw UserError.usage("--ring-files: must not be negative, got " + ringFiles);
+        try {
+            RingConfig c = RingConfig.of(ringDir, ringPrefix).withFilePackets(ringPackets).withFiles(ringFiles);
+            if (ringSize != null) c = c.withFileBytes(RingUnits.bytes(ringSize));
+            if (ringDuration != null) c = c.withFileDuration(RingUnits.duration(ringDuration));
+            if (ringFsync) c = c.withFlush(c.flushPackets(), c.flushInterval(), true);
+            return c;
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw UserError.usage("--ring: " + e.getMessage());
+        }
     }
 
     private Probe.Options options() {
@@ -107,12 +192,13 @@ public final class ProbeCommand implements Callable<Integer> {
         if (heldBytes < 0) throw UserError.usage("--held-bytes: must not be negative, got " + heldBytes);
         long status = Durations.nanos("--status-interval", statusInterval);
         long lingerNanos = Durations.nanos("--linger", linger);
+        if (count < 1) throw UserError.usage("-c takes a positive number of frames, got " + count);
         if (flowsDir != null) {
-            if (OutputFile.sameFile(flowsDir, file)) throw UserError.usage("--flows " + flowsDir + ": is the capture being read");
+            if (file != null && OutputFile.sameFile(flowsDir, file)) throw UserError.usage("--flows " + flowsDir + ": is the capture being read");
             if (!Files.isDirectory(flowsDir)) throw UserError.failure("--flows " + flowsDir + ": no such directory");
         }
         if (findings != null) {
-            if (OutputFile.sameFile(findings, file)) {
+            if (file != null && OutputFile.sameFile(findings, file)) {
                 throw UserError.usage("--findings " + findings + ": is the capture being read (-r " + file + "); write to another file");
             }
             if (Files.isDirectory(findings)) throw UserError.failure("--findings " + findings + ": is a directory");
@@ -123,7 +209,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 .withHeldBytesBudget(heldBytes);
         FlowTable.Config table = FlowTable.Config.DEFAULT.withIdleNanos(idle).withMaxFlows(maxFlows);
         return new Probe.Options(flowsDir, interval, table, findings, metricsAddress(), status, user, lingerNanos, analysis,
-                DissectorConfig.defaults());
+                DissectorConfig.defaults(), Math.min(count, live.packetLimit()));
     }
 
     /** {@code PORT}, {@code HOST:PORT} or {@code [IPv6]:PORT}; the host defaults to 127.0.0.1, never all interfaces. */

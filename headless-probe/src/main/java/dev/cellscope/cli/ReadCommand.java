@@ -21,6 +21,7 @@ import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.live.CaptureStats;
 import dev.cellscope.live.LiveCapture;
+import dev.cellscope.live.ring.CaptureCounters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -131,6 +132,7 @@ public final class ReadCommand implements Callable<Integer> {
         StopSignals signals = capture == null ? null : StopSignals.install(capture::stop);
         try (CaptureCopy copy = copyFile == null ? null : new CaptureCopy(copyFile, session::interfaces);
              Writer out = Console.stdout()) {
+            if (copy != null && capture != null) copy.statistics(() -> CaptureCounters.of(capture.stats()));
             PeriodicFlush flush = capture == null || quiet ? null : new PeriodicFlush(out);
             try {
                 result = Sessions.run(session, consumer(output, statistics, filter, filterSink, analyze, copy, out, capture));

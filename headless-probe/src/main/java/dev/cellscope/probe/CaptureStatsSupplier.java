@@ -1,5 +1,7 @@
 package dev.cellscope.probe;
 
+import dev.cellscope.live.CaptureStats;
+
 /**
  * The seam a live source plugs its drop counters into: the probe asks for them when metrics are
  * scraped and when the status line is printed (from threads other than the capture's, so an

@@ -6,6 +6,7 @@ import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.TeeSink;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.flow.FlowTable;
+import dev.cellscope.live.LiveCapture;
 import dev.cellscope.nativetap.process.UserSwitch;
 import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.FrameConsumer;
@@ -57,10 +58,14 @@ public final class Probe {
      * @param lingerNanos    how long to keep serving metrics after the source ended
      * @param analysis       conversation analysis (address book, verification, held-bytes budget)
      * @param dissector      dissection (extra UDP ports)
+     * @param maxFrames      stop after this many frames ({@code -c}, {@code -a packets:N}); Long.MAX_VALUE: no limit
      */
     public record Options(Path flowsDir, long flowIntervalNanos, FlowTable.Config flowTable, Path findings,
                           InetSocketAddress metrics, long statusNanos, String user, long lingerNanos,
-                          AnalysisConfig analysis, DissectorConfig dissector) {}
+                          AnalysisConfig analysis, DissectorConfig dissector, long maxFrames) {}
+
+    /** How long a graceful stop of a live source may take to deliver what it already captured before the run is cancelled. */
+    static final long STOP_GRACE_MILLIS = 5_000;
 
     /** How the run ended: the session's result, and whether a signal (or {@link #stop()}) ended it. */
     public record Outcome(SessionResult result, boolean stopped) {}
@@ -84,7 +89,7 @@ public final class Probe {
         this.options = options;
         this.files = files;
         this.err = err;
-        this.session = new CaptureSession(opener, new SessionOptions(options.dissector(), options.analysis(), false, Long.MAX_VALUE));
+        this.session = new CaptureSession(opener, new SessionOptions(options.dissector(), options.analysis(), false, options.maxFrames()));
         if (opener instanceof CaptureStatsSupplier s) metrics.captureStats(s);
         metrics.analysisCounters(session::analysisCounters);
     }
@@ -140,7 +145,12 @@ public final class Probe {
             List<FrameConsumer> consumers = new ArrayList<>();
             consumers.add(new Outputs());
             consumers.addAll(extra);
-            SessionResult result = session.run(consumers);
+            SessionResult result;
+            try {
+                result = session.run(consumers);
+            } finally {
+                closeRings(); // after the source closed: the last statistics blocks carry its final counters
+            }
             if (!result.cancelled() && options.lingerNanos() > 0) {
                 try {
                     stopLatch.await(options.lingerNanos(), TimeUnit.NANOSECONDS);
@@ -158,6 +168,10 @@ public final class Probe {
             clock.shutdownNow();
             if (server != null) server.close();
         }
+    }
+
+    private void closeRings() {
+        for (FrameConsumer c : extra) if (c instanceof RingRecorder ring) ring.close();
     }
 
     private HTTPServer startMetrics() {
@@ -183,18 +197,33 @@ public final class Probe {
             stopped = true;
         }
         stopLatch.countDown();
-        session.cancel();
+        if (opener instanceof LiveCapture live) {
+            // Frames the kernel already handed over are still analysed and written (tshark and dumpcap do the same);
+            // should the source not end by itself, the run is cancelled after a grace period.
+            live.stop();
+            Thread.ofPlatform().daemon().name("cellscope-probe-stop").start(() -> {
+                try {
+                    Thread.sleep(STOP_GRACE_MILLIS);
+                    session.cancel();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        } else {
+            session.cancel();
+        }
         synchronized (state) {
             return begun;
         }
     }
 
-    /** Log rotation (SIGHUP): the findings file is opened again at its path, the flow records start a new file. */
+    /** Log rotation (SIGHUP): the findings file is opened again at its path, the flow records and the capture ring start new files. */
     public void reopen() {
         FindingsLog f = findingsLog;
         if (f != null) f.reopen();
         FlowRecords r = flows;
         if (r != null) r.rotate();
+        for (FrameConsumer c : extra) if (c instanceof RingRecorder ring) ring.reopen();
     }
 
     /** The probe's own outputs, as the session's first consumer. */
@@ -208,6 +237,9 @@ public final class Probe {
             synchronized (state) {
                 if (stopped) throw new ProbeException("stopped before the capture began");
                 begun = true;
+            }
+            if (opener instanceof LiveCapture live) {
+                err.println("cellscope: capturing on '" + live.name() + "' (backend " + live.backend().name() + ")");
             }
             // The source is open: root is no longer needed (tcpdump -Z). Every file is made as the user.
             if (options.user() != null) {

@@ -2,6 +2,8 @@ package dev.cellscope.probe;
 
 import dev.cellscope.expert.ExpertGroup;
 import dev.cellscope.expert.Severity;
+import dev.cellscope.live.CaptureStats;
+import dev.cellscope.live.ring.RingStats;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -54,17 +56,26 @@ public final class ProbeMetrics {
                 .help("Frames lost to the probe, by cause: kernel (capture buffer full), interface (NIC/driver), ring (user-space hand-off), parser (frames too malformed to analyse), disk (not written to ring files)")
                 .labelNames("cause").callback(cb -> {
                     CaptureStats c = capture.captureStats();
-                    cb.call(c.kernelDrops(), "kernel");
-                    cb.call(c.interfaceDrops(), "interface");
-                    cb.call(c.ringDrops(), "ring");
+                    cb.call(known(c.kernelDropped()), "kernel");
+                    cb.call(known(c.interfaceDropped()), "interface");
+                    cb.call(known(c.sourceDropped()), "ring");
                     cb.call(parserDrops.sum(), "parser");
-                    cb.call(ring.ringStats().framesNotWritten(), "disk");
+                    cb.call(ring.ringStats().packetsDroppedDisk(), "disk");
                 }).register(registry);
         CounterWithCallback.builder().name("cellscope_capture_received_total")
-                .help("Packets the live capture layer received (isb_ifrecv); 0 for a file").callback(cb -> cb.call(capture.captureStats().received()))
+                .help("Packets the live capture layer received (isb_ifrecv); 0 for a file").callback(cb -> cb.call(known(capture.captureStats().kernelReceived())))
                 .register(registry);
         CounterWithCallback.builder().name("cellscope_ring_files_written_total").help("Capture ring files finished (--ring)")
-                .callback(cb -> cb.call(ring.ringStats().filesWritten())).register(registry);
+                .callback(cb -> cb.call(ring.ringStats().filesClosed())).register(registry);
+        CounterWithCallback.builder().name("cellscope_ring_files_deleted_total").help("Capture ring files deleted to keep the last --ring-files")
+                .callback(cb -> cb.call(ring.ringStats().filesDeleted())).register(registry);
+        CounterWithCallback.builder().name("cellscope_ring_packets_written_total").help("Packets written to capture ring files (--ring)")
+                .callback(cb -> cb.call(ring.ringStats().packetsWritten())).register(registry);
+        CounterWithCallback.builder().name("cellscope_ring_bytes_written_total").help("Bytes written to capture ring files (--ring)")
+                .callback(cb -> cb.call(ring.ringStats().bytesWritten())).register(registry);
+        CounterWithCallback.builder().name("cellscope_ring_write_errors_total")
+                .help("Capture ring write, open, flush or delete errors (a full disk, a vanished directory); capture and analysis go on")
+                .callback(cb -> cb.call(ring.ringStats().writeErrors())).register(registry);
         Counter nacks = Counter.builder().name("cellscope_nacks_total")
                 .help("NACKs seen: UTCP NACK frames, Tether NACKs (singleton and bulk), UTCP-SBI NACK messages").labelNames("protocol").register(registry);
         utcpNacks = nacks.labelValues("utcp");
@@ -115,6 +126,11 @@ public final class ProbeMetrics {
         GaugeWithCallback.builder().name("cellscope_up").help("1 while the probe runs").callback(cb -> cb.call(1)).register(registry);
         // The probe's own CPU and memory: process_cpu_seconds_total, process_resident_memory_bytes, jvm_memory_*.
         JvmMetrics.builder().register(registry);
+    }
+
+    /** A counter the source does not know (below 0) is exported as 0: Prometheus counters have no "unknown". */
+    static long known(long v) {
+        return Math.max(0, v);
     }
 
     public PrometheusRegistry registry() {

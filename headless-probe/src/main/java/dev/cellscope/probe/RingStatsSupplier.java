@@ -1,5 +1,7 @@
 package dev.cellscope.probe;
 
+import dev.cellscope.live.ring.RingStats;
+
 /**
  * The seam a capture-file writer plugs its counters into (it is also one of the probe's
  * {@link dev.cellscope.session.FrameConsumer}s); called from any thread.

@@ -1,5 +1,7 @@
 package dev.cellscope.probe;
 
+import dev.cellscope.live.CaptureStats;
+
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -37,9 +39,11 @@ final class StatusLine {
         lastFrames = frames;
         lastBytes = bytes;
         CaptureStats c = metrics.capture();
-        long parser = metrics.parserDrops(), disk = metrics.ring().framesNotWritten();
-        long drops = c.kernelDrops() + c.interfaceDrops() + c.ringDrops() + parser + disk;
+        long kernel = ProbeMetrics.known(c.kernelDropped()), iface = ProbeMetrics.known(c.interfaceDropped()),
+                ring = ProbeMetrics.known(c.sourceDropped());
+        long parser = metrics.parserDrops(), disk = metrics.ring().packetsDroppedDisk();
+        long drops = kernel + iface + ring + parser + disk;
         return String.format(Locale.ROOT, "%d frames, %.0f pps, %.1f Mbit/s, drops %d (kernel %d, interface %d, ring %d, parser %d, disk %d), %d flows active, %d findings",
-                frames, pps, mbps, drops, c.kernelDrops(), c.interfaceDrops(), c.ringDrops(), parser, disk, metrics.activeFlows(), metrics.findings());
+                frames, pps, mbps, drops, kernel, iface, ring, parser, disk, metrics.activeFlows(), metrics.findings());
     }
 }

@@ -183,6 +183,15 @@ class LiveReadTest {
             assertTrue(r.err().endsWith(n + " packets captured\n"), r.err());
             assertEquals(n, r.out().lines().count());
         }
+        try (CaptureReader r = CaptureReader.open(written)) {
+            while (r.next() != null) {
+                // read to the end: the statistics block follows the last frame
+            }
+            List<dev.cellscope.io.InterfaceStatistics> isb = r.statistics();
+            assertEquals(1, isb.size(), "-w of a live capture ends with its Interface Statistics Block");
+            assertEquals((long) n, isb.getFirst().received().orElseThrow(), "isb_ifrecv");
+            assertEquals(0L, isb.getFirst().osDrops().orElseThrow(), "isb_osdrop");
+        }
         List<byte[]> sent = frames(sample), got = frames(written);
         assertEquals(sent.size(), got.size());
         for (int i = 0; i < sent.size(); i++) assertArrayEquals(sent.get(i), got.get(i), "frame " + (i + 1));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -21,11 +22,16 @@ final class ProbeProcess implements AutoCloseable {
     }
 
     static ProbeProcess start(String... args) throws IOException {
+        return start(List.of(), args);
+    }
+
+    /** With JVM options of its own (e.g. the heap cap a long run is given). */
+    static ProbeProcess start(List<String> jvmOptions, String... args) throws IOException {
         Path err = Files.createTempFile("cellscope-probe-err", ".txt");
         String[] all = new String[args.length + 1];
         all[0] = "probe";
         System.arraycopy(args, 0, all, 1, args.length);
-        Process p = new ProcessBuilder(Cli.command(all)).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(Cli.command(jvmOptions, all)).redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return new ProbeProcess(p, err);
     }
 

@@ -286,4 +286,48 @@ class ProbeSignalsTest {
             assertEquals("cellscope: --metrics 127.0.0.1:" + taken.getLocalPort() + ": cannot listen: Address already in use\n", Cli.errors(r));
         }
     }
+
+    /** The live options' mistakes: one line each, exit 2 for usage, 1 for what cannot be done. */
+    @Test
+    @Timeout(180)
+    void liveOptionErrorsAreOneLineErrors() throws Exception {
+        String sample = ProbeCommandTest.sample("lossy-mesh").toString();
+        record Case(int exit, String line, String... args) {}
+        List<Case> cases = List.of(
+                new Case(2, "cellscope: probe needs -i INTERFACE or -r FILE (cellscope probe -D lists the interfaces)"),
+                new Case(2, "cellscope: -r and -i cannot be used together: analyse a file or capture live, not both", "-r", sample, "-i", "lo"),
+                new Case(2, "cellscope: --ring writes what is captured live (with -i); to copy a file use cellscope read -r FILE -w OUT",
+                        "-r", sample, "--ring", "/tmp/cellscope-ring-never"),
+                new Case(2, "cellscope: --ring-size, --ring-duration, --ring-packets, --ring-files and --ring-fsync go with --ring DIR",
+                        "-r", sample, "--ring-size", "10MB"),
+                new Case(2, "cellscope: -f is a live-capture option (with -i INTERFACE); to select frames of a file use the display filter -Y",
+                        "-r", sample, "-f", "ether proto 0x88b5"),
+                new Case(2, "cellscope: --ring: size '10XB': unknown unit 'XB' (use B, kB, MB, GB, KiB, MiB or GiB)",
+                        "-i", "lo", "--ring", "/tmp/cellscope-ring-never", "--ring-size", "10XB"),
+                new Case(2, "cellscope: -f: bad capture filter 'ether((': can't parse filter expression: syntax error", "-i", "lo", "-f", "ether(("),
+                new Case(2, "cellscope: --backend: unknown capture backend 'nope' (known: ", "-i", "lo", "--backend", "nope"),
+                new Case(1, "cellscope: nosuchif0: no such interface (here: ", "-i", "nosuchif0"));
+        for (Case c : cases) {
+            String[] args = Stream.concat(Stream.of("probe", "--status-interval", "0"), Stream.of(c.args())).toArray(String[]::new);
+            Cli.Result r = Cli.run(args);
+            assertEquals(c.exit(), r.exit(), String.join(" ", c.args()) + ": " + r.err());
+            assertEquals(1, Cli.errors(r).lines().count(), "one line: " + r.err());
+            assertTrue(Cli.errors(r).startsWith(c.line()), String.join(" ", c.args()) + ": " + r.err());
+        }
+        // A ring directory that cannot be made: said at once, after the interface opened (so as the -Z user), exit 1.
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "opening an interface needs root (CAP_NET_RAW)");
+        Cli.Result r = Cli.run("probe", "-i", "lo", "--ring", "/dev/null/ring", "-c", "1", "--status-interval", "0");
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("cellscope: capturing on 'lo' (backend pcap)\ncellscope: --ring /dev/null/ring: cannot write: Not a directory\n", Cli.errors(r));
+        // As the -Z user: the directory is made after the switch, so a root-only parent refuses it.
+        Path parent = Files.createTempDirectory("cellscope-ring-parent");
+        try {
+            r = Cli.run("probe", "-i", "lo", "--ring", parent.resolve("ring").toString(), "-Z", "nobody", "-c", "1", "--status-interval", "0");
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(Cli.errors(r).endsWith("cellscope: --ring " + parent.resolve("ring") + ": cannot write (as user nobody): Permission denied\n"),
+                    r.err());
+        } finally {
+            Files.deleteIfExists(parent);
+        }
+    }
 }

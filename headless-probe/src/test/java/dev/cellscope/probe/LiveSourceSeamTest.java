@@ -1,5 +1,7 @@
 package dev.cellscope.probe;
 
+import dev.cellscope.live.CaptureStats;
+
 import dev.cellscope.analysis.AnalysisConfig;
 import dev.cellscope.dissect.DissectorConfig;
 import dev.cellscope.flow.FlowTable;
@@ -96,7 +98,7 @@ class LiveSourceSeamTest {
 
         @Override
         public CaptureStats captureStats() {
-            return new CaptureStats(400, 7, 2, 1);
+            return new CaptureStats(393, 60_000, 400, 7, 2, 1);
         }
     }
 
@@ -178,7 +180,7 @@ class LiveSourceSeamTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Probe.Options options = new Probe.Options(dir, 1_000_000_000L, FlowTable.Config.DEFAULT.withIdleNanos(1_000_000_000L), null,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0, null, 0, new AnalysisConfig(null, true, true),
-                DissectorConfig.defaults());
+                DissectorConfig.defaults(), Long.MAX_VALUE);
         QuietAfterSample source = new QuietAfterSample();
         Probe probe = new Probe(source, options, tempAndRename(), new PrintStream(err, true, StandardCharsets.UTF_8));
         CompletableFuture<Probe.Outcome> run = CompletableFuture.supplyAsync(() -> {

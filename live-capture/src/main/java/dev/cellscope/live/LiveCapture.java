@@ -3,7 +3,11 @@ package dev.cellscope.live;
 import dev.cellscope.session.SourceException;
 import dev.cellscope.session.SourceOpener;
 
+import dev.cellscope.io.InterfaceDescription;
+import dev.cellscope.io.SectionInfo;
+
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -69,6 +73,20 @@ public final class LiveCapture implements SourceOpener {
     /** Whether the source was opened (a session that failed to open it reports that instead of counts). */
     public boolean opened() {
         return source != null;
+    }
+
+    /**
+     * What a pcapng file written from this capture declares for each interface: link type, snaplen
+     * and name as the source opened them, the capture filter ({@code if_filter}) and this host's
+     * OS ({@code if_os}). Only once opened.
+     */
+    public List<InterfaceDescription> interfaceDescriptions() {
+        LiveSource s = source;
+        if (s == null) throw new IllegalStateException(name() + ": not opened yet");
+        String os = SectionInfo.thisHost().os();
+        return s.interfaces().stream()
+                .map(i -> new InterfaceDescription(i.linkType(), i.snapLength(), i.name(), null, options.filter(), os, 0))
+                .toList();
     }
 
     public LiveOptions options() {

@@ -1,5 +1,7 @@
 package dev.cellscope.live.ring;
 
+import dev.cellscope.live.CaptureStats;
+
 /**
  * A capture's counters for one interface since the capture started, as a source reports them
  * (pcap_stats, PACKET_STATISTICS…). They go into the Interface Statistics Block that ends every
@@ -14,6 +16,18 @@ public record CaptureCounters(long received, long interfaceDrops, long osDrops, 
 
     /** Nothing known: the block then carries only its times. */
     public static final CaptureCounters UNKNOWN = new CaptureCounters(-1, -1, -1, -1);
+
+    /**
+     * A live source's counters as the Interface Statistics Block carries them (the mapping of
+     * {@link CaptureStats}' Javadoc): {@code isb_ifrecv} the kernel's received count (libpcap
+     * {@code ps_recv}, AF_PACKET {@code tp_packets}: on Linux these are the packets the capture
+     * filter passed, which is what dumpcap writes too), {@code isb_osdrop} the kernel's drops plus
+     * the backend's own, {@code isb_ifdrop} the interface's when known.
+     */
+    public static CaptureCounters of(CaptureStats s) {
+        long os = s.kernelDropped() < 0 ? -1 : s.kernelDropped() + Math.max(0, s.sourceDropped());
+        return new CaptureCounters(s.kernelReceived(), s.interfaceDropped(), os, -1);
+    }
 
     /** Supplies the counters of an interface (by its index in the ring's interface list) at this moment. */
     @FunctionalInterface

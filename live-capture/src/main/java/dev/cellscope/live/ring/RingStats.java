@@ -18,4 +18,8 @@ import java.util.Optional;
  * @param currentFile        the file being written, empty while writing is suspended after an error
  */
 public record RingStats(long filesClosed, long filesDeleted, long bytesWritten, long packetsWritten,
-                        long packetsPending, long packetsDroppedDisk, long writeErrors, String lastError, Optional<Path> currentFile) {}
+                        long packetsPending, long packetsDroppedDisk, long writeErrors, String lastError, Optional<Path> currentFile) {
+
+    /** No ring (the probe without {@code --ring}). */
+    public static final RingStats NONE = new RingStats(0, 0, 0, 0, 0, 0, 0, null, Optional.empty());
+}
