@@ -141,6 +141,19 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /**
+     * Rule 3: the AF_PACKET sockets and ring of native-tap are reached by the peer's link (endpoint) and by the
+     * afpacket backend only; every face captures through the live-capture SPI, whichever backend it gets.
+     */
+    @Test
+    void packetSocketsStayInTheEndpointAndTheAfPacketBackend() {
+        noClasses().that().resideOutsideOfPackages("dev.cellscope.nativetap..", "dev.cellscope.endpoint..", "dev.cellscope.live.afpacket..")
+                .should().dependOnClassesThat().resideInAPackage("dev.cellscope.nativetap.packet..")
+                .because("a capture face that opened a TpacketV3Ring itself would bypass --backend, the drop counters and the"
+                        + " one-line errors of dev.cellscope.live.LiveBackend; AF_XDP and DPDK slot in the same way")
+                .check(MAIN);
+    }
+
     /** Rule 3: the CLI is a leaf: nothing but the CLI depends on it. */
     @Test
     void nothingDependsOnTheCli() {

@@ -35,10 +35,11 @@ final class CaptureOptions {
     @Option(names = "-p", description = "With -i: do not put the interface in promiscuous mode.")
     boolean noPromiscuous;
 
-    @Option(names = "-B", paramLabel = "MiB", description = "With -i: kernel capture buffer in MiB (default 2).")
+    @Option(names = "-B", paramLabel = "MiB", description = "With -i: kernel capture buffer in MiB (default 2); with afpacket the ring, in blocks of 256 KiB.")
     Integer bufferMiB;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "With -i and -D: how to capture: pcap (libpcap, the default) or another backend built in.")
+    @Option(names = "--backend", paramLabel = "NAME", description = "With -i and -D: how to capture: afpacket (the kernel's AF_PACKET ring) or pcap (libpcap); default "
+            + Backends.DEFAULT + ".")
     String backend;
 
     @Option(names = "-a", paramLabel = "duration:N|packets:N",

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -125,13 +127,15 @@ class LiveReadTest {
         return a;
     }
 
-    @Test
-    void liveFieldsAreTheFileFieldsForTheSameFrames() throws Exception {
+    /** Every backend, named with --backend, gives what the file gives. */
+    @ParameterizedTest
+    @ValueSource(strings = {"pcap", "afpacket"})
+    void liveFieldsAreTheFileFieldsForTheSameFrames(String backend) throws Exception {
         Path sample = SAMPLES.resolve("mixed-wire.pcapng");
         int n = frameCount(sample);
-        List<String> live = new ArrayList<>(List.of("read", "-i", veth.captureInterface, "-c", Integer.toString(n)));
+        List<String> live = new ArrayList<>(List.of("read", "-i", veth.captureInterface, "--backend", backend, "-c", Integer.toString(n)));
         live.addAll(fieldArgs());
-        try (Running r = new Running("fields", live.toArray(String[]::new))) {
+        try (Running r = new Running("fields-" + backend, live.toArray(String[]::new))) {
             r.awaitCapturing(veth.captureInterface);
             veth.replay(sample, "--topspeed");
             assertEquals(0, r.exit(60), r.err());
@@ -278,16 +282,18 @@ class LiveReadTest {
         assertEquals("cellscope: -a takes duration:SECONDS or packets:N, not 'filesize:100' (ring files come with the probe)\n", Cli.errors(autostop));
         Cli.Result backend = Cli.run("read", "-i", veth.captureInterface, "--backend", "nope");
         assertEquals(2, backend.exit());
-        assertTrue(Cli.errors(backend).startsWith("cellscope: --backend: unknown capture backend 'nope' (known: pcap"), Cli.errors(backend));
+        assertTrue(Cli.errors(backend).startsWith("cellscope: --backend: unknown capture backend 'nope' (known: "), Cli.errors(backend));
+        assertTrue(Cli.errors(backend).contains("afpacket") && Cli.errors(backend).contains("pcap"), Cli.errors(backend));
     }
 
-    /** Without CAP_NET_RAW (setpriv takes it out of a root child's sets): the fix in one line. */
-    @Test
-    void withoutCapNetRawTheErrorNamesTheFix() throws Exception {
+    /** Without CAP_NET_RAW (setpriv takes it out of a root child's sets): the fix in one line, the same from every backend. */
+    @ParameterizedTest
+    @ValueSource(strings = {"pcap", "afpacket"})
+    void withoutCapNetRawTheErrorNamesTheFix(String backend) throws Exception {
         String setpriv = VethPair.which("setpriv");
         Assumptions.assumeTrue(setpriv != null, "setpriv not found (Debian package util-linux): cannot drop CAP_NET_RAW for a child JVM");
-        try (Running r = new Running(List.of(setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw"), "nocap",
-                "read", "-i", veth.captureInterface, "-c", "1")) {
+        try (Running r = new Running(List.of(setpriv, "--inh-caps=-net_raw", "--bounding-set=-net_raw"), "nocap-" + backend,
+                "read", "-i", veth.captureInterface, "--backend", backend, "-c", "1")) {
             assertEquals(1, r.exit(60), r.err());
             assertEquals("cellscope: " + veth.captureInterface + ": no permission to capture (needs CAP_NET_RAW): run as root or give the"
                     + " binary cap_net_raw (setcap cap_net_raw,cap_net_admin+eip on the java binary)\n", Cli.errors(new Cli.Result(1, "", r.err())));

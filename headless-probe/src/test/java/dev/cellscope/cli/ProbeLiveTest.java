@@ -71,7 +71,7 @@ class ProbeLiveTest {
     }
 
     static List<String> backends() {
-        return List.of("pcap");
+        return List.of("pcap", "afpacket");
     }
 
     /** What one probe run left: metrics scraped at its end, findings per kind, flow end rows, stderr. */
@@ -259,7 +259,7 @@ class ProbeLiveTest {
 
     /** SIGTERM with traffic flowing: exit 0 at once; every ring file complete with its statistics block, nothing captured lost. */
     @ParameterizedTest
-    @ValueSource(strings = {"pcap"})
+    @ValueSource(strings = {"pcap", "afpacket"})
     void sigtermMidCaptureFinishesEveryFile(String backend, @TempDir Path dir) throws Exception {
         Path ring = dir.resolve("ring"), flows = Files.createDirectories(dir.resolve("flows"));
         Process replay = null;
@@ -299,7 +299,7 @@ class ProbeLiveTest {
 
     /** SIGKILL with traffic flowing: every ring file, the one being written included, reads cleanly in cellscope and tshark. */
     @ParameterizedTest
-    @ValueSource(strings = {"pcap"})
+    @ValueSource(strings = {"pcap", "afpacket"})
     void sigkillMidCaptureLeavesEveryFileReadable(String backend, @TempDir Path dir) throws Exception {
         Path ring = dir.resolve("ring"), flows = Files.createDirectories(dir.resolve("flows"));
         Process replay = null;

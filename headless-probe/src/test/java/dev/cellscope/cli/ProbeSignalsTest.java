@@ -318,7 +318,7 @@ class ProbeSignalsTest {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "opening an interface needs root (CAP_NET_RAW)");
         Cli.Result r = Cli.run("probe", "-i", "lo", "--ring", "/dev/null/ring", "-c", "1", "--status-interval", "0");
         assertEquals(1, r.exit(), r.err());
-        assertEquals("cellscope: capturing on 'lo' (backend pcap)\ncellscope: --ring /dev/null/ring: cannot write: Not a directory\n", Cli.errors(r));
+        assertEquals("cellscope: capturing on 'lo' (backend afpacket)\ncellscope: --ring /dev/null/ring: cannot write: Not a directory\n", Cli.errors(r));
         // As the -Z user: the directory is made after the switch, so a root-only parent refuses it.
         Path parent = Files.createTempDirectory("cellscope-ring-parent");
         try {

@@ -5,7 +5,8 @@ import dev.cellscope.io.PacketSource;
 /**
  * A live interface as a {@link PacketSource}: {@link #next()} blocks until a frame arrives,
  * {@link #cancel()} (any thread) makes it return null at once, {@link #stop()} (any thread)
- * ends the capture gracefully: frames the kernel already handed over are still delivered, then
+ * ends the capture gracefully: frames the kernel already captured are still delivered (those in
+ * a ring block it was still filling too: a backend waits out one buffer timeout for it), then
  * next() returns null as at the end of a file. {@link #totalBytes()} is empty.
  *
  * <p>Each {@link dev.cellscope.io.Packet} owns its bytes (the session may hold a frame while it

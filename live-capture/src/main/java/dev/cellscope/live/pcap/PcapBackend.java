@@ -1,5 +1,6 @@
 package dev.cellscope.live.pcap;
 
+import dev.cellscope.live.AddressText;
 import dev.cellscope.live.CaptureInterface;
 import dev.cellscope.live.LiveBackend;
 import dev.cellscope.live.LiveOptions;
@@ -15,8 +16,6 @@ import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 import org.pcap4j.util.LinkLayerAddress;
 
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,7 +85,7 @@ public final class PcapBackend implements LiveBackend {
         for (PcapNetworkInterface d : devices) {
             List<String> addresses = new ArrayList<>();
             for (PcapAddress a : d.getAddresses()) {
-                if (a.getAddress() != null) addresses.add(text(a.getAddress()));
+                if (a.getAddress() != null) addresses.add(AddressText.of(a.getAddress()));
             }
             for (LinkLayerAddress mac : d.getLinkLayerAddresses()) addresses.add(mac.toString());
             String description = d.getDescription();
@@ -104,38 +103,8 @@ public final class PcapBackend implements LiveBackend {
         }
     }
 
-    private static String text(InetAddress a) {
-        return a instanceof Inet6Address ? ipv6(a.getAddress()) : a.getHostAddress();
-    }
-
-    /** RFC 5952 text, as ip and tshark print it (fe80::1, not Java's fe80:0:0:0:0:0:0:1%veth0). */
+    /** RFC 5952 text, as ip and tshark print it (see {@link AddressText#ipv6}). */
     static String ipv6(byte[] b) {
-        int[] g = new int[8];
-        for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
-        int bestStart = -1, bestLength = 1; // only a run of two or more zero groups becomes "::"
-        for (int i = 0; i < 8; ) {
-            if (g[i] != 0) {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && g[j] == 0) j++;
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        if (bestStart < 0) return groups(g, 0, 8);
-        return groups(g, 0, bestStart) + "::" + groups(g, bestStart + bestLength, 8);
-    }
-
-    private static String groups(int[] g, int from, int to) {
-        StringBuilder s = new StringBuilder();
-        for (int i = from; i < to; i++) {
-            if (i > from) s.append(':');
-            s.append(Integer.toHexString(g[i]));
-        }
-        return s.toString();
+        return AddressText.ipv6(b);
     }
 }

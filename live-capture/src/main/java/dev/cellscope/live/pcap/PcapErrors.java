@@ -1,5 +1,7 @@
 package dev.cellscope.live.pcap;
 
+import dev.cellscope.live.LiveErrors;
+
 import java.util.List;
 
 /**
@@ -14,9 +16,6 @@ final class PcapErrors {
     static final int PCAP_ERROR_PROMISC_PERM_DENIED = -11;
     static final int PCAP_ERROR_TSTAMP_PRECISION_NOTSUP = -12;
 
-    static final String NO_PERMISSION_FIX = "run as root or give the binary cap_net_raw"
-            + " (setcap cap_net_raw,cap_net_admin+eip on the java binary)";
-
     private PcapErrors() {}
 
     /** Why opening {@code ifname} failed, in one line. */
@@ -29,15 +28,14 @@ final class PcapErrors {
         }
         if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED || m.contains("Operation not permitted")
                 || m.toLowerCase(java.util.Locale.ROOT).contains("permission")) {
-            return ifname + ": no permission to capture (needs CAP_NET_RAW): " + NO_PERMISSION_FIX;
+            return LiveErrors.noPermission(ifname);
         }
-        if (rc == PCAP_ERROR_IFACE_NOT_UP) return ifname + ": the interface is down: bring it up (ip link set " + ifname + " up)";
+        if (rc == PCAP_ERROR_IFACE_NOT_UP) return LiveErrors.interfaceDown(ifname);
         return ifname + ": cannot capture: " + (m.isEmpty() ? "libpcap error " + rc : m);
     }
 
     static String noSuchInterface(String ifname, List<String> existing) {
-        return ifname + ": no such interface (here: " + (existing.isEmpty() ? "none" : String.join(", ", existing))
-                + "; cellscope read -D lists them)";
+        return LiveErrors.noSuchInterface(ifname, existing);
     }
 
     /** A filter libpcap would not compile: its own message, without pcap4j's prefix. */

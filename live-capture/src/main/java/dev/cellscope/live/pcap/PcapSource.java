@@ -4,6 +4,8 @@ import dev.cellscope.io.CaptureError;
 import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 import dev.cellscope.live.CaptureStats;
+import dev.cellscope.live.FrameBatch;
+import dev.cellscope.live.FrameQueue;
 import dev.cellscope.live.LiveOptions;
 import dev.cellscope.live.LiveSource;
 import dev.cellscope.session.SourceException;
@@ -15,22 +17,18 @@ import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
 import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.RawPacketListener;
 
-import java.lang.foreign.MemorySegment;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * A live interface through libpcap. A capture thread of its own calls {@code pcap_dispatch}
  * (one native call for every run of frames the kernel has ready, up to a batch of 512) and hands
- * whole batches to the reader through a small bounded queue; the reader's {@link #next()} takes frames
- * from the batch in hand without touching a lock. When the reader falls behind, the queue fills,
+ * whole batches to the reader through a small bounded queue ({@link FrameQueue}); the reader's {@link #next()}
+ * takes frames from the batch in hand without touching a lock. When the reader falls behind, the queue fills,
  * the capture thread waits and the kernel's buffer takes the rest: what it cannot hold the kernel
  * drops and counts ({@code ps_drop}), so nothing is lost without a count.
  *
@@ -47,39 +45,34 @@ import java.util.function.Supplier;
  */
 final class PcapSource implements LiveSource {
     private static final int BATCH = 512;
-    /** Batches in flight between the threads: with the kernel buffer behind them, enough to ride out a stall of the reader. */
-    private static final int QUEUE = 16;
     private static final long STATS_EVERY_NANOS = 500_000_000L;
-    private static final Batch END = new Batch(0);
+    /** Beyond the buffer timeout, how long stop() lets libpcap hand over the block the kernel was filling. */
+    private static final long STOP_GRACE_MILLIS = 50;
 
     private final PcapHandle handle;
     private final String ifname;
     private final int linkType;
     private final List<InterfaceInfo> interfaces;
-    private final BlockingQueue<Batch> ready = new ArrayBlockingQueue<>(QUEUE);
+    private final FrameQueue queue;
     private final Thread captureThread;
 
     private volatile boolean stopping, cancelled, closed;
+    private final long stopGraceMillis;
     private volatile String failure;
     private volatile PcapStat kernel;
-    private final AtomicLong delivered = new AtomicLong(), deliveredBytes = new AtomicLong();
     private volatile CaptureStats finalStats;
 
-    // the reader's side
-    private Batch current;
-    private int position;
-    private long number, bytes;
-    private boolean ended;
-
     // the capture thread's side
-    private Batch filling;
+    private FrameBatch filling;
     private long lastStats;
 
-    private PcapSource(PcapHandle handle, String ifname, int snaplen, boolean nanos) {
+    private PcapSource(PcapHandle handle, String ifname, int snaplen, boolean nanos, int timeoutMillis) {
         this.handle = handle;
         this.ifname = ifname;
         this.linkType = handle.getDlt().value();
         this.interfaces = List.of(new InterfaceInfo(0, linkType, snaplen, ifname, nanos ? 1_000_000_000L : 1_000_000L));
+        this.queue = new FrameQueue(FrameQueue.DEFAULT_BATCHES, linkType);
+        this.stopGraceMillis = timeoutMillis + STOP_GRACE_MILLIS;
         this.captureThread = Thread.ofPlatform().daemon().name("pcap capture " + ifname).unstarted(this::capture);
     }
 
@@ -112,7 +105,7 @@ final class PcapSource implements LiveSource {
         } catch (NotOpenException e) {
             throw new IllegalStateException("pcap handle closed while opening", e);
         }
-        PcapSource source = new PcapSource(handle, ifname, options.snaplen(), nanos);
+        PcapSource source = new PcapSource(handle, ifname, options.snaplen(), nanos, options.bufferTimeoutMillis());
         source.captureThread.start();
         return source;
     }
@@ -142,10 +135,10 @@ final class PcapSource implements LiveSource {
     private void capture() {
         try {
             boolean more = true;
-            while (more && !stopping && !cancelled) {
-                filling = new Batch(BATCH);
+            while (more && !cancelled) {
+                filling = new FrameBatch(BATCH);
                 more = dispatch();
-                if (filling.size > 0 && !handOff(filling)) break;
+                if (!queue.put(filling, () -> refreshStats(false))) break;
                 refreshStats(false);
             }
         } catch (PcapNativeException | NotOpenException | RuntimeException e) {
@@ -154,7 +147,7 @@ final class PcapSource implements LiveSource {
         } finally {
             refreshStats(true);
             finalStats = statsNow();
-            endQueue();
+            queue.end();
         }
     }
 
@@ -165,29 +158,6 @@ final class PcapSource implements LiveSource {
             return true;
         } catch (InterruptedException broken) {
             return false; // pcap_breakloop: stop() or cancel()
-        }
-    }
-
-    /** Waits for room in the queue (the kernel buffers meanwhile); false when cancelled. */
-    private boolean handOff(Batch b) {
-        try {
-            while (!cancelled) {
-                if (ready.offer(b, 50, TimeUnit.MILLISECONDS)) return true;
-                refreshStats(false);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
-    }
-
-    private void endQueue() {
-        try {
-            while (!ready.offer(END, 50, TimeUnit.MILLISECONDS)) {
-                if (cancelled) ready.clear();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -206,45 +176,34 @@ final class PcapSource implements LiveSource {
 
     @Override
     public Packet next() {
-        while (true) {
-            if (cancelled || ended) return null;
-            Batch b = current;
-            if (b != null && position < b.size) {
-                int i = position++;
-                byte[] data = b.data[i];
-                b.data[i] = null; // the packet owns it now; the batch should not keep it alive
-                bytes += data.length;
-                Packet p = new Packet(++number, b.timestamps[i], 0, linkType, b.originalLengths[i], MemorySegment.ofArray(data), null);
-                delivered.lazySet(number);
-                deliveredBytes.lazySet(bytes);
-                return p;
-            }
-            try {
-                current = ready.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-            position = 0;
-            if (current == END) {
-                ended = true;
-                return null;
-            }
-        }
+        return queue.next();
     }
 
+    /**
+     * Not pcap_breakloop at once: libpcap's TPACKET_V3 ring hands a part-filled block over only when
+     * its retire timeout (the buffer timeout) passes, and breaking off before would lose the frames
+     * the kernel had already captured into it. So the capture thread dispatches for one buffer
+     * timeout more, then a breakloop ends a dispatch waiting on a quiet interface.
+     */
     @Override
     public void stop() {
+        if (stopping) return;
         stopping = true;
-        breakLoop();
+        Thread.ofVirtual().name("pcap stop " + ifname).start(() -> {
+            try {
+                Thread.sleep(stopGraceMillis);
+            } catch (InterruptedException e) {
+                // break off now
+            }
+            breakLoop();
+        });
     }
 
     @Override
     public void cancel() {
         cancelled = true;
         breakLoop();
-        ready.clear();
-        ready.offer(END); // wakes a reader waiting in next()
+        queue.cancel(); // wakes a reader waiting in next()
     }
 
     private void breakLoop() {
@@ -267,11 +226,11 @@ final class PcapSource implements LiveSource {
         long received = k == null ? 0 : k.getNumPacketsReceived();
         long dropped = k == null ? 0 : k.getNumPacketsDropped();
         long ifDropped = k == null ? 0 : k.getNumPacketsDroppedByIf();
-        return new CaptureStats(delivered.get(), deliveredBytes.get(), received, dropped, ifDropped, 0);
+        return new CaptureStats(queue.delivered(), queue.deliveredBytes(), received, dropped, ifDropped, 0);
     }
 
     private CaptureStats withDelivered(CaptureStats f) {
-        return new CaptureStats(delivered.get(), deliveredBytes.get(), f.kernelReceived(), f.kernelDropped(),
+        return new CaptureStats(queue.delivered(), queue.deliveredBytes(), f.kernelReceived(), f.kernelDropped(),
                 f.interfaceDropped(), f.sourceDropped());
     }
 
@@ -280,7 +239,7 @@ final class PcapSource implements LiveSource {
         if (closed) return;
         cancelled = true;
         breakLoop();
-        ready.clear();
+        queue.cancel();
         try {
             captureThread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
@@ -309,12 +268,12 @@ final class PcapSource implements LiveSource {
     @Override
     public Optional<CaptureError> error() {
         String f = failure;
-        return f == null ? Optional.empty() : Optional.of(new CaptureError(bytes, f));
+        return f == null ? Optional.empty() : Optional.of(new CaptureError(queue.bytesRead(), f));
     }
 
     @Override
     public long bytesRead() {
-        return bytes;
+        return queue.bytesRead();
     }
 
     @Override

@@ -1,0 +1,28 @@
+package dev.cellscope.live;
+
+import java.util.List;
+
+/**
+ * The one-line messages every backend gives for the failures a user meets on the command line,
+ * worded once so that {@code --backend pcap} and {@code --backend afpacket} say the same thing
+ * (and the README's error table holds for both).
+ */
+public final class LiveErrors {
+    public static final String NO_PERMISSION_FIX = "run as root or give the binary cap_net_raw"
+            + " (setcap cap_net_raw,cap_net_admin+eip on the java binary)";
+
+    private LiveErrors() {}
+
+    public static String noSuchInterface(String ifname, List<String> existing) {
+        return ifname + ": no such interface (here: " + (existing.isEmpty() ? "none" : String.join(", ", existing))
+                + "; cellscope read -D lists them)";
+    }
+
+    public static String noPermission(String ifname) {
+        return ifname + ": no permission to capture (needs CAP_NET_RAW): " + NO_PERMISSION_FIX;
+    }
+
+    public static String interfaceDown(String ifname) {
+        return ifname + ": the interface is down: bring it up (ip link set " + ifname + " up)";
+    }
+}

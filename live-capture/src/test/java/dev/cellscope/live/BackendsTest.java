@@ -1,0 +1,24 @@
+package dev.cellscope.live;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The registry: both backends found through ServiceLoader, the default first and chosen without --backend. */
+class BackendsTest {
+
+    @Test
+    void bothBackendsAreFoundTheDefaultFirst() {
+        assertEquals(List.of("afpacket", "pcap"), Backends.names());
+    }
+
+    @Test
+    void withoutANameTheRingOnLinux() throws Exception {
+        Assumptions.assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "AF_PACKET is Linux only");
+        assertEquals("afpacket", Backends.get(null).name());
+        assertEquals("pcap", Backends.get("pcap").name());
+    }
+}
