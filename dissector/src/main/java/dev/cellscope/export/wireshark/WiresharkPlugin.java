@@ -106,7 +106,7 @@ public final class WiresharkPlugin {
         Files.writeString(file, generate(), StandardCharsets.UTF_8);
     }
 
-    /** For the build: {@code WiresharkPlugin OUT.lua} (no System.exit: it runs inside Maven). */
+    /** For the build (headless-probe's package phase): {@code WiresharkPlugin OUT.lua}. */
     public static void main(String[] args) throws IOException {
         if (args.length != 1) throw new IllegalArgumentException("usage: WiresharkPlugin OUT.lua");
         write(Path.of(args[0]));
@@ -263,7 +263,7 @@ public final class WiresharkPlugin {
 
     private static final Pattern FIELD_REF = Pattern.compile("(?:F|FD|P)\\[\"([a-z0-9_.]+)\"\\]");
     private static final Pattern EXPERT_REF = Pattern.compile("X\\(ctx, \"([a-z0-9_.]+)\"");
-    private static final Pattern LAYOUT_REF = Pattern.compile("L\\[\"([A-Za-z]+)\"\\]");
+    private static final Pattern LAYOUT_REF = Pattern.compile("L\\[\"([A-Za-z0-9_]+)\"\\]");
 
     /** Fails when the runtime names a field, expert or layout that the generated tables lack. */
     static void checkReferences(String runtime) {

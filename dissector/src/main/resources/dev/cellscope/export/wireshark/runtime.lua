@@ -483,6 +483,7 @@ local function control(ctx, off, len)
   local body, avail = off + C.tether_ctrl_body, len - C.tether_ctrl_body
   local lname = GEN.ctrl_layout[tag]
   local l = lname and L[lname]
+  ctx.pinfo.cols.info:append(" " .. (lname or ("tag " .. tag)))
   if l == nil then
     X(ctx, "tether.ctrl.unknown_tag", "Unknown control tag " .. tag)
     ctx.t:add(F["tether.payload"], R(ctx, off, len))
@@ -585,6 +586,7 @@ local function tether(ctx, off, avail, big_endian)
     X(ctx, "tether.eth_dst_mismatch", "Ethernet destination " .. ctx.eth_dst .. " differs from Tether target " .. ctx.target)
   end
   local poff, plen = off + B, frame_len - B
+  ctx.pinfo.cols.info:set("FLOW=" .. v.flow_id .. (plen > 0 and (" len=" .. plen) or ""))
   if v.flow_id == C.tether_ctrl_flow and plen > 0 then
     control(ctx, poff, plen)
   elseif plen > 0 then
