@@ -26,6 +26,8 @@ import java.util.List;
 final class HostileWire {
     private HostileWire() {}
 
+    /** A UDP port only "decode as" makes UTCP/Tether. */
+    static final int DECODE_AS_PORT = 5556;
     static final long ALICE = 0x0200_0000_0a11L, BOB = 0x0200_0000_0b0bL;
     static final long SENDER = 0xac1d_6c31_0412L, TARGET = 0xac1d_0000_7777L;
     private static final long LABEL_2026 = (1L << 62) + 1_795_867_200L + 37;
@@ -97,6 +99,7 @@ final class HostileWire {
                 Frame.of(eth(ALICE, BOB, 0x88B5, dataPacket(concat(okAck, new byte[] {0, 0, 1})))),
                 Frame.of(eth(ALICE, BOB, 0x88A8, concat(vlan(3, 0x8100), vlan(5, 0x88B5), utcp(0x0010, 1003, okAck.length, okAck)))),
                 Frame.of(eth(ALICE, BOB, 0x0800, ipv4Udp(34997, 40000, utcp(0x0010, 1004, okAck.length, okAck)))),
+                Frame.of(eth(ALICE, BOB, 0x0800, ipv4Udp(5555, DECODE_AS_PORT, utcp(0x0010, 4242, okAck.length, okAck)))),
                 // Tether
                 Frame.of(eth(TARGET, SENDER, 0x88B5, tether(false, 0, 0x01, 0, SENDER, TARGET, LABEL_2026, 5, 128, 0,
                         control(1, le(8).putInt(1).putInt(0).array()), true))),

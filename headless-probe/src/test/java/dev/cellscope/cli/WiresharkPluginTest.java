@@ -129,6 +129,22 @@ class WiresharkPluginTest {
         assertTrue(never.size() <= 3, "declared fields no frame carries: " + never);
     }
 
+    @Test
+    void decodeAsOnAnotherUdpPortAgrees() throws Exception {
+        int port = HostileWire.DECODE_AS_PORT;
+        Cli.Result ours = Cli.run("read", "--per-packet", "-r", merged.toString(), "-d", "udp.port==" + port,
+                "-Y", "udp.dstport == " + port, "-T", "fields", "-e", "utcp.seq", "-e", "sbi.op", "-e", "sbi.ack.ref_seq");
+        assertEquals(0, ours.exit(), Cli.errors(ours));
+        Run theirs = tshark(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", merged.toString(), "-d", "udp.port==" + port + ",cellscope_udp",
+                "-Y", "udp.dstport == " + port, "-T", "fields", "-e", "utcp.seq", "-e", "sbi.op", "-e", "sbi.ack.ref_seq"));
+        assertEquals(List.of("4242\t240\t3"), ours.lines());
+        assertEquals(ours.lines(), theirs.lines());
+        // and without "decode as" neither decodes it
+        Run plain = tshark(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", merged.toString(), "-Y", "udp.dstport == " + port,
+                "-T", "fields", "-e", "utcp.seq"));
+        assertEquals("\n", plain.out(), "the frame, without a UTCP seq");
+    }
+
     /** Removes, from the four expert.* columns, findings about layers the plugin leaves to Wireshark. */
     private static void dropForeignExperts(List<String> names, String[] row, int idCol) {
         if (row[idCol].isEmpty()) return;
