@@ -99,6 +99,10 @@ public final class ReadCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Do not decompress and hash-check BLOCK_PUT data.")
     boolean noVerify;
 
+    @Option(names = "--per-packet", description = "Decode each frame on its own, as the Wireshark plugin does: no conversation "
+            + "analysis or reassembly; SBI messages only where one packet holds them (analysis fields stay empty).")
+    boolean perPacket;
+
     @Override
     public Integer call() throws IOException {
         if (listInterfaces) {
@@ -113,13 +117,16 @@ public final class ReadCommand implements Callable<Integer> {
         if (live.live() && twoPass) {
             throw UserError.usage("-2 needs a capture file: a live interface cannot be read twice (capture with -w FILE, then read -r FILE -2)");
         }
+        if (perPacket && (twoPass || !stats.isEmpty())) {
+            throw UserError.usage("--per-packet decodes frames without conversation analysis: it cannot be used with -2 or -z");
+        }
         FrameOutput output = quiet ? new NoOutput() : frameOutput();
         List<CaptureStatistic> statistics = new ArrayList<>();
         for (String z : stats) statistics.add(Statistics.parse(z));
         DisplayFilter filter = compileFilter();
         FilterSink filterSink = filter == null ? null : filter.newSink();
-        boolean analyze = output.needsAnalysis() || !statistics.isEmpty()
-                || (filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed));
+        boolean analyze = !perPacket && (output.needsAnalysis() || !statistics.isEmpty()
+                || (filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed)));
         AnalysisConfig analysisConfig = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify, true);
         LiveCapture capture = live.live() ? live.capture() : null;
         SessionOptions options = new SessionOptions(config(), analyze ? analysisConfig : null, analyze && twoPass,

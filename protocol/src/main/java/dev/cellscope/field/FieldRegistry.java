@@ -21,6 +21,7 @@ public final class FieldRegistry {
 
     private static final Map<String, FieldDef> BY_NAME;
     private static final FieldDef[] BY_ID;
+    private static final java.util.Set<FieldDef> CONVERSATION;
 
     static {
         Map<String, FieldDef> byName = new LinkedHashMap<>();
@@ -40,6 +41,8 @@ public final class FieldRegistry {
             }
         }
         BY_NAME = Collections.unmodifiableMap(byName);
+        CONVERSATION = java.util.Set.copyOf(java.util.stream.Stream.of(UtcpFields.CONVERSATION, TetherFields.CONVERSATION,
+                SbiFields.CONVERSATION).flatMap(List::stream).toList());
         BY_ID = new FieldDef[FieldDef.idLimit()];
         for (FieldDef def : all) BY_ID[def.id()] = def;
     }
@@ -47,6 +50,15 @@ public final class FieldRegistry {
     /** Every field, in declaration order (protocol by protocol). */
     public static List<FieldDef> all() {
         return List.copyOf(BY_NAME.values());
+    }
+
+    /**
+     * True for fields that need state across frames (conversation analysis, reassembly, the credit
+     * ledger): a per-packet decode such as {@code read --per-packet} or the Wireshark plugin never sets them.
+     * Each holder lists its own in {@code CONVERSATION}.
+     */
+    public static boolean conversationOnly(FieldDef f) {
+        return CONVERSATION.contains(f);
     }
 
     /** The field of that name, or null. */

@@ -90,4 +90,9 @@ public final class SbiFields {
     public static final FieldDef REASSEMBLED_IN = frame("sbi.reassembled_in", "Reassembled in", "Frame that completes the message this frame carries part of");
     public static final FieldDef RESPONSE_TO = frame("sbi.response_to", "Response to", "Frame of the message this ACK/NACK answers");
     public static final FieldDef RESPONSE_IN = frame("sbi.response_in", "Response in", "Frame of the ACK/NACK answering this message");
+
+    /** Fields only stream reassembly and message analysis give (state across frames): never set by a per-packet decode. */
+    public static final java.util.List<FieldDef> CONVERSATION = java.util.List.of(MSG_INDEX, SEGMENT, SEGMENT_COUNT, SKIPPED,
+            PUT_WANT_IN, PUT_LATENCY, PUT_UNCOMPRESSED, PUT_VERIFIED, WANT_PUT_IN, HANDSHAKE_INTERSECTION, HANDSHAKE_MISSING,
+            HANDSHAKE_COMPRESSION, REASSEMBLED_IN, RESPONSE_TO, RESPONSE_IN);
 }

@@ -70,4 +70,8 @@ public final class TetherFields {
     public static final FieldDef DELAY = of("tether.analysis.delay", "Sender-to-tap delay", FieldType.RELTIME, "Capture time minus the TAI64N send time");
     public static final FieldDef MANIFEST_MATCH = bool("tether.analysis.manifest_match", "Manifest matches",
             "On a Manifest: 1 when its totals match the slots and frames the tap saw on the flow, 0 when not");
+
+    /** Fields only the credit ledger gives (state across frames): never set by a per-packet decode. */
+    public static final java.util.List<FieldDef> CONVERSATION = java.util.List.of(ANALYSIS, OVERRUN, CREDIT_BEFORE, SPENT,
+            CREDIT_AFTER, RESENT, RESENT_NACK_FRAME, DELAY, MANIFEST_MATCH);
 }

@@ -44,4 +44,8 @@ public final class UtcpFields {
     public static final FieldDef RETRANSMISSION_DELAY = of("utcp.analysis.retransmission_delay", "Time since the NACK", FieldType.RELTIME, "Delay from the NACK to this retransmission");
     public static final FieldDef ANSWERED_IN = frame("utcp.analysis.answered_in", "Answered in frame", "Retransmission answering this NACK (two-pass)");
     public static final FieldDef TAP_LOSS = bool("utcp.analysis.tap_loss", "Tap loss", "Seqs before this packet were never seen, NACKed or re-sent: the tap missed them");
+
+    /** Fields only conversation analysis gives (state across frames): never set by a per-packet decode. */
+    public static final java.util.List<FieldDef> CONVERSATION = java.util.List.of(STREAM, ANALYSIS, RETRANSMISSION, DUPLICATE,
+            OUT_OF_ORDER, GAP, MISSING, DATA_CHANGED, ORIGINAL_FRAME, NACK_FRAME, RETRANSMISSION_DELAY, ANSWERED_IN, TAP_LOSS);
 }

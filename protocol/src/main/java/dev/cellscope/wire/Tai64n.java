@@ -31,6 +31,17 @@ public final class Tai64n {
     }
 
     /** UTC epoch nanoseconds of a TAI64N label (label must be {@link #plausible}). */
+    /**
+     * The leap-second table {@link #toUtcNanos} walks, newest first: rows of {UTC seconds from which it
+     * applies, TAI-UTC offset}; before the oldest the offset is 10. For decoders written elsewhere (the
+     * generated Wireshark plugin), so the table exists once.
+     */
+    public static long[][] leapTable() {
+        long[][] rows = new long[LEAP_UTC.length][];
+        for (int i = 0; i < LEAP_UTC.length; i++) rows[i] = new long[] {LEAP_UTC[i], OFFSET[i]};
+        return rows;
+    }
+
     public static long toUtcNanos(long label, long nano) {
         long tai = label - LABEL_BASE;
         for (int i = 0; i < LEAP_UTC.length; i++) {
