@@ -84,7 +84,8 @@ class ProbeSignalsTest {
         Path flows = Files.createDirectory(dir.resolve("flows")), findings = dir.resolve("findings.json");
         try (ProbeProcess p = ProbeProcess.start("-r", bulk.toString(), "--flows", flows.toString(), "--findings", findings.toString(),
                 "--status-interval", "1s")) {
-            p.await("findings being written", Duration.ofSeconds(60), () -> lines(findings) >= 500);
+            // Early in the run, so the rest of it surely has findings for the new file (however fast the machine).
+            p.await("findings being written", Duration.ofSeconds(60), () -> lines(findings) >= 100);
             p.signal("TERM");
             assertEquals(0, p.exit(Duration.ofSeconds(30)), "exit status after SIGTERM");
             long frames = finalFrames(p.stderr());
@@ -112,10 +113,11 @@ class ProbeSignalsTest {
         Path flows = Files.createDirectory(dir.resolve("flows")), findings = dir.resolve("findings.json"), rotated = dir.resolve("findings.json.1");
         try (ProbeProcess p = ProbeProcess.start("-r", bulk.toString(), "--flows", flows.toString(), "--findings", findings.toString(),
                 "--flow-interval", "1s", "--status-interval", "0")) {
-            p.await("findings being written", Duration.ofSeconds(60), () -> lines(findings) >= 500);
+            // Early in the run, so the rest of it surely has findings for the new file (however fast the machine).
+            p.await("findings being written", Duration.ofSeconds(60), () -> lines(findings) >= 100);
             Files.move(findings, rotated); // logrotate's move, then its postrotate kill -HUP
             p.signal("HUP");
-            p.await("a new findings file", Duration.ofSeconds(30), () -> lines(findings) >= 10);
+            p.await("a new findings file", Duration.ofSeconds(30), () -> lines(findings) >= 1);
             p.signal("TERM");
             assertEquals(0, p.exit(Duration.ofSeconds(30)));
             List<Long> before = frames(rotated), after = frames(findings);
@@ -234,11 +236,20 @@ class ProbeSignalsTest {
             Matcher caps = Pattern.compile("(?m)^CapEff:\\s+(\\S+)").matcher(status);
             assertTrue(caps.find());
             assertEquals("0000000000000000", caps.group(1), "no capability left");
+            // SIGTERM after the capture's end (the probe lingers): a stop in the middle of the end's release is another test's matter.
+            p.await("the capture's end", Duration.ofSeconds(30), () -> {
+                try {
+                    return ProbeCommandTest.scrape(port).get("cellscope_active_flows") == 0.0;
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+            Thread.sleep(300);
             p.signal("TERM");
             assertEquals(0, p.exit(Duration.ofSeconds(20)), p.stderr());
             assertTrue(p.stderr().contains("running as nobody"), p.stderr());
         }
-        assertEquals(11, lines(findings), "the findings were written by nobody");
+        assertEquals(11, lines(findings), () -> "the findings were written by nobody: " + readQuietly(findings));
         assertEquals("nobody", Files.getOwner(findings).getName());
         List<Path> files = ProbeCommandTest.flowFiles(flows);
         assertEquals(1, files.size());
@@ -328,6 +339,14 @@ class ProbeSignalsTest {
                     r.err());
         } finally {
             Files.deleteIfExists(parent);
+        }
+    }
+
+    static String readQuietly(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            return e.toString();
         }
     }
 }
