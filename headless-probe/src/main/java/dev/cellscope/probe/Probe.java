@@ -1,6 +1,7 @@
 package dev.cellscope.probe;
 
 import dev.cellscope.analysis.AnalysisConfig;
+import dev.cellscope.blocks.BlockCodec;
 import dev.cellscope.dissect.DissectorConfig;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.TeeSink;
@@ -243,6 +244,8 @@ public final class Probe {
             }
             // The source is open: root is no longer needed (tcpdump -Z). Every file is made as the user.
             if (options.user() != null) {
+                // Natives unpacked from jars on first use must be loaded while the jars are still readable.
+                BlockCodec.loadNativeLibraries().ifPresent(why -> err.println("cellscope: zstd blocks cannot be verified: " + why));
                 try {
                     UserSwitch.User u = UserSwitch.to(options.user());
                     err.println("cellscope: running as " + u.name() + " (uid " + Integer.toUnsignedString(u.uid()) + ")");

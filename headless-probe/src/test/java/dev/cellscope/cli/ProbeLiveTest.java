@@ -319,7 +319,13 @@ class ProbeLiveTest {
             if (replay != null) replay.destroyForcibly().waitFor();
         }
         List<Path> files = ringFiles(ring);
+        int frames = 0;
         for (Path f : files) {
+            if (f.equals(files.getLast()) && Files.size(f) == 0) {
+                // Killed between the file's creation and its header's write (the ring rotates every 0.1 s here):
+                // an empty file, which tshark also calls empty. Nothing was written to it yet.
+                continue;
+            }
             if (f.equals(files.getLast())) {
                 // The file being written: every whole block reads. A kill inside a write(2) can leave a torn
                 // last block (Linux stops a write at a page boundary for a fatal signal; live-capture/README.md,
@@ -334,15 +340,18 @@ class ProbeLiveTest {
                 }
                 Cli.Result t = Cli.tool("tshark", "-r", f.toString(), "-T", "fields", "-e", "frame.number");
                 Assumptions.assumeTrue(t != null, "tshark not installed: cannot check the ring files independently");
+                // It may hold no frame yet: the ring can rotate between the wait above and the kill.
                 assertEquals(got.size(), t.lines().size(), f + ": tshark reads the same whole frames: " + t.err());
-                assertTrue(got.size() > 0);
+                frames += got.size();
             } else {
                 List<byte[]> got = new ArrayList<>();
                 List<InterfaceStatistics> isb = readRingFile(f, got); // closed before the kill: no damage at all
                 assertEquals(got.size(), tsharkFrames(f), f.toString());
                 assertEquals(1, isb.size(), f + ": closed before the kill, with its statistics block");
+                frames += got.size();
             }
         }
+        assertTrue(files.size() >= 3 && frames >= 1000, files.size() + " files, " + frames + " frames");
     }
 
     /**

@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -274,6 +275,21 @@ public final class BlockCodec implements AutoCloseable {
             return out.toByteArray();
         } finally {
             d.end();
+        }
+    }
+
+    /**
+     * Loads zstd's and BLAKE3's native libraries now rather than at the first block. For a process
+     * about to give up root ({@code probe -Z}): both are unpacked from their jars on first use, and
+     * the jars (under root's Maven repository or a root-only directory) may no longer be readable
+     * by the user afterwards. Returns why zstd cannot load, if it cannot; never throws.
+     */
+    public static Optional<String> loadNativeLibraries() {
+        Blake3.engine();
+        try (ZstdDecompressCtx ctx = new ZstdDecompressCtx()) {
+            return Optional.empty();
+        } catch (LinkageError | RuntimeException e) {
+            return Optional.of("native library failed to load: " + e);
         }
     }
 
