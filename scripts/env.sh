@@ -101,12 +101,36 @@ cellscope_want_runtime_packages() {
   fi
 }
 
+# Where env.sh remembers what it learnt about a JDK (its Java version), so that sourcing it starts no JVM:
+# one line per JDK, keyed on its path and on the modification time and size of its `bin/java` and
+# `lib/modules` (an upgrade in place changes them, and the JDK is asked again).
+cellscope_java_cache="${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/cellscope/java-versions"
+
+# Prints the Java specification version of the JDK at $1 (25, 17, ...), from the cache when its key
+# still matches, else by asking the JDK itself (and remembering the answer when the cache is writable).
+cellscope_java_version() {
+  local candidate=$1 key v line
+  key="$candidate $(stat -L -c '%Y.%s' "$candidate/bin/java" "$candidate/lib/modules" 2>/dev/null | tr '\n' ' ')"
+  if [ -r "$cellscope_java_cache" ]; then
+    while IFS=$'\t' read -r line v; do
+      [ "$line" = "$key" ] && { echo "$v"; return 0; }
+    done <"$cellscope_java_cache"
+  fi
+  v=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  [ -n "$v" ] || return 0
+  echo "$v"
+  # Best effort: an unwritable cache only means the JDK is asked again next time.
+  { mkdir -p "${cellscope_java_cache%/*}" &&
+    { grep -v -F "$candidate " "$cellscope_java_cache" 2>/dev/null; printf '%s\t%s\n' "$key" "$v"; } \
+      >"$cellscope_java_cache.$$" && mv -f "$cellscope_java_cache.$$" "$cellscope_java_cache"; } 2>/dev/null \
+    || rm -f "$cellscope_java_cache.$$" 2>/dev/null || true
+}
+
 cellscope_java_home() {
-  local candidate
+  local candidate v
   for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
-    [ -x "$candidate/bin/java" ] || continue
-    local v
-    v=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
+    v=$(cellscope_java_version "$candidate")
     if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then
       echo "$candidate"
       return 0
