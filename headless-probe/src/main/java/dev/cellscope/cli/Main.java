@@ -3,6 +3,9 @@ package dev.cellscope.cli;
 import dev.cellscope.cli.errors.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.Arrays;
 
 /**
  * The {@code cellscope} command. Errors reach the user as one line on stderr and a
@@ -29,7 +32,7 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(args);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof Console.ClosedOutput) return 0; // the reader of our output went away (`| head`): quietly done
             if (e instanceof UserError u) {
@@ -54,5 +57,37 @@ public final class Main {
             return Math.max(exit, EXIT_FAILURE);
         }
         return exit;
+    }
+
+    /**
+     * The command line for these arguments. picocli builds its model of a command by reflection over
+     * the annotated class (annotation proxies, every option's field and converter), and building all of
+     * them was most of the CLI's start-up. When the first argument names a subcommand, only that one is
+     * built, under a top-level command with Main's name, version and description: that subcommand parses,
+     * prints its help and reports errors exactly as it would in the full tree (nothing of a parent is
+     * inherited); {@code --version} alone needs no subcommand at all. Anything else (no argument, an option, {@code help}, a typo picocli suggests a
+     * subcommand for) gets the full tree.
+     */
+    static CommandLine commandLine(String... args) {
+        Command main = Main.class.getAnnotation(Command.class);
+        boolean version = args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"));
+        Class<?> only = args.length == 0 || version ? null : Arrays.stream(main.subcommands())
+                .filter(sub -> sub != CommandLine.HelpCommand.class && names(sub).contains(args[0]))
+                .findFirst().orElse(null);
+        if (only == null && !version) return new CommandLine(new Main());
+        CommandSpec top = CommandSpec.wrapWithoutInspection(new Main()).name(main.name()).version(main.version())
+                .mixinStandardHelpOptions(main.mixinStandardHelpOptions());
+        top.usageMessage().description(main.description());
+        CommandLine cli = new CommandLine(top);
+        if (only != null) cli.addSubcommand(only);
+        return cli;
+    }
+
+    private static java.util.List<String> names(Class<?> sub) {
+        Command c = sub.getAnnotation(Command.class);
+        if (c == null) return java.util.List.of();
+        java.util.List<String> names = new java.util.ArrayList<>(Arrays.asList(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 }
