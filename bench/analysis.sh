@@ -21,3 +21,5 @@ awk -v t="$v" -v n="$frames" 'BEGIN { printf "  same without block verification:
 t=$(best "$runs" tshark -r "$cap" -T fields -e frame.number)
 awk -v t="$t" -v n="$frames" 'BEGIN { printf "tshark -r -T fields -e frame.number:        %6.2f s  %9.0f frames/s\n", t, n / t }'
 awk -v c="$c" -v t="$t" 'BEGIN { printf "full analysis is %.1fx tshark plain read (goal: 2x)\n", t / c }'
+figure "full analysis read -q -z expert (mesh, $frames frames)" "$c" "tshark -r -T fields -e frame.number" "$t"
+figure "the same with --no-verify (mesh, $frames frames)" "$v" "tshark -r -T fields -e frame.number" "$t"

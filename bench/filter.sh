@@ -17,3 +17,4 @@ echo "capture: $cap ($frames frames; the filter matches $matched)"
 machine
 printf 'plain:    %6.2f s\nfiltered: %6.2f s  (-Y %s)\n' "$p" "$f" "$filter"
 awk -v p="$p" -v f="$f" 'BEGIN { printf "filter overhead: %+.0f%% (goal: < 20%%)\n", 100 * (f - p) / p }'
+figure "read -T fields with -Y filter (bulk, $frames frames)" "$f" "the same read without -Y" "$p"

@@ -26,3 +26,9 @@ sample() {
 machine() {
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 }
+
+# figure WHAT CELLSCOPE_S PEER PEER_S: one row of bench/run's table (bench/RESULTS.md), printed as a
+# tagged line that the driver collects; the script's own lines stay as they were.
+figure() {
+  printf '@figure|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4"
+}

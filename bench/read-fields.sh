@@ -20,3 +20,5 @@ printf 'tshark -r -T fields -e frame.number                 : %6.2f s  %9s frame
 p=$(best "$runs" tcpdump -r "$cap" -w /dev/null)
 printf 'tcpdump -r -w /dev/null (libpcap floor)             : %6.2f s  %9s frames/s\n' "$p" "$(rate "$p")"
 awk -v c="$c" -v t="$t" -v p="$p" 'BEGIN { printf "cellscope is %.1fx tshark, %.0f%% of libpcap\n", t / c, 100 * p / c }'
+figure "read -T fields -e frame.number -e utcp.seq (bulk, $frames frames)" "$c" "tshark -r -T fields -e frame.number" "$t"
+figure "read -T fields -e frame.number -e utcp.seq (bulk, $frames frames)" "$c" "tcpdump -r -w /dev/null" "$p"
