@@ -113,6 +113,7 @@ final class DpdkLibrary {
     static final MethodHandle DUP2 = bind(LIBC, "dup2", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     static final MethodHandle FILENO = bind(LIBC, "fileno", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle CLOSE = bind(LIBC, "close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    static final MethodHandle GETSOCKOPT = bind(LIBC, "getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
     private static MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd) {
         return symbol(lib, name).map(fn -> LINKER.downcallHandle(fn, fd)).orElse(null);

@@ -51,6 +51,8 @@ public final class DpdkPort implements AutoCloseable {
     private final MemorySegment pool;
     private final MemorySegment statsBuffer;
     private boolean started, promiscuousOn, closed;
+    /** For a net_af_packet device: its socket's kernel drop counter, which the driver does not report (null: none). */
+    private KernelRingDrops kernelDrops;
     private DpdkStats last = DpdkStats.ZERO;
 
     private DpdkPort(Config config, String deviceName, boolean hotPlugged, short port, MemorySegment pool) {
@@ -67,6 +69,7 @@ public final class DpdkPort implements AutoCloseable {
         if (Eal.runningWith() == null) throw new DpdkException(DpdkException.Kind.EAL, "DPDK's EAL is not running (Eal.init first)");
         boolean hotPlug = c.vdevArgs() != null;
         String device = hotPlug ? c.name() + "_cs" + SERIAL.incrementAndGet() : c.name();
+        java.util.Map<Long, Integer> socketsBefore = KernelRingDrops.sockets();
         if (hotPlug) vdevInit(device, c.vdevArgs());
         DpdkPort p = null;
         try (Arena tmp = Arena.ofConfined()) {
@@ -87,6 +90,8 @@ public final class DpdkPort implements AutoCloseable {
                         + " bytes (" + why(before, DpdkLibrary.rteErrno()) + "): give the EAL more memory (-m) or use fewer mbufs");
             }
             p = new DpdkPort(c, device, hotPlug, port, mp);
+            String iface = afPacketInterface(c);
+            if (iface != null) p.kernelDrops = KernelRingDrops.find(socketsBefore, iface);
             p.setUp(socket);
             synchronized (OPEN) {
                 OPEN.add(p);
@@ -101,6 +106,13 @@ public final class DpdkPort implements AutoCloseable {
             else if (hotPlug) vdevUninit(device);
             throw new DpdkException(DpdkException.Kind.PORT, "DPDK port " + device + ": " + t);
         }
+    }
+
+    /** The kernel interface of a hot-plugged net_af_packet device, else null. */
+    private static String afPacketInterface(Config c) {
+        if (c.vdevArgs() == null || !c.name().startsWith("net_af_packet")) return null;
+        for (String a : c.vdevArgs().split(",")) if (a.startsWith("iface=")) return a.substring(6);
+        return null;
     }
 
     private static void vdevInit(String device, String args) {
@@ -176,7 +188,10 @@ public final class DpdkPort implements AutoCloseable {
         return new RxBurst(burst, queue0, arena.allocate(ValueLayout.ADDRESS, capacity), capacity);
     }
 
-    /** Counters since open; any thread. The last ones after {@link #close()}. */
+    /**
+     * Counters since open; any thread. The last ones after {@link #close()}. For a {@code net_af_packet}
+     * device, {@link DpdkStats#missed()} adds the kernel ring's drops, which DPDK 22.11's driver leaves out.
+     */
     public synchronized DpdkStats stats() {
         if (closed) return last;
         try {
@@ -184,7 +199,7 @@ public final class DpdkPort implements AutoCloseable {
             if (rc == 0) {
                 last = new DpdkStats(statsBuffer.get(ValueLayout.JAVA_LONG, DpdkAbi.STATS_IPACKETS),
                         statsBuffer.get(ValueLayout.JAVA_LONG, DpdkAbi.STATS_IBYTES),
-                        statsBuffer.get(ValueLayout.JAVA_LONG, DpdkAbi.STATS_IMISSED),
+                        statsBuffer.get(ValueLayout.JAVA_LONG, DpdkAbi.STATS_IMISSED) + (kernelDrops == null ? 0 : kernelDrops.drops()),
                         statsBuffer.get(ValueLayout.JAVA_LONG, DpdkAbi.STATS_IERRORS),
                         statsBuffer.get(ValueLayout.JAVA_LONG, DpdkAbi.STATS_RX_NOMBUF));
             }
