@@ -105,6 +105,33 @@ class DpdkBackendTest extends LiveBackendBehaviour {
         }
     }
 
+    /** {@code -i af_xdp:IF}: the same interface through DPDK's AF_XDP driver (libxdp's program on the veth) gives the same frames. */
+    @Test
+    void theAfXdpDeviceCapturesTheSampleToo() throws Exception {
+        Path sample = SAMPLES.resolve("mixed-wire.pcapng");
+        List<byte[]> sent = sampleFrames(sample);
+        assertTrue(sent.stream().allMatch(f -> f.length <= 1514), "the sample fits a 1500 MTU");
+        SourceException jumbo = assertThrows(SourceException.class, () -> open(LiveOptions.of("af_xdp:" + veth.captureInterface)));
+        assertEquals("af_xdp:" + veth.captureInterface + ": DPDK port " + jumbo.getMessage().split(" ")[3]
+                + " rte_eth_rx_queue_setup failed (xsk_configure(): Failed to create xsk socket.)", jumbo.getMessage(), "at the pair's 9000 MTU (libbpf says why on stderr)");
+        mtu(1500);
+        try (LiveSource source = open(LiveOptions.of("af_xdp:" + veth.captureInterface))) {
+            veth.replay(sample, "--topspeed");
+            assertSameFrames(sent, frames(read(source, sent.size(), 10)));
+            assertEquals(sent.size(), source.stats().kernelReceived(), source.stats().toString());
+        } finally {
+            mtu(9000);
+        }
+        assertTrue(!dev.cellscope.live.testing.VethPair.run("ip", "link", "show", veth.captureInterface).output().contains("xdp"),
+                "the XDP program is gone after close");
+    }
+
+    /** Both ends of the pair (XDP on veth wants the peer's MTU to fit a page). */
+    private static void mtu(int mtu) throws Exception {
+        assertEquals(0, dev.cellscope.live.testing.VethPair.run("ip", "link", "set", veth.captureInterface, "mtu", Integer.toString(mtu)).exit());
+        assertEquals(0, dev.cellscope.live.testing.VethPair.run("ip", "-n", veth.namespace, "link", "set", veth.sendInterface, "mtu", Integer.toString(mtu)).exit());
+    }
+
     @Test
     void fanoutIsRefusedInOneLine() {
         SourceException e = assertThrows(SourceException.class, () -> open(LiveOptions.of(veth.captureInterface)

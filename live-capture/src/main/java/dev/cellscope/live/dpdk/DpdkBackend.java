@@ -29,8 +29,6 @@ public final class DpdkBackend implements LiveBackend {
     static final int RX_DESCRIPTORS = 1024;
     /** mbufs for a NIC: more than the descriptors plus a burst (2^n - 1 suits the mempool's ring). */
     static final int NIC_MBUFS = 8191;
-    /** mbufs for a virtual device, whose driver copies each frame into an mbuf that the backend frees at once. */
-    static final int VDEV_MBUFS = 2047;
     /** A NIC's mbuf data room ({@code RTE_MBUF_DEFAULT_BUF_SIZE}); longer frames come as chained mbufs, which the source follows. */
     static final int NIC_DATA_ROOM = 2048 + 128;
 
@@ -84,7 +82,7 @@ public final class DpdkBackend implements LiveBackend {
         try {
             Eal.init(args.eal());
             DpdkPort.Config config = vdev != null
-                    ? new DpdkPort.Config(vdev.driver(), vdev.args(), VDEV_MBUFS, vdev.dataRoom(), RX_DESCRIPTORS, options.promiscuous())
+                    ? new DpdkPort.Config(vdev.driver(), vdev.args(), vdev.mbufs(), vdev.dataRoom(), RX_DESCRIPTORS, options.promiscuous())
                     : new DpdkPort.Config(name, null, NIC_MBUFS, NIC_DATA_ROOM, RX_DESCRIPTORS, options.promiscuous());
             port = DpdkPort.open(config);
         } catch (DpdkException e) {

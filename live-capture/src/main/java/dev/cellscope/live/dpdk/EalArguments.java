@@ -75,6 +75,15 @@ record EalArguments(List<String> eal, boolean raw) {
      * @param args      the device's arguments
      */
     record Vdev(String driver, String iface, String args) {
+        /**
+         * mbufs its pool needs: the af_packet driver copies each frame into an mbuf the backend frees at
+         * once (a few bursts' worth is plenty); the AF_XDP driver builds its UMEM from the pool and keeps
+         * its fill ring full from it (2047 mbufs were too few for its queue setup here; 4095 worked).
+         */
+        int mbufs() {
+            return driver.equals("net_af_packet") ? 2047 : 8191;
+        }
+
         /** The mbuf data room its frames need: the af_packet ring frame (or 2 KiB for AF_XDP) plus the headroom. */
         int dataRoom() {
             if (!driver.equals("net_af_packet")) return 2048 + 128;

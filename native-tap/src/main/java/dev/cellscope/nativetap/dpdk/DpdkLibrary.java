@@ -84,6 +84,8 @@ final class DpdkLibrary {
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, ADDRESS));
     static final MethodHandle RXQ_SETUP = bind(ETHDEV, "rte_eth_rx_queue_setup",
             FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_INT, ADDRESS, ADDRESS));
+    static final MethodHandle TXQ_SETUP = bind(ETHDEV, "rte_eth_tx_queue_setup",
+            FunctionDescriptor.of(JAVA_INT, JAVA_SHORT, JAVA_SHORT, JAVA_SHORT, JAVA_INT, ADDRESS));
     static final MethodHandle DEV_START = bind(ETHDEV, "rte_eth_dev_start", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
     static final MethodHandle DEV_STOP = bind(ETHDEV, "rte_eth_dev_stop", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));
     static final MethodHandle DEV_CLOSE = bind(ETHDEV, "rte_eth_dev_close", FunctionDescriptor.of(JAVA_INT, JAVA_SHORT));

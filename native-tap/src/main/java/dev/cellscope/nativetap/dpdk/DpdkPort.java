@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One DPDK ethdev port opened for receiving on one queue: its mbuf pool, configured with one RX
- * queue (no TX), started, promiscuous if asked. A port is either a virtual device this class
+ * queue (and one TX queue it never uses), started, promiscuous if asked. A port is either a virtual device this class
  * hot-plugs into the running EAL ({@code rte_vdev_init}, e.g. {@code net_af_packet} on a kernel
  * interface) and removes again on {@link #close()}, or a port the EAL's own arguments made (a NIC
  * bound to vfio-pci and allowed with {@code -a}, or {@code --vdev}), found by its name.
@@ -146,10 +146,13 @@ public final class DpdkPort implements AutoCloseable {
     private void setUp(int socket) throws Throwable {
         long before = Eal.size(Eal.logFile());
         MemorySegment conf = arena.allocate(DpdkAbi.ETH_CONF_SIZE, 8); // zeroed: the PMD's defaults
-        int rc = (int) DpdkLibrary.DEV_CONFIGURE.invokeExact(port, (short) 1, (short) 0, conf);
+        // one TX queue too, never used: drivers such as net_af_xdp want as many TX queues as RX queues
+        int rc = (int) DpdkLibrary.DEV_CONFIGURE.invokeExact(port, (short) 1, (short) 1, conf);
         if (rc < 0) throw portFailure("rte_eth_dev_configure", rc, before);
         rc = (int) DpdkLibrary.RXQ_SETUP.invokeExact(port, (short) 0, (short) config.rxDescriptors(), socket, MemorySegment.NULL, pool);
         if (rc < 0) throw portFailure("rte_eth_rx_queue_setup", rc, before);
+        rc = (int) DpdkLibrary.TXQ_SETUP.invokeExact(port, (short) 0, (short) 512, socket, MemorySegment.NULL);
+        if (rc < 0) throw portFailure("rte_eth_tx_queue_setup", rc, before);
         rc = (int) DpdkLibrary.STATS_RESET.invokeExact(port); // a NIC's counters start with the capture
         rc = (int) DpdkLibrary.DEV_START.invokeExact(port);
         if (rc < 0) throw portFailure("rte_eth_dev_start", rc, before);
