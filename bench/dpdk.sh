@@ -49,7 +49,7 @@ start() {
     testpmd) # main lcore on CPU 0 (stats), the rxonly forwarding lcore polling on CPU 1; the same device the dpdk backend makes for a 9000 MTU (framesz 16 KiB), 8191 mbufs of 16 KiB + headroom
       dpdk-testpmd -l 0,1 --main-lcore 0 --no-huge -m 512 --no-pci --no-telemetry --file-prefix="csbench$$" \
         --vdev="net_af_packet0,iface=$rx,qpairs=1,blocksz=16384,framesz=16384,framecnt=512" -- \
-        --forward-mode=rxonly --stats-period 1 --total-num-mbufs=8191 --mbuf-size=16512 --max-pkt-len=9018 \
+        --forward-mode=rxonly --stats-period 1 --total-num-mbufs=8191 --mbuf-size=16512 \
         >"$err" 2>&1 </dev/null & ready="Rx-pps" ;;
     probe-dpdk-busy) CELLSCOPE_DPDK_BUSY_POLL=1 taskset -c 1 "$here/cellscope" probe -i "$rx" --backend dpdk --status-interval 1h 2>"$err" &
       ready="capturing on" ;;

@@ -74,8 +74,9 @@ final class DpdkSource implements LiveSource {
     // ---- the capture thread ----
 
     private void capture() {
-        DpdkPort.RxBurst burst = port.newBurst(DpdkBackend.BURST);
+        DpdkPort.RxBurst burst = null;
         try {
+            burst = port.newBurst(DpdkBackend.BURST);
             while (!cancelled && !stopping) {
                 int n = fill(burst);
                 if (n < 0) return; // cancelled while handing over
@@ -90,7 +91,7 @@ final class DpdkSource implements LiveSource {
         } catch (DpdkException e) {
             failure = e.getMessage();
         } finally {
-            burst.free();
+            if (burst != null) burst.free();
             refreshStats(true);
             queue.end();
         }

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Eal {
     private static List<String> runningWith; // guarded by Eal.class
     private static boolean cleanedUp;
+    private static String failed; // why rte_eal_init failed in this process, if it did
     private static Path logFile;
 
     private Eal() {}
@@ -64,6 +65,7 @@ public final class Eal {
                     + String.join(" ", runningWith) + "): it can be initialised once per process, so start another process for "
                     + String.join(" ", args));
         }
+        if (failed != null) throw new DpdkException(DpdkException.Kind.EAL, failed + " (earlier in this process; the EAL cannot be started twice)");
         if (cleanedUp) throw new DpdkException(DpdkException.Kind.EAL, "DPDK's EAL was shut down in this process and cannot start again");
         if (logFile == null) {
             try {
@@ -84,7 +86,7 @@ public final class Eal {
             throw new DpdkException(DpdkException.Kind.EAL, "interrupted while DPDK's EAL started");
         }
         if (failure.get() != null) {
-            cleanedUp = true; // a failed rte_eal_init cannot be repeated in this process either
+            failed = failure.get(); // a failed rte_eal_init cannot be repeated in this process either
             throw new DpdkException(DpdkException.Kind.EAL, failure.get());
         }
         runningWith = args;
