@@ -33,7 +33,7 @@ record EalArguments(List<String> eal, boolean raw) {
 
     /** The defaults of this process (its pid in the runtime directory's name: captures of several processes do not collide). */
     static List<String> defaults() {
-        return List.of("--no-huge", "-m", "512", "--no-pci", "--no-telemetry", "--file-prefix=cellscope-" + ProcessHandle.current().pid());
+        return List.of("--no-huge", "--no-shconf", "-m", "512", "--no-pci", "--no-telemetry", "--file-prefix=cellscope-" + ProcessHandle.current().pid());
     }
 
     /** From the system property, else the environment, else the defaults. */

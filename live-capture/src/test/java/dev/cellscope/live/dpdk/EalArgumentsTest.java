@@ -16,7 +16,7 @@ class EalArgumentsTest {
     void withoutRawArgumentsTheEalRunsWithoutHugepagesOrPciInARuntimeDirectoryOfThisProcess() {
         EalArguments a = EalArguments.of(null, Map.of());
         assertFalse(a.raw());
-        assertEquals(List.of("--no-huge", "-m", "512", "--no-pci", "--no-telemetry", "--file-prefix=cellscope-" + ProcessHandle.current().pid()), a.eal());
+        assertEquals(List.of("--no-huge", "--no-shconf", "-m", "512", "--no-pci", "--no-telemetry", "--file-prefix=cellscope-" + ProcessHandle.current().pid()), a.eal());
     }
 
     @Test

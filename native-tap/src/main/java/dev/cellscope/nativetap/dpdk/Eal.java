@@ -149,5 +149,29 @@ public final class Eal {
         } catch (Throwable e) {
             // at exit: nothing more to do
         }
+        removeRuntimeDirectory(runningWith);
+    }
+
+    /**
+     * DPDK 22.11 leaves its runtime directory ({@code /var/run/dpdk/PREFIX}, or under
+     * {@code $XDG_RUNTIME_DIR} when not root) behind; with {@code --no-shconf} it is empty and is
+     * removed here. One with files in it (the EAL's shared config) is left as DPDK leaves it.
+     */
+    private static void removeRuntimeDirectory(List<String> args) {
+        String prefix = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--file-prefix=")) prefix = a.substring("--file-prefix=".length());
+            else if (a.equals("--file-prefix") && i + 1 < args.size()) prefix = args.get(i + 1);
+        }
+        if (prefix == null || prefix.isEmpty() || prefix.contains("/") || prefix.startsWith(".")) return;
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        for (Path base : xdg == null ? List.of(Path.of("/var/run/dpdk")) : List.of(Path.of("/var/run/dpdk"), Path.of(xdg, "dpdk"))) {
+            try {
+                Files.deleteIfExists(base.resolve(prefix)); // only when empty
+            } catch (IOException e) {
+                // not empty, or not ours to remove
+            }
+        }
     }
 }
