@@ -126,6 +126,35 @@ class DpdkBackendTest extends LiveBackendBehaviour {
                 "the XDP program is gone after close");
     }
 
+    /**
+     * Frames up to the pair's 9000 MTU (9014 bytes with the Ethernet header) arrive whole: the
+     * af_packet device's ring frames and the mbufs are sized from the interface's MTU (a default
+     * 2 KiB ring frame would cut them).
+     */
+    @Test
+    void jumboFramesArriveWhole(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.util.Random random = new java.util.Random(14);
+        List<byte[]> sent = new ArrayList<>();
+        for (int length : new int[]{9014, 4000, 1515, 60, 8999}) {
+            byte[] f = new byte[length];
+            random.nextBytes(f);
+            byte[] header = HexFormat.of().parseHex("02000000aa0102000000bb0188b5"); // unicast MACs, EtherType 0x88B5
+            System.arraycopy(header, 0, f, 0, header.length);
+            sent.add(f);
+        }
+        Path pcap = dir.resolve("jumbo.pcap");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + sent.stream().mapToInt(f -> 16 + f.length).sum()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1); // pcap, Ethernet
+        for (byte[] f : sent) b.putInt(1).putInt(0).putInt(f.length).putInt(f.length).put(f);
+        java.nio.file.Files.write(pcap, b.array());
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface))) {
+            veth.replay(pcap, "--topspeed");
+            List<Packet> got = read(source, sent.size(), 10);
+            assertSameFrames(sent, frames(got));
+            for (int i = 0; i < sent.size(); i++) assertEquals(sent.get(i).length, got.get(i).originalLength());
+        }
+    }
+
     /** Both ends of the pair (XDP on veth wants the peer's MTU to fit a page). */
     private static void mtu(int mtu) throws Exception {
         assertEquals(0, dev.cellscope.live.testing.VethPair.run("ip", "link", "set", veth.captureInterface, "mtu", Integer.toString(mtu)).exit());
