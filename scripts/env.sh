@@ -87,6 +87,9 @@ cellscope_native_rebuild_needed() {
 # filters (-f) into BPF for native-tap's AF_PACKET ring. Without it a capture without a filter still works.
 CELLSCOPE_RUNTIME_FILES=('/usr/lib/*/libpcap.so.0.8:libpcap0.8')
 
+# The dpdk backend and its tests: DPDK 22.11's libraries and af_packet/af_xdp drivers, testpmd and the headers (DpdkAbiTest).
+CELLSCOPE_DPDK_FILES=('/usr/lib/*/librte_net_af_packet.so.23:dpdk' '/usr/lib/*/librte_net_af_xdp.so.23:librte-net-af-xdp23' '/usr/bin/dpdk-testpmd:dpdk-dev' '/usr/include/dpdk/rte_ethdev_core.h:dpdk-dev')
+
 # As root, installs what running needs; otherwise says in one line what is missing.
 cellscope_want_runtime_packages() {
   local missing=() pair

@@ -1,0 +1,185 @@
+package dev.cellscope.live;
+
+import dev.cellscope.io.Packet;
+import dev.cellscope.session.SourceException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The DPDK backend ({@code --backend dpdk}) does what every backend does ({@link LiveBackendBehaviour}),
+ * here through DPDK's {@code net_af_packet} virtual device on the veth pair, all in this one JVM: the
+ * EAL starts once, at the first open, and every capture hot-plugs a device of its own into it.
+ * What it lacks is said instead: no capture filter. What only it has: DPDK's drop counters.
+ */
+class DpdkBackendTest extends LiveBackendBehaviour {
+
+    @BeforeAll
+    static void dpdkInstalled() {
+        LiveBackend.Availability a = Backends.all().stream().filter(b -> b.name().equals("dpdk")).findFirst().orElseThrow().available();
+        Assumptions.assumeTrue(a.ok(), () -> "DPDK cannot run here: " + a.reason());
+    }
+
+    @Override
+    protected String backend() {
+        return "dpdk";
+    }
+
+    /** DPDK hands over every frame of the port: a capture filter is refused before anything opens, naming the alternatives. */
+    @Override
+    @Test
+    void theCaptureFilterKeepsWhatTcpdumpKeepsAndDropsTheRest() {
+        SourceException e = assertThrows(SourceException.class, () -> open(LiveOptions.of(veth.captureInterface).withFilter(CELL_FILTER)));
+        assertEquals("the dpdk backend has no capture filter (-f): DPDK hands over every frame of the port;"
+                + " use a display filter (-Y), or --backend afpacket for a kernel BPF filter", e.getMessage());
+    }
+
+    @Override
+    @Test
+    void aFilterLibpcapCannotCompileIsOneLineWithLibpcapsReason() {
+        SourceException e = assertThrows(SourceException.class,
+                () -> open(LiveOptions.of(veth.captureInterface).withFilter("ether proto 0x88b5 or udp prot 34997")));
+        assertTrue(e.getMessage().startsWith("the dpdk backend has no capture filter (-f)"), e.getMessage());
+    }
+
+    @Override
+    @Test
+    void aFilterIsCheckedBeforeAnythingOpens() throws Exception {
+        LiveBackend b = Backends.get(backend());
+        assertTrue(b.checkFilter(CELL_FILTER).orElseThrow().startsWith("the dpdk backend has no capture filter (-f)"));
+        assertEquals(java.util.Optional.empty(), b.checkFilter(null));
+    }
+
+    /**
+     * A reader that stalls: the capture thread's queue fills, the driver's ring fills, the kernel
+     * drops into the ring's {@code tp_drops}, which DPDK reports as {@code imissed}. Every frame is
+     * accounted for: received = delivered + dropped, and the frames delivered are the sample's, whole.
+     */
+    @Test
+    void aStalledReaderMakesThePortDropAndEveryFrameIsCounted() throws Exception {
+        Path sample = SAMPLES.resolve("quickstart.pcapng");
+        List<byte[]> once = sampleFrames(sample);
+        int loops = 400;
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface))) {
+            veth.replay(sample, "--topspeed", "--loop=" + loops);
+            Thread.sleep(300);
+            source.stop();
+            List<Packet> got = new ArrayList<>();
+            Packet p;
+            while ((p = source.next()) != null) got.add(p);
+            CaptureStats s = source.stats();
+            assertEquals((long) once.size() * loops, s.kernelReceived(), "every frame sent reached the port: " + s);
+            assertTrue(s.kernelDropped() > 0, "the ring overflowed: " + s);
+            assertEquals(s.kernelReceived() - s.kernelDropped(), got.size(), "delivered = received - dropped: " + s);
+            assertEquals(got.size(), s.packets());
+            for (int i = 0; i < 10; i++) assertArrayEquals(once.get(i), got.get(i).data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), "frame " + (i + 1));
+            Set<String> known = new HashSet<>();
+            for (byte[] f : once) known.add(HexFormat.of().formatHex(f));
+            for (byte[] f : frames(got)) assertTrue(known.contains(HexFormat.of().formatHex(f)), "a frame of the sample, whole");
+        }
+    }
+
+    /** Captures one after another in one process: the EAL is reused, each capture's device is removed at close. */
+    @Test
+    void capturesOneAfterAnotherShareTheEal() throws Exception {
+        Path sample = SAMPLES.resolve("quickstart.pcapng");
+        List<byte[]> sent = sampleFrames(sample);
+        for (int round = 0; round < 3; round++) {
+            try (LiveSource source = open(LiveOptions.of(veth.captureInterface))) {
+                veth.replay(sample, "--topspeed");
+                assertSameFrames(sent, frames(read(source, sent.size(), 10)));
+            }
+        }
+    }
+
+    /** {@code -i af_xdp:IF}: the same interface through DPDK's AF_XDP driver (libxdp's program on the veth) gives the same frames. */
+    @Test
+    void theAfXdpDeviceCapturesTheSampleToo() throws Exception {
+        Path sample = SAMPLES.resolve("mixed-wire.pcapng");
+        List<byte[]> sent = sampleFrames(sample);
+        assertTrue(sent.stream().allMatch(f -> f.length <= 1514), "the sample fits a 1500 MTU");
+        SourceException jumbo = assertThrows(SourceException.class, () -> open(LiveOptions.of("af_xdp:" + veth.captureInterface)));
+        assertEquals("af_xdp:" + veth.captureInterface + ": DPDK port " + jumbo.getMessage().split(" ")[3]
+                + " rte_eth_rx_queue_setup failed (xsk_configure(): Failed to create xsk socket.)", jumbo.getMessage(), "at the pair's 9000 MTU (libbpf says why on stderr)");
+        mtu(1500);
+        try (LiveSource source = open(LiveOptions.of("af_xdp:" + veth.captureInterface))) {
+            veth.replay(sample, "--topspeed");
+            assertSameFrames(sent, frames(read(source, sent.size(), 10)));
+            assertEquals(sent.size(), source.stats().kernelReceived(), source.stats().toString());
+        } finally {
+            mtu(9000);
+        }
+        assertTrue(!dev.cellscope.live.testing.VethPair.run("ip", "link", "show", veth.captureInterface).output().contains("xdp"),
+                "the XDP program is gone after close");
+    }
+
+    /**
+     * Frames up to the pair's 9000 MTU (9014 bytes with the Ethernet header) arrive whole: the
+     * af_packet device's ring frames and the mbufs are sized from the interface's MTU (a default
+     * 2 KiB ring frame would cut them).
+     */
+    @Test
+    void jumboFramesArriveWhole(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.util.Random random = new java.util.Random(14);
+        List<byte[]> sent = new ArrayList<>();
+        for (int length : new int[]{9014, 4000, 1515, 60, 8999}) {
+            byte[] f = new byte[length];
+            random.nextBytes(f);
+            byte[] header = HexFormat.of().parseHex("02000000aa0102000000bb0188b5"); // unicast MACs, EtherType 0x88B5
+            System.arraycopy(header, 0, f, 0, header.length);
+            sent.add(f);
+        }
+        Path pcap = dir.resolve("jumbo.pcap");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + sent.stream().mapToInt(f -> 16 + f.length).sum()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1); // pcap, Ethernet
+        for (byte[] f : sent) b.putInt(1).putInt(0).putInt(f.length).putInt(f.length).put(f);
+        java.nio.file.Files.write(pcap, b.array());
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface))) {
+            veth.replay(pcap, "--topspeed");
+            List<Packet> got = read(source, sent.size(), 10);
+            assertSameFrames(sent, frames(got));
+            for (int i = 0; i < sent.size(); i++) assertEquals(sent.get(i).length, got.get(i).originalLength());
+        }
+    }
+
+    /** Both ends of the pair (XDP on veth wants the peer's MTU to fit a page). */
+    private static void mtu(int mtu) throws Exception {
+        assertEquals(0, dev.cellscope.live.testing.VethPair.run("ip", "link", "set", veth.captureInterface, "mtu", Integer.toString(mtu)).exit());
+        assertEquals(0, dev.cellscope.live.testing.VethPair.run("ip", "-n", veth.namespace, "link", "set", veth.sendInterface, "mtu", Integer.toString(mtu)).exit());
+    }
+
+    @Test
+    void fanoutIsRefusedInOneLine() {
+        SourceException e = assertThrows(SourceException.class, () -> open(LiveOptions.of(veth.captureInterface)
+                .withFanout(new LiveOptions.Fanout(7, "hash", 2))));
+        assertEquals(veth.captureInterface + ": the dpdk backend reads one queue per capture: no fanout (use --backend afpacket)", e.getMessage());
+    }
+
+    @Test
+    void microsecondPrecisionWhenAskedFor() throws Exception {
+        Path sample = SAMPLES.resolve("quickstart.pcapng");
+        List<byte[]> sent = sampleFrames(sample);
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface).withPrecision(LiveOptions.TimestampPrecision.MICRO))) {
+            veth.replay(sample, "--topspeed");
+            List<Packet> got = read(source, sent.size(), 10);
+            assertEquals(sent.size(), got.size());
+            assertEquals(1_000_000L, source.interfaces().getFirst().unitsPerSecond());
+            for (Packet p : got) assertEquals(0, p.timestampNanos() % 1000, "whole microseconds");
+            source.stop();
+            assertNull(source.next());
+        }
+    }
+}
