@@ -1,0 +1,49 @@
+package dev.cellscope.replay;
+
+import dev.cellscope.nativetap.packet.FrameTransmitter;
+import dev.cellscope.nativetap.packet.PacketSocketException;
+
+import java.lang.foreign.MemorySegment;
+
+/** Frames out of a network interface through native-tap's AF_PACKET {@link FrameTransmitter} (sendmmsg batches). */
+public final class InterfaceSender implements FrameSender {
+    private final FrameTransmitter transmitter;
+
+    private InterfaceSender(FrameTransmitter transmitter) {
+        this.transmitter = transmitter;
+    }
+
+    /**
+     * Opens {@code ifname} for sending.
+     *
+     * @throws ReplayException with native-tap's one line (no such interface, not root)
+     */
+    public static InterfaceSender open(String ifname) {
+        try {
+            return new InterfaceSender(FrameTransmitter.open(ifname));
+        } catch (PacketSocketException | IllegalArgumentException e) {
+            throw new ReplayException(e.getMessage());
+        }
+    }
+
+    @Override
+    public int maxBatch() {
+        return FrameTransmitter.MAX_BATCH;
+    }
+
+    @Override
+    public int send(MemorySegment[] frames, int from, int count) {
+        try {
+            return transmitter.send(frames, from, count);
+        } catch (FrameTransmitter.FrameRefusedException e) {
+            throw new FrameRefused(e.getMessage());
+        } catch (PacketSocketException e) {
+            throw new ReplayException(e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        transmitter.close();
+    }
+}
