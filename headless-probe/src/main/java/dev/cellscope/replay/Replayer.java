@@ -102,27 +102,35 @@ public final class Replayer {
         for (long pass = 0; more(pass); pass++) {
             BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD);
             Thread reader = Thread.ofPlatform().name("replay-reader").daemon().start(() -> read(queue));
-            boolean sentAny = false, goOn = true;
+            boolean sentAny = false, goOn = true, ended = false;
             try {
                 while (true) {
                     Object o = queue.take();
-                    if (o == END) break;
-                    if (o instanceof Throwable t) throw rethrow(t);
+                    if (o == END) {
+                        ended = true;
+                        break;
+                    }
+                    if (o instanceof Throwable t) {
+                        ended = true;
+                        throw rethrow(t);
+                    }
                     FrameChunk c = (FrameChunk) o;
                     try {
                         if (!sentAny) beginPass();
                         sentAny = true;
-                        if (goOn) goOn = send(c);
+                        goOn = send(c);
                     } finally {
                         c.close();
                     }
-                    if (!goOn) selection.cancel(); // drain what the reader still hands over, then it ends
+                    if (!goOn) break;
                 }
             } finally {
-                if (reader.isAlive()) {
+                // stopped early (or failed): the reader is told to stop and what it still hands over is freed
+                if (!ended) {
                     selection.cancel();
                     drain(queue, reader);
                 }
+                reader.join();
             }
             if (!goOn || !sentAny) return; // stopped, or nothing selected: another pass would send nothing either
         }

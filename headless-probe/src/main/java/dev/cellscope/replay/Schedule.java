@@ -41,7 +41,7 @@ public final class Schedule {
     public long next(long timestampNanos, int length) {
         long deadline = switch (pacing) {
             case Pacing.TopSpeed t -> 0;
-            case Pacing.PacketRate r -> (long) (frames * (1e9 / r.perSecond()));
+            case Pacing.PacketRate r -> (long) (frames * 1e9 / r.perSecond());
             // bits before this frame over the rate: bytes * 8 / (Mbps * 1e6) s = bytes * 8000 / Mbps ns
             case Pacing.BitRate r -> (long) (bytes * 8000.0 / r.megabitsPerSecond());
             case Pacing.AsCaptured c -> {
