@@ -17,6 +17,9 @@ public interface FrameSender extends AutoCloseable {
      */
     int send(MemorySegment[] frames, int from, int count);
 
+    /** Readies the send path before the clock starts (native linking, JIT); nothing by default. */
+    default void warmUp() {}
+
     @Override
     void close();
 

@@ -69,6 +69,7 @@ public final class Replayer {
     public ReplayReport run() throws SourceException, InterruptedException {
         clock.prepareThread();
         try {
+            sender.warmUp();
             if (options.preload()) runPreloaded();
             else runStreamed();
         } finally {

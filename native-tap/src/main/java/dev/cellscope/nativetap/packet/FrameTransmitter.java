@@ -143,6 +143,22 @@ public final class FrameTransmitter implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the first real send as fast as the later ones: FFM links a downcall on its first use and
+     * the JIT compiles it after thousands, which would make a replay's first frames milliseconds
+     * late. Calls sendmmsg with no message (the kernel returns 0 and sends nothing) {@code times} times.
+     */
+    public void warmUp(int times) {
+        if (closed) throw new IllegalStateException("transmitter closed");
+        for (int i = 0; i < times; i++) {
+            try {
+                int n = (int) SENDMMSG.invokeExact(errno, fd, msgs, 0, 0);
+            } catch (Throwable t) {
+                throw new IllegalStateException("FFM downcall failed: " + t, t);
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (closed) return;
