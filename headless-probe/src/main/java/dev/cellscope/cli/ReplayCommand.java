@@ -5,6 +5,8 @@ import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.dissect.DissectorConfig;
 import dev.cellscope.filter.DisplayFilter;
 import dev.cellscope.filter.FilterException;
+import dev.cellscope.replay.AddressMap;
+import dev.cellscope.replay.FrameRewriter;
 import dev.cellscope.replay.FrameSelection;
 import dev.cellscope.replay.InterfaceSender;
 import dev.cellscope.replay.MonotonicClock;
@@ -37,10 +39,12 @@ import java.util.concurrent.Callable;
                 + "a display filter selects; reports the rate achieved and the timing error (see docs/REPLAY.md).")
 public final class ReplayCommand implements Callable<Integer> {
 
+    private static final Pacing DEFAULT_PACING = new Pacing.AsCaptured(1);
+
     @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture to replay (pcap or pcapng, Ethernet frames).")
     Path file;
 
-    @Option(names = {"-i", "--intf1"}, paramLabel = "INTERFACE", required = true, description = "Interface to send the frames out of.")
+    @Option(names = {"-i", "--intf1"}, paramLabel = "INTERFACE", description = "Interface to send the frames out of (or -w).")
     String iface;
 
     @Option(names = "-Y", paramLabel = "FILTER", description = "Display filter: send only the frames it matches (as read -Y).")
@@ -70,16 +74,35 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-K", "--preload-pcap"}, description = "Read every selected frame into memory before sending the first.")
     boolean preload;
 
+    @Option(names = "--map", paramLabel = "FILE", description = "Address map: lines 'mac|cellid|tether|ip|port OLD NEW'; "
+            + "rewrites those fields in every frame and recomputes the checksums that cover them (docs/REPLAY.md).")
+    Path mapFile;
+
+    @Option(names = "-w", paramLabel = "OUT.pcapng", description = "Write the selected (and, with --map, rewritten) frames to a "
+            + "pcapng file instead of sending them.")
+    Path writeTo;
+
     @Override
     public Integer call() throws Exception {
+        if (iface == null && writeTo == null) throw UserError.usage("replay needs -i INTERFACE to send on, or -w OUT.pcapng to write to");
+        if (iface != null && writeTo != null) throw UserError.usage("-i and -w cannot be used together: send the frames or write them, not both");
         ReplayOptions options = options();
+        if (writeTo != null && (options.pacing() != DEFAULT_PACING || loops != 1 || limit != null || durationSeconds != null || preload)) {
+            throw UserError.usage("-w writes the frames as captured, once: the pacing, loop, limit, duration and preload options are for sending");
+        }
         DisplayFilter filter = compileFilter();
+        FrameRewriter rewriter = rewriter();
         if (!Files.exists(file)) throw UserError.failure(file + ": no such file");
         if (!Files.isReadable(file) || Files.isDirectory(file)) throw UserError.failure(file + ": cannot be read");
         boolean analyze = filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed);
         SessionOptions sessionOptions = new SessionOptions(DissectorConfig.defaults(),
                 analyze ? new AnalysisConfig(null, true, true) : null, false, Long.MAX_VALUE);
-        FrameSelection selection = new FrameSelection(() -> Sessions.of(file, sessionOptions), filter);
+        if (writeTo != null) {
+            new RewrittenCopy(file, writeTo, filter, rewriter).write(sessionOptions);
+            reportRewrites(rewriter);
+            return 0;
+        }
+        FrameSelection selection = new FrameSelection(() -> Sessions.of(file, sessionOptions), filter, rewriter);
         InterfaceSender sender;
         try {
             sender = InterfaceSender.open(iface);
@@ -101,10 +124,33 @@ public final class ReplayCommand implements Callable<Integer> {
         if (report.frames() == 0 && report.failed() == 0) {
             System.err.println("cellscope: no frame sent" + (filter != null ? " (-Y " + displayFilter + " matched none)" : ""));
         }
+        reportRewrites(rewriter);
         for (SessionResult r : replayer.sessionResults()) {
             Sessions.failIfDamaged(file, r, "", "frames were read before it");
         }
         return 0;
+    }
+
+    private FrameRewriter rewriter() {
+        if (mapFile == null) return null;
+        try {
+            AddressMap map = AddressMap.read(mapFile);
+            if (map.isEmpty()) throw UserError.usage("--map " + mapFile + ": the map rewrites nothing (lines: KIND OLD NEW)");
+            return new FrameRewriter(map);
+        } catch (AddressMap.MapException e) {
+            throw UserError.usage("--map: " + e.getMessage());
+        }
+    }
+
+    /** What the map changed, and what it could not change without breaking a frame (stderr). */
+    private static void reportRewrites(FrameRewriter rewriter) {
+        if (rewriter == null) return;
+        System.err.println("cellscope: --map rewrote " + rewriter.rewritten() + " frames, recomputed " + rewriter.checksumsRecomputed()
+                + " checksums" + (rewriter.problemCount() > 0 ? "; " + rewriter.problemCount() + " problems:" : ""));
+        for (String p : rewriter.problems()) System.err.println("cellscope:   " + p);
+        if (rewriter.problemCount() > rewriter.problems().size()) {
+            System.err.println("cellscope:   ... and " + (rewriter.problemCount() - rewriter.problems().size()) + " more");
+        }
     }
 
     /** The options as the engine takes them; one pacing at most, numbers in range. */
@@ -119,7 +165,8 @@ public final class ReplayCommand implements Callable<Integer> {
         if (topspeed) pacing = new Pacing.TopSpeed();
         else if (pps != null) pacing = new Pacing.PacketRate(positive("--pps", pps));
         else if (mbps != null) pacing = new Pacing.BitRate(positive("--mbps", mbps));
-        else pacing = new Pacing.AsCaptured(multiplier == null ? 1 : positive("-x", multiplier));
+        else if (multiplier != null) pacing = new Pacing.AsCaptured(positive("-x", multiplier));
+        else pacing = DEFAULT_PACING;
         if (loops < 0) throw UserError.usage("--loop " + loops + ": a count of passes, 0 for no end");
         if (limit != null && limit < 1) throw UserError.usage("--limit " + limit + ": at least one frame");
         Duration duration = null;

@@ -10,6 +10,8 @@ import dev.cellscope.session.FrameConsumer;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +23,7 @@ import java.util.function.Supplier;
 public final class FrameSelection {
     private final Supplier<CaptureSession> sessions;
     private final DisplayFilter filter;
+    private final FrameRewriter rewriter;
     private volatile CaptureSession running;
     private volatile boolean cancelled;
     private long notEthernet;
@@ -35,8 +38,14 @@ public final class FrameSelection {
      * @param filter   the display filter selecting frames, or null for all
      */
     public FrameSelection(Supplier<CaptureSession> sessions, DisplayFilter filter) {
+        this(sessions, filter, null);
+    }
+
+    /** As above, each selected frame rewritten by {@code rewriter} (an address map) before it is kept. */
+    public FrameSelection(Supplier<CaptureSession> sessions, DisplayFilter filter, FrameRewriter rewriter) {
         this.sessions = sessions;
         this.filter = filter;
+        this.rewriter = rewriter;
     }
 
     /** Frames of the last pass that were selected but are not Ethernet (link type other than 1). */
@@ -103,8 +112,10 @@ public final class FrameSelection {
                 notEthernet++;
                 return;
             }
-            if (current == null) current = new FrameChunk(p.data().byteSize());
-            if (current.add(p.timestampNanos(), p.data())) return;
+            MemorySegment data = rewriter == null ? p.data()
+                    : MemorySegment.ofArray(rewriter.rewrite(p.number(), p.data().toArray(ValueLayout.JAVA_BYTE)));
+            if (current == null) current = new FrameChunk(data.byteSize());
+            if (current.add(p.timestampNanos(), data)) return;
             try {
                 sink.accept(current);
             } catch (InterruptedException e) {
@@ -114,8 +125,8 @@ public final class FrameSelection {
                 running.cancel();
                 return;
             }
-            current = new FrameChunk(p.data().byteSize());
-            current.add(p.timestampNanos(), p.data());
+            current = new FrameChunk(data.byteSize());
+            current.add(p.timestampNanos(), data);
         }
     }
 }
