@@ -139,6 +139,23 @@ class ReplayVethTest {
         }
     }
 
+    /** With an address map, what arrives is what {@code -w} writes with the same map: one rewrite, two outputs. */
+    @Test
+    void anAddressMapRewritesWhatIsSent() throws Exception {
+        Path map = Files.writeString(dir.resolve("veth.map"), "mac 02:00:00:00:0a:11 02:00:00:00:aa:11\n"
+                + "cellid a74aaa1fe85b0f9170c12ec1e28325b7 00112233445566778899aabbccddeeff\nip 10.0.0.2 172.16.0.2\n");
+        Path written = dir.resolve("veth-rewritten.pcapng");
+        Cli.Result w = Cli.run("replay", "-r", SAMPLE.toString(), "--map", map.toString(), "-w", written.toString());
+        assertEquals(0, w.exit(), w.err());
+        List<String> expected = hex(written);
+        assertTrue(!expected.equals(hex(SAMPLE)), "the map changed frames");
+        try (FarEnd far = new FarEnd("map")) {
+            Cli.Result r = Cli.run("replay", "-r", SAMPLE.toString(), "-i", veth.captureInterface, "--map", map.toString(), "--pps", "5000");
+            assertEquals(0, r.exit(), r.err());
+            assertEquals(expected, far.frames());
+        }
+    }
+
     @Test
     void everyFrameAsCapturedTwiceAsFast() throws Exception {
         List<String> expected = hex(SAMPLE);
