@@ -31,6 +31,9 @@ import java.util.Set;
 public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Long, Long> tetherIds,
                          Map<Integer, Integer> ipv4, Map<Integer, Integer> udpPorts) {
 
+    /** The largest map file read. */
+    public static final int MAX_BYTES = 1 << 20;
+
     public AddressMap {
         macs = Map.copyOf(macs);
         cellIds = Map.copyOf(cellIds);
@@ -51,13 +54,15 @@ public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Lo
     }
 
     public static AddressMap read(Path file) throws MapException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        byte[] bytes;
+        // bounded: a map is a few lines; /dev/zero or a capture given by mistake must not fill the heap
+        try (var in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
             throw new MapException(file + ": cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
         }
-        return parse(file.toString(), lines);
+        if (bytes.length > MAX_BYTES) throw new MapException(file + ": larger than " + (MAX_BYTES >> 20) + " MiB: not an address map");
+        return parse(file.toString(), new String(bytes, StandardCharsets.UTF_8).lines().toList());
     }
 
     public static AddressMap parse(String name, List<String> lines) throws MapException {

@@ -69,7 +69,7 @@ class ReplayCommandTest {
     void missingOptions() throws Exception {
         Cli.Result r = Cli.run("replay", "-r", SAMPLE);
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("Missing required option: '--intf1=INTERFACE'"), r.err());
+        assertEquals("cellscope: replay needs -i INTERFACE to send on, or -w OUT.pcapng to write to\n", r.err());
     }
 
     /** Root without CAP_NET_RAW (setpriv drops it from the bounding set): the socket is refused, as for a user. */

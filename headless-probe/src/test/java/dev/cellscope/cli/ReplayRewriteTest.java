@@ -161,6 +161,9 @@ class ReplayRewriteTest {
             assertTrue(r.err().startsWith("cellscope: --map") && r.err().contains((String) c[1]), r.err());
             assertTrue(!Files.exists(out), "nothing written on a map error");
         }
+        Cli.Result zero = Cli.run("replay", "-r", sample, "--map", "/dev/zero", "-w", out.toString());
+        assertEquals(2, zero.exit(), zero.err());
+        assertTrue(zero.err().contains("/dev/zero: larger than 1 MiB: not an address map"), zero.err());
         Cli.Result both = Cli.run("replay", "-r", sample, "-i", "lo", "-w", out.toString());
         assertEquals(2, both.exit());
         assertTrue(both.err().contains("-i and -w cannot be used together"), both.err());
