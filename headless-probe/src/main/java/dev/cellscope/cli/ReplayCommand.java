@@ -71,7 +71,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after SECONDS (a decimal number) from the first frame.")
     Double durationSeconds;
 
-    @Option(names = {"-K", "--preload-pcap"}, description = "Read every selected frame into memory before sending the first.")
+    @Option(names = {"-K", "--preload-pcap", "--preload"}, description = "Read every selected frame into memory before sending the first.")
     boolean preload;
 
     @Option(names = "--map", paramLabel = "FILE", description = "Address map: lines 'mac|cellid|tether|ip|port OLD NEW'; "
@@ -111,7 +111,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         Replayer replayer = new Replayer(selection, sender, new MonotonicClock(), options);
         ReplayReport report;
-        try (StopSignals signals = StopSignals.install(replayer::stop)) {
+        try (StopSignals _ = StopSignals.install(replayer::stop)) {
             report = replayer.run();
         } catch (SourceException e) {
             throw UserError.failure(e.getMessage());

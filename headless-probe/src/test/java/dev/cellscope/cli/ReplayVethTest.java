@@ -156,6 +156,27 @@ class ReplayVethTest {
         }
     }
 
+    /** A replay looping for ever ends on SIGINT as tcpreplay's does: the frames in flight finish, the report prints, exit 0. */
+    @Test
+    void sigintEndsAnEndlessLoopWithTheReport() throws Exception {
+        Path out = dir.resolve("sigint.out"), err = dir.resolve("sigint.err");
+        Process p = new ProcessBuilder(Cli.command("replay", "-r", SAMPLE.toString(), "-i", veth.captureInterface, "-l", "0", "--pps", "1000"))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            Thread.sleep(4_000);
+            assertTrue(p.isAlive(), "still replaying: " + Files.readString(err));
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "ended after SIGINT");
+            assertEquals(0, p.exitValue(), Files.readString(err));
+            String report = Files.readString(out);
+            long sent = reported(report, "packets");
+            assertTrue(sent >= 100 && sent <= 4_000, "about 1000 frames a second until stopped: " + report);
+            if (sent > 425) assertTrue(report.contains("Passes: "), "more frames than one pass holds: " + report);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void everyFrameAsCapturedTwiceAsFast() throws Exception {
         List<String> expected = hex(SAMPLE);
