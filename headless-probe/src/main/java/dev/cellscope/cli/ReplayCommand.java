@@ -109,7 +109,7 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (ReplayException e) {
             throw UserError.failure("-i " + iface + ": " + e.getMessage());
         }
-        Replayer replayer = new Replayer(selection, sender, new MonotonicClock(), options);
+        Replayer replayer = new Replayer(selection, sender, new MonotonicClock(), options).quietJit(true);
         ReplayReport report;
         try (StopSignals _ = StopSignals.install(replayer::stop)) {
             report = replayer.run();

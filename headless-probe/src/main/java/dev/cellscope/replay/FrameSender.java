@@ -20,6 +20,15 @@ public interface FrameSender extends AutoCloseable {
     /** Readies the send path before the clock starts (native linking, JIT); nothing by default. */
     default void warmUp() {}
 
+    /**
+     * This sender as a rehearsal: the same path up to the kernel, nothing sent ({@link Replayer}
+     * runs its loop through it before the clock starts, so the JIT is done by the first frame);
+     * null (the default) for none.
+     */
+    default FrameSender rehearsal() {
+        return null;
+    }
+
     @Override
     void close();
 

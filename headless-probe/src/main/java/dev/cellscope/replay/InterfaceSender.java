@@ -8,9 +8,11 @@ import java.lang.foreign.MemorySegment;
 /** Frames out of a network interface through native-tap's AF_PACKET {@link FrameTransmitter} (sendmmsg batches). */
 public final class InterfaceSender implements FrameSender {
     private final FrameTransmitter transmitter;
+    private final boolean dry;
 
-    private InterfaceSender(FrameTransmitter transmitter) {
+    private InterfaceSender(FrameTransmitter transmitter, boolean dry) {
         this.transmitter = transmitter;
+        this.dry = dry;
     }
 
     /**
@@ -20,7 +22,7 @@ public final class InterfaceSender implements FrameSender {
      */
     public static InterfaceSender open(String ifname) {
         try {
-            return new InterfaceSender(FrameTransmitter.open(ifname));
+            return new InterfaceSender(FrameTransmitter.open(ifname), false);
         } catch (PacketSocketException | IllegalArgumentException e) {
             throw new ReplayException(e.getMessage());
         }
@@ -40,7 +42,7 @@ public final class InterfaceSender implements FrameSender {
     @Override
     public int send(MemorySegment[] frames, int from, int count) {
         try {
-            return transmitter.send(frames, from, count);
+            return dry ? transmitter.rehearse(frames, from, count) : transmitter.send(frames, from, count);
         } catch (FrameTransmitter.FrameRefusedException e) {
             throw new FrameRefused(e.getMessage());
         } catch (PacketSocketException e) {
@@ -48,8 +50,14 @@ public final class InterfaceSender implements FrameSender {
         }
     }
 
+    /** The same class and path, so the rehearsal's compiled code is the real run's (one receiver type at each call). */
+    @Override
+    public FrameSender rehearsal() {
+        return new InterfaceSender(transmitter, true);
+    }
+
     @Override
     public void close() {
-        transmitter.close();
+        if (!dry) transmitter.close();
     }
 }

@@ -26,12 +26,15 @@ public final class Replayer {
     private static final Object END = new Object();
     /** The longest wait between looks at {@link #stop}: a long captured gap does not delay Ctrl-C. */
     private static final long STOP_CHECK_NANOS = 100_000_000;
+    /** Frames the send loop runs through before a preloaded replay's clock starts: enough for C2. */
+    private static final long REHEARSAL_FRAMES = 50_000;
 
     private final FrameSelection selection;
     private final FrameSender sender;
     private final ReplayClock clock;
     private final ReplayOptions options;
     private volatile boolean stopped;
+    private boolean quietJit;
 
     // the run's state, touched by the sending thread only
     private final Schedule schedule;
@@ -47,6 +50,12 @@ public final class Replayer {
         this.clock = clock;
         this.options = options;
         this.schedule = new Schedule(options.pacing());
+    }
+
+    /** Turns C2 off for the process when the run starts ({@link QuietJit}): for a process that only replays. */
+    public Replayer quietJit(boolean on) {
+        quietJit = on;
+        return this;
     }
 
     /** Stops the replay after the batch in flight (from any thread: a signal handler). */
@@ -68,6 +77,7 @@ public final class Replayer {
      */
     public ReplayReport run() throws SourceException, InterruptedException {
         clock.prepareThread();
+        if (quietJit) QuietJit.noC2();
         try {
             sender.warmUp();
             if (options.preload()) runPreloaded();
@@ -88,6 +98,7 @@ public final class Replayer {
         try {
             results.add(selection.pass(chunks::add));
             if (chunks.isEmpty()) return;
+            rehearse(chunks);
             for (long pass = 0; more(pass); pass++) {
                 beginPass();
                 for (FrameChunk c : chunks) {
@@ -207,6 +218,42 @@ public final class Replayer {
             i += sent;
         }
         return true;
+    }
+
+    /**
+     * Runs the send loop over the preloaded frames, about {@link #REHEARSAL_FRAMES} of them, through the
+     * sender's rehearsal (nothing sent) on a clock that jumps to each deadline: the same methods the real
+     * run executes, so the JIT compiles them now rather than taking the CPU from the schedule later
+     * (with the JVM pinned to one core, compiling the loop mid-run made about 1% of gaps a whole gap late).
+     */
+    private void rehearse(List<FrameChunk> chunks) {
+        FrameSender dry = sender.rehearsal();
+        if (dry == null) return;
+        ReplayOptions once = new ReplayOptions(options.pacing(), 1, null, Long.MAX_VALUE, true);
+        Replayer r = new Replayer(selection, dry, new JumpingClock(), once);
+        for (long n = 0; n < REHEARSAL_FRAMES; ) {
+            if (r.passes++ == 0) r.start = 0;
+            else r.schedule.newPass();
+            for (FrameChunk c : chunks) {
+                r.send(c);
+                n += c.size();
+            }
+        }
+    }
+
+    /** The rehearsal's clock: time moves only to the deadline waited for, and by a nanosecond a look. */
+    private static final class JumpingClock implements ReplayClock {
+        private long now;
+
+        @Override
+        public long nanoTime() {
+            return ++now;
+        }
+
+        @Override
+        public void awaitUntil(long deadline) {
+            now = Math.max(now, deadline);
+        }
     }
 
     /** Waits for {@code deadline} in slices, so a stop during a long captured gap ends the wait; false when stopped. */

@@ -113,6 +113,19 @@ public final class FrameTransmitter implements AutoCloseable {
      * @throws PacketSocketException when the interface fails (ENETDOWN, ENXIO…)
      */
     public int send(MemorySegment[] frames, int from, int count) {
+        return submit(frames, from, count, false);
+    }
+
+    /**
+     * Everything {@link #send} does but hand the frames to the kernel (sendmmsg is called with no
+     * message); returns {@code count}. A replay runs its send loop through this before its clock starts,
+     * so the JIT has compiled the loop, this method and the downcall by the first real frame.
+     */
+    public int rehearse(MemorySegment[] frames, int from, int count) {
+        return submit(frames, from, count, true);
+    }
+
+    private int submit(MemorySegment[] frames, int from, int count, boolean dry) {
         if (closed) throw new IllegalStateException("transmitter closed");
         if (count < 1 || count > MAX_BATCH) throw new IllegalArgumentException("batch of " + count + " frames (1.." + MAX_BATCH + ")");
         for (int i = 0; i < count; i++) {
@@ -124,10 +137,11 @@ public final class FrameTransmitter implements AutoCloseable {
         while (true) {
             int n;
             try {
-                n = (int) SENDMMSG.invokeExact(errno, fd, msgs, count, 0);
+                n = (int) SENDMMSG.invokeExact(errno, fd, msgs, dry ? 0 : count, 0);
             } catch (Throwable t) {
                 throw new IllegalStateException("FFM downcall failed: " + t, t);
             }
+            if (dry) return count;
             if (n > 0) return n;
             int e = Libc.errno(errno);
             if (e == EINTR || e == EAGAIN || e == ENOBUFS) {
