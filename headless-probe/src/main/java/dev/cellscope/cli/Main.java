@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 @Command(name = "cellscope", mixinStandardHelpOptions = true, version = "cellscope 0.1.0",
         description = "Analyzer, probe and test peer for UTCP, Tether and UTCP-SBI.",
-        subcommands = {ReadCommand.class, FieldsCommand.class, StatsCommand.class, PlotCommand.class, ProbeCommand.class, dev.cellscope.cli.endpoint.EndpointCommand.class, SamplesCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ReadCommand.class, FieldsCommand.class, StatsCommand.class, PlotCommand.class, ProbeCommand.class, ReplayCommand.class, dev.cellscope.cli.endpoint.EndpointCommand.class, SamplesCommand.class, ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     /** Exit codes: 0 ok, 1 runtime failure (unreadable or damaged file), 2 usage error. */

@@ -1,0 +1,197 @@
+package dev.cellscope.cli;
+
+import dev.cellscope.analysis.AnalysisConfig;
+import dev.cellscope.cli.errors.UserError;
+import dev.cellscope.dissect.DissectorConfig;
+import dev.cellscope.filter.DisplayFilter;
+import dev.cellscope.filter.FilterException;
+import dev.cellscope.replay.AddressMap;
+import dev.cellscope.replay.FrameRewriter;
+import dev.cellscope.replay.FrameSelection;
+import dev.cellscope.replay.InterfaceSender;
+import dev.cellscope.replay.MonotonicClock;
+import dev.cellscope.replay.Pacing;
+import dev.cellscope.replay.ReplayException;
+import dev.cellscope.replay.ReplayOptions;
+import dev.cellscope.replay.ReplayReport;
+import dev.cellscope.replay.Replayer;
+import dev.cellscope.session.SessionOptions;
+import dev.cellscope.session.SessionResult;
+import dev.cellscope.session.SourceException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code cellscope replay}: a capture's frames back onto a wire (docs/REPLAY.md), with tcpreplay's
+ * option names. The command checks options and maps errors to one line; the frames are selected by
+ * a capture session with the display filter, and sent by {@link Replayer}.
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = "Send the frames of a capture out of an interface, as captured or at a set rate, optionally only those "
+                + "a display filter selects; reports the rate achieved and the timing error (see docs/REPLAY.md).")
+public final class ReplayCommand implements Callable<Integer> {
+
+    private static final Pacing DEFAULT_PACING = new Pacing.AsCaptured(1);
+
+    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture to replay (pcap or pcapng, Ethernet frames).")
+    Path file;
+
+    @Option(names = {"-i", "--intf1"}, paramLabel = "INTERFACE", description = "Interface to send the frames out of (or -w).")
+    String iface;
+
+    @Option(names = "-Y", paramLabel = "FILTER", description = "Display filter: send only the frames it matches (as read -Y).")
+    String displayFilter;
+
+    @Option(names = {"-x", "--multiplier"}, paramLabel = "X", description = "Captured gaps divided by X (2: twice as fast). Default 1.")
+    Double multiplier;
+
+    @Option(names = {"-p", "--pps"}, paramLabel = "N", description = "N frames per second, whatever the captured gaps.")
+    Double pps;
+
+    @Option(names = {"-M", "--mbps"}, paramLabel = "N", description = "N megabits per second of frame bytes.")
+    Double mbps;
+
+    @Option(names = {"-t", "--topspeed"}, description = "As fast as the interface takes them (sendmmsg batches).")
+    boolean topspeed;
+
+    @Option(names = {"-l", "--loop"}, paramLabel = "N", description = "Send the capture N times (0: until stopped). Default 1.")
+    long loops = 1;
+
+    @Option(names = {"-L", "--limit"}, paramLabel = "N", description = "Stop after N frames sent.")
+    Long limit;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after SECONDS (a decimal number) from the first frame.")
+    Double durationSeconds;
+
+    @Option(names = {"-K", "--preload-pcap", "--preload"}, description = "Read every selected frame into memory before sending the first.")
+    boolean preload;
+
+    @Option(names = "--map", paramLabel = "FILE", description = "Address map: lines 'mac|cellid|tether|ip|port OLD NEW'; "
+            + "rewrites those fields in every frame and recomputes the checksums that cover them (docs/REPLAY.md).")
+    Path mapFile;
+
+    @Option(names = "-w", paramLabel = "OUT.pcapng", description = "Write the selected (and, with --map, rewritten) frames to a "
+            + "pcapng file instead of sending them.")
+    Path writeTo;
+
+    @Override
+    public Integer call() throws Exception {
+        if (iface == null && writeTo == null) throw UserError.usage("replay needs -i INTERFACE to send on, or -w OUT.pcapng to write to");
+        if (iface != null && writeTo != null) throw UserError.usage("-i and -w cannot be used together: send the frames or write them, not both");
+        ReplayOptions options = options();
+        if (writeTo != null && (options.pacing() != DEFAULT_PACING || loops != 1 || limit != null || durationSeconds != null || preload)) {
+            throw UserError.usage("-w writes the frames as captured, once: the pacing, loop, limit, duration and preload options are for sending");
+        }
+        DisplayFilter filter = compileFilter();
+        FrameRewriter rewriter = rewriter();
+        if (!Files.exists(file)) throw UserError.failure(file + ": no such file");
+        if (!Files.isReadable(file) || Files.isDirectory(file)) throw UserError.failure(file + ": cannot be read");
+        boolean analyze = filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed);
+        SessionOptions sessionOptions = new SessionOptions(DissectorConfig.defaults(),
+                analyze ? new AnalysisConfig(null, true, true) : null, false, Long.MAX_VALUE);
+        if (writeTo != null) {
+            new RewrittenCopy(file, writeTo, filter, rewriter).write(sessionOptions);
+            reportRewrites(rewriter);
+            return 0;
+        }
+        FrameSelection selection = new FrameSelection(() -> Sessions.of(file, sessionOptions), filter, rewriter);
+        InterfaceSender sender;
+        try {
+            sender = InterfaceSender.open(iface);
+        } catch (ReplayException e) {
+            throw UserError.failure("-i " + iface + ": " + e.getMessage());
+        }
+        Replayer replayer = new Replayer(selection, sender, new MonotonicClock(), options).quietJit(true);
+        ReplayReport report;
+        try (StopSignals _ = StopSignals.install(replayer::stop)) {
+            report = replayer.run();
+        } catch (SourceException e) {
+            throw UserError.failure(e.getMessage());
+        } catch (ReplayException e) {
+            throw UserError.failure(e.getMessage());
+        }
+        try (Writer out = Console.stdout()) {
+            out.append(report.format());
+        }
+        if (report.frames() == 0 && report.failed() == 0) {
+            System.err.println("cellscope: no frame sent" + (filter != null ? " (-Y " + displayFilter + " matched none)" : ""));
+        }
+        reportRewrites(rewriter);
+        for (SessionResult r : replayer.sessionResults()) {
+            Sessions.failIfDamaged(file, r, "", "frames were read before it");
+        }
+        return 0;
+    }
+
+    private FrameRewriter rewriter() {
+        if (mapFile == null) return null;
+        try {
+            AddressMap map = AddressMap.read(mapFile);
+            if (map.isEmpty()) throw UserError.usage("--map " + mapFile + ": the map rewrites nothing (lines: KIND OLD NEW)");
+            return new FrameRewriter(map);
+        } catch (AddressMap.MapException e) {
+            throw UserError.usage("--map: " + e.getMessage());
+        }
+    }
+
+    /** What the map changed, and what it could not change without breaking a frame (stderr). */
+    private static void reportRewrites(FrameRewriter rewriter) {
+        if (rewriter == null) return;
+        System.err.println("cellscope: --map rewrote " + rewriter.rewritten() + " frames, recomputed " + rewriter.checksumsRecomputed()
+                + " checksums" + (rewriter.problemCount() > 0 ? "; " + rewriter.problemCount() + " problems:" : ""));
+        for (String p : rewriter.problems()) System.err.println("cellscope:   " + p);
+        if (rewriter.problemCount() > rewriter.problems().size()) {
+            System.err.println("cellscope:   ... and " + (rewriter.problemCount() - rewriter.problems().size()) + " more");
+        }
+    }
+
+    /** The options as the engine takes them; one pacing at most, numbers in range. */
+    ReplayOptions options() {
+        List<String> pacings = new ArrayList<>();
+        if (multiplier != null) pacings.add("-x");
+        if (pps != null) pacings.add("--pps");
+        if (mbps != null) pacings.add("--mbps");
+        if (topspeed) pacings.add("--topspeed");
+        if (pacings.size() > 1) throw UserError.usage(String.join(", ", pacings) + ": choose one way to pace the frames");
+        Pacing pacing;
+        if (topspeed) pacing = new Pacing.TopSpeed();
+        else if (pps != null) pacing = new Pacing.PacketRate(positive("--pps", pps));
+        else if (mbps != null) pacing = new Pacing.BitRate(positive("--mbps", mbps));
+        else if (multiplier != null) pacing = new Pacing.AsCaptured(positive("-x", multiplier));
+        else pacing = DEFAULT_PACING;
+        if (loops < 0) throw UserError.usage("--loop " + loops + ": a count of passes, 0 for no end");
+        if (limit != null && limit < 1) throw UserError.usage("--limit " + limit + ": at least one frame");
+        Duration duration = null;
+        if (durationSeconds != null) {
+            if (!(durationSeconds > 0) || durationSeconds > 365.0 * 24 * 3600) {
+                throw UserError.usage("--duration " + durationSeconds + ": seconds, more than 0 and at most a year");
+            }
+            duration = Duration.ofNanos((long) (durationSeconds * 1e9));
+        }
+        return new ReplayOptions(pacing, loops, duration, limit == null ? Long.MAX_VALUE : limit, preload);
+    }
+
+    private static double positive(String option, double value) {
+        if (!(value > 0) || Double.isInfinite(value) || value > 1e9) {
+            throw UserError.usage(option + " " + value + ": must be a positive number (at most 1e9)");
+        }
+        return value;
+    }
+
+    private DisplayFilter compileFilter() {
+        if (displayFilter == null || displayFilter.isBlank()) return null;
+        try {
+            return DisplayFilter.compile(displayFilter);
+        } catch (FilterException e) {
+            throw UserError.usage("-Y: " + e.getMessage() + "\n" + e.caretLine());
+        }
+    }
+}

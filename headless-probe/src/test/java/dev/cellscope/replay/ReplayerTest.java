@@ -1,0 +1,214 @@
+package dev.cellscope.replay;
+
+import dev.cellscope.filter.DisplayFilter;
+import dev.cellscope.io.CaptureReader;
+import dev.cellscope.io.Packet;
+import dev.cellscope.session.CaptureSession;
+import dev.cellscope.session.FileSource;
+import dev.cellscope.session.SessionOptions;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The replay engine over a committed sample, with a fake clock and a sender that records what it
+ * is given: which frames, in what order, when. The frames expected are picked from the sample
+ * by reading it directly and comparing source MACs, not through the display filter.
+ */
+class ReplayerTest {
+    static final Path SAMPLE = Path.of("..", "samples", "captures", "mixed-wire.pcapng").toAbsolutePath().normalize();
+    static final String ALICE = "02:00:00:00:0a:11";
+    static final byte[] ALICE_MAC = {2, 0, 0, 0, 0x0a, 0x11};
+
+    /** Time moves only when waited for, or by {@code cost} per send. */
+    static final class FakeClock implements ReplayClock {
+        long now = 1_000_000_000L;
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void awaitUntil(long deadline) {
+            now = Math.max(now, deadline);
+        }
+    }
+
+    record Sent(byte[] bytes, long at, int batch) {}
+
+    static final class Recorder implements FrameSender {
+        final FakeClock clock;
+        final long cost;
+        final int refuseAbove;
+        final List<Sent> sent = new ArrayList<>();
+        final List<Integer> batches = new ArrayList<>();
+
+        Recorder(FakeClock clock, long cost, int refuseAbove) {
+            this.clock = clock;
+            this.cost = cost;
+            this.refuseAbove = refuseAbove;
+        }
+
+        @Override
+        public int maxBatch() {
+            return 8;
+        }
+
+        @Override
+        public int send(MemorySegment[] frames, int from, int count) {
+            assertTrue(count >= 1 && count <= maxBatch());
+            int n = 0;
+            for (int i = from; i < from + count; i++) {
+                if (frames[i].byteSize() > refuseAbove) {
+                    if (n == 0) throw new FrameRefused("frame of " + frames[i].byteSize() + " bytes");
+                    break; // as sendmmsg: the frames before the refused one go
+                }
+                sent.add(new Sent(frames[i].toArray(ValueLayout.JAVA_BYTE), clock.now, count));
+                n++;
+            }
+            batches.add(n);
+            clock.now += cost;
+            return n;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    record Frame(long ts, byte[] bytes) {}
+
+    /** Alice's frames, found without the display filter. */
+    static List<Frame> aliceFrames() throws Exception {
+        List<Frame> out = new ArrayList<>();
+        try (CaptureReader r = CaptureReader.open(SAMPLE)) {
+            for (Packet p; (p = r.next()) != null; ) {
+                byte[] b = p.data().toArray(ValueLayout.JAVA_BYTE);
+                if (b.length >= 12 && Arrays.equals(b, 6, 12, ALICE_MAC, 0, 6)) out.add(new Frame(p.timestampNanos(), b));
+            }
+        }
+        return out;
+    }
+
+    static FrameSelection alice() {
+        return new FrameSelection(() -> new CaptureSession(new FileSource(SAMPLE), SessionOptions.of(null)),
+                DisplayFilter.compile("eth.src == " + ALICE));
+    }
+
+    static ReplayReport run(FrameSelection selection, Recorder rec, FakeClock clock, ReplayOptions options) throws Exception {
+        return new Replayer(selection, rec, clock, options).run();
+    }
+
+    @Test
+    void sendsTheSelectedFramesInOrderOnTheCapturedTimes() throws Exception {
+        List<Frame> expected = aliceFrames();
+        assertTrue(expected.size() > 20, "the sample has alice's frames: " + expected.size());
+        FakeClock clock = new FakeClock();
+        long start = clock.now;
+        Recorder rec = new Recorder(clock, 0, Integer.MAX_VALUE);
+        ReplayReport report = run(alice(), rec, clock, ReplayOptions.of(new Pacing.AsCaptured(1)));
+        assertEquals(expected.size(), rec.sent.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i).bytes(), rec.sent.get(i).bytes(), "frame " + i);
+            assertEquals(start + Math.max(0, expected.get(i).ts() - expected.get(0).ts()), rec.sent.get(i).at(), "time of frame " + i);
+        }
+        assertEquals(expected.size(), report.frames());
+        assertEquals(expected.stream().mapToLong(f -> f.bytes().length).sum(), report.bytes());
+        assertEquals(0, report.intervalError().max(), "a clock that is never late keeps the schedule exactly");
+        assertEquals(expected.size() - 1, report.intervalError().count());
+    }
+
+    @Test
+    void multiplierAndLoopsWithAndWithoutPreload() throws Exception {
+        List<Frame> expected = aliceFrames();
+        long span = expected.getLast().ts() - expected.getFirst().ts();
+        for (boolean preload : new boolean[]{false, true}) {
+            FakeClock clock = new FakeClock();
+            long start = clock.now;
+            Recorder rec = new Recorder(clock, 0, Integer.MAX_VALUE);
+            ReplayReport report = run(alice(), rec, clock, new ReplayOptions(new Pacing.AsCaptured(2), 3, null, Long.MAX_VALUE, preload));
+            assertEquals(3L * expected.size(), report.frames(), "preload " + preload);
+            assertEquals(3, report.passes());
+            for (int pass = 0; pass < 3; pass++) {
+                for (int i = 0; i < expected.size(); i++) {
+                    Sent s = rec.sent.get(pass * expected.size() + i);
+                    assertArrayEquals(expected.get(i).bytes(), s.bytes());
+                    long offset = (long) ((expected.get(i).ts() - expected.getFirst().ts()) / 2.0);
+                    assertEquals(start + pass * (long) (span / 2.0) + offset, s.at(), "pass " + pass + " frame " + i + " preload " + preload);
+                }
+            }
+        }
+    }
+
+    @Test
+    void packetRateWithADuration() throws Exception {
+        FakeClock clock = new FakeClock();
+        long start = clock.now;
+        Recorder rec = new Recorder(clock, 0, Integer.MAX_VALUE);
+        // 1000 frames/s for 50 ms, looping the capture for ever: frames at 0, 1, ..., 49 ms
+        ReplayReport report = run(alice(), rec, clock, new ReplayOptions(new Pacing.PacketRate(1_000), 0, Duration.ofMillis(50), Long.MAX_VALUE, true));
+        assertEquals(50, report.frames());
+        for (int i = 0; i < 50; i++) assertEquals(start + i * 1_000_000L, rec.sent.get(i).at());
+        assertEquals(1_000.0, report.packetsPerSecond(), 1e-9);
+    }
+
+    @Test
+    void limitStopsAcrossPasses() throws Exception {
+        int perPass = aliceFrames().size();
+        FakeClock clock = new FakeClock();
+        Recorder rec = new Recorder(clock, 0, Integer.MAX_VALUE);
+        ReplayReport report = run(alice(), rec, clock, new ReplayOptions(new Pacing.TopSpeed(), 5, null, perPass + 7, false));
+        assertEquals(perPass + 7, report.frames());
+        assertEquals(2, report.passes());
+    }
+
+    @Test
+    void aLateSenderCatchesUpInBatchesAndTheLatenessIsReported() throws Exception {
+        int total = aliceFrames().size();
+        FakeClock clock = new FakeClock();
+        // each send takes 3.5 ms against a 1 ms schedule: later frames are due before the send returns
+        Recorder rec = new Recorder(clock, 3_500_000, Integer.MAX_VALUE);
+        ReplayReport report = run(alice(), rec, clock, ReplayOptions.of(new Pacing.PacketRate(1_000)));
+        assertEquals(total, report.frames());
+        assertTrue(rec.batches.stream().anyMatch(b -> b > 1), "late frames go in batches: " + rec.batches);
+        assertTrue(rec.batches.stream().allMatch(b -> b <= 8));
+        assertTrue(report.lateness().max() > 1_000_000, "lateness " + report.lateness().max());
+        assertTrue(report.intervalError().max() >= 2_500_000, "interval error " + report.intervalError().max());
+    }
+
+    @Test
+    void topSpeedFillsEveryBatch() throws Exception {
+        int total = aliceFrames().size();
+        FakeClock clock = new FakeClock();
+        Recorder rec = new Recorder(clock, 1_000, Integer.MAX_VALUE);
+        ReplayReport report = run(alice(), rec, clock, ReplayOptions.of(new Pacing.TopSpeed()));
+        assertEquals(total, report.frames());
+        for (int i = 0; i < rec.batches.size() - 1; i++) assertEquals(8, rec.batches.get(i));
+        assertEquals(0, report.intervalError().count(), "no schedule at top speed, so no timing error");
+    }
+
+    @Test
+    void refusedFramesAreCountedAndSkipped() throws Exception {
+        List<Frame> expected = aliceFrames();
+        long big = expected.stream().filter(f -> f.bytes().length > 1000).count();
+        assertTrue(big > 0 && big < expected.size(), "alice sends large and small frames");
+        FakeClock clock = new FakeClock();
+        Recorder rec = new Recorder(clock, 0, 1000);
+        ReplayReport report = run(alice(), rec, clock, ReplayOptions.of(new Pacing.TopSpeed()));
+        assertEquals(expected.size() - big, report.frames());
+        assertEquals(big, report.failed());
+        assertTrue(report.format().contains("Failed packets: " + big + " (first: frame of "), report.format());
+        List<byte[]> small = expected.stream().filter(f -> f.bytes().length <= 1000).map(Frame::bytes).toList();
+        for (int i = 0; i < small.size(); i++) assertArrayEquals(small.get(i), rec.sent.get(i).bytes());
+    }
+}
