@@ -1,0 +1,91 @@
+package dev.cellscope.gui.view;
+
+import dev.cellscope.gui.model.ColourRule;
+import dev.cellscope.gui.model.FrameIndex;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/** The packet list: a virtualized table over {@link FrameRows}, its cells read from the {@link FrameIndex}. */
+public final class PacketTable extends TableView<Integer> {
+    private final FrameRows rows = new FrameRows();
+    private FrameIndex index;
+    private List<ColourRule> colours = ColourRule.DEFAULTS;
+
+    public PacketTable() {
+        setId("packet-list");
+        setItems(rows);
+        getColumns().add(column("No.", 70, i -> Integer.toString(i + 1)));
+        getColumns().add(column("Time", 100, i -> String.format(Locale.ROOT, "%.6f", index.relativeSeconds(i))));
+        getColumns().add(column("Source", 150, i -> index.source(i)));
+        getColumns().add(column("Destination", 150, i -> index.destination(i)));
+        getColumns().add(column("Protocol", 80, i -> index.protocol(i)));
+        getColumns().add(column("Length", 65, i -> Long.toString(index.wireLength(i))));
+        TableColumn<Integer, String> info = column("Info", 600, i -> index.info(i));
+        getColumns().add(info);
+        setFixedCellSize(22); // every row the same height: the table never measures a million of them
+        setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
+        setRowFactory(t -> new TableRow<>() {
+            @Override
+            protected void updateItem(Integer frame, boolean empty) {
+                super.updateItem(frame, empty);
+                int c = empty || frame == null || index == null ? -1 : index.colour(frame);
+                getStyleClass().removeIf(s -> s.startsWith("colour-"));
+                if (c >= 0 && c < colours.size()) getStyleClass().add("colour-" + c);
+            }
+        });
+        colourSheet();
+    }
+
+    /** The colouring rules as a style sheet: the selection keeps its own colour, as in Wireshark. */
+    private void colourSheet() {
+        StringBuilder css = new StringBuilder();
+        for (int i = 0; i < colours.size(); i++) {
+            ColourRule r = colours.get(i);
+            css.append(".table-row-cell.colour-").append(i).append(" { -fx-background-color: ").append(r.background())
+                    .append("; } .table-row-cell.colour-").append(i).append(" .table-cell { -fx-text-fill: ").append(r.foreground())
+                    .append("; } .table-row-cell.colour-").append(i).append(":selected { -fx-background-color: -fx-selection-bar; }\n");
+        }
+        getStylesheets().setAll("data:text/css;base64," + java.util.Base64.getEncoder()
+                .encodeToString(css.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private TableColumn<Integer, String> column(String title, double width, Function<Integer, String> value) {
+        TableColumn<Integer, String> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setSortable(false);
+        c.setCellValueFactory(f -> new ReadOnlyObjectWrapper<>(index == null ? "" : value.apply(f.getValue())));
+        return c;
+    }
+
+    public FrameRows rows() {
+        return rows;
+    }
+
+    public void show(FrameIndex index, List<ColourRule> colours) {
+        this.index = index;
+        this.colours = colours;
+        colourSheet();
+        rows.showAll(index);
+    }
+
+    /** Selects 0-based frame {@code frame} and scrolls to it; false when it is not in the list. */
+    public boolean selectFrame(int frame) {
+        int row = rows.rowOf(frame);
+        if (row < 0) return false;
+        getSelectionModel().clearAndSelect(row);
+        scrollTo(Math.max(0, row - 5));
+        return true;
+    }
+
+    /** The selected 0-based frame, or -1. */
+    public int selectedFrame() {
+        Integer f = getSelectionModel().getSelectedItem();
+        return f == null ? -1 : f;
+    }
+}
