@@ -47,10 +47,15 @@ public final class DetailPane extends SplitPane {
         tree.getSelectionModel().selectedItemProperty().addListener((o, was, item) -> {
             if (item != null && !linking) highlight(item.getValue());
         });
+        // a click (or cursor key) in the hex selects the field of that byte; looked at once the
+        // selection has settled, so a drag that selects bytes is left alone
         hex.caretPositionProperty().addListener((o, was, caret) -> {
-            if (linking || detail == null || hex.getSelection().getLength() > 0) return;
-            int b = HexText.byteAt(hex.getText(), caret.intValue());
-            if (b >= 0) selectByte(b);
+            if (linking || detail == null) return;
+            javafx.application.Platform.runLater(() -> {
+                if (linking || detail == null || hex.getSelection().getLength() > 0) return;
+                int b = HexText.byteAt(hex.getText(), hex.getCaretPosition());
+                if (b >= 0 && b < detail.packet().length) selectByte(b);
+            });
         });
         BorderPane top = new BorderPane(tree);
         top.setBottom(state);
@@ -148,6 +153,14 @@ public final class DetailPane extends SplitPane {
         } finally {
             linking = false;
         }
+    }
+
+    /** The bytes the hex pane highlights, as {offset, length} in the frame, or null when none. */
+    public int[] highlightedBytes() {
+        var sel = hex.getSelection();
+        if (sel.getLength() == 0) return null;
+        int first = HexText.byteAt(hex.getText(), sel.getStart()), last = HexText.byteAt(hex.getText(), sel.getEnd() - 1);
+        return first < 0 || last < first ? null : new int[] {first, last - first + 1};
     }
 
     /** Selects the deepest, narrowest field covering byte {@code b}, opening its parents. */
