@@ -19,6 +19,11 @@ if stale; then
   (cd "$here" && mvn -B -q -DskipTests package -pl gui -am) >&2 \
     || cellscope_die "GUI build failed (run: cd $here && mvn -DskipTests package -pl gui -am)"
 fi
+# JavaFX draws through GTK 3 (Debian libgtk-3-0): installed as root, else named.
+if ! compgen -G '/usr/lib/*/libgtk-3.so.0' >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then cellscope_install_packages libgtk-3-0
+  else cellscope_die "the GUI needs GTK 3: sudo apt-get install libgtk-3-0"; fi
+fi
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   cellscope_die "gui needs a display (DISPLAY is not set); on a headless machine: xvfb-run ./cellscope gui FILE"
 fi

@@ -14,6 +14,9 @@ public final class CellscopeApp extends Application {
         MainWindow window = new MainWindow(stage);
         stage.show();
         List<String> args = getParameters().getRaw();
-        if (!args.isEmpty()) window.open(Path.of(args.getFirst()));
+        if (args.isEmpty()) return;
+        String bench = System.getProperty("cellscope.gui.bench");
+        if (bench != null) new BenchRun(window, bench).run(Path.of(args.getFirst()));
+        else window.open(Path.of(args.getFirst()));
     }
 }

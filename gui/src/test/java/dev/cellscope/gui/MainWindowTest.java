@@ -232,6 +232,16 @@ class MainWindowTest {
         assertEquals(48, overruns);
         robot.interact(() -> window.selectFrameNumber(index.size()));
         saveShot(window.stage().getScene(), "main-window-tether-overrun");
+        // the grant plot of the one credit account, with the overrun frames marked
+        robot.interact(() -> window.openPlots());
+        Stage s = lastStage(robot);
+        TabPane tabs = (TabPane) s.getScene().getRoot();
+        robot.interact(() -> tabs.getSelectionModel().select(1));
+        assertTrue(tabs.getTabs().get(1).getContent() instanceof ChartViewer, "a Tether capture has a grant plot");
+        WaitForAsyncUtils.waitForFxEvents();
+        Thread.sleep(300);
+        WaitForAsyncUtils.waitForFxEvents();
+        saveShot(s.getScene(), "plot-grant-tether-overrun");
     }
 
     @Test
@@ -247,7 +257,7 @@ class MainWindowTest {
             WaitForAsyncUtils.waitForFxEvents();
             Thread.sleep(300); // the canvas draws on the next pulse
             WaitForAsyncUtils.waitForFxEvents();
-            saveShot(s.getScene(), "plot-" + tabs.getTabs().get(t).getId().replace("-tab", ""));
+            saveShot(s.getScene(), tabs.getTabs().get(t).getId().replace("-tab", ""));
         }
         // lossy-mesh has no Tether: the grant tab says so rather than drawing an empty chart
         assertTrue(tabs.getTabs().get(1).getContent() instanceof javafx.scene.control.Label);

@@ -132,8 +132,8 @@ public final class DetailPane extends SplitPane {
     private static void add(TreeItem<ProtoNode> parent, List<ProtoNode> nodes, int depth) {
         for (ProtoNode n : nodes) {
             TreeItem<ProtoNode> item = new TreeItem<>(n);
-            // layers open, as Wireshark remembers them open; findings always visible
-            item.setExpanded(depth == 0 || n.expert() != null);
+            // the protocol layers open (the frame's own metadata closed, as Wireshark starts); findings always visible
+            item.setExpanded(depth == 0 && !n.field().name().equals("frame") || n.expert() != null);
             add(item, n.children(), depth + 1);
             parent.getChildren().add(item);
         }
