@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The scale measurement behind bench/gui-open.sh (system property {@code cellscope.gui.bench}):
+ * The scale measurement behind bench/gui-open.sh (environment variable {@code CELLSCOPE_GUI_BENCH}: the filter to time, or empty):
  * opens a capture in the real window and prints when the list first showed rows (scrollable: the
  * table is virtualized over the growing index), when the whole capture was read, the heap after a
  * GC and per indexed frame, and how long a display filter took; then quits. Not used otherwise.

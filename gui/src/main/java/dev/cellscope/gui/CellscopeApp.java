@@ -15,7 +15,7 @@ public final class CellscopeApp extends Application {
         stage.show();
         List<String> args = getParameters().getRaw();
         if (args.isEmpty()) return;
-        String bench = System.getProperty("cellscope.gui.bench");
+        String bench = System.getenv("CELLSCOPE_GUI_BENCH");
         if (bench != null) new BenchRun(window, bench).run(Path.of(args.getFirst()));
         else window.open(Path.of(args.getFirst()));
     }

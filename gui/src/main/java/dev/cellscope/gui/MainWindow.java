@@ -86,6 +86,8 @@ public final class MainWindow {
     /** Reads for the detail tree, filters and saves: one at a time, never on the UI thread. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("cellscope-worker").unstarted(r));
     private final AtomicReference<CaptureSession> detailSession = new AtomicReference<>();
+    /** Bumped when the analysed detail asked for is no longer wanted (another selection, a filter): a queued one then does not start. */
+    private final java.util.concurrent.atomic.AtomicLong detailWanted = new java.util.concurrent.atomic.AtomicLong();
 
     private CaptureLoad load;
     private LoadedCapture loaded;
@@ -335,7 +337,9 @@ public final class MainWindow {
         FrameIndex index = load.index();
         detail.show(FrameDetail.alone(store, index, frame));
         Path file = load.file();
+        long wanted = detailWanted.incrementAndGet();
         worker.execute(() -> {
+            if (detailWanted.get() != wanted) return;
             try {
                 FrameDetail d = FrameDetail.analysed(file, frame + 1, detailSession);
                 if (d != null) Platform.runLater(() -> {
@@ -444,6 +448,10 @@ public final class MainWindow {
             error("the capture is still being read: apply the filter when it is done");
             return;
         }
+        // the worker is one thread: the analysed detail of the selection must not hold the filter up
+        detailWanted.incrementAndGet();
+        CaptureSession detailRun = detailSession.getAndSet(null);
+        if (detailRun != null) detailRun.cancel();
         FilterRun run = new FilterRun(load.file(), f);
         if (filterRun != null) filterRun.cancel();
         filterRun = run;

@@ -29,7 +29,19 @@ public final class FilterRun {
 
     public FilterRun(Path file, DisplayFilter filter) {
         this.filter = filter;
-        this.session = new CaptureSession(new FileSource(file), SessionOptions.of(CaptureLoad.ANALYSIS));
+        // as `cellscope read -Y`: conversation analysis only when the filter reads a field it makes
+        boolean analysed = filter.fields().stream().anyMatch(FilterRun::analysed);
+        this.session = new CaptureSession(new FileSource(file), SessionOptions.of(analysed ? CaptureLoad.ANALYSIS : null));
+    }
+
+    /**
+     * Whether a field is made by the conversation analysis (links, reassembled SBI, findings), the
+     * rule {@code cellscope read} uses to decide whether a filter needs it.
+     */
+    static boolean analysed(dev.cellscope.field.FieldDef f) {
+        String n = f.name();
+        return n.startsWith("utcp.analysis") || n.equals("utcp.stream") || n.startsWith("sbi") || n.startsWith("tether.analysis")
+                || n.startsWith("expert") || n.equals("frame.protocols");
     }
 
     public Progress progress() {
