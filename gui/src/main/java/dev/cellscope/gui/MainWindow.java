@@ -82,7 +82,9 @@ public final class MainWindow {
     private final Button cancel = new Button("Cancel");
     private final Label status = new Label("Open a capture: File > Open (Ctrl+O), or drop a file here");
     private final Menu recentMenu = new Menu("Open Recent");
-    private final RecentFiles recent = new RecentFiles();
+    private final RecentFiles recent = new RecentFiles("recent");
+    private final RecentFiles history = new RecentFiles("filters");
+    private int historyAt = -1;
     /** Reads for the detail tree, filters and saves: one at a time, never on the UI thread. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("cellscope-worker").unstarted(r));
     private final AtomicReference<CaptureSession> detailSession = new AtomicReference<>();
@@ -117,6 +119,16 @@ public final class MainWindow {
 
         filter.textProperty().addListener((o, was, text) -> checkFilter(text));
         filter.setOnAction(e -> applyFilter(filter.getText()));
+        // filter history, as the bar's drop-down in Wireshark: Up and Down walk the filters applied before
+        filter.setOnKeyPressed(e -> {
+            if (e.getCode() != KeyCode.UP && e.getCode() != KeyCode.DOWN) return;
+            List<String> h = history.list();
+            if (h.isEmpty()) return;
+            historyAt = Math.max(-1, Math.min(h.size() - 1, historyAt + (e.getCode() == KeyCode.UP ? 1 : -1)));
+            filter.setText(historyAt < 0 ? "" : h.get(historyAt));
+            filter.end();
+            e.consume();
+        });
         find.setOnAction(e -> findNext(find.getText()));
         goTo.setOnAction(e -> goToFrame(goTo.getText()));
         cancel.setOnAction(e -> cancelWork());
@@ -317,7 +329,7 @@ public final class MainWindow {
 
     private void fillRecent() {
         recentMenu.getItems().clear();
-        for (Path p : recent.list()) {
+        for (Path p : recent.paths()) {
             MenuItem m = new MenuItem(p.toString());
             m.setOnAction(e -> open(p));
             recentMenu.getItems().add(m);
@@ -452,6 +464,8 @@ public final class MainWindow {
         detailWanted.incrementAndGet();
         CaptureSession detailRun = detailSession.getAndSet(null);
         if (detailRun != null) detailRun.cancel();
+        history.add(text.trim());
+        historyAt = -1;
         FilterRun run = new FilterRun(load.file(), f);
         if (filterRun != null) filterRun.cancel();
         filterRun = run;
@@ -513,7 +527,15 @@ public final class MainWindow {
         return window("Plots — " + loaded.file().getFileName(), new PlotsView(loaded.series(), seconds -> {
             int f = index.frameAt(index.firstNanos() + Math.round(seconds * 1e9));
             if (f >= 0) selectFrameNumber(f + 1);
-        }), 1100, 700);
+        }, () -> {
+            FileChooser c = new FileChooser();
+            c.setTitle("Export plot as PNG or SVG");
+            c.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
+                    new FileChooser.ExtensionFilter("SVG drawing", "*.svg"));
+            c.setInitialFileName(baseName() + "-plot.png");
+            var f = c.showSaveDialog(stage);
+            return f == null ? null : f.toPath();
+        }, status::setText), 1100, 740);
     }
 
     private Stage window(String title, javafx.scene.Parent content, double w, double h) {

@@ -122,6 +122,10 @@ class MainWindowTest {
         // blank filter: every frame again
         robot.interact(() -> window.applyFilter(""));
         assertEquals(314, table.getItems().size());
+        // history: Up brings the last filter applied back
+        robot.clickOn("#display-filter").type(KeyCode.UP);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("utcp.flags.nack == 1", window.filterField().getText());
     }
 
     @Test
@@ -235,7 +239,7 @@ class MainWindowTest {
         // the grant plot of the one credit account, with the overrun frames marked
         robot.interact(() -> window.openPlots());
         Stage s = lastStage(robot);
-        TabPane tabs = (TabPane) s.getScene().getRoot();
+        TabPane tabs = ((dev.cellscope.gui.view.PlotsView) s.getScene().getRoot()).tabs();
         robot.interact(() -> tabs.getSelectionModel().select(1));
         assertTrue(tabs.getTabs().get(1).getContent() instanceof ChartViewer, "a Tether capture has a grant plot");
         WaitForAsyncUtils.waitForFxEvents();
@@ -245,11 +249,12 @@ class MainWindowTest {
     }
 
     @Test
-    void plotsShowTheChartsAndAClickSelectsAFrame(FxRobot robot) throws Exception {
+    void plotsShowTheChartsAClickSelectsAFrameAndExportWritesFiles(FxRobot robot, @TempDir Path tmp) throws Exception {
         open(robot, "lossy-mesh.pcapng");
         robot.interact(() -> window.openPlots());
         Stage s = lastStage(robot);
-        TabPane tabs = (TabPane) s.getScene().getRoot();
+        dev.cellscope.gui.view.PlotsView plots = (dev.cellscope.gui.view.PlotsView) s.getScene().getRoot();
+        TabPane tabs = plots.tabs();
         assertEquals(4, tabs.getTabs().size());
         for (int i = 0; i < tabs.getTabs().size(); i++) {
             int t = i;
@@ -279,6 +284,24 @@ class MainWindowTest {
         assertTrue(f > 0, "a click at " + seconds + " s selected frame " + (f + 1));
         assertTrue(index.relativeSeconds(f) <= seconds + 1e-9, index.relativeSeconds(f) + " <= " + seconds);
         assertTrue(f + 1 >= index.size() || index.relativeSeconds(f + 1) > seconds - 1e-9);
+        // Export plot: the I/O plot as PNG (its magic and size) and as SVG (a document naming the chart)
+        Path png = tmp.resolve("io.png"), svg = tmp.resolve("io.svg");
+        robot.interact(() -> {
+            try {
+                plots.export(png);
+                plots.export(svg);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        var image = ImageIO.read(png.toFile());
+        assertEquals(dev.cellscope.charts.ChartFiles.DEFAULT_WIDTH, image.getWidth());
+        assertEquals(dev.cellscope.charts.ChartFiles.DEFAULT_HEIGHT, image.getHeight());
+        String doc = Files.readString(svg);
+        assertTrue(doc.contains("<svg") && doc.contains("I/O rates"), doc.substring(0, Math.min(200, doc.length())));
+        // a wrong extension is refused, not written
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> plots.export(tmp.resolve("io.jpg")));
+        assertFalse(Files.exists(tmp.resolve("io.jpg")));
     }
 
     @Test

@@ -26,11 +26,14 @@ import java.util.function.DoubleConsumer;
  * ctrl-drag): NACK rate, Tether grants issued vs spent with the credit balance, the UTCP Stevens
  * graph, the I/O graph. Clicking a point selects the frame at that time in the packet list.
  */
-public final class PlotsView extends TabPane {
+public final class PlotsView extends javafx.scene.layout.BorderPane {
+    private final TabPane tabs = new TabPane();
 
-    /** {@code selectAt} gets seconds since the capture's first frame. */
-    public PlotsView(TimeSeries ts, DoubleConsumer selectAt) {
+    /** {@code selectAt} gets seconds since the capture's first frame; {@code chooseFile} asks where to export (null: cancelled). */
+    public PlotsView(TimeSeries ts, DoubleConsumer selectAt, java.util.function.Supplier<java.nio.file.Path> chooseFile,
+                     java.util.function.Consumer<String> say) {
         setId("plots-view");
+        tabs.setId("plots-tabs");
         add("NACKs", "plot-nack", () -> NackChart.build(ts), selectAt);
         add("Grants and credit", "plot-grant", () -> {
             SeriesTetherFlow f = ts.busiestTether();
@@ -39,7 +42,47 @@ public final class PlotsView extends TabPane {
         }, selectAt);
         add("UTCP seq vs time", "plot-seq", () -> SeqChart.build(FlowSelection.utcp(ts, null)), selectAt);
         add("I/O", "plot-io", () -> IoChart.build(ts), selectAt);
-        for (Tab t : getTabs()) t.setClosable(false);
+        for (Tab t : tabs.getTabs()) t.setClosable(false);
+        javafx.scene.control.Button export = new javafx.scene.control.Button("Export plot PNG/SVG…");
+        export.setId("plot-export");
+        export.setOnAction(e -> {
+            java.nio.file.Path to = chooseFile.get();
+            if (to == null) return;
+            try {
+                export(to);
+                say.accept("plot written to " + to);
+            } catch (java.io.IOException | IllegalArgumentException | IllegalStateException x) {
+                say.accept(to + ": cannot write: " + x.getMessage());
+            }
+        });
+        setTop(new javafx.scene.control.ToolBar(export, new Label("zoom: drag or wheel · pan: ctrl-drag · click a point: select its frame")));
+        setCenter(tabs);
+    }
+
+    public TabPane tabs() {
+        return tabs;
+    }
+
+    /**
+     * Writes the plot of the selected tab as PNG or SVG (by the file's extension), at the size
+     * {@code cellscope plot} uses, through the charts module's writer.
+     */
+    public void export(java.nio.file.Path to) throws java.io.IOException {
+        dev.cellscope.charts.ChartFiles.Format format = dev.cellscope.charts.ChartFiles.formatOf(to);
+        if (format == null) throw new IllegalArgumentException("the file name must end in .png or .svg");
+        if (!(tabs.getSelectionModel().getSelectedItem().getContent() instanceof ChartViewer viewer)) {
+            throw new IllegalStateException("this tab has no plot");
+        }
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(to.toAbsolutePath().getParent(), ".cellscope-plot-", ".tmp");
+        try {
+            try (var out = java.nio.file.Files.newOutputStream(tmp)) {
+                dev.cellscope.charts.ChartFiles.write(viewer.getChart(), format, dev.cellscope.charts.ChartFiles.DEFAULT_WIDTH,
+                        dev.cellscope.charts.ChartFiles.DEFAULT_HEIGHT, out);
+            }
+            java.nio.file.Files.move(tmp, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
     }
 
     private void add(String title, String id, java.util.function.Supplier<JFreeChart> chart, DoubleConsumer selectAt) {
@@ -64,7 +107,7 @@ public final class PlotsView extends TabPane {
             none.setId(id);
             tab.setContent(none);
         }
-        getTabs().add(tab);
+        tabs.getTabs().add(tab);
     }
 
     /**
