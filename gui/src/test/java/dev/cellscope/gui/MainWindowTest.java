@@ -66,7 +66,7 @@ class MainWindowTest {
     }
 
     private void open(FxRobot robot, String sample) throws Exception {
-        Path file = SAMPLES.resolve(sample);
+        Path file = SAMPLES.resolve(sample); // an absolute path resolves to itself
         assertTrue(Files.isRegularFile(file), file + " missing");
         robot.interact(() -> window.open(file));
         waitFor(60, () -> window.loaded() != null || !window.lastError().isEmpty());
@@ -314,10 +314,19 @@ class MainWindowTest {
         robot.interact(() -> window.saveAs(out, n -> written[0] = n));
         waitFor(30, () -> written[0] != -2);
         assertEquals(11, written[0]);
-        // read back by the CLI: eleven NACKs and nothing else
-        Path csv = tmp.resolve("n.txt");
-        assertEquals(0, Main.run("read", "-r", out.toString(), "-Y", "utcp.flags.nack == 1", "-w", tmp.resolve("again.pcapng").toString(), "-q"));
-        assertTrue(Files.size(out) > 0);
+        // tshark (an independent pcapng reader) counts eleven frames in the file
+        if (Files.isExecutable(Path.of("/usr/bin/tshark"))) {
+            Process p = new ProcessBuilder("tshark", "-r", out.toString(), "-T", "fields", "-e", "frame.len")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String lines = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor());
+            assertEquals(11, lines.lines().count(), lines);
+        }
+        // opened again: eleven NACKs and nothing else
+        open(robot, out.toAbsolutePath().toString());
+        var index = window.loaded().index();
+        assertEquals(11, index.size());
+        for (int i = 0; i < index.size(); i++) assertTrue(index.info(i).contains("NACK"), index.info(i));
     }
 
     @Test
