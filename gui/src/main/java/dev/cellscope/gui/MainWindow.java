@@ -185,7 +185,15 @@ public final class MainWindow {
         MenuItem flows = item("_Conversations and Flows", "menu-flows", null, this::openFlows);
         MenuItem plots = item("_Plots (NACK, grants, seq, I/O)", "menu-plots", null, this::openPlots);
         Menu stats = new Menu("_Statistics", null, expert, flows, plots);
-        return new MenuBar(file, go, stats);
+        MenuItem follow = item("_Follow UTCP Stream", "menu-follow",
+                new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN, KeyCombination.SHIFT_DOWN),
+                this::openFollow);
+        MenuItem applySelected = item("_Apply selected field as filter", "menu-apply-field", null, () -> {
+            var item = detail.tree().getSelectionModel().getSelectedItem();
+            if (item != null) applyFilter(DetailPane.filterFor(item.getValue()));
+        });
+        Menu analyze = new Menu("_Analyze", null, applySelected, follow);
+        return new MenuBar(file, go, analyze, stats);
     }
 
     private ToolBar toolBar() {
@@ -194,6 +202,7 @@ public final class MainWindow {
                 button("Export CSV", "tool-csv", "Export the flow tables as CSV (as cellscope stats)", this::chooseExportFlows),
                 button("Find", "tool-find", "Find a frame by text (Ctrl+F)", () -> showJump(find)),
                 button("Go to", "tool-goto", "Go to a frame by number (Ctrl+G)", () -> showJump(goTo)),
+                button("Follow", "tool-follow", "Follow the selected frame's UTCP stream (Ctrl+Alt+Shift+U)", this::openFollow),
                 button("Expert", "tool-expert", "Expert information", this::openExpert),
                 button("Flows", "tool-flows", "Conversations and flows", this::openFlows),
                 button("Plots", "tool-plots", "NACK, grant, seq and I/O plots", this::openPlots));
@@ -536,6 +545,47 @@ public final class MainWindow {
             var f = c.showSaveDialog(stage);
             return f == null ? null : f.toPath();
         }, status::setText), 1100, 740);
+    }
+
+    /**
+     * Follow UTCP stream of the selected frame: its conversation's SBI messages in order, in a window
+     * of its own once read (in the background); {@code shown} (on the UI thread) gets that window.
+     */
+    public void openFollow(java.util.function.Consumer<Stage> shown) {
+        FrameDetail d = detail.detail();
+        if (!ready("Follow UTCP stream")) return;
+        if (d == null || !d.analysed()) {
+            error("Follow UTCP stream: select a UTCP frame (and let its analysis finish)");
+            return;
+        }
+        var streams = d.tree().find(dev.cellscope.field.UtcpFields.STREAM);
+        if (streams.isEmpty()) {
+            error("Follow UTCP stream: frame " + d.frame() + " is not in a UTCP conversation");
+            return;
+        }
+        long stream = streams.getFirst().number();
+        Path file = loaded.file();
+        status.setText("Following UTCP stream " + stream + "…");
+        worker.execute(() -> {
+            try {
+                String text = dev.cellscope.gui.model.FollowRun.text(file, stream);
+                Platform.runLater(() -> {
+                    javafx.scene.control.TextArea area = new javafx.scene.control.TextArea(text);
+                    area.setId("follow-text");
+                    area.setEditable(false);
+                    area.setStyle("-fx-font-family: 'monospace'; -fx-font-size: 12px;");
+                    Stage s = window("Follow UTCP stream " + stream + " — " + file.getFileName(), area, 1100, 600);
+                    status.setText("UTCP stream " + stream + " followed");
+                    if (shown != null) shown.accept(s);
+                });
+            } catch (Exception e) {
+                Platform.runLater(() -> error("Follow UTCP stream: " + e.getMessage()));
+            }
+        });
+    }
+
+    private void openFollow() {
+        openFollow(null);
     }
 
     private Stage window(String title, javafx.scene.Parent content, double w, double h) {

@@ -330,6 +330,24 @@ class MainWindowTest {
     }
 
     @Test
+    void followUtcpStreamListsTheConversationsMessagesInOrder(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.interact(() -> window.selectFrameNumber(18));
+        waitFor(30, () -> window.detail().detail() != null && window.detail().detail().frame() == 18 && window.detail().detail().analysed());
+        Stage[] shown = new Stage[1];
+        robot.interact(() -> window.openFollow(s -> shown[0] = s));
+        waitFor(30, () -> shown[0] != null);
+        String text = ((javafx.scene.control.TextArea) shown[0].getScene().getRoot()).getText();
+        assertTrue(text.contains("Filter: utcp.stream eq 0"), text.substring(0, 200));
+        // truth: Alice -> Bob, handshake accepted, 11 blocks sent; every block the tap saw whole verified
+        assertTrue(text.contains("Node 0: " + "a74aaa1fe85b0f9170c12ec1e28325b7"));
+        assertEquals(11, text.lines().filter(l -> l.contains("BLOCK_PUT")).count());
+        assertTrue(text.lines().filter(l -> l.contains("BLOCK_PUT")).allMatch(l -> l.contains("put.verified=1")));
+        assertTrue(text.indexOf("HANDSHAKE") < text.indexOf("BLOCK_PUT"), "messages in order");
+        saveShot(shown[0].getScene(), "follow-utcp-stream");
+    }
+
+    @Test
     void aMissingFileIsAOneLineError(FxRobot robot) {
         robot.interact(() -> window.open(Path.of("/nonexistent/capture.pcapng")));
         assertEquals("/nonexistent/capture.pcapng: no such file", window.lastError());
