@@ -280,6 +280,7 @@ public final class MainWindow {
             stopPolling();
             table.rows().grow();
             loaded = c;
+            if (table.rows().ordered()) table.sort(); // sorted while reading: sort every frame now
             cancel.setDisable(true);
             progress.setProgress(c.result().cancelled() ? 0 : 1);
             StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s · Packets: %,d · Findings: %,d · Flows: %,d · read in %.1f s",
@@ -455,6 +456,7 @@ public final class MainWindow {
         if (load == null) return;
         if (text.isBlank()) {
             table.rows().showAll(load.index());
+            table.sort();
             status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d", load.index().size(), load.index().size()));
             return;
         }
@@ -495,6 +497,7 @@ public final class MainWindow {
                         return;
                     }
                     table.rows().showOnly(matches);
+                    table.sort(); // a sorted column stays sorted
                     progress.setProgress(1);
                     status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d (%.1f%%) · filtered in %.1f s",
                             load.index().size(), matches.length, 100.0 * matches.length / Math.max(1, load.index().size()),
@@ -635,11 +638,8 @@ public final class MainWindow {
     /** Saves the displayed frames as pcapng in the background; {@code done} (on the UI thread) gets the count or -1. */
     public void saveAs(Path to, java.util.function.LongConsumer done) {
         if (!ready("Save As")) return;
-        int[] shown = null;
-        if (table.rows().filtered()) {
-            shown = new int[table.getItems().size()];
-            for (int i = 0; i < shown.length; i++) shown[i] = table.getItems().get(i);
-        }
+        // in frame order, whatever column the list is sorted by
+        int[] shown = table.rows().filtered() ? table.rows().shownInFrameOrder() : null;
         int[] frames = shown;
         Path from = loaded.file();
         worker.execute(() -> {

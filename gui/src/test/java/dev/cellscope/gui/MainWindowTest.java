@@ -348,6 +348,38 @@ class MainWindowTest {
     }
 
     @Test
+    void columnsSortInTheBackgroundAndKeepTheSelection(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        var index = window.loaded().index();
+        robot.interact(() -> window.selectFrameNumber(9));
+        dev.cellscope.gui.view.PacketTable table = window.table();
+        @SuppressWarnings("unchecked")
+        var length = (javafx.scene.control.TableColumn<Integer, String>) table.getColumns().get(5);
+        robot.clickOn(length.getText()); // the header: ascending
+        robot.clickOn(length.getText()); // again: descending
+        waitFor(10, () -> table.rows().ordered() && index.wireLength(table.getItems().getFirst()) == 1454
+                && length.getSortType() == javafx.scene.control.TableColumn.SortType.DESCENDING);
+        assertEquals(314, table.getItems().size());
+        long previous = Long.MAX_VALUE;
+        for (int f : table.getItems()) {
+            assertTrue(index.wireLength(f) <= previous, "descending lengths");
+            previous = index.wireLength(f);
+        }
+        assertEquals(8, table.selectedFrame(), "frame 9 still selected");
+        // a filter keeps the sort; the frames it shows are sorted too
+        robot.interact(() -> window.applyFilter("utcp.flags.nack == 1 || utcp.flags.syn == 1"));
+        waitFor(30, () -> window.status().getText().contains("Displayed") && table.rows().ordered());
+        previous = Long.MAX_VALUE;
+        for (int f : table.getItems()) {
+            assertTrue(index.wireLength(f) <= previous, "descending lengths after the filter");
+            previous = index.wireLength(f);
+        }
+        robot.interact(() -> table.getSortOrder().clear());
+        waitFor(10, () -> !table.rows().ordered());
+        for (int r = 1; r < table.getItems().size(); r++) assertTrue(table.getItems().get(r) > table.getItems().get(r - 1));
+    }
+
+    @Test
     void aMissingFileIsAOneLineError(FxRobot robot) {
         robot.interact(() -> window.open(Path.of("/nonexistent/capture.pcapng")));
         assertEquals("/nonexistent/capture.pcapng: no such file", window.lastError());
