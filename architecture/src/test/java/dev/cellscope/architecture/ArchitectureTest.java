@@ -44,6 +44,7 @@ class ArchitectureTest {
             .flatMap(Stream::of).toArray(String[]::new);
 
     private static final String CLI = "dev.cellscope.cli..";
+    private static final String GUI = "dev.cellscope.gui..";
 
     /** Main classes only: a test may reach across layers to check them. */
     private static final JavaClasses MAIN = new ClassFileImporter()
@@ -165,6 +166,19 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /** Rule 3: the GUI is a face over the session, the charts and the live sources; nothing depends on it. */
+    @Test
+    void guiStandsOnTheSessionChartsAndLiveCaptureOnly() {
+        CompositeArchRule.of(noClasses().that().resideOutsideOfPackage(GUI)
+                        .should().dependOnClassesThat().resideInAPackage(GUI))
+                .and(noClasses().that().resideInAPackage(GUI)
+                        .should().dependOnClassesThat().resideInAnyPackage(CLI, "dev.cellscope.endpoint..", "dev.cellscope.samples..",
+                                "dev.cellscope.probe..", "dev.cellscope.nativetap..", "picocli.."))
+                .because("the GUI is one face among the CLI and the probe: it reaches captures through the session, the live"
+                        + " sources through live-capture and draws the charts module's plots; what it shares belongs below it")
+                .check(MAIN);
+    }
+
     /** Rule 4: capture faces neither open captures nor run analysis themselves; the session does it for them. */
     @Test
     void facesLeaveTheCaptureLoopToTheSession() {
@@ -174,8 +188,8 @@ class ArchitectureTest {
         DescribedPredicate<JavaMethodCall> captureLoopCalls = DescribedPredicate.describe(
                 "open a capture (CaptureReader.open) or make its analysis (CaptureAnalysis factory methods)",
                 call -> opensCapture(call) || makesCaptureAnalysis(call));
-        CompositeArchRule.of(noClasses().that().resideInAPackage(CLI).should().dependOnClassesThat(analysisThread))
-                .and(noClasses().that().resideInAPackage(CLI).should().callMethodWhere(captureLoopCalls))
+        CompositeArchRule.of(noClasses().that().resideInAnyPackage(CLI, GUI).should().dependOnClassesThat(analysisThread))
+                .and(noClasses().that().resideInAnyPackage(CLI, GUI).should().callMethodWhere(captureLoopCalls))
                 .because("one capture loop serves every face: read, stats, plot, the probe and the GUI are thin over"
                         + " dev.cellscope.session, which opens captures and runs analysis (issue 10, What to build 1)")
                 .check(MAIN);

@@ -28,4 +28,13 @@ public interface CaptureReader extends PacketSource {
     default List<InterfaceStatistics> statistics() {
         return List.of();
     }
+
+    /**
+     * Where in the file the data of {@code packet}, which this reader returned, starts; -1 when the
+     * reader cannot say. Lets a face index a capture in one pass and read a frame again later
+     * straight from the file (the GUI re-dissects the frame a person selects).
+     */
+    default long dataOffset(Packet packet) {
+        return -1;
+    }
 }

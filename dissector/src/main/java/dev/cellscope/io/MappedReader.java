@@ -32,6 +32,13 @@ abstract sealed class MappedReader implements CaptureReader permits PcapReader, 
         return null;
     }
 
+    /** Every packet's data is a slice of the one mapping, so its offset is its distance from the mapping's start. */
+    @Override
+    public final long dataOffset(Packet packet) {
+        long at = packet.data().address() - bytes.address();
+        return at >= 0 && at + packet.data().byteSize() <= size ? at : -1;
+    }
+
     @Override
     public final String name() {
         return file.path().getFileName().toString();

@@ -1,0 +1,665 @@
+package dev.cellscope.gui;
+
+import dev.cellscope.filter.DisplayFilter;
+import dev.cellscope.filter.FilterException;
+import dev.cellscope.flow.FlowCsv;
+import dev.cellscope.flow.FlowKind;
+import dev.cellscope.flow.FlowRow;
+import dev.cellscope.gui.model.CaptureLoad;
+import dev.cellscope.gui.model.ColourRule;
+import dev.cellscope.gui.model.FilterRun;
+import dev.cellscope.gui.model.FrameDetail;
+import dev.cellscope.gui.model.FrameIndex;
+import dev.cellscope.gui.model.FrameStore;
+import dev.cellscope.gui.model.LoadedCapture;
+import dev.cellscope.gui.model.SaveCopy;
+import dev.cellscope.gui.view.DetailPane;
+import dev.cellscope.gui.view.ExpertView;
+import dev.cellscope.gui.view.FlowsView;
+import dev.cellscope.gui.view.PacketTable;
+import dev.cellscope.gui.view.PlotsView;
+import dev.cellscope.session.CaptureSession;
+import dev.cellscope.session.Progress;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.geometry.Orientation;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.TransferMode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The main window, laid out as Wireshark's: menus and a tool bar, the display-filter bar, the
+ * packet list over the detail tree and the hex pane, a status bar with load progress and Cancel.
+ * Everything that reads the capture runs on a worker thread; the UI thread only polls and shows.
+ */
+public final class MainWindow {
+    static final String OK_STYLE = "-fx-control-inner-background: #afffaf;", BAD_STYLE = "-fx-control-inner-background: #ffafaf;";
+
+    private final Stage stage;
+    private final List<ColourRule> colours = ColourRule.DEFAULTS;
+    private final PacketTable table = new PacketTable();
+    private final DetailPane detail = new DetailPane(this::applyFilter, f -> filterField().setText(f));
+    private final TextField filter = new TextField();
+    private final Label filterMessage = new Label();
+    private final TextField find = new TextField(), goTo = new TextField();
+    private final HBox jumpBar;
+    private final ProgressBar progress = new ProgressBar(0);
+    private final Button cancel = new Button("Cancel");
+    private final Label status = new Label("Open a capture: File > Open (Ctrl+O), or drop a file here");
+    private final Menu recentMenu = new Menu("Open Recent");
+    private final RecentFiles recent = new RecentFiles("recent");
+    private final RecentFiles history = new RecentFiles("filters");
+    private int historyAt = -1;
+    /** Reads for the detail tree, filters and saves: one at a time, never on the UI thread. */
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("cellscope-worker").unstarted(r));
+    private final AtomicReference<CaptureSession> detailSession = new AtomicReference<>();
+    /** Bumped when the analysed detail asked for is no longer wanted (another selection, a filter): a queued one then does not start. */
+    private final java.util.concurrent.atomic.AtomicLong detailWanted = new java.util.concurrent.atomic.AtomicLong();
+
+    private CaptureLoad load;
+    private LoadedCapture loaded;
+    private FrameStore store;
+    private Timeline poll;
+    private FilterRun filterRun;
+    private String lastError = "";
+
+    public MainWindow(Stage stage) {
+        this.stage = stage;
+        stage.setTitle("cellscope");
+        filter.setId("display-filter");
+        filter.setPromptText("Apply a display filter … <Enter>  (e.g. utcp.flags.nack == 1, tether.flags.lamp == 1, expert.severity >= warn)");
+        filterMessage.setId("filter-message");
+        cancel.setId("cancel");
+        progress.setId("progress");
+        status.setId("status");
+        find.setId("find-field");
+        goTo.setId("goto-field");
+        find.setPromptText("Find text in Source, Destination, Protocol or Info <Enter>");
+        goTo.setPromptText("Go to frame number <Enter>");
+        jumpBar = new HBox(6, new Label("Find:"), find, new Label("Go to:"), goTo);
+        jumpBar.setPadding(new Insets(2, 6, 2, 6));
+        jumpBar.setVisible(false);
+        jumpBar.setManaged(false);
+        HBox.setHgrow(find, Priority.ALWAYS);
+
+        filter.textProperty().addListener((o, was, text) -> checkFilter(text));
+        filter.setOnAction(e -> applyFilter(filter.getText()));
+        // filter history, as the bar's drop-down in Wireshark: Up and Down walk the filters applied before
+        filter.setOnKeyPressed(e -> {
+            if (e.getCode() != KeyCode.UP && e.getCode() != KeyCode.DOWN) return;
+            List<String> h = history.list();
+            if (h.isEmpty()) return;
+            historyAt = Math.max(-1, Math.min(h.size() - 1, historyAt + (e.getCode() == KeyCode.UP ? 1 : -1)));
+            filter.setText(historyAt < 0 ? "" : h.get(historyAt));
+            filter.end();
+            e.consume();
+        });
+        find.setOnAction(e -> findNext(find.getText()));
+        goTo.setOnAction(e -> goToFrame(goTo.getText()));
+        cancel.setOnAction(e -> cancelWork());
+        cancel.setDisable(true);
+        table.getSelectionModel().selectedItemProperty().addListener((o, was, frame) -> select(frame == null ? -1 : frame));
+
+        Button apply = new Button("Apply");
+        apply.setOnAction(e -> applyFilter(filter.getText()));
+        HBox filterBar = new HBox(6, filter, apply, filterMessage);
+        filterBar.setPadding(new Insets(2, 6, 2, 6));
+        HBox.setHgrow(filter, Priority.ALWAYS);
+
+        SplitPane panes = new SplitPane(table, detail);
+        panes.setOrientation(Orientation.VERTICAL);
+        panes.setDividerPositions(0.5);
+        HBox statusBar = new HBox(8, status, progress, cancel);
+        statusBar.setPadding(new Insets(2, 6, 2, 6));
+        HBox.setHgrow(status, Priority.ALWAYS);
+        status.setMaxWidth(Double.MAX_VALUE);
+
+        BorderPane root = new BorderPane(panes);
+        root.setTop(new VBox(menus(), toolBar(), filterBar, jumpBar));
+        root.setBottom(statusBar);
+        Scene scene = new Scene(root, 1280, 820);
+        scene.setOnDragOver(e -> {
+            if (e.getDragboard().hasFiles()) e.acceptTransferModes(TransferMode.COPY);
+            e.consume();
+        });
+        scene.setOnDragDropped(e -> {
+            boolean ok = e.getDragboard().hasFiles() && !e.getDragboard().getFiles().isEmpty();
+            if (ok) open(e.getDragboard().getFiles().getFirst().toPath());
+            e.setDropCompleted(ok);
+            e.consume();
+        });
+        stage.setScene(scene);
+        stage.setOnHidden(e -> close());
+    }
+
+    private MenuBar menus() {
+        MenuItem open = item("_Open…", "menu-open", new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseOpen);
+        MenuItem save = item("Save _As pcapng…", "menu-save", new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseSave);
+        MenuItem csv = item("Export _flows CSV…", "menu-export-csv", null, this::chooseExportFlows);
+        MenuItem quit = item("_Quit", "menu-quit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), stage::close);
+        fillRecent();
+        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), save, csv, new SeparatorMenuItem(), quit);
+        MenuItem findItem = item("_Find Packet…", "menu-find", new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> showJump(find));
+        MenuItem goItem = item("_Go to Packet…", "menu-goto", new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), () -> showJump(goTo));
+        MenuItem next = item("Next Packet", "menu-next", new KeyCodeCombination(KeyCode.DOWN, KeyCombination.SHORTCUT_DOWN), () -> step(1));
+        MenuItem prev = item("Previous Packet", "menu-prev", new KeyCodeCombination(KeyCode.UP, KeyCombination.SHORTCUT_DOWN), () -> step(-1));
+        MenuItem first = item("First Packet", "menu-first", new KeyCodeCombination(KeyCode.HOME, KeyCombination.SHORTCUT_DOWN), () -> selectRow(0));
+        MenuItem last = item("Last Packet", "menu-last", new KeyCodeCombination(KeyCode.END, KeyCombination.SHORTCUT_DOWN), () -> selectRow(table.getItems().size() - 1));
+        Menu go = new Menu("_Go", null, findItem, goItem, new SeparatorMenuItem(), next, prev, first, last);
+        MenuItem expert = item("_Expert Information", "menu-expert", null, this::openExpert);
+        MenuItem flows = item("_Conversations and Flows", "menu-flows", null, this::openFlows);
+        MenuItem plots = item("_Plots (NACK, grants, seq, I/O)", "menu-plots", null, this::openPlots);
+        Menu stats = new Menu("_Statistics", null, expert, flows, plots);
+        MenuItem follow = item("_Follow UTCP Stream", "menu-follow",
+                new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN, KeyCombination.SHIFT_DOWN),
+                this::openFollow);
+        MenuItem applySelected = item("_Apply selected field as filter", "menu-apply-field", null, () -> {
+            var item = detail.tree().getSelectionModel().getSelectedItem();
+            if (item != null) applyFilter(DetailPane.filterFor(item.getValue()));
+        });
+        Menu analyze = new Menu("_Analyze", null, applySelected, follow);
+        return new MenuBar(file, go, analyze, stats);
+    }
+
+    private ToolBar toolBar() {
+        return new ToolBar(button("Open", "tool-open", "Open a capture (Ctrl+O)", this::chooseOpen),
+                button("Save As", "tool-save", "Save the displayed frames as pcapng (Ctrl+Shift+S)", this::chooseSave),
+                button("Export CSV", "tool-csv", "Export the flow tables as CSV (as cellscope stats)", this::chooseExportFlows),
+                button("Find", "tool-find", "Find a frame by text (Ctrl+F)", () -> showJump(find)),
+                button("Go to", "tool-goto", "Go to a frame by number (Ctrl+G)", () -> showJump(goTo)),
+                button("Follow", "tool-follow", "Follow the selected frame's UTCP stream (Ctrl+Alt+Shift+U)", this::openFollow),
+                button("Expert", "tool-expert", "Expert information", this::openExpert),
+                button("Flows", "tool-flows", "Conversations and flows", this::openFlows),
+                button("Plots", "tool-plots", "NACK, grant, seq and I/O plots", this::openPlots));
+    }
+
+    private static MenuItem item(String text, String id, KeyCombination key, Runnable action) {
+        MenuItem m = new MenuItem(text);
+        m.setId(id);
+        if (key != null) m.setAccelerator(key);
+        m.setOnAction(e -> action.run());
+        return m;
+    }
+
+    private static Button button(String text, String id, String tip, Runnable action) {
+        Button b = new Button(text);
+        b.setId(id);
+        b.setTooltip(new Tooltip(tip));
+        b.setOnAction(e -> action.run());
+        return b;
+    }
+
+    public Stage stage() { return stage; }
+    public PacketTable table() { return table; }
+    public DetailPane detail() { return detail; }
+    public TextField filterField() { return filter; }
+    public Label filterMessage() { return filterMessage; }
+    public Label status() { return status; }
+    /** The capture once fully read (null while it is read). */
+    public LoadedCapture loaded() { return loaded; }
+    /** The last error shown to the user, for tests. */
+    public String lastError() { return lastError; }
+
+    // ---- opening ----
+
+    private void chooseOpen() {
+        FileChooser c = new FileChooser();
+        c.setTitle("Open capture");
+        c.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Captures", "*.pcapng", "*.pcap", "*.cap"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        var f = c.showOpenDialog(stage);
+        if (f != null) open(f.toPath());
+    }
+
+    /** Opens a capture in the background: the list fills as frames are indexed; the status bar shows progress. */
+    public void open(Path file) {
+        cancelWork();
+        close();
+        loaded = null;
+        detail.show(null);
+        filter.setStyle("");
+        if (!Files.isRegularFile(file)) {
+            error(file + ": no such file");
+            return;
+        }
+        try {
+            load = new CaptureLoad(file, colours);
+            store = new FrameStore(file, load.index());
+        } catch (IOException | RuntimeException e) {
+            error(file + ": cannot read: " + e.getMessage());
+            return;
+        }
+        recent.add(file);
+        fillRecent();
+        stage.setTitle(file.getFileName() + " — cellscope");
+        table.show(load.index(), colours);
+        CaptureLoad mine = load;
+        cancel.setDisable(false);
+        progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
+        startPolling(() -> {
+            table.rows().grow();
+            showProgress("Loading", mine.progress(), mine.index().size() + " frames");
+        });
+        mine.start(c -> Platform.runLater(() -> {
+            if (load != mine) return;
+            stopPolling();
+            table.rows().grow();
+            loaded = c;
+            if (table.rows().ordered()) table.sort(); // sorted while reading: sort every frame now
+            cancel.setDisable(true);
+            progress.setProgress(c.result().cancelled() ? 0 : 1);
+            StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s · Packets: %,d · Findings: %,d · Flows: %,d · read in %.1f s",
+                    file.getFileName(), c.index().size(), c.findings().size(), c.flows().size(), c.millis() / 1000.0));
+            if (c.result().cancelled()) s.append(" · loading cancelled: the frames read so far are shown");
+            c.result().damage().ifPresent(d -> s.append(" · damaged: ").append(d.message()));
+            status.setText(s.toString());
+            if (table.getSelectionModel().isEmpty() && c.index().size() > 0) table.getSelectionModel().select(0);
+        }), message -> Platform.runLater(() -> {
+            if (load != mine) return;
+            stopPolling();
+            cancel.setDisable(true);
+            progress.setProgress(0);
+            error(message);
+        }));
+    }
+
+    private void showProgress(String what, Progress p, String detailText) {
+        if (p.fraction().isPresent()) progress.setProgress(p.fraction().getAsDouble());
+        status.setText(String.format(Locale.ROOT, "%s %s… %s", what, load == null ? "" : load.file().getFileName(), detailText));
+    }
+
+    private void startPolling(Runnable tick) {
+        stopPolling();
+        poll = new Timeline(new KeyFrame(Duration.millis(100), e -> tick.run()));
+        poll.setCycleCount(Timeline.INDEFINITE);
+        poll.play();
+    }
+
+    private void stopPolling() {
+        if (poll != null) poll.stop();
+        poll = null;
+    }
+
+    private void cancelWork() {
+        if (load != null && loaded == null) load.cancel();
+        FilterRun f = filterRun;
+        if (f != null) f.cancel();
+    }
+
+    private void close() {
+        stopPolling();
+        CaptureSession s = detailSession.getAndSet(null);
+        if (s != null) s.cancel();
+        if (load != null && loaded == null) load.cancel();
+        FrameStore st = store;
+        store = null;
+        // unmapped once the worker is done with any read of it
+        if (st != null) worker.execute(st::close);
+    }
+
+    private void error(String message) {
+        lastError = message;
+        status.setText("⚠ " + message);
+    }
+
+    private void fillRecent() {
+        recentMenu.getItems().clear();
+        for (Path p : recent.paths()) {
+            MenuItem m = new MenuItem(p.toString());
+            m.setOnAction(e -> open(p));
+            recentMenu.getItems().add(m);
+        }
+        recentMenu.setDisable(recentMenu.getItems().isEmpty());
+    }
+
+    // ---- selection, detail ----
+
+    private void select(int frame) {
+        CaptureSession running = detailSession.getAndSet(null);
+        if (running != null) running.cancel();
+        if (frame < 0 || store == null) {
+            detail.show(null);
+            return;
+        }
+        FrameIndex index = load.index();
+        detail.show(FrameDetail.alone(store, index, frame));
+        Path file = load.file();
+        long wanted = detailWanted.incrementAndGet();
+        worker.execute(() -> {
+            if (detailWanted.get() != wanted) return;
+            try {
+                FrameDetail d = FrameDetail.analysed(file, frame + 1, detailSession);
+                if (d != null) Platform.runLater(() -> {
+                    if (table.selectedFrame() == frame) detail.show(d);
+                });
+            } catch (Exception e) {
+                Platform.runLater(() -> error("frame " + (frame + 1) + ": " + e.getMessage()));
+            }
+        });
+    }
+
+    /** Selects 1-based frame {@code number} in the list; false (and a message) when it is not shown. */
+    public boolean selectFrameNumber(long number) {
+        if (load == null || number < 1 || number > load.index().size()) {
+            error("no frame " + number + (load == null ? "" : " (frames 1 to " + load.index().size() + ")"));
+            return false;
+        }
+        if (!table.selectFrame((int) number - 1)) {
+            error("frame " + number + " is hidden by the display filter");
+            return false;
+        }
+        return true;
+    }
+
+    private void step(int by) {
+        int row = table.getSelectionModel().getSelectedIndex() + by;
+        selectRow(row);
+    }
+
+    private void selectRow(int row) {
+        if (row < 0 || row >= table.getItems().size()) return;
+        table.getSelectionModel().clearAndSelect(row);
+        table.scrollTo(Math.max(0, row - 5));
+    }
+
+    private void showJump(TextField field) {
+        jumpBar.setVisible(true);
+        jumpBar.setManaged(true);
+        field.requestFocus();
+        field.selectAll();
+    }
+
+    private void goToFrame(String text) {
+        try {
+            selectFrameNumber(Long.parseLong(text.trim()));
+        } catch (NumberFormatException e) {
+            error("go to: '" + text + "' is not a frame number");
+        }
+    }
+
+    /** Selects the next displayed frame after the selection whose summary columns contain {@code text} (wrapping). */
+    public boolean findNext(String text) {
+        if (load == null || text.isBlank()) return false;
+        FrameIndex index = load.index();
+        String needle = text.toLowerCase(Locale.ROOT);
+        int rows = table.getItems().size(), start = table.getSelectionModel().getSelectedIndex();
+        for (int k = 1; k <= rows; k++) {
+            int row = Math.floorMod(start + k, rows);
+            int f = table.getItems().get(row);
+            if ((index.info(f) + " " + index.source(f) + " " + index.destination(f) + " " + index.protocol(f))
+                    .toLowerCase(Locale.ROOT).contains(needle)) {
+                selectRow(row);
+                return true;
+            }
+        }
+        error("find: no displayed frame contains '" + text + "'");
+        return false;
+    }
+
+    // ---- display filter ----
+
+    /** Checks as the user types: green with nothing to say, red with the parser's message and caret column. */
+    private void checkFilter(String text) {
+        if (text.isBlank()) {
+            filter.setStyle("");
+            filterMessage.setText("");
+            return;
+        }
+        try {
+            DisplayFilter.compile(text);
+            filter.setStyle(OK_STYLE);
+            filterMessage.setText("");
+        } catch (FilterException e) {
+            filter.setStyle(BAD_STYLE);
+            filterMessage.setText(e.getMessage() + " (column " + e.column() + ")");
+        }
+    }
+
+    /** Applies a filter in the background (blank: show every frame). */
+    public void applyFilter(String text) {
+        filter.setText(text);
+        if (load == null) return;
+        if (text.isBlank()) {
+            table.rows().showAll(load.index());
+            table.sort();
+            status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d", load.index().size(), load.index().size()));
+            return;
+        }
+        DisplayFilter f;
+        try {
+            f = DisplayFilter.compile(text);
+        } catch (FilterException e) {
+            error("filter: " + e.getMessage());
+            return;
+        }
+        if (loaded == null) {
+            error("the capture is still being read: apply the filter when it is done");
+            return;
+        }
+        // the worker is one thread: the analysed detail of the selection must not hold the filter up
+        detailWanted.incrementAndGet();
+        CaptureSession detailRun = detailSession.getAndSet(null);
+        if (detailRun != null) detailRun.cancel();
+        history.add(text.trim());
+        historyAt = -1;
+        FilterRun run = new FilterRun(load.file(), f);
+        if (filterRun != null) filterRun.cancel();
+        filterRun = run;
+        cancel.setDisable(false);
+        int selected = table.selectedFrame();
+        startPolling(() -> showProgress("Filtering", run.progress(), run.found() + " frames match so far"));
+        long t0 = System.nanoTime();
+        worker.execute(() -> {
+            try {
+                int[] matches = run.run();
+                Platform.runLater(() -> {
+                    if (filterRun != run) return;
+                    filterRun = null;
+                    stopPolling();
+                    cancel.setDisable(true);
+                    if (matches == null) {
+                        status.setText("Filtering cancelled");
+                        return;
+                    }
+                    table.rows().showOnly(matches);
+                    table.sort(); // a sorted column stays sorted
+                    progress.setProgress(1);
+                    status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d (%.1f%%) · filtered in %.1f s",
+                            load.index().size(), matches.length, 100.0 * matches.length / Math.max(1, load.index().size()),
+                            (System.nanoTime() - t0) / 1e9));
+                    if (selected >= 0) table.selectFrame(selected);
+                });
+            } catch (Exception e) {
+                Platform.runLater(() -> {
+                    stopPolling();
+                    error("filter: " + e.getMessage());
+                });
+            }
+        });
+    }
+
+    // ---- views ----
+
+    private boolean ready(String what) {
+        if (loaded != null) return true;
+        error(what + ": " + (load == null ? "open a capture first" : "the capture is still being read"));
+        return false;
+    }
+
+    public Stage openExpert() {
+        if (!ready("Expert information")) return null;
+        return window("Expert Information — " + loaded.file().getFileName(),
+                new ExpertView(loaded.findings(), loaded.findingsDropped(), this::selectFrameNumber), 900, 600);
+    }
+
+    public Stage openFlows() {
+        if (!ready("Flows")) return null;
+        return window("Conversations and Flows — " + loaded.file().getFileName(), new FlowsView(loaded.flows(), this::chooseExportFlows,
+                r -> selectFrameNumber(r.firstFrame())), 1200, 600);
+    }
+
+    public Stage openPlots() {
+        if (!ready("Plots")) return null;
+        FrameIndex index = loaded.index();
+        return window("Plots — " + loaded.file().getFileName(), new PlotsView(loaded.series(), seconds -> {
+            int f = index.frameAt(index.firstNanos() + Math.round(seconds * 1e9));
+            if (f >= 0) selectFrameNumber(f + 1);
+        }, () -> {
+            FileChooser c = new FileChooser();
+            c.setTitle("Export plot as PNG or SVG");
+            c.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
+                    new FileChooser.ExtensionFilter("SVG drawing", "*.svg"));
+            c.setInitialFileName(baseName() + "-plot.png");
+            var f = c.showSaveDialog(stage);
+            return f == null ? null : f.toPath();
+        }, status::setText), 1100, 740);
+    }
+
+    /**
+     * Follow UTCP stream of the selected frame: its conversation's SBI messages in order, in a window
+     * of its own once read (in the background); {@code shown} (on the UI thread) gets that window.
+     */
+    public void openFollow(java.util.function.Consumer<Stage> shown) {
+        FrameDetail d = detail.detail();
+        if (!ready("Follow UTCP stream")) return;
+        if (d == null || !d.analysed()) {
+            error("Follow UTCP stream: select a UTCP frame (and let its analysis finish)");
+            return;
+        }
+        var streams = d.tree().find(dev.cellscope.field.UtcpFields.STREAM);
+        if (streams.isEmpty()) {
+            error("Follow UTCP stream: frame " + d.frame() + " is not in a UTCP conversation");
+            return;
+        }
+        long stream = streams.getFirst().number();
+        Path file = loaded.file();
+        status.setText("Following UTCP stream " + stream + "…");
+        worker.execute(() -> {
+            try {
+                String text = dev.cellscope.gui.model.FollowRun.text(file, stream);
+                Platform.runLater(() -> {
+                    javafx.scene.control.TextArea area = new javafx.scene.control.TextArea(text);
+                    area.setId("follow-text");
+                    area.setEditable(false);
+                    area.setStyle("-fx-font-family: 'monospace'; -fx-font-size: 12px;");
+                    Stage s = window("Follow UTCP stream " + stream + " — " + file.getFileName(), area, 1100, 600);
+                    status.setText("UTCP stream " + stream + " followed");
+                    if (shown != null) shown.accept(s);
+                });
+            } catch (Exception e) {
+                Platform.runLater(() -> error("Follow UTCP stream: " + e.getMessage()));
+            }
+        });
+    }
+
+    private void openFollow() {
+        openFollow(null);
+    }
+
+    private Stage window(String title, javafx.scene.Parent content, double w, double h) {
+        Stage s = new Stage();
+        s.initOwner(stage);
+        s.setTitle(title);
+        s.setScene(new Scene(content, w, h));
+        s.show();
+        return s;
+    }
+
+    // ---- export ----
+
+    private void chooseExportFlows() {
+        if (!ready("Export flows")) return;
+        FileChooser c = new FileChooser();
+        c.setTitle("Export flows as CSV");
+        c.setInitialFileName(baseName() + "-flows.csv");
+        var f = c.showSaveDialog(stage);
+        if (f != null) exportFlows(f.toPath());
+    }
+
+    /** Writes the flow tables as {@code cellscope stats --flows} does (docs/CSV.md); false (and a message) on failure. */
+    public boolean exportFlows(Path to) {
+        if (!ready("Export flows")) return false;
+        try (Writer out = new BufferedWriter(Files.newBufferedWriter(to, StandardCharsets.UTF_8))) {
+            try (FlowCsv csv = new FlowCsv(out, EnumSet.allOf(FlowKind.class))) {
+                for (FlowRow r : loaded.flows()) csv.flow(r);
+            }
+            status.setText("Flows written to " + to);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            error(to + ": cannot write: " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void chooseSave() {
+        if (!ready("Save As")) return;
+        FileChooser c = new FileChooser();
+        c.setTitle("Save displayed frames as pcapng");
+        c.setInitialFileName(baseName() + "-saved.pcapng");
+        var f = c.showSaveDialog(stage);
+        if (f != null) saveAs(f.toPath(), null);
+    }
+
+    /** Saves the displayed frames as pcapng in the background; {@code done} (on the UI thread) gets the count or -1. */
+    public void saveAs(Path to, java.util.function.LongConsumer done) {
+        if (!ready("Save As")) return;
+        // in frame order, whatever column the list is sorted by
+        int[] shown = table.rows().filtered() ? table.rows().shownInFrameOrder() : null;
+        int[] frames = shown;
+        Path from = loaded.file();
+        worker.execute(() -> {
+            long n;
+            try {
+                n = SaveCopy.write(from, frames, to);
+                long written = n;
+                Platform.runLater(() -> status.setText(String.format(Locale.ROOT, "%,d frames saved to %s", written, to)));
+            } catch (Exception e) {
+                n = -1;
+                Platform.runLater(() -> error(to + ": cannot save: " + e.getMessage()));
+            }
+            long r = n;
+            if (done != null) Platform.runLater(() -> done.accept(r));
+        });
+    }
+
+    private String baseName() {
+        String n = loaded.file().getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.cellscope.gui.model;
+
+import dev.cellscope.analysis.AnalysisConfig;
+import dev.cellscope.dissect.FieldSink;
+import dev.cellscope.flow.FlowKind;
+import dev.cellscope.flow.FlowRow;
+import dev.cellscope.flow.FlowTable;
+import dev.cellscope.flow.TimeSeriesOptions;
+import dev.cellscope.flow.TimeSeriesSink;
+import dev.cellscope.session.CaptureSession;
+import dev.cellscope.session.FrameConsumer;
+import dev.cellscope.session.Progress;
+import dev.cellscope.session.SessionOptions;
+import dev.cellscope.session.SessionResult;
+import dev.cellscope.session.SourceException;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Opening a capture: one session, on a thread of its own, with conversation analysis and block
+ * verification as {@code cellscope stats} runs it, feeding the frame index, the flow table and the
+ * plots' time series at once. The list can show the frames indexed so far while it runs; the UI
+ * polls {@link #progress()} and may {@link #cancel()}; nothing here blocks a caller.
+ */
+public final class CaptureLoad {
+    /** The analysis `cellscope stats` runs (verification on, in parallel), so the flows view matches its CSV. */
+    public static final AnalysisConfig ANALYSIS = new AnalysisConfig(null, true, true);
+
+    private final Path file;
+    private final FrameIndex index = new FrameIndex();
+    private final IndexingSource source;
+    private final CaptureSession session;
+    private final IndexConsumer indexer;
+    private final List<FlowRow> flows = Collections.synchronizedList(new ArrayList<>());
+    private final FlowTable table = new FlowTable(FlowTable.Config.DEFAULT, EnumSet.allOf(FlowKind.class), flows::add);
+    private final TimeSeriesSink series = new TimeSeriesSink(TimeSeriesOptions.DEFAULT);
+
+    public CaptureLoad(Path file, List<ColourRule> colours) {
+        this.file = file;
+        this.source = new IndexingSource(file);
+        this.session = new CaptureSession(source, SessionOptions.of(ANALYSIS));
+        this.indexer = new IndexConsumer(index, source, colours);
+    }
+
+    /** The index, growing while the load runs. */
+    public FrameIndex index() {
+        return index;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Progress progress() {
+        return session.progress();
+    }
+
+    public void cancel() {
+        session.cancel();
+    }
+
+    /**
+     * Starts the session on a daemon thread; exactly one of the callbacks is called, on that thread,
+     * when it ends: the capture (also when cancelled or damaged: {@link SessionResult} says), or the
+     * one-line reason it could not be opened.
+     */
+    public Thread start(Consumer<LoadedCapture> done, Consumer<String> failed) {
+        Thread t = Thread.ofPlatform().daemon().name("cellscope-open").unstarted(() -> {
+            long t0 = System.nanoTime();
+            try {
+                SessionResult result = session.run(indexer, flowConsumer(), () -> series);
+                List<FlowRow> rows;
+                synchronized (flows) {
+                    rows = List.copyOf(flows);
+                }
+                done.accept(new LoadedCapture(file, index, indexer.findings(), indexer.findingsDropped(), rows,
+                        series.result(), result, (System.nanoTime() - t0) / 1_000_000));
+            } catch (SourceException e) {
+                failed.accept(e.getMessage());
+            } catch (RuntimeException | OutOfMemoryError e) {
+                failed.accept(file + ": " + e);
+            }
+        });
+        t.start();
+        return t;
+    }
+
+    private FrameConsumer flowConsumer() {
+        return new FrameConsumer() {
+            @Override
+            public FieldSink sink() {
+                return table;
+            }
+
+            @Override
+            public FieldSink releasedSink() {
+                return table; // as `cellscope stats`: messages held behind a hole to the end count in their SBI row
+            }
+
+            @Override
+            public void end(SessionResult result) {
+                table.finish();
+            }
+        };
+    }
+}

@@ -1,0 +1,400 @@
+package dev.cellscope.gui;
+
+import dev.cellscope.cli.Main;
+import dev.cellscope.dissect.ProtoNode;
+import dev.cellscope.gui.view.ExpertView;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.geometry.Point2D;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TreeItem;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.jfree.chart.fx.ChartViewer;
+import org.jfree.chart.plot.XYPlot;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import javax.imageio.ImageIO;
+import java.awt.geom.Rectangle2D;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The desktop GUI in real JavaFX windows on an X display (Xvfb: {@link GuiDisplay}), driven as a
+ * person would through TestFX: open a committed sample, filter, select, look at the tree and the
+ * hex, open every view, export. Oracles are the samples' ground truth (what the simulated wire
+ * carried) and {@code cellscope stats}; screenshots go to gui/target/screenshots/.
+ */
+@ExtendWith(ApplicationExtension.class)
+class MainWindowTest {
+    private static final Path SAMPLES = Path.of(System.getProperty("gui.samples", "../samples/captures"));
+    private static final Path SHOTS = Path.of("target/screenshots");
+    private MainWindow window;
+
+    @BeforeAll
+    static void display() throws Exception {
+        GuiDisplay.ensure();
+    }
+
+    @Start
+    void start(Stage stage) {
+        window = new MainWindow(stage);
+        stage.show();
+    }
+
+    private void open(FxRobot robot, String sample) throws Exception {
+        Path file = SAMPLES.resolve(sample); // an absolute path resolves to itself
+        assertTrue(Files.isRegularFile(file), file + " missing");
+        robot.interact(() -> window.open(file));
+        waitFor(60, () -> window.loaded() != null || !window.lastError().isEmpty());
+        assertEquals("", window.lastError());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private static void waitFor(int seconds, Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition);
+    }
+
+    private static long truthLong(String sample, String jsonKey) throws IOException {
+        String json = Files.readString(SAMPLES.resolve(sample.replace(".pcapng", ".truth.json")));
+        Matcher m = Pattern.compile("\"" + jsonKey + "\"\\s*:\\s*(\\d+)").matcher(json);
+        assertTrue(m.find(), jsonKey + " not in the truth file");
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void opensASampleWithEveryFrameListed(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        // the simulated wire's record of what the tap captured
+        assertEquals(truthLong("lossy-mesh.pcapng", "frames_recorded"), robot.lookup("#packet-list").queryTableView().getItems().size());
+        assertTrue(window.status().getText().contains("Packets: 314"), window.status().getText());
+        // the first frame is selected once loaded, its tree shown
+        assertNotNull(window.detail().detail());
+        assertEquals(1, window.detail().detail().frame());
+        // Info comes from the analysed session: frame 6 is Bob's SBI HANDSHAKE reply (truth: handshake accepted)
+        assertTrue(window.loaded().index().info(5).contains("HANDSHAKE"), window.loaded().index().info(5));
+        saveShot(window.stage().getScene(), "main-window");
+    }
+
+    @Test
+    void filterBarChecksAsYouTypeAndFiltersInTheBackground(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.clickOn("#display-filter").write("utcp.flags.nack ==");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(MainWindow.BAD_STYLE, window.filterField().getStyle());
+        assertFalse(window.filterMessage().getText().isBlank(), "the parser's message is shown");
+        assertTrue(window.filterMessage().getText().contains("column"), window.filterMessage().getText());
+        robot.write(" 1");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(MainWindow.OK_STYLE, window.filterField().getStyle());
+        assertEquals("", window.filterMessage().getText());
+        robot.type(KeyCode.ENTER);
+        TableView<?> table = robot.lookup("#packet-list").queryTableView();
+        waitFor(30, () -> window.status().getText().contains("Displayed"));
+        // truth: NACKs sent by the endpoints minus those the wire dropped before the tap
+        assertEquals(11, table.getItems().size(), "utcp.flags.nack == 1: " + window.status().getText());
+        for (Object f : table.getItems()) {
+            assertTrue(window.loaded().index().info((Integer) f).contains("NACK"), window.loaded().index().info((Integer) f));
+        }
+        // blank filter: every frame again
+        robot.interact(() -> window.applyFilter(""));
+        assertEquals(314, table.getItems().size());
+        // history: Up brings the last filter applied back
+        robot.clickOn("#display-filter").type(KeyCode.UP);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals("utcp.flags.nack == 1", window.filterField().getText());
+    }
+
+    @Test
+    void selectedFrameTreeAndHexAreLinkedBothWays(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.interact(() -> window.selectFrameNumber(9));
+        waitFor(30, () -> window.detail().detail() != null && window.detail().detail().frame() == 9 && window.detail().detail().analysed());
+        List<String> layers = new ArrayList<>();
+        for (TreeItem<ProtoNode> t : window.detail().tree().getRoot().getChildren()) layers.add(t.getValue().field().name());
+        assertTrue(layers.contains("utcp"), layers.toString());
+        // field -> bytes: selecting utcp.seq highlights exactly its bytes: they read back as the seq the tree shows
+        robot.interact(() -> assertTrue(window.detail().selectField("utcp.seq")));
+        ProtoNode seq = window.detail().tree().getSelectionModel().getSelectedItem().getValue();
+        int[] lit = window.detail().highlightedBytes();
+        assertNotNull(lit, "nothing highlighted");
+        assertEquals(seq.offset(), lit[0]);
+        assertEquals(seq.length(), lit[1]);
+        byte[] frame = window.detail().detail().packet();
+        long value = 0;
+        for (int i = 0; i < lit[1]; i++) value = value << 8 | (frame[lit[0] + i] & 0xFF);
+        assertEquals(seq.number(), value, "highlighted bytes are the seq's");
+        assertTrue(window.detail().hex().getSelectedText().startsWith(String.format("%02x", frame[lit[0]] & 0xFF)));
+        // truth: frame 9 is Alice's first 1400-byte DATA segment after the handshake (seq first_data_seq + 2)
+        assertEquals(truthLong("lossy-mesh.pcapng", "first_data_seq") + 2, seq.number());
+        // byte -> field: clicking the first byte of the Ethernet source MAC selects eth.src
+        robot.interact(() -> {
+            window.detail().tree().getSelectionModel().clearSelection();
+            window.detail().hex().positionCaret(6 + 6 * 3); // byte 6: "0000  " then three characters a byte
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        ProtoNode picked = window.detail().tree().getSelectionModel().getSelectedItem().getValue();
+        assertTrue(picked.offset() <= 6 && 6 < picked.offset() + picked.length(), picked.label());
+        assertEquals("eth.src", picked.field().name());
+        // Apply as filter from the tree: the list keeps the frames of that field's value
+        robot.interact(() -> window.applyFilter(dev.cellscope.gui.view.DetailPane.filterFor(seq)));
+        waitFor(30, () -> window.status().getText().contains("Displayed"));
+        assertTrue(window.table().getItems().size() >= 1, "utcp.seq == " + seq.number());
+        assertTrue(window.table().getItems().contains(8), "frame 9 itself matches its own seq");
+    }
+
+    @Test
+    void wiresharkShortcutsGoToAndFind(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.clickOn("#packet-list");
+        robot.press(KeyCode.CONTROL).type(KeyCode.G).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.write("42").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(41, window.table().selectedFrame());
+        robot.press(KeyCode.CONTROL).type(KeyCode.F).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.write("NACK").type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitForFxEvents();
+        int found = window.table().selectedFrame();
+        assertTrue(found > 41, "found frame " + (found + 1));
+        assertTrue(window.loaded().index().info(found).contains("NACK"));
+    }
+
+    @Test
+    void expertViewGroupsFindingsAsTheTruthCountsThem(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        Stage s = robot.interact(() -> window.openExpert()) == null ? null : lastStage(robot);
+        assertNotNull(s);
+        ExpertView view = (ExpertView) s.getScene().getRoot();
+        int warnSequence = 0, noteSequence = 0;
+        for (TreeItem<ExpertView.Line> kind : view.table().getRoot().getChildren()) {
+            ExpertView.Line l = kind.getValue();
+            if (l.group().equals("sequence") && l.severity().equals("warn")) warnSequence += l.count();
+            if (l.group().equals("sequence") && l.severity().equals("note")) noteSequence += l.count();
+        }
+        // truth: expected_findings {"warn": {"sequence": 11}, "note": {"sequence": 12}}
+        assertEquals(11, warnSequence);
+        assertEquals(12, noteSequence);
+        assertEquals("warn", view.table().getRoot().getChildren().getFirst().getValue().severity(), "worst first");
+        saveShot(s.getScene(), "expert-view");
+        // double-click a finding: its frame is selected in the packet list
+        TreeItem<ExpertView.Line> first = view.table().getRoot().getChildren().getFirst();
+        robot.interact(() -> first.setExpanded(true));
+        long frame = first.getChildren().getFirst().getValue().frame();
+        robot.interact(() -> window.selectFrameNumber(frame));
+        assertEquals(frame - 1, window.table().selectedFrame());
+    }
+
+    @Test
+    void flowsViewExportsTheCsvOfCellscopeStats(FxRobot robot, @TempDir Path tmp) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        assertNotNull(robot.interact(() -> window.openFlows()) == null ? lastStage(robot) : lastStage(robot));
+        Stage s = lastStage(robot);
+        TabPane tabs = robot.lookup("#flows-view").queryAs(dev.cellscope.gui.view.FlowsView.class).tabs();
+        assertEquals(3, tabs.getTabs().size());
+        // truth: two UTCP connections (alice-bob, carol-bob), so four directions
+        assertTrue(tabs.getTabs().getFirst().getText().contains("(4)"), tabs.getTabs().getFirst().getText());
+        saveShot(s.getScene(), "flows-view");
+        Path gui = tmp.resolve("gui.csv"), cli = tmp.resolve("cli.csv");
+        assertTrue(robot.interact(() -> window.exportFlows(gui)) == null || Files.exists(gui));
+        waitFor(10, () -> Files.exists(gui));
+        assertEquals(0, Main.run("stats", "-r", SAMPLES.resolve("lossy-mesh.pcapng").toString(), "--flows", cli.toString()));
+        assertEquals(Files.readString(cli), Files.readString(gui), "the GUI's CSV is cellscope stats's");
+    }
+
+    @Test
+    void colouringMarksEveryGrantOverrun(FxRobot robot) throws Exception {
+        open(robot, "tether-overrun.pcapng");
+        var index = window.loaded().index();
+        int overruns = 0;
+        for (int i = 0; i < index.size(); i++) if (index.colour(i) == 1) overruns++; // rule 1: Grant overrun
+        // truth: expected_findings {"error": {"credit": 48}}, one per frame sent beyond its credit
+        assertEquals(48, overruns);
+        robot.interact(() -> window.selectFrameNumber(index.size()));
+        saveShot(window.stage().getScene(), "main-window-tether-overrun");
+        // the grant plot of the one credit account, with the overrun frames marked
+        robot.interact(() -> window.openPlots());
+        Stage s = lastStage(robot);
+        TabPane tabs = ((dev.cellscope.gui.view.PlotsView) s.getScene().getRoot()).tabs();
+        robot.interact(() -> tabs.getSelectionModel().select(1));
+        assertTrue(tabs.getTabs().get(1).getContent() instanceof ChartViewer, "a Tether capture has a grant plot");
+        WaitForAsyncUtils.waitForFxEvents();
+        Thread.sleep(300);
+        WaitForAsyncUtils.waitForFxEvents();
+        saveShot(s.getScene(), "plot-grant-tether-overrun");
+    }
+
+    @Test
+    void plotsShowTheChartsAClickSelectsAFrameAndExportWritesFiles(FxRobot robot, @TempDir Path tmp) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.interact(() -> window.openPlots());
+        Stage s = lastStage(robot);
+        dev.cellscope.gui.view.PlotsView plots = (dev.cellscope.gui.view.PlotsView) s.getScene().getRoot();
+        TabPane tabs = plots.tabs();
+        assertEquals(4, tabs.getTabs().size());
+        for (int i = 0; i < tabs.getTabs().size(); i++) {
+            int t = i;
+            robot.interact(() -> tabs.getSelectionModel().select(t));
+            WaitForAsyncUtils.waitForFxEvents();
+            Thread.sleep(300); // the canvas draws on the next pulse
+            WaitForAsyncUtils.waitForFxEvents();
+            saveShot(s.getScene(), tabs.getTabs().get(t).getId().replace("-tab", ""));
+        }
+        // lossy-mesh has no Tether: the grant tab says so rather than drawing an empty chart
+        assertTrue(tabs.getTabs().get(1).getContent() instanceof javafx.scene.control.Label);
+        robot.interact(() -> tabs.getSelectionModel().select(3));
+        WaitForAsyncUtils.waitForFxEvents();
+        Thread.sleep(300);
+        ChartViewer io = (ChartViewer) tabs.getTabs().get(3).getContent();
+        Rectangle2D area = io.getCanvas().getRenderingInfo().getPlotInfo().getDataArea();
+        double x = area.getMinX() + area.getWidth() * 0.6;
+        XYPlot plot = io.getChart().getXYPlot();
+        double seconds = plot.getDomainAxis().java2DToValue(x, area, plot.getDomainAxisEdge());
+        robot.interact(() -> window.selectFrameNumber(1));
+        Point2D screen = io.getCanvas().localToScreen(x, area.getCenterY());
+        robot.clickOn(screen);
+        WaitForAsyncUtils.waitForFxEvents();
+        int f = window.table().selectedFrame();
+        var index = window.loaded().index();
+        // the frame selected is the last one at or before the clicked time
+        assertTrue(f > 0, "a click at " + seconds + " s selected frame " + (f + 1));
+        assertTrue(index.relativeSeconds(f) <= seconds + 1e-9, index.relativeSeconds(f) + " <= " + seconds);
+        assertTrue(f + 1 >= index.size() || index.relativeSeconds(f + 1) > seconds - 1e-9);
+        // Export plot: the I/O plot as PNG (its magic and size) and as SVG (a document naming the chart)
+        Path png = tmp.resolve("io.png"), svg = tmp.resolve("io.svg");
+        robot.interact(() -> {
+            try {
+                plots.export(png);
+                plots.export(svg);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        var image = ImageIO.read(png.toFile());
+        assertEquals(dev.cellscope.charts.ChartFiles.DEFAULT_WIDTH, image.getWidth());
+        assertEquals(dev.cellscope.charts.ChartFiles.DEFAULT_HEIGHT, image.getHeight());
+        String doc = Files.readString(svg);
+        assertTrue(doc.contains("<svg") && doc.contains("I/O rates"), doc.substring(0, Math.min(200, doc.length())));
+        // a wrong extension is refused, not written
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> plots.export(tmp.resolve("io.jpg")));
+        assertFalse(Files.exists(tmp.resolve("io.jpg")));
+    }
+
+    @Test
+    void saveAsWritesTheDisplayedFramesAsPcapng(FxRobot robot, @TempDir Path tmp) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.interact(() -> window.applyFilter("utcp.flags.nack == 1"));
+        waitFor(30, () -> window.status().getText().contains("Displayed"));
+        Path out = tmp.resolve("nacks.pcapng");
+        long[] written = {-2};
+        robot.interact(() -> window.saveAs(out, n -> written[0] = n));
+        waitFor(30, () -> written[0] != -2);
+        assertEquals(11, written[0]);
+        // tshark (an independent pcapng reader) counts eleven frames in the file
+        if (Files.isExecutable(Path.of("/usr/bin/tshark"))) {
+            Process p = new ProcessBuilder("tshark", "-r", out.toString(), "-T", "fields", "-e", "frame.len")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String lines = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor());
+            assertEquals(11, lines.lines().count(), lines);
+        }
+        // opened again: eleven NACKs and nothing else
+        open(robot, out.toAbsolutePath().toString());
+        var index = window.loaded().index();
+        assertEquals(11, index.size());
+        for (int i = 0; i < index.size(); i++) assertTrue(index.info(i).contains("NACK"), index.info(i));
+    }
+
+    @Test
+    void followUtcpStreamListsTheConversationsMessagesInOrder(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.interact(() -> window.selectFrameNumber(18));
+        waitFor(30, () -> window.detail().detail() != null && window.detail().detail().frame() == 18 && window.detail().detail().analysed());
+        Stage[] shown = new Stage[1];
+        robot.interact(() -> window.openFollow(s -> shown[0] = s));
+        waitFor(30, () -> shown[0] != null);
+        String text = ((javafx.scene.control.TextArea) shown[0].getScene().getRoot()).getText();
+        assertTrue(text.contains("Filter: utcp.stream eq 0"), text.substring(0, 200));
+        // truth: Alice -> Bob, handshake accepted, 11 blocks sent; every block the tap saw whole verified
+        assertTrue(text.contains("Node 0: " + "a74aaa1fe85b0f9170c12ec1e28325b7"));
+        assertEquals(11, text.lines().filter(l -> l.contains("BLOCK_PUT")).count());
+        assertTrue(text.lines().filter(l -> l.contains("BLOCK_PUT")).allMatch(l -> l.contains("put.verified=1")));
+        assertTrue(text.indexOf("HANDSHAKE") < text.indexOf("BLOCK_PUT"), "messages in order");
+        saveShot(shown[0].getScene(), "follow-utcp-stream");
+    }
+
+    @Test
+    void columnsSortInTheBackgroundAndKeepTheSelection(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        var index = window.loaded().index();
+        robot.interact(() -> window.selectFrameNumber(9));
+        dev.cellscope.gui.view.PacketTable table = window.table();
+        @SuppressWarnings("unchecked")
+        var length = (javafx.scene.control.TableColumn<Integer, String>) table.getColumns().get(5);
+        robot.clickOn(length.getText()); // the header: ascending
+        robot.clickOn(length.getText()); // again: descending
+        waitFor(10, () -> table.rows().ordered() && index.wireLength(table.getItems().getFirst()) == 1454
+                && length.getSortType() == javafx.scene.control.TableColumn.SortType.DESCENDING);
+        assertEquals(314, table.getItems().size());
+        long previous = Long.MAX_VALUE;
+        for (int f : table.getItems()) {
+            assertTrue(index.wireLength(f) <= previous, "descending lengths");
+            previous = index.wireLength(f);
+        }
+        assertEquals(8, table.selectedFrame(), "frame 9 still selected");
+        // a filter keeps the sort; the frames it shows are sorted too
+        robot.interact(() -> window.applyFilter("utcp.flags.nack == 1 || utcp.flags.syn == 1"));
+        waitFor(30, () -> window.status().getText().contains("Displayed") && table.rows().ordered());
+        previous = Long.MAX_VALUE;
+        for (int f : table.getItems()) {
+            assertTrue(index.wireLength(f) <= previous, "descending lengths after the filter");
+            previous = index.wireLength(f);
+        }
+        robot.interact(() -> table.getSortOrder().clear());
+        waitFor(10, () -> !table.rows().ordered());
+        for (int r = 1; r < table.getItems().size(); r++) assertTrue(table.getItems().get(r) > table.getItems().get(r - 1));
+    }
+
+    @Test
+    void aMissingFileIsAOneLineError(FxRobot robot) {
+        robot.interact(() -> window.open(Path.of("/nonexistent/capture.pcapng")));
+        assertEquals("/nonexistent/capture.pcapng: no such file", window.lastError());
+        assertTrue(window.status().getText().contains("no such file"));
+    }
+
+    private static Stage lastStage(FxRobot robot) {
+        List<javafx.stage.Window> ws = robot.listWindows();
+        return (Stage) ws.getLast();
+    }
+
+    /** The scene as PNG under target/screenshots/ (what a person sees, without the window frame). */
+    static void saveShot(Scene scene, String name) throws Exception {
+        Files.createDirectories(SHOTS);
+        var image = WaitForAsyncUtils.asyncFx(() -> scene.snapshot(null)).get(10, TimeUnit.SECONDS);
+        ImageIO.write(SwingFXUtils.fromFXImage(image, null), "png", SHOTS.resolve(name + ".png").toFile());
+    }
+}
