@@ -27,9 +27,11 @@ final class GuiDisplay {
         Path binary = Path.of("/usr/bin/Xvfb");
         Assumptions.assumeTrue(Files.isExecutable(binary),
                 "no X server on " + display + " and Xvfb is not installed (Debian package xvfb: apt-get install xvfb; ./run-tests installs it)");
-        xvfb = new ProcessBuilder(binary.toString(), display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp")
+        // -terminate: Xvfb ends itself when this JVM's connection closes at exit. Killing it from a shutdown hook
+        // instead races JavaFX's GTK connection, and GTK's fatal "X connection lost" then exits the JVM with 1
+        // (surefire: "Error occurred in starting fork"), after every test had passed.
+        xvfb = new ProcessBuilder(binary.toString(), display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp", "-terminate")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> xvfb.destroy()));
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Files.exists(socket) && xvfb.isAlive() && System.nanoTime() < until) Thread.sleep(50);
         Assumptions.assumeTrue(Files.exists(socket), "Xvfb " + display + " did not start within 10 s (exit "
