@@ -300,7 +300,10 @@ class TpacketV3RingVethTest {
             List<Got> got = new ArrayList<>();
             take(again, got);
             assertArrayEquals(numbered(6, 100), got.getLast().bytes(), "frame 5 came while the ring was frozen: dropped");
-            assertEquals(1, ring.stats().drops());
+            // at least frame 5; a stray frame on the interface (CI: once) while the ring was frozen is dropped too
+            long drops = ring.stats().drops();
+            assertTrue(drops >= 1 && drops <= 3, "drops while frozen: " + drops);
+            assertTrue(got.stream().noneMatch(g -> java.util.Arrays.equals(g.bytes(), numbered(5, 100))), "frame 5 was not delivered");
         }
     }
 
