@@ -84,7 +84,7 @@ public final class DpdkBackend implements LiveBackend {
             DpdkPort.Config config = vdev != null
                     ? new DpdkPort.Config(vdev.driver(), vdev.args(), vdev.mbufs(), vdev.dataRoom(), RX_DESCRIPTORS, options.promiscuous())
                     : new DpdkPort.Config(name, null, NIC_MBUFS, NIC_DATA_ROOM, RX_DESCRIPTORS, options.promiscuous());
-            port = DpdkPort.open(config);
+            port = openRetryingABusyQueue(config);
         } catch (DpdkException e) {
             throw new SourceException(e.kind() == DpdkException.Kind.DEVICE || e.kind() == DpdkException.Kind.PORT ? name + ": " + e.getMessage() : e.getMessage());
         }
@@ -92,6 +92,33 @@ public final class DpdkBackend implements LiveBackend {
         source.start();
         return source;
     }
+
+    /**
+     * Opens the port; an AF_XDP socket that cannot be made is tried again for up to
+     * {@link #XSK_RETRY_MILLIS}: the kernel frees a closed XDP socket's hold on its queue in deferred
+     * work, so a capture opened right after another closed (or after a failed attempt) can find the
+     * queue still busy for a moment (bind gives EBUSY; DPDK only logs "Failed to create xsk socket").
+     * Seen in CI: the second open, 0.05 s after a refused one, failed this way.
+     */
+    private static DpdkPort openRetryingABusyQueue(DpdkPort.Config config) {
+        long deadline = System.nanoTime() + XSK_RETRY_MILLIS * 1_000_000L;
+        while (true) {
+            try {
+                return DpdkPort.open(config);
+            } catch (DpdkException e) {
+                boolean xsk = config.name().startsWith("net_af_xdp") && String.valueOf(e.getMessage()).contains("Failed to create xsk socket");
+                if (!xsk || System.nanoTime() > deadline) throw e;
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final long XSK_RETRY_MILLIS = 2_000;
 
     /** The kernel's interfaces, as the afpacket backend lists them (with raw EAL arguments, -i names an EAL port instead). */
     @Override
