@@ -37,11 +37,16 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code cellscope read}: decode a capture file, tshark-style. */
-@Command(name = "read", mixinStandardHelpOptions = true,
+// Not mixinStandardHelpOptions: its -V (version) clashes with tshark's -V (detail tree), and picocli
+// then adds neither -V nor -h/--help, so `read --help` was an unknown option.
+@Command(name = "read",
         description = "Decode a pcap or pcapng capture, or capture live on an interface (-i): summary lines, detail tree, hex, fields or JSON.")
 public final class ReadCommand implements Callable<Integer> {
 
     enum Format { text, fields, json }
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "-r", paramLabel = "FILE", description = "Capture file to read (pcap or pcapng); - or a pipe: read from it as tshark does.")
     Path file;

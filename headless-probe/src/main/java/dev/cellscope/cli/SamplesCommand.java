@@ -29,7 +29,7 @@ public final class SamplesCommand implements Callable<Integer> {
     /** Largest --size: 20 times the default, about 30 GB of capture at the samples' 1.1-1.5 KB a frame. */
     static final long MAX_SIZE = 20_000_000;
 
-    @Command(name = "list", description = "List the sample captures.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the sample captures.")
     static final class ListSamples implements Callable<Integer> {
         @Override
         public Integer call() {

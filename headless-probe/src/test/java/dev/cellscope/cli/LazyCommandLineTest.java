@@ -32,6 +32,36 @@ class LazyCommandLineTest {
         }
     }
 
+    /** {@code X --help} and {@code X -h} print X's usage for every command and nested command (read's -V clash once hid them). */
+    @Test
+    void everyCommandTakesHelpOptions() throws Exception {
+        java.util.List<java.util.List<String>> commands = new java.util.ArrayList<>();
+        collect(FULL, java.util.List.of(), commands);
+        assertTrue(commands.size() >= 10, "commands: " + commands);
+        java.util.List<String> failures = new java.util.ArrayList<>();
+        for (java.util.List<String> path : commands) {
+            for (String help : java.util.List.of("--help", "-h")) {
+                java.util.List<String> args = new java.util.ArrayList<>(path);
+                args.add(help);
+                Cli.Result r = Cli.run(args.toArray(String[]::new));
+                if (r.exit() != 0 || !r.out().startsWith("Usage: cellscope " + String.join(" ", path))) {
+                    failures.add(args + ": exit " + r.exit() + " " + r.err().strip());
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    private static void collect(CommandLine cli, java.util.List<String> path, java.util.List<java.util.List<String>> out) {
+        for (Map.Entry<String, CommandLine> e : cli.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) continue;
+            java.util.List<String> sub = new java.util.ArrayList<>(path);
+            sub.add(e.getKey());
+            out.add(sub);
+            collect(e.getValue(), sub, out);
+        }
+    }
+
     /** Usage of a command and of its nested subcommands (endpoint serve, samples generate, ...). */
     private static void assertSameUsage(CommandLine expected, CommandLine actual) {
         assertEquals(expected.getCommandSpec().qualifiedName(), actual.getCommandSpec().qualifiedName());
