@@ -1,0 +1,164 @@
+package dev.cellscope.nativetap.packet;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.opentest4j.TestAbortedException;
+
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * AF_XDP on a real veth pair (root; sender in a namespace of its own, see {@link NetnsVeth}):
+ * the committed sample arrives byte for byte through our rings, the kernel's counters, and the
+ * program is gone from the interface after close ({@code ip link show} is the oracle).
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class XdpCaptureVethTest {
+    private static NetnsVeth veth;
+    private static String skip;
+    private static Path work, sample;
+    private static List<PcapFiles.Frame> sampleFrames;
+
+    @BeforeAll
+    static void createPair() throws Exception {
+        try {
+            Assumptions.assumeTrue(XdpLibrary.unavailableReason() == null, () -> "AF_XDP needs libxdp: " + XdpLibrary.unavailableReason());
+            Assumptions.assumeTrue(SockaddrLlLayoutTest.which("tcpdump") != null, "'tcpdump' not found (Debian package tcpdump): it converts the sample");
+            veth = NetnsVeth.create("x");
+        } catch (TestAbortedException e) {
+            skip = e.getMessage().replaceFirst("^Assumption failed: ", "");
+            System.err.println("XdpCaptureVethTest skipped: " + skip);
+            return;
+        }
+        work = Files.createTempDirectory("cs-xdp");
+        sample = work.resolve("mixed-wire.pcap");
+        var r = SockaddrLlLayoutTest.run("tcpdump", "-r", TpacketV3RingVethTest.samplePath("mixed-wire.pcapng").toString(), "-w", sample.toString());
+        if (!r.error().isEmpty()) throw new IllegalStateException("tcpdump -r mixed-wire.pcapng: " + r.error());
+        sampleFrames = PcapFiles.read(sample);
+    }
+
+    @BeforeEach
+    void needsThePair() {
+        Assumptions.assumeTrue(skip == null, skip);
+    }
+
+    @AfterAll
+    static void deletePair() throws Exception {
+        if (veth != null) veth.close();
+        if (work != null) {
+            try (var s = Files.list(work)) {
+                for (Path p : s.toList()) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(work);
+        }
+    }
+
+    static String linkShow(String ifname) throws Exception {
+        return SockaddrLlLayoutTest.run("ip", "link", "show", ifname).output();
+    }
+
+    private static List<byte[]> collect(XdpSocket s, int n, long millis) {
+        List<byte[]> got = new ArrayList<>();
+        long end = System.currentTimeMillis() + millis;
+        while (got.size() < n && System.currentTimeMillis() < end) {
+            s.receive((data, offset, length) -> got.add(data.asSlice(offset, length).toArray(ValueLayout.JAVA_BYTE)), 100);
+        }
+        return got;
+    }
+
+    @Test
+    void theSampleArrivesByteForByteThroughTheRingsAndTheProgramLeavesWithTheCapture() throws Exception {
+        assertFalse(linkShow(veth.receiver).contains("xdp"), "no XDP program before: " + linkShow(veth.receiver));
+        try (XdpCapture c = XdpCapture.open(XdpCapture.Config.of(veth.receiver).withFrames(1024))) {
+            assertEquals(1, c.sockets().size(), "a veth made by ip link add has one receive queue");
+            assertTrue(linkShow(veth.receiver).contains("xdp"), "attached: " + linkShow(veth.receiver));
+            System.err.println("XdpCaptureVethTest: " + c.describe() + ", multi-buffer " + c.sockets().getFirst().multiBuffer());
+            // three times 425 frames through a ring of 1024, read while they come: the chunks go round the fill ring
+            int loops = 3, n = sampleFrames.size() * loops;
+            List<byte[]> got = new ArrayList<>();
+            Thread reader = Thread.ofPlatform().start(() -> got.addAll(collect(c.sockets().getFirst(), n, 10_000)));
+            assertEquals(n, veth.replay(sample, "--topspeed", "--loop=" + loops));
+            reader.join();
+            assertEquals(n, got.size(), "frames: " + c.stats());
+            for (int i = 0; i < got.size(); i++) assertArrayEquals(sampleFrames.get(i % sampleFrames.size()).bytes(), got.get(i), "frame " + (i + 1));
+            assertEquals(n, c.sockets().getFirst().frames());
+            assertEquals(0, c.stats().drops(), c.stats().toString());
+        }
+        assertFalse(linkShow(veth.receiver).contains("xdp"), "detached on close: " + linkShow(veth.receiver));
+    }
+
+    /** Frames longer than a 4 KiB chunk (the veth's MTU is 9000) come in several descriptors and are joined whole. */
+    @Test
+    void jumboFramesLongerThanAChunkArriveWhole() throws Exception {
+        List<byte[]> frames = new ArrayList<>();
+        int[] lengths = {60, 3000, 3840, 3841, 4096, 5000, 8000, 9014, 60};
+        for (int n = 0; n < lengths.length; n++) {
+            byte[] f = new byte[lengths[n]];
+            for (int i = 0; i < f.length; i++) f[i] = (byte) (i * 7 + n);
+            System.arraycopy(new byte[]{2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, (byte) 0x88, (byte) 0xb5}, 0, f, 0, 14);
+            frames.add(f);
+        }
+        Path jumbo = work.resolve("jumbo.pcap");
+        PcapFiles.write(jumbo, frames);
+        try (XdpCapture c = XdpCapture.open(XdpCapture.Config.of(veth.receiver).withFrames(64))) {
+            Assumptions.assumeTrue(c.sockets().getFirst().multiBuffer(), "this kernel has no AF_XDP multi-buffer (XDP_USE_SG, 6.6+)");
+            assertEquals(frames.size(), veth.replay(jumbo));
+            List<byte[]> got = collect(c.sockets().getFirst(), frames.size(), 5_000);
+            assertEquals(frames.size(), got.size(), "frames: " + c.stats());
+            for (int i = 0; i < got.size(); i++) assertArrayEquals(frames.get(i), got.get(i), "frame " + (i + 1) + " of " + lengths[i] + " bytes");
+        }
+    }
+
+    @Test
+    void aReaderThatDoesNotReadMakesTheKernelDropAndCount() throws Exception {
+        try (XdpCapture c = XdpCapture.open(XdpCapture.Config.of(veth.receiver).withFrames(64))) {
+            assertEquals(sampleFrames.size(), veth.replay(sample));
+            Thread.sleep(100);
+            XdpSocket.Stats s = c.stats();
+            List<byte[]> got = collect(c.sockets().getFirst(), sampleFrames.size(), 500);
+            assertEquals(64, got.size(), "the ring holds 64 frames: " + s);
+            assertEquals(sampleFrames.size() - 64, s.drops(), "the rest dropped and counted: " + s);
+            for (int i = 0; i < 64; i++) assertArrayEquals(sampleFrames.get(i).bytes(), got.get(i), "frame " + (i + 1));
+        }
+    }
+
+    @Test
+    void wakeupEndsAWaitingReceiveAtOnce() throws Exception {
+        try (XdpCapture c = XdpCapture.open(XdpCapture.Config.of(veth.receiver).withFrames(64))) {
+            XdpSocket s = c.sockets().getFirst();
+            long t0 = System.nanoTime();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                s.wakeup();
+            });
+            assertEquals(-1, s.receive((d, o, l) -> { }, -1));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 150 && ms < 1500, ms + " ms");
+        }
+    }
+
+    @Test
+    void aMissingInterfaceIsNamedWithTheOnesThatExist() {
+        PacketSocketException e = assertThrows(PacketSocketException.class, () -> XdpCapture.open(XdpCapture.Config.of("nosuch0")));
+        assertTrue(e.getMessage().startsWith("no network interface 'nosuch0' (there are: "), e.getMessage());
+        assertEquals("ENODEV", e.errnoName());
+    }
+}
