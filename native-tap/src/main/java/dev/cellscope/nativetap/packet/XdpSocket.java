@@ -140,17 +140,49 @@ public final class XdpSocket implements AutoCloseable {
         try {
             // page-aligned, as XDP_UMEM_REG wants; zeroed by the allocation
             MemorySegment umem = arena.allocate((long) frames * chunkSize, PAGE_SIZE);
-            // zero-copy/copy as the kernel decides, frames longer than a chunk as several descriptors;
-            // a kernel before 6.6 refuses XDP_USE_SG: then without it (such frames are dropped and counted)
-            try {
-                return bind(ifname, ifindex, queue, frames, chunkSize, arena, umem, XDP_USE_NEED_WAKEUP | XDP_USE_SG);
-            } catch (PacketSocketException e) {
-                if (!"EINVAL".equals(e.errnoName()) && !"EOPNOTSUPP".equals(e.errnoName())) throw e;
-                return bind(ifname, ifindex, queue, frames, chunkSize, arena, umem, XDP_USE_NEED_WAKEUP);
-            }
+            return bindRetryingABusyQueue(ifname, ifindex, queue, frames, chunkSize, arena, umem);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
+        }
+    }
+
+    /** How long a bind refused with EBUSY is tried again, and how often (see {@link #bindRetryingABusyQueue}). */
+    static final long BUSY_RETRY_MILLIS = 2_000, BUSY_RETRY_STEP_MILLIS = 50;
+
+    /**
+     * Binds; a bind refused with EBUSY is tried again (with a new socket) every
+     * {@value #BUSY_RETRY_STEP_MILLIS} ms for up to {@value #BUSY_RETRY_MILLIS} ms. The kernel lets go of a
+     * closed XDP socket's queue in deferred work (the socket's UMEM and queue binding are released
+     * after an RCU grace period), so a socket opened right after another closed on the same queue can
+     * find it busy for a moment. CI saw this: a capture opened just after the previous test's closed
+     * failed with EBUSY. A queue that stays busy (another process's socket) still fails, 2 s later.
+     */
+    private static XdpSocket bindRetryingABusyQueue(String ifname, int ifindex, int queue, int frames, int chunkSize, Arena arena, MemorySegment umem) {
+        long deadline = System.nanoTime() + BUSY_RETRY_MILLIS * 1_000_000L;
+        while (true) {
+            try {
+                return bindEitherWay(ifname, ifindex, queue, frames, chunkSize, arena, umem);
+            } catch (PacketSocketException e) {
+                if (!"EBUSY".equals(e.errnoName()) || System.nanoTime() - deadline > 0) throw e;
+                try {
+                    Thread.sleep(BUSY_RETRY_STEP_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static XdpSocket bindEitherWay(String ifname, int ifindex, int queue, int frames, int chunkSize, Arena arena, MemorySegment umem) {
+        // zero-copy/copy as the kernel decides, frames longer than a chunk as several descriptors;
+        // a kernel before 6.6 refuses XDP_USE_SG: then without it (such frames are dropped and counted)
+        try {
+            return bind(ifname, ifindex, queue, frames, chunkSize, arena, umem, XDP_USE_NEED_WAKEUP | XDP_USE_SG);
+        } catch (PacketSocketException e) {
+            if (!"EINVAL".equals(e.errnoName()) && !"EOPNOTSUPP".equals(e.errnoName())) throw e;
+            return bind(ifname, ifindex, queue, frames, chunkSize, arena, umem, XDP_USE_NEED_WAKEUP);
         }
     }
 
