@@ -90,6 +90,10 @@ CELLSCOPE_RUNTIME_FILES=('/usr/lib/*/libpcap.so.0.8:libpcap0.8')
 # The dpdk backend and its tests: DPDK 22.11's libraries and af_packet/af_xdp drivers, testpmd and the headers (DpdkAbiTest).
 CELLSCOPE_DPDK_FILES=('/usr/lib/*/librte_net_af_packet.so.23:dpdk' '/usr/lib/*/librte_net_af_xdp.so.23:librte-net-af-xdp23' '/usr/bin/dpdk-testpmd:dpdk-dev' '/usr/include/dpdk/rte_ethdev_core.h:dpdk-dev')
 
+# The xdp backend and its tests: libxdp (with its AF_XDP redirect program xsk_def_xdp_prog.o) and libbpf,
+# loaded through FFM; xdp-tools' xdp-loader is the fix the error messages name for a program left behind.
+CELLSCOPE_XDP_FILES=('/usr/lib/*/libxdp.so.1:libxdp1' '/usr/lib/*/libbpf.so.1:libbpf1' '/usr/lib/*/bpf/xsk_def_xdp_prog.o:libxdp1' '/usr/sbin/xdp-loader:xdp-tools')
+
 # As root, installs what running needs; otherwise says in one line what is missing.
 cellscope_want_runtime_packages() {
   local missing=() pair

@@ -38,7 +38,9 @@ final class CaptureOptions {
     @Option(names = "-B", paramLabel = "MiB", description = "With -i: kernel capture buffer in MiB (default 2); with afpacket the ring, in blocks of 256 KiB.")
     Integer bufferMiB;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "With -i and -D: how to capture: afpacket (the kernel's AF_PACKET ring) or pcap (libpcap); default "
+    @Option(names = "--backend", paramLabel = "NAME", description = "With -i and -D: how to capture: afpacket (the kernel's AF_PACKET ring), pcap (libpcap),"
+            + " xdp (AF_XDP: libxdp's program on the interface takes its frames while the capture runs)"
+            + " or dpdk (DPDK: the interface through its net_af_packet vdev, af_xdp:IF through net_af_xdp); default "
             + Backends.DEFAULT + ".")
     String backend;
 

@@ -12,7 +12,7 @@ class BackendsTest {
 
     @Test
     void everyBackendIsFoundTheDefaultFirst() {
-        assertEquals(List.of("afpacket", "dpdk", "pcap"), Backends.names());
+        assertEquals(List.of("afpacket", "dpdk", "pcap", "xdp"), Backends.names());
     }
 
     @Test

@@ -18,21 +18,22 @@ import java.util.stream.Stream;
 /**
  * What the kernel says about an interface in {@code /sys/class/net} (the network namespace of this
  * process): whether it exists and is up, its addresses for {@code -D}, and its own drop counters.
- * No libpcap and no privilege needed.
+ * No libpcap and no privilege needed. Public for the backends that check an interface the same way
+ * before opening it (the xdp backend).
  */
-final class LinkState {
+public final class LinkState {
     private static final Path SYS = Path.of("/sys/class/net");
     // linux/if.h: dev->flags as /sys/class/net/IF/flags shows them (IFF_RUNNING is not among them: see running())
     private static final int IFF_UP = 0x1, IFF_LOOPBACK = 0x8;
 
     private LinkState() {}
 
-    static boolean exists(String ifname) {
+    public static boolean exists(String ifname) {
         return !ifname.contains("/") && !ifname.equals(".") && !ifname.equals("..") && Files.isDirectory(SYS.resolve(ifname));
     }
 
     /** The interfaces of this namespace by name, sorted. */
-    static List<String> names() {
+    public static List<String> names() {
         try (Stream<Path> s = Files.list(SYS)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
@@ -41,7 +42,7 @@ final class LinkState {
     }
 
     /** Administratively up (IFF_UP); true when it cannot be read (then opening says what is wrong). */
-    static boolean up(String ifname) {
+    public static boolean up(String ifname) {
         long f = number(ifname, "flags");
         return f < 0 || (f & IFF_UP) != 0;
     }
@@ -53,13 +54,13 @@ final class LinkState {
      * already handed to the taps (no protocol handler, a full backlog after capture), which would
      * report loss the capture did not have. -1 when unreadable.
      */
-    static long interfaceDrops(String ifname) {
+    public static long interfaceDrops(String ifname) {
         long missed = number(ifname, "statistics/rx_missed_errors"), fifo = number(ifname, "statistics/rx_fifo_errors");
         return missed < 0 || fifo < 0 ? -1 : missed + fifo;
     }
 
     /** {@code -D}: every interface with its addresses (IPv4, IPv6, then the MAC), running ones first, loopback after them, down ones last. */
-    static List<CaptureInterface> interfaces() {
+    public static List<CaptureInterface> interfaces() {
         List<CaptureInterface> out = new ArrayList<>();
         for (String name : names()) {
             long flags = number(name, "flags");

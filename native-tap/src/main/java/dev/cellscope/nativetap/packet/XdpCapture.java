@@ -58,11 +58,12 @@ public final class XdpCapture implements AutoCloseable {
     private final Config config;
     private final List<XdpSocket> sockets;
     private final XdpProgram program;
-    private final int promiscFd;
+    private final int promiscFd, ifindex;
     private boolean closed;
 
-    private XdpCapture(Config config, List<XdpSocket> sockets, XdpProgram program, int promiscFd) {
+    private XdpCapture(Config config, int ifindex, List<XdpSocket> sockets, XdpProgram program, int promiscFd) {
         this.config = config;
+        this.ifindex = ifindex;
         this.sockets = List.copyOf(sockets);
         this.program = program;
         this.promiscFd = promiscFd;
@@ -96,13 +97,19 @@ public final class XdpCapture implements AutoCloseable {
             program = XdpProgram.attach(ifname, ifindex, queues, config.mode());
             for (XdpSocket s : sockets) program.register(s.queue(), s.fd());
             if (config.promiscuous()) promiscFd = promiscuous(ifname, ifindex);
-            return new XdpCapture(config, sockets, program, promiscFd);
+            return new XdpCapture(config, ifindex, sockets, program, promiscFd);
         } catch (RuntimeException | Error e) {
             if (program != null) program.close();
             for (XdpSocket s : sockets) s.close();
             if (promiscFd >= 0) closeFd(promiscFd);
             throw e;
         }
+    }
+
+    /** Why AF_XDP cannot be used here (libxdp or libbpf missing: names the Debian package), or null. */
+    public static String unavailableReason() {
+        String missing = XdpLibrary.unavailableReason();
+        return missing == null ? null : "AF_XDP needs libxdp: " + missing;
     }
 
     /** The receive queues in /sys/class/net/IF/queues (rx-0, rx-1…); 1 when it cannot be read. */
@@ -150,6 +157,11 @@ public final class XdpCapture implements AutoCloseable {
 
     public Config config() {
         return config;
+    }
+
+    /** The interface's index (what a filter's {@code ifindex} load gives). */
+    public int ifindex() {
+        return ifindex;
     }
 
     /** Whether every socket runs zero-copy (false: at least one copies). */

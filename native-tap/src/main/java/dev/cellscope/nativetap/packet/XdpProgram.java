@@ -136,7 +136,7 @@ public final class XdpProgram implements AutoCloseable {
         String why = switch (errno) {
             case "EPERM", "EACCES" -> "attaching an XDP program to '" + ifname + "' needs CAP_NET_ADMIN and CAP_BPF (or CAP_SYS_ADMIN): run as root";
             case "EEXIST", "EBUSY" -> "'" + ifname + "' already has an XDP program that libxdp cannot share (remove it: xdp-loader unload "
-                    + ifname + " --all, or ip link set dev " + ifname + " xdp off)";
+                    + ifname + " --all; Debian package xdp-tools)";
             default -> "the kernel refused to attach the XDP program to '" + ifname + "' in " + mode + " mode";
         };
         return new PacketSocketException(why + " (xdp_program__attach: " + errno + ", " + XdpLibrary.strerror(err) + ")", errno);
@@ -188,7 +188,7 @@ public final class XdpProgram implements AutoCloseable {
         ATTACHED.remove(this);
         try {
             int r = (int) XdpLibrary.DETACH.invokeExact(program, ifindex, mode.libxdp, 0);
-            if (r != 0 && r != -19 /* ENODEV: the interface went away, and the program with it */) {
+            if (r != 0 && r != -19 && r != -2) { // ENODEV, ENOENT: the interface went away and the program with it (or it was removed already)
                 System.err.println("cellscope: could not detach the XDP program from " + ifname + " (" + XdpLibrary.strerror(r)
                         + "): xdp-loader unload " + ifname + " --all removes it");
             }
