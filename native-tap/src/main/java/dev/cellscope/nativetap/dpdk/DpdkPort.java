@@ -157,10 +157,38 @@ public final class DpdkPort implements AutoCloseable {
         rc = (int) DpdkLibrary.DEV_START.invokeExact(port);
         if (rc < 0) throw portFailure("rte_eth_dev_start", rc, before);
         started = true;
+        if (afPacketInterface(config) != null) discardWhatCameBeforeStart();
         if (config.promiscuous()) {
             rc = (int) DpdkLibrary.PROMISC_ENABLE.invokeExact(port);
             if (rc < 0) throw portFailure("rte_eth_promiscuous_enable", rc, before);
             promiscuousOn = true;
+        }
+    }
+
+    /** At most this many frames are discarded at start (a bound for a port that never falls quiet). */
+    static final int START_DRAIN_MAX = 1 << 20;
+
+    /**
+     * Empties the RX queue right after start, discarding what it holds. DPDK 22.11's af_packet driver
+     * opens its packet socket (ETH_P_ALL, every interface) and sets up and maps its ring before it
+     * binds the socket to the interface, so frames of other interfaces that arrive in between land in
+     * the ring and would be the first ones received. Frames of the interface itself in that moment go
+     * with them: the capture starts when the port has started.
+     */
+    private void discardWhatCameBeforeStart() {
+        RxBurst burst = newBurst(64);
+        int discarded = 0;
+        while (discarded < START_DRAIN_MAX) {
+            int n = burst.receive();
+            burst.free();
+            if (n == 0) break;
+            discarded += n;
+        }
+        try {
+            int ignored = (int) DpdkLibrary.STATS_RESET.invokeExact(port); // the discarded frames are not the capture's
+            if (kernelDrops != null) kernelDrops.restart(); // nor the kernel's drops of them (the ring was full of foreign frames)
+        } catch (Throwable t) {
+            throw new DpdkException(DpdkException.Kind.PORT, "DPDK port " + deviceName + ": rte_eth_stats_reset failed: " + t);
         }
     }
 

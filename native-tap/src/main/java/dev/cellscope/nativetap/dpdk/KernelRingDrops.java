@@ -69,7 +69,13 @@ final class KernelRingDrops {
         }
     }
 
-    /** Frames the kernel dropped because the driver's ring was full, since the device was made. */
+    /** Counts from now on (the kernel's count so far read and forgotten): the drops of frames discarded at start are not the capture's. */
+    synchronized void restart() {
+        drops();
+        drops = 0;
+    }
+
+    /** Frames the kernel dropped because the driver's ring was full, since the device was made (or {@link #restart}). */
     synchronized long drops() {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(8, 4), len = a.allocate(ValueLayout.JAVA_INT);
