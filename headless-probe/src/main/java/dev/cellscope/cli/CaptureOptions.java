@@ -126,7 +126,10 @@ final class CaptureOptions {
         try {
             return Backends.get(backend);
         } catch (SourceException e) {
-            throw backend == null ? UserError.failure(e.getMessage()) : UserError.usage("--backend: " + e.getMessage());
+            // a name that is no backend is the user's mistake (exit 2); a backend that cannot run here (its
+            // library missing) fails like any other start of a capture, with its fix (exit 1)
+            throw backend == null || Backends.names().contains(backend) ? UserError.failure(e.getMessage())
+                    : UserError.usage("--backend: " + e.getMessage());
         }
     }
 

@@ -143,11 +143,28 @@ class DpdkLiveReadTest {
     /** Raw EAL arguments name the ports; -i naming none of them says how to give one. */
     @Test
     void aPortTheEalDoesNotHaveIsOneLine() throws Exception {
-        Process p = start("noport", List.of(), Map.of("CELLSCOPE_DPDK_EAL_ARGS", "--no-huge -m 256 --no-pci --no-telemetry --file-prefix=cs-noport-" + ProcessHandle.current().pid()),
+        Process p = start("noport", List.of(), Map.of("CELLSCOPE_DPDK_EAL_ARGS", "--no-huge --no-shconf -m 256 --no-pci --no-telemetry --file-prefix=cs-noport-" + ProcessHandle.current().pid()),
                 "read", "-i", "0000:3b:00.0", "--backend", "dpdk", "-c", "1");
         assertEquals(1, exit(p, "noport"), err("noport"));
         assertEquals("cellscope: 0000:3b:00.0: DPDK has no port 0000:3b:00.0 (give the EAL the device with -a PCI-ADDRESS or --vdev,"
                 + " or name a kernel interface without raw EAL arguments)\n", err("noport"));
+    }
+
+    /**
+     * Without DPDK's libraries (librte_eal hidden under /dev/null in a mount namespace of the child's
+     * own): a start failure like the other backends' (exit 1), one line naming the packages.
+     */
+    @Test
+    void withoutTheDpdkLibrariesTheErrorNamesThePackagesAndExits1() throws Exception {
+        String unshare = VethPair.which("unshare");
+        Assumptions.assumeTrue(unshare != null, "unshare not found (Debian package util-linux): cannot hide a library from a child JVM");
+        Path eal = Path.of("/usr/lib/x86_64-linux-gnu/librte_eal.so.23");
+        Assumptions.assumeTrue(Files.exists(eal), eal + " not found: nothing to hide");
+        Process p = start("nolib", List.of(unshare, "-m", "sh", "-c", "mount --bind /dev/null \"$0\" && exec \"$@\"", eal.toString()), Map.of(),
+                "read", "-i", veth.captureInterface, "--backend", "dpdk", "-c", "1");
+        assertEquals(1, exit(p, "nolib"), err("nolib"));
+        assertEquals("cellscope: backend dpdk cannot run here: the DPDK 22.11 libraries are not installed (librte_eal.so.23 not found):"
+                + " install the Debian packages dpdk and librte-net-af-xdp23 (apt-get install dpdk librte-net-af-xdp23)\n", err("nolib"));
     }
 
     /** Without CAP_NET_RAW (setpriv takes it out of a root child's sets): the same line as every backend's. */

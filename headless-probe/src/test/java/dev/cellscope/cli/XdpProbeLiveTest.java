@@ -156,6 +156,21 @@ class XdpProbeLiveTest {
         return p.exitValue();
     }
 
+    /** Without libxdp (hidden under /dev/null in a mount namespace of the child's own): one line naming the package, exit 1. */
+    @Test
+    void withoutLibxdpTheErrorNamesThePackageAndExits1(@TempDir Path dir) throws Exception {
+        String unshare = VethPair.which("unshare");
+        Assumptions.assumeTrue(unshare != null, "unshare not found (Debian package util-linux): cannot hide a library from a child JVM");
+        Path lib = Path.of("/usr/lib/x86_64-linux-gnu/libxdp.so.1");
+        Assumptions.assumeTrue(Files.exists(lib), lib + " not found: nothing to hide");
+        Process p = start(dir, "nolib", List.of(unshare, "-m", "sh", "-c", "mount --bind /dev/null \"$0\" && exec \"$@\"", lib.toString()),
+                "probe", "-i", veth.captureInterface, "--backend", "xdp", "-c", "1");
+        assertEquals(1, exit(p, dir, "nolib"), err(dir, "nolib"));
+        assertEquals("cellscope: backend xdp cannot run here: AF_XDP needs libxdp: libxdp.so.1 not found: install it (apt-get install libxdp1)\n",
+                err(dir, "nolib"));
+        assertNothingLeft();
+    }
+
     /** Without CAP_NET_RAW (setpriv takes it out of a root child's sets): the same line as every backend's. */
     @Test
     void withoutCapNetRawTheErrorNamesTheFix(@TempDir Path dir) throws Exception {
