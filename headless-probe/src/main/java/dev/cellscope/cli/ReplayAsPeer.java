@@ -8,7 +8,6 @@ import dev.cellscope.endpoint.core.RealScheduler;
 import dev.cellscope.endpoint.stack.PeerAddress;
 import dev.cellscope.endpoint.stack.StackException;
 import dev.cellscope.endpoint.stack.Transport;
-import dev.cellscope.replay.ReplayException;
 import dev.cellscope.replay.peer.CapturedConversation;
 import dev.cellscope.replay.peer.CapturedConversation.Side;
 import dev.cellscope.replay.peer.ConversationReader;
@@ -46,6 +45,7 @@ final class ReplayAsPeer {
             throw UserError.usage("--to: " + e.getMessage());
         }
         CapturedConversation c = pick(read(q.file()), q);
+        if (c.problem() != null) throw UserError.failure(q.file() + ": " + c.problem());
         Side side = side(q.side(), c);
         if (c.sentBy(side).isEmpty()) {
             throw UserError.failure("conversation " + c.stream() + ": the " + q.side() + " side sent no UTCP-SBI message");
@@ -85,11 +85,7 @@ final class ReplayAsPeer {
         ConversationReader reader = new ConversationReader();
         SessionResult r = Sessions.run(Sessions.of(file, new SessionOptions(DissectorConfig.defaults(), null, false, Long.MAX_VALUE)), reader);
         Sessions.failIfDamaged(file, r, "", "frames were read before it");
-        try {
-            return reader.conversations();
-        } catch (ReplayException e) {
-            throw UserError.failure(file + ": " + e.getMessage());
-        }
+        return reader.conversations();
     }
 
     /** {@code --stream N}, else the first conversation with UTCP-SBI messages. */

@@ -13,9 +13,11 @@ import java.util.List;
  * @param responder      the CellID it was opened to
  * @param fromInitiator  the initiator's messages
  * @param fromResponder  the responder's messages
+ * @param problem        why the messages cannot be cut from the capture (no SYN, seqs missing), or null; the
+ *                       message lists are then empty
  */
 public record CapturedConversation(int stream, Bytes initiator, Bytes responder,
-                                   List<CapturedMessage> fromInitiator, List<CapturedMessage> fromResponder) {
+                                   List<CapturedMessage> fromInitiator, List<CapturedMessage> fromResponder, String problem) {
     public CapturedConversation {
         fromInitiator = List.copyOf(fromInitiator);
         fromResponder = List.copyOf(fromResponder);

@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * each packet is decoded with the protocol module's codec. Each direction's stream is its DATA
  * payloads in seq order from the SYN's seq on (retransmitted copies count once), cut into messages
  * by the protocol module's {@link SbiFramer}. A direction whose SYN the capture lacks, or with a
- * seq missing before its last DATA, cannot be replayed: {@link #conversations()} says so.
+ * seq missing before its last DATA, cannot be replayed: its conversation carries the reason
+ * ({@link CapturedConversation#problem()}); the others are unaffected.
  */
 public final class ConversationReader implements FrameConsumer {
     private record Segment(byte[] payload, long nanos, long frame) {}
@@ -98,7 +99,7 @@ public final class ConversationReader implements FrameConsumer {
     }
 
     /** The conversations in order of their first frame: those that carried no data in either direction are left out. */
-    public List<CapturedConversation> conversations() throws ReplayException {
+    public List<CapturedConversation> conversations() {
         List<CapturedConversation> out = new ArrayList<>();
         int stream = 0;
         for (Conversation c : conversations.values()) {
@@ -106,8 +107,12 @@ public final class ConversationReader implements FrameConsumer {
             Direction ini = c.bySender.get(c.initiator), res = c.bySender.get(c.responder);
             boolean hasData = (ini != null && !ini.data.isEmpty()) || (res != null && !res.data.isEmpty());
             if (!hasData) continue;
-            out.add(new CapturedConversation(n, c.initiator, c.responder,
-                    messages(n, c.initiator, ini), messages(n, c.responder, res)));
+            try {
+                out.add(new CapturedConversation(n, c.initiator, c.responder,
+                        messages(n, c.initiator, ini), messages(n, c.responder, res), null));
+            } catch (ReplayException e) {
+                out.add(new CapturedConversation(n, c.initiator, c.responder, List.of(), List.of(), e.getMessage()));
+            }
         }
         return out;
     }
