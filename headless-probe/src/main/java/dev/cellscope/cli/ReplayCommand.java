@@ -74,6 +74,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-K", "--preload-pcap", "--preload"}, description = "Read every selected frame into memory before sending the first.")
     boolean preload;
 
+    @Option(names = "--no-realtime", description = "Keep the sending thread an ordinary one: by default it asks for real-time "
+            + "scheduling (SCHED_FIFO, needs root or CAP_SYS_NICE) and sleeps all but the last 100 µs of each gap.")
+    boolean noRealtime;
+
     @Option(names = "--map", paramLabel = "FILE", description = "Address map: lines 'mac|cellid|tether|ip|port OLD NEW'; "
             + "rewrites those fields in every frame and recomputes the checksums that cover them (docs/REPLAY.md).")
     Path mapFile;
@@ -134,7 +138,7 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (ReplayException e) {
             throw UserError.failure("-i " + iface + ": " + e.getMessage());
         }
-        Replayer replayer = new Replayer(selection, sender, new MonotonicClock(), options).quietJit(true);
+        Replayer replayer = new Replayer(selection, sender, new MonotonicClock(!noRealtime), options).quietJit(true);
         ReplayReport report;
         try (StopSignals _ = StopSignals.install(replayer::stop)) {
             report = replayer.run();
