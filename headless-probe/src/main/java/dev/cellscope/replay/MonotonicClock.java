@@ -41,7 +41,7 @@ public final class MonotonicClock implements ReplayClock {
     private final boolean wantRealtime;
     private boolean realtime, everRealtime;
     private long spin = SPIN_NANOS;
-    private long windowStart = Long.MIN_VALUE, sleepable;
+    private SleepShare share;
     private long demotions, promotions;
     /** A clock whose thread asks for real-time scheduling. */
     public MonotonicClock() {
@@ -59,7 +59,7 @@ public final class MonotonicClock implements ReplayClock {
         realtime = wantRealtime && RealtimePriority.fifo(REALTIME_PRIORITY);
         everRealtime = realtime;
         spin = realtime ? REALTIME_SPIN_NANOS : SPIN_NANOS;
-        windowStart = Long.MIN_VALUE;
+        share = new SleepShare(REALTIME_SPIN_NANOS, WINDOW_NANOS, DEMOTE_BELOW, PROMOTE_ABOVE);
     }
 
     /** Ordinary scheduling for the calling thread: the sender when done, and a thread it started (which inherits the policy). */
@@ -98,25 +98,23 @@ public final class MonotonicClock implements ReplayClock {
         }
     }
 
-    /** Adds this wait's sleepable part to the window; at the window's end, real-time or not for the next. */
+    /** Real-time for the next waits or not, by the share of time the last window's waits could sleep. */
     private void judge(long deadline) {
-        long now = System.nanoTime();
-        if (windowStart == Long.MIN_VALUE) windowStart = now;
-        sleepable += Math.max(0, deadline - now - REALTIME_SPIN_NANOS);
-        long span = now - windowStart;
-        if (span < WINDOW_NANOS) return;
-        double share = (double) sleepable / span;
-        windowStart = now;
-        sleepable = 0;
-        if (realtime && share < DEMOTE_BELOW) {
-            RealtimePriority.normal();
-            realtime = false;
-            spin = SPIN_NANOS;
-            demotions++;
-        } else if (!realtime && share > PROMOTE_ABOVE && RealtimePriority.fifo(REALTIME_PRIORITY)) {
-            realtime = true;
-            spin = REALTIME_SPIN_NANOS;
-            promotions++;
+        switch (share.observe(System.nanoTime(), deadline, realtime)) {
+            case ORDINARY -> {
+                RealtimePriority.normal();
+                realtime = false;
+                spin = SPIN_NANOS;
+                demotions++;
+            }
+            case REALTIME -> {
+                if (RealtimePriority.fifo(REALTIME_PRIORITY)) {
+                    realtime = true;
+                    spin = REALTIME_SPIN_NANOS;
+                    promotions++;
+                }
+            }
+            case KEEP -> {}
         }
     }
 }
