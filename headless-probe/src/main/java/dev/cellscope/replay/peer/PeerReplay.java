@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  * <p>A message is sent when the live peer has sent as many messages as the captured peer had
  * before it in the capture (by capture time): a put's BLOCK_PUTs wait for the DAG_SYNC that
  * answers the offer, as the original sender waited. A peer that stays silent longer than the
- * answer timeout does not stop the replay: the message goes anyway and a note says so. The
+ * answer timeout does not stop the replay: the message goes anyway and a note says so. A peer that
+ * closes its direction (after a NACK that ends the exchange, say) ends the replay: nothing more is sent. The
  * replayed side's ACK/NACK messages keep their captured ref_seq, which is right while the live
  * peer's messages come in the captured order (what the comparison checks).
  */
@@ -125,8 +126,9 @@ public final class PeerReplay {
                 finish(null);
             });
             conn.onEnd(() -> {
-                if (next < ours.size()) note("the peer closed its direction after " + live.size() + " messages, " + (ours.size() - next) + " of ours unsent");
-                pumpLater();
+                // no answer can come any more: what is left of ours would go unanswered, so the replay ends here
+                if (next < ours.size()) note("the peer closed its direction after " + live.size() + " messages; " + (ours.size() - next) + " of ours not sent");
+                close();
             });
             arm();
         }

@@ -47,10 +47,12 @@ class ReplayAsPeerTest {
         }
     }
 
-    private Served serve(String name, Path store) throws Exception {
+    private Served serve(String name, Path store, String... extra) throws Exception {
         int port = 37000 + (int) (ProcessHandle.current().pid() % 800) + name.length();
-        Child serve = Child.start(dir, name, List.of(), "endpoint", "serve", "--key", dir.resolve(name + ".key").toString(),
-                "--store", store.toString(), "--listen", "127.0.0.1:" + port);
+        List<String> args = new ArrayList<>(List.of("endpoint", "serve", "--key", dir.resolve(name + ".key").toString(),
+                "--store", store.toString(), "--listen", "127.0.0.1:" + port));
+        args.addAll(List.of(extra));
+        Child serve = Child.start(dir, name, List.of(), args.toArray(String[]::new));
         return new Served(serve, serve.await("node ([0-9a-f]{32})", 60), port);
     }
 
@@ -95,6 +97,25 @@ class ReplayAsPeerTest {
             assertEquals(List.of("  message 1: nodes 3 -> 2, not listed live: " + held), differing, r.out());
             String json = Files.readString(diff);
             assertEquals(1, Pattern.compile("\\{\"index\": 1, \"what\": ").matcher(json).results().count(), json);
+        }
+    }
+
+    @Test
+    void aPeerThatRefusesTheHandshakeEndsTheReplayAtOnceWithItsNackAsTheDifference() throws Exception {
+        // serve requiring a feature alice's captured HANDSHAKE lacks (recompress, 0x8) NACKs and closes, as PROTOCOLS.md has it
+        try (Served strict = serve("serve-strict", dir.resolve("strict"), "--require", "recompress")) {
+            long t0 = System.nanoTime();
+            Child r = replay(strict, dir.resolve("strict.json"));
+            long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+            assertEquals(3, r.finish(5), r.out() + r.err());
+            String out = r.out();
+            assertTrue(out.contains("  message 0: caps=0x7 req=0x0 -> caps=0x7 req=0x8"), out);
+            assertTrue(out.contains("  message 1: op DAG_SYNC -> NACK"), out);
+            assertTrue(out.contains("live:     NACK ref=0 error=2 missing_required_features"), out);
+            assertTrue(out.contains("Answers: 2 live, 8 captured"), out);
+            assertTrue(out.contains("Note: the peer closed its direction after 2 messages"), out);
+            // it ended when the peer closed, not after waiting out the 20 s answer timeout for answers that cannot come
+            assertTrue(seconds < 20, "took " + seconds + " s\n" + out);
         }
     }
 }
