@@ -10,12 +10,15 @@
 # statistics (the two tools start a new pass differently); the rest compare frame for frame.
 # Both senders preload the frames (-K) and run on CPU 0, tcpdump on CPU 1.
 #
-# Usage: bench/replay-timing.sh [SAMPLE (samples/captures/mixed-wire.pcapng)]
+# Usage: [PACINGS="pps-1k x2"] [WITH_ORDINARY=1] bench/replay-timing.sh [SAMPLE (samples/captures/mixed-wire.pcapng)]
+# PACINGS picks rows (default all four); WITH_ORDINARY=1 adds a cellscope row with --no-realtime (an ordinary
+# sending thread, as before real-time scheduling) between the default one and tcpreplay.
 # Needs root (namespaces, veth, AF_PACKET). Not a CI test. Cleans up what it makes.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cellscope_need_packages tcpreplay:tcpreplay tcpdump:tcpdump ip:iproute2 taskset:util-linux
 sample=${1:-$here/samples/captures/mixed-wire.pcapng}
+PACINGS=${PACINGS:-pps-1k pps-10k pps-100k x2}
 "$here/cellscope" --version >/dev/null # build outside the timing
 ns="csrpl$$" rx="csr$$r" tx="csr$$s"
 work=$(mktemp -d)
@@ -64,16 +67,25 @@ analyse() {
     printf " %.1f %.1f %.1f\n", e[p50] / 1e3, e[p99] / 1e3, e[NR] / 1e3 }'
 }
 
-run() { # label loops sender-options...
-  local label=$1 loops=$2 mode arg
-  shift 2
-  case "$1" in --pps) mode=pps arg=$2 ;; -x) mode=x arg=$2 ;; esac
-  receive "cellscope-$label"
+# cellscope: SENDER-LABEL LABEL MODE ARG LOOPS [extra replay options] SENDER-OPTIONS...
+cellscope_row() {
+  local who=$1 label=$2 mode=$3 arg=$4 loops=$5
+  shift 5
+  receive "$who-$label"
   ip netns exec "$ns" taskset -c 0 "$here/cellscope" replay -K -l "$loops" "$@" -i "$tx" -r "$pcap" >"$work/cs.out" 2>&1
   stop_receiving
   local csent; csent=$(awk '/^Actual:/ { print $2 }' "$work/cs.out")
   local own; own=$(awk '/^Timing:/ { print $5, $6, $8, $9, $11, $12 }' "$work/cs.out")
-  printf "%-9s %-10s %7s %s    (its own report: %s)\n" "$label" cellscope "$csent" "$(analyse "cellscope-$label" "$mode" "$arg" "$loops")" "$own"
+  printf "%-9s %-10s %7s %s    (its own report: %s)\n" "$label" "$who" "$csent" "$(analyse "$who-$label" "$mode" "$arg" "$loops")" "$own"
+}
+
+run() { # label loops sender-options...
+  local label=$1 loops=$2 mode arg
+  shift 2
+  case "$1" in --pps) mode=pps arg=$2 ;; -x) mode=x arg=$2 ;; esac
+  case " $PACINGS " in *" $label "*) ;; *) return 0 ;; esac
+  cellscope_row cellscope "$label" "$mode" "$arg" "$loops" "$@"
+  [ -n "${WITH_ORDINARY:-}" ] && cellscope_row cs-ordinary "$label" "$mode" "$arg" "$loops" --no-realtime "$@"
   receive "tcpreplay-$label"
   local topt=("--pps=$2"); [ "$mode" = x ] && topt=("--multiplier=$2")
   ip netns exec "$ns" taskset -c 0 tcpreplay -K --loop="$loops" "${topt[@]}" -i "$tx" "$pcap" >"$work/tr.out" 2>&1

@@ -74,6 +74,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-K", "--preload-pcap", "--preload"}, description = "Read every selected frame into memory before sending the first.")
     boolean preload;
 
+    @Option(names = "--no-realtime", description = "Keep the sending thread an ordinary one: by default it asks for real-time "
+            + "scheduling (SCHED_FIFO, needs root or CAP_SYS_NICE) and sleeps all but the last 100 µs of each gap.")
+    boolean noRealtime;
+
     @Option(names = "--map", paramLabel = "FILE", description = "Address map: lines 'mac|cellid|tether|ip|port OLD NEW'; "
             + "rewrites those fields in every frame and recomputes the checksums that cover them (docs/REPLAY.md).")
     Path mapFile;
@@ -82,8 +86,33 @@ public final class ReplayCommand implements Callable<Integer> {
             + "pcapng file instead of sending them.")
     Path writeTo;
 
+    @Option(names = "--as", paramLabel = "SIDE", description = "Replay one side of a captured UTCP-SBI conversation into a live peer "
+            + "(--to): its messages, through the endpoint stack with fresh seqs; the peer's answers are compared with the captured "
+            + "ones. SIDE: initiator (client) or the initiator's CellID. Exit 3 when the answers differ (docs/REPLAY.md).")
+    String as;
+
+    @Option(names = "--to", paramLabel = "PEER", description = "With --as: the live peer, CELLID@HOST:PORT over UDP (or CELLID@MAC with -i IF).")
+    String to;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "With --as over UDP: the address to send from (default: an ephemeral port).")
+    String listen;
+
+    @Option(names = "--stream", paramLabel = "N", description = "With --as: the conversation (utcp.stream), default the first that carries data.")
+    Integer stream;
+
+    @Option(names = "--answer-timeout", paramLabel = "SECONDS", description = "With --as: how long to wait for the peer's next message "
+            + "before sending on without it, or giving up at the end. Default 5.")
+    double answerTimeout = 5;
+
+    @Option(names = "--report", paramLabel = "FILE.json", description = "With --as: write the captured and live answers and their differences as JSON.")
+    Path report;
+
     @Override
     public Integer call() throws Exception {
+        if (as != null || to != null) return asPeer();
+        if (listen != null || stream != null || report != null) {
+            throw UserError.usage("--listen, --stream and --report are for --as (replaying a conversation into a live peer)");
+        }
         if (iface == null && writeTo == null) throw UserError.usage("replay needs -i INTERFACE to send on, or -w OUT.pcapng to write to");
         if (iface != null && writeTo != null) throw UserError.usage("-i and -w cannot be used together: send the frames or write them, not both");
         ReplayOptions options = options();
@@ -109,7 +138,7 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (ReplayException e) {
             throw UserError.failure("-i " + iface + ": " + e.getMessage());
         }
-        Replayer replayer = new Replayer(selection, sender, new MonotonicClock(), options).quietJit(true);
+        Replayer replayer = new Replayer(selection, sender, new MonotonicClock(!noRealtime), options).quietJit(true);
         ReplayReport report;
         try (StopSignals _ = StopSignals.install(replayer::stop)) {
             report = replayer.run();
@@ -129,6 +158,21 @@ public final class ReplayCommand implements Callable<Integer> {
             Sessions.failIfDamaged(file, r, "", "frames were read before it");
         }
         return 0;
+    }
+
+    /** {@code --as}: the options of wire replay do not apply (messages go through the stack, paced by the peer's answers). */
+    private int asPeer() throws Exception {
+        if (as == null) throw UserError.usage("--to is for --as SIDE (replaying a conversation into a live peer)");
+        if (to == null) throw UserError.usage("--as needs --to PEER: the live peer, CELLID@HOST:PORT");
+        if (writeTo != null || displayFilter != null || mapFile != null || multiplier != null || pps != null || mbps != null || topspeed
+                || loops != 1 || limit != null || durationSeconds != null || preload) {
+            throw UserError.usage("--as plays messages through the endpoint stack, paced by the peer's answers: -w, -Y, --map and the "
+                    + "pacing, loop, limit, duration and preload options are for wire replay");
+        }
+        if (iface != null && listen != null) throw UserError.usage("--listen is for UDP; with -i the messages go over raw Ethernet");
+        if (!(answerTimeout > 0) || answerTimeout > 3600) throw UserError.usage("--answer-timeout " + answerTimeout + ": seconds, more than 0 and at most 3600");
+        return ReplayAsPeer.run(new ReplayAsPeer.Request(file, as, to, iface, listen, stream,
+                Duration.ofNanos((long) (answerTimeout * 1e9)), report));
     }
 
     private FrameRewriter rewriter() {

@@ -22,6 +22,7 @@ import java.util.Set;
  * cellid a74aaa1fe85b0f9170c12ec1e28325b7  00112233445566778899aabbccddeeff
  * tether ac:1d:b3:0d:30:2f                 ac:1d:00:00:00:01
  * ip     10.0.0.1                          192.168.7.1
+ * ip     fd00::1                           fd00:7::1
  * port   5353                              15353
  * </pre>
  *
@@ -29,7 +30,7 @@ import java.util.Set;
  * rewritten capture keeps its conversations apart exactly as the original did.
  */
 public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Long, Long> tetherIds,
-                         Map<Integer, Integer> ipv4, Map<Integer, Integer> udpPorts) {
+                         Map<Integer, Integer> ipv4, Map<Bytes, Bytes> ipv6, Map<Integer, Integer> udpPorts) {
 
     /** The largest map file read. */
     public static final int MAX_BYTES = 1 << 20;
@@ -39,11 +40,12 @@ public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Lo
         cellIds = Map.copyOf(cellIds);
         tetherIds = Map.copyOf(tetherIds);
         ipv4 = Map.copyOf(ipv4);
+        ipv6 = Map.copyOf(ipv6);
         udpPorts = Map.copyOf(udpPorts);
     }
 
     public boolean isEmpty() {
-        return macs.isEmpty() && cellIds.isEmpty() && tetherIds.isEmpty() && ipv4.isEmpty() && udpPorts.isEmpty();
+        return macs.isEmpty() && cellIds.isEmpty() && tetherIds.isEmpty() && ipv4.isEmpty() && ipv6.isEmpty() && udpPorts.isEmpty();
     }
 
     /** A malformed map file: the message names the file and line. */
@@ -67,7 +69,7 @@ public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Lo
 
     public static AddressMap parse(String name, List<String> lines) throws MapException {
         Map<Long, Long> macs = new HashMap<>(), tether = new HashMap<>();
-        Map<Bytes, Bytes> cellIds = new HashMap<>();
+        Map<Bytes, Bytes> cellIds = new HashMap<>(), ip6s = new HashMap<>();
         Map<Integer, Integer> ips = new HashMap<>(), ports = new HashMap<>();
         Map<String, Set<Object>> targets = new HashMap<>();
         for (int n = 1; n <= lines.size(); n++) {
@@ -81,7 +83,13 @@ public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Lo
                     case "mac" -> put(macs, MacAddress.parse(w[1]), MacAddress.parse(w[2]), targets, w, where);
                     case "tether" -> put(tether, MacAddress.parse(w[1]), MacAddress.parse(w[2]), targets, w, where);
                     case "cellid" -> put(cellIds, cellId(w[1]), cellId(w[2]), targets, w, where);
-                    case "ip" -> put(ips, ipv4(w[1]), ipv4(w[2]), targets, w, where);
+                    case "ip" -> {
+                        if (w[1].contains(":") != w[2].contains(":")) {
+                            throw new MapException(where + "ip " + w[1] + " " + w[2] + ": an IPv4 and an IPv6 address (a frame's header has room for one family)");
+                        }
+                        if (w[1].contains(":")) put(ip6s, ipv6(w[1]), ipv6(w[2]), targets, w, where);
+                        else put(ips, ipv4(w[1]), ipv4(w[2]), targets, w, where);
+                    }
                     case "port" -> put(ports, port(w[1]), port(w[2]), targets, w, where);
                     default -> throw new MapException(where + "unknown kind '" + w[0] + "' (mac, cellid, tether, ip, port)");
                 }
@@ -89,7 +97,7 @@ public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Lo
                 throw new MapException(where + e.getMessage());
             }
         }
-        return new AddressMap(macs, cellIds, tether, ips, ports);
+        return new AddressMap(macs, cellIds, tether, ips, ip6s, ports);
     }
 
     private static <K> void put(Map<K, K> map, K old, K now, Map<String, Set<Object>> targets, String[] w, String where) throws MapException {
@@ -114,6 +122,19 @@ public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Lo
             v = v << 8 | Integer.parseInt(s);
         }
         return v;
+    }
+
+    /** An IPv6 address in any RFC 4291 text form (no zone, no host names: only hex digits, ':' and a trailing dotted quad). */
+    static Bytes ipv6(String text) {
+        if (!text.matches("[0-9a-fA-F:.]+") || !text.contains(":")) throw new IllegalArgumentException("not an IPv6 address: '" + text + "'");
+        try {
+            // a literal of only these characters is parsed, never looked up
+            byte[] b = java.net.InetAddress.getByName(text).getAddress();
+            if (b.length != 16) throw new IllegalArgumentException("not an IPv6 address: '" + text + "'");
+            return Bytes.of(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv6 address: '" + text + "'");
+        }
     }
 
     static int port(String text) {

@@ -185,14 +185,35 @@ public final class FrameRewriter {
         return changed;
     }
 
+    /**
+     * IPv6 has no header checksum, but the checksum of what it carries covers both addresses (pseudo-header):
+     * the addresses are rewritten over UDP (whose checksum is then recomputed) and over no next header (59);
+     * over anything else (TCP, ICMPv6, an extension header) they are left and the frame reported.
+     */
     private boolean ipv6(MemorySegment s, int off, int len) {
         if (!(Ipv6Header.decode(s, off, len) instanceof Decoded.Ok<Ipv6Header> ok)) return false;
         Ipv6Header h = ok.value();
-        if (h.nextHeader() != LinkLayouts.IP_PROTO_UDP) return false;
+        Bytes src = map.ipv6().getOrDefault(h.src(), h.src()), dst = map.ipv6().getOrDefault(h.dst(), h.dst());
+        boolean moves = !src.equals(h.src()) || !dst.equals(h.dst());
+        if (h.nextHeader() != LinkLayouts.IP_PROTO_UDP) {
+            if (!moves) return false;
+            if (h.nextHeader() != IPV6_NO_NEXT_HEADER) {
+                problem("IPv6 next header " + h.nextHeader() + ": its checksum covers the addresses and is not recomputed here, so the addresses were not rewritten");
+                return false;
+            }
+            new Ipv6Header(h.trafficClass(), h.flowLabel(), h.payloadLength(), h.nextHeader(), h.hopLimit(), src, dst).encodeTo(s, off);
+            return true;
+        }
         int end = Math.min(len, ok.length() + h.payloadLength());
-        Ipv6Pseudo pseudo = new Ipv6Pseudo(h.src(), h.dst());
-        return udp(s, off + ok.length(), end - ok.length(), pseudo, pseudo);
+        boolean changed = udp(s, off + ok.length(), end - ok.length(), new Ipv6Pseudo(h.src(), h.dst()), new Ipv6Pseudo(src, dst));
+        if (moves) {
+            new Ipv6Header(h.trafficClass(), h.flowLabel(), h.payloadLength(), h.nextHeader(), h.hopLimit(), src, dst).encodeTo(s, off);
+            changed = true;
+        }
+        return changed;
     }
+
+    private static final int IPV6_NO_NEXT_HEADER = 59;
 
     /** The pseudo-header a UDP checksum covers (IPv4 or IPv6 addresses). */
     private sealed interface Pseudo permits Ipv4Pseudo, Ipv6Pseudo {

@@ -11,4 +11,10 @@ public interface ReplayClock {
 
     /** Readies the calling thread, which keeps the schedule, for timed waits (nothing by default). */
     default void prepareThread() {}
+
+    /**
+     * Undoes {@link #prepareThread} for the calling thread: the sender's when the replay ends, and the reader's,
+     * which a prepared thread started and which would otherwise inherit what it was given (nothing by default).
+     */
+    default void releaseThread() {}
 }

@@ -84,6 +84,7 @@ public final class Replayer {
             else runStreamed();
         } finally {
             sender.close();
+            clock.releaseThread();
         }
         return new ReplayReport(frames, bytes, failed, selection.notEthernet(), passes,
                 frames == 0 ? 0 : lastSent - first, intervalError, lateness, firstFailure);
@@ -149,6 +150,7 @@ public final class Replayer {
     }
 
     private void read(BlockingQueue<Object> queue) {
+        clock.releaseThread(); // reading the capture is ordinary work: not at the sender's real-time priority
         Object last = END;
         try {
             results.add(selection.pass(queue::put));

@@ -87,4 +87,36 @@ class ReplayCommandTest {
         assertEquals(1, p.exitValue(), e);
         assertEquals("cellscope: -i lo: AF_PACKET needs root or CAP_NET_RAW (socket: EPERM)\n", e);
     }
+
+    static final String MESH = Path.of("..", "samples", "captures", "mesh-transfer.pcapng").toAbsolutePath().normalize().toString();
+    static final String PEER = "1f460ab984be5fe4582f4d059843bcad@127.0.0.1:9";
+
+    @Test
+    void asPeerRefusesWhatIsForWireReplay() throws Exception {
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator"), 2, "--as needs --to PEER");
+        oneLine(Cli.run("replay", "-r", MESH, "--to", PEER), 2, "--to is for --as SIDE");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "-x", "2"), 2, "--as plays messages through the endpoint stack");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "-Y", "utcp"), 2, "-w, -Y, --map");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", "nobody"), 2, "--to: peer 'nobody' must be CELLID@HOST:PORT");
+        oneLine(Cli.run("replay", "-r", MESH, "-i", "lo", "--report", "x.json"), 2, "--listen, --stream and --report are for --as");
+    }
+
+    @Test
+    void asPeerNamesTheSideItCannotPlay() throws Exception {
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "responder", "--to", PEER), 2, "only the initiator's side can be replayed today");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "1f460ab984be5fe4582f4d059843bcad", "--to", PEER), 2,
+                "that CellID is the responder of conversation 0");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "00112233445566778899aabbccddeeff", "--to", PEER), 1,
+                "no conversation with data has CellID 00112233445566778899aabbccddeeff");
+        oneLine(Cli.run("replay", "-r", MESH, "--stream", "7", "--as", "initiator", "--to", PEER), 2, "--stream 7: no such conversation with data (there are: 0, 1)");
+    }
+
+    @Test
+    void asPeerRefusesAConversationWithAHoleNamingTheSeqs() throws Exception {
+        // frame 12 of mesh-transfer is alice's DATA seq 1147452820: a capture without it cannot give her messages whole
+        Path holed = dir.resolve("holed.pcapng");
+        assertEquals(0, Cli.run("replay", "-r", MESH, "-Y", "frame.number != 12", "-w", holed.toString()).exit());
+        oneLine(Cli.run("replay", "-r", holed.toString(), "--as", "initiator", "--to", PEER), 1,
+                "conversation 0, from a74aaa1fe85b0f9170c12ec1e28325b7: seqs 1147452820 to 1147452820 are missing from the capture");
+    }
 }

@@ -28,8 +28,9 @@ class FrameRewriterTest {
     static final long A_TETHER = 0xac1d_b30d_302fL, A2_TETHER = 0xac1d_0000_0001L, B_TETHER = 0xac1d_946d_727dL;
     static final int A_IP = 0x0a00_0002, A2_IP = 0xac10_0002, B_IP = 0x0a00_0003;
 
+    static final Bytes A6 = Bytes.fromHex("fe800000000000000000000000000001"), A2_6 = Bytes.fromHex("fd000000000000070000000000000001");
     static final AddressMap MAP = new AddressMap(Map.of(A_MAC, A2_MAC), Map.of(Bytes.of(A_CELL), Bytes.of(A2_CELL)),
-            Map.of(A_TETHER, A2_TETHER), Map.of(A_IP, A2_IP), Map.of(34997, 40000));
+            Map.of(A_TETHER, A2_TETHER), Map.of(A_IP, A2_IP), Map.of(A6, A2_6), Map.of(34997, 40000));
 
     static byte[] utcp(byte[] src, byte[] dst, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(40 + payload.length);
@@ -112,6 +113,39 @@ class FrameRewriterTest {
         byte[] out = new FrameRewriter(MAP).rewrite(1, in);
         assertTrue(udpOverIpv6Good(out), "UDP checksum over the IPv6 pseudo-header");
         assertArrayEquals(A2_CELL, Arrays.copyOfRange(out, 62, 78));
+    }
+
+    @Test
+    void ipv6AddressesAreRewrittenWithTheUdpChecksumOverTheNewPseudoHeader() throws Exception {
+        Bytes b6 = Bytes.fromHex("fe800000000000000000000000000002");
+        byte[] in = UdpEncapsulation.overIpv6(A_MAC, B_MAC, b6, A6, Bytes.of(utcp(B_CELL, B_CELL, new byte[9])));
+        FrameRewriter r = new FrameRewriter(AddressMap.parse("t", List.of("ip fe80::1 fd00:0:0:7::1")));
+        byte[] out = r.rewrite(1, in);
+        assertArrayEquals(b6.toArray(), Arrays.copyOfRange(out, 22, 38), "source unchanged");
+        assertArrayEquals(A2_6.toArray(), Arrays.copyOfRange(out, 38, 54), "destination mapped");
+        assertTrue(udpOverIpv6Good(out), "UDP checksum over the new pseudo-header");
+        assertFalse(Arrays.equals(Arrays.copyOfRange(in, 60, 62), Arrays.copyOfRange(out, 60, 62)), "the checksum changed");
+        assertEquals(1, r.rewritten());
+        assertEquals(List.of(), r.problems());
+    }
+
+    @Test
+    void ipv6OverAnotherNextHeaderIsReportedNotRewritten() {
+        byte[] in = UdpEncapsulation.overIpv6(A_MAC, B_MAC, A6, A6, Bytes.of(new byte[12]));
+        in[14 + 6] = 58; // next header ICMPv6: its checksum covers the addresses too
+        FrameRewriter r = new FrameRewriter(MAP);
+        byte[] out = r.rewrite(7, in);
+        assertArrayEquals(A6.toArray(), Arrays.copyOfRange(out, 22, 38));
+        assertEquals(1, r.problemCount());
+        assertTrue(r.problems().getFirst().startsWith("frame 7: IPv6 next header 58"), r.problems().toString());
+    }
+
+    @Test
+    void anIpLineMixingFamiliesIsRefused() {
+        var e = assertThrows(AddressMap.MapException.class, () -> AddressMap.parse("m", List.of("ip 10.0.0.1 fd00::1")));
+        assertTrue(e.getMessage().startsWith("m:1: "), e.getMessage());
+        assertThrows(AddressMap.MapException.class, () -> AddressMap.parse("m", List.of("ip fd00::1 example.com")));
+        assertThrows(AddressMap.MapException.class, () -> AddressMap.parse("m", List.of("ip fd00::1 fd00::2", "ip fd00::3 fd00:0::2")));
     }
 
     @Test

@@ -1,0 +1,52 @@
+package dev.cellscope.replay.peer;
+
+import dev.cellscope.protocol.sbi.SbiOps;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Compares a live peer's messages with the captured peer's, position by position (msg_index):
+ * a peer answers in the order it was asked (PROTOCOLS.md section 4: ref_seq names the message
+ * answered, and serve answers in arrival order), so the n-th answer of one is compared with the
+ * n-th of the other. What is compared: op; ACK/NACK ref_seq and status or error code (not a NACK's
+ * text, which is free-form); block hash; DAG_SYNC root and node list (nodes that one lists and the
+ * other does not are named); HANDSHAKE capabilities and required features.
+ */
+public final class AnswerComparison {
+    private AnswerComparison() {}
+
+    public static List<Difference> compare(List<Answer> captured, List<Answer> live) {
+        List<Difference> out = new ArrayList<>();
+        for (int i = 0; i < Math.max(captured.size(), live.size()); i++) {
+            Answer c = i < captured.size() ? captured.get(i) : null, l = i < live.size() ? live.get(i) : null;
+            if (c == null) out.add(new Difference(i, null, l, "the live peer sent a message the captured one did not"));
+            else if (l == null) out.add(new Difference(i, c, null, "the live peer did not send it"));
+            else {
+                String what = differs(c, l);
+                if (!what.isEmpty()) out.add(new Difference(i, c, l, what));
+            }
+        }
+        return out;
+    }
+
+    private static String differs(Answer c, Answer l) {
+        if (c.op() != l.op()) return "op " + c.opName() + " -> " + l.opName();
+        List<String> parts = new ArrayList<>();
+        if (c.refSeq() != l.refSeq()) parts.add("ref_seq " + c.refSeq() + " -> " + l.refSeq());
+        if (c.code() != l.code()) parts.add((c.op() == SbiOps.NACK ? "error_code " : "status ") + c.code() + " -> " + l.code());
+        if (!c.hash().equals(l.hash())) parts.add((c.op() == SbiOps.DAG_SYNC ? "root " : "block ") + c.hash() + " -> " + l.hash());
+        if (!c.nodes().equals(l.nodes())) {
+            List<String> lost = c.nodes().stream().filter(n -> !l.nodes().contains(n)).toList();
+            List<String> added = l.nodes().stream().filter(n -> !c.nodes().contains(n)).toList();
+            StringBuilder b = new StringBuilder("nodes " + c.nodes().size() + " -> " + l.nodes().size());
+            if (!lost.isEmpty()) b.append(", not listed live: ").append(String.join(" ", lost));
+            if (!added.isEmpty()) b.append(", listed only live: ").append(String.join(" ", added));
+            if (lost.isEmpty() && added.isEmpty()) b.append(", in another order");
+            parts.add(b.toString());
+        }
+        if (c.op() == SbiOps.HANDSHAKE && !Objects.equals(c.detail(), l.detail())) parts.add(c.detail() + " -> " + l.detail());
+        return String.join("; ", parts);
+    }
+}
