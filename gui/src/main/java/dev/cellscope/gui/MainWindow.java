@@ -7,7 +7,9 @@ import dev.cellscope.flow.FlowKind;
 import dev.cellscope.flow.FlowRow;
 import dev.cellscope.gui.model.CaptureLoad;
 import dev.cellscope.gui.model.ColourRule;
+import dev.cellscope.gui.model.FilterJob;
 import dev.cellscope.gui.model.FilterRun;
+import dev.cellscope.gui.model.IndexFilter;
 import dev.cellscope.gui.model.FrameDetail;
 import dev.cellscope.gui.model.FrameIndex;
 import dev.cellscope.gui.model.FrameStore;
@@ -88,14 +90,13 @@ public final class MainWindow {
     /** Reads for the detail tree, filters and saves: one at a time, never on the UI thread. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("cellscope-worker").unstarted(r));
     private final AtomicReference<CaptureSession> detailSession = new AtomicReference<>();
-    /** Bumped when the analysed detail asked for is no longer wanted (another selection, a filter): a queued one then does not start. */
-    private final java.util.concurrent.atomic.AtomicLong detailWanted = new java.util.concurrent.atomic.AtomicLong();
 
     private CaptureLoad load;
     private LoadedCapture loaded;
     private FrameStore store;
     private Timeline poll;
-    private FilterRun filterRun;
+    /** The filter being applied (null: none); its result is shown only while it is still this one. */
+    private FilterJob filterRun;
     private String lastError = "";
 
     public MainWindow(Stage stage) {
@@ -317,14 +318,14 @@ public final class MainWindow {
 
     private void cancelWork() {
         if (load != null && loaded == null) load.cancel();
-        FilterRun f = filterRun;
+        FilterJob f = filterRun;
         if (f != null) f.cancel();
     }
 
     private void close() {
         stopPolling();
-        CaptureSession s = detailSession.getAndSet(null);
-        if (s != null) s.cancel();
+        cancelDetail();
+        cancelFilter();
         if (load != null && loaded == null) load.cancel();
         FrameStore st = store;
         store = null;
@@ -350,27 +351,38 @@ public final class MainWindow {
     // ---- selection, detail ----
 
     private void select(int frame) {
-        CaptureSession running = detailSession.getAndSet(null);
-        if (running != null) running.cancel();
+        cancelDetail();
         if (frame < 0 || store == null) {
             detail.show(null);
             return;
         }
         FrameIndex index = load.index();
         detail.show(FrameDetail.alone(store, index, frame));
-        Path file = load.file();
-        long wanted = detailWanted.incrementAndGet();
+        // The session is made and registered here, on the UI thread, before the worker may start it: a later
+        // selection or filter then always finds it to cancel (made on the worker, it could start unseen and hold the
+        // worker for a whole pass). Its tree is shown only for this capture and this selection.
+        CaptureLoad mine = load;
+        CaptureSession session = FrameDetail.session(mine.file(), frame + 1);
+        detailSession.set(session);
         worker.execute(() -> {
-            if (detailWanted.get() != wanted) return;
             try {
-                FrameDetail d = FrameDetail.analysed(file, frame + 1, detailSession);
+                FrameDetail d = FrameDetail.analysed(session, frame + 1);
+                detailSession.compareAndSet(session, null);
                 if (d != null) Platform.runLater(() -> {
-                    if (table.selectedFrame() == frame) detail.show(d);
+                    if (load == mine && table.selectedFrame() == frame) detail.show(d);
                 });
             } catch (Exception e) {
-                Platform.runLater(() -> error("frame " + (frame + 1) + ": " + e.getMessage()));
+                Platform.runLater(() -> {
+                    if (load == mine) error("frame " + (frame + 1) + ": " + e.getMessage());
+                });
             }
         });
+    }
+
+    /** Stops the analysed detail of the selection being made, if any (a new selection, a filter, another file). */
+    private void cancelDetail() {
+        CaptureSession running = detailSession.getAndSet(null);
+        if (running != null) running.cancel();
     }
 
     /** Selects 1-based frame {@code number} in the list; false (and a message) when it is not shown. */
@@ -450,11 +462,17 @@ public final class MainWindow {
         }
     }
 
-    /** Applies a filter in the background (blank: show every frame). */
+    /**
+     * Applies a filter in the background (blank: show every frame). A filter over a frame's own
+     * fields runs over the index on every core ({@link IndexFilter}); one that reads analysed fields
+     * runs a session with the analysis ({@link FilterRun}). Either way the matches found so far are
+     * shown while it runs, and Cancel stops it.
+     */
     public void applyFilter(String text) {
         filter.setText(text);
         if (load == null) return;
         if (text.isBlank()) {
+            cancelFilter();
             table.rows().showAll(load.index());
             table.sort();
             status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d", load.index().size(), load.index().size()));
@@ -472,45 +490,75 @@ public final class MainWindow {
             return;
         }
         // the worker is one thread: the analysed detail of the selection must not hold the filter up
-        detailWanted.incrementAndGet();
-        CaptureSession detailRun = detailSession.getAndSet(null);
-        if (detailRun != null) detailRun.cancel();
+        cancelDetail();
         history.add(text.trim());
         historyAt = -1;
-        FilterRun run = new FilterRun(load.file(), f);
-        if (filterRun != null) filterRun.cancel();
+        boolean onIndex = IndexFilter.canRun(f);
+        FilterJob run = onIndex ? new IndexFilter(load.index(), store, f, IndexFilter.defaultThreads()) : new FilterRun(load.file(), f);
+        cancelFilter();
         filterRun = run;
+        CaptureLoad mine = load;
         cancel.setDisable(false);
         int selected = table.selectedFrame();
-        startPolling(() -> showProgress("Filtering", run.progress(), run.found() + " frames match so far"));
+        String how = onIndex ? "on the index, " + IndexFilter.defaultThreads() + " threads" : "with conversation analysis";
+        table.rows().showOnly(new int[0]);
+        startPolling(() -> {
+            FilterJob.Matches m = run.soFar();
+            table.rows().extend(m.frames(), m.count());
+            if (selected >= 0 && table.selectedFrame() < 0) table.selectFrame(selected);
+            double fr = run.fraction();
+            if (!Double.isNaN(fr)) progress.setProgress(fr);
+            status.setText(String.format(Locale.ROOT, "Filtering (%s)… %,d frames match so far", how, m.count()));
+        });
         long t0 = System.nanoTime();
         worker.execute(() -> {
             try {
                 int[] matches = run.run();
+                // only for this filter over this capture: another filter or another file may have come meanwhile
                 Platform.runLater(() -> {
-                    if (filterRun != run) return;
+                    if (filterRun != run || load != mine) return;
                     filterRun = null;
                     stopPolling();
                     cancel.setDisable(true);
                     if (matches == null) {
-                        status.setText("Filtering cancelled");
+                        status.setText("Filtering cancelled: the frames matched so far are shown");
                         return;
                     }
                     table.rows().showOnly(matches);
                     table.sort(); // a sorted column stays sorted
                     progress.setProgress(1);
-                    status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d (%.1f%%) · filtered in %.1f s",
+                    status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d (%.1f%%) · filtered in %.2f s (%s)",
                             load.index().size(), matches.length, 100.0 * matches.length / Math.max(1, load.index().size()),
-                            (System.nanoTime() - t0) / 1e9));
+                            (System.nanoTime() - t0) / 1e9, how));
                     if (selected >= 0) table.selectFrame(selected);
                 });
             } catch (Exception e) {
                 Platform.runLater(() -> {
+                    if (filterRun != run || load != mine) return;
+                    filterRun = null;
                     stopPolling();
+                    cancel.setDisable(true);
                     error("filter: " + e.getMessage());
                 });
             }
         });
+    }
+
+    /** Cancels the filter being applied, if any; its result is then never shown. */
+    private void cancelFilter() {
+        FilterJob f = filterRun;
+        filterRun = null;
+        if (f != null) f.cancel();
+    }
+
+    /** Test hook: waits (on any thread, the UI thread included) until the worker has run everything queued so far. */
+    void drainWorker() throws Exception {
+        worker.submit(() -> {}).get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Test hook: runs {@code task} on the worker (e.g. one that blocks it, to order events deterministically). */
+    void onWorker(Runnable task) {
+        worker.execute(task);
     }
 
     // ---- views ----

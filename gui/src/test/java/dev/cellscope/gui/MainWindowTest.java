@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -377,6 +378,98 @@ class MainWindowTest {
         robot.interact(() -> table.getSortOrder().clear());
         waitFor(10, () -> !table.rows().ordered());
         for (int r = 1; r < table.getItems().size(); r++) assertTrue(table.getItems().get(r) > table.getItems().get(r - 1));
+    }
+
+    @Test
+    void aFilterOverAFramesOwnFieldsRunsOnTheIndexAnAnalysedOneWithTheAnalysis(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.interact(() -> window.applyFilter("utcp.flags.nack == 1"));
+        waitFor(30, () -> window.status().getText().contains("Displayed"));
+        assertTrue(window.status().getText().contains("on the index"), window.status().getText());
+        assertEquals(11, window.table().getItems().size());
+        // an analysed field: the session with the analysis; oracle: the worst finding the load put in the index
+        robot.interact(() -> window.applyFilter("expert.severity >= warn"));
+        waitFor(30, () -> window.status().getText().contains("Displayed"));
+        assertTrue(window.status().getText().contains("with conversation analysis"), window.status().getText());
+        var index = window.loaded().index();
+        List<Integer> expected = new ArrayList<>();
+        int warn = dev.cellscope.expert.Severity.WARN.ordinal() + 1;
+        for (int i = 0; i < index.size(); i++) if (index.severity(i) >= warn) expected.add(i);
+        assertFalse(expected.isEmpty());
+        assertEquals(expected, new ArrayList<>(window.table().getItems()));
+    }
+
+    /**
+     * Race: a filter's result arriving after another capture was opened. It used to be shown over the new
+     * capture's list (the result was checked against the filter only, which open() did not forget), and the
+     * new list then stopped growing. Ordered deterministically: on the UI thread, the filter is applied and
+     * run to its end on the worker (its result queued behind this action), then the other capture opened.
+     */
+    @Test
+    void aFilterResultNeverLandsOnAnotherCapture(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        Path other = SAMPLES.resolve("tether-overrun.pcapng");
+        robot.interact(() -> {
+            window.applyFilter("utcp.flags.nack == 1 || tether.flags.lamp == 1");
+            try {
+                window.drainWorker(); // the filter is done; its result waits behind this action
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            window.open(other);
+        });
+        waitFor(60, () -> window.loaded() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(other, window.loaded().file());
+        assertFalse(window.table().rows().filtered(), "the old capture's filter result is not shown over the new one");
+        assertEquals(window.loaded().index().size(), window.table().getItems().size());
+    }
+
+    /**
+     * Race: the analysed detail of a frame of the previous capture shown for the same frame number of the next
+     * one (the result was checked against the selected frame number only). Ordered deterministically: the old
+     * result is queued behind a UI action that opens the other capture and selects that frame number, with the
+     * worker held so that the new capture's own analysed detail cannot come first.
+     */
+    @Test
+    void aFrameDetailNeverLandsOnAnotherCapture(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        Path other = SAMPLES.resolve("tether-overrun.pcapng");
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        byte[] alone;
+        try {
+            robot.interact(() -> {
+                try {
+                    window.selectFrameNumber(9);
+                    window.drainWorker(); // frame 9's analysed detail of lossy-mesh is queued behind this action
+                    window.open(other);
+                    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (window.table().getItems().size() < 9 && System.nanoTime() < until) {
+                        Thread.sleep(5);
+                        window.table().rows().grow();
+                    }
+                    window.onWorker(() -> {
+                        try {
+                            hold.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                    assertTrue(window.selectFrameNumber(9));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            WaitForAsyncUtils.waitForFxEvents();
+            assertEquals(9, window.detail().detail().frame());
+            assertFalse(window.detail().detail().analysed(), "the first capture's analysed tree is not shown for the second");
+            alone = window.detail().detail().packet();
+        } finally {
+            hold.countDown();
+        }
+        waitFor(30, () -> window.detail().detail() != null && window.detail().detail().analysed());
+        assertEquals(9, window.detail().detail().frame());
+        assertArrayEquals(alone, window.detail().detail().packet(), "the analysed tree is of the same frame of the same capture");
     }
 
     @Test

@@ -35,6 +35,17 @@ public final class FrameStore implements AutoCloseable {
                 MemorySegment.ofArray(bytes), null);
     }
 
+    /**
+     * Frame {@code i} (0-based) over the mapping itself, no copy: for a pass over many frames (the
+     * index filter); valid until {@link #close()}. Null if its bytes are not in the file.
+     */
+    public Packet view(int i) {
+        long at = index.dataOffset(i);
+        int len = index.capturedLength(i);
+        if (at < 0 || at + len > file.byteSize()) return null;
+        return new Packet(i + 1, index.timeNanos(i), 0, index.linkType(i), index.originalLength(i), file.asSlice(at, len), null);
+    }
+
     @Override
     public void close() {
         arena.close();
