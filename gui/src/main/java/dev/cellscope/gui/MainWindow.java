@@ -15,6 +15,7 @@ import dev.cellscope.gui.model.FrameIndex;
 import dev.cellscope.gui.model.FrameStore;
 import dev.cellscope.gui.model.LoadedCapture;
 import dev.cellscope.gui.model.SaveCopy;
+import dev.cellscope.gui.model.SeriesRun;
 import dev.cellscope.gui.view.DetailPane;
 import dev.cellscope.gui.view.ExpertView;
 import dev.cellscope.gui.view.FlowsView;
@@ -97,6 +98,8 @@ public final class MainWindow {
     private Timeline poll;
     /** The filter being applied (null: none); its result is shown only while it is still this one. */
     private FilterJob filterRun;
+    private Stage plotsStage;
+    private SeriesRun seriesRun;
     private String lastError = "";
 
     public MainWindow(Stage stage) {
@@ -164,6 +167,20 @@ public final class MainWindow {
             e.setDropCompleted(ok);
             e.consume();
         });
+        // Ctrl+→ / Ctrl+← (and Wireshark's own Ctrl+. / Ctrl+,): the conversation steps. A filter, because the packet
+        // list would take Ctrl+arrows for moving its cell focus before the menu's accelerators see them; in a text
+        // field they keep moving the caret by words.
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (!e.isShortcutDown() || e.isAltDown() || e.isShiftDown() || scene.getFocusOwner() instanceof javafx.scene.control.TextInputControl) return;
+            int by = switch (e.getCode()) {
+                case RIGHT, PERIOD -> 1;
+                case LEFT, COMMA -> -1;
+                default -> 0;
+            };
+            if (by == 0) return;
+            stepInConversation(by);
+            e.consume();
+        });
         stage.setScene(scene);
         stage.setOnHidden(e -> close());
     }
@@ -181,7 +198,11 @@ public final class MainWindow {
         MenuItem prev = item("Previous Packet", "menu-prev", new KeyCodeCombination(KeyCode.UP, KeyCombination.SHORTCUT_DOWN), () -> step(-1));
         MenuItem first = item("First Packet", "menu-first", new KeyCodeCombination(KeyCode.HOME, KeyCombination.SHORTCUT_DOWN), () -> selectRow(0));
         MenuItem last = item("Last Packet", "menu-last", new KeyCodeCombination(KeyCode.END, KeyCombination.SHORTCUT_DOWN), () -> selectRow(table.getItems().size() - 1));
-        Menu go = new Menu("_Go", null, findItem, goItem, new SeparatorMenuItem(), next, prev, first, last);
+        MenuItem nextConv = item("Next Packet in Conversation", "menu-next-conversation",
+                new KeyCodeCombination(KeyCode.RIGHT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(1));
+        MenuItem prevConv = item("Previous Packet in Conversation", "menu-prev-conversation",
+                new KeyCodeCombination(KeyCode.LEFT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(-1));
+        Menu go = new Menu("_Go", null, findItem, goItem, new SeparatorMenuItem(), next, prev, nextConv, prevConv, first, last);
         MenuItem expert = item("_Expert Information", "menu-expert", null, this::openExpert);
         MenuItem flows = item("_Conversations and Flows", "menu-flows", null, this::openFlows);
         MenuItem plots = item("_Plots (NACK, grants, seq, I/O)", "menu-plots", null, this::openPlots);
@@ -324,6 +345,11 @@ public final class MainWindow {
 
     private void close() {
         stopPolling();
+        if (plotsStage != null) plotsStage.close(); // of the capture closed
+        plotsStage = null;
+        SeriesRun sr = seriesRun;
+        seriesRun = null;
+        if (sr != null) sr.cancel();
         cancelDetail();
         cancelFilter();
         if (load != null && loaded == null) load.cancel();
@@ -403,6 +429,25 @@ public final class MainWindow {
         selectRow(row);
     }
 
+    /**
+     * Selects the next (or previous) displayed frame between the same two endpoints as the selected
+     * one (Ctrl+→ / Ctrl+←, also Wireshark's Ctrl+. / Ctrl+,); false when there is none.
+     */
+    public boolean stepInConversation(int by) {
+        int from = table.getSelectionModel().getSelectedIndex();
+        if (load == null || from < 0) return false;
+        FrameIndex index = load.index();
+        int frame = table.getItems().get(from);
+        for (int row = from + by; row >= 0 && row < table.getItems().size(); row += by) {
+            if (index.sameConversation(frame, table.getItems().get(row))) {
+                selectRow(row);
+                return true;
+            }
+        }
+        status.setText("No " + (by > 0 ? "later" : "earlier") + " displayed frame in this conversation");
+        return false;
+    }
+
     private void selectRow(int row) {
         if (row < 0 || row >= table.getItems().size()) return;
         table.getSelectionModel().clearAndSelect(row);
@@ -476,6 +521,7 @@ public final class MainWindow {
             table.rows().showAll(load.index());
             table.sort();
             status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d", load.index().size(), load.index().size()));
+            refreshPlots();
             return;
         }
         DisplayFilter f;
@@ -531,6 +577,7 @@ public final class MainWindow {
                             load.index().size(), matches.length, 100.0 * matches.length / Math.max(1, load.index().size()),
                             (System.nanoTime() - t0) / 1e9, how));
                     if (selected >= 0) table.selectFrame(selected);
+                    refreshPlots();
                 });
             } catch (Exception e) {
                 Platform.runLater(() -> {
@@ -581,21 +628,85 @@ public final class MainWindow {
                 r -> selectFrameNumber(r.firstFrame())), 1200, 600);
     }
 
+    /**
+     * The plots window (one; brought to the front when open). Plots follow the display filter: with a
+     * filter applied they show the displayed frames only, made again in the background whenever the
+     * filter changes (the whole capture's series, made while it was read, otherwise).
+     */
     public Stage openPlots() {
         if (!ready("Plots")) return null;
-        FrameIndex index = loaded.index();
-        return window("Plots — " + loaded.file().getFileName(), new PlotsView(loaded.series(), seconds -> {
+        if (plotsStage != null && plotsStage.isShowing()) {
+            plotsStage.toFront();
+            return plotsStage;
+        }
+        plotsStage = window("Plots — " + loaded.file().getFileName(), new Label("Plotting…"), 1100, 740);
+        refreshPlots();
+        return plotsStage;
+    }
+
+    /** Shows the plots of what the list shows now in the plots window, if it is open. */
+    private void refreshPlots() {
+        Stage s = plotsStage;
+        LoadedCapture c = loaded;
+        if (s == null || !s.isShowing() || c == null) return;
+        SeriesRun old = seriesRun;
+        seriesRun = null;
+        if (old != null) old.cancel();
+        String applied = table.rows().filtered() ? filter.getText().trim() : "";
+        s.setTitle("Plots — " + c.file().getFileName() + (applied.isEmpty() ? "" : " — displayed frames, filter: " + applied));
+        if (applied.isEmpty()) {
+            s.getScene().setRoot(plotsView(c));
+            return;
+        }
+        int[] frames = table.rows().shownInFrameOrder();
+        Label wait = new Label(String.format(Locale.ROOT, "Plotting the %,d displayed frames…", frames.length));
+        wait.setId("plots-wait");
+        s.getScene().setRoot(wait);
+        SeriesRun run = new SeriesRun(c.file(), frames);
+        seriesRun = run;
+        worker.execute(() -> {
+            try {
+                var ts = run.run();
+                Platform.runLater(() -> {
+                    if (seriesRun != run || loaded != c || ts == null) return;
+                    seriesRun = null;
+                    if (s.isShowing()) s.getScene().setRoot(plotsView(c, ts));
+                });
+            } catch (Exception e) {
+                Platform.runLater(() -> error("plots: " + e.getMessage()));
+            }
+        });
+    }
+
+    private PlotsView plotsView(LoadedCapture c) {
+        return plotsView(c, c.series());
+    }
+
+    private PlotsView plotsView(LoadedCapture c, dev.cellscope.flow.TimeSeries ts) {
+        FrameIndex index = c.index();
+        return new PlotsView(ts, seconds -> {
             int f = index.frameAt(index.firstNanos() + Math.round(seconds * 1e9));
-            if (f >= 0) selectFrameNumber(f + 1);
+            if (f < 0) return;
+            // with a filter: the displayed frame at or before that time
+            int row = table.rows().filtered() ? lastShownAtOrBefore(f) : f;
+            if (row >= 0) selectFrameNumber(row + 1);
         }, () -> {
-            FileChooser c = new FileChooser();
-            c.setTitle("Export plot as PNG or SVG");
-            c.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
+            FileChooser ch = new FileChooser();
+            ch.setTitle("Export plot as PNG or SVG");
+            ch.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
                     new FileChooser.ExtensionFilter("SVG drawing", "*.svg"));
-            c.setInitialFileName(baseName() + "-plot.png");
-            var f = c.showSaveDialog(stage);
+            ch.setInitialFileName(baseName() + "-plot.png");
+            var f = ch.showSaveDialog(stage);
             return f == null ? null : f.toPath();
-        }, status::setText), 1100, 740);
+        }, status::setText);
+    }
+
+    /** The last displayed frame at or before 0-based frame {@code f}, or -1. */
+    private int lastShownAtOrBefore(int f) {
+        int[] shown = table.rows().shownInFrameOrder();
+        int at = java.util.Arrays.binarySearch(shown, f);
+        if (at < 0) at = -at - 2;
+        return at < 0 ? -1 : shown[at];
     }
 
     /**

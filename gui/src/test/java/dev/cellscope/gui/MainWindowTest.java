@@ -473,6 +473,60 @@ class MainWindowTest {
     }
 
     @Test
+    void plotsFollowTheDisplayFilter(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.interact(() -> window.openPlots());
+        Stage s = lastStage(robot);
+        long all = java.util.Arrays.stream(((dev.cellscope.gui.view.PlotsView) s.getScene().getRoot()).series().frames()).sum();
+        assertEquals(314, all, "unfiltered: every frame plotted");
+        assertEquals(11, ((dev.cellscope.gui.view.PlotsView) s.getScene().getRoot()).series().nackPackets().length == 0 ? -1
+                : java.util.Arrays.stream(((dev.cellscope.gui.view.PlotsView) s.getScene().getRoot()).series().nackPackets()).sum());
+        // a filter applied with the plots open: they are made again of the displayed frames only
+        robot.interact(() -> window.applyFilter("utcp.flags.nack == 1"));
+        waitFor(30, () -> s.getScene().getRoot() instanceof dev.cellscope.gui.view.PlotsView p
+                && java.util.Arrays.stream(p.series().frames()).sum() == 11);
+        var filtered = ((dev.cellscope.gui.view.PlotsView) s.getScene().getRoot()).series();
+        assertEquals(11, java.util.Arrays.stream(filtered.nackPackets()).sum(), "the eleven NACKs, nothing else");
+        assertEquals(0, java.util.Arrays.stream(filtered.goodputBytes()).sum(), "no DATA frame plotted");
+        assertTrue(s.getTitle().contains("filter: utcp.flags.nack == 1"), s.getTitle());
+        robot.interact(() -> s.getScene().getRoot().lookup("#plots-tabs"));
+        saveShot(s.getScene(), "plot-nack-filtered");
+        // the filter cleared: the whole capture again
+        robot.interact(() -> window.applyFilter(""));
+        waitFor(30, () -> s.getScene().getRoot() instanceof dev.cellscope.gui.view.PlotsView p
+                && java.util.Arrays.stream(p.series().frames()).sum() == 314);
+    }
+
+    @Test
+    void ctrlRightAndLeftStepThroughTheConversation(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        var index = window.loaded().index();
+        robot.interact(() -> window.selectFrameNumber(9)); // Alice -> Bob DATA
+        robot.clickOn("#packet-list");
+        robot.interact(() -> window.selectFrameNumber(9));
+        String a = index.source(8), b = index.destination(8);
+        // oracle: the next frame after 9 whose endpoints are {a, b}, found by string comparison
+        int expected = -1;
+        for (int i = 9; i < index.size() && expected < 0; i++) {
+            if ((index.source(i).equals(a) && index.destination(i).equals(b)) || (index.source(i).equals(b) && index.destination(i).equals(a))) expected = i;
+        }
+        assertTrue(expected > 8);
+        robot.press(KeyCode.CONTROL).type(KeyCode.RIGHT).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(expected, window.table().selectedFrame());
+        robot.press(KeyCode.CONTROL).type(KeyCode.LEFT).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(8, window.table().selectedFrame());
+        robot.press(KeyCode.CONTROL).type(KeyCode.PERIOD).release(KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(expected, window.table().selectedFrame(), "Ctrl+. as in Wireshark");
+        // a frame between other endpoints is skipped: some frame between 9 and the next is of another pair, or none is
+        for (int i = 9; i < expected; i++) {
+            assertFalse((index.source(i).equals(a) && index.destination(i).equals(b)) || (index.source(i).equals(b) && index.destination(i).equals(a)));
+        }
+    }
+
+    @Test
     void aMissingFileIsAOneLineError(FxRobot robot) {
         robot.interact(() -> window.open(Path.of("/nonexistent/capture.pcapng")));
         assertEquals("/nonexistent/capture.pcapng: no such file", window.lastError());
