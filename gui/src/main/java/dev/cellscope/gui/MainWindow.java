@@ -76,7 +76,10 @@ public final class MainWindow {
     private final Stage stage;
     private final List<ColourRule> colours = ColourRule.DEFAULTS;
     private final PacketTable table = new PacketTable();
-    private final DetailPane detail = new DetailPane(this::applyFilter, f -> filterField().setText(f));
+    private final DetailPane detail = new DetailPane(this::applyFilter, f -> filterField().setText(f), this::addColumn);
+    /** "Apply as column" fields, kept across runs (most recent first in the store; shown in the order added). */
+    private final RecentFiles columnPrefs = new RecentFiles("columns");
+    private final java.util.Map<String, javafx.scene.control.TableColumn<Integer, String>> fieldColumns = new java.util.LinkedHashMap<>();
     private final TextField filter = new TextField();
     private final Label filterMessage = new Label();
     private final TextField find = new TextField(), goTo = new TextField();
@@ -94,7 +97,8 @@ public final class MainWindow {
 
     private CaptureLoad load;
     private LoadedCapture loaded;
-    private FrameStore store;
+    /** volatile: a sort by a field column reads frames on its own thread */
+    private volatile FrameStore store;
     private Timeline poll;
     /** The filter being applied (null: none); its result is shown only while it is still this one. */
     private FilterJob filterRun;
@@ -183,6 +187,12 @@ public final class MainWindow {
         });
         stage.setScene(scene);
         stage.setOnHidden(e -> close());
+        List<String> saved = new java.util.ArrayList<>(columnPrefs.list());
+        java.util.Collections.reverse(saved);
+        for (String name : saved) {
+            var f = dev.cellscope.field.FieldRegistry.byName(name);
+            if (f != null) addColumn(f, false);
+        }
     }
 
     private MenuBar menus() {
@@ -606,6 +616,32 @@ public final class MainWindow {
     /** Test hook: runs {@code task} on the worker (e.g. one that blocks it, to order events deterministically). */
     void onWorker(Runnable task) {
         worker.execute(task);
+    }
+
+    // ---- field columns ----
+
+    /** "Apply as column": a packet-list column of {@code field}, kept for the next runs too. */
+    public void addColumn(dev.cellscope.field.FieldDef field) {
+        addColumn(field, true);
+    }
+
+    private void addColumn(dev.cellscope.field.FieldDef field, boolean remember) {
+        String name = field.name();
+        if (fieldColumns.containsKey(name)) return;
+        // the value of the capture open now, read when the row is shown (FieldColumn: the frame on its own)
+        java.util.concurrent.atomic.AtomicReference<dev.cellscope.gui.model.FieldColumn> reader = new java.util.concurrent.atomic.AtomicReference<>();
+        var c = table.addFieldColumn(name, frame -> {
+            FrameStore st = store;
+            if (st == null || load == null) return "";
+            var r = reader.get();
+            if (r == null || r.store() != st) reader.set(r = new dev.cellscope.gui.model.FieldColumn(field, st, load.index()));
+            return r.value(frame);
+        }, () -> {
+            fieldColumns.remove(name);
+            columnPrefs.remove(name);
+        });
+        fieldColumns.put(name, c);
+        if (remember) columnPrefs.add(name);
     }
 
     // ---- views ----

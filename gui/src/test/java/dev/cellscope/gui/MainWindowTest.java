@@ -527,6 +527,50 @@ class MainWindowTest {
     }
 
     @Test
+    void applyAsColumnAddsAFieldColumnFromTheTreesContextMenu(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        robot.interact(() -> window.selectFrameNumber(9));
+        waitFor(30, () -> window.detail().detail() != null && window.detail().detail().frame() == 9 && window.detail().detail().analysed());
+        robot.interact(() -> assertTrue(window.detail().selectField("utcp.seq")));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> window.detail().tree().scrollTo(window.detail().tree().getSelectionModel().getSelectedIndex()));
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.rightClickOn(robot.lookup(".tree-cell:selected").queryAs(Node.class));
+        robot.clickOn("Apply as column: utcp.seq");
+        WaitForAsyncUtils.waitForFxEvents();
+        @SuppressWarnings("unchecked")
+        var column = (javafx.scene.control.TableColumn<Integer, String>) window.table().getColumns().stream()
+                .filter(c -> "utcp.seq".equals(c.getText())).findFirst().orElseThrow();
+        // truth: frame 9 is Alice's first DATA segment after the handshake, seq first_data_seq + 2
+        assertEquals(Long.toString(truthLong("lossy-mesh.pcapng", "first_data_seq") + 2), column.getCellData(8));
+        // every row: the value the frame's own tree has, "" where it has no UTCP (frame 1 is the SYN's ...)
+        var index = window.loaded().index();
+        for (int row = 0; row < 40; row++) {
+            int frame = row;
+            String shown = column.getCellData(row);
+            var tree = dev.cellscope.gui.model.FrameDetail.alone(new dev.cellscope.gui.model.FrameStore(window.loaded().file(), index), index, frame).tree();
+            var seqs = tree.find(dev.cellscope.field.UtcpFields.SEQ);
+            assertEquals(seqs.isEmpty() ? "" : Long.toString(seqs.getFirst().number()), shown, "frame " + (frame + 1));
+        }
+        saveShot(window.stage().getScene(), "main-window-seq-column");
+        // kept for the next run: a new window has the column too; removing it forgets it
+        robot.interact(() -> {
+            Stage other = new Stage();
+            MainWindow second = new MainWindow(other);
+            assertTrue(second.table().getColumns().stream().anyMatch(c -> "utcp.seq".equals(c.getText())));
+            other.close();
+        });
+        robot.interact(() -> column.getContextMenu().getItems().getFirst().fire());
+        assertFalse(window.table().getColumns().contains(column));
+        robot.interact(() -> {
+            Stage other = new Stage();
+            MainWindow second = new MainWindow(other);
+            assertFalse(second.table().getColumns().stream().anyMatch(c -> "utcp.seq".equals(c.getText())));
+            other.close();
+        });
+    }
+
+    @Test
     void aMissingFileIsAOneLineError(FxRobot robot) {
         robot.interact(() -> window.open(Path.of("/nonexistent/capture.pcapng")));
         assertEquals("/nonexistent/capture.pcapng: no such file", window.lastError());

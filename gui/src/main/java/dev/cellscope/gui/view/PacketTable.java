@@ -123,6 +123,26 @@ public final class PacketTable extends TableView<Integer> {
         return rows;
     }
 
+    /**
+     * Adds a column of a registry field ("Apply as column"), its cells read by {@code value} (0-based
+     * frame to text) when shown; sortable as text, in the background. Right-click its header to remove it.
+     * Returns the column.
+     */
+    public TableColumn<Integer, String> addFieldColumn(String name, Function<Integer, String> value, Runnable removed) {
+        TableColumn<Integer, String> c = column(name, 140, value, null);
+        c.setId("column-" + name);
+        javafx.scene.control.MenuItem remove = new javafx.scene.control.MenuItem("Remove column " + name);
+        remove.setOnAction(e -> {
+            getColumns().remove(c);
+            getSortOrder().remove(c);
+            textKeys.remove(c);
+            removed.run();
+        });
+        c.setContextMenu(new javafx.scene.control.ContextMenu(remove));
+        getColumns().add(c);
+        return c;
+    }
+
     public void show(FrameIndex index, List<ColourRule> colours) {
         this.index = index;
         this.colours = colours;
