@@ -21,6 +21,7 @@ import dev.cellscope.gui.view.ExpertView;
 import dev.cellscope.gui.view.FlowsView;
 import dev.cellscope.gui.view.PacketTable;
 import dev.cellscope.gui.view.PlotsView;
+import dev.cellscope.gui.view.PreferencesView;
 import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.Progress;
 import javafx.animation.KeyFrame;
@@ -74,7 +75,12 @@ public final class MainWindow {
     static final String OK_STYLE = "-fx-control-inner-background: #afffaf;", BAD_STYLE = "-fx-control-inner-background: #ffafaf;";
 
     private final Stage stage;
-    private final List<ColourRule> colours = ColourRule.DEFAULTS;
+    private final ColourRuleStore colourStore = new ColourRuleStore();
+    /** The colouring rules (Preferences; saved); a capture is coloured by those in force when it was read or recoloured. */
+    private List<ColourRule> colours = colourStore.load();
+    private final java.util.prefs.Preferences settings = java.util.prefs.Preferences.userRoot().node("dev/cellscope/gui/settings");
+    private Stage preferencesStage;
+    private dev.cellscope.gui.model.Recolour recolour;
     private final PacketTable table = new PacketTable();
     private final DetailPane detail = new DetailPane(this::applyFilter, f -> filterField().setText(f), this::addColumn);
     /** "Apply as column" fields, kept across runs (most recent first in the store; shown in the order added). */
@@ -187,6 +193,7 @@ public final class MainWindow {
         });
         stage.setScene(scene);
         stage.setOnHidden(e -> close());
+        table.timeFormat(timeFormat());
         List<String> saved = new java.util.ArrayList<>(columnPrefs.list());
         java.util.Collections.reverse(saved);
         for (String name : saved) {
@@ -212,6 +219,9 @@ public final class MainWindow {
                 new KeyCodeCombination(KeyCode.RIGHT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(1));
         MenuItem prevConv = item("Previous Packet in Conversation", "menu-prev-conversation",
                 new KeyCodeCombination(KeyCode.LEFT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(-1));
+        MenuItem prefs = item("_Preferences…", "menu-preferences",
+                new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openPreferences);
+        Menu edit = new Menu("_Edit", null, prefs);
         Menu go = new Menu("_Go", null, findItem, goItem, new SeparatorMenuItem(), next, prev, nextConv, prevConv, first, last);
         MenuItem expert = item("_Expert Information", "menu-expert", null, this::openExpert);
         MenuItem flows = item("_Conversations and Flows", "menu-flows", null, this::openFlows);
@@ -225,7 +235,7 @@ public final class MainWindow {
             if (item != null) applyFilter(DetailPane.filterFor(item.getValue()));
         });
         Menu analyze = new Menu("_Analyze", null, applySelected, follow);
-        return new MenuBar(file, go, analyze, stats);
+        return new MenuBar(file, edit, go, analyze, stats);
     }
 
     private ToolBar toolBar() {
@@ -301,6 +311,7 @@ public final class MainWindow {
         stage.setTitle(file.getFileName() + " — cellscope");
         table.show(load.index(), colours);
         CaptureLoad mine = load;
+        List<ColourRule> colouredWith = colours;
         cancel.setDisable(false);
         progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
         startPolling(() -> {
@@ -321,6 +332,7 @@ public final class MainWindow {
             c.result().damage().ifPresent(d -> s.append(" · damaged: ").append(d.message()));
             status.setText(s.toString());
             if (table.getSelectionModel().isEmpty() && c.index().size() > 0) table.getSelectionModel().select(0);
+            if (colouredWith != colours) recolourNow(); // the rules were edited while it was read
         }), message -> Platform.runLater(() -> {
             if (load != mine) return;
             stopPolling();
@@ -355,6 +367,9 @@ public final class MainWindow {
 
     private void close() {
         stopPolling();
+        dev.cellscope.gui.model.Recolour rc = recolour;
+        recolour = null;
+        if (rc != null) rc.cancel();
         if (plotsStage != null) plotsStage.close(); // of the capture closed
         plotsStage = null;
         SeriesRun sr = seriesRun;
@@ -616,6 +631,70 @@ public final class MainWindow {
     /** Test hook: runs {@code task} on the worker (e.g. one that blocks it, to order events deterministically). */
     void onWorker(Runnable task) {
         worker.execute(task);
+    }
+
+    // ---- preferences ----
+
+    private PreferencesView.TimeFormat timeFormat() {
+        try {
+            return PreferencesView.TimeFormat.valueOf(settings.get("time", "RELATIVE"));
+        } catch (IllegalArgumentException e) {
+            return PreferencesView.TimeFormat.RELATIVE;
+        }
+    }
+
+    /** Edit > Preferences (Ctrl+Shift+P): colouring rules and the Time column. */
+    public Stage openPreferences() {
+        if (preferencesStage != null && preferencesStage.isShowing()) {
+            preferencesStage.toFront();
+            return preferencesStage;
+        }
+        Stage[] s = new Stage[1];
+        s[0] = window("Preferences — cellscope", new PreferencesView(colours, timeFormat(), p -> {
+            applyPreferences(p);
+            s[0].close();
+        }, () -> s[0].close()), 760, 560);
+        preferencesStage = s[0];
+        return s[0];
+    }
+
+    /** Saves and applies preferences: new colouring rules colour the capture again (a pass in the background). */
+    public void applyPreferences(PreferencesView.Settings p) {
+        settings.put("time", p.time().name());
+        try {
+            settings.flush();
+        } catch (java.util.prefs.BackingStoreException | SecurityException ignored) {
+            // a read-only home: for this session only
+        }
+        table.timeFormat(p.time());
+        if (p.colours().equals(colours)) return;
+        colours = p.colours();
+        colourStore.save(colours);
+        table.colours(colours);
+        // a capture still being read is coloured again once it is read (open: its done callback)
+        if (loaded != null) recolourNow();
+    }
+
+    private void recolourNow() {
+        dev.cellscope.gui.model.Recolour old = recolour;
+        if (old != null) old.cancel();
+        LoadedCapture c = loaded;
+        dev.cellscope.gui.model.Recolour run = new dev.cellscope.gui.model.Recolour(c.file(), c.index(), colours);
+        recolour = run;
+        status.setText("Colouring the frames with the new rules…");
+        worker.execute(() -> {
+            try {
+                boolean done = run.run();
+                Platform.runLater(() -> {
+                    if (recolour != run || loaded != c) return;
+                    recolour = null;
+                    table.refresh();
+                    if (done) status.setText("Frames coloured with the new rules");
+                });
+            } catch (Exception e) {
+                Platform.runLater(() -> error("colouring: " + e.getMessage()));
+            }
+        });
     }
 
     // ---- field columns ----

@@ -571,6 +571,56 @@ class MainWindowTest {
     }
 
     @Test
+    void preferencesEditTheColouringRulesAndTheTimeColumn(FxRobot robot) throws Exception {
+        open(robot, "lossy-mesh.pcapng");
+        var index = window.loaded().index();
+        int nackRule = 5;
+        assertEquals("NACK", ColourRuleStoreAccess.defaults().get(nackRule).name());
+        int nacks = 0;
+        for (int i = 0; i < index.size(); i++) if (index.colour(i) == nackRule) nacks++;
+        assertEquals(11, nacks, "the default NACK rule colours the eleven NACKs");
+        try {
+            robot.clickOn("#packet-list");
+            robot.press(KeyCode.CONTROL, KeyCode.SHIFT).type(KeyCode.P).release(KeyCode.SHIFT, KeyCode.CONTROL);
+            WaitForAsyncUtils.waitForFxEvents();
+            Stage prefs = lastStage(robot);
+            var view = (dev.cellscope.gui.view.PreferencesView) prefs.getScene().getRoot();
+            robot.interact(() -> view.rules().getSelectionModel().select(nackRule));
+            robot.clickOn("#rule-filter").press(KeyCode.CONTROL).type(KeyCode.A).release(KeyCode.CONTROL).write("utcp.flags.syn ==");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertTrue(robot.lookup("#preferences-ok").queryButton().isDisabled(), "a bad filter holds OK back");
+            assertFalse(robot.lookup("#rule-message").queryAs(javafx.scene.control.Label.class).getText().isBlank());
+            robot.write(" 1");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertFalse(robot.lookup("#preferences-ok").queryButton().isDisabled());
+            robot.interact(() -> robot.lookup("#time-format").queryAs(javafx.scene.control.ChoiceBox.class)
+                    .setValue(dev.cellscope.gui.view.PreferencesView.TimeFormat.ABSOLUTE));
+            saveShot(prefs.getScene(), "preferences");
+            robot.clickOn("#preferences-ok");
+            waitFor(30, () -> window.status().getText().contains("coloured with the new rules"));
+            // oracle: the SYN frames by the index filter (their own bytes); each is now coloured by rule 5 unless an earlier rule took it
+            int[] syns = new dev.cellscope.gui.model.IndexFilter(index, new dev.cellscope.gui.model.FrameStore(window.loaded().file(), index),
+                    dev.cellscope.filter.DisplayFilter.compile("utcp.flags.syn == 1"), 1).run();
+            assertTrue(syns.length > 0);
+            java.util.Set<Integer> synSet = new java.util.HashSet<>();
+            for (int f : syns) synSet.add(f);
+            for (int i = 0; i < index.size(); i++) {
+                if (synSet.contains(i)) assertTrue(index.colour(i) == nackRule || (index.colour(i) >= 0 && index.colour(i) < nackRule), "frame " + (i + 1));
+                else assertTrue(index.colour(i) != nackRule, "frame " + (i + 1) + " is no SYN: " + index.info(i));
+            }
+            // the Time column as a date, UTC; and both settings kept for the next window
+            String t = window.table().getColumns().get(1).getCellData(0).toString();
+            assertTrue(t.matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}\\.\\d{9}"), t);
+            robot.interact(() -> {
+                assertEquals("ABSOLUTE", java.util.prefs.Preferences.userRoot().node("dev/cellscope/gui/settings").get("time", ""));
+                assertEquals("utcp.flags.syn == 1", ColourRuleStoreAccess.load().get(nackRule).filter());
+            });
+        } finally {
+            ColourRuleStoreAccess.reset();
+        }
+    }
+
+    @Test
     void aMissingFileIsAOneLineError(FxRobot robot) {
         robot.interact(() -> window.open(Path.of("/nonexistent/capture.pcapng")));
         assertEquals("/nonexistent/capture.pcapng: no such file", window.lastError());

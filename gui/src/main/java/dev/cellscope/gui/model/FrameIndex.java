@@ -112,6 +112,15 @@ public final class FrameIndex {
         return (sa == sb && da == db) || (sa == db && da == sb);
     }
 
+    /**
+     * Sets frame {@code i}'s colouring rule (rules edited: {@link Recolour}); from one thread at a time.
+     * A reader may see the old colour until the list is drawn again, never a torn one (an int write).
+     */
+    public void setColour(int i, int colour) {
+        int[] k = kind[i >>> SHIFT];
+        k[i & MASK] = (k[i & MASK] & 0x00FFFFFF) | ((colour + 1) << 24);
+    }
+
     /** The index of the first colouring rule the frame matched, or -1. */
     public int colour(int i) { return (kind[i >>> SHIFT][i & MASK] >>> 24) - 1; }
     /** The worst expert severity's ordinal + 1, 0 when the frame has no finding. */

@@ -21,7 +21,7 @@ public final class PacketTable extends TableView<Integer> {
         setId("packet-list");
         setItems(rows);
         getColumns().add(column("No.", 70, i -> Integer.toString(i + 1), null));
-        getColumns().add(column("Time", 100, i -> String.format(Locale.ROOT, "%.6f", index.relativeSeconds(i)), i -> index.timeNanos(i)));
+        getColumns().add(column("Time", 100, this::time, i -> index.timeNanos(i)));
         getColumns().add(column("Source", 150, i -> index.source(i), null));
         getColumns().add(column("Destination", 150, i -> index.destination(i), null));
         getColumns().add(column("Protocol", 80, i -> index.protocol(i), null));
@@ -121,6 +121,31 @@ public final class PacketTable extends TableView<Integer> {
 
     public FrameRows rows() {
         return rows;
+    }
+
+    private PreferencesView.TimeFormat timeFormat = PreferencesView.TimeFormat.RELATIVE;
+
+    /** What the Time column shows (Preferences); the rows are drawn again. */
+    public void timeFormat(PreferencesView.TimeFormat f) {
+        timeFormat = f;
+        getColumns().get(1).setPrefWidth(f == PreferencesView.TimeFormat.ABSOLUTE ? 230 : 100);
+        refresh();
+    }
+
+    private String time(int i) {
+        return switch (timeFormat) {
+            case RELATIVE -> String.format(Locale.ROOT, "%.6f", index.relativeSeconds(i));
+            case DELTA -> String.format(Locale.ROOT, "%.6f", i == 0 ? 0.0 : (index.timeNanos(i) - index.timeNanos(i - 1)) / 1e9);
+            case ABSOLUTE -> java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSSSS").withZone(java.time.ZoneOffset.UTC)
+                    .format(java.time.Instant.ofEpochSecond(0, index.timeNanos(i)));
+        };
+    }
+
+    /** New colouring rules: their colours (the index holds which rule each frame matches). */
+    public void colours(List<ColourRule> colours) {
+        this.colours = colours;
+        colourSheet();
+        refresh();
     }
 
     /**
