@@ -94,6 +94,7 @@ public final class MainWindow {
     private final Button cancel = new Button("Cancel");
     private final Label status = new Label("Open a capture: File > Open (Ctrl+O), or drop a file here");
     private final Menu recentMenu = new Menu("Open Recent");
+    private final MenuItem liveItem = new MenuItem("Start live capture…");
     private final RecentFiles recent = new RecentFiles("recent");
     private final RecentFiles history = new RecentFiles("filters");
     private int historyAt = -1;
@@ -219,6 +220,10 @@ public final class MainWindow {
                 new KeyCodeCombination(KeyCode.RIGHT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(1));
         MenuItem prevConv = item("Previous Packet in Conversation", "menu-prev-conversation",
                 new KeyCodeCombination(KeyCode.LEFT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(-1));
+        liveItem.setId("menu-live");
+        liveItem.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
+        liveItem.setOnAction(e -> chooseLive());
+        Menu captureMenu = new Menu("_Capture", null, liveItem);
         MenuItem prefs = item("_Preferences…", "menu-preferences",
                 new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openPreferences);
         Menu edit = new Menu("_Edit", null, prefs);
@@ -235,13 +240,14 @@ public final class MainWindow {
             if (item != null) applyFilter(DetailPane.filterFor(item.getValue()));
         });
         Menu analyze = new Menu("_Analyze", null, applySelected, follow);
-        return new MenuBar(file, edit, go, analyze, stats);
+        return new MenuBar(file, edit, go, captureMenu, analyze, stats);
     }
 
     private ToolBar toolBar() {
         return new ToolBar(button("Open", "tool-open", "Open a capture (Ctrl+O)", this::chooseOpen),
                 button("Save As", "tool-save", "Save the displayed frames as pcapng (Ctrl+Shift+S)", this::chooseSave),
                 button("Export CSV", "tool-csv", "Export the flow tables as CSV (as cellscope stats)", this::chooseExportFlows),
+                button("Capture", "tool-live", "Start or stop a live capture (Ctrl+E)", this::chooseLive),
                 button("Find", "tool-find", "Find a frame by text (Ctrl+F)", () -> showJump(find)),
                 button("Go to", "tool-goto", "Go to a frame by number (Ctrl+G)", () -> showJump(goTo)),
                 button("Follow", "tool-follow", "Follow the selected frame's UTCP stream (Ctrl+Alt+Shift+U)", this::openFollow),
@@ -309,6 +315,12 @@ public final class MainWindow {
         recent.add(file);
         fillRecent();
         stage.setTitle(file.getFileName() + " — cellscope");
+        CaptureLoad mine = load;
+        begin(() -> showProgress("Loading", mine.progress(), mine.index().size() + " frames"), file.getFileName().toString(), "read");
+    }
+
+    /** Shows the load just made (a file or a live capture) as it fills; {@code tick} says how far it is, every 100 ms. */
+    private void begin(Runnable tick, String name, String verb) {
         table.show(load.index(), colours);
         CaptureLoad mine = load;
         List<ColourRule> colouredWith = colours;
@@ -316,7 +328,7 @@ public final class MainWindow {
         progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
         startPolling(() -> {
             table.rows().grow();
-            showProgress("Loading", mine.progress(), mine.index().size() + " frames");
+            tick.run();
         });
         mine.start(c -> Platform.runLater(() -> {
             if (load != mine) return;
@@ -326,20 +338,110 @@ public final class MainWindow {
             if (table.rows().ordered()) table.sort(); // sorted while reading: sort every frame now
             cancel.setDisable(true);
             progress.setProgress(c.result().cancelled() ? 0 : 1);
-            StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s · Packets: %,d · Findings: %,d · Flows: %,d · read in %.1f s",
-                    file.getFileName(), c.index().size(), c.findings().size(), c.flows().size(), c.millis() / 1000.0));
+            StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s · Packets: %,d · Findings: %,d · Flows: %,d · %s in %.1f s",
+                    name, c.index().size(), c.findings().size(), c.flows().size(), verb, c.millis() / 1000.0));
             if (c.result().cancelled()) s.append(" · loading cancelled: the frames read so far are shown");
             c.result().damage().ifPresent(d -> s.append(" · damaged: ").append(d.message()));
+            if (live != null) s.append(" · ").append(drops(live.stats()));
+            live = null;
             status.setText(s.toString());
             if (table.getSelectionModel().isEmpty() && c.index().size() > 0) table.getSelectionModel().select(0);
             if (colouredWith != colours) recolourNow(); // the rules were edited while it was read
         }), message -> Platform.runLater(() -> {
             if (load != mine) return;
             stopPolling();
+            live = null;
             cancel.setDisable(true);
             progress.setProgress(0);
             error(message);
         }));
+    }
+
+    // ---- live capture ----
+
+    /** The live capture running (null: none). */
+    private dev.cellscope.live.LiveCapture live;
+    /** The file the last live capture was spooled to: deleted when another capture is opened. */
+    private Path spool;
+
+    private void chooseLive() {
+        if (live != null) {
+            stopLive();
+            return;
+        }
+        List<String> names;
+        try {
+            names = dev.cellscope.live.Interfaces.list().stream().map(dev.cellscope.live.CaptureInterface::name).toList();
+        } catch (Exception e) {
+            error("live capture: cannot list interfaces: " + e.getMessage());
+            return;
+        }
+        if (names.isEmpty()) {
+            error("live capture: no interface to capture on");
+            return;
+        }
+        javafx.scene.control.ChoiceDialog<String> d = new javafx.scene.control.ChoiceDialog<>(names.getFirst(), names);
+        d.initOwner(stage);
+        d.setTitle("Start live capture");
+        d.setHeaderText("Capture on which interface?");
+        d.showAndWait().ifPresent(this::startLive);
+    }
+
+    /**
+     * Captures on {@code iface} into the same views: the list grows while frames arrive (and follows
+     * the newest while nothing is selected); the status bar shows packets, displayed and drops by cause.
+     * Stop ends it as the end of a file: then filters, plots and Save As work on what was captured.
+     */
+    public boolean startLive(String iface) {
+        cancelWork();
+        close();
+        loaded = null;
+        detail.show(null);
+        filter.setStyle("");
+        try {
+            Path to = Files.createTempFile("cellscope-live-" + iface.replaceAll("[^A-Za-z0-9_.-]", "_") + "-", ".pcapng");
+            to.toFile().deleteOnExit();
+            var capture = dev.cellscope.live.LiveCapture.of(null, dev.cellscope.live.LiveOptions.of(iface), null);
+            load = new CaptureLoad(capture, to, colours);
+            store = new FrameStore(to, load.index());
+            live = capture;
+            spool = to;
+        } catch (Exception e) {
+            error("live capture on " + iface + ": " + e.getMessage());
+            return false;
+        }
+        stage.setTitle("Capturing on " + iface + " — cellscope");
+        liveItem.setText("Stop live capture");
+        CaptureLoad mine = load;
+        var capture = live;
+        begin(() -> {
+            mine.flushSpool();
+            int n = mine.index().size();
+            // follow the newest frames while the user has not picked one
+            if (table.getSelectionModel().isEmpty() && n > 0) table.scrollTo(n - 1);
+            status.setText(String.format(Locale.ROOT, "Capturing on %s… Packets: %,d · Displayed: %,d · %s", iface, n, table.getItems().size(),
+                    drops(capture.stats())));
+        }, "live capture on " + iface, "captured");
+        return true;
+    }
+
+    /** Stops the live capture: the frames captured are analysed to the end, then the views are complete. */
+    public void stopLive() {
+        var capture = live;
+        liveItem.setText("Start live capture…");
+        if (capture != null) capture.stop();
+    }
+
+    /** The drop counters of a live capture, by cause. */
+    private static String drops(dev.cellscope.live.CaptureStats st) {
+        return String.format(Locale.ROOT, "Dropped: %,d (kernel %s, interface %s, cellscope %,d)", st.dropped(),
+                st.kernelDropped() < 0 ? "?" : String.format(Locale.ROOT, "%,d", st.kernelDropped()),
+                st.interfaceDropped() < 0 ? "?" : String.format(Locale.ROOT, "%,d", st.interfaceDropped()), st.sourceDropped());
+    }
+
+    /** Whether a live capture is running. */
+    public boolean capturing() {
+        return live != null;
     }
 
     private void showProgress(String what, Progress p, String detailText) {
@@ -360,6 +462,10 @@ public final class MainWindow {
     }
 
     private void cancelWork() {
+        if (live != null) {
+            stopLive(); // Cancel during a live capture stops it: what was captured stays
+            return;
+        }
         if (load != null && loaded == null) load.cancel();
         FilterJob f = filterRun;
         if (f != null) f.cancel();
@@ -377,11 +483,23 @@ public final class MainWindow {
         if (sr != null) sr.cancel();
         cancelDetail();
         cancelFilter();
+        if (live != null) live.stop();
+        live = null;
+        liveItem.setText("Start live capture…");
         if (load != null && loaded == null) load.cancel();
         FrameStore st = store;
         store = null;
         // unmapped once the worker is done with any read of it
         if (st != null) worker.execute(st::close);
+        Path sp = spool;
+        spool = null;
+        if (sp != null) worker.execute(() -> {
+            try {
+                Files.deleteIfExists(sp); // the last live capture's spool: Save As keeps what should stay
+            } catch (IOException ignored) {
+                // deleted at exit
+            }
+        });
     }
 
     private void error(String message) {

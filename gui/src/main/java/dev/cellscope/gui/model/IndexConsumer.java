@@ -22,16 +22,17 @@ final class IndexConsumer implements FrameConsumer {
     static final int MAX_FINDINGS = 2_000_000;
 
     private final FrameIndex index;
-    private final IndexingSource source;
+    /** Where a frame's bytes are in the file the store maps (-1: unknown). */
+    private final java.util.function.ToLongFunction<Packet> offsets;
     private final ColourMatcher colours;
     private final Summary summary = new Summary();
     private final List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
     private volatile long findingsDropped;
     private final FieldSink sink;
 
-    IndexConsumer(FrameIndex index, IndexingSource source, List<ColourRule> colours) {
+    IndexConsumer(FrameIndex index, java.util.function.ToLongFunction<Packet> offsets, List<ColourRule> colours) {
         this.index = index;
-        this.source = source;
+        this.offsets = offsets;
         this.colours = new ColourMatcher(colours);
         sink = this.colours.teeAfter(summary);
     }
@@ -50,7 +51,7 @@ final class IndexConsumer implements FrameConsumer {
             if (findings.size() < MAX_FINDINGS) findings.add(new Finding(p.number(), e));
             else findingsDropped++;
         }
-        index.add(source.dataOffset(p), p.timestampNanos(), p.capturedLength(), p.originalLength(), p.linkType(),
+        index.add(offsets.applyAsLong(p), p.timestampNanos(), p.capturedLength(), p.originalLength(), p.linkType(),
                 summary.protocol, summary.source, summary.destination, summary.info, colour, summary.worst);
     }
 
