@@ -280,6 +280,8 @@ public final class MainWindow {
     public Label status() { return status; }
     /** The capture once fully read (null while it is read). */
     public LoadedCapture loaded() { return loaded; }
+    /** The index of the capture open, also while it is read or captured (null: none). */
+    public FrameIndex loadingIndex() { return load == null ? null : load.index(); }
     /** The last error shown to the user, for tests. */
     public String lastError() { return lastError; }
 
@@ -347,6 +349,10 @@ public final class MainWindow {
             status.setText(s.toString());
             if (table.getSelectionModel().isEmpty() && c.index().size() > 0) table.getSelectionModel().select(0);
             if (colouredWith != colours) recolourNow(); // the rules were edited while it was read
+            if (liveFilter != null) {
+                liveFilter = null;
+                applyFilter(filter.getText()); // the whole capture now, as any filter
+            }
         }), message -> Platform.runLater(() -> {
             if (load != mine) return;
             stopPolling();
@@ -416,6 +422,7 @@ public final class MainWindow {
         var capture = live;
         begin(() -> {
             mine.flushSpool();
+            liveFilterStep();
             int n = mine.index().size();
             // follow the newest frames while the user has not picked one
             if (table.getSelectionModel().isEmpty() && n > 0) table.scrollTo(n - 1);
@@ -423,6 +430,57 @@ public final class MainWindow {
                     drops(capture.stats())));
         }, "live capture on " + iface, "captured");
         return true;
+    }
+
+    // A display filter during a live capture (a frame's own fields only): the frames so far, then each
+    // batch that arrived since, on the worker, their matches appended to the list as they come.
+    private DisplayFilter liveFilter;
+    private int[] liveMatches = new int[0];
+    private int liveCount, liveUpTo;
+    private boolean liveFiltering;
+
+    private void startLiveFilter(DisplayFilter f, String text) {
+        history.add(text.trim());
+        historyAt = -1;
+        liveFilter = f;
+        liveMatches = new int[1024];
+        liveCount = 0;
+        liveUpTo = 0;
+        liveFiltering = false;
+        table.rows().showOnly(liveMatches, 0);
+        liveFilterStep();
+    }
+
+    /** From the live tick: filters the frames that arrived since the last pass, if none is running. */
+    private void liveFilterStep() {
+        DisplayFilter f = liveFilter;
+        if (f == null || liveFiltering || load == null || store == null) return;
+        int to = load.index().size();
+        if (to <= liveUpTo) return;
+        liveFiltering = true;
+        IndexFilter job = new IndexFilter(load.index(), store, f, 1, liveUpTo, to);
+        CaptureLoad mine = load;
+        worker.execute(() -> {
+            int[] m;
+            try {
+                m = job.run();
+            } catch (RuntimeException e) {
+                m = null;
+            }
+            int[] found = m;
+            Platform.runLater(() -> {
+                if (load != mine || liveFilter != f) return;
+                liveFiltering = false;
+                if (found == null) return;
+                if (liveCount + found.length > liveMatches.length) {
+                    liveMatches = java.util.Arrays.copyOf(liveMatches, Math.max(liveMatches.length * 2, liveCount + found.length));
+                }
+                System.arraycopy(found, 0, liveMatches, liveCount, found.length);
+                liveCount += found.length;
+                liveUpTo = to;
+                table.rows().extend(liveMatches, liveCount);
+            });
+        });
     }
 
     /** Stops the live capture: the frames captured are analysed to the end, then the views are complete. */
@@ -483,6 +541,7 @@ public final class MainWindow {
         if (sr != null) sr.cancel();
         cancelDetail();
         cancelFilter();
+        liveFilter = null;
         if (live != null) live.stop();
         live = null;
         liveItem.setText("Start live capture…");
@@ -661,6 +720,7 @@ public final class MainWindow {
         if (load == null) return;
         if (text.isBlank()) {
             cancelFilter();
+            liveFilter = null;
             table.rows().showAll(load.index());
             table.sort();
             status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d", load.index().size(), load.index().size()));
@@ -675,7 +735,12 @@ public final class MainWindow {
             return;
         }
         if (loaded == null) {
-            error("the capture is still being read: apply the filter when it is done");
+            if (live != null && IndexFilter.canRun(f)) {
+                startLiveFilter(f, text);
+                return;
+            }
+            error(live != null ? "this filter reads analysed fields: apply it when the capture is stopped"
+                    : "the capture is still being read: apply the filter when it is done");
             return;
         }
         // the worker is one thread: the analysed detail of the selection must not hold the filter up

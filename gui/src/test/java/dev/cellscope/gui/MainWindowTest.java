@@ -653,6 +653,19 @@ class MainWindowTest {
                 WaitForAsyncUtils.waitForFxEvents();
             } while (window.table().getItems().size() < sent && System.nanoTime() < until);
             assertTrue(window.table().getItems().size() >= sent, "the list grows while capturing (" + round + " rounds sent)");
+            // a filter while capturing: the frames so far, then those arriving, as they come
+            int length = 14 + 20 + 8 + marker.length;
+            robot.interact(() -> window.applyFilter("frame.len == " + length));
+            until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            do {
+                for (int i = 0; i < sent; i++) ds.send(new java.net.DatagramPacket(marker, marker.length, java.net.InetAddress.getLoopbackAddress(), 9));
+                Thread.sleep(300);
+                WaitForAsyncUtils.waitForFxEvents();
+            } while (window.table().getItems().size() < 4 * sent && System.nanoTime() < until);
+            List<Integer> shownNow = WaitForAsyncUtils.asyncFx(() -> new ArrayList<>(window.table().getItems())).get(10, TimeUnit.SECONDS);
+            assertTrue(shownNow.size() >= 4 * sent, "filtered list grows while capturing: " + shownNow.size());
+            assertTrue(window.capturing());
+            for (int f : shownNow) assertEquals(length, robotIndexLength(f), "frame " + (f + 1));
         }
         assertTrue(window.capturing());
         assertEquals(null, window.loaded(), "still capturing");
@@ -678,10 +691,15 @@ class MainWindowTest {
             }
         }
         assertTrue(withMarker >= sent, withMarker + " frames carry the datagrams' bytes");
-        // once stopped, a filter runs over what was captured (the frames' own fields: on the index)
-        robot.interact(() -> window.applyFilter("frame.len == " + (14 + 20 + 8 + marker.length)));
+        // once stopped, the filter applied while capturing runs over the whole capture as any filter does
         waitFor(30, () -> window.status().getText().contains("Displayed"));
-        assertTrue(window.table().getItems().size() >= sent, window.status().getText());
+        assertTrue(window.table().getItems().size() >= 4 * sent, window.status().getText());
+        for (int f : window.table().getItems()) assertEquals(14 + 20 + 8 + marker.length, index.wireLength(f));
+    }
+
+    /** The wire length of frame {@code f} of the capture being read (live: the load's index). */
+    private long robotIndexLength(int f) throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> window.loadingIndex().wireLength(f)).get(10, TimeUnit.SECONDS);
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class IndexFilter implements FilterJob {
     private final FrameIndex index;
     private final FrameStore store;
     private final DisplayFilter filter;
-    private final int frames, chunks, threads, chunk;
+    private final int from, frames, chunks, threads, chunk;
     private final int[][] chunkMatches;
     private final AtomicInteger nextChunk = new AtomicInteger(), chunksDone = new AtomicInteger();
     private volatile boolean cancelled;
@@ -44,13 +44,26 @@ public final class IndexFilter implements FilterJob {
 
     /** As above, in chunks of {@code chunk} frames (tests use small ones to make many chunks of a small capture). */
     IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, int threads, int chunk) {
+        this(index, store, filter, threads, chunk, 0, index.size());
+    }
+
+    /**
+     * Filters frames {@code from} (0-based) up to {@code to} only: a live capture's frames that arrived
+     * since the last pass. {@link #run()} returns 0-based frame indexes as ever.
+     */
+    public IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, int threads, int from, int to) {
+        this(index, store, filter, threads, CHUNK, from, to);
+    }
+
+    private IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, int threads, int chunk, int from, int to) {
         if (!canRun(filter)) throw new IllegalArgumentException("the filter reads analysed fields: " + filter.expression());
         this.index = index;
         this.store = store;
         this.filter = filter;
-        this.frames = index.size();
+        this.from = Math.max(0, from);
+        this.frames = Math.min(to, index.size());
         this.chunk = Math.max(1, chunk);
-        this.chunks = (frames + this.chunk - 1) / this.chunk;
+        this.chunks = Math.max(0, (frames - this.from + this.chunk - 1) / this.chunk);
         this.threads = Math.max(1, threads);
         this.chunkMatches = new int[chunks][];
     }
@@ -94,7 +107,7 @@ public final class IndexFilter implements FilterJob {
             long first = index.firstNanos();
             int c;
             while (!cancelled && (c = nextChunk.getAndIncrement()) < chunks) {
-                int from = c * chunk, to = Math.min(frames, from + chunk), n = 0;
+                int from = this.from + c * chunk, to = Math.min(frames, from + chunk), n = 0;
                 for (int i = from; i < to && !cancelled; i++) {
                     Packet p = store.view(i);
                     if (p == null) continue; // bytes outside the file: the index says where; nothing to test
@@ -142,7 +155,7 @@ public final class IndexFilter implements FilterJob {
         return new Matches(joined, joinedCount);
     }
 
-    /** Frames the filter runs over (those indexed when it was made). */
+    /** The end (exclusive, 0-based) of the frames the filter runs over (those indexed when it was made). */
     public int frames() {
         return frames;
     }
