@@ -350,6 +350,7 @@ public final class MainWindow {
             if (table.getSelectionModel().isEmpty() && c.index().size() > 0) table.getSelectionModel().select(0);
             if (colouredWith != colours) recolourNow(); // the rules were edited while it was read
             if (!c.result().cancelled() && spool == null) warmUp(c);
+            refreshPlots(); // a plots window opened while capturing: the whole capture now
             if (liveFilter != null) {
                 liveFilter = null;
                 applyFilter(filter.getText()); // the whole capture now, as any filter
@@ -424,6 +425,7 @@ public final class MainWindow {
         begin(() -> {
             mine.flushSpool();
             liveFilterStep();
+            if (++liveTicks % 20 == 0) refreshPlots();
             int n = mine.index().size();
             // follow the newest frames while the user has not picked one
             if (table.getSelectionModel().isEmpty() && n > 0) table.scrollTo(n - 1);
@@ -439,6 +441,7 @@ public final class MainWindow {
     private int[] liveMatches = new int[0];
     private int liveCount, liveUpTo;
     private boolean liveFiltering;
+    private long liveTicks;
 
     private void startLiveFilter(DisplayFilter f, String text) {
         history.add(text.trim());
@@ -959,56 +962,67 @@ public final class MainWindow {
      * filter changes (the whole capture's series, made while it was read, otherwise).
      */
     public Stage openPlots() {
-        if (!ready("Plots")) return null;
+        if (loaded == null && live == null && !ready("Plots")) return null;
+        if (load == null) return null;
         if (plotsStage != null && plotsStage.isShowing()) {
             plotsStage.toFront();
             return plotsStage;
         }
-        plotsStage = window("Plots — " + loaded.file().getFileName(), new Label("Plotting…"), 1100, 740);
+        plotsStage = window("Plots — " + load.file().getFileName(), new Label("Plotting…"), 1100, 740);
         refreshPlots();
         return plotsStage;
     }
 
-    /** Shows the plots of what the list shows now in the plots window, if it is open. */
+    /**
+     * Shows the plots of what the list shows now in the plots window, if it is open: the series made
+     * while the capture was read, or (a filter applied, or a live capture running) a session that feeds
+     * the charts' series the shown frames. During a live capture the live tick calls it every two
+     * seconds: the plots follow the capture (each time over the frames so far).
+     */
     private void refreshPlots() {
         Stage s = plotsStage;
+        CaptureLoad l = load;
+        if (s == null || !s.isShowing() || l == null) return;
         LoadedCapture c = loaded;
-        if (s == null || !s.isShowing() || c == null) return;
+        boolean capturing = c == null;
+        if (capturing && seriesRun != null) return; // the last refresh is still being made: the next tick
         SeriesRun old = seriesRun;
         seriesRun = null;
         if (old != null) old.cancel();
         String applied = table.rows().filtered() ? filter.getText().trim() : "";
-        s.setTitle("Plots — " + c.file().getFileName() + (applied.isEmpty() ? "" : " — displayed frames, filter: " + applied));
-        if (applied.isEmpty()) {
-            s.getScene().setRoot(plotsView(c));
+        s.setTitle("Plots — " + l.file().getFileName() + (capturing ? " (capturing)" : "")
+                + (applied.isEmpty() ? "" : " — displayed frames, filter: " + applied));
+        if (!capturing && applied.isEmpty()) {
+            s.getScene().setRoot(plotsView(c.index(), c.series()));
             return;
         }
         int[] frames = table.rows().shownInFrameOrder();
-        Label wait = new Label(String.format(Locale.ROOT, "Plotting the %,d displayed frames…", frames.length));
-        wait.setId("plots-wait");
-        s.getScene().setRoot(wait);
-        SeriesRun run = new SeriesRun(c.file(), frames);
+        if (!(s.getScene().getRoot() instanceof PlotsView) || !capturing) {
+            Label wait = new Label(String.format(Locale.ROOT, "Plotting the %,d displayed frames…", frames.length));
+            wait.setId("plots-wait");
+            s.getScene().setRoot(wait);
+        }
+        if (capturing) l.flushSpool();
+        SeriesRun run = new SeriesRun(l.file(), frames, l.index().size());
         seriesRun = run;
         worker.execute(() -> {
             try {
                 var ts = run.run();
                 Platform.runLater(() -> {
-                    if (seriesRun != run || loaded != c || ts == null) return;
+                    if (seriesRun != run || load != l || ts == null) return;
                     seriesRun = null;
-                    if (s.isShowing()) s.getScene().setRoot(plotsView(c, ts));
+                    if (s.isShowing()) s.getScene().setRoot(plotsView(l.index(), ts));
                 });
             } catch (Exception e) {
-                Platform.runLater(() -> error("plots: " + e.getMessage()));
+                Platform.runLater(() -> {
+                    if (seriesRun == run) seriesRun = null;
+                    error("plots: " + e.getMessage());
+                });
             }
         });
     }
 
-    private PlotsView plotsView(LoadedCapture c) {
-        return plotsView(c, c.series());
-    }
-
-    private PlotsView plotsView(LoadedCapture c, dev.cellscope.flow.TimeSeries ts) {
-        FrameIndex index = c.index();
+    private PlotsView plotsView(FrameIndex index, dev.cellscope.flow.TimeSeries ts) {
         return new PlotsView(ts, seconds -> {
             int f = index.frameAt(index.firstNanos() + Math.round(seconds * 1e9));
             if (f < 0) return;
@@ -1142,7 +1156,7 @@ public final class MainWindow {
     }
 
     private String baseName() {
-        String n = loaded.file().getFileName().toString();
+        String n = load.file().getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
     }

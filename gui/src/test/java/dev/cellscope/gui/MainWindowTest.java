@@ -653,6 +653,17 @@ class MainWindowTest {
                 WaitForAsyncUtils.waitForFxEvents();
             } while (window.table().getItems().size() < sent && System.nanoTime() < until);
             assertTrue(window.table().getItems().size() >= sent, "the list grows while capturing (" + round + " rounds sent)");
+            // the plots while capturing: made of the frames so far, again every two seconds
+            robot.interact(() -> window.openPlots());
+            Stage plots = lastStage(robot);
+            waitFor(30, () -> plots.getScene().getRoot() instanceof dev.cellscope.gui.view.PlotsView);
+            long first = java.util.Arrays.stream(((dev.cellscope.gui.view.PlotsView) plots.getScene().getRoot()).series().frames()).sum();
+            assertTrue(first >= sent, first + " frames plotted");
+            for (int i = 0; i < 2 * sent; i++) ds.send(new java.net.DatagramPacket(marker, marker.length, java.net.InetAddress.getLoopbackAddress(), 9));
+            waitFor(30, () -> plots.getScene().getRoot() instanceof dev.cellscope.gui.view.PlotsView p
+                    && java.util.Arrays.stream(p.series().frames()).sum() >= first + 2 * sent);
+            assertTrue(plots.getTitle().contains("capturing"), plots.getTitle());
+            robot.interact(plots::close);
             // a filter while capturing: the frames so far, then those arriving, as they come
             int length = 14 + 20 + 8 + marker.length;
             robot.interact(() -> window.applyFilter("frame.len == " + length));

@@ -27,8 +27,13 @@ public final class SeriesRun {
 
     /** {@code frames}: 0-based indexes of the frames to plot. */
     public SeriesRun(Path file, int[] frames) {
+        this(file, frames, Long.MAX_VALUE);
+    }
+
+    /** Reading no more than {@code maxFrames} frames (a live capture's spool: those written so far). */
+    public SeriesRun(Path file, int[] frames, long maxFrames) {
         for (int f : frames) shown.set(f);
-        this.session = new CaptureSession(new FileSource(file), SessionOptions.of(CaptureLoad.ANALYSIS));
+        this.session = new CaptureSession(new FileSource(file), SessionOptions.of(CaptureLoad.ANALYSIS).withMaxFrames(maxFrames));
     }
 
     public void cancel() {
