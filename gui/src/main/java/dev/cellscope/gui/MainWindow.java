@@ -435,54 +435,36 @@ public final class MainWindow {
         return true;
     }
 
-    // A display filter during a live capture (a frame's own fields only): the frames so far, then each
-    // batch that arrived since, on the worker, their matches appended to the list as they come.
-    private DisplayFilter liveFilter;
-    private int[] liveMatches = new int[0];
-    private int liveCount, liveUpTo;
-    private boolean liveFiltering;
+    /** The display filter applied during the live capture, if any. */
+    private dev.cellscope.gui.model.LiveFilter liveFilter;
     private long liveTicks;
 
     private void startLiveFilter(DisplayFilter f, String text) {
         history.add(text.trim());
         historyAt = -1;
-        liveFilter = f;
-        liveMatches = new int[1024];
-        liveCount = 0;
-        liveUpTo = 0;
-        liveFiltering = false;
-        table.rows().showOnly(liveMatches, 0);
+        liveFilter = new dev.cellscope.gui.model.LiveFilter(f, load.index(), store);
+        table.rows().showOnly(new int[0], 0);
         liveFilterStep();
     }
 
-    /** From the live tick: filters the frames that arrived since the last pass, if none is running. */
+    /** From the live tick: filters the frames that arrived since the last pass (on the worker), if none is running. */
     private void liveFilterStep() {
-        DisplayFilter f = liveFilter;
-        if (f == null || liveFiltering || load == null || store == null) return;
-        int to = load.index().size();
-        if (to <= liveUpTo) return;
-        liveFiltering = true;
-        IndexFilter job = new IndexFilter(load.index(), store, f, 1, liveUpTo, to);
-        CaptureLoad mine = load;
+        var lf = liveFilter;
+        IndexFilter job = lf == null ? null : lf.next();
+        if (job == null) return;
         worker.execute(() -> {
             int[] m;
             try {
                 m = job.run();
             } catch (RuntimeException e) {
-                m = null;
+                m = null; // given again on the next tick
             }
             int[] found = m;
             Platform.runLater(() -> {
-                if (load != mine || liveFilter != f) return;
-                liveFiltering = false;
-                if (found == null) return;
-                if (liveCount + found.length > liveMatches.length) {
-                    liveMatches = java.util.Arrays.copyOf(liveMatches, Math.max(liveMatches.length * 2, liveCount + found.length));
-                }
-                System.arraycopy(found, 0, liveMatches, liveCount, found.length);
-                liveCount += found.length;
-                liveUpTo = to;
-                table.rows().extend(liveMatches, liveCount);
+                if (liveFilter != lf) return; // another filter, or another capture
+                lf.accept(found);
+                FilterJob.Matches all = lf.matches();
+                table.rows().extend(all.frames(), all.count());
             });
         });
     }
