@@ -14,6 +14,7 @@ import java.util.function.Function;
 /** The packet list: a virtualized table over {@link FrameRows}, its cells read from the {@link FrameIndex}. */
 public final class PacketTable extends TableView<Integer> {
     private final FrameRows rows = new FrameRows();
+    private final TableColumn<Integer, String> infoColumn;
     private FrameIndex index;
     private List<ColourRule> colours = ColourRule.DEFAULTS;
 
@@ -26,7 +27,8 @@ public final class PacketTable extends TableView<Integer> {
         getColumns().add(column("Destination", 150, i -> index.destination(i), null));
         getColumns().add(column("Protocol", 80, i -> index.protocol(i), null));
         getColumns().add(column("Length", 65, i -> Long.toString(index.wireLength(i)), i -> index.wireLength(i)));
-        getColumns().add(column("Info", 600, i -> index.info(i), null));
+        infoColumn = column("Info", 600, i -> index.info(i), null);
+        getColumns().add(infoColumn);
         // sorting reorders frame numbers in the background; the table never sorts a million cells itself
         setSortPolicy(t -> {
             sort();
@@ -164,7 +166,9 @@ public final class PacketTable extends TableView<Integer> {
             removed.run();
         });
         c.setContextMenu(new javafx.scene.control.ContextMenu(remove));
-        getColumns().add(c);
+        // before Info, which is wide and last: the new column is seen at once
+        int info = getColumns().indexOf(infoColumn);
+        getColumns().add(info < 0 ? getColumns().size() : info, c);
         return c;
     }
 
