@@ -2,7 +2,7 @@
 # The GUI at scale: opens a generated big-transfer capture in the real window (on an Xvfb display
 # when none is set) and prints when the list first shows rows, when the capture is fully read
 # (analysis, flows and plots' series), the heap after a GC and per indexed frame, and the time of
-# a display filter. Usage: bench/gui-open.sh [FRAMES|CAPTURE.pcapng] [FILTER]. Not a CI test.
+# a display filter (applied 3 s after the capture is read, as typed; then again). Usage: bench/gui-open.sh [FRAMES|CAPTURE.pcapng] [FILTER]. Not a CI test.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 frames=${1:-1000000}

@@ -18,6 +18,10 @@ final class BenchRun {
     private final String filter;
     private final long t0 = System.nanoTime();
     private long firstRows = -1, loaded = -1, filterStart = -1;
+    private int filterRuns;
+    /** The filter is applied this long after the capture was read, as a person types it (the window warms up meanwhile). */
+    private static final long TYPING = 3_000_000_000L;
+    private long typedAt = -1;
 
     BenchRun(MainWindow window, String filter) {
         this.window = window;
@@ -44,12 +48,24 @@ final class BenchRun {
                         Platform.exit();
                         return;
                     }
+                    typedAt = System.nanoTime() + TYPING;
+                }
+                if (typedAt > 0 && filterStart < 0 && System.nanoTime() >= typedAt) {
                     filterStart = System.nanoTime();
                     window.applyFilter(filter);
                 }
-                if (filterStart > 0 && window.status().getText().contains("Displayed")) {
+                if (filterStart > 0 && window.status().getText().contains("filtered in")) {
                     long done = System.nanoTime();
-                    System.out.printf(Locale.ROOT, "filter '%s': %.2f s, %s%n", filter, (done - filterStart) / 1e9, window.status().getText());
+                    filterRuns++;
+                    System.out.printf(Locale.ROOT, "filter '%s' (%s): %.2f s, %s%n", filter, filterRuns == 1 ? "first" : "again",
+                            (done - filterStart) / 1e9, window.status().getText());
+                    if (filterRuns == 1) {
+                        // the same filter again: its code compiled (JIT) and the capture's pages mapped in this process
+                        window.applyFilter("");
+                        filterStart = System.nanoTime();
+                        window.applyFilter(filter);
+                        return;
+                    }
                     heap();
                     stop();
                     Platform.exit();

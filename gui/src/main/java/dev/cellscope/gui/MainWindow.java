@@ -7,17 +7,21 @@ import dev.cellscope.flow.FlowKind;
 import dev.cellscope.flow.FlowRow;
 import dev.cellscope.gui.model.CaptureLoad;
 import dev.cellscope.gui.model.ColourRule;
+import dev.cellscope.gui.model.FilterJob;
 import dev.cellscope.gui.model.FilterRun;
+import dev.cellscope.gui.model.IndexFilter;
 import dev.cellscope.gui.model.FrameDetail;
 import dev.cellscope.gui.model.FrameIndex;
 import dev.cellscope.gui.model.FrameStore;
 import dev.cellscope.gui.model.LoadedCapture;
 import dev.cellscope.gui.model.SaveCopy;
+import dev.cellscope.gui.model.SeriesRun;
 import dev.cellscope.gui.view.DetailPane;
 import dev.cellscope.gui.view.ExpertView;
 import dev.cellscope.gui.view.FlowsView;
 import dev.cellscope.gui.view.PacketTable;
 import dev.cellscope.gui.view.PlotsView;
+import dev.cellscope.gui.view.PreferencesView;
 import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.Progress;
 import javafx.animation.KeyFrame;
@@ -71,9 +75,17 @@ public final class MainWindow {
     static final String OK_STYLE = "-fx-control-inner-background: #afffaf;", BAD_STYLE = "-fx-control-inner-background: #ffafaf;";
 
     private final Stage stage;
-    private final List<ColourRule> colours = ColourRule.DEFAULTS;
+    private final ColourRuleStore colourStore = new ColourRuleStore();
+    /** The colouring rules (Preferences; saved); a capture is coloured by those in force when it was read or recoloured. */
+    private List<ColourRule> colours = colourStore.load();
+    private final java.util.prefs.Preferences settings = java.util.prefs.Preferences.userRoot().node("dev/cellscope/gui/settings");
+    private Stage preferencesStage;
+    private dev.cellscope.gui.model.Recolour recolour;
     private final PacketTable table = new PacketTable();
-    private final DetailPane detail = new DetailPane(this::applyFilter, f -> filterField().setText(f));
+    private final DetailPane detail = new DetailPane(this::applyFilter, f -> filterField().setText(f), this::addColumn);
+    /** "Apply as column" fields, kept across runs (most recent first in the store; shown in the order added). */
+    private final RecentFiles columnPrefs = new RecentFiles("columns");
+    private final java.util.Map<String, javafx.scene.control.TableColumn<Integer, String>> fieldColumns = new java.util.LinkedHashMap<>();
     private final TextField filter = new TextField();
     private final Label filterMessage = new Label();
     private final TextField find = new TextField(), goTo = new TextField();
@@ -82,20 +94,23 @@ public final class MainWindow {
     private final Button cancel = new Button("Cancel");
     private final Label status = new Label("Open a capture: File > Open (Ctrl+O), or drop a file here");
     private final Menu recentMenu = new Menu("Open Recent");
+    private final MenuItem liveItem = new MenuItem("Start live capture…");
     private final RecentFiles recent = new RecentFiles("recent");
     private final RecentFiles history = new RecentFiles("filters");
     private int historyAt = -1;
     /** Reads for the detail tree, filters and saves: one at a time, never on the UI thread. */
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("cellscope-worker").unstarted(r));
     private final AtomicReference<CaptureSession> detailSession = new AtomicReference<>();
-    /** Bumped when the analysed detail asked for is no longer wanted (another selection, a filter): a queued one then does not start. */
-    private final java.util.concurrent.atomic.AtomicLong detailWanted = new java.util.concurrent.atomic.AtomicLong();
 
     private CaptureLoad load;
     private LoadedCapture loaded;
-    private FrameStore store;
+    /** volatile: a sort by a field column reads frames on its own thread */
+    private volatile FrameStore store;
     private Timeline poll;
-    private FilterRun filterRun;
+    /** The filter being applied (null: none); its result is shown only while it is still this one. */
+    private FilterJob filterRun;
+    private Stage plotsStage;
+    private SeriesRun seriesRun;
     private String lastError = "";
 
     public MainWindow(Stage stage) {
@@ -163,8 +178,29 @@ public final class MainWindow {
             e.setDropCompleted(ok);
             e.consume();
         });
+        // Ctrl+→ / Ctrl+← (and Wireshark's own Ctrl+. / Ctrl+,): the conversation steps. A filter, because the packet
+        // list would take Ctrl+arrows for moving its cell focus before the menu's accelerators see them; in a text
+        // field they keep moving the caret by words.
+        scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (!e.isShortcutDown() || e.isAltDown() || e.isShiftDown() || scene.getFocusOwner() instanceof javafx.scene.control.TextInputControl) return;
+            int by = switch (e.getCode()) {
+                case RIGHT, PERIOD -> 1;
+                case LEFT, COMMA -> -1;
+                default -> 0;
+            };
+            if (by == 0) return;
+            stepInConversation(by);
+            e.consume();
+        });
         stage.setScene(scene);
         stage.setOnHidden(e -> close());
+        table.timeFormat(timeFormat());
+        List<String> saved = new java.util.ArrayList<>(columnPrefs.list());
+        java.util.Collections.reverse(saved);
+        for (String name : saved) {
+            var f = dev.cellscope.field.FieldRegistry.byName(name);
+            if (f != null) addColumn(f, false);
+        }
     }
 
     private MenuBar menus() {
@@ -180,7 +216,18 @@ public final class MainWindow {
         MenuItem prev = item("Previous Packet", "menu-prev", new KeyCodeCombination(KeyCode.UP, KeyCombination.SHORTCUT_DOWN), () -> step(-1));
         MenuItem first = item("First Packet", "menu-first", new KeyCodeCombination(KeyCode.HOME, KeyCombination.SHORTCUT_DOWN), () -> selectRow(0));
         MenuItem last = item("Last Packet", "menu-last", new KeyCodeCombination(KeyCode.END, KeyCombination.SHORTCUT_DOWN), () -> selectRow(table.getItems().size() - 1));
-        Menu go = new Menu("_Go", null, findItem, goItem, new SeparatorMenuItem(), next, prev, first, last);
+        MenuItem nextConv = item("Next Packet in Conversation", "menu-next-conversation",
+                new KeyCodeCombination(KeyCode.RIGHT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(1));
+        MenuItem prevConv = item("Previous Packet in Conversation", "menu-prev-conversation",
+                new KeyCodeCombination(KeyCode.LEFT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(-1));
+        liveItem.setId("menu-live");
+        liveItem.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
+        liveItem.setOnAction(e -> chooseLive());
+        Menu captureMenu = new Menu("_Capture", null, liveItem);
+        MenuItem prefs = item("_Preferences…", "menu-preferences",
+                new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openPreferences);
+        Menu edit = new Menu("_Edit", null, prefs);
+        Menu go = new Menu("_Go", null, findItem, goItem, new SeparatorMenuItem(), next, prev, nextConv, prevConv, first, last);
         MenuItem expert = item("_Expert Information", "menu-expert", null, this::openExpert);
         MenuItem flows = item("_Conversations and Flows", "menu-flows", null, this::openFlows);
         MenuItem plots = item("_Plots (NACK, grants, seq, I/O)", "menu-plots", null, this::openPlots);
@@ -193,13 +240,14 @@ public final class MainWindow {
             if (item != null) applyFilter(DetailPane.filterFor(item.getValue()));
         });
         Menu analyze = new Menu("_Analyze", null, applySelected, follow);
-        return new MenuBar(file, go, analyze, stats);
+        return new MenuBar(file, edit, go, captureMenu, analyze, stats);
     }
 
     private ToolBar toolBar() {
         return new ToolBar(button("Open", "tool-open", "Open a capture (Ctrl+O)", this::chooseOpen),
                 button("Save As", "tool-save", "Save the displayed frames as pcapng (Ctrl+Shift+S)", this::chooseSave),
                 button("Export CSV", "tool-csv", "Export the flow tables as CSV (as cellscope stats)", this::chooseExportFlows),
+                button("Capture", "tool-live", "Start or stop a live capture (Ctrl+E)", this::chooseLive),
                 button("Find", "tool-find", "Find a frame by text (Ctrl+F)", () -> showJump(find)),
                 button("Go to", "tool-goto", "Go to a frame by number (Ctrl+G)", () -> showJump(goTo)),
                 button("Follow", "tool-follow", "Follow the selected frame's UTCP stream (Ctrl+Alt+Shift+U)", this::openFollow),
@@ -232,6 +280,8 @@ public final class MainWindow {
     public Label status() { return status; }
     /** The capture once fully read (null while it is read). */
     public LoadedCapture loaded() { return loaded; }
+    /** The index of the capture open, also while it is read or captured (null: none). */
+    public FrameIndex loadingIndex() { return load == null ? null : load.index(); }
     /** The last error shown to the user, for tests. */
     public String lastError() { return lastError; }
 
@@ -267,13 +317,20 @@ public final class MainWindow {
         recent.add(file);
         fillRecent();
         stage.setTitle(file.getFileName() + " — cellscope");
+        CaptureLoad mine = load;
+        begin(() -> showProgress("Loading", mine.progress(), mine.index().size() + " frames"), file.getFileName().toString(), "read");
+    }
+
+    /** Shows the load just made (a file or a live capture) as it fills; {@code tick} says how far it is, every 100 ms. */
+    private void begin(Runnable tick, String name, String verb) {
         table.show(load.index(), colours);
         CaptureLoad mine = load;
+        List<ColourRule> colouredWith = colours;
         cancel.setDisable(false);
         progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
         startPolling(() -> {
             table.rows().grow();
-            showProgress("Loading", mine.progress(), mine.index().size() + " frames");
+            tick.run();
         });
         mine.start(c -> Platform.runLater(() -> {
             if (load != mine) return;
@@ -283,19 +340,152 @@ public final class MainWindow {
             if (table.rows().ordered()) table.sort(); // sorted while reading: sort every frame now
             cancel.setDisable(true);
             progress.setProgress(c.result().cancelled() ? 0 : 1);
-            StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s · Packets: %,d · Findings: %,d · Flows: %,d · read in %.1f s",
-                    file.getFileName(), c.index().size(), c.findings().size(), c.flows().size(), c.millis() / 1000.0));
+            StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%s · Packets: %,d · Findings: %,d · Flows: %,d · %s in %.1f s",
+                    name, c.index().size(), c.findings().size(), c.flows().size(), verb, c.millis() / 1000.0));
             if (c.result().cancelled()) s.append(" · loading cancelled: the frames read so far are shown");
             c.result().damage().ifPresent(d -> s.append(" · damaged: ").append(d.message()));
+            if (live != null) s.append(" · ").append(drops(live.stats()));
+            live = null;
             status.setText(s.toString());
             if (table.getSelectionModel().isEmpty() && c.index().size() > 0) table.getSelectionModel().select(0);
+            if (colouredWith != colours) recolourNow(); // the rules were edited while it was read
+            if (!c.result().cancelled() && spool == null) warmUp(c);
+            refreshPlots(); // a plots window opened while capturing: the whole capture now
+            if (liveFilter != null) {
+                liveFilter = null;
+                applyFilter(filter.getText()); // the whole capture now, as any filter
+            }
         }), message -> Platform.runLater(() -> {
             if (load != mine) return;
             stopPolling();
+            live = null;
             cancel.setDisable(true);
             progress.setProgress(0);
             error(message);
         }));
+    }
+
+    // ---- live capture ----
+
+    /** The live capture running (null: none). */
+    private dev.cellscope.live.LiveCapture live;
+    /** The file the last live capture was spooled to: deleted when another capture is opened. */
+    private Path spool;
+
+    private void chooseLive() {
+        if (live != null) {
+            stopLive();
+            return;
+        }
+        List<String> names;
+        try {
+            names = dev.cellscope.live.Interfaces.list().stream().map(dev.cellscope.live.CaptureInterface::name).toList();
+        } catch (Exception e) {
+            error("live capture: cannot list interfaces: " + e.getMessage());
+            return;
+        }
+        if (names.isEmpty()) {
+            error("live capture: no interface to capture on");
+            return;
+        }
+        javafx.scene.control.ChoiceDialog<String> d = new javafx.scene.control.ChoiceDialog<>(names.getFirst(), names);
+        d.initOwner(stage);
+        d.setTitle("Start live capture");
+        d.setHeaderText("Capture on which interface?");
+        d.showAndWait().ifPresent(this::startLive);
+    }
+
+    /**
+     * Captures on {@code iface} into the same views: the list grows while frames arrive (and follows
+     * the newest while nothing is selected); the status bar shows packets, displayed and drops by cause.
+     * Stop ends it as the end of a file: then filters, plots and Save As work on what was captured.
+     */
+    public boolean startLive(String iface) {
+        cancelWork();
+        close();
+        loaded = null;
+        detail.show(null);
+        filter.setStyle("");
+        try {
+            Path to = Files.createTempFile("cellscope-live-" + iface.replaceAll("[^A-Za-z0-9_.-]", "_") + "-", ".pcapng");
+            to.toFile().deleteOnExit();
+            var capture = dev.cellscope.live.LiveCapture.of(null, dev.cellscope.live.LiveOptions.of(iface), null);
+            load = new CaptureLoad(capture, to, colours);
+            store = new FrameStore(to, load.index());
+            live = capture;
+            spool = to;
+        } catch (Exception e) {
+            error("live capture on " + iface + ": " + e.getMessage());
+            return false;
+        }
+        stage.setTitle("Capturing on " + iface + " — cellscope");
+        liveItem.setText("Stop live capture");
+        CaptureLoad mine = load;
+        var capture = live;
+        begin(() -> {
+            mine.flushSpool();
+            liveFilterStep();
+            if (++liveTicks % 20 == 0) refreshPlots();
+            int n = mine.index().size();
+            // follow the newest frames while the user has not picked one
+            if (table.getSelectionModel().isEmpty() && n > 0) table.scrollTo(n - 1);
+            status.setText(String.format(Locale.ROOT, "Capturing on %s… Packets: %,d · Displayed: %,d · %s", iface, n, table.getItems().size(),
+                    drops(capture.stats())));
+        }, "live capture on " + iface, "captured");
+        return true;
+    }
+
+    /** The display filter applied during the live capture, if any. */
+    private dev.cellscope.gui.model.LiveFilter liveFilter;
+    private long liveTicks;
+
+    private void startLiveFilter(DisplayFilter f, String text) {
+        history.add(text.trim());
+        historyAt = -1;
+        liveFilter = new dev.cellscope.gui.model.LiveFilter(f, load.index(), store);
+        table.rows().showOnly(new int[0], 0);
+        liveFilterStep();
+    }
+
+    /** From the live tick: filters the frames that arrived since the last pass (on the worker), if none is running. */
+    private void liveFilterStep() {
+        var lf = liveFilter;
+        IndexFilter job = lf == null ? null : lf.next();
+        if (job == null) return;
+        worker.execute(() -> {
+            int[] m;
+            try {
+                m = job.run();
+            } catch (RuntimeException e) {
+                m = null; // given again on the next tick
+            }
+            int[] found = m;
+            Platform.runLater(() -> {
+                if (liveFilter != lf) return; // another filter, or another capture
+                lf.accept(found);
+                FilterJob.Matches all = lf.matches();
+                table.rows().extend(all.frames(), all.count());
+            });
+        });
+    }
+
+    /** Stops the live capture: the frames captured are analysed to the end, then the views are complete. */
+    public void stopLive() {
+        var capture = live;
+        liveItem.setText("Start live capture…");
+        if (capture != null) capture.stop();
+    }
+
+    /** The drop counters of a live capture, by cause. */
+    private static String drops(dev.cellscope.live.CaptureStats st) {
+        return String.format(Locale.ROOT, "Dropped: %,d (kernel %s, interface %s, cellscope %,d)", st.dropped(),
+                st.kernelDropped() < 0 ? "?" : String.format(Locale.ROOT, "%,d", st.kernelDropped()),
+                st.interfaceDropped() < 0 ? "?" : String.format(Locale.ROOT, "%,d", st.interfaceDropped()), st.sourceDropped());
+    }
+
+    /** Whether a live capture is running. */
+    public boolean capturing() {
+        return live != null;
     }
 
     private void showProgress(String what, Progress p, String detailText) {
@@ -316,20 +506,45 @@ public final class MainWindow {
     }
 
     private void cancelWork() {
+        if (live != null) {
+            stopLive(); // Cancel during a live capture stops it: what was captured stays
+            return;
+        }
         if (load != null && loaded == null) load.cancel();
-        FilterRun f = filterRun;
+        FilterJob f = filterRun;
         if (f != null) f.cancel();
     }
 
     private void close() {
         stopPolling();
-        CaptureSession s = detailSession.getAndSet(null);
-        if (s != null) s.cancel();
+        dev.cellscope.gui.model.Recolour rc = recolour;
+        recolour = null;
+        if (rc != null) rc.cancel();
+        if (plotsStage != null) plotsStage.close(); // of the capture closed
+        plotsStage = null;
+        SeriesRun sr = seriesRun;
+        seriesRun = null;
+        if (sr != null) sr.cancel();
+        cancelDetail();
+        cancelFilter();
+        liveFilter = null;
+        if (live != null) live.stop();
+        live = null;
+        liveItem.setText("Start live capture…");
         if (load != null && loaded == null) load.cancel();
         FrameStore st = store;
         store = null;
         // unmapped once the worker is done with any read of it
         if (st != null) worker.execute(st::close);
+        Path sp = spool;
+        spool = null;
+        if (sp != null) worker.execute(() -> {
+            try {
+                Files.deleteIfExists(sp); // the last live capture's spool: Save As keeps what should stay
+            } catch (IOException ignored) {
+                // deleted at exit
+            }
+        });
     }
 
     private void error(String message) {
@@ -350,27 +565,38 @@ public final class MainWindow {
     // ---- selection, detail ----
 
     private void select(int frame) {
-        CaptureSession running = detailSession.getAndSet(null);
-        if (running != null) running.cancel();
+        cancelDetail();
         if (frame < 0 || store == null) {
             detail.show(null);
             return;
         }
         FrameIndex index = load.index();
         detail.show(FrameDetail.alone(store, index, frame));
-        Path file = load.file();
-        long wanted = detailWanted.incrementAndGet();
+        // The session is made and registered here, on the UI thread, before the worker may start it: a later
+        // selection or filter then always finds it to cancel (made on the worker, it could start unseen and hold the
+        // worker for a whole pass). Its tree is shown only for this capture and this selection.
+        CaptureLoad mine = load;
+        CaptureSession session = FrameDetail.session(mine.file(), frame + 1);
+        detailSession.set(session);
         worker.execute(() -> {
-            if (detailWanted.get() != wanted) return;
             try {
-                FrameDetail d = FrameDetail.analysed(file, frame + 1, detailSession);
+                FrameDetail d = FrameDetail.analysed(session, frame + 1);
+                detailSession.compareAndSet(session, null);
                 if (d != null) Platform.runLater(() -> {
-                    if (table.selectedFrame() == frame) detail.show(d);
+                    if (load == mine && table.selectedFrame() == frame) detail.show(d);
                 });
             } catch (Exception e) {
-                Platform.runLater(() -> error("frame " + (frame + 1) + ": " + e.getMessage()));
+                Platform.runLater(() -> {
+                    if (load == mine) error("frame " + (frame + 1) + ": " + e.getMessage());
+                });
             }
         });
+    }
+
+    /** Stops the analysed detail of the selection being made, if any (a new selection, a filter, another file). */
+    private void cancelDetail() {
+        CaptureSession running = detailSession.getAndSet(null);
+        if (running != null) running.cancel();
     }
 
     /** Selects 1-based frame {@code number} in the list; false (and a message) when it is not shown. */
@@ -389,6 +615,25 @@ public final class MainWindow {
     private void step(int by) {
         int row = table.getSelectionModel().getSelectedIndex() + by;
         selectRow(row);
+    }
+
+    /**
+     * Selects the next (or previous) displayed frame between the same two endpoints as the selected
+     * one (Ctrl+→ / Ctrl+←, also Wireshark's Ctrl+. / Ctrl+,); false when there is none.
+     */
+    public boolean stepInConversation(int by) {
+        int from = table.getSelectionModel().getSelectedIndex();
+        if (load == null || from < 0) return false;
+        FrameIndex index = load.index();
+        int frame = table.getItems().get(from);
+        for (int row = from + by; row >= 0 && row < table.getItems().size(); row += by) {
+            if (index.sameConversation(frame, table.getItems().get(row))) {
+                selectRow(row);
+                return true;
+            }
+        }
+        status.setText("No " + (by > 0 ? "later" : "earlier") + " displayed frame in this conversation");
+        return false;
     }
 
     private void selectRow(int row) {
@@ -450,14 +695,22 @@ public final class MainWindow {
         }
     }
 
-    /** Applies a filter in the background (blank: show every frame). */
+    /**
+     * Applies a filter in the background (blank: show every frame). A filter over a frame's own
+     * fields runs over the index on every core ({@link IndexFilter}); one that reads analysed fields
+     * runs a session with the analysis ({@link FilterRun}). Either way the matches found so far are
+     * shown while it runs, and Cancel stops it.
+     */
     public void applyFilter(String text) {
         filter.setText(text);
         if (load == null) return;
         if (text.isBlank()) {
+            cancelFilter();
+            liveFilter = null;
             table.rows().showAll(load.index());
             table.sort();
             status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d", load.index().size(), load.index().size()));
+            refreshPlots();
             return;
         }
         DisplayFilter f;
@@ -468,49 +721,201 @@ public final class MainWindow {
             return;
         }
         if (loaded == null) {
-            error("the capture is still being read: apply the filter when it is done");
+            if (live != null && IndexFilter.canRun(f)) {
+                startLiveFilter(f, text);
+                return;
+            }
+            error(live != null ? "this filter reads analysed fields: apply it when the capture is stopped"
+                    : "the capture is still being read: apply the filter when it is done");
             return;
         }
         // the worker is one thread: the analysed detail of the selection must not hold the filter up
-        detailWanted.incrementAndGet();
-        CaptureSession detailRun = detailSession.getAndSet(null);
-        if (detailRun != null) detailRun.cancel();
+        cancelDetail();
         history.add(text.trim());
         historyAt = -1;
-        FilterRun run = new FilterRun(load.file(), f);
-        if (filterRun != null) filterRun.cancel();
+        boolean onIndex = IndexFilter.canRun(f);
+        FilterJob run = onIndex ? new IndexFilter(load.index(), store, f, IndexFilter.defaultThreads()) : new FilterRun(load.file(), f);
+        cancelFilter();
         filterRun = run;
+        CaptureLoad mine = load;
         cancel.setDisable(false);
         int selected = table.selectedFrame();
-        startPolling(() -> showProgress("Filtering", run.progress(), run.found() + " frames match so far"));
+        String how = onIndex ? "on the index, " + IndexFilter.defaultThreads() + " threads" : "with conversation analysis";
+        table.rows().showOnly(new int[0]);
+        startPolling(() -> {
+            FilterJob.Matches m = run.soFar();
+            table.rows().extend(m.frames(), m.count());
+            if (selected >= 0 && table.selectedFrame() < 0) table.selectFrame(selected);
+            double fr = run.fraction();
+            if (!Double.isNaN(fr)) progress.setProgress(fr);
+            status.setText(String.format(Locale.ROOT, "Filtering (%s)… %,d frames match so far", how, m.count()));
+        });
         long t0 = System.nanoTime();
         worker.execute(() -> {
             try {
                 int[] matches = run.run();
+                // only for this filter over this capture: another filter or another file may have come meanwhile
                 Platform.runLater(() -> {
-                    if (filterRun != run) return;
+                    if (filterRun != run || load != mine) return;
                     filterRun = null;
                     stopPolling();
                     cancel.setDisable(true);
                     if (matches == null) {
-                        status.setText("Filtering cancelled");
+                        status.setText("Filtering cancelled: the frames matched so far are shown");
                         return;
                     }
                     table.rows().showOnly(matches);
                     table.sort(); // a sorted column stays sorted
                     progress.setProgress(1);
-                    status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d (%.1f%%) · filtered in %.1f s",
+                    status.setText(String.format(Locale.ROOT, "Packets: %,d · Displayed: %,d (%.1f%%) · filtered in %.2f s (%s)",
                             load.index().size(), matches.length, 100.0 * matches.length / Math.max(1, load.index().size()),
-                            (System.nanoTime() - t0) / 1e9));
+                            (System.nanoTime() - t0) / 1e9, how));
                     if (selected >= 0) table.selectFrame(selected);
+                    refreshPlots();
                 });
             } catch (Exception e) {
                 Platform.runLater(() -> {
+                    if (filterRun != run || load != mine) return;
+                    filterRun = null;
                     stopPolling();
+                    cancel.setDisable(true);
                     error("filter: " + e.getMessage());
                 });
             }
         });
+    }
+
+    private volatile IndexFilter warming;
+
+    /**
+     * Once a capture is read, the index filter runs once in the background over its first frames with
+     * a filter that reaches every layer, so that the JIT has compiled the dissector's and the filter's
+     * code before the user's first filter (measured: a first filter took four times a second one, bench/README.md).
+     * Its result is thrown away; a filter applied meanwhile stops it.
+     */
+    private void warmUp(LoadedCapture c) {
+        FrameStore st = store;
+        if (st == null) return;
+        DisplayFilter f = DisplayFilter.compile("utcp.flags.nack == 1 || tether.flags.lamp == 1 || eth.type == 0x0800 || frame.len > 65535");
+        IndexFilter w = new IndexFilter(c.index(), st, f, 1, 0, Math.min(c.index().size(), 200_000));
+        warming = w;
+        Thread.ofPlatform().daemon().name("cellscope-warm-up").priority(Thread.MIN_PRIORITY).start(() -> {
+            try {
+                w.run();
+            } catch (RuntimeException e) {
+                // the store was closed (another capture): nothing to warm
+            }
+        });
+    }
+
+    /** Cancels the filter being applied, if any; its result is then never shown. */
+    private void cancelFilter() {
+        IndexFilter w = warming;
+        warming = null;
+        if (w != null) w.cancel();
+        FilterJob f = filterRun;
+        filterRun = null;
+        if (f != null) f.cancel();
+    }
+
+    /** Test hook: waits (on any thread, the UI thread included) until the worker has run everything queued so far. */
+    void drainWorker() throws Exception {
+        worker.submit(() -> {}).get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Test hook: runs {@code task} on the worker (e.g. one that blocks it, to order events deterministically). */
+    void onWorker(Runnable task) {
+        worker.execute(task);
+    }
+
+    // ---- preferences ----
+
+    private PreferencesView.TimeFormat timeFormat() {
+        try {
+            return PreferencesView.TimeFormat.valueOf(settings.get("time", "RELATIVE"));
+        } catch (IllegalArgumentException e) {
+            return PreferencesView.TimeFormat.RELATIVE;
+        }
+    }
+
+    /** Edit > Preferences (Ctrl+Shift+P): colouring rules and the Time column. */
+    public Stage openPreferences() {
+        if (preferencesStage != null && preferencesStage.isShowing()) {
+            preferencesStage.toFront();
+            return preferencesStage;
+        }
+        Stage[] s = new Stage[1];
+        s[0] = window("Preferences — cellscope", new PreferencesView(colours, timeFormat(), p -> {
+            applyPreferences(p);
+            s[0].close();
+        }, () -> s[0].close()), 760, 560);
+        preferencesStage = s[0];
+        return s[0];
+    }
+
+    /** Saves and applies preferences: new colouring rules colour the capture again (a pass in the background). */
+    public void applyPreferences(PreferencesView.Settings p) {
+        settings.put("time", p.time().name());
+        try {
+            settings.flush();
+        } catch (java.util.prefs.BackingStoreException | SecurityException ignored) {
+            // a read-only home: for this session only
+        }
+        table.timeFormat(p.time());
+        if (p.colours().equals(colours)) return;
+        colours = p.colours();
+        colourStore.save(colours);
+        table.colours(colours);
+        // a capture still being read is coloured again once it is read (open: its done callback)
+        if (loaded != null) recolourNow();
+    }
+
+    private void recolourNow() {
+        dev.cellscope.gui.model.Recolour old = recolour;
+        if (old != null) old.cancel();
+        LoadedCapture c = loaded;
+        dev.cellscope.gui.model.Recolour run = new dev.cellscope.gui.model.Recolour(c.file(), c.index(), colours);
+        recolour = run;
+        status.setText("Colouring the frames with the new rules…");
+        worker.execute(() -> {
+            try {
+                boolean done = run.run();
+                Platform.runLater(() -> {
+                    if (recolour != run || loaded != c) return;
+                    recolour = null;
+                    table.refresh();
+                    if (done) status.setText("Frames coloured with the new rules");
+                });
+            } catch (Exception e) {
+                Platform.runLater(() -> error("colouring: " + e.getMessage()));
+            }
+        });
+    }
+
+    // ---- field columns ----
+
+    /** "Apply as column": a packet-list column of {@code field}, kept for the next runs too. */
+    public void addColumn(dev.cellscope.field.FieldDef field) {
+        addColumn(field, true);
+    }
+
+    private void addColumn(dev.cellscope.field.FieldDef field, boolean remember) {
+        String name = field.name();
+        if (fieldColumns.containsKey(name)) return;
+        // the value of the capture open now, read when the row is shown (FieldColumn: the frame on its own)
+        java.util.concurrent.atomic.AtomicReference<dev.cellscope.gui.model.FieldColumn> reader = new java.util.concurrent.atomic.AtomicReference<>();
+        var c = table.addFieldColumn(name, frame -> {
+            FrameStore st = store;
+            if (st == null || load == null) return "";
+            var r = reader.get();
+            if (r == null || r.store() != st) reader.set(r = new dev.cellscope.gui.model.FieldColumn(field, st, load.index()));
+            return r.value(frame);
+        }, () -> {
+            fieldColumns.remove(name);
+            columnPrefs.remove(name);
+        });
+        fieldColumns.put(name, c);
+        if (remember) columnPrefs.add(name);
     }
 
     // ---- views ----
@@ -533,21 +938,96 @@ public final class MainWindow {
                 r -> selectFrameNumber(r.firstFrame())), 1200, 600);
     }
 
+    /**
+     * The plots window (one; brought to the front when open). Plots follow the display filter: with a
+     * filter applied they show the displayed frames only, made again in the background whenever the
+     * filter changes (the whole capture's series, made while it was read, otherwise).
+     */
     public Stage openPlots() {
-        if (!ready("Plots")) return null;
-        FrameIndex index = loaded.index();
-        return window("Plots — " + loaded.file().getFileName(), new PlotsView(loaded.series(), seconds -> {
+        if (loaded == null && live == null && !ready("Plots")) return null;
+        if (load == null) return null;
+        if (plotsStage != null && plotsStage.isShowing()) {
+            plotsStage.toFront();
+            return plotsStage;
+        }
+        plotsStage = window("Plots — " + load.file().getFileName(), new Label("Plotting…"), 1100, 740);
+        refreshPlots();
+        return plotsStage;
+    }
+
+    /**
+     * Shows the plots of what the list shows now in the plots window, if it is open: the series made
+     * while the capture was read, or (a filter applied, or a live capture running) a session that feeds
+     * the charts' series the shown frames. During a live capture the live tick calls it every two
+     * seconds: the plots follow the capture (each time over the frames so far).
+     */
+    private void refreshPlots() {
+        Stage s = plotsStage;
+        CaptureLoad l = load;
+        if (s == null || !s.isShowing() || l == null) return;
+        LoadedCapture c = loaded;
+        boolean capturing = c == null;
+        if (capturing && seriesRun != null) return; // the last refresh is still being made: the next tick
+        SeriesRun old = seriesRun;
+        seriesRun = null;
+        if (old != null) old.cancel();
+        String applied = table.rows().filtered() ? filter.getText().trim() : "";
+        s.setTitle("Plots — " + l.file().getFileName() + (capturing ? " (capturing)" : "")
+                + (applied.isEmpty() ? "" : " — displayed frames, filter: " + applied));
+        if (!capturing && applied.isEmpty()) {
+            s.getScene().setRoot(plotsView(c.index(), c.series()));
+            return;
+        }
+        int[] frames = table.rows().shownInFrameOrder();
+        if (!(s.getScene().getRoot() instanceof PlotsView) || !capturing) {
+            Label wait = new Label(String.format(Locale.ROOT, "Plotting the %,d displayed frames…", frames.length));
+            wait.setId("plots-wait");
+            s.getScene().setRoot(wait);
+        }
+        if (capturing) l.flushSpool();
+        SeriesRun run = new SeriesRun(l.file(), frames, l.index().size());
+        seriesRun = run;
+        worker.execute(() -> {
+            try {
+                var ts = run.run();
+                Platform.runLater(() -> {
+                    if (seriesRun != run || load != l || ts == null) return;
+                    seriesRun = null;
+                    if (s.isShowing()) s.getScene().setRoot(plotsView(l.index(), ts));
+                });
+            } catch (Exception e) {
+                Platform.runLater(() -> {
+                    if (seriesRun == run) seriesRun = null;
+                    error("plots: " + e.getMessage());
+                });
+            }
+        });
+    }
+
+    private PlotsView plotsView(FrameIndex index, dev.cellscope.flow.TimeSeries ts) {
+        return new PlotsView(ts, seconds -> {
             int f = index.frameAt(index.firstNanos() + Math.round(seconds * 1e9));
-            if (f >= 0) selectFrameNumber(f + 1);
+            if (f < 0) return;
+            // with a filter: the displayed frame at or before that time
+            int row = table.rows().filtered() ? lastShownAtOrBefore(f) : f;
+            if (row >= 0) selectFrameNumber(row + 1);
         }, () -> {
-            FileChooser c = new FileChooser();
-            c.setTitle("Export plot as PNG or SVG");
-            c.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
+            FileChooser ch = new FileChooser();
+            ch.setTitle("Export plot as PNG or SVG");
+            ch.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
                     new FileChooser.ExtensionFilter("SVG drawing", "*.svg"));
-            c.setInitialFileName(baseName() + "-plot.png");
-            var f = c.showSaveDialog(stage);
+            ch.setInitialFileName(baseName() + "-plot.png");
+            var f = ch.showSaveDialog(stage);
             return f == null ? null : f.toPath();
-        }, status::setText), 1100, 740);
+        }, status::setText);
+    }
+
+    /** The last displayed frame at or before 0-based frame {@code f}, or -1. */
+    private int lastShownAtOrBefore(int f) {
+        int[] shown = table.rows().shownInFrameOrder();
+        int at = java.util.Arrays.binarySearch(shown, f);
+        if (at < 0) at = -at - 2;
+        return at < 0 ? -1 : shown[at];
     }
 
     /**
@@ -658,7 +1138,7 @@ public final class MainWindow {
     }
 
     private String baseName() {
-        String n = loaded.file().getFileName().toString();
+        String n = load.file().getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
     }

@@ -34,11 +34,21 @@ final class RecentFiles {
         add(file.toAbsolutePath().normalize().toString());
     }
 
+    void remove(String item) {
+        List<String> now = list();
+        now.remove(item);
+        store(now);
+    }
+
     void add(String item) {
         if (item.isEmpty()) return;
         List<String> now = list();
         now.remove(item);
         now.addFirst(item);
+        store(now);
+    }
+
+    private void store(List<String> now) {
         for (int i = 0; i < MAX; i++) {
             if (i < now.size()) prefs.put("item" + i, now.get(i));
             else prefs.remove("item" + i);

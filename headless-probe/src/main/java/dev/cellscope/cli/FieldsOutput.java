@@ -55,8 +55,6 @@ final class FieldsOutput implements FrameOutput {
     }
 
     static boolean analysed(FieldDef f) {
-        String n = f.name();
-        return n.startsWith("utcp.analysis") || n.equals("utcp.stream") || n.startsWith("sbi") || n.startsWith("tether.analysis")
-                || n.startsWith("expert") || n.equals("frame.protocols");
+        return dev.cellscope.analysis.AnalysedFields.analysed(f); // the rule the GUI's filter uses too
     }
 }

@@ -33,18 +33,37 @@ public final class CaptureLoad {
 
     private final Path file;
     private final FrameIndex index = new FrameIndex();
-    private final IndexingSource source;
     private final CaptureSession session;
     private final IndexConsumer indexer;
+    /** Live: the spool the frames are written to before they are indexed (null for a file). */
+    private final LiveSpool spool;
     private final List<FlowRow> flows = Collections.synchronizedList(new ArrayList<>());
     private final FlowTable table = new FlowTable(FlowTable.Config.DEFAULT, EnumSet.allOf(FlowKind.class), flows::add);
     private final TimeSeriesSink series = new TimeSeriesSink(TimeSeriesOptions.DEFAULT);
 
     public CaptureLoad(Path file, List<ColourRule> colours) {
         this.file = file;
-        this.source = new IndexingSource(file);
+        IndexingSource source = new IndexingSource(file);
         this.session = new CaptureSession(source, SessionOptions.of(ANALYSIS));
-        this.indexer = new IndexConsumer(index, source, colours);
+        this.indexer = new IndexConsumer(index, source::dataOffset, colours);
+        this.spool = null;
+    }
+
+    /**
+     * A live capture into the same views: every frame is written to {@code spool} (a pcapng file, as
+     * Wireshark spools to a temporary file) before it is indexed, so the detail tree, the hex pane and,
+     * once stopped, the filters, plots and Save As read it as they read a file.
+     */
+    public CaptureLoad(dev.cellscope.session.SourceOpener live, Path spool, List<ColourRule> colours) throws java.io.IOException {
+        this.file = spool;
+        this.spool = new LiveSpool(spool);
+        this.session = new CaptureSession(live, SessionOptions.of(ANALYSIS));
+        this.indexer = new IndexConsumer(index, p -> this.spool.lastOffset(), colours);
+    }
+
+    /** Live: the spool file's bytes written so far made readable (the store maps up to there); 0 for a file. */
+    public long flushSpool() {
+        return spool == null ? 0 : spool.flush();
     }
 
     /** The index, growing while the load runs. */
@@ -73,7 +92,15 @@ public final class CaptureLoad {
         Thread t = Thread.ofPlatform().daemon().name("cellscope-open").unstarted(() -> {
             long t0 = System.nanoTime();
             try {
-                SessionResult result = session.run(indexer, flowConsumer(), () -> series);
+                List<FrameConsumer> consumers = new ArrayList<>();
+                if (spool != null) consumers.add(spool); // first: the indexer asks where it wrote the frame
+                consumers.addAll(List.of(indexer, flowConsumer(), () -> series));
+                SessionResult result;
+                try {
+                    result = session.run(consumers);
+                } finally {
+                    if (spool != null) spool.close();
+                }
                 List<FlowRow> rows;
                 synchronized (flows) {
                     rows = List.copyOf(flows);

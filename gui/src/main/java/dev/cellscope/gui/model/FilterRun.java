@@ -1,5 +1,6 @@
 package dev.cellscope.gui.model;
 
+import dev.cellscope.analysis.AnalysedFields;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.filter.DisplayFilter;
@@ -8,7 +9,6 @@ import dev.cellscope.io.Packet;
 import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.FileSource;
 import dev.cellscope.session.FrameConsumer;
-import dev.cellscope.session.Progress;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
@@ -17,47 +17,47 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Applying a display filter: a session over the capture with the analysis the list was made with,
- * collecting the numbers of the frames that match ({@code cellscope read -Y} does the same). Runs
- * on the caller's thread; {@link #progress()} and {@link #cancel()} from any other.
+ * Applying a display filter that reads analysed fields ({@link AnalysedFields}: links, SBI,
+ * findings): a session over the capture with the analysis the list was made with, in frame order,
+ * collecting the numbers of the frames that match ({@code cellscope read -Y} does the same). A
+ * filter over a frame's own fields runs on the index instead ({@link IndexFilter}).
  */
-public final class FilterRun {
+public final class FilterRun implements FilterJob {
     private final DisplayFilter filter;
     private final CaptureSession session;
+    /** Guarded by {@code this}: {@link #soFar()} reads it from the UI thread. */
     private int[] matches = new int[1024];
-    private volatile int count;
+    private int count;
 
     public FilterRun(Path file, DisplayFilter filter) {
         this.filter = filter;
         // as `cellscope read -Y`: conversation analysis only when the filter reads a field it makes
-        boolean analysed = filter.fields().stream().anyMatch(FilterRun::analysed);
+        boolean analysed = AnalysedFields.anyAnalysed(filter.fields());
         this.session = new CaptureSession(new FileSource(file), SessionOptions.of(analysed ? CaptureLoad.ANALYSIS : null));
     }
 
-    /**
-     * Whether a field is made by the conversation analysis (links, reassembled SBI, findings), the
-     * rule {@code cellscope read} uses to decide whether a filter needs it.
-     */
-    static boolean analysed(dev.cellscope.field.FieldDef f) {
-        String n = f.name();
-        return n.startsWith("utcp.analysis") || n.equals("utcp.stream") || n.startsWith("sbi") || n.startsWith("tether.analysis")
-                || n.startsWith("expert") || n.equals("frame.protocols");
-    }
-
-    public Progress progress() {
-        return session.progress();
-    }
-
+    @Override
     public void cancel() {
         session.cancel();
     }
 
-    /** Frames found so far (a progress figure). */
-    public int found() {
-        return count;
+    @Override
+    public double fraction() {
+        var f = session.progress().fraction();
+        return f.isPresent() ? f.getAsDouble() : Double.NaN;
     }
 
-    /** Reads the capture; the 0-based indexes of the matching frames, in order, or null when cancelled. */
+    @Override
+    public synchronized Matches soFar() {
+        return new Matches(matches, count);
+    }
+
+    private synchronized void add(int frame) {
+        if (count == matches.length) matches = Arrays.copyOf(matches, count * 2);
+        matches[count++] = frame;
+    }
+
+    @Override
     public int[] run() throws SourceException {
         FilterSink sink = filter.newSink();
         SessionResult r = session.run(new FrameConsumer() {
@@ -71,14 +71,13 @@ public final class FilterRun {
 
             @Override
             public void frame(Packet p, FrameTiming timing) {
-                if (filter.matches(sink)) {
-                    if (count == matches.length) matches = Arrays.copyOf(matches, count * 2);
-                    matches[count] = n;
-                    count++;
-                }
+                if (filter.matches(sink)) add(n);
                 n++;
             }
         });
-        return r.cancelled() ? null : Arrays.copyOf(matches, count);
+        if (r.cancelled()) return null;
+        synchronized (this) {
+            return Arrays.copyOf(matches, count);
+        }
     }
 }

@@ -37,17 +37,23 @@ public record FrameDetail(long frame, byte[] packet, ProtoTree tree, boolean ana
     }
 
     /**
-     * The frame dissected by a session over the capture that stops at it, with the analysis the list
-     * was made with; on the caller's thread (run it in the background: it reads every frame before).
-     * Null when cancelled through {@code cancel}.
+     * The session {@link #analysed} runs for frame {@code frame}: over the capture with the analysis the
+     * list was made with, stopping at the frame. Made apart from running it so that whoever may cancel
+     * it holds it before it starts (cancelled before it starts, it reads nothing).
      */
-    public static FrameDetail analysed(Path file, long frame, java.util.concurrent.atomic.AtomicReference<CaptureSession> running)
-            throws SourceException {
-        CaptureSession session = new CaptureSession(new FileSource(file), SessionOptions.of(CaptureLoad.ANALYSIS).withMaxFrames(frame));
-        running.set(session);
+    public static CaptureSession session(Path file, long frame) {
+        return new CaptureSession(new FileSource(file), SessionOptions.of(CaptureLoad.ANALYSIS).withMaxFrames(frame));
+    }
+
+    /**
+     * The frame dissected by {@code session} (from {@link #session}) with the conversation analysis of
+     * every frame before it; on the caller's thread (run it in the background: it reads every frame
+     * before). Null when the session was cancelled.
+     */
+    public static FrameDetail analysed(CaptureSession session, long frame) throws SourceException {
         ProtoTree tree = new ProtoTree();
         byte[][] bytes = new byte[1][];
-        session.run(new FrameConsumer() {
+        var result = session.run(new FrameConsumer() {
             long seen;
 
             @Override
@@ -60,7 +66,6 @@ public record FrameDetail(long frame, byte[] packet, ProtoTree tree, boolean ana
                 if (++seen == frame) bytes[0] = p.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
             }
         });
-        running.compareAndSet(session, null);
-        return bytes[0] == null ? null : new FrameDetail(frame, bytes[0], tree, true);
+        return bytes[0] == null || result.cancelled() ? null : new FrameDetail(frame, bytes[0], tree, true);
     }
 }

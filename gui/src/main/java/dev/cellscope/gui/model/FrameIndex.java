@@ -102,6 +102,25 @@ public final class FrameIndex {
     public String source(int i) { return addresses.name(src[i >>> SHIFT][i & MASK]); }
     public String destination(int i) { return addresses.name(dst[i >>> SHIFT][i & MASK]); }
     public String info(int i) { return info.get(infoAt[i >>> SHIFT][i & MASK]); }
+    /**
+     * Whether two frames are of one conversation as the packet list shows it: the same two
+     * endpoints (Source and Destination, either way round), compared as pooled ids.
+     */
+    public boolean sameConversation(int a, int b) {
+        int sa = src[a >>> SHIFT][a & MASK], da = dst[a >>> SHIFT][a & MASK];
+        int sb = src[b >>> SHIFT][b & MASK], db = dst[b >>> SHIFT][b & MASK];
+        return (sa == sb && da == db) || (sa == db && da == sb);
+    }
+
+    /**
+     * Sets frame {@code i}'s colouring rule (rules edited: {@link Recolour}); from one thread at a time.
+     * A reader may see the old colour until the list is drawn again, never a torn one (an int write).
+     */
+    public void setColour(int i, int colour) {
+        int[] k = kind[i >>> SHIFT];
+        k[i & MASK] = (k[i & MASK] & 0x00FFFFFF) | ((colour + 1) << 24);
+    }
+
     /** The index of the first colouring rule the frame matched, or -1. */
     public int colour(int i) { return (kind[i >>> SHIFT][i & MASK] >>> 24) - 1; }
     /** The worst expert severity's ordinal + 1, 0 when the frame has no finding. */

@@ -2,11 +2,8 @@ package dev.cellscope.gui.model;
 
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
-import dev.cellscope.dissect.TeeSink;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
-import dev.cellscope.filter.DisplayFilter;
-import dev.cellscope.filter.FilterSink;
 import dev.cellscope.io.Packet;
 import dev.cellscope.session.FrameConsumer;
 import dev.cellscope.session.SessionResult;
@@ -25,43 +22,36 @@ final class IndexConsumer implements FrameConsumer {
     static final int MAX_FINDINGS = 2_000_000;
 
     private final FrameIndex index;
-    private final IndexingSource source;
-    private final List<DisplayFilter> rules = new ArrayList<>();
-    private final List<FilterSink> ruleSinks = new ArrayList<>();
+    /** Where a frame's bytes are in the file the store maps (-1: unknown). */
+    private final java.util.function.ToLongFunction<Packet> offsets;
+    private final ColourMatcher colours;
     private final Summary summary = new Summary();
     private final List<Finding> findings = Collections.synchronizedList(new ArrayList<>());
     private volatile long findingsDropped;
-    private FieldSink sink;
+    private final FieldSink sink;
 
-    IndexConsumer(FrameIndex index, IndexingSource source, List<ColourRule> colours) {
+    IndexConsumer(FrameIndex index, java.util.function.ToLongFunction<Packet> offsets, List<ColourRule> colours) {
         this.index = index;
-        this.source = source;
-        for (ColourRule r : colours) {
-            DisplayFilter f = r.compile();
-            rules.add(f);
-            ruleSinks.add(f.newSink());
-        }
-        FieldSink s = summary;
-        for (FilterSink f : ruleSinks) s = new TeeSink(s, f);
-        sink = s;
+        this.offsets = offsets;
+        this.colours = new ColourMatcher(colours);
+        sink = this.colours.teeAfter(summary);
     }
 
     @Override
     public FieldSink sink() {
         summary.reset();
-        for (FilterSink f : ruleSinks) f.reset();
+        colours.reset();
         return sink;
     }
 
     @Override
     public void frame(Packet p, FrameTiming timing) {
-        int colour = -1;
-        for (int i = 0; i < rules.size() && colour < 0; i++) if (rules.get(i).matches(ruleSinks.get(i))) colour = i;
+        int colour = colours.colour();
         for (Expert e : summary.experts) {
             if (findings.size() < MAX_FINDINGS) findings.add(new Finding(p.number(), e));
             else findingsDropped++;
         }
-        index.add(source.dataOffset(p), p.timestampNanos(), p.capturedLength(), p.originalLength(), p.linkType(),
+        index.add(offsets.applyAsLong(p), p.timestampNanos(), p.capturedLength(), p.originalLength(), p.linkType(),
                 summary.protocol, summary.source, summary.destination, summary.info, colour, summary.worst);
     }
 

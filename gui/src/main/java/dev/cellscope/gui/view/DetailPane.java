@@ -28,6 +28,11 @@ public final class DetailPane extends SplitPane {
     private boolean linking;
 
     public DetailPane(Consumer<String> applyFilter, Consumer<String> prepareFilter) {
+        this(applyFilter, prepareFilter, f -> {});
+    }
+
+    /** {@code applyColumn} gets the field of "Apply as column". */
+    public DetailPane(Consumer<String> applyFilter, Consumer<String> prepareFilter, Consumer<dev.cellscope.field.FieldDef> applyColumn) {
         setOrientation(javafx.geometry.Orientation.VERTICAL);
         tree.setId("detail-tree");
         tree.setShowRoot(false);
@@ -41,7 +46,7 @@ public final class DetailPane extends SplitPane {
                 super.updateItem(n, empty);
                 setText(empty || n == null ? null : n.label());
                 setStyle(n != null && !empty && n.expert() != null ? severityStyle(n) : "");
-                setContextMenu(empty || n == null ? null : menu(n, applyFilter, prepareFilter));
+                setContextMenu(empty || n == null ? null : menu(n, applyFilter, prepareFilter, applyColumn));
             }
         });
         tree.getSelectionModel().selectedItemProperty().addListener((o, was, item) -> {
@@ -73,13 +78,17 @@ public final class DetailPane extends SplitPane {
     }
 
     /** "Apply as filter" and "Prepare as filter" for a field: {@code name == value} (a layer: its name; a finding: its kind). */
-    private static ContextMenu menu(ProtoNode n, Consumer<String> apply, Consumer<String> prepare) {
+    private static ContextMenu menu(ProtoNode n, Consumer<String> apply, Consumer<String> prepare,
+                                    Consumer<dev.cellscope.field.FieldDef> column) {
         String f = filterFor(n);
         MenuItem a = new MenuItem("Apply as filter: " + f);
         a.setOnAction(e -> apply.accept(f));
         MenuItem p = new MenuItem("Prepare as filter");
         p.setOnAction(e -> prepare.accept(f));
-        return new ContextMenu(a, p);
+        if (n.expert() != null) return new ContextMenu(a, p);
+        MenuItem c = new MenuItem("Apply as column: " + n.field().name());
+        c.setOnAction(e -> column.accept(n.field()));
+        return new ContextMenu(a, p, c);
     }
 
     /** The display filter that picks frames with this field's value. */

@@ -14,6 +14,7 @@ public final class FrameRows extends ObservableListBase<Integer> {
     private int[] order; // the shown frames as a sorted column orders them; null: in frame order
     private int[] rowOfFrame; // order's inverse, made when first asked
     private int size;
+    private int matchCount; // valid entries of matches
 
     /** Shows every frame of {@code index} (call {@link #grow()} as it fills). */
     public void showAll(FrameIndex index) {
@@ -25,14 +26,40 @@ public final class FrameRows extends ObservableListBase<Integer> {
 
     /** Shows only the frames at these 0-based indexes. */
     public void showOnly(int[] frames) {
+        showOnly(frames, frames.length);
+    }
+
+    /** Shows only the first {@code count} frames of {@code frames} (ascending 0-based indexes). */
+    public void showOnly(int[] frames, int count) {
         this.matches = frames;
+        this.matchCount = count;
         this.order = null;
-        reset(frames.length);
+        reset(count);
+    }
+
+    /**
+     * Shows more matches of the filter being applied: {@code frames} begins with the frames shown
+     * now (a filter's matches so far only ever grow at the end), so rows are added, none replaced,
+     * and the selection and scroll position stay.
+     */
+    public void extend(int[] frames, int count) {
+        if (matches == null || order != null || count < size) {
+            showOnly(frames, count);
+            return;
+        }
+        matches = frames;
+        matchCount = count;
+        if (count == size) return;
+        int from = size;
+        beginChange();
+        size = count;
+        nextAdd(from, count);
+        endChange();
     }
 
     /** The frames shown now, in frame order (the rows a sort reorders). */
     public int[] shownInFrameOrder() {
-        if (matches != null) return matches.clone();
+        if (matches != null) return java.util.Arrays.copyOf(matches, matchCount);
         int n = index == null ? 0 : index.size(); // every frame indexed, also those not yet added while sorted
         int[] all = new int[n];
         for (int i = 0; i < n; i++) all[i] = i;
@@ -43,7 +70,7 @@ public final class FrameRows extends ObservableListBase<Integer> {
     public void order(int[] frames) {
         order = frames;
         rowOfFrame = null;
-        reset(frames != null ? frames.length : matches != null ? matches.length : index == null ? 0 : index.size());
+        reset(frames != null ? frames.length : matches != null ? matchCount : index == null ? 0 : index.size());
     }
 
     public boolean ordered() {
@@ -89,7 +116,7 @@ public final class FrameRows extends ObservableListBase<Integer> {
             return frame >= 0 && frame < rowOfFrame.length ? rowOfFrame[frame] : -1;
         }
         if (matches == null) return frame < size ? frame : -1;
-        int r = java.util.Arrays.binarySearch(matches, frame);
+        int r = java.util.Arrays.binarySearch(matches, 0, matchCount, frame);
         return r >= 0 ? r : -1;
     }
 

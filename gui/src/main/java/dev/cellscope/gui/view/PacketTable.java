@@ -14,6 +14,7 @@ import java.util.function.Function;
 /** The packet list: a virtualized table over {@link FrameRows}, its cells read from the {@link FrameIndex}. */
 public final class PacketTable extends TableView<Integer> {
     private final FrameRows rows = new FrameRows();
+    private final TableColumn<Integer, String> infoColumn;
     private FrameIndex index;
     private List<ColourRule> colours = ColourRule.DEFAULTS;
 
@@ -21,12 +22,13 @@ public final class PacketTable extends TableView<Integer> {
         setId("packet-list");
         setItems(rows);
         getColumns().add(column("No.", 70, i -> Integer.toString(i + 1), null));
-        getColumns().add(column("Time", 100, i -> String.format(Locale.ROOT, "%.6f", index.relativeSeconds(i)), i -> index.timeNanos(i)));
+        getColumns().add(column("Time", 100, this::time, i -> index.timeNanos(i)));
         getColumns().add(column("Source", 150, i -> index.source(i), null));
         getColumns().add(column("Destination", 150, i -> index.destination(i), null));
         getColumns().add(column("Protocol", 80, i -> index.protocol(i), null));
         getColumns().add(column("Length", 65, i -> Long.toString(index.wireLength(i)), i -> index.wireLength(i)));
-        getColumns().add(column("Info", 600, i -> index.info(i), null));
+        infoColumn = column("Info", 600, i -> index.info(i), null);
+        getColumns().add(infoColumn);
         // sorting reorders frame numbers in the background; the table never sorts a million cells itself
         setSortPolicy(t -> {
             sort();
@@ -121,6 +123,53 @@ public final class PacketTable extends TableView<Integer> {
 
     public FrameRows rows() {
         return rows;
+    }
+
+    private PreferencesView.TimeFormat timeFormat = PreferencesView.TimeFormat.RELATIVE;
+
+    /** What the Time column shows (Preferences); the rows are drawn again. */
+    public void timeFormat(PreferencesView.TimeFormat f) {
+        timeFormat = f;
+        getColumns().get(1).setPrefWidth(f == PreferencesView.TimeFormat.ABSOLUTE ? 230 : 100);
+        refresh();
+    }
+
+    private String time(int i) {
+        return switch (timeFormat) {
+            case RELATIVE -> String.format(Locale.ROOT, "%.6f", index.relativeSeconds(i));
+            case DELTA -> String.format(Locale.ROOT, "%.6f", i == 0 ? 0.0 : (index.timeNanos(i) - index.timeNanos(i - 1)) / 1e9);
+            case ABSOLUTE -> java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSSSS").withZone(java.time.ZoneOffset.UTC)
+                    .format(java.time.Instant.ofEpochSecond(0, index.timeNanos(i)));
+        };
+    }
+
+    /** New colouring rules: their colours (the index holds which rule each frame matches). */
+    public void colours(List<ColourRule> colours) {
+        this.colours = colours;
+        colourSheet();
+        refresh();
+    }
+
+    /**
+     * Adds a column of a registry field ("Apply as column"), its cells read by {@code value} (0-based
+     * frame to text) when shown; sortable as text, in the background. Right-click its header to remove it.
+     * Returns the column.
+     */
+    public TableColumn<Integer, String> addFieldColumn(String name, Function<Integer, String> value, Runnable removed) {
+        TableColumn<Integer, String> c = column(name, 140, value, null);
+        c.setId("column-" + name);
+        javafx.scene.control.MenuItem remove = new javafx.scene.control.MenuItem("Remove column " + name);
+        remove.setOnAction(e -> {
+            getColumns().remove(c);
+            getSortOrder().remove(c);
+            textKeys.remove(c);
+            removed.run();
+        });
+        c.setContextMenu(new javafx.scene.control.ContextMenu(remove));
+        // before Info, which is wide and last: the new column is seen at once
+        int info = getColumns().indexOf(infoColumn);
+        getColumns().add(info < 0 ? getColumns().size() : info, c);
+        return c;
     }
 
     public void show(FrameIndex index, List<ColourRule> colours) {

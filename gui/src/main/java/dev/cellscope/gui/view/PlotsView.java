@@ -28,11 +28,13 @@ import java.util.function.DoubleConsumer;
  */
 public final class PlotsView extends javafx.scene.layout.BorderPane {
     private final TabPane tabs = new TabPane();
+    private final TimeSeries series;
 
     /** {@code selectAt} gets seconds since the capture's first frame; {@code chooseFile} asks where to export (null: cancelled). */
     public PlotsView(TimeSeries ts, DoubleConsumer selectAt, java.util.function.Supplier<java.nio.file.Path> chooseFile,
                      java.util.function.Consumer<String> say) {
         setId("plots-view");
+        this.series = ts;
         tabs.setId("plots-tabs");
         add("NACKs", "plot-nack", () -> NackChart.build(ts), selectAt);
         add("Grants and credit", "plot-grant", () -> {
@@ -61,6 +63,11 @@ public final class PlotsView extends javafx.scene.layout.BorderPane {
 
     public TabPane tabs() {
         return tabs;
+    }
+
+    /** What is plotted: the whole capture's series, or the displayed frames' when a filter is applied. */
+    public TimeSeries series() {
+        return series;
     }
 
     /**

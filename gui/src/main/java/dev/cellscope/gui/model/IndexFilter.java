@@ -1,0 +1,162 @@
+package dev.cellscope.gui.model;
+
+import dev.cellscope.dissect.Dissector;
+import dev.cellscope.dissect.FrameTiming;
+import dev.cellscope.filter.DisplayFilter;
+import dev.cellscope.filter.FilterSink;
+import dev.cellscope.io.Packet;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A display filter over the frame index, for filters that read only fields a frame's own bytes
+ * hold (no conversation analysis: {@link dev.cellscope.analysis.AnalysedFields}). Every frame is
+ * dissected on its own straight from the mapped capture ({@link FrameStore#view}: no copy, no
+ * reader, no session) with the dissector and tested with the compiled filter, as a session would
+ * do it; the frames are cut into chunks that the threads (one per core) take in turn, and a chunk's
+ * matches join the result as soon as every chunk before it is done, so the list can show them while
+ * the rest is tested. Cancel stops every thread within a chunk.
+ */
+public final class IndexFilter implements FilterJob {
+    /** Frames a thread takes at a time: small enough for steady progress, big enough to cost nothing to hand out. */
+    static final int CHUNK = 8192;
+    private static final int[] PENDING = null;
+
+    private final FrameIndex index;
+    private final FrameStore store;
+    private final DisplayFilter filter;
+    private final int from, frames, chunks, threads, chunk;
+    private final int[][] chunkMatches;
+    private final AtomicInteger nextChunk = new AtomicInteger(), chunksDone = new AtomicInteger();
+    private volatile boolean cancelled;
+    private volatile RuntimeException failure;
+    /** The joined prefix: guarded by {@code this}; {@link #soFar()} publishes (array, count) pairs. */
+    private int[] joined = new int[1024];
+    private int joinedCount, joinedChunks;
+
+    /** Filters the frames indexed now, on {@code threads} threads (the caller's included). */
+    public IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, int threads) {
+        this(index, store, filter, threads, CHUNK);
+    }
+
+    /** As above, in chunks of {@code chunk} frames (tests use small ones to make many chunks of a small capture). */
+    IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, int threads, int chunk) {
+        this(index, store, filter, threads, chunk, 0, index.size());
+    }
+
+    /**
+     * Filters frames {@code from} (0-based) up to {@code to} only: a live capture's frames that arrived
+     * since the last pass. {@link #run()} returns 0-based frame indexes as ever.
+     */
+    public IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, int threads, int from, int to) {
+        this(index, store, filter, threads, CHUNK, from, to);
+    }
+
+    private IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, int threads, int chunk, int from, int to) {
+        if (!canRun(filter)) throw new IllegalArgumentException("the filter reads analysed fields: " + filter.expression());
+        this.index = index;
+        this.store = store;
+        this.filter = filter;
+        this.from = Math.max(0, from);
+        this.frames = Math.min(to, index.size());
+        this.chunk = Math.max(1, chunk);
+        this.chunks = Math.max(0, (frames - this.from + this.chunk - 1) / this.chunk);
+        this.threads = Math.max(1, threads);
+        this.chunkMatches = new int[chunks][];
+    }
+
+    /** Whether a filter can be applied frame by frame over the index (it reads no analysed field). */
+    public static boolean canRun(DisplayFilter filter) {
+        return !dev.cellscope.analysis.AnalysedFields.anyAnalysed(filter.fields());
+    }
+
+    /** One thread per core, at most four. */
+    public static int defaultThreads() {
+        return Math.min(4, Runtime.getRuntime().availableProcessors());
+    }
+
+    @Override
+    public int[] run() {
+        List<Thread> helpers = new ArrayList<>();
+        for (int t = 1; t < threads && t < chunks; t++)
+            helpers.add(Thread.ofPlatform().daemon().name("cellscope-filter-" + t).start(this::work));
+        work();
+        for (Thread t : helpers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                cancelled = true;
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure != null) throw failure;
+        if (cancelled) return null;
+        synchronized (this) {
+            return Arrays.copyOf(joined, joinedCount);
+        }
+    }
+
+    private void work() {
+        try {
+            Dissector dissector = new Dissector();
+            FilterSink sink = filter.newSink();
+            int[] found = new int[chunk];
+            long first = index.firstNanos();
+            int c;
+            while (!cancelled && (c = nextChunk.getAndIncrement()) < chunks) {
+                int from = this.from + c * chunk, to = Math.min(frames, from + chunk), n = 0;
+                for (int i = from; i < to && !cancelled; i++) {
+                    Packet p = store.view(i);
+                    if (p == null) continue; // bytes outside the file: the index says where; nothing to test
+                    sink.reset();
+                    dissector.dissect(p, new FrameTiming(first, index.timeNanos(i == 0 ? 0 : i - 1)), sink);
+                    if (filter.matches(sink)) found[n++] = i;
+                }
+                join(c, Arrays.copyOf(found, n));
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            cancelled = true;
+        }
+    }
+
+    /** Records chunk {@code c}'s matches and joins every chunk now complete in order to the result. */
+    private synchronized void join(int c, int[] matches) {
+        chunkMatches[c] = matches;
+        chunksDone.incrementAndGet();
+        while (joinedChunks < chunks && chunkMatches[joinedChunks] != PENDING) {
+            int[] m = chunkMatches[joinedChunks];
+            chunkMatches[joinedChunks] = EMPTY_DONE;
+            if (joinedCount + m.length > joined.length) joined = Arrays.copyOf(joined, Math.max(joined.length * 2, joinedCount + m.length));
+            System.arraycopy(m, 0, joined, joinedCount, m.length);
+            joinedCount += m.length;
+            joinedChunks++;
+        }
+    }
+
+    private static final int[] EMPTY_DONE = new int[0];
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+    }
+
+    @Override
+    public double fraction() {
+        return chunks == 0 ? 1 : (double) chunksDone.get() / chunks;
+    }
+
+    @Override
+    public synchronized Matches soFar() {
+        // the array is only ever written beyond joinedCount or replaced by a longer copy: the prefix stays valid
+        return new Matches(joined, joinedCount);
+    }
+
+    /** The end (exclusive, 0-based) of the frames the filter runs over (those indexed when it was made). */
+    public int frames() {
+        return frames;
+    }
+}
