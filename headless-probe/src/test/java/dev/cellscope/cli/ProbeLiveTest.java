@@ -251,7 +251,9 @@ class ProbeLiveTest {
     }
 
     static ProbeProcess probeWithRing(String backend, Path ring, Path flows) throws Exception {
-        ProbeProcess p = ProbeProcess.start("-i", veth.captureInterface, "--backend", backend, "-f", FILTER, "--ring", ring.toString(),
+        // -B 32: a buffer of seconds at the replay's 5,000 frames/s, so a JVM descheduled on a loaded
+        // machine still loses nothing (CI saw 227 kernel drops with the default 2 MiB at load 10).
+        ProbeProcess p = ProbeProcess.start("-i", veth.captureInterface, "--backend", backend, "-B", "32", "-f", FILTER, "--ring", ring.toString(),
                 "--ring-packets", "500", "--flows", flows.toString(), "--flow-interval", "1s", "--status-interval", "0");
         p.await("capturing line", Duration.ofSeconds(60), () -> stderrOf(p).contains("cellscope: capturing on"));
         return p;
