@@ -5,6 +5,7 @@
 # --loss: tc netem is not available here). Best of RUNS for each cell; prints one table.
 #
 #   bench/goodput.sh [RUNS] [SIZES]        defaults: 3 "1M 100M 1G"
+#   PROTOS="SBI" LOSSES="0" bench/goodput.sh   only these rows (defaults "SBI Tether" and "0 0.05")
 #   STORE_DIR=DIR bench/goodput.sh         where stores, inputs and outputs go (default /dev/shm: tmpfs,
 #                                          so the store's per-block fsync does not stand in for the network)
 #
@@ -110,8 +111,8 @@ for size in $sizes; do
   n=$(bytes_of "$size")
   f="$work/in-$size.bin"
   head -c "$n" /dev/urandom >"$f"
-  for proto in SBI Tether; do
-    for loss in 0 0.05; do
+  for proto in ${PROTOS:-SBI Tether}; do
+    for loss in ${LOSSES:-0 0.05}; do
       best_x=999999 best_w=999999
       for _ in $(seq "$runs"); do
         if [ $proto = SBI ]; then r=$(put_run "$f" $loss) || continue; else r=$(tether_run "$f" $loss) || continue; fi
