@@ -55,6 +55,7 @@ public final class SbiPeer implements SbiStream.Receiver {
 
     private final SbiConfig config;
     private final ContentStore store;
+    private final BlockKeeper keeper;
     private final Scheduler scheduler;
     private final SbiStream stream;
     private final SbiFramer framer = new SbiFramer();
@@ -86,6 +87,13 @@ public final class SbiPeer implements SbiStream.Receiver {
     }
 
     public SbiPeer(SbiConfig config, SbiPeerLimits limits, ContentStore store, Scheduler scheduler, SbiStream stream) {
+        this(config, limits, store, BlockKeeper.inline(store), scheduler, stream);
+    }
+
+    /** @param keeper writes received blocks to {@code store} before they are ACKed (shared by a node's peers) */
+    public SbiPeer(SbiConfig config, SbiPeerLimits limits, ContentStore store, BlockKeeper keeper, Scheduler scheduler,
+                   SbiStream stream) {
+        this.keeper = Objects.requireNonNull(keeper, "keeper");
         this.config = Objects.requireNonNull(config, "config");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.store = Objects.requireNonNull(store, "store");
@@ -377,18 +385,18 @@ public final class SbiPeer implements SbiStream.Receiver {
                     + actual.hex() + ", block_hash says " + p.hash().hex());
             return;
         }
-        try {
-            store.put(p.hash(), plain.toArray(ValueLayout.JAVA_BYTE));
-        } catch (IOException e) {
-            shutdown("local store failed: " + e.getMessage(), true); // not the peer's fault: no NACK
-            return;
-        }
-        blocksStored++;
-        acksSent++;
-        send(new SbiAck(index, 0));
-        event("block stored: " + p.hash().hex() + " (chunk " + p.chunkIndex() + ", " + compressionName(algo) + " "
-                + wire.length + " -> " + plain.byteSize() + " bytes), ACK sent (ref " + index + ")");
-        transfers.onBlockStored(p.hash());
+        long plainSize = plain.byteSize();
+        // The ACK means "kept": it is sent once the store has the block on disk (the keeper may write on
+        // a thread of its own meanwhile, so answers to later messages can overtake it; ref_seq pairs them).
+        keeper.keep(p.hash(), plain.toArray(ValueLayout.JAVA_BYTE), () -> {
+            blocksStored++;
+            if (closedReason != null) return;
+            acksSent++;
+            send(new SbiAck(index, 0));
+            event("block stored: " + p.hash().hex() + " (chunk " + p.chunkIndex() + ", " + compressionName(algo) + " "
+                    + wire.length + " -> " + plainSize + " bytes), ACK sent (ref " + index + ")");
+            transfers.onBlockStored(p.hash());
+        }, e -> shutdown("local store failed: " + e.getMessage(), true)); // not the peer's fault: no NACK
     }
 
     private void rejectBlock(SbiBlockPut p, SbiError error, long index, String detail) {
