@@ -29,7 +29,7 @@ public sealed interface BlockKeeper extends AutoCloseable {
      */
     void keep(Bytes cid, byte[] data, Runnable kept, Consumer<IOException> failed);
 
-    /** Stops: blocks not written yet are dropped unacknowledged; a write under way finishes. */
+    /** Stops: no callback runs after it; blocks not written yet are dropped, a write under way finishes (unacknowledged). */
     @Override
     void close();
 
@@ -43,7 +43,18 @@ public sealed interface BlockKeeper extends AutoCloseable {
      * waiting (one block larger than that may wait alone).
      */
     static BlockKeeper onThread(ContentStore store, Scheduler scheduler, int maxBlocks, long maxBytes) {
-        return new OnThread(store, scheduler, maxBlocks, maxBytes);
+        return onThread(store::put, scheduler, maxBlocks, maxBytes);
+    }
+
+    /** As {@link #onThread(ContentStore, Scheduler, int, long)}, writing with {@code write} (tests: a slow or failing store). */
+    static BlockKeeper onThread(Write write, Scheduler scheduler, int maxBlocks, long maxBytes) {
+        return new OnThread(write, scheduler, maxBlocks, maxBytes);
+    }
+
+    /** One block's write to the store; returns once it is durable. */
+    @FunctionalInterface
+    interface Write {
+        void put(Bytes cid, byte[] data) throws IOException;
     }
 
     /** The CLI's: 32 blocks, 8 MiB: covers a few slow fsyncs at line rate, small beside the heap. */
@@ -72,7 +83,7 @@ public sealed interface BlockKeeper extends AutoCloseable {
     final class OnThread implements BlockKeeper {
         private record Job(Bytes cid, byte[] data, Runnable kept, Consumer<IOException> failed) {}
 
-        private final ContentStore store;
+        private final Write store;
         private final Scheduler scheduler;
         private final int maxBlocks;
         private final long maxBytes;
@@ -80,7 +91,7 @@ public sealed interface BlockKeeper extends AutoCloseable {
         private long waitingBytes;
         private boolean closed;
 
-        private OnThread(ContentStore store, Scheduler scheduler, int maxBlocks, long maxBytes) {
+        private OnThread(Write store, Scheduler scheduler, int maxBlocks, long maxBytes) {
             if (maxBlocks < 1 || maxBytes < 1) throw new IllegalArgumentException("bounds must be positive");
             this.store = Objects.requireNonNull(store);
             this.scheduler = Objects.requireNonNull(scheduler);
@@ -135,6 +146,7 @@ public sealed interface BlockKeeper extends AutoCloseable {
                     answer = () -> job.failed().accept(e);
                 }
                 synchronized (this) {
+                    if (closed) return; // the node is closing: no answer is sent any more
                     waiting.poll(); // counted until written: the bound is on what is held in memory
                     waitingBytes -= job.data().length;
                     notifyAll();
