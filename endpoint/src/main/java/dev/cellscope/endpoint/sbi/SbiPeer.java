@@ -46,7 +46,8 @@ import java.util.function.Predicate;
  * exchange verified against the {@link ContentStore}, and object transfer by DAG_SYNC
  * ({@link ObjectTransfers}).
  *
- * <p>Threading: everything runs on the {@link Scheduler}'s thread. {@link #onBytes},
+ * <p>Threading: everything runs on the {@link Scheduler}'s thread (a {@link BlockKeeper} may write received
+ * blocks on its own and hands their ACKs back to the scheduler). {@link #onBytes},
  * {@link #onClosed} and {@link #start} must be called there; {@link #put}, {@link #putObject}
  * and {@link #get} may be called from any thread (they read files there, then hop onto the
  * scheduler). Strictness per error: {@link SbiError#closes()}.
