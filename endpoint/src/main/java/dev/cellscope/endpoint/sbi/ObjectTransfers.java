@@ -268,6 +268,7 @@ final class ObjectTransfers {
 
     private void onOfferAnswered(Put p, List<Bytes> lacking) {
         p.answered = true;
+        peer.peerAnswers();
         peer.event("DAG_SYNC answer: peer lacks " + lacking.size() + " of " + p.manifest.chunks().size() + " nodes");
         Map<Bytes, Integer> firstIndex = new HashMap<>();
         List<Bytes> chunks = p.manifest.chunks();

@@ -304,6 +304,11 @@ public final class SbiPeer implements SbiStream.Receiver {
         return stream.queuedBytes();
     }
 
+    /** The peer answered a request of ours with a message that is no ACK/NACK (a DAG_SYNC): see {@link SbiStream#peerAnswers}. */
+    void peerAnswers() {
+        stream.peerAnswers();
+    }
+
     /** An answer to our message {@code ref} proves the peer has our stream up to its end: the transport may free that. */
     private void confirmDelivered(long ref) {
         long end = sentEnds.answered(ref);
