@@ -5,6 +5,8 @@
 # --loss: tc netem is not available here). Best of RUNS for each cell; prints one table.
 #
 #   bench/goodput.sh [RUNS] [SIZES]        defaults: 3 "1M 100M 1G"
+#   PROTOS="SBI" LOSSES="0" bench/goodput.sh   only these rows (defaults "SBI SBI-get Tether" and "0 0.05";
+#                                          SBI is a put to serve, SBI-get a get from serve of what a put left there)
 #   STORE_DIR=DIR bench/goodput.sh         where stores, inputs and outputs go (default /dev/shm: tmpfs,
 #                                          so the store's per-block fsync does not stand in for the network)
 #
@@ -74,6 +76,29 @@ put_run() {
   rm -rf "$d"
 }
 
+# One get of FILE from a fresh serve that was given it by an (untimed) put; LOSS as put_run's.
+# Prints "transfer_seconds wall_seconds" of the get.
+get_run() {
+  local file=$1 loss=$2 d port faults=()
+  d=$(mktemp -d "$work/get.XXXX"); port=$((36000 + RANDOM % 2000))
+  [ "$loss" != 0 ] && faults=(--loss "$loss" --seed $RANDOM)
+  "$cs" endpoint serve --key "$d/a.key" --store "$d/store-a" --listen 127.0.0.1:$port "${faults[@]}" >"$d/serve.out" 2>&1 &
+  local serve=$!; children+=("$serve")
+  local id root; id=$(await_line "$d/serve.out" 'node ([0-9a-f]{32})')
+  root=$("$cs" endpoint put "$file" --key "$d/b.key" --store "$d/store-b" --to "$id@127.0.0.1:$port" --timeout 900 2>"$d/put.err") \
+    || { echo "put failed:" >&2; tail -5 "$d/put.err" >&2; kill "$serve"; return 1; }
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$cs" endpoint get "$root" --from "$id@127.0.0.1:$port" -o "$d/got.bin" --key "$d/c.key" --store "$d/store-c" --timeout 900 "${faults[@]}" \
+    >"$d/get.out" 2>"$d/get.err" || { echo "get failed:" >&2; tail -5 "$d/get.err" >&2; kill "$serve"; return 1; }
+  t1=$(date +%s.%N)
+  kill "$serve"; wait "$serve" 2>/dev/null || true
+  cmp -s "$file" "$d/got.bin" || { echo "get: the file differs" >&2; return 1; }
+  local xfer; xfer=$(grep -oE 'bytes in [0-9.]+ s' "$d/get.err" | grep -oE '[0-9.]+ s' | cut -d' ' -f1)
+  echo "$xfer $(echo "$t1 - $t0" | bc)"
+  rm -rf "$d"
+}
+
 # One tether-send of FILE to a fresh tether-recv. Prints "transfer_seconds wall_seconds".
 tether_run() {
   local file=$1 loss=$2 d port faults=()
@@ -104,28 +129,32 @@ for _ in $(seq "$runs"); do
 done
 echo "UDP ceiling (iperf3 -u -l 1400 -b 0): sent $ceiling Mbit/s (the % column's base), received $received Mbit/s"
 echo
-printf '| %-6s | %5s | %4s | %9s | %9s | %12s | %10s |\n' protocol size loss "xfer s" "wall s" "goodput Mb/s" "% ceiling"
+printf '| %-7s | %5s | %4s | %9s | %9s | %12s | %10s |\n' protocol size loss "xfer s" "wall s" "goodput Mb/s" "% ceiling"
 printf '|%s|%s|%s|%s|%s|%s|%s|\n' -------- ------- ------ ----------- ----------- -------------- ------------
 for size in $sizes; do
   n=$(bytes_of "$size")
   f="$work/in-$size.bin"
   head -c "$n" /dev/urandom >"$f"
-  for proto in SBI Tether; do
-    for loss in 0 0.05; do
+  for proto in ${PROTOS:-SBI SBI-get Tether}; do
+    for loss in ${LOSSES:-0 0.05}; do
       best_x=999999 best_w=999999
       for _ in $(seq "$runs"); do
-        if [ $proto = SBI ]; then r=$(put_run "$f" $loss) || continue; else r=$(tether_run "$f" $loss) || continue; fi
+        case $proto in
+          SBI) r=$(put_run "$f" $loss) || continue ;;
+          SBI-get) r=$(get_run "$f" $loss) || continue ;;
+          *) r=$(tether_run "$f" $loss) || continue ;;
+        esac
         read -r x w <<<"$r"
         best_x=$(echo "$x $best_x" | awk '{print ($1 < $2) ? $1 : $2}')
         best_w=$(echo "$w $best_w" | awk '{print ($1 < $2) ? $1 : $2}')
       done
       if [ "$best_x" = 999999 ]; then
-        printf '| %-6s | %5s | %3s%% | %9s | %9s | %12s | %10s |\n' $proto "$size" "$(echo "$loss*100/1" | bc)" failed - - -
+        printf '| %-7s | %5s | %3s%% | %9s | %9s | %12s | %10s |\n' $proto "$size" "$(echo "$loss*100/1" | bc)" failed - - -
         continue
       fi
       mbit=$(echo "$n $best_x" | awk '{printf "%.0f", $1 * 8 / $2 / 1e6}')
       pct=$(echo "$mbit $ceiling" | awk '{printf "%.1f", 100 * $1 / $2}')
-      printf '| %-6s | %5s | %3s%% | %9.2f | %9.2f | %12s | %9s%% |\n' $proto "$size" "$(echo "$loss*100/1" | bc)" "$best_x" "$best_w" "$mbit" "$pct"
+      printf '| %-7s | %5s | %3s%% | %9.2f | %9.2f | %12s | %9s%% |\n' $proto "$size" "$(echo "$loss*100/1" | bc)" "$best_x" "$best_w" "$mbit" "$pct"
     done
   done
   rm -f "$f"

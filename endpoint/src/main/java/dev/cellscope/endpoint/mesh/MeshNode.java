@@ -3,6 +3,7 @@ package dev.cellscope.endpoint.mesh;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.endpoint.identity.NodeIdentity;
+import dev.cellscope.endpoint.sbi.BlockKeeper;
 import dev.cellscope.endpoint.sbi.SbiConfig;
 import dev.cellscope.endpoint.sbi.SbiListener;
 import dev.cellscope.endpoint.sbi.SbiPeer;
@@ -30,6 +31,7 @@ import java.util.function.Consumer;
 public final class MeshNode<A> implements AutoCloseable {
     private final Scheduler scheduler;
     private final ContentStore store;
+    private BlockKeeper keeper;
     private final SbiConfig config;
     private final SbiPeerLimits limits;
     private final UtcpEndpoint<A> endpoint;
@@ -50,11 +52,21 @@ public final class MeshNode<A> implements AutoCloseable {
                     SbiPeerLimits limits, Set<Bytes> allowList, Set<Bytes> preferred, UtcpConfig utcp) {
         this.scheduler = scheduler;
         this.store = store;
+        this.keeper = BlockKeeper.inline(store);
         this.config = config;
         this.limits = limits;
         this.endpoint = new UtcpEndpoint<>(scheduler, link, java.util.List.of(Bytes.of(identity.cellId())), allowList, utcp);
         endpoint.preferredPeers(preferred);
         endpoint.onEvent(e -> events.accept(e));
+    }
+
+    /**
+     * Writes received blocks with {@code keeper} from now on (default: inline, on the scheduler's thread;
+     * the CLI's stack uses {@link BlockKeeper#onThread}). The node closes it.
+     */
+    public void keepBlocksWith(BlockKeeper keeper) {
+        this.keeper.close();
+        this.keeper = java.util.Objects.requireNonNull(keeper);
     }
 
     /** Where peer and connection events go (one line each). */
@@ -87,7 +99,7 @@ public final class MeshNode<A> implements AutoCloseable {
         String who = connection.peerCellId().hex().substring(0, 8) + "…";
         SbiPeer[] peer = new SbiPeer[1];
         UtcpSbiStream stream = UtcpSbiStream.attach(connection, new ForwardingReceiver(peer, this::gone));
-        peer[0] = new SbiPeer(config, limits, store, scheduler, stream);
+        peer[0] = new SbiPeer(config, limits, store, keeper, scheduler, stream);
         live.add(peer[0]);
         peer[0].addListener(new SbiListener() {
             @Override
@@ -144,5 +156,6 @@ public final class MeshNode<A> implements AutoCloseable {
     @Override
     public void close() {
         endpoint.close();
+        keeper.close();
     }
 }

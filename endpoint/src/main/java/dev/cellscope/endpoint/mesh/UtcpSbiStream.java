@@ -38,6 +38,11 @@ public final class UtcpSbiStream implements SbiStream {
     }
 
     @Override
+    public void peerAnswers() {
+        connection.peerAnswers();
+    }
+
+    @Override
     public long queuedBytes() {
         return connection.queuedBytes();
     }

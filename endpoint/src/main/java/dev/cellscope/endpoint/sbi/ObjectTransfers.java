@@ -56,6 +56,15 @@ final class ObjectTransfers {
      */
     static final long PUT_BACKLOG = 2L << 20;
 
+    /**
+     * A get keeps at most this many BLOCK_WANTs unanswered, and sends the next as blocks arrive. Sent all
+     * at once, 1526 wants (a 100 MB object) made the server queue more replies than its bound, so it
+     * stopped reading our stream, and with it our ACKs that free its retransmit buffer, which then
+     * held for 10 s (issue 12 item 8: a 100 MB get stalled 9 s after its first 5 MB, every time).
+     * 32 replies of 64 KiB are 2 MiB: half the server's default queued-output bound.
+     */
+    static final int GET_WANTS_IN_FLIGHT = 32;
+
     /** What one of our messages was about, so its ACK/NACK can be routed. */
     private record Sent(Bytes root, Bytes cid) {}
 
@@ -77,6 +86,8 @@ final class ObjectTransfers {
         final List<CompletableFuture<ObjectManifest>> waiters = new ArrayList<>();
         ObjectManifest manifest; // null until the node list is known
         final Set<Bytes> remaining = new HashSet<>();
+        /** Remaining blocks not wanted yet, in order: wanted {@link #GET_WANTS_IN_FLIGHT} at a time. */
+        final Set<Bytes> toWant = new LinkedHashSet<>();
 
         Get(Bytes root) {
             this.root = root;
@@ -257,6 +268,7 @@ final class ObjectTransfers {
 
     private void onOfferAnswered(Put p, List<Bytes> lacking) {
         p.answered = true;
+        peer.peerAnswers();
         peer.event("DAG_SYNC answer: peer lacks " + lacking.size() + " of " + p.manifest.chunks().size() + " nodes");
         Map<Bytes, Integer> firstIndex = new HashMap<>();
         List<Bytes> chunks = p.manifest.chunks();
@@ -324,12 +336,22 @@ final class ObjectTransfers {
             return;
         }
         g.remaining.addAll(missing);
-        for (Bytes cid : missing) {
+        g.toWant.addAll(missing);
+        peer.awaitAnswers();
+        peer.event("BLOCK_WANT: " + missing.size() + " of " + g.manifest.chunks().size() + " chunks of " + g.root.hex()
+                + " wanted, " + GET_WANTS_IN_FLIGHT + " at a time");
+        wantMore(g);
+    }
+
+    /** Wants the next blocks while fewer than {@link #GET_WANTS_IN_FLIGHT} are unanswered. */
+    private void wantMore(Get g) {
+        Iterator<Bytes> next = g.toWant.iterator();
+        while (next.hasNext() && g.remaining.size() - g.toWant.size() < GET_WANTS_IN_FLIGHT) {
+            Bytes cid = next.next();
+            next.remove();
             long msg = peer.send(new SbiBlockWant(cid, 0));
             sent.put(msg, new Sent(g.root, cid));
         }
-        peer.awaitAnswers();
-        peer.event("BLOCK_WANT sent: " + missing.size() + " of " + g.manifest.chunks().size() + " chunks of " + g.root.hex());
     }
 
     void onAck(long ref) {
@@ -357,7 +379,10 @@ final class ObjectTransfers {
 
     void onBlockStored(Bytes cid) {
         for (Get g : List.copyOf(gets.values())) {
-            if (g.remaining.remove(cid) && g.remaining.isEmpty()) finishGet(g, g.manifest, null);
+            if (!g.remaining.remove(cid)) continue;
+            g.toWant.remove(cid); // it came before we wanted it (another get or offer brought it)
+            if (g.remaining.isEmpty()) finishGet(g, g.manifest, null);
+            else wantMore(g);
         }
         for (Incoming in : List.copyOf(offeredToUs.values())) {
             if (in.remaining().remove(cid) && in.remaining().isEmpty()) {

@@ -28,6 +28,14 @@ public interface SbiStream {
     default void delivered(long streamBytes) {
     }
 
+    /**
+     * The peer has answered one of our requests, so its answers will clock what we send: a transport
+     * should keep sent data until answers or NACKs free it rather than free it by time (a cold peer's
+     * first NACK can come half a second late). The default ignores it.
+     */
+    default void peerAnswers() {
+    }
+
     /** Bytes passed to {@link #send} that the transport has not taken in yet (its backlog); 0 if it takes all at once. */
     default long queuedBytes() {
         return 0;

@@ -7,6 +7,7 @@ import dev.cellscope.endpoint.identity.AddressBook;
 import dev.cellscope.endpoint.identity.AddressEntry;
 import dev.cellscope.endpoint.identity.NodeIdentity;
 import dev.cellscope.endpoint.mesh.MeshNode;
+import dev.cellscope.endpoint.sbi.BlockKeeper;
 import dev.cellscope.endpoint.sbi.SbiConfig;
 import dev.cellscope.endpoint.sbi.SbiPeerLimits;
 import dev.cellscope.endpoint.sim.FaultModel;
@@ -45,6 +46,7 @@ public final class Stack<A> implements AutoCloseable {
     private final FaultyLink<A> faulty;
     private final Consumer<String> events;
     private MeshNode<A> node;
+    private volatile BlockKeeper keeper;
 
     private Stack(RealScheduler scheduler, Transport<A> transport, Link<A> raw, FaultyLink<A> faulty, NodeIdentity identity,
                   AddressBook book, Consumer<String> events) {
@@ -102,8 +104,13 @@ public final class Stack<A> implements AutoCloseable {
         }
         SbiConfig config = SbiConfig.of(identity).withCapabilities(capabilities).withRequired(required);
         Set<Bytes> allowed = allowList(book);
-        node = scheduler.submit(() -> new MeshNode<>(scheduler, link, identity, contents, config, limits, allowed, allowed,
-                utcp)).join();
+        // Received blocks are written on a thread of their own: the scheduler keeps taking packets meanwhile.
+        keeper = BlockKeeper.onThread(contents, scheduler);
+        node = scheduler.submit(() -> {
+            MeshNode<A> made = new MeshNode<>(scheduler, link, identity, contents, config, limits, allowed, allowed, utcp);
+            made.keepBlocksWith(keeper);
+            return made;
+        }).join();
         node.onEvent(this::event);
         event("node " + identity.cellIdText() + " (tether " + tetherIdText() + ") on " + transport.describe() + ", store " + store);
         return node;
@@ -246,6 +253,7 @@ public final class Stack<A> implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (keeper != null) keeper.close(); // first: a scheduler waiting for the writer's room goes on at once
         if (node != null) {
             try {
                 scheduler.submit(() -> {

@@ -58,6 +58,25 @@ class UtcpReleaseTest {
     }
 
     @Test
+    void aPeerThatAnswersBeforeAnyDeliveryProofMakesAFullBufferWaitNotFreeByTime() {
+        // An SBI put: the peer's DAG_SYNC answer comes before any block's ACK. Without this the buffer fell back to
+        // the short retention and a cold receiver's first NACK, 0.5 s late, found its packet freed (UdpTransferCliTest).
+        SimPair net = new SimPair(FaultModel.clean(), 25, SMALL);
+        UtcpConnection c = open(net);
+        c.peerAnswers();
+        c.writeAll(SimPair.randomBytes(300 * 1400, 25), null);
+        net.scheduler.runFor(SECOND);     // 50 retentions
+        assertEquals(0, c.counters().releasedByTime(), c.counters().toString());
+        assertEquals(128, c.bufferedPackets(), "full, waiting for answers or NACKs");
+        // The same connection without the hint frees by time (the rule this test is about):
+        SimPair other = new SimPair(FaultModel.clean(), 26, SMALL);
+        UtcpConnection d = open(other);
+        d.writeAll(SimPair.randomBytes(300 * 1400, 26), null);
+        other.scheduler.runFor(SECOND);
+        assertTrue(d.counters().releasedByTime() > 0, d.counters().toString());
+    }
+
+    @Test
     void aNackOvertakenByAnAnswerIsStaleNotFatal() {
         SimPair net = new SimPair(FaultModel.clean(), 22, SMALL);
         UtcpConnection c = open(net);
