@@ -32,3 +32,23 @@ machine() {
 figure() {
   printf '@figure|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4"
 }
+
+# peak_anon CMD...: runs CMD (output discarded) and samples /proc/PID/status every 50 ms; prints
+# "WALL_S PEAK_RSSANON_KIB PEAK_VMRSS_KIB". RssAnon is the heap and other private memory, without the pages
+# of a memory-mapped capture (which VmRSS and /usr/bin/time's %M count too). The launcher execs java, so
+# PID is the JVM's. A 50 ms sample can miss a shorter peak; the heap grows in steps far longer than that.
+peak_anon() {
+  local pid anon=0 rss=0 a r t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    read -r a r < <(awk '/^RssAnon:/ { a = $2 } /^VmRSS:/ { r = $2 } END { print a + 0, r + 0 }' "/proc/$pid/status" 2>/dev/null || echo "0 0")
+    [ "$a" -gt "$anon" ] && anon=$a
+    [ "$r" -gt "$rss" ] && rss=$r
+    sleep 0.05
+  done
+  wait "$pid" || echo "peak_anon: $* failed" >&2
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" -v an="$anon" -v r="$rss" 'BEGIN { printf "%.2f %d %d\n", b - a, an, r }'
+}
