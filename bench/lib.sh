@@ -15,6 +15,19 @@ best() {
   echo "$best"
 }
 
+# best2 RUNS CMD...: "WALL CPU": the best wall time and the best CPU time (user + sys, all threads) in seconds
+# of RUNS runs, output discarded. CPU time shows the work done whatever else shares the cores.
+best2() {
+  local runs=$1 wall=999999 cpu=999999 r u s
+  shift
+  for _ in $(seq "$runs"); do
+    read -r r u s < <( { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1; } 2>&1 )
+    wall=$(awk -v a="$r" -v b="$wall" 'BEGIN { print (a < b) ? a : b }')
+    cpu=$(awk -v a="$u" -v c="$s" -v b="$cpu" 'BEGIN { print (a + c < b) ? a + c : b }')
+  done
+  echo "$wall $cpu"
+}
+
 # sample NAME FRAMES: path of a generated sample capture (made once)
 sample() {
   local cap="$out/$1-$2.pcapng"
