@@ -11,7 +11,7 @@ runs=${2:-3}
 machine
 for kind in ${SAMPLES:-bulk big-transfer}; do
   cap=$(sample "$kind" "$frames")
-  n=$(tcpdump -r "$cap" -w /dev/null 2>&1 | awk '/packets/ { print $1 }' || true)
+  n=$(capinfos -c -M "$cap" 2>/dev/null | awk -F: '/Number of packets/ { gsub(/ /, "", $2); print $2 }' || true)
   n=${n:-$frames}
   rate() { awk -v n="$n" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
   cat "$cap" >/dev/null # page cache
