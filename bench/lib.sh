@@ -15,6 +15,19 @@ best() {
   echo "$best"
 }
 
+# best2 RUNS CMD...: "WALL CPU": the best wall time and the best CPU time (user + sys, all threads) in seconds
+# of RUNS runs, output discarded. CPU time shows the work done whatever else shares the cores.
+best2() {
+  local runs=$1 wall=999999 cpu=999999 r u s
+  shift
+  for _ in $(seq "$runs"); do
+    read -r r u s < <( { TIMEFORMAT='%R %U %S'; time "$@" >/dev/null 2>&1; } 2>&1 )
+    wall=$(awk -v a="$r" -v b="$wall" 'BEGIN { print (a < b) ? a : b }')
+    cpu=$(awk -v a="$u" -v c="$s" -v b="$cpu" 'BEGIN { print (a + c < b) ? a + c : b }')
+  done
+  echo "$wall $cpu"
+}
+
 # sample NAME FRAMES: path of a generated sample capture (made once)
 sample() {
   local cap="$out/$1-$2.pcapng"
@@ -31,4 +44,24 @@ machine() {
 # tagged line that the driver collects; the script's own lines stay as they were.
 figure() {
   printf '@figure|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4"
+}
+
+# peak_anon CMD...: runs CMD (output discarded) and samples /proc/PID/status every 50 ms; prints
+# "WALL_S PEAK_RSSANON_KIB PEAK_VMRSS_KIB". RssAnon is the heap and other private memory, without the pages
+# of a memory-mapped capture (which VmRSS and /usr/bin/time's %M count too). The launcher execs java, so
+# PID is the JVM's. A 50 ms sample can miss a shorter peak; the heap grows in steps far longer than that.
+peak_anon() {
+  local pid anon=0 rss=0 a r t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>&1 &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    read -r a r < <(awk '/^RssAnon:/ { a = $2 } /^VmRSS:/ { r = $2 } END { print a + 0, r + 0 }' "/proc/$pid/status" 2>/dev/null || echo "0 0")
+    [ "$a" -gt "$anon" ] && anon=$a
+    [ "$r" -gt "$rss" ] && rss=$r
+    sleep 0.05
+  done
+  wait "$pid" || echo "peak_anon: $* failed" >&2
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" -v an="$anon" -v r="$rss" 'BEGIN { printf "%.2f %d %d\n", b - a, an, r }'
 }

@@ -84,4 +84,33 @@ class LauncherTest {
         assertTrue(Files.readString(ROOT.resolve("cellscope")).contains("cellscope_native_rebuild_needed"),
                 "the launcher does not ask whether the native library can now be built");
     }
+
+    /**
+     * Issue 17 item 3: single-pass read, stats and plot run with a capped heap (under 300 MB of anonymous memory
+     * whatever the capture's size), two-pass runs and other commands without the cap; CELLSCOPE_HEAP lifts it.
+     */
+    @Test
+    void theHeapIsCappedForSinglePassCaptureCommandsOnly() throws Exception {
+        Cli.Result r = bash("""
+                for args in 'read -r f.pcapng' 'read -r f.pcapng -2' 'stats -r f --flows - -2V' 'plot --kind io -r f2 -o x.png' \
+                            'read -r f -c 2' 'endpoint serve' 'probe -i eth0' ''; do
+                  echo "$args => $(cellscope_heap_options $args)"
+                done
+                echo "lifted => $(CELLSCOPE_HEAP=2g cellscope_heap_options read -r f)"
+                """);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("""
+                read -r f.pcapng => -Xmx192m -XX:MaxNewSize=96m
+                read -r f.pcapng -2 => -XX:MaxNewSize=256m
+                stats -r f --flows - -2V => -XX:MaxNewSize=256m
+                plot --kind io -r f2 -o x.png => -Xmx192m -XX:MaxNewSize=96m
+                read -r f -c 2 => -Xmx192m -XX:MaxNewSize=96m
+                endpoint serve => -XX:MaxNewSize=256m
+                probe -i eth0 => -XX:MaxNewSize=256m
+                 => -XX:MaxNewSize=256m
+                lifted => -Xmx2g -XX:MaxNewSize=96m
+                """, r.out());
+        assertTrue(Files.readString(ROOT.resolve("cellscope")).contains("cellscope_heap_options \"$@\""),
+                "the launcher does not take its heap options from cellscope_heap_options");
+    }
 }
