@@ -18,12 +18,13 @@ public record AnalysisConfig(Set<String> knownCellIds, boolean verifyBlocks, boo
                              long heldBytesBudget) {
 
     /**
-     * 256 MiB: room for 64 directions each held at the per-direction cap of 4 MiB, and a quarter
-     * of the default heap of a machine with 4 GiB (the JVM takes a quarter of memory), leaving
-     * the rest of the analysis its room. A fixed figure, not a share of the heap, so that the
-     * same capture gives the same findings on every machine.
+     * 64 MiB: room for 16 directions each held at the per-direction cap of 4 MiB, and a third of
+     * the 192 MB heap the launcher gives single-pass {@code read}/{@code stats}/{@code plot}
+     * (scripts/env.sh, to keep their anonymous memory under 300 MB), leaving the rest of the
+     * analysis its room. A fixed figure, not a share of the heap, so that the same capture gives
+     * the same findings on every machine and in one pass or two.
      */
-    public static final long DEFAULT_HELD_BYTES_BUDGET = 256L << 20;
+    public static final long DEFAULT_HELD_BYTES_BUDGET = 64L << 20;
 
     public AnalysisConfig {
         if (heldBytesBudget < 0) throw new IllegalArgumentException("heldBytesBudget " + heldBytesBudget);

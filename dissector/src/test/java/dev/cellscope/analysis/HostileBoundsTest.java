@@ -196,9 +196,9 @@ class HostileBoundsTest {
 
     @Test
     void theDefaultBudgetIsTheDocumentedOne() {
-        assertEquals(256L << 20, AnalysisConfig.defaults().heldBytesBudget());
-        assertEquals(256L << 20, new AnalysisConfig(null, true, true).heldBytesBudget());
-        assertEquals(256L << 20, AnalysisConfig.defaults().withoutVerification().withKnownCellIds(java.util.Set.of()).heldBytesBudget());
+        assertEquals(64L << 20, AnalysisConfig.defaults().heldBytesBudget());
+        assertEquals(64L << 20, new AnalysisConfig(null, true, true).heldBytesBudget());
+        assertEquals(64L << 20, AnalysisConfig.defaults().withoutVerification().withKnownCellIds(java.util.Set.of()).heldBytesBudget());
     }
 
     /** A BLOCK_PUT message of exactly {@code size} bytes (envelope 5 + preamble 24 + spine 40 + data). */

@@ -25,10 +25,16 @@ public final class Main {
         Console.install();
         // A failure in a background thread (a receive loop, a timer) is one line too; out of memory ends the run.
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
-            System.err.println("cellscope: internal error in " + t.getName() + ": " + e);
+            System.err.println(e instanceof OutOfMemoryError ? outOfMemory() : "cellscope: internal error in " + t.getName() + ": " + e);
             if (e instanceof VirtualMachineError) Runtime.getRuntime().halt(EXIT_FAILURE);
         });
         System.exit(run(args));
+    }
+
+    /** One line for a heap too small for the capture: the launcher caps single-pass commands' heap (scripts/env.sh). */
+    static String outOfMemory() {
+        return "cellscope: out of memory (heap limit " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB): run again with a larger heap, e.g. CELLSCOPE_HEAP=2g ./cellscope ...";
     }
 
     public static int run(String... args) {

@@ -85,7 +85,7 @@ public final class ProbeCommand implements Callable<Integer> {
     int maxFlows = FlowTable.Config.DEFAULT.maxFlows();
 
     @Option(names = "--held-bytes", paramLabel = "BYTES",
-            description = "Out-of-order bytes held for reassembly over all conversations; past it the oldest hole is given up (default 268435456, 256 MiB).")
+            description = "Out-of-order bytes held for reassembly over all conversations; past it the oldest hole is given up (default 67108864, 64 MiB).")
     long heldBytes = AnalysisConfig.DEFAULT_HELD_BYTES_BUDGET;
 
     @Option(names = "--findings", paramLabel = "FILE", description = "Append findings (warn and above) to FILE as JSON lines.")
