@@ -17,6 +17,7 @@ final class XdpAbi {
     // linux/if_xdp.h: socket options
     static final int XDP_MMAP_OFFSETS = 1;
     static final int XDP_RX_RING = 2;
+    static final int XDP_TX_RING = 3;
     static final int XDP_UMEM_REG = 4;
     static final int XDP_UMEM_FILL_RING = 5;
     static final int XDP_UMEM_COMPLETION_RING = 6;
@@ -39,6 +40,7 @@ final class XdpAbi {
 
     // mmap page offsets of the rings
     static final long XDP_PGOFF_RX_RING = 0;
+    static final long XDP_PGOFF_TX_RING = 0x80000000L;
     static final long XDP_UMEM_PGOFF_FILL_RING = 0x100000000L;
     static final long XDP_UMEM_PGOFF_COMPLETION_RING = 0x180000000L;
 
