@@ -4,7 +4,7 @@ package dev.cellscope.nativetap.packet;
  * The AF_XDP part of the Linux x86-64 ABI, transcribed from {@code linux/if_xdp.h} (Debian 12's
  * header; the multi-buffer flags {@code XDP_USE_SG} and {@code XDP_PKT_CONTD} came with kernel 6.6,
  * after those headers) and {@code bits/socket.h}. No test compiles them against the header (there is
- * no XdpAbiTest yet); {@code XdpCaptureVethTest} exercises every layout here on a real socket.
+ * no XdpAbiTest yet); {@code XdpCaptureVethTest} (RX, fill) and {@code XdpTransmitterVethTest} (TX, completion) exercise every layout here on a real socket.
  */
 final class XdpAbi {
     private XdpAbi() {
