@@ -10,9 +10,10 @@
 # statistics (the two tools start a new pass differently); the rest compare frame for frame.
 # Both senders preload the frames (-K) and run on CPU 0, tcpdump on CPU 1.
 #
-# Usage: [PACINGS="pps-1k x2"] [WITH_ORDINARY=1] bench/replay-timing.sh [SAMPLE (samples/captures/mixed-wire.pcapng)]
+# Usage: [PACINGS="pps-1k x2"] [WITH_ORDINARY=1] [WITH_XDP=1] bench/replay-timing.sh [SAMPLE (samples/captures/mixed-wire.pcapng)]
 # PACINGS picks rows (default all four); WITH_ORDINARY=1 adds a cellscope row with --no-realtime (an ordinary
-# sending thread, as before real-time scheduling) between the default one and tcpreplay.
+# sending thread, as before real-time scheduling) between the default one and tcpreplay; WITH_XDP=1 adds a
+# cs-xdp row (--transmit xdp: the AF_XDP TX ring; copy mode on veth) after them.
 # Needs root (namespaces, veth, AF_PACKET). Not a CI test. Cleans up what it makes.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -86,6 +87,7 @@ run() { # label loops sender-options...
   case " $PACINGS " in *" $label "*) ;; *) return 0 ;; esac
   cellscope_row cellscope "$label" "$mode" "$arg" "$loops" "$@"
   [ -n "${WITH_ORDINARY:-}" ] && cellscope_row cs-ordinary "$label" "$mode" "$arg" "$loops" --no-realtime "$@"
+  [ -n "${WITH_XDP:-}" ] && cellscope_row cs-xdp "$label" "$mode" "$arg" "$loops" --transmit xdp "$@"
   receive "tcpreplay-$label"
   local topt=("--pps=$2"); [ "$mode" = x ] && topt=("--multiplier=$2")
   ip netns exec "$ns" taskset -c 0 tcpreplay -K --loop="$loops" "${topt[@]}" -i "$tx" "$pcap" >"$work/tr.out" 2>&1

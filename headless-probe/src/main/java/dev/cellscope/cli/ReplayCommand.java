@@ -8,6 +8,7 @@ import dev.cellscope.filter.FilterException;
 import dev.cellscope.replay.AddressMap;
 import dev.cellscope.replay.FrameRewriter;
 import dev.cellscope.replay.FrameSelection;
+import dev.cellscope.replay.FrameSender;
 import dev.cellscope.replay.InterfaceSender;
 import dev.cellscope.replay.MonotonicClock;
 import dev.cellscope.replay.Pacing;
@@ -15,6 +16,7 @@ import dev.cellscope.replay.ReplayException;
 import dev.cellscope.replay.ReplayOptions;
 import dev.cellscope.replay.ReplayReport;
 import dev.cellscope.replay.Replayer;
+import dev.cellscope.replay.XdpSender;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
@@ -46,6 +48,11 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = {"-i", "--intf1"}, paramLabel = "INTERFACE", description = "Interface to send the frames out of (or -w).")
     String iface;
+
+    @Option(names = "--transmit", paramLabel = "NAME", description = "With -i: how to send: afpacket (AF_PACKET sendmmsg batches, "
+            + "the default) or xdp (an AF_XDP socket's TX ring on queue 0; zero-copy where the driver allows it, copy mode otherwise; "
+            + "the report says which).")
+    String transmit;
 
     @Option(names = "-Y", paramLabel = "FILTER", description = "Display filter: send only the frames it matches (as read -Y).")
     String displayFilter;
@@ -116,6 +123,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (iface == null && writeTo == null) throw UserError.usage("replay needs -i INTERFACE to send on, or -w OUT.pcapng to write to");
         if (iface != null && writeTo != null) throw UserError.usage("-i and -w cannot be used together: send the frames or write them, not both");
         ReplayOptions options = options();
+        boolean xdp = transmitPath();
         if (writeTo != null && (options.pacing() != DEFAULT_PACING || loops != 1 || limit != null || durationSeconds != null || preload)) {
             throw UserError.usage("-w writes the frames as captured, once: the pacing, loop, limit, duration and preload options are for sending");
         }
@@ -132,9 +140,9 @@ public final class ReplayCommand implements Callable<Integer> {
             return 0;
         }
         FrameSelection selection = new FrameSelection(() -> Sessions.of(file, sessionOptions), filter, rewriter);
-        InterfaceSender sender;
+        FrameSender sender;
         try {
-            sender = InterfaceSender.open(iface);
+            sender = xdp ? XdpSender.open(iface) : InterfaceSender.open(iface);
         } catch (ReplayException e) {
             throw UserError.failure("-i " + iface + ": " + e.getMessage());
         }
@@ -149,6 +157,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         try (Writer out = Console.stdout()) {
             out.append(report.format());
+            if (sender.transmitPath() != null) out.append("Transmit: ").append(sender.transmitPath()).append(System.lineSeparator());
         }
         if (report.frames() == 0 && report.failed() == 0) {
             System.err.println("cellscope: no frame sent" + (filter != null ? " (-Y " + displayFilter + " matched none)" : ""));
@@ -165,14 +174,25 @@ public final class ReplayCommand implements Callable<Integer> {
         if (as == null) throw UserError.usage("--to is for --as SIDE (replaying a conversation into a live peer)");
         if (to == null) throw UserError.usage("--as needs --to PEER: the live peer, CELLID@HOST:PORT");
         if (writeTo != null || displayFilter != null || mapFile != null || multiplier != null || pps != null || mbps != null || topspeed
-                || loops != 1 || limit != null || durationSeconds != null || preload) {
+                || loops != 1 || limit != null || durationSeconds != null || preload || transmit != null) {
             throw UserError.usage("--as plays messages through the endpoint stack, paced by the peer's answers: -w, -Y, --map and the "
-                    + "pacing, loop, limit, duration and preload options are for wire replay");
+                    + "pacing, loop, limit, duration, preload and transmit options are for wire replay");
         }
         if (iface != null && listen != null) throw UserError.usage("--listen is for UDP; with -i the messages go over raw Ethernet");
         if (!(answerTimeout > 0) || answerTimeout > 3600) throw UserError.usage("--answer-timeout " + answerTimeout + ": seconds, more than 0 and at most 3600");
         return ReplayAsPeer.run(new ReplayAsPeer.Request(file, as, to, iface, listen, stream,
                 Duration.ofNanos((long) (answerTimeout * 1e9)), report));
+    }
+
+    /** {@code --transmit}: true for xdp, false for afpacket (the default); only with -i. */
+    private boolean transmitPath() {
+        if (transmit == null) return false;
+        if (iface == null) throw UserError.usage("--transmit is for sending with -i INTERFACE");
+        return switch (transmit) {
+            case "afpacket" -> false;
+            case "xdp" -> true;
+            default -> throw UserError.usage("--transmit " + transmit + ": afpacket or xdp");
+        };
     }
 
     private FrameRewriter rewriter() {

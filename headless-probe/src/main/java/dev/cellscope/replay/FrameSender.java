@@ -29,6 +29,11 @@ public interface FrameSender extends AutoCloseable {
         return null;
     }
 
+    /** How the frames leave, for the end report ("AF_XDP copy mode…"); null (the default) says nothing. */
+    default String transmitPath() {
+        return null;
+    }
+
     @Override
     void close();
 

@@ -4,7 +4,7 @@ package dev.cellscope.nativetap.packet;
  * The AF_XDP part of the Linux x86-64 ABI, transcribed from {@code linux/if_xdp.h} (Debian 12's
  * header; the multi-buffer flags {@code XDP_USE_SG} and {@code XDP_PKT_CONTD} came with kernel 6.6,
  * after those headers) and {@code bits/socket.h}. No test compiles them against the header (there is
- * no XdpAbiTest yet); {@code XdpCaptureVethTest} exercises every layout here on a real socket.
+ * no XdpAbiTest yet); {@code XdpCaptureVethTest} (RX, fill) and {@code XdpTransmitterVethTest} (TX, completion) exercise every layout here on a real socket.
  */
 final class XdpAbi {
     private XdpAbi() {
@@ -17,6 +17,7 @@ final class XdpAbi {
     // linux/if_xdp.h: socket options
     static final int XDP_MMAP_OFFSETS = 1;
     static final int XDP_RX_RING = 2;
+    static final int XDP_TX_RING = 3;
     static final int XDP_UMEM_REG = 4;
     static final int XDP_UMEM_FILL_RING = 5;
     static final int XDP_UMEM_COMPLETION_RING = 6;
@@ -39,6 +40,7 @@ final class XdpAbi {
 
     // mmap page offsets of the rings
     static final long XDP_PGOFF_RX_RING = 0;
+    static final long XDP_PGOFF_TX_RING = 0x80000000L;
     static final long XDP_UMEM_PGOFF_FILL_RING = 0x100000000L;
     static final long XDP_UMEM_PGOFF_COMPLETION_RING = 0x180000000L;
 

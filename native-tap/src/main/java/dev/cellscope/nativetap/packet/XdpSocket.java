@@ -140,141 +140,41 @@ public final class XdpSocket implements AutoCloseable {
         try {
             // page-aligned, as XDP_UMEM_REG wants; zeroed by the allocation
             MemorySegment umem = arena.allocate((long) frames * chunkSize, PAGE_SIZE);
-            return bindRetryingABusyQueue(ifname, ifindex, queue, frames, chunkSize, arena, umem);
+            return bindEitherWay(ifname, ifindex, queue, frames, chunkSize, arena, umem);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
         }
     }
 
-    /** How long a bind refused with EBUSY is tried again, and how often (see {@link #bindRetryingABusyQueue}). */
-    static final long BUSY_RETRY_MILLIS = 2_000, BUSY_RETRY_STEP_MILLIS = 50;
+    /** How long a bind refused with EBUSY is tried again, and how often (see {@link XdpBinding}). */
+    static final long BUSY_RETRY_MILLIS = XdpBinding.BUSY_RETRY_MILLIS, BUSY_RETRY_STEP_MILLIS = XdpBinding.BUSY_RETRY_STEP_MILLIS;
 
     /**
-     * Binds; a bind refused with EBUSY is tried again (with a new socket) every
-     * {@value #BUSY_RETRY_STEP_MILLIS} ms for up to {@value #BUSY_RETRY_MILLIS} ms. The kernel lets go of a
-     * closed XDP socket's queue in deferred work (the socket's UMEM and queue binding are released
-     * after an RCU grace period), so a socket opened right after another closed on the same queue can
-     * find it busy for a moment. CI saw this: a capture opened just after the previous test's closed
-     * failed with EBUSY. A queue that stays busy (another process's socket) still fails, 2 s later.
+     * RX and fill rings of {@code frames} entries (every chunk on the fill ring before bind), a
+     * small completion ring the kernel wants but receiving never maps. Zero-copy/copy as the kernel
+     * decides, frames longer than a chunk as several descriptors; a kernel before 6.6 refuses
+     * XDP_USE_SG: then without it (such frames are dropped and counted).
      */
-    private static XdpSocket bindRetryingABusyQueue(String ifname, int ifindex, int queue, int frames, int chunkSize, Arena arena, MemorySegment umem) {
-        long deadline = System.nanoTime() + BUSY_RETRY_MILLIS * 1_000_000L;
-        while (true) {
-            try {
-                return bindEitherWay(ifname, ifindex, queue, frames, chunkSize, arena, umem);
-            } catch (PacketSocketException e) {
-                if (!"EBUSY".equals(e.errnoName()) || System.nanoTime() - deadline > 0) throw e;
-                try {
-                    Thread.sleep(BUSY_RETRY_STEP_MILLIS);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
     private static XdpSocket bindEitherWay(String ifname, int ifindex, int queue, int frames, int chunkSize, Arena arena, MemorySegment umem) {
-        // zero-copy/copy as the kernel decides, frames longer than a chunk as several descriptors;
-        // a kernel before 6.6 refuses XDP_USE_SG: then without it (such frames are dropped and counted)
-        try {
-            return bind(ifname, ifindex, queue, frames, chunkSize, arena, umem, XDP_USE_NEED_WAKEUP | XDP_USE_SG);
-        } catch (PacketSocketException e) {
-            if (!"EINVAL".equals(e.errnoName()) && !"EOPNOTSUPP".equals(e.errnoName())) throw e;
-            return bind(ifname, ifindex, queue, frames, chunkSize, arena, umem, XDP_USE_NEED_WAKEUP);
-        }
-    }
-
-    private static XdpSocket bind(String ifname, int ifindex, int queue, int frames, int chunkSize, Arena arena, MemorySegment umem, int flags) {
+        XdpBinding b = XdpBinding.open("capturing on", ifname, ifindex, queue, umem, chunkSize,
+                new XdpBinding.Rings(frames, frames, 0, 64, frames), XDP_USE_NEED_WAKEUP | XDP_USE_SG, XDP_USE_NEED_WAKEUP);
+        int wakeFd = -1;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment errno = Libc.newErrno(a);
-            int fd = Libc.socket(errno, AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                int e = Libc.errno(errno);
-                if (e == EPERM || e == EACCES) {
-                    throw failure("capturing on '" + ifname + "' with AF_XDP needs CAP_NET_RAW: run as root or grant cap_net_raw", "socket", e);
-                }
-                if (e == 97 /* EAFNOSUPPORT */) throw failure("this kernel has no AF_XDP (CONFIG_XDP_SOCKETS)", "socket", e);
-                throw failure("cannot create an AF_XDP socket", "socket", e);
-            }
-            int wakeFd = -1;
-            Arena rings = Arena.ofShared();
-            try {
-                MemorySegment reg = a.allocate(UMEM_REG_SIZE, 8);
-                reg.set(ValueLayout.JAVA_LONG, UMEM_REG_ADDR, umem.address());
-                reg.set(ValueLayout.JAVA_LONG, UMEM_REG_LEN, umem.byteSize());
-                reg.set(ValueLayout.JAVA_INT, UMEM_REG_CHUNK_SIZE, chunkSize);
-                reg.set(ValueLayout.JAVA_INT, UMEM_REG_HEADROOM, 0);
-                reg.set(ValueLayout.JAVA_INT, UMEM_REG_FLAGS, 0);
-                if (Libc.setsockopt(errno, fd, SOL_XDP, XDP_UMEM_REG, reg, (int) UMEM_REG_SIZE) < 0) {
-                    int e = Libc.errno(errno);
-                    String fix = e == ENOMEM || e == ENOBUFS || e == EPERM ? ": lower -B, or raise the locked-memory limit (ulimit -l)" : "";
-                    throw failure("cannot register a UMEM of " + frames + " chunks of " + chunkSize + " bytes for '" + ifname + "'" + fix,
-                            "setsockopt XDP_UMEM_REG", e);
-                }
-                setRingSize(a, errno, fd, XDP_UMEM_FILL_RING, frames, "XDP_UMEM_FILL_RING");
-                setRingSize(a, errno, fd, XDP_UMEM_COMPLETION_RING, 64, "XDP_UMEM_COMPLETION_RING"); // no TX here, but bind wants one (not mapped)
-                setRingSize(a, errno, fd, XDP_RX_RING, frames, "XDP_RX_RING");
-                MemorySegment off = a.allocate(MMAP_OFFSETS_SIZE, 8);
-                MemorySegment len = a.allocateFrom(ValueLayout.JAVA_INT, (int) MMAP_OFFSETS_SIZE);
-                if (Libc.getsockopt(errno, fd, SOL_XDP, XDP_MMAP_OFFSETS, off, len) < 0) {
-                    throw failure("cannot read the AF_XDP ring offsets", "getsockopt XDP_MMAP_OFFSETS", Libc.errno(errno));
-                }
-                MemorySegment offsets = Arena.ofAuto().allocate(MMAP_OFFSETS_SIZE, 8).copyFrom(off);
-                MemorySegment rx = map(errno, fd, off.get(ValueLayout.JAVA_LONG, OFF_RX + RING_DESC) + frames * DESC_SIZE, XDP_PGOFF_RX_RING, rings, "RX");
-                MemorySegment fill = map(errno, fd, off.get(ValueLayout.JAVA_LONG, OFF_FR + RING_DESC) + frames * 8L, XDP_UMEM_PGOFF_FILL_RING, rings, "fill");
-                // every chunk on the fill ring before bind: the kernel has somewhere to put the first frames
-                long fDesc = off.get(ValueLayout.JAVA_LONG, OFF_FR + RING_DESC), fProd = off.get(ValueLayout.JAVA_LONG, OFF_FR + RING_PRODUCER);
-                int start = (int) INT.getAcquire(fill, fProd);
-                for (int i = 0; i < frames; i++) fill.set(ValueLayout.JAVA_LONG, fDesc + (long) ((start + i) & (frames - 1)) * 8, (long) i * chunkSize);
-                INT.setRelease(fill, fProd, start + frames);
-
-                MemorySegment sxdp = a.allocate(SOCKADDR_XDP_SIZE, 4);
-                sxdp.set(ValueLayout.JAVA_SHORT, SXDP_FAMILY, (short) AF_XDP);
-                sxdp.set(ValueLayout.JAVA_SHORT, SXDP_FLAGS, (short) flags);
-                sxdp.set(ValueLayout.JAVA_INT, SXDP_IFINDEX, ifindex);
-                sxdp.set(ValueLayout.JAVA_INT, SXDP_QUEUE_ID, queue);
-                sxdp.set(ValueLayout.JAVA_INT, SXDP_SHARED_UMEM_FD, 0);
-                if (Libc.bind(errno, fd, sxdp, (int) SOCKADDR_XDP_SIZE) < 0) {
-                    int e = Libc.errno(errno);
-                    if (e == ENODEV) throw failure("no network interface '" + ifname + "' (it went away)", "bind", e);
-                    if (e == EINVAL) throw failure("'" + ifname + "' has no queue " + queue + " (or refused these AF_XDP options)", "bind", e);
-                    if (e == 16 /* EBUSY */) throw failure("queue " + queue + " of '" + ifname + "' already has an AF_XDP socket", "bind", e);
-                    throw failure("cannot bind an AF_XDP socket to queue " + queue + " of '" + ifname + "'", "bind", e);
-                }
-                MemorySegment opts = a.allocate(ValueLayout.JAVA_INT);
-                len.set(ValueLayout.JAVA_INT, 0, 4);
-                boolean zc = Libc.getsockopt(errno, fd, SOL_XDP, XDP_OPTIONS, opts, len) == 0
-                        && (opts.get(ValueLayout.JAVA_INT, 0) & XDP_OPTIONS_ZEROCOPY) != 0;
-                wakeFd = Libc.eventfd(errno, 0, EFD_CLOEXEC | EFD_NONBLOCK);
-                if (wakeFd < 0) throw failure("cannot create the wake-up eventfd", "eventfd", Libc.errno(errno));
-                return new XdpSocket(ifname, queue, fd, wakeFd, arena, rings, umem, rx, fill, offsets,
-                        frames, chunkSize, zc, (flags & XDP_USE_SG) != 0);
-            } catch (RuntimeException | Error t) {
-                Libc.close(errno, fd); // first: the kernel lets go of the rings and the UMEM
-                rings.close(); // munmap
-                if (wakeFd >= 0) Libc.close(errno, wakeFd);
-                throw t;
-            }
-        }
-    }
-
-    private static void setRingSize(Arena a, MemorySegment errno, int fd, int option, int size, String name) {
-        if (Libc.setsockopt(errno, fd, SOL_XDP, option, a.allocateFrom(ValueLayout.JAVA_INT, size), 4) < 0) {
-            throw failure("cannot size the AF_XDP " + name + " to " + size, "setsockopt " + name, Libc.errno(errno));
-        }
-    }
-
-    @SuppressWarnings("restricted") // the ring's mapping becomes a segment of the rings' arena, unmapped when it closes
-    private static MemorySegment map(MemorySegment errno, int fd, long size, long pgoff, Arena rings, String ring) {
-        MemorySegment at = Libc.mmap(errno, MemorySegment.NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | 0x8000 /* MAP_POPULATE */, fd, pgoff);
-        if (at.address() == -1L) throw failure("cannot map the AF_XDP " + ring + " ring", "mmap", Libc.errno(errno));
-        return at.reinterpret(size, rings, s -> {
+            wakeFd = Libc.eventfd(errno, 0, EFD_CLOEXEC | EFD_NONBLOCK);
+            if (wakeFd < 0) throw failure("cannot create the wake-up eventfd", "eventfd", Libc.errno(errno));
+            return new XdpSocket(ifname, queue, b.fd(), wakeFd, arena, b.rings(), umem, b.rx(), b.fill(), b.offsets(),
+                    frames, chunkSize, b.zeroCopy(), (b.flags() & XDP_USE_SG) != 0);
+        } catch (RuntimeException | Error t) {
             try (Arena a = Arena.ofConfined()) {
-                Libc.munmap(Libc.newErrno(a), s, size);
+                MemorySegment errno = Libc.newErrno(a);
+                Libc.close(errno, b.fd()); // first: the kernel lets go of the rings and the UMEM
+                b.rings().close();
+                if (wakeFd >= 0) Libc.close(errno, wakeFd);
             }
-        });
+            throw t;
+        }
     }
 
     /**
@@ -481,6 +381,6 @@ public final class XdpSocket implements AutoCloseable {
     }
 
     private static PacketSocketException failure(String what, String call, int errno) {
-        return new PacketSocketException(what + " (" + call + ": " + errnoName(errno) + ")", errnoName(errno));
+        return XdpBinding.failure(what, call, errno);
     }
 }
