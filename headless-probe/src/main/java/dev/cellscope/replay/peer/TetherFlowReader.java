@@ -116,7 +116,7 @@ public final class TetherFlowReader implements FrameConsumer {
         }
         if (!missing.isEmpty()) {
             return who + ": slot" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing.subList(0, Math.min(10, missing.size())))
-                    + (missing.size() > 10 ? " and more" : "") + " of " + n + " are missing from the capture (no intact copy), so its content cannot be rebuilt";
+                    + (missing.size() > 10 ? " and more" : "") + " of " + n + (missing.size() > 1 ? " are" : " is") + " missing from the capture (no intact copy), so its content cannot be rebuilt";
         }
         long crc = Crc64GoIso.compute(content(f));
         if (crc != f.manifest.checksum()) {
