@@ -95,7 +95,8 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--as", paramLabel = "SIDE", description = "Replay one side of a captured UTCP-SBI conversation into a live peer "
             + "(--to): its messages, through the endpoint stack with fresh seqs; the peer's answers are compared with the captured "
-            + "ones. SIDE: initiator (client) or the initiator's CellID. Exit 3 when the answers differ (docs/REPLAY.md).")
+            + "ones. SIDE: initiator (client) or the initiator's CellID; tether-sender replays the sender of a captured Tether "
+            + "flow into a live tether-recv (--to TETHERID@HOST:PORT). Exit 3 when the answers differ (docs/REPLAY.md).")
     String as;
 
     @Option(names = "--to", paramLabel = "PEER", description = "With --as: the live peer, CELLID@HOST:PORT over UDP (or CELLID@MAC with -i IF).")
@@ -111,14 +112,18 @@ public final class ReplayCommand implements Callable<Integer> {
             + "before sending on without it, or giving up at the end. Default 5.")
     double answerTimeout = 5;
 
+    @Option(names = "--kept", paramLabel = "FILE", description = "With --as tether-sender: the file the live receiver keeps "
+            + "(its -o); compared byte for byte with the captured content after the transfer.")
+    Path kept;
+
     @Option(names = "--report", paramLabel = "FILE.json", description = "With --as: write the captured and live answers and their differences as JSON.")
     Path report;
 
     @Override
     public Integer call() throws Exception {
         if (as != null || to != null) return asPeer();
-        if (listen != null || stream != null || report != null) {
-            throw UserError.usage("--listen, --stream and --report are for --as (replaying a conversation into a live peer)");
+        if (listen != null || stream != null || report != null || kept != null) {
+            throw UserError.usage("--listen, --stream, --kept and --report are for --as (replaying a conversation into a live peer)");
         }
         if (iface == null && writeTo == null) throw UserError.usage("replay needs -i INTERFACE to send on, or -w OUT.pcapng to write to");
         if (iface != null && writeTo != null) throw UserError.usage("-i and -w cannot be used together: send the frames or write them, not both");
@@ -180,6 +185,10 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         if (iface != null && listen != null) throw UserError.usage("--listen is for UDP; with -i the messages go over raw Ethernet");
         if (!(answerTimeout > 0) || answerTimeout > 3600) throw UserError.usage("--answer-timeout " + answerTimeout + ": seconds, more than 0 and at most 3600");
+        if (kept != null && !ReplayAsTether.SIDES.contains(as.toLowerCase())) throw UserError.usage("--kept is for --as tether-sender");
+        if (ReplayAsTether.SIDES.contains(as.toLowerCase())) {
+            return ReplayAsTether.run(new ReplayAsTether.Request(file, to, iface, listen, stream, kept, report));
+        }
         return ReplayAsPeer.run(new ReplayAsPeer.Request(file, as, to, iface, listen, stream,
                 Duration.ofNanos((long) (answerTimeout * 1e9)), report));
     }

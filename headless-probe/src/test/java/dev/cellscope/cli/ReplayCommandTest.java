@@ -98,7 +98,17 @@ class ReplayCommandTest {
         oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "-x", "2"), 2, "--as plays messages through the endpoint stack");
         oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "-Y", "utcp"), 2, "-w, -Y, --map");
         oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", "nobody"), 2, "--to: peer 'nobody' must be CELLID@HOST:PORT");
-        oneLine(Cli.run("replay", "-r", MESH, "-i", "lo", "--report", "x.json"), 2, "--listen, --stream and --report are for --as");
+        oneLine(Cli.run("replay", "-r", MESH, "-i", "lo", "--report", "x.json"), 2, "--listen, --stream, --kept and --report are for --as");
+    }
+
+    @Test
+    void asTetherSenderNamesWhatItCannotPlay() throws Exception {
+        String tether = "ac:1d:00:00:00:01@127.0.0.1:9", overrun = MESH.replace("mesh-transfer", "tether-overrun");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "--kept", "x.bin"), 2, "--kept is for --as tether-sender");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "tether-sender", "--to", tether), 1, "no Tether flow (no Define, data or Manifest) in the capture");
+        oneLine(Cli.run("replay", "-r", overrun, "--as", "tether-sender", "--to", tether, "--stream", "3"), 2,
+                "--stream 3: the capture has 1 Tether flow (0..0)");
+        oneLine(Cli.run("replay", "-r", overrun, "--as", "tether-sender", "--to", "ac:1d:00:00:00:01"), 2, "--to needs an address");
     }
 
     @Test

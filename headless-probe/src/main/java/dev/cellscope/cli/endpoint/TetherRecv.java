@@ -52,8 +52,18 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--max-flows", paramLabel = "N", description = "Refuse a Define once N flows are open (default 64).")
     int maxFlows = TetherReceiverConfig.DEFAULT_MAX_FLOWS;
 
+    @Option(names = "--window", paramLabel = "BYTES", description = "Receive window in Tether bytes: the credit outstanding plus slots held "
+            + "out of order never exceed it; grants follow as it drains (default 262144).")
+    long window = TetherReceiverConfig.of(0).window();
+
+    @Option(names = "--stall-ms", paramLabel = "MS", description = "Silence on a flow, while the sender is believed to hold credit, after "
+            + "which its credit is presumed lost and granted again (default 40).")
+    long stallMillis = TetherReceiverConfig.of(0).stallNanos() / 1_000_000L;
+
     @Override
     public Integer call() {
+        if (stallMillis < 1) throw UserError.usage("--stall-ms must be at least 1, got " + stallMillis);
+        if (window < 128) throw UserError.usage("--window must be at least 128 (two headers), got " + window);
         if (maxFlowBytes < 0 || maxFlowBytes > TetherReceiverConfig.DEFAULT_MAX_BYTES) {
             throw UserError.usage("--max-flow-bytes must be 0.." + TetherReceiverConfig.DEFAULT_MAX_BYTES + ", got " + maxFlowBytes);
         }
@@ -71,7 +81,9 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
         TetherPeer sender = from == null ? null : TetherPeer.parse(from, stack.book(), false);
         LongPredicate accepted = sender != null ? id -> id == sender.id() : stack.book() != null ? stack.book()::isAllowedTether : id -> true;
         SenderFilter<A> link = new SenderFilter<>(stack.link(), accepted);
-        TetherReceiverConfig config = TetherReceiverConfig.of(stack.tetherId()).withLimits(maxFlowBytes, maxTotalBytes, maxFlows);
+        TetherReceiverConfig config = TetherReceiverConfig.of(stack.tetherId()).withLimits(maxFlowBytes, maxTotalBytes, maxFlows)
+                .withWindow(window);
+        config = config.withTiming(config.reorderNanos(), config.nackRetryNanos(), stallMillis * 1_000_000L);
         OutputFile file = new OutputFile(out);
         Runtime.getRuntime().addShutdownHook(new Thread(file::abandon)); // SIGTERM mid-write leaves no .part behind
         // The content is written, synced and renamed into place before the sender hears CONFIRMED.

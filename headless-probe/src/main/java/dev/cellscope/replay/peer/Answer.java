@@ -1,5 +1,6 @@
 package dev.cellscope.replay.peer;
 
+import dev.cellscope.output.Json;
 import dev.cellscope.protocol.sbi.SbiOps;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
@@ -27,7 +28,7 @@ import java.util.List;
  * @param nodes   DAG_SYNC node CIDs (hex), else empty
  * @param detail  HANDSHAKE "caps=0x.. req=0x..", a NACK's error text, or why it did not decode; else ""
  */
-public record Answer(int index, int op, long refSeq, int code, String hash, List<String> nodes, String detail) {
+public record Answer(int index, int op, long refSeq, int code, String hash, List<String> nodes, String detail) implements PeerAnswer {
     public Answer {
         nodes = List.copyOf(nodes);
     }
@@ -56,6 +57,7 @@ public record Answer(int index, int op, long refSeq, int code, String hash, List
     }
 
     /** One line: {@code ACK ref=2 status=0}, {@code DAG_SYNC root ae02… nodes=3}, … */
+    @Override
     public String describe() {
         StringBuilder b = new StringBuilder(opName());
         if (refSeq >= 0) b.append(" ref=").append(refSeq);
@@ -64,5 +66,30 @@ public record Answer(int index, int op, long refSeq, int code, String hash, List
         if (op == SbiOps.DAG_SYNC) b.append(" nodes=").append(nodes.size());
         if (!detail.isEmpty()) b.append(' ').append(detail);
         return b.toString();
+    }
+
+    @Override
+    public String json() {
+        StringBuilder b = new StringBuilder("{\"index\": ").append(index).append(", \"op\": ");
+        Json.quote(opName(), b);
+        if (refSeq >= 0) b.append(", \"ref_seq\": ").append(refSeq);
+        if (code >= 0) b.append(op == SbiOps.NACK ? ", \"error_code\": " : ", \"status\": ").append(code);
+        if (!hash.isEmpty()) {
+            b.append(op == SbiOps.DAG_SYNC ? ", \"root\": " : ", \"block_hash\": ");
+            Json.quote(hash, b);
+        }
+        if (!nodes.isEmpty()) {
+            b.append(", \"nodes\": [");
+            for (int i = 0; i < nodes.size(); i++) {
+                if (i > 0) b.append(", ");
+                Json.quote(nodes.get(i), b);
+            }
+            b.append(']');
+        }
+        if (!detail.isEmpty()) {
+            b.append(", \"detail\": ");
+            Json.quote(detail, b);
+        }
+        return b.append('}').toString();
     }
 }

@@ -5,6 +5,7 @@ import dev.cellscope.protocol.sbi.SbiOps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiFunction;
 
 /**
  * Compares a live peer's messages with the captured peer's, position by position (msg_index):
@@ -18,14 +19,48 @@ public final class AnswerComparison {
     private AnswerComparison() {}
 
     public static List<Difference> compare(List<Answer> captured, List<Answer> live) {
+        return byPosition(captured, live, AnswerComparison::differs, "message");
+    }
+
+    /**
+     * A Tether receiver's answers to a sender: each kind (Hail, grants on the data flow, NACKs
+     * singleton or bulk, confirmation) compared as its own sequence, the n-th grant with the n-th
+     * grant, so a grant missing or added shows once and does not shift the NACKs. Compared: the
+     * grant each carries, the slots a NACK names, the slot count a confirmation confirms.
+     */
+    public static List<Difference> compareTether(List<TetherAnswer> captured, List<TetherAnswer> live) {
+        List<Difference> out = new ArrayList<>();
+        for (TetherAnswer.Kind k : TetherAnswer.Kind.values()) {
+            if (k.group() != k) continue;
+            out.addAll(byPosition(ofKind(captured, k), ofKind(live, k), AnswerComparison::differs, k.word));
+        }
+        return out;
+    }
+
+    private static List<TetherAnswer> ofKind(List<TetherAnswer> all, TetherAnswer.Kind k) {
+        List<TetherAnswer> out = new ArrayList<>();
+        for (TetherAnswer a : all) if (a.kind().group() == k) out.add(a.at(out.size()));
+        return out;
+    }
+
+    private static String differs(TetherAnswer c, TetherAnswer l) {
+        List<String> parts = new ArrayList<>();
+        if (c.kind() != l.kind()) parts.add(c.kind().word + " -> " + l.kind().word);
+        if (c.amount() != l.amount()) parts.add("grant " + c.amount() + " -> " + l.amount() + " bytes");
+        if (!c.slots().equals(l.slots())) parts.add((c.kind() == TetherAnswer.Kind.CONFIRMATION ? "slots confirmed " : "slots ") + c.slots() + " -> " + l.slots());
+        return String.join("; ", parts);
+    }
+
+    /** The n-th of one against the n-th of the other; {@code what} names the answer in the words of a missing or extra one. */
+    private static <T extends PeerAnswer> List<Difference> byPosition(List<T> captured, List<T> live, BiFunction<T, T, String> differs, String what) {
         List<Difference> out = new ArrayList<>();
         for (int i = 0; i < Math.max(captured.size(), live.size()); i++) {
-            Answer c = i < captured.size() ? captured.get(i) : null, l = i < live.size() ? live.get(i) : null;
-            if (c == null) out.add(new Difference(i, null, l, "the live peer sent a message the captured one did not"));
-            else if (l == null) out.add(new Difference(i, c, null, "the live peer did not send it"));
+            T c = i < captured.size() ? captured.get(i) : null, l = i < live.size() ? live.get(i) : null;
+            if (c == null) out.add(new Difference(i, null, l, "the live peer sent a " + what + " the captured one did not"));
+            else if (l == null) out.add(new Difference(i, c, null, "the live peer did not send this " + what));
             else {
-                String what = differs(c, l);
-                if (!what.isEmpty()) out.add(new Difference(i, c, l, what));
+                String d = differs.apply(c, l);
+                if (!d.isEmpty()) out.add(new Difference(i, c, l, d));
             }
         }
         return out;
