@@ -734,13 +734,19 @@ public final class MainWindow {
         history.add(text.trim());
         historyAt = -1;
         boolean onIndex = IndexFilter.canRun(f);
-        FilterJob run = onIndex ? new IndexFilter(load.index(), store, f, IndexFilter.defaultThreads()) : new FilterRun(load.file(), f);
+        // analysed fields: frame by frame with what the load's analysis recorded, else a session with the analysis
+        boolean recorded = !onIndex && IndexFilter.canRun(f, loaded.analysed());
+        FilterJob run = onIndex ? new IndexFilter(load.index(), store, f, IndexFilter.defaultThreads())
+                : recorded ? new IndexFilter(load.index(), store, f, loaded.analysed(), IndexFilter.defaultThreads())
+                : new FilterRun(load.file(), f);
         cancelFilter();
         filterRun = run;
         CaptureLoad mine = load;
         cancel.setDisable(false);
         int selected = table.selectedFrame();
-        String how = onIndex ? "on the index, " + IndexFilter.defaultThreads() + " threads" : "with conversation analysis";
+        String how = onIndex ? "on the index, " + IndexFilter.defaultThreads() + " threads"
+                : recorded ? "on the index with the recorded analysis, " + IndexFilter.defaultThreads() + " threads"
+                : "with conversation analysis";
         table.rows().showOnly(new int[0]);
         startPolling(() -> {
             FilterJob.Matches m = run.soFar();
