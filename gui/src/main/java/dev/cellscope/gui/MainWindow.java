@@ -33,17 +33,11 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
-import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
-import javafx.scene.control.ToolBar;
-import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.input.KeyCombination;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -88,13 +82,13 @@ public final class MainWindow {
     private final java.util.Map<String, javafx.scene.control.TableColumn<Integer, String>> fieldColumns = new java.util.LinkedHashMap<>();
     private final TextField filter = new TextField();
     private final Label filterMessage = new Label();
-    private final TextField find = new TextField(), goTo = new TextField();
+    final TextField find = new TextField(), goTo = new TextField();
     private final HBox jumpBar;
     private final ProgressBar progress = new ProgressBar(0);
     private final Button cancel = new Button("Cancel");
     private final Label status = new Label("Open a capture: File > Open (Ctrl+O), or drop a file here");
-    private final Menu recentMenu = new Menu("Open Recent");
-    private final MenuItem liveItem = new MenuItem("Start live capture…");
+    final Menu recentMenu = new Menu("Open Recent");
+    final MenuItem liveItem = new MenuItem("Start live capture…");
     private final RecentFiles recent = new RecentFiles("recent");
     private final RecentFiles history = new RecentFiles("filters");
     private int historyAt = -1;
@@ -165,7 +159,8 @@ public final class MainWindow {
         status.setMaxWidth(Double.MAX_VALUE);
 
         BorderPane root = new BorderPane(panes);
-        root.setTop(new VBox(menus(), toolBar(), filterBar, jumpBar));
+        MainMenus menus = new MainMenus(this);
+        root.setTop(new VBox(menus.menuBar(), menus.toolBar(), filterBar, jumpBar));
         root.setBottom(statusBar);
         Scene scene = new Scene(root, 1280, 820);
         scene.setOnDragOver(e -> {
@@ -203,75 +198,6 @@ public final class MainWindow {
         }
     }
 
-    private MenuBar menus() {
-        MenuItem open = item("_Open…", "menu-open", new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseOpen);
-        MenuItem save = item("Save _As pcapng…", "menu-save", new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseSave);
-        MenuItem csv = item("Export _flows CSV…", "menu-export-csv", null, this::chooseExportFlows);
-        MenuItem quit = item("_Quit", "menu-quit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), stage::close);
-        fillRecent();
-        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), save, csv, new SeparatorMenuItem(), quit);
-        MenuItem findItem = item("_Find Packet…", "menu-find", new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> showJump(find));
-        MenuItem goItem = item("_Go to Packet…", "menu-goto", new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), () -> showJump(goTo));
-        MenuItem next = item("Next Packet", "menu-next", new KeyCodeCombination(KeyCode.DOWN, KeyCombination.SHORTCUT_DOWN), () -> step(1));
-        MenuItem prev = item("Previous Packet", "menu-prev", new KeyCodeCombination(KeyCode.UP, KeyCombination.SHORTCUT_DOWN), () -> step(-1));
-        MenuItem first = item("First Packet", "menu-first", new KeyCodeCombination(KeyCode.HOME, KeyCombination.SHORTCUT_DOWN), () -> selectRow(0));
-        MenuItem last = item("Last Packet", "menu-last", new KeyCodeCombination(KeyCode.END, KeyCombination.SHORTCUT_DOWN), () -> selectRow(table.getItems().size() - 1));
-        MenuItem nextConv = item("Next Packet in Conversation", "menu-next-conversation",
-                new KeyCodeCombination(KeyCode.RIGHT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(1));
-        MenuItem prevConv = item("Previous Packet in Conversation", "menu-prev-conversation",
-                new KeyCodeCombination(KeyCode.LEFT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(-1));
-        liveItem.setId("menu-live");
-        liveItem.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
-        liveItem.setOnAction(e -> chooseLive());
-        Menu captureMenu = new Menu("_Capture", null, liveItem);
-        MenuItem prefs = item("_Preferences…", "menu-preferences",
-                new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openPreferences);
-        Menu edit = new Menu("_Edit", null, prefs);
-        Menu go = new Menu("_Go", null, findItem, goItem, new SeparatorMenuItem(), next, prev, nextConv, prevConv, first, last);
-        MenuItem expert = item("_Expert Information", "menu-expert", null, this::openExpert);
-        MenuItem flows = item("_Conversations and Flows", "menu-flows", null, this::openFlows);
-        MenuItem plots = item("_Plots (NACK, grants, seq, I/O)", "menu-plots", null, this::openPlots);
-        Menu stats = new Menu("_Statistics", null, expert, flows, plots);
-        MenuItem follow = item("_Follow UTCP Stream", "menu-follow",
-                new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN, KeyCombination.SHIFT_DOWN),
-                this::openFollow);
-        MenuItem applySelected = item("_Apply selected field as filter", "menu-apply-field", null, () -> {
-            var item = detail.tree().getSelectionModel().getSelectedItem();
-            if (item != null) applyFilter(DetailPane.filterFor(item.getValue()));
-        });
-        Menu analyze = new Menu("_Analyze", null, applySelected, follow);
-        return new MenuBar(file, edit, go, captureMenu, analyze, stats);
-    }
-
-    private ToolBar toolBar() {
-        return new ToolBar(button("Open", "tool-open", "Open a capture (Ctrl+O)", this::chooseOpen),
-                button("Save As", "tool-save", "Save the displayed frames as pcapng (Ctrl+Shift+S)", this::chooseSave),
-                button("Export CSV", "tool-csv", "Export the flow tables as CSV (as cellscope stats)", this::chooseExportFlows),
-                button("Capture", "tool-live", "Start or stop a live capture (Ctrl+E)", this::chooseLive),
-                button("Find", "tool-find", "Find a frame by text (Ctrl+F)", () -> showJump(find)),
-                button("Go to", "tool-goto", "Go to a frame by number (Ctrl+G)", () -> showJump(goTo)),
-                button("Follow", "tool-follow", "Follow the selected frame's UTCP stream (Ctrl+Alt+Shift+U)", this::openFollow),
-                button("Expert", "tool-expert", "Expert information", this::openExpert),
-                button("Flows", "tool-flows", "Conversations and flows", this::openFlows),
-                button("Plots", "tool-plots", "NACK, grant, seq and I/O plots", this::openPlots));
-    }
-
-    private static MenuItem item(String text, String id, KeyCombination key, Runnable action) {
-        MenuItem m = new MenuItem(text);
-        m.setId(id);
-        if (key != null) m.setAccelerator(key);
-        m.setOnAction(e -> action.run());
-        return m;
-    }
-
-    private static Button button(String text, String id, String tip, Runnable action) {
-        Button b = new Button(text);
-        b.setId(id);
-        b.setTooltip(new Tooltip(tip));
-        b.setOnAction(e -> action.run());
-        return b;
-    }
-
     public Stage stage() { return stage; }
     public PacketTable table() { return table; }
     public DetailPane detail() { return detail; }
@@ -287,7 +213,7 @@ public final class MainWindow {
 
     // ---- opening ----
 
-    private void chooseOpen() {
+    void chooseOpen() {
         FileChooser c = new FileChooser();
         c.setTitle("Open capture");
         c.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Captures", "*.pcapng", "*.pcap", "*.cap"),
@@ -372,7 +298,7 @@ public final class MainWindow {
     /** The file the last live capture was spooled to: deleted when another capture is opened. */
     private Path spool;
 
-    private void chooseLive() {
+    void chooseLive() {
         if (live != null) {
             stopLive();
             return;
@@ -552,7 +478,7 @@ public final class MainWindow {
         status.setText("⚠ " + message);
     }
 
-    private void fillRecent() {
+    void fillRecent() {
         recentMenu.getItems().clear();
         for (Path p : recent.paths()) {
             MenuItem m = new MenuItem(p.toString());
@@ -612,7 +538,7 @@ public final class MainWindow {
         return true;
     }
 
-    private void step(int by) {
+    void step(int by) {
         int row = table.getSelectionModel().getSelectedIndex() + by;
         selectRow(row);
     }
@@ -636,13 +562,13 @@ public final class MainWindow {
         return false;
     }
 
-    private void selectRow(int row) {
+    void selectRow(int row) {
         if (row < 0 || row >= table.getItems().size()) return;
         table.getSelectionModel().clearAndSelect(row);
         table.scrollTo(Math.max(0, row - 5));
     }
 
-    private void showJump(TextField field) {
+    void showJump(TextField field) {
         jumpBar.setVisible(true);
         jumpBar.setManaged(true);
         field.requestFocus();
@@ -1073,7 +999,7 @@ public final class MainWindow {
         });
     }
 
-    private void openFollow() {
+    void openFollow() {
         openFollow(null);
     }
 
@@ -1088,7 +1014,7 @@ public final class MainWindow {
 
     // ---- export ----
 
-    private void chooseExportFlows() {
+    void chooseExportFlows() {
         if (!ready("Export flows")) return;
         FileChooser c = new FileChooser();
         c.setTitle("Export flows as CSV");
@@ -1112,7 +1038,7 @@ public final class MainWindow {
         }
     }
 
-    private void chooseSave() {
+    void chooseSave() {
         if (!ready("Save As")) return;
         FileChooser c = new FileChooser();
         c.setTitle("Save displayed frames as pcapng");
