@@ -15,12 +15,10 @@ import dev.cellscope.gui.model.FrameIndex;
 import dev.cellscope.gui.model.FrameStore;
 import dev.cellscope.gui.model.LoadedCapture;
 import dev.cellscope.gui.model.SaveCopy;
-import dev.cellscope.gui.model.SeriesRun;
 import dev.cellscope.gui.view.DetailPane;
 import dev.cellscope.gui.view.ExpertView;
 import dev.cellscope.gui.view.FlowsView;
 import dev.cellscope.gui.view.PacketTable;
-import dev.cellscope.gui.view.PlotsView;
 import dev.cellscope.gui.view.PreferencesView;
 import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.Progress;
@@ -80,31 +78,30 @@ public final class MainWindow {
     /** "Apply as column" fields, kept across runs (most recent first in the store; shown in the order added). */
     private final RecentFiles columnPrefs = new RecentFiles("columns");
     private final java.util.Map<String, javafx.scene.control.TableColumn<Integer, String>> fieldColumns = new java.util.LinkedHashMap<>();
-    private final TextField filter = new TextField();
+    final TextField filter = new TextField();
     private final Label filterMessage = new Label();
     final TextField find = new TextField(), goTo = new TextField();
     private final HBox jumpBar;
     private final ProgressBar progress = new ProgressBar(0);
     private final Button cancel = new Button("Cancel");
-    private final Label status = new Label("Open a capture: File > Open (Ctrl+O), or drop a file here");
+    final Label status = new Label("Open a capture: File > Open (Ctrl+O), or drop a file here");
     final Menu recentMenu = new Menu("Open Recent");
     final MenuItem liveItem = new MenuItem("Start live capture…");
     private final RecentFiles recent = new RecentFiles("recent");
     private final RecentFiles history = new RecentFiles("filters");
     private int historyAt = -1;
     /** Reads for the detail tree, filters and saves: one at a time, never on the UI thread. */
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("cellscope-worker").unstarted(r));
+    final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("cellscope-worker").unstarted(r));
     private final AtomicReference<CaptureSession> detailSession = new AtomicReference<>();
 
-    private CaptureLoad load;
+    CaptureLoad load;
     private LoadedCapture loaded;
     /** volatile: a sort by a field column reads frames on its own thread */
     private volatile FrameStore store;
     private Timeline poll;
     /** The filter being applied (null: none); its result is shown only while it is still this one. */
     private FilterJob filterRun;
-    private Stage plotsStage;
-    private SeriesRun seriesRun;
+    private final PlotsWindow plots = new PlotsWindow(this);
     private String lastError = "";
 
     public MainWindow(Stage stage) {
@@ -294,7 +291,7 @@ public final class MainWindow {
     // ---- live capture ----
 
     /** The live capture running (null: none). */
-    private dev.cellscope.live.LiveCapture live;
+    dev.cellscope.live.LiveCapture live;
     /** The file the last live capture was spooled to: deleted when another capture is opened. */
     private Path spool;
 
@@ -446,11 +443,7 @@ public final class MainWindow {
         dev.cellscope.gui.model.Recolour rc = recolour;
         recolour = null;
         if (rc != null) rc.cancel();
-        if (plotsStage != null) plotsStage.close(); // of the capture closed
-        plotsStage = null;
-        SeriesRun sr = seriesRun;
-        seriesRun = null;
-        if (sr != null) sr.cancel();
+        plots.close(); // of the capture closed
         cancelDetail();
         cancelFilter();
         liveFilter = null;
@@ -473,7 +466,7 @@ public final class MainWindow {
         });
     }
 
-    private void error(String message) {
+    void error(String message) {
         lastError = message;
         status.setText("⚠ " + message);
     }
@@ -852,7 +845,7 @@ public final class MainWindow {
 
     // ---- views ----
 
-    private boolean ready(String what) {
+    boolean ready(String what) {
         if (loaded != null) return true;
         error(what + ": " + (load == null ? "open a capture first" : "the capture is still being read"));
         return false;
@@ -870,96 +863,13 @@ public final class MainWindow {
                 r -> selectFrameNumber(r.firstFrame())), 1200, 600);
     }
 
-    /**
-     * The plots window (one; brought to the front when open). Plots follow the display filter: with a
-     * filter applied they show the displayed frames only, made again in the background whenever the
-     * filter changes (the whole capture's series, made while it was read, otherwise).
-     */
+    /** The plots window (one; brought to the front when open; see {@link PlotsWindow}). */
     public Stage openPlots() {
-        if (loaded == null && live == null && !ready("Plots")) return null;
-        if (load == null) return null;
-        if (plotsStage != null && plotsStage.isShowing()) {
-            plotsStage.toFront();
-            return plotsStage;
-        }
-        plotsStage = window("Plots — " + load.file().getFileName(), new Label("Plotting…"), 1100, 740);
-        refreshPlots();
-        return plotsStage;
+        return plots.open();
     }
 
-    /**
-     * Shows the plots of what the list shows now in the plots window, if it is open: the series made
-     * while the capture was read, or (a filter applied, or a live capture running) a session that feeds
-     * the charts' series the shown frames. During a live capture the live tick calls it every two
-     * seconds: the plots follow the capture (each time over the frames so far).
-     */
     private void refreshPlots() {
-        Stage s = plotsStage;
-        CaptureLoad l = load;
-        if (s == null || !s.isShowing() || l == null) return;
-        LoadedCapture c = loaded;
-        boolean capturing = c == null;
-        if (capturing && seriesRun != null) return; // the last refresh is still being made: the next tick
-        SeriesRun old = seriesRun;
-        seriesRun = null;
-        if (old != null) old.cancel();
-        String applied = table.rows().filtered() ? filter.getText().trim() : "";
-        s.setTitle("Plots — " + l.file().getFileName() + (capturing ? " (capturing)" : "")
-                + (applied.isEmpty() ? "" : " — displayed frames, filter: " + applied));
-        if (!capturing && applied.isEmpty()) {
-            s.getScene().setRoot(plotsView(c.index(), c.series()));
-            return;
-        }
-        int[] frames = table.rows().shownInFrameOrder();
-        if (!(s.getScene().getRoot() instanceof PlotsView) || !capturing) {
-            Label wait = new Label(String.format(Locale.ROOT, "Plotting the %,d displayed frames…", frames.length));
-            wait.setId("plots-wait");
-            s.getScene().setRoot(wait);
-        }
-        if (capturing) l.flushSpool();
-        SeriesRun run = new SeriesRun(l.file(), frames, l.index().size());
-        seriesRun = run;
-        worker.execute(() -> {
-            try {
-                var ts = run.run();
-                Platform.runLater(() -> {
-                    if (seriesRun != run || load != l || ts == null) return;
-                    seriesRun = null;
-                    if (s.isShowing()) s.getScene().setRoot(plotsView(l.index(), ts));
-                });
-            } catch (Exception e) {
-                Platform.runLater(() -> {
-                    if (seriesRun == run) seriesRun = null;
-                    error("plots: " + e.getMessage());
-                });
-            }
-        });
-    }
-
-    private PlotsView plotsView(FrameIndex index, dev.cellscope.flow.TimeSeries ts) {
-        return new PlotsView(ts, seconds -> {
-            int f = index.frameAt(index.firstNanos() + Math.round(seconds * 1e9));
-            if (f < 0) return;
-            // with a filter: the displayed frame at or before that time
-            int row = table.rows().filtered() ? lastShownAtOrBefore(f) : f;
-            if (row >= 0) selectFrameNumber(row + 1);
-        }, () -> {
-            FileChooser ch = new FileChooser();
-            ch.setTitle("Export plot as PNG or SVG");
-            ch.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
-                    new FileChooser.ExtensionFilter("SVG drawing", "*.svg"));
-            ch.setInitialFileName(baseName() + "-plot.png");
-            var f = ch.showSaveDialog(stage);
-            return f == null ? null : f.toPath();
-        }, status::setText);
-    }
-
-    /** The last displayed frame at or before 0-based frame {@code f}, or -1. */
-    private int lastShownAtOrBefore(int f) {
-        int[] shown = table.rows().shownInFrameOrder();
-        int at = java.util.Arrays.binarySearch(shown, f);
-        if (at < 0) at = -at - 2;
-        return at < 0 ? -1 : shown[at];
+        plots.refresh();
     }
 
     /**
@@ -1003,7 +913,7 @@ public final class MainWindow {
         openFollow(null);
     }
 
-    private Stage window(String title, javafx.scene.Parent content, double w, double h) {
+    Stage window(String title, javafx.scene.Parent content, double w, double h) {
         Stage s = new Stage();
         s.initOwner(stage);
         s.setTitle(title);
@@ -1069,7 +979,7 @@ public final class MainWindow {
         });
     }
 
-    private String baseName() {
+    String baseName() {
         String n = load.file().getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;
