@@ -2,9 +2,6 @@ package dev.cellscope.gui;
 
 import dev.cellscope.filter.DisplayFilter;
 import dev.cellscope.filter.FilterException;
-import dev.cellscope.flow.FlowCsv;
-import dev.cellscope.flow.FlowKind;
-import dev.cellscope.flow.FlowRow;
 import dev.cellscope.gui.model.CaptureLoad;
 import dev.cellscope.gui.model.ColourRule;
 import dev.cellscope.gui.model.FilterJob;
@@ -14,7 +11,6 @@ import dev.cellscope.gui.model.FrameDetail;
 import dev.cellscope.gui.model.FrameIndex;
 import dev.cellscope.gui.model.FrameStore;
 import dev.cellscope.gui.model.LoadedCapture;
-import dev.cellscope.gui.model.SaveCopy;
 import dev.cellscope.gui.view.DetailPane;
 import dev.cellscope.gui.view.ExpertView;
 import dev.cellscope.gui.view.FlowsView;
@@ -45,13 +41,9 @@ import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -102,6 +94,7 @@ public final class MainWindow {
     /** The filter being applied (null: none); its result is shown only while it is still this one. */
     private FilterJob filterRun;
     private final PlotsWindow plots = new PlotsWindow(this);
+    private final Exports exports = new Exports(this);
     private String lastError = "";
 
     public MainWindow(Stage stage) {
@@ -925,58 +918,21 @@ public final class MainWindow {
     // ---- export ----
 
     void chooseExportFlows() {
-        if (!ready("Export flows")) return;
-        FileChooser c = new FileChooser();
-        c.setTitle("Export flows as CSV");
-        c.setInitialFileName(baseName() + "-flows.csv");
-        var f = c.showSaveDialog(stage);
-        if (f != null) exportFlows(f.toPath());
+        exports.chooseExportFlows();
     }
 
     /** Writes the flow tables as {@code cellscope stats --flows} does (docs/CSV.md); false (and a message) on failure. */
     public boolean exportFlows(Path to) {
-        if (!ready("Export flows")) return false;
-        try (Writer out = new BufferedWriter(Files.newBufferedWriter(to, StandardCharsets.UTF_8))) {
-            try (FlowCsv csv = new FlowCsv(out, EnumSet.allOf(FlowKind.class))) {
-                for (FlowRow r : loaded.flows()) csv.flow(r);
-            }
-            status.setText("Flows written to " + to);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            error(to + ": cannot write: " + e.getMessage());
-            return false;
-        }
+        return exports.exportFlows(to);
     }
 
     void chooseSave() {
-        if (!ready("Save As")) return;
-        FileChooser c = new FileChooser();
-        c.setTitle("Save displayed frames as pcapng");
-        c.setInitialFileName(baseName() + "-saved.pcapng");
-        var f = c.showSaveDialog(stage);
-        if (f != null) saveAs(f.toPath(), null);
+        exports.chooseSave();
     }
 
     /** Saves the displayed frames as pcapng in the background; {@code done} (on the UI thread) gets the count or -1. */
     public void saveAs(Path to, java.util.function.LongConsumer done) {
-        if (!ready("Save As")) return;
-        // in frame order, whatever column the list is sorted by
-        int[] shown = table.rows().filtered() ? table.rows().shownInFrameOrder() : null;
-        int[] frames = shown;
-        Path from = loaded.file();
-        worker.execute(() -> {
-            long n;
-            try {
-                n = SaveCopy.write(from, frames, to);
-                long written = n;
-                Platform.runLater(() -> status.setText(String.format(Locale.ROOT, "%,d frames saved to %s", written, to)));
-            } catch (Exception e) {
-                n = -1;
-                Platform.runLater(() -> error(to + ": cannot save: " + e.getMessage()));
-            }
-            long r = n;
-            if (done != null) Platform.runLater(() -> done.accept(r));
-        });
+        exports.saveAs(to, done);
     }
 
     String baseName() {
