@@ -689,8 +689,9 @@ class MainWindowTest {
         waitFor(10, () -> window.status().getText().startsWith("Capturing on lo") && window.status().getText().contains("Dropped"));
         saveShot(window.stage().getScene(), "main-window-live");
         robot.interact(() -> window.stopLive());
-        waitFor(60, () -> window.loaded() != null);
-        assertFalse(window.capturing());
+        // both in one UI event, which this thread may see half done: wait for both
+        waitFor(60, () -> window.loaded() != null && !window.capturing());
+        WaitForAsyncUtils.waitForFxEvents();
         assertTrue(window.status().getText().contains("Dropped"), window.status().getText());
         var index = window.loaded().index();
         int withMarker = 0;
