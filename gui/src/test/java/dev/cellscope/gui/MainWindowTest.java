@@ -691,7 +691,6 @@ class MainWindowTest {
         robot.interact(() -> window.stopLive());
         // both in one UI event, which this thread may see half done: wait for both
         waitFor(60, () -> window.loaded() != null && !window.capturing());
-        WaitForAsyncUtils.waitForFxEvents();
         assertTrue(window.status().getText().contains("Dropped"), window.status().getText());
         var index = window.loaded().index();
         int withMarker = 0;
