@@ -647,7 +647,7 @@ public final class MainWindow {
         historyAt = -1;
         boolean onIndex = IndexFilter.canRun(f);
         // analysed fields: frame by frame with what the load's analysis recorded, else a session with the analysis
-        boolean recorded = !onIndex && IndexFilter.canRun(f, loaded.analysed());
+        boolean recorded = !onIndex && IndexFilter.canRun(f, loaded.analysed()) && loaded.analysed().frames() == load.index().size();
         FilterJob run = onIndex ? new IndexFilter(load.index(), store, f, IndexFilter.defaultThreads())
                 : recorded ? new IndexFilter(load.index(), store, f, loaded.analysed(), IndexFilter.defaultThreads())
                 : new FilterRun(load.file(), f);

@@ -85,6 +85,9 @@ public final class IndexFilter implements FilterJob {
         if (analysed == null ? !canRun(filter) : !canRun(filter, analysed)) {
             throw new IllegalArgumentException("the filter reads analysed fields: " + filter.expression());
         }
+        if (analysed != null && analysed.frames() != index.size()) {
+            throw new IllegalArgumentException("the analysis recorded " + analysed.frames() + " frames, the index has " + index.size());
+        }
         this.analysed = analysed;
         this.index = index;
         this.store = store;
