@@ -89,5 +89,8 @@ final class BenchRun {
         var index = window.loaded().index();
         System.out.printf(Locale.ROOT, "heap used after GC: %,d MB; index %,d MB = %.0f bytes per indexed frame%n",
                 used >> 20, index.footprintBytes() >> 20, (double) index.footprintBytes() / Math.max(1, index.size()));
+        long analysed = window.loaded().analysed().bytes();
+        System.out.printf(Locale.ROOT, "recorded analysis (for analysed filters): %,d MB = %.0f bytes per frame%n",
+                analysed >> 20, (double) analysed / Math.max(1, index.size()));
     }
 }

@@ -2,9 +2,6 @@ package dev.cellscope.gui;
 
 import dev.cellscope.filter.DisplayFilter;
 import dev.cellscope.filter.FilterException;
-import dev.cellscope.flow.FlowCsv;
-import dev.cellscope.flow.FlowKind;
-import dev.cellscope.flow.FlowRow;
 import dev.cellscope.gui.model.CaptureLoad;
 import dev.cellscope.gui.model.ColourRule;
 import dev.cellscope.gui.model.FilterJob;
@@ -14,13 +11,10 @@ import dev.cellscope.gui.model.FrameDetail;
 import dev.cellscope.gui.model.FrameIndex;
 import dev.cellscope.gui.model.FrameStore;
 import dev.cellscope.gui.model.LoadedCapture;
-import dev.cellscope.gui.model.SaveCopy;
-import dev.cellscope.gui.model.SeriesRun;
 import dev.cellscope.gui.view.DetailPane;
 import dev.cellscope.gui.view.ExpertView;
 import dev.cellscope.gui.view.FlowsView;
 import dev.cellscope.gui.view.PacketTable;
-import dev.cellscope.gui.view.PlotsView;
 import dev.cellscope.gui.view.PreferencesView;
 import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.Progress;
@@ -33,17 +27,11 @@ import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.Menu;
-import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextField;
-import javafx.scene.control.ToolBar;
-import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyCodeCombination;
-import javafx.scene.input.KeyCombination;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -53,13 +41,9 @@ import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.util.Duration;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -86,31 +70,31 @@ public final class MainWindow {
     /** "Apply as column" fields, kept across runs (most recent first in the store; shown in the order added). */
     private final RecentFiles columnPrefs = new RecentFiles("columns");
     private final java.util.Map<String, javafx.scene.control.TableColumn<Integer, String>> fieldColumns = new java.util.LinkedHashMap<>();
-    private final TextField filter = new TextField();
+    final TextField filter = new TextField();
     private final Label filterMessage = new Label();
-    private final TextField find = new TextField(), goTo = new TextField();
+    final TextField find = new TextField(), goTo = new TextField();
     private final HBox jumpBar;
     private final ProgressBar progress = new ProgressBar(0);
     private final Button cancel = new Button("Cancel");
-    private final Label status = new Label("Open a capture: File > Open (Ctrl+O), or drop a file here");
-    private final Menu recentMenu = new Menu("Open Recent");
-    private final MenuItem liveItem = new MenuItem("Start live capture…");
+    final Label status = new Label("Open a capture: File > Open (Ctrl+O), or drop a file here");
+    final Menu recentMenu = new Menu("Open Recent");
+    final MenuItem liveItem = new MenuItem("Start live capture…");
     private final RecentFiles recent = new RecentFiles("recent");
     private final RecentFiles history = new RecentFiles("filters");
     private int historyAt = -1;
     /** Reads for the detail tree, filters and saves: one at a time, never on the UI thread. */
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("cellscope-worker").unstarted(r));
+    final ExecutorService worker = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("cellscope-worker").unstarted(r));
     private final AtomicReference<CaptureSession> detailSession = new AtomicReference<>();
 
-    private CaptureLoad load;
+    CaptureLoad load;
     private LoadedCapture loaded;
     /** volatile: a sort by a field column reads frames on its own thread */
     private volatile FrameStore store;
     private Timeline poll;
     /** The filter being applied (null: none); its result is shown only while it is still this one. */
     private FilterJob filterRun;
-    private Stage plotsStage;
-    private SeriesRun seriesRun;
+    private final PlotsWindow plots = new PlotsWindow(this);
+    private final Exports exports = new Exports(this);
     private String lastError = "";
 
     public MainWindow(Stage stage) {
@@ -165,7 +149,8 @@ public final class MainWindow {
         status.setMaxWidth(Double.MAX_VALUE);
 
         BorderPane root = new BorderPane(panes);
-        root.setTop(new VBox(menus(), toolBar(), filterBar, jumpBar));
+        MainMenus menus = new MainMenus(this);
+        root.setTop(new VBox(menus.menuBar(), menus.toolBar(), filterBar, jumpBar));
         root.setBottom(statusBar);
         Scene scene = new Scene(root, 1280, 820);
         scene.setOnDragOver(e -> {
@@ -203,75 +188,6 @@ public final class MainWindow {
         }
     }
 
-    private MenuBar menus() {
-        MenuItem open = item("_Open…", "menu-open", new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN), this::chooseOpen);
-        MenuItem save = item("Save _As pcapng…", "menu-save", new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::chooseSave);
-        MenuItem csv = item("Export _flows CSV…", "menu-export-csv", null, this::chooseExportFlows);
-        MenuItem quit = item("_Quit", "menu-quit", new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN), stage::close);
-        fillRecent();
-        Menu file = new Menu("_File", null, open, recentMenu, new SeparatorMenuItem(), save, csv, new SeparatorMenuItem(), quit);
-        MenuItem findItem = item("_Find Packet…", "menu-find", new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN), () -> showJump(find));
-        MenuItem goItem = item("_Go to Packet…", "menu-goto", new KeyCodeCombination(KeyCode.G, KeyCombination.SHORTCUT_DOWN), () -> showJump(goTo));
-        MenuItem next = item("Next Packet", "menu-next", new KeyCodeCombination(KeyCode.DOWN, KeyCombination.SHORTCUT_DOWN), () -> step(1));
-        MenuItem prev = item("Previous Packet", "menu-prev", new KeyCodeCombination(KeyCode.UP, KeyCombination.SHORTCUT_DOWN), () -> step(-1));
-        MenuItem first = item("First Packet", "menu-first", new KeyCodeCombination(KeyCode.HOME, KeyCombination.SHORTCUT_DOWN), () -> selectRow(0));
-        MenuItem last = item("Last Packet", "menu-last", new KeyCodeCombination(KeyCode.END, KeyCombination.SHORTCUT_DOWN), () -> selectRow(table.getItems().size() - 1));
-        MenuItem nextConv = item("Next Packet in Conversation", "menu-next-conversation",
-                new KeyCodeCombination(KeyCode.RIGHT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(1));
-        MenuItem prevConv = item("Previous Packet in Conversation", "menu-prev-conversation",
-                new KeyCodeCombination(KeyCode.LEFT, KeyCombination.SHORTCUT_DOWN), () -> stepInConversation(-1));
-        liveItem.setId("menu-live");
-        liveItem.setAccelerator(new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN));
-        liveItem.setOnAction(e -> chooseLive());
-        Menu captureMenu = new Menu("_Capture", null, liveItem);
-        MenuItem prefs = item("_Preferences…", "menu-preferences",
-                new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN), this::openPreferences);
-        Menu edit = new Menu("_Edit", null, prefs);
-        Menu go = new Menu("_Go", null, findItem, goItem, new SeparatorMenuItem(), next, prev, nextConv, prevConv, first, last);
-        MenuItem expert = item("_Expert Information", "menu-expert", null, this::openExpert);
-        MenuItem flows = item("_Conversations and Flows", "menu-flows", null, this::openFlows);
-        MenuItem plots = item("_Plots (NACK, grants, seq, I/O)", "menu-plots", null, this::openPlots);
-        Menu stats = new Menu("_Statistics", null, expert, flows, plots);
-        MenuItem follow = item("_Follow UTCP Stream", "menu-follow",
-                new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN, KeyCombination.ALT_DOWN, KeyCombination.SHIFT_DOWN),
-                this::openFollow);
-        MenuItem applySelected = item("_Apply selected field as filter", "menu-apply-field", null, () -> {
-            var item = detail.tree().getSelectionModel().getSelectedItem();
-            if (item != null) applyFilter(DetailPane.filterFor(item.getValue()));
-        });
-        Menu analyze = new Menu("_Analyze", null, applySelected, follow);
-        return new MenuBar(file, edit, go, captureMenu, analyze, stats);
-    }
-
-    private ToolBar toolBar() {
-        return new ToolBar(button("Open", "tool-open", "Open a capture (Ctrl+O)", this::chooseOpen),
-                button("Save As", "tool-save", "Save the displayed frames as pcapng (Ctrl+Shift+S)", this::chooseSave),
-                button("Export CSV", "tool-csv", "Export the flow tables as CSV (as cellscope stats)", this::chooseExportFlows),
-                button("Capture", "tool-live", "Start or stop a live capture (Ctrl+E)", this::chooseLive),
-                button("Find", "tool-find", "Find a frame by text (Ctrl+F)", () -> showJump(find)),
-                button("Go to", "tool-goto", "Go to a frame by number (Ctrl+G)", () -> showJump(goTo)),
-                button("Follow", "tool-follow", "Follow the selected frame's UTCP stream (Ctrl+Alt+Shift+U)", this::openFollow),
-                button("Expert", "tool-expert", "Expert information", this::openExpert),
-                button("Flows", "tool-flows", "Conversations and flows", this::openFlows),
-                button("Plots", "tool-plots", "NACK, grant, seq and I/O plots", this::openPlots));
-    }
-
-    private static MenuItem item(String text, String id, KeyCombination key, Runnable action) {
-        MenuItem m = new MenuItem(text);
-        m.setId(id);
-        if (key != null) m.setAccelerator(key);
-        m.setOnAction(e -> action.run());
-        return m;
-    }
-
-    private static Button button(String text, String id, String tip, Runnable action) {
-        Button b = new Button(text);
-        b.setId(id);
-        b.setTooltip(new Tooltip(tip));
-        b.setOnAction(e -> action.run());
-        return b;
-    }
-
     public Stage stage() { return stage; }
     public PacketTable table() { return table; }
     public DetailPane detail() { return detail; }
@@ -287,7 +203,7 @@ public final class MainWindow {
 
     // ---- opening ----
 
-    private void chooseOpen() {
+    void chooseOpen() {
         FileChooser c = new FileChooser();
         c.setTitle("Open capture");
         c.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Captures", "*.pcapng", "*.pcap", "*.cap"),
@@ -368,11 +284,11 @@ public final class MainWindow {
     // ---- live capture ----
 
     /** The live capture running (null: none). */
-    private dev.cellscope.live.LiveCapture live;
+    dev.cellscope.live.LiveCapture live;
     /** The file the last live capture was spooled to: deleted when another capture is opened. */
     private Path spool;
 
-    private void chooseLive() {
+    void chooseLive() {
         if (live != null) {
             stopLive();
             return;
@@ -520,11 +436,7 @@ public final class MainWindow {
         dev.cellscope.gui.model.Recolour rc = recolour;
         recolour = null;
         if (rc != null) rc.cancel();
-        if (plotsStage != null) plotsStage.close(); // of the capture closed
-        plotsStage = null;
-        SeriesRun sr = seriesRun;
-        seriesRun = null;
-        if (sr != null) sr.cancel();
+        plots.close(); // of the capture closed
         cancelDetail();
         cancelFilter();
         liveFilter = null;
@@ -547,12 +459,12 @@ public final class MainWindow {
         });
     }
 
-    private void error(String message) {
+    void error(String message) {
         lastError = message;
         status.setText("⚠ " + message);
     }
 
-    private void fillRecent() {
+    void fillRecent() {
         recentMenu.getItems().clear();
         for (Path p : recent.paths()) {
             MenuItem m = new MenuItem(p.toString());
@@ -612,7 +524,7 @@ public final class MainWindow {
         return true;
     }
 
-    private void step(int by) {
+    void step(int by) {
         int row = table.getSelectionModel().getSelectedIndex() + by;
         selectRow(row);
     }
@@ -636,13 +548,13 @@ public final class MainWindow {
         return false;
     }
 
-    private void selectRow(int row) {
+    void selectRow(int row) {
         if (row < 0 || row >= table.getItems().size()) return;
         table.getSelectionModel().clearAndSelect(row);
         table.scrollTo(Math.max(0, row - 5));
     }
 
-    private void showJump(TextField field) {
+    void showJump(TextField field) {
         jumpBar.setVisible(true);
         jumpBar.setManaged(true);
         field.requestFocus();
@@ -734,13 +646,19 @@ public final class MainWindow {
         history.add(text.trim());
         historyAt = -1;
         boolean onIndex = IndexFilter.canRun(f);
-        FilterJob run = onIndex ? new IndexFilter(load.index(), store, f, IndexFilter.defaultThreads()) : new FilterRun(load.file(), f);
+        // analysed fields: frame by frame with what the load's analysis recorded, else a session with the analysis
+        boolean recorded = !onIndex && IndexFilter.canRun(f, loaded.analysed()) && loaded.analysed().frames() == load.index().size();
+        FilterJob run = onIndex ? new IndexFilter(load.index(), store, f, IndexFilter.defaultThreads())
+                : recorded ? new IndexFilter(load.index(), store, f, loaded.analysed(), IndexFilter.defaultThreads())
+                : new FilterRun(load.file(), f);
         cancelFilter();
         filterRun = run;
         CaptureLoad mine = load;
         cancel.setDisable(false);
         int selected = table.selectedFrame();
-        String how = onIndex ? "on the index, " + IndexFilter.defaultThreads() + " threads" : "with conversation analysis";
+        String how = onIndex ? "on the index, " + IndexFilter.defaultThreads() + " threads"
+                : recorded ? "on the index with the recorded analysis, " + IndexFilter.defaultThreads() + " threads"
+                : "with conversation analysis";
         table.rows().showOnly(new int[0]);
         startPolling(() -> {
             FilterJob.Matches m = run.soFar();
@@ -920,7 +838,7 @@ public final class MainWindow {
 
     // ---- views ----
 
-    private boolean ready(String what) {
+    boolean ready(String what) {
         if (loaded != null) return true;
         error(what + ": " + (load == null ? "open a capture first" : "the capture is still being read"));
         return false;
@@ -938,96 +856,13 @@ public final class MainWindow {
                 r -> selectFrameNumber(r.firstFrame())), 1200, 600);
     }
 
-    /**
-     * The plots window (one; brought to the front when open). Plots follow the display filter: with a
-     * filter applied they show the displayed frames only, made again in the background whenever the
-     * filter changes (the whole capture's series, made while it was read, otherwise).
-     */
+    /** The plots window (one; brought to the front when open; see {@link PlotsWindow}). */
     public Stage openPlots() {
-        if (loaded == null && live == null && !ready("Plots")) return null;
-        if (load == null) return null;
-        if (plotsStage != null && plotsStage.isShowing()) {
-            plotsStage.toFront();
-            return plotsStage;
-        }
-        plotsStage = window("Plots — " + load.file().getFileName(), new Label("Plotting…"), 1100, 740);
-        refreshPlots();
-        return plotsStage;
+        return plots.open();
     }
 
-    /**
-     * Shows the plots of what the list shows now in the plots window, if it is open: the series made
-     * while the capture was read, or (a filter applied, or a live capture running) a session that feeds
-     * the charts' series the shown frames. During a live capture the live tick calls it every two
-     * seconds: the plots follow the capture (each time over the frames so far).
-     */
     private void refreshPlots() {
-        Stage s = plotsStage;
-        CaptureLoad l = load;
-        if (s == null || !s.isShowing() || l == null) return;
-        LoadedCapture c = loaded;
-        boolean capturing = c == null;
-        if (capturing && seriesRun != null) return; // the last refresh is still being made: the next tick
-        SeriesRun old = seriesRun;
-        seriesRun = null;
-        if (old != null) old.cancel();
-        String applied = table.rows().filtered() ? filter.getText().trim() : "";
-        s.setTitle("Plots — " + l.file().getFileName() + (capturing ? " (capturing)" : "")
-                + (applied.isEmpty() ? "" : " — displayed frames, filter: " + applied));
-        if (!capturing && applied.isEmpty()) {
-            s.getScene().setRoot(plotsView(c.index(), c.series()));
-            return;
-        }
-        int[] frames = table.rows().shownInFrameOrder();
-        if (!(s.getScene().getRoot() instanceof PlotsView) || !capturing) {
-            Label wait = new Label(String.format(Locale.ROOT, "Plotting the %,d displayed frames…", frames.length));
-            wait.setId("plots-wait");
-            s.getScene().setRoot(wait);
-        }
-        if (capturing) l.flushSpool();
-        SeriesRun run = new SeriesRun(l.file(), frames, l.index().size());
-        seriesRun = run;
-        worker.execute(() -> {
-            try {
-                var ts = run.run();
-                Platform.runLater(() -> {
-                    if (seriesRun != run || load != l || ts == null) return;
-                    seriesRun = null;
-                    if (s.isShowing()) s.getScene().setRoot(plotsView(l.index(), ts));
-                });
-            } catch (Exception e) {
-                Platform.runLater(() -> {
-                    if (seriesRun == run) seriesRun = null;
-                    error("plots: " + e.getMessage());
-                });
-            }
-        });
-    }
-
-    private PlotsView plotsView(FrameIndex index, dev.cellscope.flow.TimeSeries ts) {
-        return new PlotsView(ts, seconds -> {
-            int f = index.frameAt(index.firstNanos() + Math.round(seconds * 1e9));
-            if (f < 0) return;
-            // with a filter: the displayed frame at or before that time
-            int row = table.rows().filtered() ? lastShownAtOrBefore(f) : f;
-            if (row >= 0) selectFrameNumber(row + 1);
-        }, () -> {
-            FileChooser ch = new FileChooser();
-            ch.setTitle("Export plot as PNG or SVG");
-            ch.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PNG image", "*.png"),
-                    new FileChooser.ExtensionFilter("SVG drawing", "*.svg"));
-            ch.setInitialFileName(baseName() + "-plot.png");
-            var f = ch.showSaveDialog(stage);
-            return f == null ? null : f.toPath();
-        }, status::setText);
-    }
-
-    /** The last displayed frame at or before 0-based frame {@code f}, or -1. */
-    private int lastShownAtOrBefore(int f) {
-        int[] shown = table.rows().shownInFrameOrder();
-        int at = java.util.Arrays.binarySearch(shown, f);
-        if (at < 0) at = -at - 2;
-        return at < 0 ? -1 : shown[at];
+        plots.refresh();
     }
 
     /**
@@ -1067,11 +902,11 @@ public final class MainWindow {
         });
     }
 
-    private void openFollow() {
+    void openFollow() {
         openFollow(null);
     }
 
-    private Stage window(String title, javafx.scene.Parent content, double w, double h) {
+    Stage window(String title, javafx.scene.Parent content, double w, double h) {
         Stage s = new Stage();
         s.initOwner(stage);
         s.setTitle(title);
@@ -1082,62 +917,25 @@ public final class MainWindow {
 
     // ---- export ----
 
-    private void chooseExportFlows() {
-        if (!ready("Export flows")) return;
-        FileChooser c = new FileChooser();
-        c.setTitle("Export flows as CSV");
-        c.setInitialFileName(baseName() + "-flows.csv");
-        var f = c.showSaveDialog(stage);
-        if (f != null) exportFlows(f.toPath());
+    void chooseExportFlows() {
+        exports.chooseExportFlows();
     }
 
     /** Writes the flow tables as {@code cellscope stats --flows} does (docs/CSV.md); false (and a message) on failure. */
     public boolean exportFlows(Path to) {
-        if (!ready("Export flows")) return false;
-        try (Writer out = new BufferedWriter(Files.newBufferedWriter(to, StandardCharsets.UTF_8))) {
-            try (FlowCsv csv = new FlowCsv(out, EnumSet.allOf(FlowKind.class))) {
-                for (FlowRow r : loaded.flows()) csv.flow(r);
-            }
-            status.setText("Flows written to " + to);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            error(to + ": cannot write: " + e.getMessage());
-            return false;
-        }
+        return exports.exportFlows(to);
     }
 
-    private void chooseSave() {
-        if (!ready("Save As")) return;
-        FileChooser c = new FileChooser();
-        c.setTitle("Save displayed frames as pcapng");
-        c.setInitialFileName(baseName() + "-saved.pcapng");
-        var f = c.showSaveDialog(stage);
-        if (f != null) saveAs(f.toPath(), null);
+    void chooseSave() {
+        exports.chooseSave();
     }
 
     /** Saves the displayed frames as pcapng in the background; {@code done} (on the UI thread) gets the count or -1. */
     public void saveAs(Path to, java.util.function.LongConsumer done) {
-        if (!ready("Save As")) return;
-        // in frame order, whatever column the list is sorted by
-        int[] shown = table.rows().filtered() ? table.rows().shownInFrameOrder() : null;
-        int[] frames = shown;
-        Path from = loaded.file();
-        worker.execute(() -> {
-            long n;
-            try {
-                n = SaveCopy.write(from, frames, to);
-                long written = n;
-                Platform.runLater(() -> status.setText(String.format(Locale.ROOT, "%,d frames saved to %s", written, to)));
-            } catch (Exception e) {
-                n = -1;
-                Platform.runLater(() -> error(to + ": cannot save: " + e.getMessage()));
-            }
-            long r = n;
-            if (done != null) Platform.runLater(() -> done.accept(r));
-        });
+        exports.saveAs(to, done);
     }
 
-    private String baseName() {
+    String baseName() {
         String n = load.file().getFileName().toString();
         int dot = n.lastIndexOf('.');
         return dot > 0 ? n.substring(0, dot) : n;

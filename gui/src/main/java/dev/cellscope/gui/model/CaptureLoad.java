@@ -40,6 +40,7 @@ public final class CaptureLoad {
     private final List<FlowRow> flows = Collections.synchronizedList(new ArrayList<>());
     private final FlowTable table = new FlowTable(FlowTable.Config.DEFAULT, EnumSet.allOf(FlowKind.class), flows::add);
     private final TimeSeriesSink series = new TimeSeriesSink(TimeSeriesOptions.DEFAULT);
+    private final AnalysedValues analysed = new AnalysedValues();
 
     public CaptureLoad(Path file, List<ColourRule> colours) {
         this.file = file;
@@ -94,7 +95,7 @@ public final class CaptureLoad {
             try {
                 List<FrameConsumer> consumers = new ArrayList<>();
                 if (spool != null) consumers.add(spool); // first: the indexer asks where it wrote the frame
-                consumers.addAll(List.of(indexer, flowConsumer(), () -> series));
+                consumers.addAll(List.of(indexer, flowConsumer(), () -> series, analysedConsumer()));
                 SessionResult result;
                 try {
                     result = session.run(consumers);
@@ -106,7 +107,7 @@ public final class CaptureLoad {
                     rows = List.copyOf(flows);
                 }
                 done.accept(new LoadedCapture(file, index, indexer.findings(), indexer.findingsDropped(), rows,
-                        series.result(), result, (System.nanoTime() - t0) / 1_000_000));
+                        series.result(), result, (System.nanoTime() - t0) / 1_000_000, analysed));
             } catch (SourceException e) {
                 failed.accept(e.getMessage());
             } catch (RuntimeException | OutOfMemoryError e) {
@@ -115,6 +116,26 @@ public final class CaptureLoad {
         });
         t.start();
         return t;
+    }
+
+    /** Records what the analysis adds to each frame; complete when the session read to the end. */
+    private FrameConsumer analysedConsumer() {
+        return new FrameConsumer() {
+            @Override
+            public FieldSink sink() {
+                return analysed.sink();
+            }
+
+            @Override
+            public void frame(dev.cellscope.io.Packet packet, dev.cellscope.dissect.FrameTiming timing) {
+                analysed.endFrame();
+            }
+
+            @Override
+            public void end(SessionResult result) {
+                if (!result.cancelled()) analysed.complete();
+            }
+        };
     }
 
     private FrameConsumer flowConsumer() {

@@ -1,6 +1,7 @@
 package dev.cellscope.gui.model;
 
 import dev.cellscope.dissect.Dissector;
+import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.filter.DisplayFilter;
 import dev.cellscope.filter.FilterSink;
@@ -19,6 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * do it; the frames are cut into chunks that the threads (one per core) take in turn, and a chunk's
  * matches join the result as soon as every chunk before it is done, so the list can show them while
  * the rest is tested. Cancel stops every thread within a chunk.
+ *
+ * <p>A filter that reads analysed fields runs the same way once the load has finished: the frame's
+ * own fields come from its own dissection and what the load's analysis added to it from the
+ * {@link AnalysedValues} the load recorded, replayed into the same sink.
  */
 public final class IndexFilter implements FilterJob {
     /** Frames a thread takes at a time: small enough for steady progress, big enough to cost nothing to hand out. */
@@ -28,6 +33,8 @@ public final class IndexFilter implements FilterJob {
     private final FrameIndex index;
     private final FrameStore store;
     private final DisplayFilter filter;
+    /** What the load's analysis added to each frame, replayed into the sink (null: the filter reads no analysed field). */
+    private final AnalysedValues analysed;
     private final int from, frames, chunks, threads, chunk;
     private final int[][] chunkMatches;
     private final AtomicInteger nextChunk = new AtomicInteger(), chunksDone = new AtomicInteger();
@@ -55,8 +62,33 @@ public final class IndexFilter implements FilterJob {
         this(index, store, filter, threads, CHUNK, from, to);
     }
 
+    /**
+     * A filter that reads analysed fields, over the frames of a finished load: each frame is dissected
+     * on its own and what the load's analysis added to it ({@code analysed}) is replayed into the same
+     * sink, so it matches the frames a session with that analysis ({@link FilterRun}) matches.
+     */
+    public IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, AnalysedValues analysed, int threads) {
+        this(index, store, filter, analysed, threads, CHUNK, 0, index.size());
+    }
+
+    /** As above, in chunks of {@code chunk} frames (tests). */
+    IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, AnalysedValues analysed, int threads, int chunk) {
+        this(index, store, filter, analysed, threads, chunk, 0, index.size());
+    }
+
     private IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, int threads, int chunk, int from, int to) {
-        if (!canRun(filter)) throw new IllegalArgumentException("the filter reads analysed fields: " + filter.expression());
+        this(index, store, filter, null, threads, chunk, from, to);
+    }
+
+    private IndexFilter(FrameIndex index, FrameStore store, DisplayFilter filter, AnalysedValues analysed, int threads, int chunk,
+                        int from, int to) {
+        if (analysed == null ? !canRun(filter) : !canRun(filter, analysed)) {
+            throw new IllegalArgumentException("the filter reads analysed fields: " + filter.expression());
+        }
+        if (analysed != null && analysed.frames() != index.size()) {
+            throw new IllegalArgumentException("the analysis recorded " + analysed.frames() + " frames, the index has " + index.size());
+        }
+        this.analysed = analysed;
         this.index = index;
         this.store = store;
         this.filter = filter;
@@ -71,6 +103,14 @@ public final class IndexFilter implements FilterJob {
     /** Whether a filter can be applied frame by frame over the index (it reads no analysed field). */
     public static boolean canRun(DisplayFilter filter) {
         return !dev.cellscope.analysis.AnalysedFields.anyAnalysed(filter.fields());
+    }
+
+    /**
+     * Whether a filter can be applied frame by frame with the analysed values a load recorded: the
+     * load has ended without a cancel and every analysed field the filter reads was kept in full.
+     */
+    public static boolean canRun(DisplayFilter filter, AnalysedValues analysed) {
+        return analysed != null && analysed.isComplete() && analysed.covers(filter.fields());
     }
 
     /** One thread per core, at most four. */
@@ -103,6 +143,7 @@ public final class IndexFilter implements FilterJob {
         try {
             Dissector dissector = new Dissector();
             FilterSink sink = filter.newSink();
+            FieldSink own = analysed == null ? sink : new OwnFieldsSink(sink);
             int[] found = new int[chunk];
             long first = index.firstNanos();
             int c;
@@ -112,7 +153,8 @@ public final class IndexFilter implements FilterJob {
                     Packet p = store.view(i);
                     if (p == null) continue; // bytes outside the file: the index says where; nothing to test
                     sink.reset();
-                    dissector.dissect(p, new FrameTiming(first, index.timeNanos(i == 0 ? 0 : i - 1)), sink);
+                    dissector.dissect(p, new FrameTiming(first, index.timeNanos(i == 0 ? 0 : i - 1)), own);
+                    if (analysed != null) analysed.replay(i, sink);
                     if (filter.matches(sink)) found[n++] = i;
                 }
                 join(c, Arrays.copyOf(found, n));
