@@ -691,7 +691,8 @@ class MainWindowTest {
         robot.interact(() -> window.stopLive());
         // both in one UI event, which this thread may see half done: wait for both
         waitFor(60, () -> window.loaded() != null && !window.capturing());
-        assertTrue(window.status().getText().contains("Dropped"), window.status().getText());
+        // (the drops were checked on the status line while capturing, above: after Stop the filter
+        // applied while capturing runs again and its own status may replace that line at any moment)
         var index = window.loaded().index();
         int withMarker = 0;
         try (var store = new dev.cellscope.gui.model.FrameStore(window.loaded().file(), index)) {
