@@ -826,7 +826,10 @@ public final class MainWindow {
             FrameStore st = store;
             if (st == null || load == null) return "";
             var r = reader.get();
-            if (r == null || r.store() != st) reader.set(r = new dev.cellscope.gui.model.FieldColumn(field, st, load.index()));
+            var recorded = loaded == null ? null : loaded.analysed();
+            if (r == null || r.store() != st || r.analysed() != recorded) {
+                reader.set(r = new dev.cellscope.gui.model.FieldColumn(field, st, load.index(), recorded));
+            }
             return r.value(frame);
         }, () -> {
             fieldColumns.remove(name);

@@ -123,6 +123,51 @@ class AnalysedFilterTest {
         }
     }
 
+    /**
+     * "Apply as column" of analysed fields: each frame's value from the recording is what
+     * {@code cellscope read -T fields -e FIELD} prints for it (the CLI as the oracle).
+     */
+    @ParameterizedTest
+    @MethodSource("cliSamples")
+    void analysedColumnsShowWhatTheCliPrints(String sample) throws Exception {
+        Path file = SAMPLES.resolve(sample);
+        LoadedCapture c = IndexFilterTest.load(file);
+        List<String> names = List.of("utcp.analysis.retransmission", "utcp.stream", "sbi.op", "expert.id", "tether.analysis.credit", "sbi.put.hash");
+        List<String> args = new ArrayList<>(List.of("read", "-r", file.toString(), "-T", "fields", "-E", "occurrence=,", "-e", "frame.number"));
+        for (String n : names) args.addAll(List.of("-e", n));
+        List<String> rows = cliLines(args);
+        assertEquals(c.index().size(), rows.size(), "one CLI line per frame");
+        int shown = 0;
+        try (FrameStore store = new FrameStore(file, c.index())) {
+            for (int k = 0; k < names.size(); k++) {
+                FieldColumn column = new FieldColumn(java.util.Objects.requireNonNull(dev.cellscope.field.FieldRegistry.byName(names.get(k)), names.get(k)), store, c.index(), c.analysed());
+                FieldColumn without = new FieldColumn(column.field(), store, c.index(), null);
+                for (int f = 0; f < rows.size(); f++) {
+                    String expected = rows.get(f).split("\t", -1)[k + 1];
+                    assertEquals(expected, column.value(f), sample + " frame " + (f + 1) + " " + names.get(k));
+                    assertEquals("", without.value(f), "no recording, no analysed value");
+                    if (!expected.isEmpty()) shown++;
+                }
+            }
+        }
+        assertTrue(shown > 0, sample + ": some analysed value is shown");
+    }
+
+    private static List<String> cliLines(List<String> args) throws Exception {
+        Path out = Files.createTempFile("cellscope-cli", ".txt");
+        try {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "dev.cellscope.cli.Main"));
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            assertTrue(p.waitFor(300, TimeUnit.SECONDS), "cellscope read timed out");
+            assertEquals(0, p.exitValue(), String.join(" ", args));
+            return Files.readAllLines(out, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
     @Test
     void aFieldWhoseValuesWereNotKeptTakesTheSessionPath() throws Exception {
         LoadedCapture c = IndexFilterTest.load(SAMPLES.resolve("corrupt-block.pcapng"));
