@@ -16,7 +16,6 @@ import dev.cellscope.replay.ReplayException;
 import dev.cellscope.replay.ReplayOptions;
 import dev.cellscope.replay.ReplayReport;
 import dev.cellscope.replay.Replayer;
-import dev.cellscope.replay.XdpSender;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
@@ -147,7 +146,7 @@ public final class ReplayCommand implements Callable<Integer> {
         FrameSelection selection = new FrameSelection(() -> Sessions.of(file, sessionOptions), filter, rewriter);
         FrameSender sender;
         try {
-            sender = xdp ? XdpSender.open(iface) : InterfaceSender.open(iface);
+            sender = xdp ? InterfaceSender.openXdp(iface) : InterfaceSender.open(iface);
         } catch (ReplayException e) {
             throw UserError.failure("-i " + iface + ": " + e.getMessage());
         }

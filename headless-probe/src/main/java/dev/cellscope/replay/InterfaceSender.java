@@ -1,22 +1,29 @@
 package dev.cellscope.replay;
 
+import dev.cellscope.nativetap.packet.BatchTransmitter;
 import dev.cellscope.nativetap.packet.FrameTransmitter;
 import dev.cellscope.nativetap.packet.PacketSocketException;
+import dev.cellscope.nativetap.packet.XdpTransmitter;
 
 import java.lang.foreign.MemorySegment;
 
-/** Frames out of a network interface through native-tap's AF_PACKET {@link FrameTransmitter} (sendmmsg batches). */
+/**
+ * Frames out of a network interface through one of native-tap's {@link BatchTransmitter}s: AF_PACKET
+ * ({@link FrameTransmitter}, sendmmsg batches) or AF_XDP ({@link XdpTransmitter}, TX ring, UMEM chunks
+ * recycled from the completion ring; zero-copy where the driver allows it). {@link Replayer}'s pacing
+ * is the same over either.
+ */
 public final class InterfaceSender implements FrameSender {
-    private final FrameTransmitter transmitter;
+    private final BatchTransmitter transmitter;
     private final boolean dry;
 
-    private InterfaceSender(FrameTransmitter transmitter, boolean dry) {
+    private InterfaceSender(BatchTransmitter transmitter, boolean dry) {
         this.transmitter = transmitter;
         this.dry = dry;
     }
 
     /**
-     * Opens {@code ifname} for sending.
+     * Opens {@code ifname} for sending through AF_PACKET.
      *
      * @throws ReplayException with native-tap's one line (no such interface, not root)
      */
@@ -28,12 +35,25 @@ public final class InterfaceSender implements FrameSender {
         }
     }
 
-    @Override
-    public int maxBatch() {
-        return FrameTransmitter.MAX_BATCH;
+    /**
+     * Opens queue 0 of {@code ifname} for sending through AF_XDP.
+     *
+     * @throws ReplayException with native-tap's one line (no such interface, not root, no AF_XDP)
+     */
+    public static InterfaceSender openXdp(String ifname) {
+        try {
+            return new InterfaceSender(XdpTransmitter.open(ifname), false);
+        } catch (PacketSocketException | IllegalArgumentException e) {
+            throw new ReplayException(e.getMessage());
+        }
     }
 
-    /** 20,000 empty sendmmsg calls: a few milliseconds, after which the downcall is compiled. */
+    @Override
+    public int maxBatch() {
+        return transmitter.maxBatch();
+    }
+
+    /** 20,000 empty sends: a few milliseconds, after which the downcall is compiled. */
     @Override
     public void warmUp() {
         transmitter.warmUp(20_000);
@@ -56,6 +76,12 @@ public final class InterfaceSender implements FrameSender {
         return new InterfaceSender(transmitter, true);
     }
 
+    @Override
+    public String transmitPath() {
+        return transmitter.describe();
+    }
+
+    /** AF_XDP waits (up to a second) for the frames still on its TX ring to leave before closing. */
     @Override
     public void close() {
         if (!dry) transmitter.close();

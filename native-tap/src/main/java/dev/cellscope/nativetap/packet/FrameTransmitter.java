@@ -21,9 +21,14 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * them): no copy. The socket is blocking: a batch waits while the interface's queue is full,
  * which is what paces a replay at top speed. One thread sends at a time.
  */
-public final class FrameTransmitter implements AutoCloseable {
+public final class FrameTransmitter implements BatchTransmitter {
     /** Frames per sendmmsg: enough to amortise the system call, small enough to keep a schedule. */
     public static final int MAX_BATCH = 64;
+
+    @Override
+    public int maxBatch() {
+        return MAX_BATCH;
+    }
 
     // bits/socket.h, x86-64: struct msghdr is 56 bytes, struct mmsghdr adds msg_len (and padding) to 64;
     // struct iovec is {void *base; size_t len}

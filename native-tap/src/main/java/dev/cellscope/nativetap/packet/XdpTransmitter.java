@@ -36,9 +36,21 @@ import static dev.cellscope.nativetap.packet.XdpAbi.*;
  * <p>One thread sends at a time. {@link #close} first waits (up to a second) for the queued frames
  * to leave, so the last batch of a replay is not lost.
  */
-public final class XdpTransmitter implements AutoCloseable {
+public final class XdpTransmitter implements BatchTransmitter {
     /** Frames per {@link #send}: a batch per kick, as {@link FrameTransmitter#MAX_BATCH}. */
     public static final int MAX_BATCH = 64;
+
+    @Override
+    public int maxBatch() {
+        return MAX_BATCH;
+    }
+
+    /** "AF_XDP copy mode, queue 0 (zero-copy refused: …)" or "AF_XDP zero-copy mode, queue 0": what the kernel chose. */
+    @Override
+    public String describe() {
+        String why = zeroCopyRefusal().isEmpty() ? "" : " (zero-copy refused: " + zeroCopyRefusal().getFirst() + ")";
+        return "AF_XDP " + mode() + " mode, queue " + queue() + why;
+    }
     /** Default UMEM: 2048 chunks of 4096 bytes (8 MiB), the TX and completion rings as deep. */
     public static final int DEFAULT_FRAMES = 2048, DEFAULT_CHUNK = 4096;
 
