@@ -24,12 +24,53 @@ public final class Main {
         System.setProperty("java.util.logging.SimpleFormatter.format", "cellscope: %5$s%6$s%n");
         Console.install();
         // A failure in a background thread (a receive loop, a timer) is one line too; out of memory ends the run.
+        String outOfMemory = outOfMemory(); // made now: when the heap is full, building it could fail in its turn
+        // Resolved now too: the first use of a class in this class's constant pool allocates, which failed in the
+        // handler below under a full heap ("OutOfMemoryError thrown from the UncaughtExceptionHandler").
+        Object resolve = outOfMemory;
+        if (resolve instanceof VirtualMachineError || resolve instanceof OutOfMemoryError) throw new AssertionError();
         Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
-            System.err.println(e instanceof OutOfMemoryError ? outOfMemory() : "cellscope: internal error in " + t.getName() + ": " + e);
-            if (e instanceof VirtualMachineError) Runtime.getRuntime().halt(EXIT_FAILURE);
+            if (!(e instanceof VirtualMachineError)) {
+                System.err.println("cellscope: internal error in " + t.getName() + ": " + e);
+                return;
+            }
+            // Several threads (the reader, the verifiers) often run out at once: the first says so, once, and ends
+            // the run; the others wait for that end rather than racing it (a halt could cut the line short).
+            if (firstToHalt()) {
+                reserve = null; // the headroom to print in
+                try {
+                    System.err.println(e instanceof OutOfMemoryError ? outOfMemory : "cellscope: internal error in " + t.getName() + ": " + e);
+                    System.err.flush();
+                } catch (Throwable ignored) {
+                    // nothing more can be said
+                }
+                Runtime.getRuntime().halt(EXIT_FAILURE);
+            }
+            while (true) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (Throwable ignored) {
+                    // interrupted, or out of memory again: the first thread's halt ends the process
+                }
+            }
         });
         System.exit(run(args));
     }
+
+    private static boolean halting; // guarded by Main.class
+
+    /**
+     * True for the first caller only. A plain monitor, not an AtomicBoolean: its first compareAndSet links a VarHandle,
+     * which allocates, and this runs when the heap is full.
+     */
+    private static synchronized boolean firstToHalt() {
+        if (halting) return false;
+        halting = true;
+        return true;
+    }
+    /** Heap kept back for the out-of-memory line: freed when it is needed, so that printing it cannot fail in its turn. */
+    @SuppressWarnings("unused")
+    private static volatile byte[] reserve = new byte[256 << 10];
 
     /** One line for a heap too small for the capture: the launcher caps single-pass commands' heap (scripts/env.sh). */
     static String outOfMemory() {

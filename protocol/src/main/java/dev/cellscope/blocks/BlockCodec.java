@@ -465,6 +465,7 @@ public final class BlockCodec implements AutoCloseable {
                         ZlibEngine e = it.next();
                         if (e.available()) return e;
                     } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                        Blake3.rethrowIfTheJvmFailed(e); // out of heap is not a broken provider
                         // skip this provider
                     }
                 }

@@ -64,6 +64,7 @@ public final class Blake3 {
                 if (!providers.hasNext()) break;
                 candidate = providers.next();
             } catch (ServiceConfigurationError | LinkageError e) {
+                rethrowIfTheJvmFailed(e);
                 note(why, "provider failed to load: " + e.getMessage());
                 continue;
             }
@@ -78,6 +79,17 @@ public final class Blake3 {
         }
         if (why.isEmpty()) why.append("no Blake3Engine provider on the class path");
         return new Selection(new JavaBlake3(), why.toString());
+    }
+
+    /**
+     * A provider that could not be made because the heap was full (ServiceLoader wraps the OutOfMemoryError) has
+     * not failed: the JVM has. Falling back would hide it behind "native library not found"; it goes on up.
+     */
+    public static void rethrowIfTheJvmFailed(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof VirtualMachineError fatal) throw fatal;
+            if (c.getCause() == c) break;
+        }
     }
 
     private static String safeName(Blake3Engine e) {

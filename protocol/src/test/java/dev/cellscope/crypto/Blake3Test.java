@@ -201,4 +201,14 @@ class Blake3Test {
         };
         assertInstanceOf(JavaBlake3.class, Blake3.select(broken).engine());
     }
+
+    @Test
+    void aProviderThatCouldNotBeMadeForWantOfHeapIsNotAFallback() {
+        OutOfMemoryError full = new OutOfMemoryError("Java heap space");
+        Iterator<Blake3Engine> it = new Iterator<>() {
+            public boolean hasNext() { return true; }
+            public Blake3Engine next() { throw new ServiceConfigurationError("Provider x.Native could not be instantiated", full); }
+        };
+        assertSame(full, assertThrows(OutOfMemoryError.class, () -> Blake3.select(it)));
+    }
 }
