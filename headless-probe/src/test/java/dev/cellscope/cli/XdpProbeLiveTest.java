@@ -75,7 +75,8 @@ class XdpProbeLiveTest {
                 },
                 "-i", veth.captureInterface, "--backend", "xdp", "-f", ProbeLiveTest.FILTER, "--ring", ring.toString(), "--ring-packets", "100");
 
-        assertTrue(live.stderr().contains("cellscope: capturing on '" + veth.captureInterface + "' (backend xdp)"), live.stderr());
+        assertTrue(live.stderr().contains("cellscope: capturing on '" + veth.captureInterface + "' (backend xdp: XDP native, copy mode, 1 queue, busy poll off)"),
+                live.stderr());
         List<Path> files = ProbeLiveTest.ringFiles(ring);
         assertEquals((n + 99) / 100, files.size(), "ring files of 100 frames: " + files);
         List<byte[]> captured = new ArrayList<>();

@@ -210,6 +210,12 @@ final class DpdkSource implements LiveSource {
         return DpdkBackend.NAME;
     }
 
+    /** "DPDK net_af_packet_cs1, busy poll off": the device and whether the thread spins on empty bursts. */
+    @Override
+    public String mode() {
+        return "DPDK " + port.deviceName() + ", busy poll " + (poll.spinning() ? "on" : "off");
+    }
+
     @Override
     public List<InterfaceInfo> interfaces() {
         return interfaces;

@@ -236,9 +236,26 @@ final class XdpSource implements LiveSource {
         last = capture.stats();
     }
 
-    /** "XDP native, copy mode, 1 queue": what the kernel chose. */
-    String describe() {
+    /** "XDP native, copy mode, 1 queue, busy poll off": what the kernel chose. */
+    @Override
+    public String mode() {
         return capture.describe();
+    }
+
+    /** Each socket's frames taken from its RX ring and its kernel drops (XDP_STATISTICS); the last ones read after close. */
+    @Override
+    public List<QueueStats> queueStats() {
+        List<QueueStats> all = new ArrayList<>();
+        for (XdpSocket s : capture.sockets()) {
+            long dropped;
+            try {
+                dropped = s.stats().drops();
+            } catch (PacketSocketException e) {
+                dropped = -1;
+            }
+            all.add(new QueueStats(s.queue(), s.frames(), dropped));
+        }
+        return all;
     }
 
     @Override
