@@ -47,6 +47,14 @@ public final class XdpSocket implements AutoCloseable {
     @FunctionalInterface
     public interface FrameSink {
         void frame(MemorySegment data, long offset, int length);
+
+        /**
+         * Called once per ring read, before its frames: at most {@code descriptors} frames follow (fewer when
+         * a frame spans several descriptors; none when only the first part of one has arrived). Lets a sink
+         * size what it gathers the frames into to the read rather than to the ring.
+         */
+        default void batch(int descriptors) {
+        }
     }
 
     /** {@code XDP_STATISTICS}: the kernel's counters of this socket since it was bound (cumulative). */
@@ -269,6 +277,7 @@ public final class XdpSocket implements AutoCloseable {
         int prod = (int) INT.getAcquire(rx, rxProd); // the kernel's: the descriptors up to it are written
         int available = prod - cons;
         if (available == 0) return 0;
+        sink.batch(available);
         int done = 0, framesHere = 0, frameStart = 0;
         long byteCount = 0;
         for (int i = 0; i < available; i++) {
