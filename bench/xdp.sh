@@ -12,8 +12,10 @@
 # capture filter (the dpdk backend and testpmd have none). Every receiver gets the same buffer
 # (BUFFER_MIB: tcpdump -B, the probe's -B, testpmd's af_packet ring). Per receiver and rate: frames
 # sent, received, drops, CPU from "ready" to the end (all threads, /proc/PID/stat), per million frames
-# received, and the load average. Then per receiver: the highest achieved rate at which it received
-# every frame sent with no drop counted (the zero-drop maximum among the rates tried).
+# received, frames the veth itself lost before any receiver saw them (its ring to the receiving end
+# full: the sending end's tx_dropped; no receiver can count those), and the load average. Then per
+# receiver: the highest achieved rate at which it received every frame sent with no drop counted (the
+# zero-drop maximum among the rates tried).
 #
 # Usage: bench/xdp.sh [FRAMES (30000)] [RATE... (10000 20000 40000 topspeed)]
 # Environment: RECEIVERS (default: all below), BUFFER_MIB (64), BENCH_LOCK (a file to flock(1) around
@@ -44,6 +46,12 @@ veth_up "$ns" "$rx" "$tx" 1500
 testpmd() {
   dpdk-testpmd -l 0,1 --main-lcore 0 --no-huge -m 512 --no-pci --no-telemetry --file-prefix="csbench$$" --vdev="$1" -- \
     --forward-mode=rxonly --stats-period 1 --total-num-mbufs=8191 >"$err" 2>&1 </dev/null &
+}
+
+# veth_lost: frames the veth itself dropped so far, before any capture saw them: the sending end's
+# tx_dropped (its peer's XDP ring or backlog was full) + the receiving end's rx_dropped
+veth_lost() {
+  echo $(( $(ip netns exec "$ns" cat "/sys/class/net/$tx/statistics/tx_dropped") + $(cat "/sys/class/net/$rx/statistics/rx_dropped") ))
 }
 
 # start RECEIVER: in the background; sets pid, err, ready
@@ -91,12 +99,13 @@ machine
 echo "kernel $(uname -r), $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg); $(basename "$pcap"): $frames frames,"\
   "$(du -h "$pcap" | cut -f1); buffers $buffer MiB; veth MTU 1500"
 echo
-echo "| rate (frames/s) | receiver | sent | achieved pps | received | drops | CPU s | CPU s per M frames | load (1 min) |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| rate (frames/s) | receiver | sent | achieved pps | received | drops | lost in the veth | CPU s | CPU s per M frames | load (1 min) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 summary="$work/summary"
 for rate in "${rates[@]}"; do
   for r in "${receivers[@]}"; do
     start "$r"
+    v0=$(veth_lost)
     c0=$(cpu_of "$pid")
     read -r sent pps < <(veth_send "$ns" "$tx" "$pcap" "$rate")
     sleep 2 # the receiver drains what it still has
@@ -104,9 +113,9 @@ for rate in "${rates[@]}"; do
     stop "$r" >"$work/result" # not in a subshell: only this shell can wait for the receiver
     read -r got drops <"$work/result" || true
     awk -v rate="$rate" -v r="$r" -v s="$sent" -v p="$pps" -v g="${got:-0}" -v d="${drops:-?}" -v c="$(echo "$c1 - $c0" | bc)" \
-      -v l="$(cut -d' ' -f1 /proc/loadavg)" -v sum="$summary" 'BEGIN {
+      -v v="$(( $(veth_lost) - v0 ))" -v l="$(cut -d' ' -f1 /proc/loadavg)" -v sum="$summary" 'BEGIN {
       cpm = g ? c / (g / 1e6) : 0
-      printf "| %s | %s | %d | %d | %d | %s | %.2f | %.2f | %s |\n", rate, r, s, p, g, d, c, cpm, l
+      printf "| %s | %s | %d | %d | %d | %s | %d | %.2f | %.2f | %s |\n", rate, r, s, p, g, d, v, c, cpm, l
       if (g == s && d == "0") printf "%s %d %.2f %s\n", r, p, cpm, l >> sum
       else printf "%s 0 0 -\n", r >> sum }'
   done
