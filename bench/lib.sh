@@ -65,3 +65,38 @@ peak_anon() {
   t1=$(date +%s.%N)
   awk -v a="$t0" -v b="$t1" -v an="$anon" -v r="$rss" 'BEGIN { printf "%.2f %d %d\n", b - a, an, r }'
 }
+
+# ---- veth traffic for the capture benchmarks (live-capture.sh, xdp.sh, dpdk.sh) ----
+
+# veth_up NS RX TX MTU [QUEUES]: a veth pair whose end TX sits in a new network namespace NS (the
+# sender's) and RX here (the receivers'), QUEUES receive and transmit queues each (default 1), IPv6 off
+# on both (no frames of the kernel's own), MTU, both up. veth_down NS RX removes them (also half made).
+veth_up() {
+  local ns=$1 rx=$2 tx=$3 mtu=$4 q=${5:-1}
+  ip netns add "$ns"
+  ip link add "$rx" numrxqueues "$q" numtxqueues "$q" type veth peer name "$tx" numrxqueues "$q" numtxqueues "$q" netns "$ns"
+  echo 1 >"/proc/sys/net/ipv6/conf/$rx/disable_ipv6"
+  ip netns exec "$ns" sh -c "echo 1 > /proc/sys/net/ipv6/conf/$tx/disable_ipv6"
+  ip link set "$rx" mtu "$mtu" up
+  ip -n "$ns" link set "$tx" mtu "$mtu" up
+}
+
+veth_down() {
+  ip link del "$2" 2>/dev/null || true
+  ip netns del "$1" 2>/dev/null || true
+}
+
+# veth_send NS TX PCAP RATE: tcpreplay PCAP out of TX on CPU 0 at RATE frames/s (or "topspeed");
+# prints "SENT ACHIEVED_PPS"
+veth_send() {
+  local opt=--topspeed
+  [ "$4" != topspeed ] && opt="--pps=$4"
+  ip netns exec "$1" taskset -c 0 tcpreplay -K -q "$opt" -i "$2" "$3" 2>&1 |
+    awk '/Actual:/ { n = $2 } /Rated:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^pps/) r = $i } END { printf "%d %.0f\n", n, r }'
+}
+
+# cpu_of PID: the process's CPU seconds so far, all threads (utime + stime)
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# await FILE TEXT: waits up to 60 s for TEXT in FILE (a receiver's "ready" line); fails showing FILE
+await() { for _ in $(seq 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "no '$2' in $1:"; cat "$1"; exit 1; }

@@ -26,23 +26,10 @@ pcap="$out/big-transfer-$frames.pcap" # tcpreplay wants pcap; the frames are the
 [ -f "$pcap" ] || tcpdump -r "$cap" -w "$pcap" 2>/dev/null
 ns="cslive$$" rx="csl$$r" tx="csl$$s"
 work=$(mktemp -d)
-cleanup() { ip link del "$rx" 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { veth_down "$ns" "$rx"; rm -rf "$work"; }
 trap cleanup EXIT
-ip netns add "$ns"
-ip link add "$rx" type veth peer name "$tx" netns "$ns"
-echo 1 >"/proc/sys/net/ipv6/conf/$rx/disable_ipv6"
-ip netns exec "$ns" sh -c "echo 1 > /proc/sys/net/ipv6/conf/$tx/disable_ipv6"
-ip link set "$rx" mtu 9000 up
-ip netns exec "$ns" ip link set "$tx" mtu 9000 up
-
-send() { # rate -> "sent pps"
-  local opt=--topspeed
-  [ "$1" != topspeed ] && opt="--pps=$1"
-  ip netns exec "$ns" taskset -c 0 tcpreplay -K -q "$opt" -i "$tx" "$pcap" 2>&1 |
-    awk '/Actual:/ { n = $2 } /Rated:/ { for (i = 1; i < NF; i++) if ($(i + 1) ~ /^pps/) r = $i } END { printf "%d %.0f\n", n, r }'
-}
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
-await() { for _ in $(seq 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "no '$2' in $1:"; cat "$1"; exit 1; }
+veth_up "$ns" "$rx" "$tx" 9000
+send() { veth_send "$ns" "$tx" "$pcap" "$1"; } # rate -> "sent pps"
 
 # receiver NAME: starts it in the background on CPU 1 (the sender and its softirq on CPU 0); sets pid, err, ready
 start() {

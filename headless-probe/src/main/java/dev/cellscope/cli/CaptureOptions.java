@@ -44,6 +44,14 @@ final class CaptureOptions {
             + Backends.DEFAULT + ".")
     String backend;
 
+    @Option(names = "--queues", paramLabel = "N", description = "With -i and --backend xdp: read receive queues 0..N-1, an AF_XDP socket and"
+            + " a thread each (default: every queue the interface has).")
+    Integer queues;
+
+    @Option(names = "--busy-poll", description = "With -i and --backend xdp or dpdk: the capture thread polls the device instead of waiting"
+            + " (xdp: SO_PREFER_BUSY_POLL on each socket; dpdk: no back-off on empty bursts). More CPU, less latency.")
+    boolean busyPoll;
+
     @Option(names = "-a", paramLabel = "duration:N|packets:N",
             description = "With -i: stop after N seconds, or after N packets (as -c); repeatable, the first reached stops.")
     List<String> autostop = new ArrayList<>();
@@ -60,6 +68,8 @@ final class CaptureOptions {
         if (noPromiscuous) given.add("-p");
         if (bufferMiB != null) given.add("-B");
         if (!autostop.isEmpty()) given.add("-a");
+        if (queues != null) given.add("--queues");
+        if (busyPoll) given.add("--busy-poll");
         if (given.isEmpty()) return;
         throw UserError.usage(String.join(", ", given) + (given.size() == 1 ? " is a live-capture option" : " are live-capture options")
                 + " (with -i INTERFACE)" + (filter != null ? "; to select frames of a file use the display filter -Y" : ""));
@@ -113,6 +123,17 @@ final class CaptureOptions {
                 options = options.withBufferBytes((long) bufferMiB << 20);
             }
             options = options.withPromiscuous(!noPromiscuous).withFilter(filter);
+            if (queues != null) {
+                if (!chosen.name().equals("xdp")) throw UserError.usage("--queues is for --backend xdp (the " + chosen.name() + " backend reads one socket or port)");
+                if (queues < 1 || queues > LiveOptions.MAX_QUEUES) throw UserError.usage("--queues " + queues + ": 1 to " + LiveOptions.MAX_QUEUES);
+                options = options.withQueues(queues);
+            }
+            if (busyPoll) {
+                if (!chosen.name().equals("xdp") && !chosen.name().equals("dpdk")) {
+                    throw UserError.usage("--busy-poll is for --backend xdp or dpdk (the " + chosen.name() + " backend waits on the kernel)");
+                }
+                options = options.withBusyPoll(true);
+            }
         } catch (IllegalArgumentException e) {
             throw UserError.usage((snaplen != null ? "-s " + snaplen + ": " : "") + e.getMessage());
         }

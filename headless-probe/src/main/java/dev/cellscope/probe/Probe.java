@@ -164,6 +164,7 @@ public final class Probe {
                 byStop = stopped;
             }
             if (options.statusNanos() > 0) status.printFinal(byStop);
+            if (opener instanceof LiveCapture live) live.queueSummary().ifPresent(q -> err.println("cellscope: per queue: " + q));
             return new Outcome(result, byStop);
         } finally {
             clock.shutdownNow();
@@ -240,7 +241,8 @@ public final class Probe {
                 begun = true;
             }
             if (opener instanceof LiveCapture live) {
-                err.println("cellscope: capturing on '" + live.name() + "' (backend " + live.backend().name() + ")");
+                String mode = live.mode();
+                err.println("cellscope: capturing on '" + live.name() + "' (backend " + live.backend().name() + (mode.isEmpty() ? "" : ": " + mode) + ")");
             }
             // The source is open: root is no longer needed (tcpdump -Z). Every file is made as the user.
             if (options.user() != null) {

@@ -59,7 +59,8 @@ class DpdkProbeLiveTest {
         ProbeLiveTest.Run live = ProbeLiveTest.probe(Files.createDirectories(dir.resolve("live")), n, () -> veth.replay(sample, "--pps=2000"),
                 "-i", veth.captureInterface, "--backend", "dpdk", "--ring", ring.toString(), "--ring-packets", "100");
 
-        assertTrue(live.stderr().contains("cellscope: capturing on '" + veth.captureInterface + "' (backend dpdk)"), live.stderr());
+        assertTrue(live.stderr().matches("(?s).*cellscope: capturing on '" + veth.captureInterface + "' \\(backend dpdk: DPDK net_af_packet\\S*, busy poll off\\).*"),
+                live.stderr());
         List<Path> files = ProbeLiveTest.ringFiles(ring);
         assertEquals((n + 99) / 100, files.size(), "ring files of 100 frames: " + files);
         List<byte[]> captured = new ArrayList<>();

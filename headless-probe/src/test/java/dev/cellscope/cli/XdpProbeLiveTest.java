@@ -75,7 +75,8 @@ class XdpProbeLiveTest {
                 },
                 "-i", veth.captureInterface, "--backend", "xdp", "-f", ProbeLiveTest.FILTER, "--ring", ring.toString(), "--ring-packets", "100");
 
-        assertTrue(live.stderr().contains("cellscope: capturing on '" + veth.captureInterface + "' (backend xdp)"), live.stderr());
+        assertTrue(live.stderr().contains("cellscope: capturing on '" + veth.captureInterface + "' (backend xdp: XDP native, copy mode, 1 queue, busy poll off)"),
+                live.stderr());
         List<Path> files = ProbeLiveTest.ringFiles(ring);
         assertEquals((n + 99) / 100, files.size(), "ring files of 100 frames: " + files);
         List<byte[]> captured = new ArrayList<>();
@@ -102,6 +103,41 @@ class XdpProbeLiveTest {
         assertEquals((double) n, m.get("cellscope_capture_received_total"));
         assertTrue(live.stderr().contains("drops 0 (kernel 0, interface 0, ring 0, parser 0, disk 0)"), live.stderr());
         assertNothingLeft();
+    }
+
+    /**
+     * A veth of 2 queues read with {@code --queues 2 --busy-poll}: the start-up line says so, the flow
+     * records are those of the run over the file (a flow stays on one queue, so its frames stay in
+     * order), and the final per-queue line adds up to every frame of the sample.
+     */
+    @Test
+    void twoQueuesWithBusyPollingAgreeWithTheFileAndCountPerQueue(@TempDir Path dir) throws Exception {
+        Path sample = ProbeLiveTest.SAMPLES.resolve("lossy-mesh.pcapng");
+        int n = LiveReadTest.frameCount(sample);
+        ProbeLiveTest.Run file = ProbeLiveTest.probe(Files.createDirectories(dir.resolve("file")), n, null, "-r", sample.toString());
+        try (VethPair two = VethPair.create(2)) {
+            ProbeLiveTest.Run live = ProbeLiveTest.probe(Files.createDirectories(dir.resolve("live")), n, () -> two.replay(sample, "--pps=2000"),
+                    "-i", two.captureInterface, "--backend", "xdp", "--queues", "2", "--busy-poll");
+            assertTrue(live.stderr().contains("cellscope: capturing on '" + two.captureInterface + "' (backend xdp: XDP native, copy mode, 2 queues, busy poll on)"),
+                    live.stderr());
+            assertEquals(file.flowRows(), live.flowRows(), "flow end records (time columns aside)");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("cellscope: per queue: queue 0: (\\d+) frames, 0 dropped; queue 1: (\\d+) frames, 0 dropped\n")
+                    .matcher(live.stderr());
+            assertTrue(m.find(), live.stderr());
+            assertEquals(n, Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)), live.stderr());
+            assertFalse(VethPair.run("ip", "link", "show", two.captureInterface).output().contains("xdp"), "detached");
+        }
+    }
+
+    /** --queues and --busy-poll name the backends they are for: a usage error (exit 2) with another. */
+    @Test
+    void queuesAndBusyPollWithAnotherBackendAreUsageErrors() throws Exception {
+        Cli.Result q = Cli.run("probe", "-i", veth.captureInterface, "--backend", "afpacket", "--queues", "2", "-c", "1");
+        assertEquals(2, q.exit(), q.toString());
+        assertTrue(Cli.errors(q).contains("--queues is for --backend xdp (the afpacket backend reads one socket or port)"), q.toString());
+        Cli.Result b = Cli.run("probe", "-i", veth.captureInterface, "--backend", "afpacket", "--busy-poll", "-c", "1");
+        assertEquals(2, b.exit(), b.toString());
+        assertTrue(Cli.errors(b).contains("--busy-poll is for --backend xdp or dpdk (the afpacket backend waits on the kernel)"), b.toString());
     }
 
     /** SIGTERM with traffic flowing: exit 0, and the program is detached (the shutdown path, not only close). */

@@ -89,6 +89,24 @@ public final class LiveCapture implements SourceOpener {
                 .toList();
     }
 
+    /** The source's mode line ({@link LiveSource#mode}); empty before it is opened. */
+    public String mode() {
+        LiveSource s = source;
+        return s == null ? "" : s.mode();
+    }
+
+    /**
+     * "queue 0: 51234 frames, 0 dropped; queue 1: …" when the source reads several queues itself, else
+     * empty: the final counts per queue (after close too).
+     */
+    public java.util.Optional<String> queueSummary() {
+        LiveSource s = source;
+        if (s == null || s.queueStats().size() < 2) return java.util.Optional.empty();
+        return java.util.Optional.of(s.queueStats().stream()
+                .map(q -> "queue " + q.queue() + ": " + q.frames() + " frames, " + q.dropped() + " dropped")
+                .collect(java.util.stream.Collectors.joining("; ")));
+    }
+
     public LiveOptions options() {
         return options;
     }

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param bufferTimeoutMillis how long the kernel may hold a partly filled buffer before handing it over (latency against wake-ups)
  * @param ring                memory-mapped ring geometry (AF_PACKET TPACKET_V3, AF_XDP); {@link Ring#DEFAULT}: the backend chooses
  * @param fanout              spread the interface over several sockets/threads ({@code PACKET_FANOUT}); {@link Fanout#NONE}: one
+ * @param queues              receive queues read, from queue 0, a socket and thread each (xdp); 0: all the interface has
+ * @param busyPoll            poll the device from the capture thread rather than wait (xdp: SO_PREFER_BUSY_POLL; dpdk: no back-off)
  */
 public record LiveOptions(String interfaceName, int snaplen, boolean promiscuous, long bufferBytes, String filter,
-                          TimestampPrecision precision, int bufferTimeoutMillis, Ring ring, Fanout fanout) {
+                          TimestampPrecision precision, int bufferTimeoutMillis, Ring ring, Fanout fanout, int queues, boolean busyPoll) {
 
     /** libpcap's and tshark's largest snapshot length (MAXIMUM_SNAPLEN). */
     public static final int MAX_SNAPLEN = 262_144;
@@ -26,6 +28,8 @@ public record LiveOptions(String interfaceName, int snaplen, boolean promiscuous
     public static final long DEFAULT_BUFFER_BYTES = 2L << 20;
     /** Short enough that a quiet interface still shows its frames within a tenth of a second. */
     public static final int DEFAULT_BUFFER_TIMEOUT_MILLIS = 100;
+    /** At most this many receive queues (a capture thread each). */
+    public static final int MAX_QUEUES = 256;
 
     public enum TimestampPrecision { NANO, MICRO }
 
@@ -64,44 +68,54 @@ public record LiveOptions(String interfaceName, int snaplen, boolean promiscuous
         if (snaplen < 1 || snaplen > MAX_SNAPLEN) throw new IllegalArgumentException("snaplen must be 1.." + MAX_SNAPLEN + ", not " + snaplen);
         if (bufferBytes < 0 || bufferBytes > Integer.MAX_VALUE) throw new IllegalArgumentException("capture buffer must be 0..2047 MiB");
         if (bufferTimeoutMillis < 1) throw new IllegalArgumentException("buffer timeout must be at least 1 ms");
+        if (queues < 0 || queues > MAX_QUEUES) throw new IllegalArgumentException("queues must be 0.." + MAX_QUEUES + ", not " + queues);
         if (filter != null && filter.isBlank()) filter = null;
     }
 
     /** Defaults like tshark's: all of each frame, promiscuous, a 2 MiB buffer, no filter, nanoseconds. */
     public static LiveOptions of(String interfaceName) {
         return new LiveOptions(interfaceName, MAX_SNAPLEN, true, DEFAULT_BUFFER_BYTES, null, TimestampPrecision.NANO,
-                DEFAULT_BUFFER_TIMEOUT_MILLIS, Ring.DEFAULT, Fanout.NONE);
+                DEFAULT_BUFFER_TIMEOUT_MILLIS, Ring.DEFAULT, Fanout.NONE, 0, false);
     }
 
     public LiveOptions withSnaplen(int n) {
-        return new LiveOptions(interfaceName, n, promiscuous, bufferBytes, filter, precision, bufferTimeoutMillis, ring, fanout);
+        return new LiveOptions(interfaceName, n, promiscuous, bufferBytes, filter, precision, bufferTimeoutMillis, ring, fanout, queues, busyPoll);
     }
 
     public LiveOptions withPromiscuous(boolean on) {
-        return new LiveOptions(interfaceName, snaplen, on, bufferBytes, filter, precision, bufferTimeoutMillis, ring, fanout);
+        return new LiveOptions(interfaceName, snaplen, on, bufferBytes, filter, precision, bufferTimeoutMillis, ring, fanout, queues, busyPoll);
     }
 
     public LiveOptions withBufferBytes(long bytes) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bytes, filter, precision, bufferTimeoutMillis, ring, fanout);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bytes, filter, precision, bufferTimeoutMillis, ring, fanout, queues, busyPoll);
     }
 
     public LiveOptions withFilter(String bpf) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, bpf, precision, bufferTimeoutMillis, ring, fanout);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, bpf, precision, bufferTimeoutMillis, ring, fanout, queues, busyPoll);
     }
 
     public LiveOptions withPrecision(TimestampPrecision p) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, p, bufferTimeoutMillis, ring, fanout);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, p, bufferTimeoutMillis, ring, fanout, queues, busyPoll);
     }
 
     public LiveOptions withBufferTimeoutMillis(int millis) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, precision, millis, ring, fanout);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, precision, millis, ring, fanout, queues, busyPoll);
     }
 
     public LiveOptions withRing(Ring r) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, precision, bufferTimeoutMillis, r, fanout);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, precision, bufferTimeoutMillis, r, fanout, queues, busyPoll);
     }
 
     public LiveOptions withFanout(Fanout f) {
-        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, precision, bufferTimeoutMillis, ring, f);
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, precision, bufferTimeoutMillis, ring, f, queues, busyPoll);
+    }
+
+    /** {@code n} receive queues (0: all the interface has). */
+    public LiveOptions withQueues(int n) {
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, precision, bufferTimeoutMillis, ring, fanout, n, busyPoll);
+    }
+
+    public LiveOptions withBusyPoll(boolean on) {
+        return new LiveOptions(interfaceName, snaplen, promiscuous, bufferBytes, filter, precision, bufferTimeoutMillis, ring, fanout, queues, on);
     }
 }

@@ -22,4 +22,24 @@ public interface LiveSource extends PacketSource {
 
     /** The backend that opened this source ({@code pcap}, {@code afpacket}...). */
     String backend();
+
+    /**
+     * How the backend runs, when it has modes worth saying ("XDP native, copy mode, 2 queues, busy poll
+     * off"), for the start-up line; empty otherwise.
+     */
+    default String mode() {
+        return "";
+    }
+
+    /** Per receive queue counters, for a source that reads several queues itself (xdp); empty otherwise. Any thread. */
+    default java.util.List<QueueStats> queueStats() {
+        return java.util.List.of();
+    }
+
+    /**
+     * One receive queue's share: frames it delivered (before the reader's filter-free hand-off) and
+     * frames the kernel dropped on it.
+     */
+    record QueueStats(int queue, long frames, long dropped) {
+    }
 }

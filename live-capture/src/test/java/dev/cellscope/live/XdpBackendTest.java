@@ -222,4 +222,119 @@ class XdpBackendTest extends LiveBackendBehaviour {
             assertNull(source.next());
         }
     }
+
+    /**
+     * Frames of {@code flows} UDP flows ({@code perFlow} each, interleaved), each frame unique (flow and
+     * sequence number in the payload), written as a pcap: the sending veth end hashes each flow onto one
+     * of its transmit queues, and the capturing end receives on the queue of the same number.
+     */
+    static Path flowsCapture(Path dir, int flows, int perFlow) throws Exception {
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < perFlow; i++) {
+            for (int f = 0; f < flows; f++) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(14 + 20 + 8 + 32);
+                b.put(HexFormat.of().parseHex("02000000aa0102000000bb010800")); // unicast MACs, IPv4
+                b.put(HexFormat.of().parseHex("4500003c000040004011")).putShort((short) 0) // checksum filled in below
+                        .put(new byte[]{10, 0, 0, 1}).put(new byte[]{10, 0, (byte) (f >> 8), (byte) (f + 2)});
+                b.putShort((short) (20000 + f)).putShort((short) 40000).putShort((short) 40).putShort((short) 0);
+                b.putInt(f).putInt(i).put(new byte[24]);
+                byte[] frame = b.array();
+                int sum = 0;
+                for (int k = 14; k < 34; k += 2) sum += ((frame[k] & 0xff) << 8) | (frame[k + 1] & 0xff);
+                while (sum >> 16 != 0) sum = (sum & 0xffff) + (sum >> 16);
+                frame[24] = (byte) (~sum >> 8);
+                frame[25] = (byte) ~sum;
+                frames.add(frame);
+            }
+        }
+        Path pcap = dir.resolve("flows.pcap");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + frames.stream().mapToInt(f -> 16 + f.length).sum()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
+        for (byte[] f : frames) b.putInt(1).putInt(0).putInt(f.length).putInt(f.length).put(f);
+        Files.write(pcap, b.array());
+        return pcap;
+    }
+
+    /** ethtool -S's rx_queue_N_xdp_redirect of a veth: frames its XDP program redirected on queue N (the kernel's own count). */
+    static long[] redirectedPerQueue(String ifname, int queues) throws Exception {
+        VethPair.Result r = VethPair.run("ethtool", "-S", ifname);
+        assertEquals(0, r.exit(), r.output());
+        long[] n = new long[queues];
+        for (String line : r.output().split("\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*rx_queue_(\\d+)_xdp_redirect: (\\d+)").matcher(line);
+            if (m.matches() && Integer.parseInt(m.group(1)) < queues) n[Integer.parseInt(m.group(1))] = Long.parseLong(m.group(2));
+        }
+        return n;
+    }
+
+    private static List<String> sortedHex(List<byte[]> frames) {
+        return frames.stream().map(HexFormat.of()::formatHex).sorted().toList();
+    }
+
+    /**
+     * A veth of 4 queues: a socket and thread per queue, every frame of 64 flows captured exactly once
+     * (order holds within a queue only, so compared as sorted lists), spread over more than one queue,
+     * and each queue's count equal to what the kernel's XDP counted redirected on that queue (ethtool -S).
+     */
+    @Test
+    void everyQueueOfAMultiQueueVethIsReadAndEveryFrameCapturedOnce(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(VethPair.which("ethtool") != null, "ethtool not found (Debian package ethtool): its per-queue XDP counters are the oracle");
+        int queues = 4;
+        Path pcap = flowsCapture(dir, 64, 8);
+        List<byte[]> sent = sampleFrames(pcap);
+        try (VethPair four = VethPair.create(queues)) {
+            long[] before = redirectedPerQueue(four.captureInterface, queues);
+            try (LiveSource source = open(LiveOptions.of(four.captureInterface))) {
+                assertEquals("XDP native, copy mode, 4 queues, busy poll off", source.mode());
+                four.replay(pcap, "--pps=5000");
+                List<Packet> got = read(source, sent.size(), 20);
+                assertEquals(sortedHex(sent), sortedHex(frames(got)), "every frame once");
+                source.stop();
+                assertNull(source.next(), "nothing more: no frame twice");
+                List<LiveSource.QueueStats> perQueue = source.queueStats();
+                System.err.println("XdpBackendTest: 64 flows over 4 queues: " + perQueue);
+                assertEquals(List.of(0, 1, 2, 3), perQueue.stream().map(LiveSource.QueueStats::queue).toList());
+                long[] after = redirectedPerQueue(four.captureInterface, queues);
+                for (LiveSource.QueueStats q : perQueue) {
+                    assertEquals(after[q.queue()] - before[q.queue()], q.frames(), "queue " + q.queue() + " as ethtool -S counted: " + perQueue);
+                    assertEquals(0, q.dropped(), "queue " + q.queue());
+                }
+                assertEquals(sent.size(), perQueue.stream().mapToLong(LiveSource.QueueStats::frames).sum(), perQueue.toString());
+                assertTrue(perQueue.stream().filter(q -> q.frames() > 0).count() > 1, "64 flows hash onto more than one queue: " + perQueue);
+                assertEquals(sent.size(), source.stats().packets());
+            }
+            assertFalse(hasXdp(four.captureInterface), "detached at close");
+        }
+    }
+
+    /** {@code --queues 2} on a 4-queue veth reads queues 0 and 1 only; asking for more queues than there are is one line. */
+    @Test
+    void queuesLimitTheSocketsAndMoreThanThereAreIsRefused() throws Exception {
+        try (VethPair four = VethPair.create(4)) {
+            try (LiveSource source = open(LiveOptions.of(four.captureInterface).withQueues(2))) {
+                assertEquals("XDP native, copy mode, 2 queues, busy poll off", source.mode());
+                assertEquals(List.of(0, 1), source.queueStats().stream().map(LiveSource.QueueStats::queue).toList());
+            }
+            SourceException e = assertThrows(SourceException.class, () -> open(LiveOptions.of(four.captureInterface).withQueues(5)));
+            assertEquals(four.captureInterface + ": '" + four.captureInterface + "' has 4 receive queues, not 5 (ethtool -l " + four.captureInterface
+                    + " shows them; a veth gets more with numrxqueues N at creation)", e.getMessage());
+            assertFalse(hasXdp(four.captureInterface), "nothing left attached");
+        }
+    }
+
+    /**
+     * Busy polling on: said in the mode, the socket options really set (a kernel that refused them
+     * would fail the open), and the sample still captured whole and in order.
+     */
+    @Test
+    void busyPollingCapturesTheSampleAndSaysSo() throws Exception {
+        Path sample = SAMPLES.resolve("quickstart.pcapng");
+        List<byte[]> sent = sampleFrames(sample);
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface).withBusyPoll(true))) {
+            assertEquals("XDP native, copy mode, 1 queue, busy poll on", source.mode());
+            veth.replay(sample, "--topspeed");
+            assertSameFrames(sent, frames(read(source, sent.size(), 10)));
+            assertEquals(List.of(), source.queueStats().stream().filter(q -> q.dropped() != 0).toList());
+        }
+    }
 }

@@ -66,6 +66,9 @@ public final class DpdkBackend implements LiveBackend {
         if (options.fanout().threads() > 1) {
             throw new SourceException(name + ": the dpdk backend reads one queue per capture: no fanout (use --backend afpacket)");
         }
+        if (options.queues() > 1) {
+            throw new SourceException(name + ": the dpdk backend reads one queue per capture, not " + options.queues() + " (use --backend xdp)");
+        }
         Availability a = available();
         if (!a.ok()) throw new SourceException(a.reason());
         EalArguments args = EalArguments.current();
@@ -88,7 +91,7 @@ public final class DpdkBackend implements LiveBackend {
         } catch (DpdkException e) {
             throw new SourceException(e.kind() == DpdkException.Kind.DEVICE || e.kind() == DpdkException.Kind.PORT ? name + ": " + e.getMessage() : e.getMessage());
         }
-        DpdkSource source = new DpdkSource(port, options, vdev == null ? null : vdev.iface(), BusyPoll.current());
+        DpdkSource source = new DpdkSource(port, options, vdev == null ? null : vdev.iface(), options.busyPoll() ? new BusyPoll(true) : BusyPoll.current());
         source.start();
         return source;
     }

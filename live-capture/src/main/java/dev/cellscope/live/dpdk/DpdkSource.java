@@ -107,7 +107,9 @@ final class DpdkSource implements LiveSource {
         while (true) {
             int n = burst.receive();
             if (n > 0) {
-                if (batch == null) batch = new FrameBatch(BATCH);
+                // a burst that is not full is the last of this batch: a batch of its size (a quiet port
+                // gives bursts of a frame or two; 512 entries each was wasted allocation, as in the xdp backend)
+                if (batch == null) batch = new FrameBatch(n < DpdkBackend.BURST ? n : BATCH);
                 long t = now();
                 for (int i = 0; i < n; i++) {
                     int length = burst.length(i);
@@ -208,6 +210,12 @@ final class DpdkSource implements LiveSource {
     @Override
     public String backend() {
         return DpdkBackend.NAME;
+    }
+
+    /** "DPDK net_af_packet_cs1, busy poll off": the device and whether the thread spins on empty bursts. */
+    @Override
+    public String mode() {
+        return "DPDK " + port.deviceName() + ", busy poll " + (poll.spinning() ? "on" : "off");
     }
 
     @Override

@@ -9,7 +9,8 @@ import dev.cellscope.nativetap.packet.XdpCapture;
  * {@link LiveOptions.Ring} gives chunk size and count directly; otherwise {@code -B} bytes are
  * divided into 4 KiB chunks (rounded down to a power of two, at least 64). Without {@code -B}
  * (tshark's 2 MiB default) libxdp's default ring of {@value #DEFAULT_FRAMES} frames (8 MiB a queue):
- * AF_XDP's ring is where bursts wait for the capture thread.
+ * AF_XDP's ring is where bursts wait for the capture thread. Queues (0: all) and busy polling
+ * as the options say.
  */
 final class XdpSizing {
     static final int CHUNK = 4096, DEFAULT_FRAMES = 2048, MIN_FRAMES = 64, MAX_FRAMES = 1 << 20;
@@ -34,6 +35,6 @@ final class XdpSizing {
             long n = Math.min(MAX_FRAMES, Math.max(MIN_FRAMES, o.bufferBytes() / chunk));
             frames = (int) Long.highestOneBit(n);
         }
-        return new XdpCapture.Config(o.interfaceName(), 0, frames, chunk, o.promiscuous(), null);
+        return new XdpCapture.Config(o.interfaceName(), o.queues(), frames, chunk, o.promiscuous(), null, o.busyPoll());
     }
 }

@@ -20,9 +20,12 @@ public final class VethPair implements AutoCloseable {
     private static final AtomicInteger SERIAL = new AtomicInteger();
 
     public final String namespace, sendInterface, captureInterface;
+    /** Receive and transmit queues of each end (veth's numrxqueues/numtxqueues). */
+    public final int queues;
     private boolean namespaceMade, vethMade;
 
-    private VethPair() {
+    private VethPair(int queues) {
+        this.queues = queues;
         long pid = ProcessHandle.current().pid();
         int n = SERIAL.incrementAndGet();
         namespace = "cs-live-" + pid + "-" + n;
@@ -43,7 +46,16 @@ public final class VethPair implements AutoCloseable {
 
     /** Makes the namespace and the pair, both ends up; throws with the failing command's output. */
     public static VethPair create() throws IOException, InterruptedException {
-        VethPair v = new VethPair();
+        return create(1);
+    }
+
+    /**
+     * A pair whose ends have {@code queues} receive and transmit queues each. The sending end picks a
+     * transmit queue per flow (the hash of its addresses and ports, no XPS on a veth), and a veth
+     * delivers on the peer's receive queue of the same number: so frames spread over the queues by flow.
+     */
+    public static VethPair create(int queues) throws IOException, InterruptedException {
+        VethPair v = new VethPair(queues);
         try {
             v.make();
             return v;
@@ -56,7 +68,9 @@ public final class VethPair implements AutoCloseable {
     private void make() throws IOException, InterruptedException {
         check(run("ip", "netns", "add", namespace));
         namespaceMade = true;
-        check(run("ip", "link", "add", captureInterface, "type", "veth", "peer", "name", sendInterface, "netns", namespace));
+        String n = Integer.toString(queues);
+        check(run("ip", "link", "add", captureInterface, "numrxqueues", n, "numtxqueues", n, "type", "veth",
+                "peer", "name", sendInterface, "numrxqueues", n, "numtxqueues", n, "netns", namespace));
         vethMade = true;
         Files.writeString(Path.of("/proc/sys/net/ipv6/conf", captureInterface, "disable_ipv6"), "1");
         check(run("ip", "netns", "exec", namespace, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/" + sendInterface + "/disable_ipv6"));

@@ -28,6 +28,10 @@ final class LinuxAbi {
     static final int SO_RCVBUF = 8;
     static final int SO_SNDBUFFORCE = 32;
     static final int SO_RCVBUFFORCE = 33;
+    // asm-generic/socket.h: busy polling (SO_BUSY_POLL_BUDGET above net.core's default needs CAP_NET_ADMIN)
+    static final int SO_BUSY_POLL = 46;
+    static final int SO_PREFER_BUSY_POLL = 69;
+    static final int SO_BUSY_POLL_BUDGET = 70;
     // linux/if_packet.h: sll_pkttype values and socket options
     static final int PACKET_HOST = 0;
     static final int PACKET_BROADCAST = 1;

@@ -27,31 +27,37 @@ public final class XdpCapture implements AutoCloseable {
 
     /**
      * @param interfaceName the interface
-     * @param queues        receive queues to read, from 0 (0: all the interface has)
+     * @param queues        receive queues to read, from 0 (0: all the interface has; more than it has: refused)
      * @param frames        UMEM chunks (and RX/fill ring entries) per queue, a power of two >= 64
      * @param chunkSize     bytes per chunk, 2048 or 4096
      * @param promiscuous   hold the interface in promiscuous mode while open
      * @param mode          how the program runs; null: native where the driver can, generic otherwise
+     * @param busyPoll      busy polling on each socket ({@link XdpSocket#busyPoll}, xdpsock's defaults)
      */
-    public record Config(String interfaceName, int queues, int frames, int chunkSize, boolean promiscuous, XdpProgram.Mode mode) {
+    public record Config(String interfaceName, int queues, int frames, int chunkSize, boolean promiscuous, XdpProgram.Mode mode,
+                         boolean busyPoll) {
         public static Config of(String interfaceName) {
-            return new Config(interfaceName, 0, 4096, 4096, true, null);
+            return new Config(interfaceName, 0, 4096, 4096, true, null, false);
         }
 
         public Config withFrames(int n) {
-            return new Config(interfaceName, queues, n, chunkSize, promiscuous, mode);
+            return new Config(interfaceName, queues, n, chunkSize, promiscuous, mode, busyPoll);
         }
 
         public Config withQueues(int n) {
-            return new Config(interfaceName, n, frames, chunkSize, promiscuous, mode);
+            return new Config(interfaceName, n, frames, chunkSize, promiscuous, mode, busyPoll);
         }
 
         public Config withPromiscuous(boolean on) {
-            return new Config(interfaceName, queues, frames, chunkSize, on, mode);
+            return new Config(interfaceName, queues, frames, chunkSize, on, mode, busyPoll);
         }
 
         public Config withMode(XdpProgram.Mode m) {
-            return new Config(interfaceName, queues, frames, chunkSize, promiscuous, m);
+            return new Config(interfaceName, queues, frames, chunkSize, promiscuous, m, busyPoll);
+        }
+
+        public Config withBusyPoll(boolean on) {
+            return new Config(interfaceName, queues, frames, chunkSize, promiscuous, mode, on);
         }
     }
 
@@ -88,12 +94,21 @@ public final class XdpCapture implements AutoCloseable {
                 throw new PacketSocketException("cannot look up interface '" + ifname + "' (if_nametoindex: " + errnoName(e) + ")", errnoName(e));
             }
         }
-        int queues = config.queues() > 0 ? config.queues() : rxQueues(ifname);
+        int has = rxQueues(ifname);
+        int queues = config.queues() > 0 ? config.queues() : has;
+        if (queues > has) {
+            throw new PacketSocketException("'" + ifname + "' has " + has + (has == 1 ? " receive queue" : " receive queues") + ", not " + queues
+                    + " (ethtool -l " + ifname + " shows them; a veth gets more with numrxqueues N at creation)", "EINVAL");
+        }
         List<XdpSocket> sockets = new ArrayList<>();
         XdpProgram program = null;
         int promiscFd = -1;
         try {
-            for (int q = 0; q < queues; q++) sockets.add(XdpSocket.open(ifname, ifindex, q, config.frames(), config.chunkSize()));
+            for (int q = 0; q < queues; q++) {
+                XdpSocket s = XdpSocket.open(ifname, ifindex, q, config.frames(), config.chunkSize());
+                sockets.add(s);
+                if (config.busyPoll()) s.busyPoll(XdpSocket.BUSY_POLL_MICROS, XdpSocket.BUSY_POLL_BUDGET);
+            }
             program = XdpProgram.attach(ifname, ifindex, queues, config.mode());
             for (XdpSocket s : sockets) program.register(s.queue(), s.fd());
             if (config.promiscuous()) promiscFd = promiscuous(ifname, ifindex);
@@ -187,11 +202,13 @@ public final class XdpCapture implements AutoCloseable {
         return new XdpSocket.Stats(dropped, invalid, full, empty);
     }
 
-    /** "native, copy mode, 1 queue" and the like, for a start-up line. */
+    /** "XDP native, copy mode, 1 queue, busy poll off" and the like, for a start-up line. */
     public String describe() {
         long zc = sockets.stream().filter(XdpSocket::zeroCopy).count();
         String copy = zc == sockets.size() ? "zero-copy" : zc == 0 ? "copy mode" : zc + " of " + sockets.size() + " queues zero-copy";
-        return "XDP " + program.mode() + ", " + copy + ", " + sockets.size() + (sockets.size() == 1 ? " queue" : " queues");
+        boolean busy = sockets.stream().allMatch(XdpSocket::busyPolling);
+        return "XDP " + program.mode() + ", " + copy + ", " + sockets.size() + (sockets.size() == 1 ? " queue" : " queues")
+                + ", busy poll " + (busy ? "on" : "off");
     }
 
     /** Detaches the program, closes the sockets (freeing the UMEMs), ends promiscuous mode. Idempotent. */

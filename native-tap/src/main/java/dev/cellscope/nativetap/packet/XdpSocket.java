@@ -47,6 +47,14 @@ public final class XdpSocket implements AutoCloseable {
     @FunctionalInterface
     public interface FrameSink {
         void frame(MemorySegment data, long offset, int length);
+
+        /**
+         * Called once per ring read, before its frames: at most {@code descriptors} frames follow (fewer when
+         * a frame spans several descriptors; none when only the first part of one has arrived). Lets a sink
+         * size what it gathers the frames into to the read rather than to the ring.
+         */
+        default void batch(int descriptors) {
+        }
     }
 
     /** {@code XDP_STATISTICS}: the kernel's counters of this socket since it was bound (cumulative). */
@@ -83,6 +91,7 @@ public final class XdpSocket implements AutoCloseable {
     private MemorySegment scratch; // a multi-buffer frame joined (receive thread)
     private volatile long frames, bytes;
     private volatile Stats lastStats = Stats.NONE;
+    private volatile boolean busyPoll;
 
     private XdpSocket(String ifname, int queue, int fd, int wakeFd, Arena arena, Arena rings, MemorySegment umem, MemorySegment rx,
                       MemorySegment fill, MemorySegment offsets, int ringSize, int chunkSize,
@@ -198,6 +207,11 @@ public final class XdpSocket implements AutoCloseable {
                 }
                 int n = takeBatch(sink);
                 if (n > 0) return n;
+                if (busyPoll) {
+                    busyPollOnce();
+                    n = takeBatch(sink);
+                    if (n > 0) return n;
+                }
                 long left = forever ? -1 : deadline - System.nanoTime();
                 if (!forever && left <= 0) return 0;
                 int wait = forever ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000));
@@ -216,12 +230,54 @@ public final class XdpSocket implements AutoCloseable {
         }
     }
 
+    /** Default busy-poll time and budget: xdpsock's (-B): 20 µs, a batch of 64 frames. */
+    public static final int BUSY_POLL_MICROS = 20, BUSY_POLL_BUDGET = 64;
+
+    /**
+     * Busy polling: {@code SO_PREFER_BUSY_POLL}, {@code SO_BUSY_POLL} = {@code micros} and
+     * {@code SO_BUSY_POLL_BUDGET} = {@code budget} on the socket; from then on, an empty RX ring makes
+     * {@link #receive} first call {@code recvfrom(MSG_DONTWAIT)}, in which the kernel runs the
+     * queue's NAPI poll itself (on this thread, for up to {@code micros}) instead of waiting for the
+     * interrupt or softirq, and only then {@code poll}s. It pays off with the driver's interrupts
+     * deferred ({@code napi_defer_hard_irqs}, {@code gro_flush_timeout} in /sys/class/net/IF), which
+     * this does not set. Call before the first receive.
+     *
+     * @throws PacketSocketException the kernel refuses an option (EPERM without CAP_NET_ADMIN, a kernel before 5.11)
+     */
+    public void busyPoll(int micros, int budget) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = Libc.newErrno(a);
+            int[][] options = {{SO_PREFER_BUSY_POLL, 1, 0}, {SO_BUSY_POLL, micros, 1}, {SO_BUSY_POLL_BUDGET, budget, 2}};
+            String[] names = {"SO_PREFER_BUSY_POLL", "SO_BUSY_POLL", "SO_BUSY_POLL_BUDGET"};
+            for (int[] o : options) {
+                if (Libc.setsockopt(errno, fd, SOL_SOCKET, o[0], a.allocateFrom(ValueLayout.JAVA_INT, o[1]), 4) < 0) {
+                    int e = Libc.errno(errno);
+                    throw failure("cannot turn on busy polling on queue " + queue + " of '" + ifname + "'"
+                            + (e == EPERM ? " (it needs CAP_NET_ADMIN)" : e == 92 /* ENOPROTOOPT */ ? " (the kernel has no " + names[o[2]] + ": 5.11 or later)" : ""),
+                            "setsockopt " + names[o[2]], e);
+                }
+            }
+        }
+        busyPoll = true;
+    }
+
+    /** Whether {@link #busyPoll} turned busy polling on. */
+    public boolean busyPolling() {
+        return busyPoll;
+    }
+
+    /** In busy-poll mode: the kernel runs the queue's NAPI poll in this call (a non-blocking recvfrom of nothing). */
+    private void busyPollOnce() {
+        Libc.recvfrom(rxErrno, fd, MemorySegment.NULL, 0, MSG_DONTWAIT, MemorySegment.NULL, MemorySegment.NULL);
+    }
+
     /** Everything the RX ring holds, to the sink; the chunks back on the fill ring. The frame count. */
     private int takeBatch(FrameSink sink) {
         int cons = (int) INT.get(rx, rxCons); // ours: only this thread writes it
         int prod = (int) INT.getAcquire(rx, rxProd); // the kernel's: the descriptors up to it are written
         int available = prod - cons;
         if (available == 0) return 0;
+        sink.batch(available);
         int done = 0, framesHere = 0, frameStart = 0;
         long byteCount = 0;
         for (int i = 0; i < available; i++) {

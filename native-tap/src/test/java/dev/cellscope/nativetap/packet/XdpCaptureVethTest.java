@@ -113,6 +113,42 @@ class XdpCaptureVethTest {
     }
 
     /** Frames longer than a 4 KiB chunk (the veth's MTU is 9000) come in several descriptors and are joined whole. */
+    /** getsockopt on the socket: what the kernel holds, not what we think we set. */
+    private static int socketOption(int fd, int option) {
+        try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+            var errno = Libc.newErrno(a);
+            var value = a.allocate(ValueLayout.JAVA_INT);
+            var len = a.allocateFrom(ValueLayout.JAVA_INT, 4);
+            assertEquals(0, Libc.getsockopt(errno, fd, LinuxAbi.SOL_SOCKET, option, value, len), "getsockopt " + option);
+            return value.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /**
+     * Busy polling: the kernel holds SO_PREFER_BUSY_POLL and SO_BUSY_POLL as set (read back with
+     * getsockopt), the mode line says so, and the sample still arrives byte for byte
+     * through the recvfrom-then-poll path. Without it the options are the kernel's defaults (0).
+     */
+    @Test
+    void busyPollingSetsTheSocketOptionsAndStillReceivesEveryFrame() throws Exception {
+        try (XdpCapture c = XdpCapture.open(XdpCapture.Config.of(veth.receiver).withFrames(1024))) {
+            int fd = c.sockets().getFirst().fd();
+            assertEquals(0, socketOption(fd, LinuxAbi.SO_PREFER_BUSY_POLL));
+            assertTrue(c.describe().endsWith(", busy poll off"), c.describe());
+        }
+        try (XdpCapture c = XdpCapture.open(XdpCapture.Config.of(veth.receiver).withFrames(1024).withBusyPoll(true))) {
+            XdpSocket s = c.sockets().getFirst();
+            assertEquals(1, socketOption(s.fd(), LinuxAbi.SO_PREFER_BUSY_POLL));
+            assertEquals(XdpSocket.BUSY_POLL_MICROS, socketOption(s.fd(), LinuxAbi.SO_BUSY_POLL));
+            // SO_BUSY_POLL_BUDGET cannot be read back (getsockopt has no case for it: ENOPROTOOPT); its setsockopt succeeded
+            assertTrue(c.describe().endsWith(", busy poll on"), c.describe());
+            assertEquals(sampleFrames.size(), veth.replay(sample, "--topspeed"));
+            List<byte[]> got = collect(s, sampleFrames.size(), 20_000);
+            assertEquals(sampleFrames.size(), got.size());
+            for (int i = 0; i < got.size(); i++) assertArrayEquals(sampleFrames.get(i).bytes(), got.get(i), "frame " + (i + 1));
+        }
+    }
+
     @Test
     void jumboFramesLongerThanAChunkArriveWhole() throws Exception {
         List<byte[]> frames = new ArrayList<>();
