@@ -92,8 +92,9 @@ CELLSCOPE_RUNTIME_FILES=('/usr/lib/*/libpcap.so.0.8:libpcap0.8' '/usr/lib/*/libd
 CELLSCOPE_DPDK_FILES=('/usr/lib/*/librte_net_af_packet.so.23:dpdk' '/usr/lib/*/librte_net_af_xdp.so.23:librte-net-af-xdp23' '/usr/bin/dpdk-testpmd:dpdk-dev' '/usr/include/dpdk/rte_ethdev_core.h:dpdk-dev')
 
 # The xdp backend and its tests: libxdp (with its AF_XDP redirect program xsk_def_xdp_prog.o) and libbpf,
-# loaded through FFM; xdp-tools' xdp-loader is the fix the error messages name for a program left behind.
-CELLSCOPE_XDP_FILES=('/usr/lib/*/libxdp.so.1:libxdp1' '/usr/lib/*/libbpf.so.1:libbpf1' '/usr/lib/*/bpf/xsk_def_xdp_prog.o:libxdp1' '/usr/sbin/xdp-loader:xdp-tools')
+# loaded through FFM; xdp-tools' xdp-loader is the fix the error messages name for a program left behind;
+# ethtool reads the per-queue XDP counters the multi-queue test checks against.
+CELLSCOPE_XDP_FILES=('/usr/lib/*/libxdp.so.1:libxdp1' '/usr/lib/*/libbpf.so.1:libbpf1' '/usr/lib/*/bpf/xsk_def_xdp_prog.o:libxdp1' '/usr/sbin/xdp-loader:xdp-tools' '/usr/sbin/ethtool:ethtool')
 # cellscope_heap_options ARGS...: the launcher's heap options for the command ARGS (one line).
 # Single-pass capture commands (read, stats, plot without -2) keep bounded state (the analysis' caps, the flow
 # table's --max-flows, 16,384 frames read ahead): their live heap is tens of MB whatever the capture's size. Left
