@@ -11,7 +11,8 @@
 #
 # Usage: bench/live-capture.sh [FRAMES (200000)] [RATE... (20000 50000 100000 topspeed)]
 # Environment: BACKENDS (default "pcap afpacket"), PEERS (default "tcpdump dumpcap"), BUFFER_MIB (64),
-#              PROBE_ARGS (more probe options, e.g. --no-verify).
+#              PROBE_ARGS (more probe options, e.g. --no-verify), PROBE_CPUS (the probe's CPUs for taskset, default 1;
+#              0,1 lets its threads use both cores, shared with the sender).
 # Needs root (namespaces, veth, capture). Not a CI test. Cleans up what it makes.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -52,7 +53,7 @@ start() {
   case $1 in
     tcpdump) taskset -c 1 tcpdump -i "$rx" -B $((buffer * 1024)) -w /dev/null 2>"$err" & ready="listening on" ;;
     dumpcap) taskset -c 1 dumpcap -q -i "$rx" -B "$buffer" -w /dev/null 2>"$err" & ready="Capturing on" ;;
-    probe-*) taskset -c 1 "$here/cellscope" probe -i "$rx" --backend "${1#probe-}" -B "$buffer" \
+    probe-*) taskset -c "${PROBE_CPUS:-1}" "$here/cellscope" probe -i "$rx" --backend "${1#probe-}" -B "$buffer" \
                -f 'ether proto 0x88b5 or udp port 34997' --status-interval 1h "${probe_args[@]}" 2>"$err" & ready="capturing on" ;;
   esac
   pid=$!
