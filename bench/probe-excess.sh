@@ -11,7 +11,7 @@
 #
 # Usage: bench/probe-excess.sh [FRAMES (500000)] [RATE (50000)]
 # Environment: BACKENDS (default "afpacket"), BUFFER_MIB (64), PROBE_ARGS (extra probe options, e.g. --no-verify),
-#              LIVE_ONLY=1 (only the probe, live), JFR=DIR (record a JFR profile, settings=profile, of each live probe run into DIR).
+#              LIVE_ONLY=1 (only the probe, live), STATUS=1s (print the probe's status lines: drops over time), JFR=DIR (record a JFR profile, settings=profile, of each live probe run into DIR).
 # Needs root (namespaces, veth, capture). Not a CI test. Take /tmp/s25/bench.lock (flock) around it on a shared machine.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -83,6 +83,7 @@ live() { # NAME CMD...: started on CPU 1; CPU from ready to 2 s after the sender
   esac
   awk -v n="$name" -v g="${got:-0}" -v d="${drops:-?}" -v p="$pps" -v c="$(echo "$c1 - $c0" | bc)" 'BEGIN {
     printf "| %s (achieved %d frames/s; drops %s) | %d | %.2f | %.2f |\n", n, p, d, g, c, g ? c / g * 1e6 : 0 }'
+  [ -n "${STATUS:-}" ] && [ "${name#tcpdump}" = "$name" ] && grep -v '^\[' "$err" | sed 's/^/    /'
   [ "${name#tcpdump}" = "$name" ] && awk -v g="${got:-0}" '{ printf "|   thread %s (whole run; %d context switches) | | %.2f | %.2f |\n", $1, $3, $2, g ? $2 / g * 1e6 : 0 }' "$work/threads"
   return 0
 }
@@ -104,7 +105,7 @@ for b in "${backends[@]}"; do
     jfr=(env JAVA_TOOL_OPTIONS="-XX:StartFlightRecording=settings=profile,filename=$JFR/probe-$b.jfr")
   fi
   live "probe -i --backend $b ${extra[*]}" "capturing on" "${jfr[@]}" "$here/cellscope" probe -i "$rx" --backend "$b" -B "$buffer" \
-    -f 'ether proto 0x88b5 or udp port 34997' --status-interval 1h "${extra[@]}"
+    -f 'ether proto 0x88b5 or udp port 34997' --status-interval "${STATUS:-1h}" "${extra[@]}"
 done
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
