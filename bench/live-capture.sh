@@ -10,7 +10,9 @@
 # spent from "ready" to the end (all threads, /proc/PID/stat utime+stime), per million frames.
 #
 # Usage: bench/live-capture.sh [FRAMES (200000)] [RATE... (20000 50000 100000 topspeed)]
-# Environment: BACKENDS (default "pcap afpacket"), PEERS (default "tcpdump dumpcap"), BUFFER_MIB (64).
+# Environment: BACKENDS (default "pcap afpacket"), PEERS (default "tcpdump dumpcap"), BUFFER_MIB (64),
+#              PROBE_ARGS (more probe options, e.g. --no-verify), PROBE_CPUS (the probe's CPUs for taskset, default 1;
+#              0,1 lets its threads use both cores, shared with the sender).
 # Needs root (namespaces, veth, capture). Not a CI test. Cleans up what it makes.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,6 +23,7 @@ rates=("${@:-20000 50000 100000 topspeed}")
 read -r -a rates <<<"${rates[*]}"
 read -r -a backends <<<"${BACKENDS:-pcap afpacket}"
 buffer=${BUFFER_MIB:-64}
+read -r -a probe_args <<<"${PROBE_ARGS:-}"
 cap=$(sample big-transfer "$frames")
 pcap="$out/big-transfer-$frames.pcap" # tcpreplay wants pcap; the frames are the same
 [ -f "$pcap" ] || tcpdump -r "$cap" -w "$pcap" 2>/dev/null
@@ -37,8 +40,8 @@ start() {
   case $1 in
     tcpdump) taskset -c 1 tcpdump -i "$rx" -B $((buffer * 1024)) -w /dev/null 2>"$err" & ready="listening on" ;;
     dumpcap) taskset -c 1 dumpcap -q -i "$rx" -B "$buffer" -w /dev/null 2>"$err" & ready="Capturing on" ;;
-    probe-*) taskset -c 1 "$here/cellscope" probe -i "$rx" --backend "${1#probe-}" -B "$buffer" \
-               -f 'ether proto 0x88b5 or udp port 34997' --status-interval 1h 2>"$err" & ready="capturing on" ;;
+    probe-*) taskset -c "${PROBE_CPUS:-1}" "$here/cellscope" probe -i "$rx" --backend "${1#probe-}" -B "$buffer" \
+               -f 'ether proto 0x88b5 or udp port 34997' --status-interval 1h "${probe_args[@]}" 2>"$err" & ready="capturing on" ;;
   esac
   pid=$!
   await "$err" "$ready"
@@ -59,7 +62,7 @@ stop() {
 }
 
 machine
-echo "kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg); $(basename "$pcap"): $frames frames, $(du -h "$pcap" | cut -f1); buffers $buffer MiB"
+echo "kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg); $(basename "$pcap"): $frames frames, $(du -h "$pcap" | cut -f1); buffers $buffer MiB; probe options: ${probe_args[*]:-(none)}"
 echo
 echo "| rate (frames/s) | receiver | sent | achieved pps | captured | drops | CPU s | CPU s per M frames |"
 echo "|---|---|---|---|---|---|---|---|"

@@ -58,6 +58,7 @@ final class FlowRecords implements FieldSink {
     private Interval current;
     private long currentStart;
     private boolean failing;
+    private int publishedFlows = -1;
 
     private final class Interval {
         final OutputFiles.Output file;
@@ -89,7 +90,7 @@ final class FlowRecords implements FieldSink {
         synchronized (lock) {
             roll(nanos);
             table.advanceTo(nanos);
-            metrics.activeFlows(table.liveFlows());
+            activeFlows();
         }
     }
 
@@ -164,7 +165,17 @@ final class FlowRecords implements FieldSink {
         synchronized (lock) {
             table.finish();
             commit();
+            publishedFlows = 0;
             metrics.activeFlows(0);
+        }
+    }
+
+    /** The gauge follows the table; set only when the count changed (most frames add no flow), under the lock. */
+    private void activeFlows() {
+        int n = table.liveFlows();
+        if (n != publishedFlows) {
+            publishedFlows = n;
+            metrics.activeFlows(n);
         }
     }
 
@@ -215,7 +226,7 @@ final class FlowRecords implements FieldSink {
             // The interval closes before the frame that starts the next one is counted.
             if (frameTime != Long.MIN_VALUE) roll(frameTime);
             table.endFrame();
-            metrics.activeFlows(table.liveFlows());
+            activeFlows();
         }
         frameTime = Long.MIN_VALUE;
     }

@@ -35,7 +35,9 @@ final class FrameWatch implements FieldSink {
     // The frame being dissected.
     private long number = -1, time, len;
     private boolean utcp, tether, sbi, nack, malformed;
-    private String src, dst;
+    /** The frame's UTCP CellIDs as two big-endian halves each: made text only for a frame with findings (most have none). */
+    private long srcHi, srcLo, dstHi, dstLo;
+    private boolean hasSrc, hasDst;
     private long stream = -1, sender = -1, target = -1, flow = -1;
     private final List<Expert> experts = new ArrayList<>();
     /** After the last frame, messages released from behind holes: counted, their findings are end findings. */
@@ -87,9 +89,16 @@ final class FrameWatch implements FieldSink {
     @Override
     public void bytes(FieldDef f, int offset, int length, MemorySegment seg, long from, int count) {
         if ((f != UtcpFields.SRC && f != UtcpFields.DST) || count != 16) return;
-        String id = HexFormat.of().formatHex(seg.asSlice(from, 16).toArray(ValueLayout.JAVA_BYTE));
-        if (f == UtcpFields.SRC) src = id;
-        else dst = id;
+        long hi = seg.get(U64_BE, from), lo = seg.get(U64_BE, from + 8);
+        if (f == UtcpFields.SRC) {
+            srcHi = hi;
+            srcLo = lo;
+            hasSrc = true;
+        } else {
+            dstHi = hi;
+            dstLo = lo;
+            hasDst = true;
+        }
     }
 
     @Override
@@ -117,13 +126,19 @@ final class FrameWatch implements FieldSink {
         if (utcp && nack) metrics.utcpNack();
         if (malformed) metrics.parserDrop();
         if (!experts.isEmpty()) {
-            FindingsWriter.Flow key = utcp && src != null && dst != null ? FindingsWriter.Flow.utcp(src, dst, stream)
+            FindingsWriter.Flow key = utcp && hasSrc && hasDst ? FindingsWriter.Flow.utcp(hex(srcHi, srcLo), hex(dstHi, dstLo), stream)
                     : tether && sender >= 0 && target >= 0 ? FindingsWriter.Flow.tether(FieldFormat.mac(sender), FieldFormat.mac(target), flow)
                     : null;
             findings.frame(number, time, key, experts);
             experts.clear();
         }
         reset();
+    }
+
+    /** A CellID as 32 lower-case hex digits, as the flow CSV writes it. */
+    private static String hex(long hi, long lo) {
+        HexFormat h = HexFormat.of();
+        return h.toHexDigits(hi) + h.toHexDigits(lo);
     }
 
     /** From now on, messages released when the source ended come (not frames). */
@@ -142,7 +157,7 @@ final class FrameWatch implements FieldSink {
         number = -1;
         time = len = 0;
         utcp = tether = sbi = nack = malformed = false;
-        src = dst = null;
+        hasSrc = hasDst = false;
         stream = sender = target = flow = -1;
     }
 }

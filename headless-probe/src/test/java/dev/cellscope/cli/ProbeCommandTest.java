@@ -177,6 +177,40 @@ class ProbeCommandTest {
         assertFalse(got.isEmpty(), name + " has findings at warn or above");
     }
 
+    /**
+     * A UTCP finding's flow names the frame's CellIDs and stream as {@code read -T fields} prints them
+     * (the probe keeps the CellIDs as numbers and writes them as text only for a frame with findings).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"lossy-mesh", "corrupt-block"})
+    @Timeout(180)
+    void findingFlowKeysAreTheFramesCellIds(String name, @TempDir Path dir) throws Exception {
+        Path findings = dir.resolve("findings.json");
+        Cli.Result probe = Cli.run("probe", "-r", sample(name).toString(), "--findings", findings.toString(), "--status-interval", "0");
+        assertEquals(0, probe.exit(), probe.err());
+        Cli.Result py = Cli.tool("python3", "-c", "import json,sys\n"
+                + "for line in open(sys.argv[1], encoding='utf-8'):\n"
+                + "    o = json.loads(line)\n"
+                + "    f = o['flow']\n"
+                + "    if o['frame'] is not None and f is not None and f['kind'] == 'utcp': print(o['frame'], f['src'], f['dst'], f['stream'])\n",
+                findings.toString());
+        Assumptions.assumeTrue(py != null, "python3 not installed: cannot parse the JSON lines independently");
+        assertEquals(0, py.exit(), py.err());
+        Cli.Result read = Cli.run("read", "-r", sample(name).toString(), "-T", "fields", "-e", "frame.number", "-e", "utcp.src", "-e", "utcp.dst",
+                "-e", "utcp.stream");
+        assertEquals(0, read.exit(), read.err());
+        Map<String, String> byFrame = new TreeMap<>();
+        for (String line : read.lines()) {
+            String[] c = line.split("\t", -1);
+            if (c.length == 4 && !c[1].isEmpty()) byFrame.put(c[0], c[1] + " " + c[2] + " " + c[3]);
+        }
+        assertFalse(py.lines().isEmpty(), name + " has UTCP findings on frames");
+        for (String line : py.lines()) {
+            String[] f = line.split(" ", 2);
+            assertEquals(byFrame.get(f[0]), f[1], name + ": flow of the finding on frame " + f[0]);
+        }
+    }
+
     /** For the scan: the legitimate nodes' CellIDs from the truth file, so that Mallory's are unknown. */
     static Path addressBook(String name, Path dir) throws Exception {
         if (!name.equals("unknown-cellid-scan")) return null;

@@ -85,10 +85,10 @@ public final class FrameQueue {
             FrameBatch b = current;
             if (b != null && position < b.size) {
                 int i = position++;
-                byte[] data = b.data[i];
+                MemorySegment data = b.data[i];
                 b.data[i] = null; // the packet owns it now; the batch should not keep it alive
-                bytes += data.length;
-                Packet p = new Packet(++number, b.timestamps[i], 0, linkType, b.originalLengths[i], MemorySegment.ofArray(data), null);
+                bytes += data.byteSize();
+                Packet p = new Packet(++number, b.timestamps[i], 0, linkType, b.originalLengths[i], data, null);
                 delivered.lazySet(number);
                 deliveredBytes.lazySet(bytes);
                 return p;

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A live interface through the AF_PACKET TPACKET_V3 ring of native-tap. A ring thread of its own
  * waits for a block ({@code poll}: one wake-up per block, never per frame), copies the block's
- * frames out into one {@link FrameBatch} (each frame its own {@code byte[]}, since the session
- * reads thousands of frames ahead), gives the block back to the kernel at once and hands the batch
+ * frames out into one {@link FrameBatch} (one array per block, the frames slices of it, since the
+ * session reads thousands of frames ahead of what it has released), gives the block back to the kernel at once and hands the batch
  * to the reader through a {@link FrameQueue}. When the reader falls behind, the queue fills, the
  * ring thread waits, the kernel finds no free block and drops, counting each frame in
  * {@code tp_drops}: nothing is lost without a count.
@@ -125,17 +125,33 @@ final class AfPacketSource implements LiveSource {
         }
     }
 
-    /** Copies the block's frames into a batch, releases the block, hands the batch over; false when cancelled. */
+    /**
+     * Copies the block's frames into a batch, releases the block, hands the batch over; false when cancelled.
+     * The frames are copied in one piece, from the first frame to the end of the last (headers between them
+     * included: about 70 bytes a frame), into one array that the packets are slices of: one allocation and
+     * one copy per block instead of one per frame. A packet held long (a finding, a verification queued) keeps
+     * its block's array alive: as many bytes as the block's frames, not the block's size, since only the used
+     * part is copied (a block retired by its timeout with one frame in it is that frame).
+     */
     private boolean deliver(RingBlock b) {
         FrameBatch batch;
         try {
             batch = new FrameBatch(b.frameCount());
             MemorySegment block = b.blockSegment();
+            long from = Long.MAX_VALUE, to = 0;
             while (b.next()) {
-                byte[] data = new byte[b.capturedLength()];
-                MemorySegment.copy(block, ValueLayout.JAVA_BYTE, b.frameOffset(), data, 0, data.length);
-                long t = b.timestampNanos();
-                batch.add(nanos ? t : t - t % 1000, b.originalLength(), data);
+                from = Math.min(from, b.frameOffset());
+                to = Math.max(to, b.frameOffset() + b.capturedLength());
+            }
+            if (to > from) {
+                byte[] copy = new byte[Math.toIntExact(to - from)];
+                MemorySegment.copy(block, ValueLayout.JAVA_BYTE, from, copy, 0, copy.length);
+                MemorySegment frames = MemorySegment.ofArray(copy);
+                b.rewind();
+                while (b.next()) {
+                    long t = b.timestampNanos();
+                    batch.add(nanos ? t : t - t % 1000, b.originalLength(), frames.asSlice(b.frameOffset() - from, b.capturedLength()));
+                }
             }
         } finally {
             b.release(); // at once: the kernel may fill it again while the reader works through the batch
