@@ -86,9 +86,9 @@ public final class MonotonicClock implements ReplayClock {
 
     @Override
     public void prepareThread() {
-        if (cpu >= 0) isolate();
         TimerSlack.set(1_000);
         realtime = wantRealtime && RealtimePriority.fifo(REALTIME_PRIORITY);
+        if (cpu >= 0) isolate(); // after: once alone on its CPU, the thread is already what it will be
         everRealtime = realtime;
         spin = realtime ? REALTIME_SPIN_NANOS : SPIN_NANOS;
         share = new SleepShare(REALTIME_SPIN_NANOS, REALTIME_MIN_SPIN_NANOS, WINDOW_NANOS, DEMOTE_BELOW, PROMOTE_ABOVE);
