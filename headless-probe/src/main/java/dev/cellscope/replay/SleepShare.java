@@ -25,9 +25,10 @@ final class SleepShare {
     /**
      * How long before its deadline a real-time thread with {@code left} ns to wait stops parking and spins: half
      * the wait, at least {@code minSpin} (shorter waits are spun whole) and at most {@code maxSpin} (the latest
-     * wake-up expected). Half, so that a thread at 10 k frames/s (100 µs gaps) still sleeps half of each gap: the
-     * ordinary tasks of its CPU then run in those halves and the kernel never has to stop the real-time thread
-     * for them (a 50 ms hole in the schedule), which it did with a fixed 200 µs window (never sleeping).
+     * wake-up expected); {@code minSpin == maxSpin} makes it a fixed window. Half, so that a thread with a CPU of its
+     * own at 10 k frames/s (100 µs gaps) still sleeps half of each gap: the ordinary tasks left on its CPU then run
+     * in those halves and the kernel never has to stop the real-time thread for them (a 50 ms hole in the
+     * schedule), which it did with a fixed 200 µs window (never sleeping).
      */
     static long realtimeSpin(long left, long maxSpin, long minSpin) {
         return Math.min(maxSpin, Math.max(minSpin, left / 2));
