@@ -29,11 +29,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #PROMOTE_ABOVE} it is real-time again. The timer slack is 1 µs instead of 50 ({@code TimerSlack}).
  *
  * <p>With a CPU of its own ({@code --cpu N}: the thread pinned to N, every other thread of the process moved
- * off it, {@link CpuAffinity}) the thread stays real-time at every rate. The fair tasks left on that CPU are
- * the kernel's per-CPU threads (softirq, workqueues), which need a few microseconds now and then; a pause of
- * {@link #PAUSE_NANOS} whenever the thread has not slept for {@link #PAUSE_EVERY_NANOS} gives them their turn,
- * so the kernel's fair server (which otherwise runs starved fair tasks at the cost of the real-time one) is
- * never needed. At 100 k frames/s a pause makes a few frames in 2,000 late, fewer than the 1% that p99 sees.
+ * off it, {@link CpuAffinity}) the real-time spin window is half the wait, 20 to 500 µs
+ * ({@link SleepShare#realtimeSpin}): at 10 k frames/s the thread sleeps half of each 100 µs gap and so stays
+ * real-time, where the fixed window demoted it. Without a CPU of its own the window stays fixed: the half-gap
+ * window, with the JVM's threads on the same CPU, stalled the sender for 950 ms at 10 k pps (two runs of two).
  */
 public final class MonotonicClock implements ReplayClock {
     /** How long before a deadline parking stops and spinning starts, for an ordinary thread. */
@@ -54,22 +53,16 @@ public final class MonotonicClock implements ReplayClock {
     /** Sleepable shares that turn real-time off and on again (apart, so a rate in between does not flap). */
     static final double DEMOTE_BELOW = 0.2, PROMOTE_ABOVE = 0.4;
 
-    /** With a CPU of its own: a pause at least this often, so the kernel's threads on that CPU get their turn. */
-    static final long PAUSE_EVERY_NANOS = Long.getLong("cellscope.replay.pauseEveryMicros", 20_000) * 1_000;
-    /** How long such a pause parks. */
-    static final long PAUSE_NANOS = Long.getLong("cellscope.replay.pauseMicros", 30) * 1_000;
-    /** Spin with the CPU's pause hint (Thread.onSpinWait) or without. */
-    static final boolean SPIN_HINT = Boolean.parseBoolean(System.getProperty("cellscope.replay.spinHint", "true"));
-
     private final boolean wantRealtime;
     /** The CPU the thread keeps to itself, or -1. */
     private final int cpu;
     private BitSet othersCpus;
-    private long lastSlept;
     private boolean realtime, everRealtime;
     private long spin = SPIN_NANOS;
+    /** The real-time spin window's bounds ({@link SleepShare#realtimeSpin}): equal without a CPU of its own. */
+    private long maxSpin = REALTIME_SPIN_NANOS, minSpin = REALTIME_SPIN_NANOS;
     private SleepShare share;
-    private long demotions, promotions, pauses;
+    private long demotions, promotions;
     /** A clock whose thread asks for real-time scheduling. */
     public MonotonicClock() {
         this(true);
@@ -96,7 +89,11 @@ public final class MonotonicClock implements ReplayClock {
         if (cpu >= 0) isolate(); // after: once alone on its CPU, the thread is already what it will be
         everRealtime = realtime;
         spin = realtime ? REALTIME_SPIN_NANOS : SPIN_NANOS;
-        share = new SleepShare(REALTIME_SPIN_NANOS, REALTIME_SPIN_NANOS, WINDOW_NANOS, DEMOTE_BELOW, PROMOTE_ABOVE);
+        if (othersCpus != null) {
+            maxSpin = DEDICATED_SPIN_NANOS;
+            minSpin = REALTIME_MIN_SPIN_NANOS;
+        }
+        share = new SleepShare(maxSpin, minSpin, WINDOW_NANOS, DEMOTE_BELOW, PROMOTE_ABOVE);
     }
 
     /** Ordinary scheduling for the calling thread: the sender when done, and a thread it started (which inherits the policy). */
@@ -153,42 +150,16 @@ public final class MonotonicClock implements ReplayClock {
 
     @Override
     public void awaitUntil(long deadline) {
-        if (othersCpus != null) {
-            if (realtime) pauseIfDue();
-        } else if (everRealtime) {
-            judge(deadline);
-        }
+        if (everRealtime) judge(deadline);
         long now = System.nanoTime();
-        // half the wait with a CPU of its own; a fixed window without: a thread sharing its CPU with the JVM's that slept
-        // half of each 100 µs gap once stalled for 950 ms at 10 k pps (twice in two runs), which the fixed window never did
-        long window = realtime && othersCpus != null
-                ? SleepShare.realtimeSpin(deadline - now, DEDICATED_SPIN_NANOS, REALTIME_MIN_SPIN_NANOS) : spin;
+        long window = realtime ? SleepShare.realtimeSpin(deadline - now, maxSpin, minSpin) : spin;
         while (true) {
             long left = deadline - now;
             if (left <= 0) return;
-            if (left > window) {
-                LockSupport.parkNanos(left - window);
-                lastSlept = now;
-            } else if (SPIN_HINT) {
-                Thread.onSpinWait();
-            }
+            if (left > window) LockSupport.parkNanos(left - window);
+            else Thread.onSpinWait();
             now = System.nanoTime();
         }
-    }
-
-    /** A real-time thread with a CPU of its own that has not slept for a while parks once, deadline or not. */
-    private void pauseIfDue() {
-        long now = System.nanoTime();
-        if (lastSlept == 0) lastSlept = now;
-        if (now - lastSlept < PAUSE_EVERY_NANOS) return;
-        LockSupport.parkNanos(PAUSE_NANOS);
-        lastSlept = now;
-        pauses++;
-    }
-
-    /** Pauses taken by a real-time thread with a CPU of its own. */
-    public long pauses() {
-        return pauses;
     }
 
     /** Real-time for the next waits or not, by the share of time the last window's waits could sleep. */
