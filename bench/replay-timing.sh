@@ -8,9 +8,12 @@
 # Pacings: --pps 1000, 10000 and 100000 (the sample looped to about 5000, 20000 and 100000 frames) and
 # -x 2 (the sample's own gaps halved, looped 10 times). Gaps across a loop's wrap are left out of the
 # statistics (the two tools start a new pass differently); the rest compare frame for frame.
-# Both senders preload the frames (-K) and run on CPU 0, tcpdump on CPU 1.
+# Both senders preload the frames (-K) and send from CPU 0: tcpreplay (one thread) pinned there with taskset;
+# cellscope's sending thread alone there (--cpu 0), its JVM's other threads (compiler, GC, service) on CPU 1,
+# where tcpdump receives (the far end's timestamps are taken on CPU 0, in the sender's softirq).
 #
-# Usage: [PACINGS="pps-1k x2"] [WITH_ORDINARY=1] [WITH_XDP=1] bench/replay-timing.sh [SAMPLE (samples/captures/mixed-wire.pcapng)]
+# Usage: [PACINGS="pps-1k x2"] [WITH_SHARED=1] [WITH_ORDINARY=1] [WITH_XDP=1] bench/replay-timing.sh [SAMPLE (samples/captures/mixed-wire.pcapng)]
+# WITH_SHARED=1 adds a cs-shared row: the whole JVM pinned to CPU 0 with taskset, no --cpu (the setup before session 25).
 # PACINGS picks rows (default all four); WITH_ORDINARY=1 adds a cellscope row with --no-realtime (an ordinary
 # sending thread, as before real-time scheduling) between the default one and tcpreplay; WITH_XDP=1 adds a
 # cs-xdp row (--transmit xdp: the AF_XDP TX ring; copy mode on veth) after them.
@@ -69,11 +72,13 @@ analyse() {
 }
 
 # cellscope: SENDER-LABEL LABEL MODE ARG LOOPS [extra replay options] SENDER-OPTIONS...
+# The JVM on CPU 1 and its sending thread alone on CPU 0 (--cpu 0); cs-shared: the whole JVM on CPU 0.
 cellscope_row() {
-  local who=$1 label=$2 mode=$3 arg=$4 loops=$5
+  local who=$1 label=$2 mode=$3 arg=$4 loops=$5 pin=(taskset -c 1) cpu=(--cpu 0)
   shift 5
+  [ "$who" = cs-shared ] && pin=(taskset -c 0) cpu=()
   receive "$who-$label"
-  ip netns exec "$ns" taskset -c 0 "$here/cellscope" replay -K -l "$loops" "$@" -i "$tx" -r "$pcap" >"$work/cs.out" 2>&1
+  ip netns exec "$ns" "${pin[@]}" "$here/cellscope" replay -K -l "$loops" "${cpu[@]}" "$@" -i "$tx" -r "$pcap" >"$work/cs.out" 2>&1
   stop_receiving
   local csent; csent=$(awk '/^Actual:/ { print $2 }' "$work/cs.out")
   local own; own=$(awk '/^Timing:/ { print $5, $6, $8, $9, $11, $12 }' "$work/cs.out")
@@ -86,6 +91,7 @@ run() { # label loops sender-options...
   case "$1" in --pps) mode=pps arg=$2 ;; -x) mode=x arg=$2 ;; esac
   case " $PACINGS " in *" $label "*) ;; *) return 0 ;; esac
   cellscope_row cellscope "$label" "$mode" "$arg" "$loops" "$@"
+  [ -n "${WITH_SHARED:-}" ] && cellscope_row cs-shared "$label" "$mode" "$arg" "$loops" "$@"
   [ -n "${WITH_ORDINARY:-}" ] && cellscope_row cs-ordinary "$label" "$mode" "$arg" "$loops" --no-realtime "$@"
   [ -n "${WITH_XDP:-}" ] && cellscope_row cs-xdp "$label" "$mode" "$arg" "$loops" --transmit xdp "$@"
   receive "tcpreplay-$label"

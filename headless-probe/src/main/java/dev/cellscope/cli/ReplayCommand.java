@@ -81,8 +81,12 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean preload;
 
     @Option(names = "--no-realtime", description = "Keep the sending thread an ordinary one: by default it asks for real-time "
-            + "scheduling (SCHED_FIFO, needs root or CAP_SYS_NICE) and sleeps all but the last 100 µs of each gap.")
+            + "scheduling (SCHED_FIFO, needs root or CAP_SYS_NICE) and sleeps all but the last 200 µs of each gap.")
     boolean noRealtime;
+
+    @Option(names = "--cpu", paramLabel = "N", description = "Give the sending thread CPU N to itself: pinned there, the process's "
+            + "other threads (the JVM's compiler, GC, reader) moved to the other online CPUs; it then stays real-time at every rate.")
+    Integer cpu;
 
     @Option(names = "--map", paramLabel = "FILE", description = "Address map: lines 'mac|cellid|tether|ip|port OLD NEW'; "
             + "rewrites those fields in every frame and recomputes the checksums that cover them (docs/REPLAY.md).")
@@ -128,6 +132,8 @@ public final class ReplayCommand implements Callable<Integer> {
         if (iface != null && writeTo != null) throw UserError.usage("-i and -w cannot be used together: send the frames or write them, not both");
         ReplayOptions options = options();
         boolean xdp = transmitPath();
+        if (cpu != null && iface == null) throw UserError.usage("--cpu is for sending with -i INTERFACE");
+        if (cpu != null && (cpu < 0 || cpu > 1023)) throw UserError.usage("--cpu " + cpu + ": a CPU number, 0 to 1023");
         if (writeTo != null && (options.pacing() != DEFAULT_PACING || loops != 1 || limit != null || durationSeconds != null || preload)) {
             throw UserError.usage("-w writes the frames as captured, once: the pacing, loop, limit, duration and preload options are for sending");
         }
@@ -150,7 +156,7 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (ReplayException e) {
             throw UserError.failure("-i " + iface + ": " + e.getMessage());
         }
-        Replayer replayer = new Replayer(selection, sender, new MonotonicClock(!noRealtime), options).quietJit(true);
+        Replayer replayer = new Replayer(selection, sender, new MonotonicClock(!noRealtime, cpu == null ? -1 : cpu), options).quietJit(true);
         ReplayReport report;
         try (StopSignals _ = StopSignals.install(replayer::stop)) {
             report = replayer.run();
@@ -178,9 +184,9 @@ public final class ReplayCommand implements Callable<Integer> {
         if (as == null) throw UserError.usage("--to is for --as SIDE (replaying a conversation into a live peer)");
         if (to == null) throw UserError.usage("--as needs --to PEER: the live peer, CELLID@HOST:PORT");
         if (writeTo != null || displayFilter != null || mapFile != null || multiplier != null || pps != null || mbps != null || topspeed
-                || loops != 1 || limit != null || durationSeconds != null || preload || transmit != null) {
+                || loops != 1 || limit != null || durationSeconds != null || preload || transmit != null || cpu != null) {
             throw UserError.usage("--as plays messages through the endpoint stack, paced by the peer's answers: -w, -Y, --map and the "
-                    + "pacing, loop, limit, duration, preload and transmit options are for wire replay");
+                    + "pacing, loop, limit, duration, preload, transmit and cpu options are for wire replay");
         }
         if (iface != null && listen != null) throw UserError.usage("--listen is for UDP; with -i the messages go over raw Ethernet");
         if (!(answerTimeout > 0) || answerTimeout > 3600) throw UserError.usage("--answer-timeout " + answerTimeout + ": seconds, more than 0 and at most 3600");

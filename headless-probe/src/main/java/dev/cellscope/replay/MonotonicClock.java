@@ -1,8 +1,10 @@
 package dev.cellscope.replay;
 
+import dev.cellscope.nativetap.process.CpuAffinity;
 import dev.cellscope.nativetap.process.RealtimePriority;
 import dev.cellscope.nativetap.process.TimerSlack;
 
+import java.util.BitSet;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -25,12 +27,25 @@ import java.util.concurrent.locks.LockSupport;
  * less the window): under {@link #DEMOTE_BELOW} the thread goes back to ordinary scheduling and the long
  * window (the gaps are too short to sleep in: high rates spin, as tcpreplay does), over
  * {@link #PROMOTE_ABOVE} it is real-time again. The timer slack is 1 µs instead of 50 ({@code TimerSlack}).
+ *
+ * <p>With a CPU of its own ({@code --cpu N}: the thread pinned to N, every other thread of the process moved
+ * off it, {@link CpuAffinity}) the real-time spin window is half the wait, 20 to 500 µs
+ * ({@link SleepShare#realtimeSpin}): at 10 k frames/s the thread sleeps half of each 100 µs gap and so stays
+ * real-time, where the fixed window demoted it. Without a CPU of its own the window stays fixed: the half-gap
+ * window, with the JVM's threads on the same CPU, stalled the sender for 950 ms at 10 k pps (two runs of two).
  */
 public final class MonotonicClock implements ReplayClock {
     /** How long before a deadline parking stops and spinning starts, for an ordinary thread. */
     static final long SPIN_NANOS = 2_000_000;
     /** The same for a real-time thread: its wake-ups were up to about 150 µs late on the test machine under load. */
     static final long REALTIME_SPIN_NANOS = Long.getLong("cellscope.replay.rtSpinMicros", 200) * 1_000;
+    /**
+     * The longest real-time spin window with a CPU of its own: the thread need not leave that CPU to anyone, and
+     * 500 µs was better than 200 in three of three paired runs at 1 k pps (own p99 5, 34, 13 µs against 16, 1008, 49).
+     */
+    static final long DEDICATED_SPIN_NANOS = Long.getLong("cellscope.replay.cpuSpinMicros", 500) * 1_000;
+    /** The shortest real-time spin window: waits shorter than this are spun whole. */
+    static final long REALTIME_MIN_SPIN_NANOS = Long.getLong("cellscope.replay.rtMinSpinMicros", 20) * 1_000;
     /** Lowest real-time priority but one: above every ordinary task, below the kernel's own real-time threads. */
     static final int REALTIME_PRIORITY = 2;
     /** How often the sleepable share is judged. */
@@ -39,8 +54,13 @@ public final class MonotonicClock implements ReplayClock {
     static final double DEMOTE_BELOW = 0.2, PROMOTE_ABOVE = 0.4;
 
     private final boolean wantRealtime;
+    /** The CPU the thread keeps to itself, or -1. */
+    private final int cpu;
+    private BitSet othersCpus;
     private boolean realtime, everRealtime;
     private long spin = SPIN_NANOS;
+    /** The real-time spin window's bounds ({@link SleepShare#realtimeSpin}): equal without a CPU of its own. */
+    private long maxSpin = REALTIME_SPIN_NANOS, minSpin = REALTIME_SPIN_NANOS;
     private SleepShare share;
     private long demotions, promotions;
     /** A clock whose thread asks for real-time scheduling. */
@@ -50,22 +70,63 @@ public final class MonotonicClock implements ReplayClock {
 
     /** @param realtime whether the waiting thread asks for real-time scheduling (false: {@code --no-realtime}) */
     public MonotonicClock(boolean realtime) {
+        this(realtime, -1);
+    }
+
+    /**
+     * @param realtime whether the waiting thread asks for real-time scheduling
+     * @param cpu      the CPU the waiting thread gets to itself ({@code --cpu}), or -1 to leave affinities alone
+     */
+    public MonotonicClock(boolean realtime, int cpu) {
         this.wantRealtime = realtime;
+        this.cpu = cpu;
     }
 
     @Override
     public void prepareThread() {
         TimerSlack.set(1_000);
         realtime = wantRealtime && RealtimePriority.fifo(REALTIME_PRIORITY);
+        if (cpu >= 0) isolate(); // after: once alone on its CPU, the thread is already what it will be
         everRealtime = realtime;
         spin = realtime ? REALTIME_SPIN_NANOS : SPIN_NANOS;
-        share = new SleepShare(REALTIME_SPIN_NANOS, WINDOW_NANOS, DEMOTE_BELOW, PROMOTE_ABOVE);
+        if (othersCpus != null) {
+            maxSpin = DEDICATED_SPIN_NANOS;
+            minSpin = REALTIME_MIN_SPIN_NANOS;
+        }
+        share = new SleepShare(maxSpin, minSpin, WINDOW_NANOS, DEMOTE_BELOW, PROMOTE_ABOVE);
     }
 
     /** Ordinary scheduling for the calling thread: the sender when done, and a thread it started (which inherits the policy). */
     @Override
     public void releaseThread() {
         if (wantRealtime) RealtimePriority.normal();
+        if (othersCpus != null) {
+            try {
+                CpuAffinity.pinCallingThread(othersCpus);
+            } catch (CpuAffinity.AffinityException e) {
+                throw new ReplayException("--cpu: " + e.getMessage());
+            }
+        }
+    }
+
+    /** This thread alone on {@link #cpu}; the process's other threads on every other online CPU. */
+    private void isolate() {
+        BitSet online = CpuAffinity.online();
+        if (!online.get(cpu)) throw new ReplayException("--cpu " + cpu + ": no such CPU online (online: " + online + ")");
+        BitSet others = (BitSet) online.clone();
+        others.clear(cpu);
+        if (others.isEmpty()) throw new ReplayException("--cpu " + cpu + ": it is the only CPU online; the other threads need another");
+        try {
+            CpuAffinity.isolateCallingThread(cpu, others);
+        } catch (CpuAffinity.AffinityException e) {
+            throw new ReplayException("--cpu " + cpu + ": " + e.getMessage() + (e.errno == 22 ? " (not in this process's cpuset?)" : ""));
+        }
+        othersCpus = others;
+    }
+
+    /** Whether the thread has a CPU of its own ({@code --cpu}). */
+    public boolean dedicated() {
+        return othersCpus != null;
     }
 
     /** Whether the thread that keeps the schedule got real-time scheduling at all (after {@link #prepareThread}). */
@@ -90,11 +151,14 @@ public final class MonotonicClock implements ReplayClock {
     @Override
     public void awaitUntil(long deadline) {
         if (everRealtime) judge(deadline);
+        long now = System.nanoTime();
+        long window = realtime ? SleepShare.realtimeSpin(deadline - now, maxSpin, minSpin) : spin;
         while (true) {
-            long left = deadline - System.nanoTime();
+            long left = deadline - now;
             if (left <= 0) return;
-            if (left > spin) LockSupport.parkNanos(left - spin);
+            if (left > window) LockSupport.parkNanos(left - window);
             else Thread.onSpinWait();
+            now = System.nanoTime();
         }
     }
 

@@ -46,6 +46,20 @@ class ReplayCommandTest {
     }
 
     @Test
+    void cpuIsForSendingOnAnInterface() throws Exception {
+        oneLine(Cli.run("replay", "-r", SAMPLE, "-w", dir.resolve("out.pcapng").toString(), "--cpu", "0"), 2, "--cpu is for sending with -i INTERFACE");
+        oneLine(Cli.run("replay", "-r", SAMPLE, "-i", "lo", "--cpu", "-1"), 2, "--cpu -1: a CPU number, 0 to 1023");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "--cpu", "0"), 2, "transmit and cpu options are for wire replay");
+    }
+
+    /** A CPU that is not online is refused before anything is sent (root: the AF_PACKET socket opens first). */
+    @Test
+    void cpuThatIsNotOnline() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "sending on lo needs root; running as " + System.getProperty("user.name"));
+        oneLine(Cli.run("replay", "-r", SAMPLE, "-i", "lo", "--cpu", "1023"), 1, "--cpu 1023: no such CPU online");
+    }
+
+    @Test
     void filterErrorsPointAtTheFault() throws Exception {
         Cli.Result r = Cli.run("replay", "-r", SAMPLE, "-i", "lo", "-Y", "utcp.seq >");
         assertEquals(2, r.exit(), r.err());

@@ -177,6 +177,71 @@ class ReplayVethTest {
         }
     }
 
+    /**
+     * {@code --cpu N}: while the replay runs, the kernel shows one thread of the process (the sender, SCHED_FIFO) on CPU N
+     * alone and every other thread off N; every frame still arrives.
+     */
+    @Test
+    void cpuGivesTheSendingThreadACpuOfItsOwn() throws Exception {
+        java.util.BitSet online = dev.cellscope.nativetap.process.CpuAffinity.online();
+        Assumptions.assumeTrue(online.cardinality() >= 2, "--cpu needs two online CPUs: " + online);
+        int cpu = online.length() - 1;
+        List<String> once = hex(SAMPLE);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 6; i++) expected.addAll(once); // 2550 frames at 1000/s: 2.5 s to look at the threads
+        Path out = dir.resolve("cpu.out"), err = dir.resolve("cpu.err");
+        try (FarEnd far = new FarEnd("cpu")) {
+            Process p = new ProcessBuilder(Cli.command("replay", "-r", SAMPLE.toString(), "-i", veth.captureInterface, "-K", "-l", "6",
+                    "--pps", "1000", "--cpu", Integer.toString(cpu))).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            try {
+                String seen = null;
+                while (seen == null && p.isAlive()) {
+                    seen = threadsWhileSending(p.pid(), cpu);
+                    Thread.sleep(20);
+                }
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), "replay did not end");
+                assertEquals(0, p.exitValue(), Files.readString(err));
+                assertTrue(seen != null, "never saw a thread alone on CPU " + cpu + " while sending");
+                assertEquals("", seen);
+            } finally {
+                p.destroyForcibly();
+            }
+            assertEquals(expected.size(), reported(Files.readString(out), "packets"));
+            assertEquals(expected, far.frames());
+        }
+    }
+
+    /**
+     * Once a thread of {@code pid} runs on {@code cpu} alone: "" when it is the only one there, SCHED_FIFO, and no other
+     * thread may use {@code cpu}; otherwise what is wrong. Null before the replay has pinned its thread.
+     */
+    static String threadsWhileSending(long pid, int cpu) throws IOException {
+        List<String> alone = new ArrayList<>(), shared = new ArrayList<>();
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks) {
+                String status, stat;
+                try {
+                    status = Files.readString(t.resolve("status"));
+                    stat = Files.readString(t.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // a thread that ended
+                }
+                Matcher m = Pattern.compile("Cpus_allowed_list:\\s*(\\S+)").matcher(status);
+                if (!m.find()) continue;
+                java.util.BitSet cpus = dev.cellscope.nativetap.process.CpuAffinity.parseList(m.group(1));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String policy = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[41 - 3];
+                if (cpus.cardinality() == 1 && cpus.get(cpu)) alone.add(name + " policy " + policy);
+                else if (cpus.get(cpu)) shared.add(name + " on " + cpus);
+            }
+        } catch (IOException ended) {
+            return null;
+        }
+        if (alone.isEmpty()) return null;
+        if (alone.size() == 1 && alone.get(0).endsWith("policy 1") && shared.isEmpty()) return "";
+        return "alone on CPU " + cpu + ": " + alone + "; also allowed there: " + shared;
+    }
+
     @Test
     void everyFrameAsCapturedTwiceAsFast() throws Exception {
         List<String> expected = hex(SAMPLE);
