@@ -108,6 +108,7 @@ final class PcapReader extends MappedReader {
                     + (remaining - RECORD_HEADER) + " remain");
         }
         pos = at + RECORD_HEADER + capLen;
+        file.readerAt(pos);
         long nanos = seconds * 1_000_000_000L + fraction * nanosPerUnit;
         return new Packet(++number, nanos, 0, linkType, origLen,
                 bytes.asSlice(at + RECORD_HEADER, capLen), null);

@@ -85,6 +85,7 @@ final class PcapngReader extends MappedReader {
                 return null;
             }
             pos = at + length;
+            file.readerAt(pos);
             Packet packet = switch (type) {
                 case EPB -> packetBlock(at, length, true);
                 case PB -> packetBlock(at, length, false);
