@@ -26,23 +26,23 @@ final class BlockBuffer {
 
     void u16(int value) {
         ensure(2);
-        segment.set(Endian.LITTLE.u16(), length, (short) value);
+        Endian.LITTLE.setU16(segment, length, (short) value);
         length += 2;
     }
 
     void u32(int value) {
         ensure(4);
-        segment.set(Endian.LITTLE.u32(), length, value);
+        Endian.LITTLE.setU32(segment, length, value);
         length += 4;
     }
 
     void u32At(int offset, int value) {
-        segment.set(Endian.LITTLE.u32(), offset, value);
+        Endian.LITTLE.setU32(segment, offset, value);
     }
 
     void u64(long value) {
         ensure(8);
-        segment.set(Endian.LITTLE.u64(), length, value);
+        Endian.LITTLE.setU64(segment, length, value);
         length += 8;
     }
 

@@ -38,7 +38,7 @@ final class CaptureFiles {
             throw new CaptureFormatException(mapped.path() + ": only " + size
                     + " bytes, too short for a capture file: " + firstBytes(mapped));
         }
-        int magic = mapped.bytes().get(Endian.BIG.u32(), 0);
+        int magic = Endian.BIG.u32(mapped.bytes(), 0);
         if (magic == PCAPNG_SHB) {
             return new PcapngReader(mapped);
         }

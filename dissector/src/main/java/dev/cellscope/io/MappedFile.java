@@ -17,11 +17,14 @@ final class MappedFile implements AutoCloseable {
     private final Path path;
     private final Arena arena;
     private final MemorySegment bytes;
+    /** Maps pages ahead of the reader on another thread; null for small files. */
+    private final PageToucher toucher;
 
     private MappedFile(Path path, Arena arena, MemorySegment bytes) {
         this.path = path;
         this.arena = arena;
         this.bytes = bytes;
+        this.toucher = PageToucher.forMapping(bytes);
     }
 
     static MappedFile map(Path path) throws IOException {
@@ -47,8 +50,14 @@ final class MappedFile implements AutoCloseable {
         return bytes.byteSize();
     }
 
+    /** The reader has come to {@code offset} (for the page toucher; a plain store). */
+    void readerAt(long offset) {
+        if (toucher != null) toucher.readerAt(offset);
+    }
+
     @Override
     public void close() {
+        if (toucher != null) toucher.close();
         if (arena.scope().isAlive()) {
             arena.close();
         }

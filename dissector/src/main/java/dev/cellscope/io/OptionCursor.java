@@ -39,8 +39,8 @@ final class OptionCursor {
         if (end - pos < 4) {
             return false;
         }
-        code = Short.toUnsignedInt(bytes.get(endian.u16(), pos));
-        valueLength = Short.toUnsignedInt(bytes.get(endian.u16(), pos + 2));
+        code = Short.toUnsignedInt(endian.u16(bytes, pos));
+        valueLength = Short.toUnsignedInt(endian.u16(bytes, pos + 2));
         if (code == END_OF_OPT) {
             return false;
         }
@@ -64,6 +64,6 @@ final class OptionCursor {
     }
 
     long u64Value() {
-        return bytes.get(endian.u64(), valueOffset);
+        return endian.u64(bytes, valueOffset);
     }
 }

@@ -59,14 +59,14 @@ final class PcapReader extends MappedReader {
             throw new CaptureFormatException(file.path() + ": pcap file header cut short: " + size
                     + " bytes, the header needs " + FILE_HEADER);
         }
-        int major = Short.toUnsignedInt(bytes.get(endian.u16(), 4));
-        int minor = Short.toUnsignedInt(bytes.get(endian.u16(), 6));
+        int major = Short.toUnsignedInt(endian.u16(bytes, 4));
+        int minor = Short.toUnsignedInt(endian.u16(bytes, 6));
         if (major != 2) {
             throw new CaptureFormatException(file.path() + ": unsupported pcap version " + major + "." + minor
                     + " (only 2.x exists)");
         }
-        int snapLength = bytes.get(endian.u32(), 16);
-        this.linkType = bytes.get(endian.u32(), 20) & LINKTYPE_MASK;
+        int snapLength = endian.u32(bytes, 16);
+        this.linkType = endian.u32(bytes, 20) & LINKTYPE_MASK;
         this.interfaces = List.of(new InterfaceInfo(0, linkType, snapLength, null, 1_000_000_000L / nanosPerUnit));
     }
 
@@ -95,10 +95,10 @@ final class PcapReader extends MappedReader {
             return fail(at, "packet record header at offset " + at + " cut short: " + remaining + " of "
                     + RECORD_HEADER + " bytes present");
         }
-        long seconds = Integer.toUnsignedLong(bytes.get(endian.u32(), at));
-        long fraction = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 4));
-        long capLen = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 8));
-        int origLen = bytes.get(endian.u32(), at + 12);
+        long seconds = Integer.toUnsignedLong(endian.u32(bytes, at));
+        long fraction = Integer.toUnsignedLong(endian.u32(bytes, at + 4));
+        long capLen = Integer.toUnsignedLong(endian.u32(bytes, at + 8));
+        int origLen = endian.u32(bytes, at + 12);
         if (capLen > CaptureFiles.MAX_PACKET_LENGTH) {
             return fail(at, "File has " + capLen + "-byte packet, bigger than maximum of "
                     + CaptureFiles.MAX_PACKET_LENGTH + " (packet record at offset " + at + ")");
@@ -108,6 +108,7 @@ final class PcapReader extends MappedReader {
                     + (remaining - RECORD_HEADER) + " remain");
         }
         pos = at + RECORD_HEADER + capLen;
+        file.readerAt(pos);
         long nanos = seconds * 1_000_000_000L + fraction * nanosPerUnit;
         return new Packet(++number, nanos, 0, linkType, origLen,
                 bytes.asSlice(at + RECORD_HEADER, capLen), null);

@@ -75,16 +75,17 @@ final class PcapngReader extends MappedReader {
             if (remaining < MIN_BLOCK) {
                 return fail(at, "block header at offset " + at + " cut short: only " + remaining + " bytes remain");
             }
-            int type = bytes.get(endian.u32(), at);
+            int type = endian.u32(bytes, at);
             if (type == SHB) {
                 enterSection(at);
                 continue;
             }
-            long length = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 4));
+            long length = Integer.toUnsignedLong(endian.u32(bytes, at + 4));
             if (!framed(at, length, remaining)) {
                 return null;
             }
             pos = at + length;
+            file.readerAt(pos);
             Packet packet = switch (type) {
                 case EPB -> packetBlock(at, length, true);
                 case PB -> packetBlock(at, length, false);
@@ -118,7 +119,7 @@ final class PcapngReader extends MappedReader {
             fail(at, "block at offset " + at + " claims " + length + " bytes but only " + remaining + " remain");
             return false;
         }
-        long trailing = Integer.toUnsignedLong(bytes.get(endian.u32(), at + length - 4));
+        long trailing = Integer.toUnsignedLong(endian.u32(bytes, at + length - 4));
         if (trailing != length) {
             fail(at, "block at offset " + at + " has leading length " + length + " but trailing length " + trailing);
             return false;
@@ -133,7 +134,7 @@ final class PcapngReader extends MappedReader {
             fail(at, "section header block at offset " + at + " cut short: only " + remaining + " bytes remain");
             return false;
         }
-        int magic = bytes.get(Endian.LITTLE.u32(), at + 8);
+        int magic = Endian.LITTLE.u32(bytes, at + 8);
         if (magic == BYTE_ORDER_MAGIC) {
             endian = Endian.LITTLE;
         } else if (magic == Integer.reverseBytes(BYTE_ORDER_MAGIC)) {
@@ -143,7 +144,7 @@ final class PcapngReader extends MappedReader {
                     + Integer.toHexString(Integer.reverseBytes(magic)));
             return false;
         }
-        long length = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 4));
+        long length = Integer.toUnsignedLong(endian.u32(bytes, at + 4));
         if (!framed(at, length, remaining)) {
             return false;
         }
@@ -151,9 +152,9 @@ final class PcapngReader extends MappedReader {
             fail(at, "section header block at offset " + at + " is " + length + " bytes, less than " + MIN_SHB);
             return false;
         }
-        int major = Short.toUnsignedInt(bytes.get(endian.u16(), at + 12));
+        int major = Short.toUnsignedInt(endian.u16(bytes, at + 12));
         if (major != 1) {
-            int minor = Short.toUnsignedInt(bytes.get(endian.u16(), at + 14));
+            int minor = Short.toUnsignedInt(endian.u16(bytes, at + 14));
             fail(at, "section header block at offset " + at + " has unsupported version " + major + "." + minor);
             return false;
         }
@@ -168,8 +169,8 @@ final class PcapngReader extends MappedReader {
             fail(at, "interface description block at offset " + at + " is " + length + " bytes, less than " + MIN_IDB);
             return;
         }
-        int linkType = Short.toUnsignedInt(bytes.get(endian.u16(), at + 8));
-        int snapLength = bytes.get(endian.u32(), at + 12);
+        int linkType = Short.toUnsignedInt(endian.u16(bytes, at + 8));
+        int snapLength = endian.u32(bytes, at + 12);
         String name = null;
         int tsresol = 6;
         long tsoffset = 0;
@@ -217,16 +218,16 @@ final class PcapngReader extends MappedReader {
             return fail(at, kind + " at offset " + at + " is " + length + " bytes, less than " + MIN_PACKET_BLOCK);
         }
         long localId = enhanced
-                ? Integer.toUnsignedLong(bytes.get(endian.u32(), at + 8))
-                : Short.toUnsignedInt(bytes.get(endian.u16(), at + 8));
+                ? Integer.toUnsignedLong(endian.u32(bytes, at + 8))
+                : Short.toUnsignedInt(endian.u16(bytes, at + 8));
         Iface iface = iface(at, kind, localId);
         if (iface == null) {
             return null;
         }
-        long raw = (Integer.toUnsignedLong(bytes.get(endian.u32(), at + 12)) << 32)
-                | Integer.toUnsignedLong(bytes.get(endian.u32(), at + 16));
-        long capLen = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 20));
-        int origLen = bytes.get(endian.u32(), at + 24);
+        long raw = (Integer.toUnsignedLong(endian.u32(bytes, at + 12)) << 32)
+                | Integer.toUnsignedLong(endian.u32(bytes, at + 16));
+        long capLen = Integer.toUnsignedLong(endian.u32(bytes, at + 20));
+        int origLen = endian.u32(bytes, at + 24);
         if (capLen > CaptureFiles.MAX_PACKET_LENGTH) {
             return fail(at, "File has " + capLen + "-byte packet, bigger than maximum of "
                     + CaptureFiles.MAX_PACKET_LENGTH + " (" + kind + " at offset " + at + ")");
@@ -260,7 +261,7 @@ final class PcapngReader extends MappedReader {
         if (iface == null) {
             return null;
         }
-        int origLen = bytes.get(endian.u32(), at + 8);
+        int origLen = endian.u32(bytes, at + 8);
         long capLen = Math.min(length - MIN_SPB, Integer.toUnsignedLong(origLen));
         if (iface.snapLength() != 0) {
             capLen = Math.min(capLen, Integer.toUnsignedLong(iface.snapLength()));
@@ -284,7 +285,7 @@ final class PcapngReader extends MappedReader {
         if (length < MIN_ISB) {
             return;
         }
-        long localId = Integer.toUnsignedLong(bytes.get(endian.u32(), at + 8));
+        long localId = Integer.toUnsignedLong(endian.u32(bytes, at + 8));
         if (localId >= sectionInterfaces) {
             return;
         }
@@ -317,8 +318,8 @@ final class PcapngReader extends MappedReader {
 
     /** A pcapng timestamp: two u32, the high half first. */
     private long rawTime(long offset) {
-        return (Integer.toUnsignedLong(bytes.get(endian.u32(), offset)) << 32)
-                | Integer.toUnsignedLong(bytes.get(endian.u32(), offset + 4));
+        return (Integer.toUnsignedLong(endian.u32(bytes, offset)) << 32)
+                | Integer.toUnsignedLong(endian.u32(bytes, offset + 4));
     }
 
     @Override

@@ -31,7 +31,14 @@ import java.util.concurrent.BlockingQueue;
  * same bytes. One reader, one file mapping, both cores busy.
  */
 final class AnalysisThread implements PacketSource, FrameAnalysis {
-    private static final int AHEAD = 16_384;
+    /**
+     * Frames read ahead of the thread that prints. Each holds its reassembled SBI messages (64 KiB blocks
+     * copied out of the capture) until printed, and everything held is copied by every young GC: with
+     * 16,384 frames that was 30-70 MB per collection and 0.9 s of GC pauses in a full analysis of the
+     * 1M-frame mesh capture; 2,048 frames (dozens of blocks for the verification workers to run ahead on)
+     * keep about 6 MB and 0.14 s (bench/README.md, issue 17).
+     */
+    private static final int AHEAD = 2_048;
 
     /**
      * A frame read ahead, with its analysis result (a verdict, a ledger result, or null), the
