@@ -97,7 +97,7 @@ CELLSCOPE_DPDK_FILES=('/usr/lib/*/librte_net_af_packet.so.23:dpdk' '/usr/lib/*/l
 CELLSCOPE_XDP_FILES=('/usr/lib/*/libxdp.so.1:libxdp1' '/usr/lib/*/libbpf.so.1:libbpf1' '/usr/lib/*/bpf/xsk_def_xdp_prog.o:libxdp1' '/usr/sbin/xdp-loader:xdp-tools' '/usr/sbin/ethtool:ethtool')
 # cellscope_heap_options ARGS...: the launcher's heap options for the command ARGS (one line).
 # Single-pass capture commands (read, stats, plot without -2) keep bounded state (the analysis' caps, the flow
-# table's --max-flows, 16,384 frames read ahead): their live heap is tens of MB whatever the capture's size. Left
+# table's --max-flows, 2,048 frames read ahead): their live heap is tens of MB whatever the capture's size. Left
 # to its ergonomics, ParallelGC grows the heap to meet its GC-time goal instead (1.76 GB of anonymous memory for a
 # text `read` of a 1M-frame capture with a 96 MB young generation; 400 MB with 256 MB), so the heap is capped:
 # with 192 MB (96 MB young) they stay under 300 MB of anonymous memory (bench/memory.sh, bench/README.md).
