@@ -12,7 +12,7 @@ package dev.cellscope.endpoint.tether;
  * every byte received, up to the configured window. A sender that never sends (a Define flood) holds at most the
  * initial grant; a real one reaches the full window after receiving about that much. The full window is what
  * keeps a lossy path busy: with 5% loss every 256 KiB window held a hole that waited for a NACK round trip
- * (a 100 MB tether-send over loopback took 7.1 s with 256 KiB, 2.1-2.3 s with 4 MiB; bench/README.md).
+ * (a 100 MB tether-send over loopback took 7.1 s with 256 KiB, 3.4-3.6 s with 1 MiB, the default; bench/README.md).
  */
 final class CreditWindow {
     /** The first window, before anything arrived: the most a silent sender is ever granted (256 KiB). */

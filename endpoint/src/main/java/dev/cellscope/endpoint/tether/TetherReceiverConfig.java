@@ -33,8 +33,12 @@ public record TetherReceiverConfig(long localId, long window, long hailGrant, lo
     public static final int DEFAULT_MAX_FLOWS = 64;
     /** 2^20: a 1 GiB flow in tether-send's default 1024-byte slots. */
     public static final long DEFAULT_MAX_SLOTS = 1L << 20;
-    /** 4 MiB: at 5% loss a 256 KiB window stalled on a NACK round trip several times per window (issue 12 item 8). */
-    public static final long DEFAULT_WINDOW = 4L << 20;
+    /**
+     * 1 MiB: at 5% loss a 256 KiB window stalled on a NACK round trip several times per window (issue 12 item 8); a
+     * 4 MiB one recovered faster still but let a 1 GB transfer without faults overflow the receiver's socket during
+     * its GC pauses (106,642 re-sends, 18 s against 11 s): bench/README.md, goodput, session 25.
+     */
+    public static final long DEFAULT_WINDOW = 1L << 20;
     public static final long DEFAULT_IDLE_NANOS = 30_000_000_000L;
 
     public TetherReceiverConfig {
@@ -46,7 +50,7 @@ public record TetherReceiverConfig(long localId, long window, long hailGrant, lo
     }
 
     /**
-     * 4 MiB window (opening from 256 KiB), Hail grant 4096, 2 ms reorder window, 20 ms NACK retry, 40 ms stall; flows up to 1 GiB (and per source),
+     * 1 MiB window (opening from 256 KiB), Hail grant 4096, 2 ms reorder window, 20 ms NACK retry, 40 ms stall; flows up to 1 GiB (and per source),
      * 4 GiB announced in all, 64 open flows, 2^20 slots each, abandoned after 30 s of silence; 256 slots per Nack.
      */
     public static TetherReceiverConfig of(long localId) {
