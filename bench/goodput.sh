@@ -7,6 +7,8 @@
 #   bench/goodput.sh [RUNS] [SIZES]        defaults: 3 "1M 100M 1G"
 #   PROTOS="SBI" LOSSES="0" bench/goodput.sh   only these rows (defaults "SBI SBI-get Tether" and "0 0.05";
 #                                          SBI is a put to serve, SBI-get a get from serve of what a put left there)
+#   CS=PATH bench/goodput.sh                time another build's launcher (default ./cellscope)
+#   CEILING="SENT RECEIVED" bench/goodput.sh   skip iperf3 and use these Mbit/s (paired runs measure it once)
 #   STORE_DIR=DIR bench/goodput.sh         where stores, inputs and outputs go (default /dev/shm: tmpfs,
 #                                          so the store's per-block fsync does not stand in for the network)
 #
@@ -19,7 +21,7 @@ cellscope_need_packages iperf3:iperf3
 
 runs=${1:-3}
 sizes=${2:-"1M 100M 1G"}
-cs="$here/cellscope"
+cs="${CS:-$here/cellscope}"   # CS=other/cellscope: time another build (paired runs, bench/goodput-pair.sh)
 work=$(mktemp -d "${STORE_DIR:-/dev/shm}/cs-goodput.XXXXXX")
 children=()
 cleanup() {
@@ -122,7 +124,8 @@ tether_run() {
 machine
 echo "runs: best of $runs; stores and files in ${STORE_DIR:-/dev/shm}; load before start: $(cut -d' ' -f1-3 /proc/loadavg)"
 ceiling=0 received=0
-for _ in $(seq "$runs"); do
+[ -n "${CEILING:-}" ] && read -r ceiling received <<<"$CEILING"
+[ -z "${CEILING:-}" ] && for _ in $(seq "$runs"); do
   read -r c r <<<"$(ceiling_run)"
   [ "$c" -gt "$ceiling" ] && ceiling=$c
   [ "$r" -gt "$received" ] && received=$r

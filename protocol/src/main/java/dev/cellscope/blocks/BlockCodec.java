@@ -310,6 +310,42 @@ public final class BlockCodec implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the first block cheap: zstd-jni on Java 22+ calls libzstd through FFM, and its first call
+     * links every downcall (about 30 handles, each spinning lambda forms): 0.2-0.25 s of one core on the
+     * 2-vCPU bench machine, which the AOT cache does not keep. A 1 MB put spent that between the DAG_SYNC
+     * answer and its first BLOCK_PUT, a quarter of its transfer (issue 12 item 8, bench/README.md). This
+     * compresses and decompresses a small block and hashes it, on the calling thread; returns the
+     * nanoseconds it took. Never throws (a codec that cannot load fails later, where it is reported).
+     */
+    public static long warmUp() {
+        long t0 = System.nanoTime();
+        try {
+            byte[] sample = new byte[4096];
+            for (int i = 0; i < sample.length; i++) sample[i] = (byte) (i % 7); // compressible: both directions run
+            byte[] packed = Zstd.compress(sample, SbiCompression.ZSTD.senderLevel());
+            try (BlockCodec codec = new BlockCodec()) {
+                codec.decompress(SbiCompression.ZSTD.id(), packed);
+            }
+            Blake3.hash(sample);
+        } catch (LinkageError | RuntimeException e) {
+            // reported at the first real block
+        }
+        return System.nanoTime() - t0;
+    }
+
+    /**
+     * {@link #warmUp} on a daemon thread of its own, started now: for a process about to connect, so the
+     * linking overlaps start-up and the handshake round trips instead of delaying the first block.
+     */
+    public static Thread warmUpInBackground() {
+        Thread t = new Thread(BlockCodec::warmUp, "codec-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        return t;
+    }
+
     /** Frees the native zstd and zlib state; the codec cannot be used afterwards. */
     @Override
     public void close() {

@@ -1,5 +1,6 @@
 package dev.cellscope.endpoint.stack;
 
+import dev.cellscope.blocks.BlockCodec;
 import dev.cellscope.crypto.Identities;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.RealScheduler;
@@ -102,6 +103,8 @@ public final class Stack<A> implements AutoCloseable {
         } catch (IOException e) {
             throw StackException.failed(store + ": cannot open the content store: " + e.getMessage());
         }
+        // zstd's FFM binding links on first use (0.2 s here): do it while we connect, not before the first block.
+        BlockCodec.warmUpInBackground();
         SbiConfig config = SbiConfig.of(identity).withCapabilities(capabilities).withRequired(required);
         Set<Bytes> allowed = allowList(book);
         // Received blocks are written on a thread of their own: the scheduler keeps taking packets meanwhile.

@@ -6,8 +6,18 @@ package dev.cellscope.endpoint.tether;
  * held out of order never exceed the window. Bytes come back as they are drained (delivered in
  * order), discarded (copies of slots already held) or presumed lost (NACKed, or silent during a
  * stall: the sender spent that credit on frames that never arrived, or never got the grant).
+ *
+ * <h2>Opening</h2>
+ * The window opens as data comes: it starts at {@link #INITIAL} (or the whole window, if smaller) and grows by
+ * every byte received, up to the configured window. A sender that never sends (a Define flood) holds at most the
+ * initial grant; a real one reaches the full window after receiving about that much. The full window is what
+ * keeps a lossy path busy: with 5% loss every 256 KiB window held a hole that waited for a NACK round trip
+ * (a 100 MB tether-send over loopback took 7.1 s with 256 KiB, 3.4-3.6 s with 1 MiB, the default; bench/README.md).
  */
 final class CreditWindow {
+    /** The first window, before anything arrived: the most a silent sender is ever granted (256 KiB). */
+    static final long INITIAL = 256 * 1024;
+
     private final long window, frameLength;
     private long granted, received, presumedLost, held;
     /** Credit owed for re-sends of NACKed slots, granted whatever the room (see {@link #presumeLost}). */
@@ -24,8 +34,13 @@ final class CreditWindow {
         return Math.max(0, granted - received - presumedLost);
     }
 
+    /** The window as opened so far: the initial one plus every byte received, at most the configured window. */
+    long open() {
+        return Math.min(window, Math.max(frameLength, INITIAL + received));
+    }
+
     long available() {
-        return Math.max(0, window - held - senderCredit());
+        return Math.max(0, open() - held - senderCredit());
     }
 
     /** A non-LAMP data frame of {@code len} bytes arrived (fresh or a copy). */
@@ -75,7 +90,7 @@ final class CreditWindow {
     long grantDue() {
         long free = available();
         boolean starving = senderCredit() < frameLength;
-        long room = free >= Math.max(frameLength, window / 4) || (starving && free >= frameLength) ? free : 0;
+        long room = free >= Math.max(frameLength, open() / 4) || (starving && free >= frameLength) ? free : 0;
         return Math.max(room, owed);
     }
 

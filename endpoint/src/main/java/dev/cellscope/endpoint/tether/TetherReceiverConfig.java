@@ -6,7 +6,8 @@ import dev.cellscope.protocol.tether.TetherCredit;
  * How a {@link TetherReceiver} behaves. Times are nanoseconds of the scheduler's clock.
  *
  * @param localId        this endpoint's 48-bit identity
- * @param window         receive window in Tether bytes: credit outstanding plus slots held out of order never exceed it
+ * @param window         receive window in Tether bytes: credit outstanding plus slots held out of order never exceed it;
+ *                       it opens from 256 KiB (or less, if smaller) as data arrives ({@link CreditWindow})
  * @param hailGrant      flow-0 credit the Hail answering a Lamp grants (4096 by PROTOCOLS.md)
  * @param reorderNanos   a gap must persist this long before its slots are NACKed
  * @param nackRetryNanos a NACKed slot still missing after this is NACKed again
@@ -32,6 +33,12 @@ public record TetherReceiverConfig(long localId, long window, long hailGrant, lo
     public static final int DEFAULT_MAX_FLOWS = 64;
     /** 2^20: a 1 GiB flow in tether-send's default 1024-byte slots. */
     public static final long DEFAULT_MAX_SLOTS = 1L << 20;
+    /**
+     * 1 MiB: at 5% loss a 256 KiB window stalled on a NACK round trip several times per window (issue 12 item 8); a
+     * 4 MiB one recovered faster still but let a 1 GB transfer without faults overflow the receiver's socket during
+     * its GC pauses (106,642 re-sends, 18 s against 11 s): bench/README.md, goodput, session 25.
+     */
+    public static final long DEFAULT_WINDOW = 1L << 20;
     public static final long DEFAULT_IDLE_NANOS = 30_000_000_000L;
 
     public TetherReceiverConfig {
@@ -43,11 +50,11 @@ public record TetherReceiverConfig(long localId, long window, long hailGrant, lo
     }
 
     /**
-     * 256 KiB window, Hail grant 4096, 2 ms reorder window, 20 ms NACK retry, 40 ms stall; flows up to 1 GiB (and per source),
+     * 1 MiB window (opening from 256 KiB), Hail grant 4096, 2 ms reorder window, 20 ms NACK retry, 40 ms stall; flows up to 1 GiB (and per source),
      * 4 GiB announced in all, 64 open flows, 2^20 slots each, abandoned after 30 s of silence; 256 slots per Nack.
      */
     public static TetherReceiverConfig of(long localId) {
-        return new TetherReceiverConfig(localId, 256 * 1024, TetherCredit.HAIL_REPLY_GRANT, 2_000_000L, 20_000_000L, 40_000_000L,
+        return new TetherReceiverConfig(localId, DEFAULT_WINDOW, TetherCredit.HAIL_REPLY_GRANT, 2_000_000L, 20_000_000L, 40_000_000L,
                 DEFAULT_MAX_BYTES, DEFAULT_MAX_TOTAL_BYTES, DEFAULT_MAX_FLOWS, DEFAULT_MAX_SLOTS, DEFAULT_IDLE_NANOS, 256);
     }
 

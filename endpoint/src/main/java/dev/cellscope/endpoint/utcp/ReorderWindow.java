@@ -55,6 +55,7 @@ final class ReorderWindow {
     private long highest;
     /** While paused, in-order DATA is held like early DATA instead of delivered (the application's back-pressure). */
     private boolean paused;
+    private long lastRttSample = -1;
 
     ReorderWindow(long firstDataSeq, int maxHeld, long reorderWindow, int reorderPackets) {
         this.next = firstDataSeq;
@@ -98,8 +99,25 @@ final class ReorderWindow {
             highest = Math.max(highest, seq);
             if (reorderPackets > 0) promoteByCount(now);
         } else {
+            sampleRtt(seq, now);
             fill(seq);
         }
+    }
+
+    /**
+     * A missing seq NACKed exactly once has come: NACK to re-sent copy is a round trip (plus the sender's turn
+     * around). Karn's rule: after a repeated NACK the copy may answer either, so no sample. -1 when none.
+     */
+    private void sampleRtt(long seq, long now) {
+        Range<Gap> r = gaps.find(seq);
+        if (r != null && r.value().nacks == 1 && r.value().firstNackAt >= 0) lastRttSample = Math.max(1, now - r.value().firstNackAt);
+    }
+
+    /** The round trip measured by the latest {@link #arrived} (see {@link #sampleRtt}), then forgotten; -1 if none. */
+    long takeRttSample() {
+        long s = lastRttSample;
+        lastRttSample = -1;
+        return s;
     }
 
     Outcome accept(long seq, byte[] payload, long now, Consumer<byte[]> deliver) {

@@ -197,6 +197,15 @@ public final class UtcpConnection {
         return rtt;
     }
 
+    /**
+     * A receiver's later RTT sample (NACK to re-sent copy, {@link ReorderWindow}) may only lower the RTT: the one
+     * taken at the SYN on a JVM milliseconds old was 27-86 ms on loopback (issue 12 item 8), and the NACK repeat
+     * (2 × RTT) made every lost re-send or NACK cost that much twice. A slow sample (a busy sender) is ignored.
+     */
+    private void lowerRtt(long sample) {
+        if (sample > 0 && sample < rtt) rtt = sample;
+    }
+
     /** DATA packets held for retransmission or waiting for the pacer. */
     public int bufferedPackets() {
         return buffer.size();
@@ -385,7 +394,9 @@ public final class UtcpConnection {
         long seq = UtcpSeq.unwrap(wireSeq, rcv.next());
         if (peerFin >= 0 && seq >= peerFin) return;
         tally.dataPacketsReceived++;
-        switch (rcv.accept(seq, payload.toArray(), now(), this::deliver)) {
+        var outcome = rcv.accept(seq, payload.toArray(), now(), this::deliver);
+        lowerRtt(rcv.takeRttSample());
+        switch (outcome) {
             case DUPLICATE -> tally.duplicatesDropped++;
             case OUT_OF_WINDOW -> tally.outOfWindowDropped++;
             case DELIVERED, HELD -> { }

@@ -53,7 +53,7 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
     int maxFlows = TetherReceiverConfig.DEFAULT_MAX_FLOWS;
 
     @Option(names = "--window", paramLabel = "BYTES", description = "Receive window in Tether bytes: the credit outstanding plus slots held "
-            + "out of order never exceed it; grants follow as it drains (default 262144).")
+            + "out of order never exceed it; it opens from 262144 as data arrives, grants follow as it drains (default 1048576).")
     long window = TetherReceiverConfig.of(0).window();
 
     @Option(names = "--stall-ms", paramLabel = "MS", description = "Silence on a flow, while the sender is believed to hold credit, after "
