@@ -40,6 +40,10 @@ final class DpdkAbi {
 
     /** {@code sizeof(struct rte_eth_conf)}: we pass a zeroed one (no offloads, no RSS: the PMD's defaults). */
     static final long ETH_CONF_SIZE = 2272;
+    /** {@code RTE_MEMPOOL_F_NO_IOVA_CONTIG}: objects may cross page boundaries (the pool is then packed). */
+    static final int MEMPOOL_F_NO_IOVA_CONTIG = 0x0020;
+    /** {@code sizeof(struct rte_pktmbuf_pool_private)}: {@code uint16_t mbuf_data_room_size, mbuf_priv_size; uint32_t flags}. */
+    static final long PKTMBUF_POOL_PRIVATE_SIZE = 8;
     /** {@code RTE_PKTMBUF_HEADROOM}. */
     static final int PKTMBUF_HEADROOM = 128;
     /** {@code RTE_MBUF_DEFAULT_BUF_SIZE}: 2048 bytes of data after the headroom. */

@@ -77,6 +77,34 @@ final class DpdkLibrary {
     /** Not critical: with a pool's cache it may take the pool's lock; cheap either way next to a burst. */
     static final MethodHandle FREE_BULK = bind(MBUF, "rte_pktmbuf_free_bulk", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
     static final MethodHandle MEMPOOL_FREE = bind(MEMPOOL, "rte_mempool_free", FunctionDescriptor.ofVoid(ADDRESS));
+    // a pool built step by step as rte_pktmbuf_pool_create does, with flags it does not take (see DpdkPort's packed pool)
+    static final MethodHandle MEMPOOL_CREATE_EMPTY = bind(MEMPOOL, "rte_mempool_create_empty",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    static final MethodHandle MEMPOOL_SET_OPS_BYNAME = bind(MEMPOOL, "rte_mempool_set_ops_byname",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    static final MethodHandle MEMPOOL_POPULATE_DEFAULT = bind(MEMPOOL, "rte_mempool_populate_default", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    static final MethodHandle MEMPOOL_OBJ_ITER = bind(MEMPOOL, "rte_mempool_obj_iter", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    static final MethodHandle MEMPOOL_MEM_ITER = bind(MEMPOOL, "rte_mempool_mem_iter", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    static final MethodHandle MBUF_BEST_MEMPOOL_OPS = bind(MBUF, "rte_mbuf_best_mempool_ops", FunctionDescriptor.of(ADDRESS));
+    static final MethodHandle PKTMBUF_POOL_INIT = bind(MBUF, "rte_pktmbuf_pool_init", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    /** {@code rte_pktmbuf_init}, an {@code rte_mempool_obj_cb_t} given to {@code rte_mempool_obj_iter} as a function pointer. */
+    static final MemorySegment PKTMBUF_INIT = symbol(MBUF, "rte_pktmbuf_init").orElse(MemorySegment.NULL);
+    /** An {@code rte_mempool_mem_cb_t} that does nothing: {@code rte_mempool_mem_iter} then just counts a pool's memory chunks. */
+    static final MemorySegment NO_MEM_CB = noMemCallback();
+
+    private static MemorySegment noMemCallback() {
+        try {
+            MethodHandle none = java.lang.invoke.MethodHandles.lookup().findStatic(DpdkLibrary.class, "noMemChunk",
+                    java.lang.invoke.MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class, MemorySegment.class, int.class));
+            return LINKER.upcallStub(none, FunctionDescriptor.ofVoid(ADDRESS, ADDRESS, ADDRESS, JAVA_INT), Arena.global());
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static void noMemChunk(MemorySegment mp, MemorySegment opaque, MemorySegment memhdr, int index) {
+        // counted by rte_mempool_mem_iter's result
+    }
     static final MethodHandle VDEV_INIT = bind(VDEV, "rte_vdev_init", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     static final MethodHandle VDEV_UNINIT = bind(VDEV, "rte_vdev_uninit", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     static final MethodHandle PORT_BY_NAME = bind(ETHDEV, "rte_eth_dev_get_port_by_name", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));

@@ -83,8 +83,9 @@ public final class DpdkPort implements AutoCloseable {
             if (Short.toUnsignedInt(port) >= DpdkAbi.MAX_ETHPORTS) throw new DpdkException(DpdkException.Kind.PORT, "port id " + port + " beyond rte_eth_fp_ops");
             int socket = (int) DpdkLibrary.SOCKET_ID.invokeExact(port);
             long before = Eal.size(Eal.logFile());
-            MemorySegment mp = (MemorySegment) DpdkLibrary.POOL_CREATE.invokeExact(tmp.allocateFrom("cs_pool_" + SERIAL.incrementAndGet()),
-                    c.mbufs(), 0, (short) 0, (short) c.dataRoom(), socket);
+            String poolName = "cs_pool_" + SERIAL.incrementAndGet();
+            MemorySegment mp = afXdp(c) ? packedPool(tmp, poolName, c, socket)
+                    : (MemorySegment) DpdkLibrary.POOL_CREATE.invokeExact(tmp.allocateFrom(poolName), c.mbufs(), 0, (short) 0, (short) c.dataRoom(), socket);
             if (mp.equals(MemorySegment.NULL)) {
                 throw new DpdkException(DpdkException.Kind.PORT, "DPDK could not make a pool of " + c.mbufs() + " mbufs of " + c.dataRoom()
                         + " bytes (" + why(before, DpdkLibrary.rteErrno()) + "): give the EAL more memory (-m) or use fewer mbufs");
@@ -106,6 +107,56 @@ public final class DpdkPort implements AutoCloseable {
             else if (hotPlug) vdevUninit(device);
             throw new DpdkException(DpdkException.Kind.PORT, "DPDK port " + device + ": " + t);
         }
+    }
+
+    /** A net_af_xdp device (hot-plugged, or a port the EAL's {@code --vdev} made): its pool must be {@link #packedPool packed}. */
+    private static boolean afXdp(Config c) {
+        return c.name().startsWith("net_af_xdp");
+    }
+
+    /**
+     * An mbuf pool whose objects lie back to back in one memory chunk, as DPDK 22.11's AF_XDP driver
+     * assumes: it registers as the socket's UMEM the pages from the pool's first chunk for
+     * {@code populated_size} objects of {@code rte_mempool_calc_obj_size} bytes each, and gives the
+     * kernel each mbuf's address within that area. {@code rte_pktmbuf_pool_create} without hugepages
+     * (our EAL's {@code --no-huge}) keeps every object within one 4 KiB page, one 2,432-byte object a
+     * page: the UMEM then covered only the first ~58% of the pool, the kernel rejected every fill-ring
+     * address beyond it (counting it invalid and never returning it), and the capture stopped once the
+     * pool ran dry of mbufs it could use. {@code RTE_MEMPOOL_F_NO_IOVA_CONTIG} lets objects cross pages
+     * (AF_XDP copies through virtual addresses; no device DMAs into this pool), so the pool is packed;
+     * the rest is {@code rte_pktmbuf_pool_create}'s own sequence, and a pool in more than one chunk is
+     * refused here rather than left to stall.
+     */
+    private static MemorySegment packedPool(Arena tmp, String name, Config c, int socket) throws Throwable {
+        long before = Eal.size(Eal.logFile());
+        MemorySegment mp = (MemorySegment) DpdkLibrary.MEMPOOL_CREATE_EMPTY.invokeExact(tmp.allocateFrom(name), c.mbufs(),
+                (int) DpdkAbi.MBUF_SIZE + c.dataRoom(), 0, (int) DpdkAbi.PKTMBUF_POOL_PRIVATE_SIZE, socket, DpdkAbi.MEMPOOL_F_NO_IOVA_CONTIG);
+        if (mp.equals(MemorySegment.NULL)) return mp; // the caller says why
+        try {
+            MemorySegment ops = (MemorySegment) DpdkLibrary.MBUF_BEST_MEMPOOL_OPS.invokeExact();
+            int rc = (int) DpdkLibrary.MEMPOOL_SET_OPS_BYNAME.invokeExact(mp, ops, MemorySegment.NULL);
+            if (rc != 0) throw poolFailure(c, "rte_mempool_set_ops_byname", rc, before);
+            MemorySegment priv = tmp.allocate(DpdkAbi.PKTMBUF_POOL_PRIVATE_SIZE, 4); // zeroed: no private area, no flags
+            priv.set(ValueLayout.JAVA_SHORT, 0, (short) c.dataRoom());
+            DpdkLibrary.PKTMBUF_POOL_INIT.invokeExact(mp, priv);
+            rc = (int) DpdkLibrary.MEMPOOL_POPULATE_DEFAULT.invokeExact(mp);
+            if (rc < 0) throw poolFailure(c, "rte_mempool_populate_default", rc, before);
+            int chunks = (int) DpdkLibrary.MEMPOOL_MEM_ITER.invokeExact(mp, DpdkLibrary.NO_MEM_CB, MemorySegment.NULL);
+            if (chunks != 1) {
+                throw new DpdkException(DpdkException.Kind.PORT, "DPDK laid the AF_XDP pool of " + c.mbufs() + " mbufs out in " + chunks
+                        + " memory chunks; the af_xdp driver can use only the first: give the EAL more memory (-m) or use fewer mbufs");
+            }
+            int ignored = (int) DpdkLibrary.MEMPOOL_OBJ_ITER.invokeExact(mp, DpdkLibrary.PKTMBUF_INIT, MemorySegment.NULL);
+            return mp;
+        } catch (Throwable t) {
+            DpdkLibrary.MEMPOOL_FREE.invokeExact(mp);
+            throw t;
+        }
+    }
+
+    private static DpdkException poolFailure(Config c, String call, int rc, long logBefore) {
+        return new DpdkException(DpdkException.Kind.PORT, "DPDK could not make a pool of " + c.mbufs() + " mbufs of " + c.dataRoom()
+                + " bytes: " + call + " failed (" + why(logBefore, rc) + "): give the EAL more memory (-m) or use fewer mbufs");
     }
 
     /** The kernel interface of a hot-plugged net_af_packet device, else null. */
