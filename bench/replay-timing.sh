@@ -71,6 +71,11 @@ analyse() {
     printf " %.1f %.1f %.1f\n", e[p50] / 1e3, e[p99] / 1e3, e[NR] / 1e3 }'
 }
 
+# ipis: CPU 0's function-call (CAL) and TLB-shootdown (TLB) interrupt counts from /proc/interrupts, "CAL TLB".
+# A row prints their increase over the whole run (start-up included): IPIs another CPU sent the sender's CPU.
+ipis() { awk '$1 == "CAL:" { c = $2 } $1 == "TLB:" { t = $2 } END { print c, t }' /proc/interrupts; }
+ipi_delta() { local a=($1) b=($(ipis)); echo "ipi CAL $(( b[0] - a[0] )) TLB $(( b[1] - a[1] ))"; }
+
 # cellscope: SENDER-LABEL LABEL MODE ARG LOOPS [extra replay options] SENDER-OPTIONS...
 # The JVM on CPU 1 and its sending thread alone on CPU 0 (--cpu 0); cs-shared: the whole JVM on CPU 0.
 cellscope_row() {
@@ -78,11 +83,13 @@ cellscope_row() {
   shift 5
   [ "$who" = cs-shared ] && pin=(taskset -c 0) cpu=()
   receive "$who-$label"
+  local i0; i0=$(ipis)
   ip netns exec "$ns" "${pin[@]}" "$here/cellscope" replay -K -l "$loops" "${cpu[@]}" "$@" -i "$tx" -r "$pcap" >"$work/cs.out" 2>&1
+  local ipi; ipi=$(ipi_delta "$i0")
   stop_receiving
   local csent; csent=$(awk '/^Actual:/ { print $2 }' "$work/cs.out")
   local own; own=$(awk '/^Timing:/ { print $5, $6, $8, $9, $11, $12 }' "$work/cs.out")
-  printf "%-9s %-10s %7s %s    (its own report: %s)\n" "$label" "$who" "$csent" "$(analyse "$who-$label" "$mode" "$arg" "$loops")" "$own"
+  printf "%-9s %-10s %7s %s    (its own report: %s; %s)\n" "$label" "$who" "$csent" "$(analyse "$who-$label" "$mode" "$arg" "$loops")" "$own" "$ipi"
 }
 
 run() { # label loops sender-options...
@@ -95,11 +102,13 @@ run() { # label loops sender-options...
   [ -n "${WITH_ORDINARY:-}" ] && cellscope_row cs-ordinary "$label" "$mode" "$arg" "$loops" --no-realtime "$@"
   [ -n "${WITH_XDP:-}" ] && cellscope_row cs-xdp "$label" "$mode" "$arg" "$loops" --transmit xdp "$@"
   receive "tcpreplay-$label"
+  local i0; i0=$(ipis)
   local topt=("--pps=$2"); [ "$mode" = x ] && topt=("--multiplier=$2")
   ip netns exec "$ns" taskset -c 0 tcpreplay -K --loop="$loops" "${topt[@]}" -i "$tx" "$pcap" >"$work/tr.out" 2>&1
+  local ipi; ipi=$(ipi_delta "$i0")
   stop_receiving
   local tsent; tsent=$(awk '/Actual:/ { print $2 }' "$work/tr.out")
-  printf "%-9s %-10s %7s %s\n" "$label" tcpreplay "$tsent" "$(analyse "tcpreplay-$label" "$mode" "$arg" "$loops")"
+  printf "%-9s %-10s %7s %s    (%s)\n" "$label" tcpreplay "$tsent" "$(analyse "tcpreplay-$label" "$mode" "$arg" "$loops")" "$ipi"
 }
 
 machine
