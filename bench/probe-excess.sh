@@ -34,7 +34,7 @@ cpu_run() { # CMD... -> user+sys seconds of the whole run
 }
 ns="csexc$$" rx="cse$$r" tx="cse$$s"
 work=$(mktemp -d)
-cleanup() { ip link del "$rx" 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { veth_down "$ns" "$rx"; rm -rf "$work"; }
 trap cleanup EXIT
 
 machine
@@ -55,14 +55,7 @@ if [ -z "${LIVE_ONLY:-}" ]; then
   offline "probe -r ${extra[*]}" probe --status-interval 0 "${extra[@]}"
 fi
 
-ip netns add "$ns"
-ip link add "$rx" type veth peer name "$tx" netns "$ns"
-echo 1 >"/proc/sys/net/ipv6/conf/$rx/disable_ipv6"
-ip netns exec "$ns" sh -c "echo 1 > /proc/sys/net/ipv6/conf/$tx/disable_ipv6"
-ip link set "$rx" mtu 9000 up
-ip netns exec "$ns" ip link set "$tx" mtu 9000 up
-cpu_of() { sed 's/.*) //' "/proc/$1/stat" | awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($12 + $13) / hz }'; }
-await() { for _ in $(seq 600); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "no '$2' in $1:"; cat "$1"; exit 1; }
+veth_up "$ns" "$rx" "$tx" 9000 # bench/lib.sh
 live() { # NAME CMD...: started on CPU 1; CPU from ready to 2 s after the sender ended, per frame captured
   local name=$1 ready=$2; shift 2
   local err="$work/live.err"

@@ -26,14 +26,9 @@ PACINGS=${PACINGS:-pps-1k pps-10k pps-100k x2}
 "$here/cellscope" --version >/dev/null # build outside the timing
 ns="csrpl$$" rx="csr$$r" tx="csr$$s"
 work=$(mktemp -d)
-cleanup() { ip link del "$rx" 2>/dev/null || true; ip netns del "$ns" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { veth_down "$ns" "$rx"; rm -rf "$work"; }
 trap cleanup EXIT
-ip netns add "$ns"
-ip link add "$rx" type veth peer name "$tx" netns "$ns"
-echo 1 >"/proc/sys/net/ipv6/conf/$rx/disable_ipv6"
-ip netns exec "$ns" sh -c "echo 1 > /proc/sys/net/ipv6/conf/$tx/disable_ipv6"
-ip link set "$rx" mtu 9000 up
-ip netns exec "$ns" ip link set "$tx" mtu 9000 up
+veth_up "$ns" "$rx" "$tx" 9000 # bench/lib.sh
 pcap="$work/sample.pcap" # the one file both senders replay (tcpreplay wants pcap)
 tcpdump -r "$sample" -w "$pcap" 2>/dev/null
 per_pass=$(tcpdump -r "$pcap" -tt -n 2>/dev/null | grep -c '^[0-9]') # (unknown EtherTypes add hex lines)
