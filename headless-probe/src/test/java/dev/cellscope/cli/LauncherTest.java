@@ -113,4 +113,27 @@ class LauncherTest {
         assertTrue(Files.readString(ROOT.resolve("cellscope")).contains("cellscope_heap_options \"$@\""),
                 "the launcher does not take its heap options from cellscope_heap_options");
     }
+    /**
+     * Issue 17 item 1: C2 costs a small capture more than it gains (0.15 s of compiler CPU for 53 frames), so the
+     * launcher compiles with C1 alone when every -r file is a regular file under 64 MiB; a larger file, stdin, a
+     * missing file or a command without -r keep tiered compilation.
+     */
+    @Test
+    void onlyCommandsReadingSmallFilesRunWithC1Alone(@TempDir Path dir) throws Exception {
+        Path small = Files.write(dir.resolve("small.pcapng"), new byte[1000]);
+        Path big = dir.resolve("big.pcapng");
+        try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) { f.setLength(64L << 20); } // sparse
+        Cli.Result r = bash("""
+                source <(sed -n '/^cellscope_small_input() {/,/^}/p' '%s')
+                s='%s' b='%s'
+                for args in "read -r $s" "read -r=$s -c 1" "stats -r$s" "read -r $b" "read -r $s -r $b" "read -r -" \
+                            "read -r $s.missing" "read -r" "endpoint serve" "--version" ""; do
+                  cellscope_small_input $args && echo C1 || echo tiered
+                done
+                """.formatted(ROOT.resolve("cellscope"), small, big));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("C1\nC1\nC1\ntiered\ntiered\ntiered\ntiered\ntiered\ntiered\ntiered\ntiered\n", r.out());
+        assertTrue(Files.readString(ROOT.resolve("cellscope")).contains("cellscope_small_input \"$@\" && java+=(-XX:TieredStopAtLevel=1)"),
+                "the launcher does not choose C1 from cellscope_small_input");
+    }
 }
