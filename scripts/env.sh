@@ -95,7 +95,7 @@ CELLSCOPE_DPDK_FILES=('/usr/lib/*/librte_net_af_packet.so.23:dpdk' '/usr/lib/*/l
 # loaded through FFM; xdp-tools' xdp-loader is the fix the error messages name for a program left behind;
 # ethtool reads the per-queue XDP counters the multi-queue test checks against.
 CELLSCOPE_XDP_FILES=('/usr/lib/*/libxdp.so.1:libxdp1' '/usr/lib/*/libbpf.so.1:libbpf1' '/usr/lib/*/bpf/xsk_def_xdp_prog.o:libxdp1' '/usr/sbin/xdp-loader:xdp-tools' '/usr/sbin/ethtool:ethtool')
-# cellscope_heap_options ARGS...: the launcher's heap options for the command ARGS (one line).
+# cellscope_heap_options ARGS...: sets the array cellscope_heap to the launcher's heap options for the command ARGS.
 # Single-pass capture commands (read, stats, plot without -2) keep bounded state (the analysis' caps, the flow
 # table's --max-flows, 2,048 frames read ahead): their live heap is tens of MB whatever the capture's size. Left
 # to its ergonomics, ParallelGC grows the heap to meet its GC-time goal instead (1.76 GB of anonymous memory for a
@@ -107,9 +107,9 @@ cellscope_heap_options() {
   local a
   case ${1:-} in
     read|stats|plot)
-      for a in "${@:2}"; do [[ $a == -2 || $a =~ ^-[a-zA-Z]*2[a-zA-Z]*$ ]] && { echo "-XX:MaxNewSize=256m"; return; }; done
-      echo "-Xmx${CELLSCOPE_HEAP:-192m} -XX:MaxNewSize=96m" ;;
-    *) echo "-XX:MaxNewSize=256m" ;;
+      for a in "${@:2}"; do [[ $a == -2 || $a =~ ^-[a-zA-Z]*2[a-zA-Z]*$ ]] && { cellscope_heap=(-XX:MaxNewSize=256m); return; }; done
+      cellscope_heap=("-Xmx${CELLSCOPE_HEAP:-192m}" -XX:MaxNewSize=96m) ;;
+    *) cellscope_heap=(-XX:MaxNewSize=256m) ;;
   esac
 }
 
@@ -132,19 +132,22 @@ cellscope_want_runtime_packages() {
 # `lib/modules` (an upgrade in place changes them, and the JDK is asked again).
 cellscope_java_cache="${XDG_CACHE_HOME:-${HOME:-/nonexistent}/.cache}/cellscope/java-versions"
 
-# Prints the Java specification version of the JDK at $1 (25, 17, ...), from the cache when its key
-# still matches, else by asking the JDK itself (and remembering the answer when the cache is writable).
+# Sets cellscope_java_v to the Java specification version of the JDK at $1 (25, 17, ...; empty when it cannot tell),
+# from the cache when its key still matches, else by asking the JDK itself (and remembering the answer when the
+# cache is writable). These functions set variables rather than print, so that the cached path forks only the one
+# stat: every ./cellscope sources this file, and a subshell costs 2-5 ms of a small read's start-up here.
 cellscope_java_version() {
   local candidate=$1 key v line
-  key="$candidate $(stat -L -c '%Y.%s' "$candidate/bin/java" "$candidate/lib/modules" 2>/dev/null | tr '\n' ' ')"
+  cellscope_java_v=
+  key="$candidate $(stat -L --printf '%Y.%s ' "$candidate/bin/java" "$candidate/lib/modules" 2>/dev/null)"
   if [ -r "$cellscope_java_cache" ]; then
     while IFS=$'\t' read -r line v; do
-      [ "$line" = "$key" ] && { echo "$v"; return 0; }
+      [ "$line" = "$key" ] && { cellscope_java_v=$v; return 0; }
     done <"$cellscope_java_cache"
   fi
   v=$("$candidate/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
   [ -n "$v" ] || return 0
-  echo "$v"
+  cellscope_java_v=$v
   # Best effort: an unwritable cache only means the JDK is asked again next time.
   { mkdir -p "${cellscope_java_cache%/*}" &&
     { grep -v -F "$candidate " "$cellscope_java_cache" 2>/dev/null; printf '%s\t%s\n' "$key" "$v"; } \
@@ -152,20 +155,21 @@ cellscope_java_version() {
     || rm -f "$cellscope_java_cache.$$" 2>/dev/null || true
 }
 
+# Sets JAVA_HOME to the first JDK of version 25 or newer: JAVA_HOME's own, Temurin 25's path, then any under /usr/lib/jvm.
 cellscope_java_home() {
-  local candidate v
+  local candidate
   for candidate in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
     [ -n "$candidate" ] && [ -x "$candidate/bin/java" ] || continue
-    v=$(cellscope_java_version "$candidate")
-    if [ -n "$v" ] && [ "${v%%.*}" -ge 25 ] 2>/dev/null; then
-      echo "$candidate"
+    cellscope_java_version "$candidate"
+    if [ -n "$cellscope_java_v" ] && [ "${cellscope_java_v%%.*}" -ge 25 ] 2>/dev/null; then
+      JAVA_HOME=$candidate
       return 0
     fi
   done
   return 1
 }
 
-JAVA_HOME=$(cellscope_java_home) || cellscope_die "Java 25 or newer is required (expected /usr/lib/jvm/temurin-25-jdk-amd64)"
+cellscope_java_home || cellscope_die "Java 25 or newer is required (expected /usr/lib/jvm/temurin-25-jdk-amd64)"
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
 cellscope_need_packages mvn:maven

@@ -94,9 +94,9 @@ class LauncherTest {
         Cli.Result r = bash("""
                 for args in 'read -r f.pcapng' 'read -r f.pcapng -2' 'stats -r f --flows - -2V' 'plot --kind io -r f2 -o x.png' \
                             'read -r f -c 2' 'endpoint serve' 'probe -i eth0' ''; do
-                  echo "$args => $(cellscope_heap_options $args)"
+                  cellscope_heap_options $args; echo "$args => ${cellscope_heap[*]}"
                 done
-                echo "lifted => $(CELLSCOPE_HEAP=2g cellscope_heap_options read -r f)"
+                CELLSCOPE_HEAP=2g cellscope_heap_options read -r f; echo "lifted => ${cellscope_heap[*]}"
                 """);
         assertEquals(0, r.exit(), r.err());
         assertEquals("""
@@ -135,5 +135,55 @@ class LauncherTest {
         assertEquals("C1\nC1\nC1\ntiered\ntiered\ntiered\ntiered\ntiered\ntiered\ntiered\ntiered\n", r.out());
         assertTrue(Files.readString(ROOT.resolve("cellscope")).contains("cellscope_small_input \"$@\" && java+=(-XX:TieredStopAtLevel=1)"),
                 "the launcher does not choose C1 from cellscope_small_input");
+    }
+
+    /**
+     * Issue 17 item 1: the launcher rebuilds the jar when what it is built from changed — a pom or a file under a
+     * module's src/main — and not for tests, the GUI, the architecture tests or bench/jmh, which are not in it. The
+     * check runs on every command, so it walks only those trees. Checked on a fake checkout, file by file.
+     */
+    @Test
+    void onlyWhatTheJarIsBuiltFromMakesItStale(@TempDir Path tree) throws Exception {
+        List<String> files = List.of("pom.xml", "protocol/pom.xml", "protocol/src/main/java/A.java",
+                "protocol/src/main/resources/r.txt", "protocol/src/test/java/ATest.java", "native-tap/pom.xml", "native-tap/src/main/native/b.sh",
+                "gui/pom.xml", "gui/src/main/java/G.java", "architecture/src/test/java/L.java", "bench/jmh/pom.xml",
+                "bench/run", "docs/X.md");
+        for (String f : files) {
+            Files.createDirectories(tree.resolve(f).getParent());
+            Files.writeString(tree.resolve(f), "x");
+        }
+        Path jar = Files.createDirectories(tree.resolve("headless-probe/target")).resolve("cellscope.jar");
+        Files.writeString(jar, "jar");
+        java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(jar);
+        StringBuilder script = new StringBuilder("""
+                source <(sed -n '/^stale() {/,/^}/p' '%s')
+                here='%s' jar='%s'
+                stale && echo 'fresh jar: stale' || echo 'fresh jar: fresh'
+                """.formatted(ROOT.resolve("cellscope"), tree, jar));
+        for (String f : files) {
+            // one file at a time newer than the jar, then back to older
+            script.append("touch -d '+1 min' '%1$s'; stale && echo '%2$s: stale' || echo '%2$s: fresh'; touch -d '-1 day' '%1$s'\n"
+                    .formatted(tree.resolve(f), f));
+        }
+        for (String f : files) Files.setLastModifiedTime(tree.resolve(f), java.nio.file.attribute.FileTime.fromMillis(built.toMillis() - 86_400_000L));
+        Cli.Result r = Cli.tool("bash", "-c", script.toString());
+        Assumptions.assumeTrue(r != null, "no bash");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("""
+                fresh jar: fresh
+                pom.xml: stale
+                protocol/pom.xml: stale
+                protocol/src/main/java/A.java: stale
+                protocol/src/main/resources/r.txt: stale
+                protocol/src/test/java/ATest.java: fresh
+                native-tap/pom.xml: stale
+                native-tap/src/main/native/b.sh: stale
+                gui/pom.xml: fresh
+                gui/src/main/java/G.java: fresh
+                architecture/src/test/java/L.java: fresh
+                bench/jmh/pom.xml: fresh
+                bench/run: fresh
+                docs/X.md: fresh
+                """, r.out());
     }
 }
