@@ -1,13 +1,11 @@
 package dev.cellscope.live.afpacket;
 
-import dev.cellscope.io.CaptureError;
-import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 import dev.cellscope.live.CaptureStats;
 import dev.cellscope.live.FrameBatch;
 import dev.cellscope.live.FrameQueue;
 import dev.cellscope.live.LiveOptions;
-import dev.cellscope.live.LiveSource;
+import dev.cellscope.live.QueuedLiveSource;
 import dev.cellscope.nativetap.packet.PacketSocketException;
 import dev.cellscope.nativetap.packet.RingBlock;
 import dev.cellscope.nativetap.packet.RingStats;
@@ -15,9 +13,6 @@ import dev.cellscope.nativetap.packet.TpacketV3Ring;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,7 +35,7 @@ import java.util.concurrent.TimeUnit;
  * <p>The kernel's counters ({@code PACKET_STATISTICS}) are 32-bit and reset on each read; the ring
  * adds them up, and the ring thread reads them at least every second so they cannot wrap.
  */
-final class AfPacketSource implements LiveSource {
+final class AfPacketSource extends QueuedLiveSource {
     private static final long STATS_EVERY_NANOS = 1_000_000_000L;
     /** Beyond the retire timeout, how long stop() waits for the block the kernel was filling. */
     private static final long STOP_GRACE_MILLIS = 50;
@@ -48,28 +43,21 @@ final class AfPacketSource implements LiveSource {
     private static final long DOWN_CHECK_MILLIS = 500;
 
     private final TpacketV3Ring ring;
-    private final String ifname;
     private final boolean nanos;
     private final long retireMillis;
-    private final List<InterfaceInfo> interfaces;
-    private final FrameQueue queue;
     private final Thread ringThread;
     private final long ifDropsAtOpen;
 
     private volatile boolean stopping, cancelled, closed;
-    private volatile String failure;
     private volatile RingStats lastRing = new RingStats(0, 0, 0, 0, 0);
     private volatile CaptureStats finalStats;
     private long lastStats; // ring thread
 
     AfPacketSource(TpacketV3Ring ring, LiveOptions options) {
+        super(options.interfaceName(), Packet.LINKTYPE_ETHERNET, options.snaplen(), options.precision() == LiveOptions.TimestampPrecision.NANO);
         this.ring = ring;
-        this.ifname = options.interfaceName();
         this.nanos = options.precision() == LiveOptions.TimestampPrecision.NANO;
         this.retireMillis = ring.config().retireTimeoutMillis();
-        this.interfaces = List.of(new InterfaceInfo(0, Packet.LINKTYPE_ETHERNET, options.snaplen(), ifname,
-                nanos ? 1_000_000_000L : 1_000_000L));
-        this.queue = new FrameQueue(FrameQueue.DEFAULT_BATCHES, Packet.LINKTYPE_ETHERNET);
         this.ifDropsAtOpen = LinkState.interfaceDrops(ifname);
         this.ringThread = Thread.ofPlatform().daemon().name("afpacket capture " + ifname).unstarted(this::capture);
     }
@@ -177,11 +165,6 @@ final class AfPacketSource implements LiveSource {
     // ---- the reader and any thread ----
 
     @Override
-    public Packet next() {
-        return queue.next();
-    }
-
-    @Override
     public void stop() {
         if (stopping) return;
         stopping = true;
@@ -243,33 +226,7 @@ final class AfPacketSource implements LiveSource {
     }
 
     @Override
-    public String name() {
-        return ifname;
-    }
-
-    @Override
     public String backend() {
         return AfPacketBackend.NAME;
-    }
-
-    @Override
-    public List<InterfaceInfo> interfaces() {
-        return interfaces;
-    }
-
-    @Override
-    public Optional<CaptureError> error() {
-        String f = failure;
-        return f == null ? Optional.empty() : Optional.of(new CaptureError(queue.bytesRead(), f));
-    }
-
-    @Override
-    public long bytesRead() {
-        return queue.bytesRead();
-    }
-
-    @Override
-    public OptionalLong totalBytes() {
-        return OptionalLong.empty();
     }
 }

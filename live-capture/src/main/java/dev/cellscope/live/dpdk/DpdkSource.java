@@ -1,21 +1,16 @@
 package dev.cellscope.live.dpdk;
 
-import dev.cellscope.io.CaptureError;
-import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 import dev.cellscope.live.CaptureStats;
 import dev.cellscope.live.FrameBatch;
 import dev.cellscope.live.FrameQueue;
 import dev.cellscope.live.LiveOptions;
-import dev.cellscope.live.LiveSource;
+import dev.cellscope.live.QueuedLiveSource;
 import dev.cellscope.nativetap.dpdk.DpdkException;
 import dev.cellscope.nativetap.dpdk.DpdkPort;
 import dev.cellscope.nativetap.dpdk.DpdkStats;
 
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * <p>A virtual device's kernel interface that is deleted ends the capture with "the interface went
  * away" (looked for every half second); one that goes down only pauses it.
  */
-final class DpdkSource implements LiveSource {
+final class DpdkSource extends QueuedLiveSource {
     /** Frames per hand-over at most: several bursts while the port keeps them coming. */
     private static final int BATCH = 512;
     /** After stop(): the port is read until it has been empty this long (the driver holds no partly filled block). */
@@ -42,29 +37,24 @@ final class DpdkSource implements LiveSource {
     private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final DpdkPort port;
-    private final String name, kernelInterface;
+    private final String kernelInterface;
     private final int snaplen;
     private final boolean nanos;
     private final BusyPoll poll;
-    private final List<InterfaceInfo> interfaces;
-    private final FrameQueue queue;
     private final Thread thread;
 
     private volatile boolean stopping, cancelled, closed;
-    private volatile String failure;
     private volatile DpdkStats last = DpdkStats.ZERO;
     private long lastStats, lastGoneCheck; // capture thread
 
     DpdkSource(DpdkPort port, LiveOptions options, String kernelInterface, BusyPoll poll) {
+        super(options.interfaceName(), Packet.LINKTYPE_ETHERNET, options.snaplen(), options.precision() == LiveOptions.TimestampPrecision.NANO);
         this.port = port;
-        this.name = options.interfaceName();
         this.kernelInterface = kernelInterface;
         this.snaplen = options.snaplen();
         this.nanos = options.precision() == LiveOptions.TimestampPrecision.NANO;
         this.poll = poll;
-        this.interfaces = List.of(new InterfaceInfo(0, Packet.LINKTYPE_ETHERNET, snaplen, name, nanos ? 1_000_000_000L : 1_000_000L));
-        this.queue = new FrameQueue(FrameQueue.DEFAULT_BATCHES, Packet.LINKTYPE_ETHERNET);
-        this.thread = Thread.ofPlatform().daemon().name("dpdk capture " + name).unstarted(this::capture);
+        this.thread = Thread.ofPlatform().daemon().name("dpdk capture " + ifname).unstarted(this::capture);
     }
 
     void start() {
@@ -161,11 +151,6 @@ final class DpdkSource implements LiveSource {
     // ---- the reader and any thread ----
 
     @Override
-    public Packet next() {
-        return queue.next();
-    }
-
-    @Override
     public void stop() {
         stopping = true;
     }
@@ -203,11 +188,6 @@ final class DpdkSource implements LiveSource {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String backend() {
         return DpdkBackend.NAME;
     }
@@ -216,26 +196,5 @@ final class DpdkSource implements LiveSource {
     @Override
     public String mode() {
         return "DPDK " + port.deviceName() + ", busy poll " + (poll.spinning() ? "on" : "off");
-    }
-
-    @Override
-    public List<InterfaceInfo> interfaces() {
-        return interfaces;
-    }
-
-    @Override
-    public Optional<CaptureError> error() {
-        String f = failure;
-        return f == null ? Optional.empty() : Optional.of(new CaptureError(queue.bytesRead(), f));
-    }
-
-    @Override
-    public long bytesRead() {
-        return queue.bytesRead();
-    }
-
-    @Override
-    public OptionalLong totalBytes() {
-        return OptionalLong.empty();
     }
 }

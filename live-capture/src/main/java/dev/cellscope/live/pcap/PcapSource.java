@@ -1,13 +1,10 @@
 package dev.cellscope.live.pcap;
 
-import dev.cellscope.io.CaptureError;
-import dev.cellscope.io.InterfaceInfo;
-import dev.cellscope.io.Packet;
 import dev.cellscope.live.CaptureStats;
 import dev.cellscope.live.FrameBatch;
 import dev.cellscope.live.FrameQueue;
 import dev.cellscope.live.LiveOptions;
-import dev.cellscope.live.LiveSource;
+import dev.cellscope.live.QueuedLiveSource;
 import dev.cellscope.session.SourceException;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -19,8 +16,6 @@ import org.pcap4j.core.RawPacketListener;
 
 import java.sql.Timestamp;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -43,22 +38,18 @@ import java.util.function.Supplier;
  * last (at most half a second old while frames flow), and the final counts once the capture
  * thread has ended.
  */
-final class PcapSource implements LiveSource {
+final class PcapSource extends QueuedLiveSource {
     private static final int BATCH = 512;
     private static final long STATS_EVERY_NANOS = 500_000_000L;
     /** Beyond the buffer timeout, how long stop() lets libpcap hand over the block the kernel was filling. */
     private static final long STOP_GRACE_MILLIS = 50;
 
     private final PcapHandle handle;
-    private final String ifname;
     private final int linkType;
-    private final List<InterfaceInfo> interfaces;
-    private final FrameQueue queue;
     private final Thread captureThread;
 
     private volatile boolean stopping, cancelled, closed;
     private final long stopGraceMillis;
-    private volatile String failure;
     private volatile PcapStat kernel;
     private volatile CaptureStats finalStats;
 
@@ -67,11 +58,9 @@ final class PcapSource implements LiveSource {
     private long lastStats;
 
     private PcapSource(PcapHandle handle, String ifname, int snaplen, boolean nanos, int timeoutMillis) {
+        super(ifname, handle.getDlt().value(), snaplen, nanos);
         this.handle = handle;
-        this.ifname = ifname;
         this.linkType = handle.getDlt().value();
-        this.interfaces = List.of(new InterfaceInfo(0, linkType, snaplen, ifname, nanos ? 1_000_000_000L : 1_000_000L));
-        this.queue = new FrameQueue(FrameQueue.DEFAULT_BATCHES, linkType);
         this.stopGraceMillis = timeoutMillis + STOP_GRACE_MILLIS;
         this.captureThread = Thread.ofPlatform().daemon().name("pcap capture " + ifname).unstarted(this::capture);
     }
@@ -174,11 +163,6 @@ final class PcapSource implements LiveSource {
 
     // ---- the reader ----
 
-    @Override
-    public Packet next() {
-        return queue.next();
-    }
-
     /**
      * Not pcap_breakloop at once: libpcap's TPACKET_V3 ring hands a part-filled block over only when
      * its retire timeout (the buffer timeout) passes, and breaking off before would lose the frames
@@ -251,33 +235,7 @@ final class PcapSource implements LiveSource {
     }
 
     @Override
-    public String name() {
-        return ifname;
-    }
-
-    @Override
     public String backend() {
         return PcapBackend.NAME;
-    }
-
-    @Override
-    public List<InterfaceInfo> interfaces() {
-        return interfaces;
-    }
-
-    @Override
-    public Optional<CaptureError> error() {
-        String f = failure;
-        return f == null ? Optional.empty() : Optional.of(new CaptureError(queue.bytesRead(), f));
-    }
-
-    @Override
-    public long bytesRead() {
-        return queue.bytesRead();
-    }
-
-    @Override
-    public OptionalLong totalBytes() {
-        return OptionalLong.empty();
     }
 }

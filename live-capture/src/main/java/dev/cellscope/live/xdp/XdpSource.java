@@ -1,13 +1,11 @@
 package dev.cellscope.live.xdp;
 
-import dev.cellscope.io.CaptureError;
-import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.Packet;
 import dev.cellscope.live.CaptureStats;
 import dev.cellscope.live.FrameBatch;
 import dev.cellscope.live.FrameQueue;
 import dev.cellscope.live.LiveOptions;
-import dev.cellscope.live.LiveSource;
+import dev.cellscope.live.QueuedLiveSource;
 import dev.cellscope.live.afpacket.LinkState;
 import dev.cellscope.nativetap.packet.BpfFilter;
 import dev.cellscope.nativetap.packet.BpfProgram;
@@ -20,8 +18,6 @@ import java.lang.foreign.ValueLayout;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,36 +42,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * (the veth or driver may still be handing frames over), then ends. An interface that is deleted
  * ends the capture with "the interface went away" (looked for every half second while quiet).
  */
-final class XdpSource implements LiveSource {
+final class XdpSource extends QueuedLiveSource {
     private static final long QUIET_CHECK_MILLIS = 500;
     private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final XdpCapture capture;
-    private final String ifname;
     private final int snaplen;
     private final boolean nanos;
     private final long quietMillis;
     private final BpfProgram filter;
-    private final List<InterfaceInfo> interfaces;
-    private final FrameQueue queue;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger running = new AtomicInteger();
     private final AtomicLong passed = new AtomicLong();
     private final long ifDropsAtOpen;
 
     private volatile boolean stopping, cancelled, closed;
-    private volatile String failure;
     private volatile XdpSocket.Stats last = XdpSocket.Stats.NONE;
 
     XdpSource(XdpCapture capture, LiveOptions options, BpfProgram filter) {
+        super(options.interfaceName(), Packet.LINKTYPE_ETHERNET, options.snaplen(), options.precision() == LiveOptions.TimestampPrecision.NANO);
         this.capture = capture;
-        this.ifname = options.interfaceName();
         this.snaplen = options.snaplen();
         this.nanos = options.precision() == LiveOptions.TimestampPrecision.NANO;
         this.quietMillis = Math.max(50, options.bufferTimeoutMillis());
         this.filter = filter;
-        this.interfaces = List.of(new InterfaceInfo(0, Packet.LINKTYPE_ETHERNET, snaplen, ifname, nanos ? 1_000_000_000L : 1_000_000L));
-        this.queue = new FrameQueue(FrameQueue.DEFAULT_BATCHES, Packet.LINKTYPE_ETHERNET);
         this.ifDropsAtOpen = LinkState.interfaceDrops(ifname);
         for (XdpSocket s : capture.sockets()) {
             threads.add(Thread.ofPlatform().daemon().name("xdp capture " + ifname + " queue " + s.queue()).unstarted(() -> capture(s)));
@@ -196,11 +186,6 @@ final class XdpSource implements LiveSource {
     // ---- the reader and any thread ----
 
     @Override
-    public Packet next() {
-        return queue.next();
-    }
-
-    @Override
     public void stop() {
         if (stopping) return;
         stopping = true;
@@ -266,33 +251,7 @@ final class XdpSource implements LiveSource {
     }
 
     @Override
-    public String name() {
-        return ifname;
-    }
-
-    @Override
     public String backend() {
         return XdpBackend.NAME;
-    }
-
-    @Override
-    public List<InterfaceInfo> interfaces() {
-        return interfaces;
-    }
-
-    @Override
-    public Optional<CaptureError> error() {
-        String f = failure;
-        return f == null ? Optional.empty() : Optional.of(new CaptureError(queue.bytesRead(), f));
-    }
-
-    @Override
-    public long bytesRead() {
-        return queue.bytesRead();
-    }
-
-    @Override
-    public OptionalLong totalBytes() {
-        return OptionalLong.empty();
     }
 }
