@@ -2,8 +2,6 @@ package dev.cellscope.replay.peer;
 
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
-import dev.cellscope.expert.Expert;
-import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.UtcpFields;
 import dev.cellscope.io.Packet;
 import dev.cellscope.protocol.utcp.UtcpFlags;
@@ -55,7 +53,7 @@ public final class ConversationReader implements FrameConsumer {
     }
 
     private final Map<Pair, Conversation> conversations = new LinkedHashMap<>();
-    private final Locator locator = new Locator();
+    private final LayerLocator locator = new LayerLocator(UtcpFields.UTCP);
 
     @Override
     public FieldSink sink() {
@@ -170,25 +168,5 @@ public final class ConversationReader implements FrameConsumer {
             else lo = mid + 1;
         }
         return ends.get(lo);
-    }
-
-    /** Notes where the dissector put the UTCP header of the frame (a frame offset), wanting nothing else. */
-    private static final class Locator implements FieldSink {
-        int offset = -1;
-
-        @Override public boolean wants(FieldDef field) { return false; }
-        @Override public boolean wantsLayer(FieldDef protocol) { return false; }
-        @Override public boolean wantsExperts() { return false; }
-        @Override public boolean wantsSummary() { return false; }
-
-        @Override
-        public void protocol(FieldDef field, int offset, int length) {
-            if (field == UtcpFields.UTCP && this.offset < 0) this.offset = offset;
-        }
-
-        @Override public void number(FieldDef field, int offset, int length, long value) {}
-        @Override public void bytes(FieldDef field, int offset, int length, MemorySegment seg, long from, int count) {}
-        @Override public void text(FieldDef field, int offset, int length, String value) {}
-        @Override public void expert(Expert expert, int offset, int length) {}
     }
 }

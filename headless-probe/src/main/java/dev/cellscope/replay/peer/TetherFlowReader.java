@@ -4,8 +4,6 @@ import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.crypto.Identities;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
-import dev.cellscope.expert.Expert;
-import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.TetherFields;
 import dev.cellscope.io.Packet;
 import dev.cellscope.protocol.tether.TetherFlags;
@@ -46,7 +44,7 @@ public final class TetherFlowReader implements FrameConsumer {
     private final Map<Key, Flow> flows = new LinkedHashMap<>();
     /** Control and header-only frames in capture order, kept until the flows are known (data frames are not answers). */
     private final List<TetherFrame> answersSeen = new ArrayList<>();
-    private final Locator locator = new Locator();
+    private final LayerLocator locator = new LayerLocator(TetherFields.TETHER);
 
     @Override
     public FieldSink sink() {
@@ -133,25 +131,5 @@ public final class TetherFlowReader implements FrameConsumer {
             System.arraycopy(f.slots.get(s), 0, out, (int) (s * size), (int) Math.min(size, total - s * size));
         }
         return out;
-    }
-
-    /** Notes where the dissector put the Tether header of the frame, wanting nothing else. */
-    private static final class Locator implements FieldSink {
-        int offset = -1;
-
-        @Override public boolean wants(FieldDef field) { return false; }
-        @Override public boolean wantsLayer(FieldDef protocol) { return false; }
-        @Override public boolean wantsExperts() { return false; }
-        @Override public boolean wantsSummary() { return false; }
-
-        @Override
-        public void protocol(FieldDef field, int offset, int length) {
-            if (field == TetherFields.TETHER && this.offset < 0) this.offset = offset;
-        }
-
-        @Override public void number(FieldDef field, int offset, int length, long value) {}
-        @Override public void bytes(FieldDef field, int offset, int length, MemorySegment seg, long from, int count) {}
-        @Override public void text(FieldDef field, int offset, int length, String value) {}
-        @Override public void expert(Expert expert, int offset, int length) {}
     }
 }
