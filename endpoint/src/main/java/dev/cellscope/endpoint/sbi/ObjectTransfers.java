@@ -2,11 +2,9 @@ package dev.cellscope.endpoint.sbi;
 
 import dev.cellscope.endpoint.store.ContentStore;
 import dev.cellscope.endpoint.store.ObjectManifest;
-import dev.cellscope.protocol.sbi.SbiLimits;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.SbiBlockWant;
 import dev.cellscope.wire.SbiDagSync;
-import dev.cellscope.wire.SbiLayouts;
 import dev.cellscope.wire.SbiNack;
 
 import java.io.IOException;
@@ -46,8 +44,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ObjectTransfers {
     /** Most nodes one DAG_SYNC frame holds: (262144 − 24 − 36) / 32. */
-    static final int MAX_NODES = (SbiLimits.MAX_CONTAINER - SbiLayouts.DAG_SYNC.size())
-            / SbiLayouts.HASH_SIZE;
+    static final int MAX_NODES = SbiConfig.MAX_CHUNKS;
     private static final int DEPTH = 1;
     /**
      * A put queues its next block only while the transport's backlog (bytes not yet in its
@@ -135,7 +132,7 @@ final class ObjectTransfers {
         tracked.remove(done);
         if (m.chunks().size() > MAX_NODES) {
             done.completeExceptionally(new IllegalArgumentException("an object of " + m.chunks().size()
-                    + " chunks does not fit one DAG_SYNC (at most " + MAX_NODES + "); use a larger block size"));
+                    + " chunks does not fit one DAG_SYNC (at most " + MAX_NODES + "); use a larger block size (put --block-size)"));
             return;
         }
         Put p = puts.get(m.root());

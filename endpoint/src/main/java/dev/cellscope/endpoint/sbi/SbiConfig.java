@@ -24,6 +24,10 @@ public record SbiConfig(Bytes peerId, long capabilities, long required, long opt
     public static final int DEFAULT_BLOCK_SIZE = 65_536;
     /** Largest BLOCK_PUT DATA in one frame: 262144 − 24 (preamble) − 40 (spine). */
     public static final int MAX_BLOCK_SIZE = SbiLimits.MAX_CONTAINER - SbiLayouts.BLOCK_PUT.size();
+    /** Most chunks one object has: its node list must fit one DAG_SYNC (depth 1), (262144 − 24 − 36) / 32 = 8190. */
+    public static final int MAX_CHUNKS = (SbiLimits.MAX_CONTAINER - SbiLayouts.DAG_SYNC.size()) / SbiLayouts.HASH_SIZE;
+    /** Largest object: MAX_CHUNKS blocks of MAX_BLOCK_SIZE bytes (2,146,435,200). */
+    public static final long MAX_OBJECT_SIZE = (long) MAX_CHUNKS * MAX_BLOCK_SIZE;
     public static final int ZSTD_LEVEL = SbiCompression.ZSTD.senderLevel(), DEFLATE_LEVEL = SbiCompression.DEFLATE.senderLevel();
     /** Largest block a receiver decompresses (PROTOCOLS.md: 16 MiB). */
     public static final int DECOMPRESS_LIMIT = SbiLimits.DEFAULT_DECOMPRESS_LIMIT;
@@ -68,6 +72,28 @@ public record SbiConfig(Bytes peerId, long capabilities, long required, long opt
 
     public SbiConfig withBlockSize(int size) {
         return new SbiConfig(peerId, capabilities, required, optional, size, replicaCount);
+    }
+
+    /**
+     * The block size to cut an object of {@code bytes} with: {@link #DEFAULT_BLOCK_SIZE} while its chunks fit one
+     * DAG_SYNC ({@link #MAX_CHUNKS}, so up to 536,739,840 bytes), else the smallest multiple of 4 KiB whose chunks
+     * do (a 1 GiB object: 135,168-byte blocks, 7,944 chunks), at most {@link #MAX_BLOCK_SIZE}.
+     *
+     * @throws IllegalArgumentException when {@code bytes} is negative or more than {@link #MAX_OBJECT_SIZE}
+     */
+    public static int blockSizeFor(long bytes) {
+        if (bytes < 0 || bytes > MAX_OBJECT_SIZE) {
+            throw new IllegalArgumentException(bytes + " bytes do not fit one object (at most " + MAX_CHUNKS + " chunks of at most "
+                    + MAX_BLOCK_SIZE + " bytes: " + MAX_OBJECT_SIZE + " bytes)");
+        }
+        long fewest = (bytes + MAX_CHUNKS - 1) / MAX_CHUNKS; // the smallest block that keeps the chunks within MAX_CHUNKS
+        if (fewest <= DEFAULT_BLOCK_SIZE) return DEFAULT_BLOCK_SIZE;
+        return (int) Math.min((fewest + 4095) & -4096L, MAX_BLOCK_SIZE);
+    }
+
+    /** How many chunks {@code bytes} are cut into with {@code blockSize}-byte blocks (an empty object has none). */
+    public static long chunks(long bytes, int blockSize) {
+        return (bytes + blockSize - 1) / blockSize;
     }
 
     /** "HAS_DEFLATE HAS_ZSTD", or "none". */

@@ -96,6 +96,14 @@ public final class Stack<A> implements AutoCloseable {
 
     /** As {@link #mesh(Path, long, long)}, with the UTCP tuning and caps and the SBI peers' bounds. */
     public MeshNode<A> mesh(Path store, long capabilities, long required, UtcpConfig utcp, SbiPeerLimits limits) {
+        return mesh(store, capabilities, required, utcp, limits, SbiConfig.DEFAULT_BLOCK_SIZE);
+    }
+
+    /**
+     * As {@link #mesh(Path, long, long, UtcpConfig, SbiPeerLimits)}, cutting our objects into {@code blockSize}-byte
+     * blocks (announced in the HANDSHAKE; {@link SbiConfig#blockSizeFor} gives the size a large object needs).
+     */
+    public MeshNode<A> mesh(Path store, long capabilities, long required, UtcpConfig utcp, SbiPeerLimits limits, int blockSize) {
         if (node != null) throw new IllegalStateException("mesh node already made");
         ContentStore contents;
         try {
@@ -105,7 +113,7 @@ public final class Stack<A> implements AutoCloseable {
         }
         // zstd's FFM binding links on first use (0.2 s here): do it while we connect, not before the first block.
         BlockCodec.warmUpInBackground();
-        SbiConfig config = SbiConfig.of(identity).withCapabilities(capabilities).withRequired(required);
+        SbiConfig config = SbiConfig.of(identity).withCapabilities(capabilities).withRequired(required).withBlockSize(blockSize);
         Set<Bytes> allowed = allowList(book);
         // Received blocks are written on a thread of their own: the scheduler keeps taking packets meanwhile.
         keeper = BlockKeeper.onThread(contents, scheduler);

@@ -3,6 +3,7 @@ package dev.cellscope.cli.endpoint;
 import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.endpoint.mesh.MeshNode;
 import dev.cellscope.endpoint.sbi.PutResult;
+import dev.cellscope.endpoint.sbi.SbiConfig;
 import dev.cellscope.endpoint.stack.PeerAddress;
 import dev.cellscope.endpoint.stack.Stack;
 import dev.cellscope.endpoint.stack.StackException;
@@ -77,11 +78,22 @@ public final class EndpointCommand {
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default 300).")
         long timeout = 300;
 
+        @Option(names = "--block-size", paramLabel = "BYTES", description = "Chunk size, announced in the HANDSHAKE (65536, 128k, 256KiB; "
+                + "at most 262080). Default: 64 KiB, or the smallest multiple of 4 KiB that keeps a larger file within one "
+                + "DAG_SYNC's 8190 chunks.")
+        String blockSize;
+
         @Override
         public Integer call() {
             if (!Files.isRegularFile(file)) throw UserError.failure(file + ": no such file");
+            int chunkSize;
+            try {
+                chunkSize = blockSize(Files.size(file));
+            } catch (java.io.IOException e) {
+                throw UserError.failure(file + ": " + e.getMessage());
+            }
             try (Stack<?> stack = options.openStack(false, System.err)) {
-                return put(stack);
+                return put(stack, chunkSize);
             } catch (java.io.IOException e) {
                 throw UserError.failure(file + ": " + e.getMessage());
             } catch (StackException e) {
@@ -89,8 +101,31 @@ public final class EndpointCommand {
             }
         }
 
-        private <A> int put(Stack<A> stack) throws java.io.IOException {
-            MeshNode<A> node = options.mesh(stack);
+        /**
+         * The block size for a file of {@code size} bytes: --block-size, or {@link SbiConfig#blockSizeFor}. An object is one
+         * DAG_SYNC's node list (depth 1, PROTOCOLS.md), so at most {@link SbiConfig#MAX_CHUNKS} chunks.
+         */
+        private int blockSize(long size) {
+            if (size > SbiConfig.MAX_OBJECT_SIZE) {
+                throw UserError.failure(file + ": " + size + " bytes is more than one object holds (" + SbiConfig.MAX_CHUNKS
+                        + " chunks of at most " + SbiConfig.MAX_BLOCK_SIZE + " bytes: " + SbiConfig.MAX_OBJECT_SIZE + " bytes); split the file");
+            }
+            if (blockSize == null) return SbiConfig.blockSizeFor(size);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(k|K|KiB)?").matcher(blockSize);
+            long bytes = m.matches() ? Long.parseLong(m.group(1)) * (m.group(2) == null ? 1 : 1024) : -1;
+            if (bytes < 1 || bytes > SbiConfig.MAX_BLOCK_SIZE) {
+                throw UserError.usage("--block-size must be 1 to " + SbiConfig.MAX_BLOCK_SIZE + " bytes (65536, 128k, 256KiB), got '" + blockSize + "'");
+            }
+            long chunks = SbiConfig.chunks(size, (int) bytes);
+            if (chunks > SbiConfig.MAX_CHUNKS) {
+                throw UserError.usage("--block-size " + bytes + " cuts " + file + " into " + chunks + " chunks, more than one DAG_SYNC holds ("
+                        + SbiConfig.MAX_CHUNKS + "); use at least " + SbiConfig.blockSizeFor(size) + ", or leave --block-size out");
+            }
+            return (int) bytes;
+        }
+
+        private <A> int put(Stack<A> stack, int chunkSize) throws java.io.IOException {
+            MeshNode<A> node = options.mesh(stack, chunkSize);
             PeerAddress peer = PeerAddress.parse(to, stack.book());
             A where = stack.address(peer.where());
             // Chunked here, not on the scheduler thread: that would stall the connection's packets and timers.

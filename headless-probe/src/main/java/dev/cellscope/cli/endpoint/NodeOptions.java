@@ -105,6 +105,11 @@ public final class NodeOptions {
 
     /** The stack's UTCP-SBI node, with the store and capabilities these options name. */
     <A> MeshNode<A> mesh(Stack<A> stack) {
+        return mesh(stack, dev.cellscope.endpoint.sbi.SbiConfig.DEFAULT_BLOCK_SIZE);
+    }
+
+    /** As {@link #mesh(Stack)}, cutting our objects into {@code blockSize}-byte blocks (put). */
+    <A> MeshNode<A> mesh(Stack<A> stack, int blockSize) {
         if (maxConnections < 1 || maxPerSource < 1 || maxHalfOpen < 1 || maxQueuedBytes < 1 || maxQueuedMessages < 1
                 || maxPendingOffers < 1) {
             throw UserError.usage("the --max-… limits must be at least 1");
@@ -114,7 +119,7 @@ public final class NodeOptions {
                 .withMaxHalfOpen(maxHalfOpen).withMaxQueuedBytes(maxQueuedBytes).withMaxQueuedWrites(maxQueuedMessages);
         SbiPeerLimits limits = SbiPeerLimits.defaults().withMaxPendingOffers(maxPendingOffers)
                 .withSilenceTimeoutNanos((long) (silenceTimeout * 1e9));
-        return stack.mesh(store, capabilities(), required(), utcp, limits);
+        return stack.mesh(store, capabilities(), required(), utcp, limits, blockSize);
     }
 
     private Transport<?> transport(boolean serving) {
