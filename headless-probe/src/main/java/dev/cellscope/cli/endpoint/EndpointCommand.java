@@ -78,7 +78,7 @@ public final class EndpointCommand {
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default 300).")
         long timeout = 300;
 
-        @Option(names = "--block-size", paramLabel = "BYTES", description = "Chunk size, announced in the HANDSHAKE (65536, 128k, 256KiB; "
+        @Option(names = "--block-size", paramLabel = "BYTES", description = "Chunk size, announced in the HANDSHAKE (65536, 128k, 255KiB; "
                 + "at most 262080). Default: 64 KiB, or the smallest multiple of 4 KiB that keeps a larger file within one "
                 + "DAG_SYNC's 8190 chunks.")
         String blockSize;
@@ -114,7 +114,7 @@ public final class EndpointCommand {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(k|K|KiB)?").matcher(blockSize);
             long bytes = m.matches() ? Long.parseLong(m.group(1)) * (m.group(2) == null ? 1 : 1024) : -1;
             if (bytes < 1 || bytes > SbiConfig.MAX_BLOCK_SIZE) {
-                throw UserError.usage("--block-size must be 1 to " + SbiConfig.MAX_BLOCK_SIZE + " bytes (65536, 128k, 256KiB), got '" + blockSize + "'");
+                throw UserError.usage("--block-size must be 1 to " + SbiConfig.MAX_BLOCK_SIZE + " bytes (65536, 128k, 255KiB), got '" + blockSize + "'");
             }
             long chunks = SbiConfig.chunks(size, (int) bytes);
             if (chunks > SbiConfig.MAX_CHUNKS) {

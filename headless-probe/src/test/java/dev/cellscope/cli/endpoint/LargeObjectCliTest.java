@@ -83,6 +83,14 @@ class LargeObjectCliTest {
             assertEquals("cellscope: " + file + ": " + size + " bytes is more than one object holds (8190 chunks of at most "
                     + "262080 bytes: 2146435200 bytes); split the file", put.err().strip());
         }
+        // 256 KiB is more than one BLOCK_PUT frame carries (262,144 − 24 − 40)
+        Path small = Files.writeString(dir.resolve("small.txt"), "x");
+        try (Child put = Child.start(dir, "put-256k", List.of(), "endpoint", "put", small.toString(), "--block-size", "256k", "--to",
+                "0123456789abcdef0123456789abcdef@127.0.0.1:9", "--key", dir.resolve("b.key").toString(),
+                "--store", dir.resolve("store-b").toString())) {
+            assertEquals(2, put.finish(60), put.tail());
+            assertEquals("cellscope: --block-size must be 1 to 262080 bytes (65536, 128k, 255KiB), got '256k'", put.err().strip());
+        }
     }
 
     /** SIZE bytes of zeros (a hole) with twelve markers written into it, at offsets that fall in different blocks. */
