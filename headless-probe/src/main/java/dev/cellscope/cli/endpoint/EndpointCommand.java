@@ -119,7 +119,7 @@ public final class EndpointCommand {
             long chunks = SbiConfig.chunks(size, (int) bytes);
             if (chunks > SbiConfig.MAX_CHUNKS) {
                 throw UserError.usage("--block-size " + bytes + " cuts " + file + " into " + chunks + " chunks, more than one DAG_SYNC holds ("
-                        + SbiConfig.MAX_CHUNKS + "); use at least " + SbiConfig.blockSizeFor(size) + ", or leave --block-size out");
+                        + SbiConfig.MAX_CHUNKS + "); " + SbiConfig.blockSizeFor(size) + " fits, or leave --block-size out");
             }
             return (int) bytes;
         }

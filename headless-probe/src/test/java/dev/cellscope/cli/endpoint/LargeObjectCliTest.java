@@ -41,7 +41,7 @@ class LargeObjectCliTest {
                     "--key", dir.resolve("b.key").toString(), "--store", dir.resolve("store-b").toString(), "--block-size", "64k")) {
                 assertEquals(2, tooSmall.finish(60), tooSmall.tail());
                 assertEquals("cellscope: --block-size 65536 cuts " + file + " into 9156 chunks, more than one DAG_SYNC holds (8190); "
-                        + "use at least 73728, or leave --block-size out", tooSmall.err().strip());
+                        + "73728 fits, or leave --block-size out", tooSmall.err().strip());
             }
 
             try (Child put = Child.start(dir, "put", List.of(), "endpoint", "put", file.toString(), "--to", to,
