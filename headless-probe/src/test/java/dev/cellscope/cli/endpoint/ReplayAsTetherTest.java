@@ -31,6 +31,20 @@ class ReplayAsTetherTest {
 
     record Truth(long contentBytes, long checksum, long window, long receiverGrantBytes) {}
 
+    /**
+     * The replay and the receiver both ended well, the replay found no difference and saw the confirmation, and the
+     * receiver kept the sample's content: its length and CRC-64 as the truth has them.
+     */
+    static void assertAnsweredAsCapturedAndKept(Child replay, Child receiver, Path kept, Truth truth) throws Exception {
+        assertEquals(0, replay.finish(5), replay.out() + replay.err() + receiver.tail());
+        assertEquals(0, receiver.finish(30), receiver.tail());
+        assertTrue(replay.out().contains("; no differences"), replay.out());
+        assertTrue(replay.out().contains("CONFIRMED"), replay.out());
+        byte[] bytes = Files.readAllBytes(kept);
+        assertEquals(truth.contentBytes(), bytes.length);
+        assertEquals(truth.checksum(), Crc64GoIso.compute(bytes), "CRC-64 of the kept file");
+    }
+
     static Truth truth() throws Exception {
         String t = Files.readString(TRUTH);
         return new Truth(number(t, "\"content_bytes\": (\\d+)"), Long.parseUnsignedLong(text(t, "\"manifest_checksum\": \"([0-9a-f]+)\""), 16),
@@ -78,14 +92,7 @@ class ReplayAsTetherTest {
         Path got = dir.resolve("got.bin"), report = dir.resolve("same.json");
         try (Child recv = receiver("recv", got, truth.window())) {
             Child r = replay(report, "--kept", got.toString());
-            assertEquals(0, r.finish(5), r.out() + r.err() + recv.tail());
-            assertEquals(0, recv.finish(30), recv.tail());
-            assertTrue(r.out().contains("; no differences"), r.out());
-            assertTrue(r.out().contains("CONFIRMED"), r.out());
-            // The kept file is the sample's content: its length and CRC-64 as the truth has them.
-            byte[] kept = Files.readAllBytes(got);
-            assertEquals(truth.contentBytes(), kept.length);
-            assertEquals(truth.checksum(), Crc64GoIso.compute(kept), "CRC-64 of the kept file");
+            assertAnsweredAsCapturedAndKept(r, recv, got, truth);
             // The live receiver granted what the captured one did (the Hail's 4096 is not among the receiver's grants in the truth).
             Matcher g = Pattern.compile("1 hail, (\\d+) grant \\((\\d+) bytes\\), 1 confirmation live").matcher(r.out());
             assertTrue(g.find(), r.out());

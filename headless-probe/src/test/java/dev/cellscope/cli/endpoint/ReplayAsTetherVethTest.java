@@ -1,6 +1,5 @@
 package dev.cellscope.cli.endpoint;
 
-import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.live.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -9,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -56,13 +54,7 @@ class ReplayAsTetherVethTest {
             Child r = Child.start(dir, "replay-eth", List.of(), "replay", "-r", ReplayAsTetherTest.SAMPLE.toString(), "--as", "tether-sender",
                     "-i", veth.captureInterface, "--to", id + "@" + mac.output().strip(), "--report", report.toString(), "--kept", got.toString());
             assertTrue(r.waitMillis(180_000), "replay still running after 180 s\n" + r.tail());
-            assertEquals(0, r.finish(5), r.out() + r.err() + recv.tail());
-            assertEquals(0, recv.finish(30), recv.tail());
-            assertTrue(r.out().contains("; no differences"), r.out());
-            assertTrue(r.out().contains("CONFIRMED"), r.out());
-            byte[] kept = Files.readAllBytes(got);
-            assertEquals(truth.contentBytes(), kept.length);
-            assertEquals(truth.checksum(), Crc64GoIso.compute(kept), "CRC-64 of the kept file");
+            ReplayAsTetherTest.assertAnsweredAsCapturedAndKept(r, recv, got, truth);
         }
     }
 }
