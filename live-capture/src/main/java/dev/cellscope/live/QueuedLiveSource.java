@@ -15,14 +15,25 @@ import java.util.OptionalLong;
  */
 public abstract class QueuedLiveSource implements LiveSource {
     protected final String ifname;
+    /** Bytes kept of each frame. */
+    protected final int snaplen;
+    /** Timestamps in nanoseconds; else microseconds (a backend truncates finer clocks to them). */
+    protected final boolean nanos;
     protected final List<InterfaceInfo> interfaces;
     protected final FrameQueue queue;
     /** Why the capture ended early, in one line (set by a capture thread; null while all is well). */
     protected volatile String failure;
 
+    /** For the interface, snaplen and timestamp precision {@code options} name, with frames of {@code linkType}. */
+    protected QueuedLiveSource(LiveOptions options, int linkType) {
+        this(options.interfaceName(), linkType, options.snaplen(), options.precision() == LiveOptions.TimestampPrecision.NANO);
+    }
+
     /** For interface {@code ifname} of {@code linkType}, {@code snaplen} bytes kept, ns or µs timestamps. */
     protected QueuedLiveSource(String ifname, int linkType, int snaplen, boolean nanos) {
         this.ifname = ifname;
+        this.snaplen = snaplen;
+        this.nanos = nanos;
         this.interfaces = List.of(new InterfaceInfo(0, linkType, snaplen, ifname, nanos ? 1_000_000_000L : 1_000_000L));
         this.queue = new FrameQueue(FrameQueue.DEFAULT_BATCHES, linkType);
     }

@@ -43,8 +43,6 @@ import java.util.concurrent.CompletableFuture;
  * Runs on the scheduler thread only (called by {@link SbiPeer}).
  */
 final class ObjectTransfers {
-    /** Most nodes one DAG_SYNC frame holds: (262144 − 24 − 36) / 32. */
-    static final int MAX_NODES = SbiConfig.MAX_CHUNKS;
     private static final int DEPTH = 1;
     /**
      * A put queues its next block only while the transport's backlog (bytes not yet in its
@@ -130,9 +128,9 @@ final class ObjectTransfers {
 
     void put(ObjectManifest m, CompletableFuture<PutResult> done) {
         tracked.remove(done);
-        if (m.chunks().size() > MAX_NODES) {
+        if (m.chunks().size() > SbiConfig.MAX_CHUNKS) {
             done.completeExceptionally(new IllegalArgumentException("an object of " + m.chunks().size()
-                    + " chunks does not fit one DAG_SYNC (at most " + MAX_NODES + "); use a larger block size (put --block-size)"));
+                    + " chunks does not fit one DAG_SYNC (at most " + SbiConfig.MAX_CHUNKS + "); use a larger block size (put --block-size)"));
             return;
         }
         Put p = puts.get(m.root());
@@ -202,7 +200,7 @@ final class ObjectTransfers {
     private void answerQuery(long index, Bytes root) {
         Optional<ObjectManifest> m = manifest(root);
         if (m.isEmpty() && root.equals(ObjectManifest.rootOf(List.of()))) m = Optional.of(ObjectManifest.of(List.of()));
-        if (m.isEmpty() || m.get().chunks().size() > MAX_NODES) {
+        if (m.isEmpty() || m.get().chunks().size() > SbiConfig.MAX_CHUNKS) {
             peer.nack(SbiError.BLOCK_NOT_FOUND, index, "no object " + root.hex());
             return;
         }

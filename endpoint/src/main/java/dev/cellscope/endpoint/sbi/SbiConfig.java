@@ -86,14 +86,14 @@ public record SbiConfig(Bytes peerId, long capabilities, long required, long opt
             throw new IllegalArgumentException(bytes + " bytes do not fit one object (at most " + MAX_CHUNKS + " chunks of at most "
                     + MAX_BLOCK_SIZE + " bytes: " + MAX_OBJECT_SIZE + " bytes)");
         }
-        long fewest = (bytes + MAX_CHUNKS - 1) / MAX_CHUNKS; // the smallest block that keeps the chunks within MAX_CHUNKS
+        long fewest = Math.ceilDiv(bytes, MAX_CHUNKS); // the smallest block that keeps the chunks within MAX_CHUNKS
         if (fewest <= DEFAULT_BLOCK_SIZE) return DEFAULT_BLOCK_SIZE;
         return (int) Math.min((fewest + 4095) & -4096L, MAX_BLOCK_SIZE);
     }
 
     /** How many chunks {@code bytes} are cut into with {@code blockSize}-byte blocks (an empty object has none). */
     public static long chunks(long bytes, int blockSize) {
-        return (bytes + blockSize - 1) / blockSize;
+        return Math.ceilDiv(bytes, blockSize);
     }
 
     /** "HAS_DEFLATE HAS_ZSTD", or "none". */

@@ -7,6 +7,7 @@ import dev.cellscope.endpoint.sbi.SbiConfig;
 import dev.cellscope.endpoint.stack.PeerAddress;
 import dev.cellscope.endpoint.stack.Stack;
 import dev.cellscope.endpoint.stack.StackException;
+import dev.cellscope.live.ring.RingUnits;
 import dev.cellscope.wire.Bytes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,7 +79,7 @@ public final class EndpointCommand {
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long (default 300).")
         long timeout = 300;
 
-        @Option(names = "--block-size", paramLabel = "BYTES", description = "Chunk size, announced in the HANDSHAKE (65536, 128k, 255KiB; "
+        @Option(names = "--block-size", paramLabel = "BYTES", description = "Chunk size, announced in the HANDSHAKE (65536, 128KiB, 255KiB; "
                 + "at most 262080). Default: 64 KiB, or the smallest multiple of 4 KiB that keeps a larger file within one "
                 + "DAG_SYNC's 8190 chunks.")
         String blockSize;
@@ -111,10 +112,14 @@ public final class EndpointCommand {
                         + " chunks of at most " + SbiConfig.MAX_BLOCK_SIZE + " bytes: " + SbiConfig.MAX_OBJECT_SIZE + " bytes); split the file");
             }
             if (blockSize == null) return SbiConfig.blockSizeFor(size);
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(k|K|KiB)?").matcher(blockSize);
-            long bytes = m.matches() ? Long.parseLong(m.group(1)) * (m.group(2) == null ? 1 : 1024) : -1;
+            long bytes;
+            try {
+                bytes = RingUnits.bytes(blockSize); // sizes are spelt as the probe's --ring-size is
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                bytes = -1;
+            }
             if (bytes < 1 || bytes > SbiConfig.MAX_BLOCK_SIZE) {
-                throw UserError.usage("--block-size must be 1 to " + SbiConfig.MAX_BLOCK_SIZE + " bytes (65536, 128k, 255KiB), got '" + blockSize + "'");
+                throw UserError.usage("--block-size must be 1 to " + SbiConfig.MAX_BLOCK_SIZE + " bytes (65536, 128KiB, 255KiB), got '" + blockSize + "'");
             }
             long chunks = SbiConfig.chunks(size, (int) bytes);
             if (chunks > SbiConfig.MAX_CHUNKS) {

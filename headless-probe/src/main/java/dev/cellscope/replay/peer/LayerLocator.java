@@ -1,8 +1,8 @@
 package dev.cellscope.replay.peer;
 
+import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
-import dev.cellscope.dissect.FieldSink;
 
 import java.lang.foreign.MemorySegment;
 

@@ -37,8 +37,8 @@ class LargeObjectCliTest {
             String to = serve.await("node ([0-9a-f]{32})", 60) + "@127.0.0.1:" + port;
 
             // A block size that makes too many chunks is refused before anything is sent, naming the one that fits.
-            try (Child tooSmall = Child.start(dir, "put-64k", List.of(), "endpoint", "put", file.toString(), "--to", to,
-                    "--key", dir.resolve("b.key").toString(), "--store", dir.resolve("store-b").toString(), "--block-size", "64k")) {
+            try (Child tooSmall = Child.start(dir, "put-64KiB", List.of(), "endpoint", "put", file.toString(), "--to", to,
+                    "--key", dir.resolve("b.key").toString(), "--store", dir.resolve("store-b").toString(), "--block-size", "64KiB")) {
                 assertEquals(2, tooSmall.finish(60), tooSmall.tail());
                 assertEquals("cellscope: --block-size 65536 cuts " + file + " into 9156 chunks, more than one DAG_SYNC holds (8190); "
                         + "73728 fits, or leave --block-size out", tooSmall.err().strip());
@@ -85,11 +85,11 @@ class LargeObjectCliTest {
         }
         // 256 KiB is more than one BLOCK_PUT frame carries (262,144 − 24 − 40)
         Path small = Files.writeString(dir.resolve("small.txt"), "x");
-        try (Child put = Child.start(dir, "put-256k", List.of(), "endpoint", "put", small.toString(), "--block-size", "256k", "--to",
+        try (Child put = Child.start(dir, "put-256KiB", List.of(), "endpoint", "put", small.toString(), "--block-size", "256KiB", "--to",
                 "0123456789abcdef0123456789abcdef@127.0.0.1:9", "--key", dir.resolve("b.key").toString(),
                 "--store", dir.resolve("store-b").toString())) {
             assertEquals(2, put.finish(60), put.tail());
-            assertEquals("cellscope: --block-size must be 1 to 262080 bytes (65536, 128k, 255KiB), got '256k'", put.err().strip());
+            assertEquals("cellscope: --block-size must be 1 to 262080 bytes (65536, 128KiB, 255KiB), got '256KiB'", put.err().strip());
         }
     }
 

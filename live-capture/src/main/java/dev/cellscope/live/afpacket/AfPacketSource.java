@@ -43,7 +43,6 @@ final class AfPacketSource extends QueuedLiveSource {
     private static final long DOWN_CHECK_MILLIS = 500;
 
     private final TpacketV3Ring ring;
-    private final boolean nanos;
     private final long retireMillis;
     private final Thread ringThread;
     private final long ifDropsAtOpen;
@@ -54,9 +53,8 @@ final class AfPacketSource extends QueuedLiveSource {
     private long lastStats; // ring thread
 
     AfPacketSource(TpacketV3Ring ring, LiveOptions options) {
-        super(options.interfaceName(), Packet.LINKTYPE_ETHERNET, options.snaplen(), options.precision() == LiveOptions.TimestampPrecision.NANO);
+        super(options, Packet.LINKTYPE_ETHERNET);
         this.ring = ring;
-        this.nanos = options.precision() == LiveOptions.TimestampPrecision.NANO;
         this.retireMillis = ring.config().retireTimeoutMillis();
         this.ifDropsAtOpen = LinkState.interfaceDrops(ifname);
         this.ringThread = Thread.ofPlatform().daemon().name("afpacket capture " + ifname).unstarted(this::capture);

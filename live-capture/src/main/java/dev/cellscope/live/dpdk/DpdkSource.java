@@ -38,8 +38,6 @@ final class DpdkSource extends QueuedLiveSource {
 
     private final DpdkPort port;
     private final String kernelInterface;
-    private final int snaplen;
-    private final boolean nanos;
     private final BusyPoll poll;
     private final Thread thread;
 
@@ -48,11 +46,9 @@ final class DpdkSource extends QueuedLiveSource {
     private long lastStats, lastGoneCheck; // capture thread
 
     DpdkSource(DpdkPort port, LiveOptions options, String kernelInterface, BusyPoll poll) {
-        super(options.interfaceName(), Packet.LINKTYPE_ETHERNET, options.snaplen(), options.precision() == LiveOptions.TimestampPrecision.NANO);
+        super(options, Packet.LINKTYPE_ETHERNET);
         this.port = port;
         this.kernelInterface = kernelInterface;
-        this.snaplen = options.snaplen();
-        this.nanos = options.precision() == LiveOptions.TimestampPrecision.NANO;
         this.poll = poll;
         this.thread = Thread.ofPlatform().daemon().name("dpdk capture " + ifname).unstarted(this::capture);
     }

@@ -45,7 +45,6 @@ final class PcapSource extends QueuedLiveSource {
     private static final long STOP_GRACE_MILLIS = 50;
 
     private final PcapHandle handle;
-    private final int linkType;
     private final Thread captureThread;
 
     private volatile boolean stopping, cancelled, closed;
@@ -60,7 +59,6 @@ final class PcapSource extends QueuedLiveSource {
     private PcapSource(PcapHandle handle, String ifname, int snaplen, boolean nanos, int timeoutMillis) {
         super(ifname, handle.getDlt().value(), snaplen, nanos);
         this.handle = handle;
-        this.linkType = handle.getDlt().value();
         this.stopGraceMillis = timeoutMillis + STOP_GRACE_MILLIS;
         this.captureThread = Thread.ofPlatform().daemon().name("pcap capture " + ifname).unstarted(this::capture);
     }

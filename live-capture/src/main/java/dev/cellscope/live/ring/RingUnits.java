@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses the values of the ring flags ({@code --ring-size 100MB}, {@code --ring-duration 10m}) so
+ * Parses the values of the ring flags ({@code --ring-size 100MB}, {@code --ring-duration 10m}) and other sizes ({@code endpoint put --block-size}) so
  * every face spells them the same way. Sizes: a number of bytes, or with kB/MB/GB (powers of 1000,
  * as dumpcap's kB) or KiB/MiB/GiB (powers of 1024); k, M, G alone are the decimal ones. Durations:
  * seconds (as dumpcap's {@code duration:}), or with ms, s, m, h, d.

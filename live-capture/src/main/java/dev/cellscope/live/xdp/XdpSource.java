@@ -47,8 +47,6 @@ final class XdpSource extends QueuedLiveSource {
     private static final long STATS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final XdpCapture capture;
-    private final int snaplen;
-    private final boolean nanos;
     private final long quietMillis;
     private final BpfProgram filter;
     private final List<Thread> threads = new ArrayList<>();
@@ -60,10 +58,8 @@ final class XdpSource extends QueuedLiveSource {
     private volatile XdpSocket.Stats last = XdpSocket.Stats.NONE;
 
     XdpSource(XdpCapture capture, LiveOptions options, BpfProgram filter) {
-        super(options.interfaceName(), Packet.LINKTYPE_ETHERNET, options.snaplen(), options.precision() == LiveOptions.TimestampPrecision.NANO);
+        super(options, Packet.LINKTYPE_ETHERNET);
         this.capture = capture;
-        this.snaplen = options.snaplen();
-        this.nanos = options.precision() == LiveOptions.TimestampPrecision.NANO;
         this.quietMillis = Math.max(50, options.bufferTimeoutMillis());
         this.filter = filter;
         this.ifDropsAtOpen = LinkState.interfaceDrops(ifname);
