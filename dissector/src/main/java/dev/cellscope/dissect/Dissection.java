@@ -3,6 +3,7 @@ package dev.cellscope.dissect;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.expert.ExpertInfo;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.FrameFields;
 import dev.cellscope.io.Packet;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.Slot;
@@ -37,6 +38,7 @@ final class Dissection {
     String sourceColumn = "";
     String destinationColumn = "";
     String infoColumn = "";
+    /** frame.protocols being built, or null when the sink does not read it (most outputs: no text per frame). */
     private final StringBuilder protocols;
 
     Dissection(DissectorConfig config, Packet packet, FieldSink sink, dev.cellscope.analysis.FrameAnalysis analysis) {
@@ -48,7 +50,7 @@ final class Dissection {
         this.summary = sink.wantsSummary();
         this.analysis = analysis;
         this.origin = 0;
-        this.protocols = new StringBuilder();
+        this.protocols = sink.wants(FrameFields.PROTOCOLS) ? new StringBuilder(32) : null;
     }
 
     private Dissection(Dissection parent, MemorySegment other) {
@@ -112,6 +114,7 @@ final class Dissection {
     }
 
     void addToStack(String stackName) {
+        if (protocols == null) return;
         if (!protocols.isEmpty()) protocols.append(':');
         protocols.append(stackName);
     }
@@ -136,7 +139,7 @@ final class Dissection {
     }
 
     String protocolStack() {
-        return protocols.toString();
+        return protocols == null ? "" : protocols.toString();
     }
 
     void number(FieldDef f, int offset, int length, long value) {
@@ -161,7 +164,8 @@ final class Dissection {
 
     /** Emits every slot of {@code layout} that feeds a registry field, for the structure at {@code base}. */
     void emit(Layout layout, int base) {
-        for (Slot slot : layout.slots()) emit(slot, base);
+        java.util.List<Slot> slots = layout.slots();
+        for (int i = 0; i < slots.size(); i++) emit(slots.get(i), base); // indexed: no iterator per frame
     }
 
     /** Emits one slot of the structure at {@code base} (nothing for slots without a field); returns integer values. */

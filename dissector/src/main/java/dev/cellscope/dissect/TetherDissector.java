@@ -9,6 +9,7 @@ import dev.cellscope.wire.Slot;
 import dev.cellscope.wire.Tai64n;
 
 import java.nio.ByteOrder;
+import java.util.List;
 
 import static dev.cellscope.field.TetherFields.*;
 import static dev.cellscope.protocol.tether.TetherLimits.BLOCK;
@@ -20,6 +21,8 @@ final class TetherDissector {
 
     private static final Layout HEADER_BE = HEADER.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int CHECKSUM_OFFSET = HEADER.slot("checksum").offset();
+    /** The flag bits shown under flags, as one array (a varargs call would allocate one per frame). */
+    private static final dev.cellscope.field.FieldDef[] FLAG_BITS = {FLAGS_LAMP, FLAGS_SYNC};
 
     /** Returns the Tether frame length (whole blocks). */
     static int dissect(Dissection d, int off, int avail, boolean bigEndian) {
@@ -49,13 +52,15 @@ final class TetherDissector {
 
         long flow = 0, flags = 0, senderHi = 0, targetHi = 0, sender = 0, target = 0, slotId = 0, grant = 0, nackSlot = 0,
                 nano = 0, checksum = 0;
-        for (Slot slot : h.slots()) {
+        List<Slot> slots = h.slots();
+        for (int i = 0; i < slots.size(); i++) { // indexed: no iterator per frame
+            Slot slot = slots.get(i);
             long v = d.emit(slot, off);
             switch (slot.name()) {
                 case "flow_id" -> flow = v;
                 case "flags" -> {
                     flags = v;
-                    d.flagBits(v, off + slot.offset(), 1, FLAGS_LAMP, FLAGS_SYNC);
+                    d.flagBits(v, off + slot.offset(), 1, FLAG_BITS);
                     if ((v & ~(LAMP | SYNC)) != 0) {
                         d.expert(TetherExperts.UNDEFINED_FLAGS, "Undefined Tether flag bits set: " + FieldFormat.hex(v, 8), off + 6, 1);
                     }

@@ -7,6 +7,8 @@ import dev.cellscope.expert.UtcpExperts;
 import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Slot;
 
+import java.util.List;
+
 import static dev.cellscope.field.UtcpFields.*;
 import static dev.cellscope.wire.UtcpLayouts.HEADER;
 import static dev.cellscope.wire.UtcpLayouts.NACK_RANGE;
@@ -16,6 +18,8 @@ final class UtcpDissector {
     private UtcpDissector() {}
 
     private static final Slot FLAGS_SLOT = HEADER.slot("flags");
+    /** The flag bits shown under flags, as one array (a varargs call would allocate one per frame). */
+    private static final dev.cellscope.field.FieldDef[] FLAG_BITS = {FLAGS_SYN, FLAGS_ACK, FLAGS_FIN, FLAGS_NACK, FLAGS_DATA, FLAGS_RESERVED};
 
     static int dissect(Dissection d, int off, int avail) {
         if (avail < HEADER.size()) {
@@ -37,9 +41,11 @@ final class UtcpDissector {
         }
 
         d.beginLayer(UTCP, off, HEADER.size() + present, "utcp");
-        for (Slot slot : HEADER.slots()) {
+        List<Slot> slots = HEADER.slots();
+        for (int i = 0; i < slots.size(); i++) { // indexed: no iterator per frame
+            Slot slot = slots.get(i);
             d.emit(slot, off);
-            if (slot == FLAGS_SLOT) d.flagBits(flags, off + 36, 2, FLAGS_SYN, FLAGS_ACK, FLAGS_FIN, FLAGS_NACK, FLAGS_DATA, FLAGS_RESERVED);
+            if (slot == FLAGS_SLOT) d.flagBits(flags, off + 36, 2, FLAG_BITS);
         }
         if (d.summary) {
             String src = FieldFormat.hex(d.seg, off, 16), dst = FieldFormat.hex(d.seg, off + 16, 16);

@@ -107,10 +107,12 @@ public final class CaptureSession {
         PacketSource source = opener.open();
         AnalysisThread thread = analysis == null ? null : new AnalysisThread(source, dissector, analysis, options.maxFrames());
         ahead = thread;
+        // An array: the per-frame loops below then allocate no iterators.
+        FrameConsumer[] each = consumers.toArray(new FrameConsumer[0]);
         try (PacketSource reader = thread != null ? thread : source) {
             reading = reader;
             total = reader.totalBytes();
-            for (FrameConsumer c : consumers) c.begin();
+            for (FrameConsumer c : each) c.begin();
             long n = 0;
             long first = 0, previous = 0;
             Packet p;
@@ -118,9 +120,9 @@ public final class CaptureSession {
             while (!cancelled && n < options.maxFrames() && (p = reader.next()) != null) {
                 if (n == 0) first = previous = p.timestampNanos();
                 FrameTiming timing = new FrameTiming(first, previous);
-                dissector.dissect(p, timing, frameAnalysis, sinkOf(consumers));
+                dissector.dissect(p, timing, frameAnalysis, sinkOf(each));
                 count(++n, reader.bytesRead());
-                for (FrameConsumer c : consumers) c.frame(p, timing);
+                for (FrameConsumer c : each) c.frame(p, timing);
                 previous = p.timestampNanos();
             }
             boolean stoppedByCancel = cancelled, limited = n >= options.maxFrames();
@@ -188,7 +190,7 @@ public final class CaptureSession {
         return out;
     }
 
-    private static FieldSink sinkOf(List<FrameConsumer> consumers) {
+    private static FieldSink sinkOf(FrameConsumer[] consumers) {
         FieldSink sink = null;
         for (FrameConsumer c : consumers) {
             FieldSink s = c.sink();

@@ -16,6 +16,8 @@ final class FieldsOutput implements FrameOutput {
     private final char separator;
     private final boolean header;
     private final StringBuilder line = new StringBuilder(128);
+    /** The line's characters, handed to the writer as they are (Writer.append(CharSequence) makes a String of every line). */
+    private char[] chars = new char[128];
 
     FieldsOutput(FieldColumns columns, char separator, boolean header) {
         this.columns = columns;
@@ -45,7 +47,10 @@ final class FieldsOutput implements FrameOutput {
         line.setLength(0);
         columns.appendRow(line, separator);
         line.append('\n');
-        out.append(line);
+        int n = line.length();
+        if (n > chars.length) chars = new char[Math.max(n, 2 * chars.length)];
+        line.getChars(0, n, chars, 0);
+        out.write(chars, 0, n);
     }
 
     /** Only fields computed by analysis (and SBI, which is reassembled) need the analysis pass. */

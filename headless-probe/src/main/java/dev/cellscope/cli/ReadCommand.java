@@ -27,6 +27,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -195,7 +196,7 @@ public final class ReadCommand implements Callable<Integer> {
             @Override
             public FieldSink sink() {
                 FieldSink sink = output.sink();
-                for (CaptureStatistic statistic : statistics) sink = new TeeSink(sink, statistic);
+                for (int i = 0; i < statistics.size(); i++) sink = new TeeSink(sink, statistics.get(i)); // per frame: no iterator
                 if (filterSink != null) {
                     filterSink.reset();
                     sink = new TeeSink(sink, filterSink);
@@ -216,7 +217,11 @@ public final class ReadCommand implements Callable<Integer> {
             @Override
             public void frame(Packet p, FrameTiming timing) {
                 if (filter == null || filter.matches(filterSink)) {
-                    Sessions.unchecked(() -> output.write(p, timing, out));
+                    try { // not Sessions.unchecked: a capturing lambda per frame
+                        output.write(p, timing, out);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
                     if (copy != null) copy.write(p);
                 }
             }
