@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Send the frames of a capture out of an interface, as captured or at a set rate, optionally only those "
-                + "a display filter selects; reports the rate achieved and the timing error (see docs/REPLAY.md).")
+                + "a display filter selects; reports the rate achieved and the timing error. With --as, one side of a captured "
+                + "conversation played into a live peer instead, connecting to it or listening for it (see docs/REPLAY.md).")
 public final class ReplayCommand implements Callable<Integer> {
 
     private static final Pacing DEFAULT_PACING = new Pacing.AsCaptured(1);
