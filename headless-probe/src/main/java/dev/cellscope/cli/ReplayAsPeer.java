@@ -8,6 +8,7 @@ import dev.cellscope.endpoint.core.RealScheduler;
 import dev.cellscope.endpoint.stack.PeerAddress;
 import dev.cellscope.endpoint.stack.StackException;
 import dev.cellscope.endpoint.stack.Transport;
+import dev.cellscope.replay.ReplayException;
 import dev.cellscope.replay.peer.CapturedConversation;
 import dev.cellscope.replay.peer.CapturedConversation.Side;
 import dev.cellscope.replay.peer.ConversationReader;
@@ -26,33 +27,35 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code replay --as SIDE --to PEER}: one side of a captured UTCP-SBI conversation played into a
- * live peer through the endpoint stack ({@link PeerReplay}), its answers compared with the
- * captured ones. Exit 0 when they match, 3 when they differ (so a capture is a regression test).
+ * {@code replay --as SIDE}: one side of a captured UTCP-SBI conversation played into a live peer
+ * through the endpoint stack ({@link PeerReplay}), its messages compared with the captured ones.
+ * The initiator's side connects to the peer ({@code --to}); the responder's listens
+ * ({@code --listen}, or {@code -i}) under the captured responder's CellID for the live initiator
+ * to connect. Exit 0 when they match, 3 when they differ (so a capture is a regression test).
  */
 final class ReplayAsPeer {
     static final int EXIT_DIFFERENT = 3;
+    static final Duration DEFAULT_ACCEPT_TIMEOUT = Duration.ofSeconds(60);
 
-    record Request(Path file, String side, String to, String iface, String listen, Integer stream, Duration answerTimeout, Path report) {}
+    /** @param acceptTimeout {@code --accept-timeout}, or null when not given */
+    record Request(Path file, String side, String to, String iface, String listen, Integer stream, Duration answerTimeout,
+                   Duration acceptTimeout, Path report) {}
 
     private ReplayAsPeer() {}
 
     static int run(Request q) throws IOException, InterruptedException {
-        PeerAddress peer;
-        try {
-            peer = PeerAddress.parse(q.to(), null);
-        } catch (StackException e) {
-            throw UserError.usage("--to: " + e.getMessage());
-        }
+        Side named = namedSide(q.side());
+        PeerAddress peer = named != null ? checkOptions(named, q) : null; // usage errors before the capture is read
         CapturedConversation c = pick(read(q.file()), q);
         if (c.problem() != null) throw UserError.failure(q.file() + ": " + c.problem());
-        Side side = side(q.side(), c);
+        Side side = named != null ? named : side(cellId(q.side()), c);
+        if (named == null) peer = checkOptions(side, q);
         if (c.sentBy(side).isEmpty()) {
             throw UserError.failure("conversation " + c.stream() + ": the " + q.side() + " side sent no UTCP-SBI message");
         }
-        Transport<?> transport = q.iface() != null ? Transport.eth(q.iface())
-                : Transport.udp(q.listen() != null ? hostPort(q.listen()) : new InetSocketAddress("0.0.0.0", 0));
-        PeerReplay.Result result = play(transport, peer, c, side, q.answerTimeout());
+        PeerReplay.Result result = side == Side.INITIATOR
+                ? connect(transport(q, new InetSocketAddress("0.0.0.0", 0)), peer, c, q.answerTimeout())
+                : answer(q, c);
         String text = PeerReplayReport.text(result);
         try (Writer out = Console.stdout()) {
             out.append(text);
@@ -61,22 +64,80 @@ final class ReplayAsPeer {
         return result.differences().isEmpty() ? 0 : EXIT_DIFFERENT;
     }
 
-    private static <A> PeerReplay.Result play(Transport<A> transport, PeerAddress peer, CapturedConversation c, Side side, Duration timeout)
+    /**
+     * What each side needs: the initiator a peer to connect to (returned), the responder an address to
+     * listen on (null returned).
+     */
+    private static PeerAddress checkOptions(Side side, Request q) {
+        if (side == Side.INITIATOR) {
+            if (q.to() == null) throw UserError.usage("--as needs --to PEER: the live peer, CELLID@HOST:PORT");
+            if (q.acceptTimeout() != null) throw UserError.usage("--accept-timeout is for --as responder (the initiator's side connects)");
+            try {
+                return PeerAddress.parse(q.to(), null);
+            } catch (StackException e) {
+                throw UserError.usage("--to: " + e.getMessage());
+            }
+        } else {
+            if (q.to() != null) {
+                throw UserError.usage("--to is for --as initiator: replaying the responder, cellscope listens (--listen HOST:PORT, "
+                        + "or -i IF) for the live initiator to connect");
+            }
+            if (q.listen() == null && q.iface() == null) {
+                throw UserError.usage("--as responder needs --listen HOST:PORT (or -i IF for raw Ethernet): where the live initiator connects");
+            }
+            return null;
+        }
+    }
+
+    private static <A> PeerReplay.Result connect(Transport<A> transport, PeerAddress peer, CapturedConversation c, Duration timeout)
             throws InterruptedException {
         try (RealScheduler scheduler = new RealScheduler("replay-as")) {
-            Link<A> link;
             A address;
             try {
                 address = transport.address(peer.where());
-                link = transport.open(scheduler);
             } catch (StackException e) {
                 throw e.kind() == StackException.Kind.INVALID_REQUEST ? UserError.usage("--to: " + e.getMessage()) : UserError.failure(e.getMessage());
             }
+            Link<A> link = open(transport, scheduler);
             try {
-                return new PeerReplay(timeout, line -> {}).run(scheduler, link, c, side, peer.cellId(), address);
+                return new PeerReplay(timeout, line -> {}).run(scheduler, link, c, Side.INITIATOR, peer.cellId(), address);
             } finally {
                 link.close();
             }
+        }
+    }
+
+    /** The responder's side: listens, says where on stderr (the line a script waits for to start the client), plays. */
+    private static PeerReplay.Result answer(Request q, CapturedConversation c) throws InterruptedException {
+        Transport<?> transport = transport(q, null);
+        Duration accept = q.acceptTimeout() != null ? q.acceptTimeout() : DEFAULT_ACCEPT_TIMEOUT;
+        try (RealScheduler scheduler = new RealScheduler("replay-as")) {
+            Link<?> link = open(transport, scheduler);
+            String where = transport.describe();
+            try {
+                return new PeerReplay(q.answerTimeout(), line -> {}).answer(scheduler, link, c, accept, () -> {
+                    System.err.println("node " + c.responder().hex() + " on " + where + ", replaying the responder of conversation "
+                            + c.stream() + ": waiting up to " + PeerReplay.inSeconds(accept) + " for the initiator to connect");
+                    System.err.flush();
+                });
+            } catch (ReplayException e) {
+                throw UserError.failure(e.getMessage() + " (on " + where + ")");
+            } finally {
+                link.close();
+            }
+        }
+    }
+
+    /** UDP on {@code --listen} (else {@code fallback}), or raw Ethernet on {@code -i}. */
+    private static Transport<?> transport(Request q, InetSocketAddress fallback) {
+        return q.iface() != null ? Transport.eth(q.iface()) : Transport.udp(q.listen() != null ? hostPort(q.listen()) : fallback);
+    }
+
+    private static <A> Link<A> open(Transport<A> transport, RealScheduler scheduler) {
+        try {
+            return transport.open(scheduler);
+        } catch (StackException e) {
+            throw UserError.failure(e.getMessage());
         }
     }
 
@@ -104,23 +165,24 @@ final class ReplayAsPeer {
         return all.getFirst();
     }
 
-    /** initiator|client, responder|server, or one of the conversation's CellIDs. */
-    private static Side side(String spec, CapturedConversation c) {
-        switch (spec.toLowerCase()) {
-            case "initiator", "client" -> { return Side.INITIATOR; }
-            case "responder", "server" -> throw UserError.usage("--as " + spec + ": replaying the responder would need the live peer to "
-                    + "open the connection to us; only the initiator's side can be replayed today");
+    /** initiator|client or responder|server; null for a CellID (whose side the conversation tells). */
+    private static Side namedSide(String spec) {
+        return switch (spec.toLowerCase()) {
+            case "initiator", "client" -> Side.INITIATOR;
+            case "responder", "server" -> Side.RESPONDER;
             default -> {
-                Bytes id = cellId(spec);
-                if (id.equals(c.initiator())) return Side.INITIATOR;
-                if (id.equals(c.responder())) {
-                    throw UserError.usage("--as " + spec + ": that CellID is the responder of conversation " + c.stream()
-                            + "; only the initiator's side can be replayed today");
-                }
-                throw UserError.usage("--as " + spec + ": not a CellID of conversation " + c.stream() + " (" + c.initiator().hex()
-                        + ", " + c.responder().hex() + ")");
+                cellId(spec); // a usage error now if it is not one
+                yield null;
             }
-        }
+        };
+    }
+
+    /** The side whose CellID {@code id} is in {@code c}. */
+    private static Side side(Bytes id, CapturedConversation c) {
+        if (id.equals(c.initiator())) return Side.INITIATOR;
+        if (id.equals(c.responder())) return Side.RESPONDER;
+        throw UserError.usage("--as " + id.hex() + ": not a CellID of conversation " + c.stream() + " (" + c.initiator().hex()
+                + ", " + c.responder().hex() + ")");
     }
 
     private static Bytes cellId(String spec) {

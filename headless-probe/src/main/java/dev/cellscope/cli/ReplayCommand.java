@@ -37,7 +37,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Send the frames of a capture out of an interface, as captured or at a set rate, optionally only those "
-                + "a display filter selects; reports the rate achieved and the timing error (see docs/REPLAY.md).")
+                + "a display filter selects; reports the rate achieved and the timing error. With --as, one side of a captured "
+                + "conversation played into a live peer instead, connecting to it or listening for it (see docs/REPLAY.md).")
 public final class ReplayCommand implements Callable<Integer> {
 
     private static final Pacing DEFAULT_PACING = new Pacing.AsCaptured(1);
@@ -45,7 +46,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture to replay (pcap or pcapng, Ethernet frames).")
     Path file;
 
-    @Option(names = {"-i", "--intf1"}, paramLabel = "INTERFACE", description = "Interface to send the frames out of (or -w).")
+    @Option(names = {"-i", "--intf1"}, paramLabel = "INTERFACE", description = "Interface to send the frames out of (or -w); with --as, "
+            + "the interface for raw Ethernet (EtherType 0x88B5) instead of UDP.")
     String iface;
 
     @Option(names = "--transmit", paramLabel = "NAME", description = "With -i: how to send: afpacket (AF_PACKET sendmmsg batches, "
@@ -96,17 +98,25 @@ public final class ReplayCommand implements Callable<Integer> {
             + "pcapng file instead of sending them.")
     Path writeTo;
 
-    @Option(names = "--as", paramLabel = "SIDE", description = "Replay one side of a captured UTCP-SBI conversation into a live peer "
-            + "(--to): its messages, through the endpoint stack with fresh seqs; the peer's answers are compared with the captured "
-            + "ones. SIDE: initiator (client) or the initiator's CellID; tether-sender replays the sender of a captured Tether "
-            + "flow into a live tether-recv (--to TETHERID@HOST:PORT). Exit 3 when the answers differ (docs/REPLAY.md).")
+    @Option(names = "--as", paramLabel = "SIDE", description = "Replay one side of a captured UTCP-SBI conversation into a live peer: "
+            + "its messages, through the endpoint stack with fresh seqs; the peer's messages are compared with the captured ones. "
+            + "SIDE: initiator (client), which connects to --to; responder (server), which listens on --listen (or -i) under the "
+            + "captured responder's CellID for a live client to repeat the captured exchange, and stops at its first difference; "
+            + "or either's CellID. tether-sender replays the sender of a captured Tether flow into a live tether-recv "
+            + "(--to TETHERID@HOST:PORT). Exit 3 when the messages differ (docs/REPLAY.md).")
     String as;
 
-    @Option(names = "--to", paramLabel = "PEER", description = "With --as: the live peer, CELLID@HOST:PORT over UDP (or CELLID@MAC with -i IF).")
+    @Option(names = "--to", paramLabel = "PEER", description = "With --as initiator or tether-sender: the live peer, CELLID@HOST:PORT over UDP "
+            + "(or CELLID@MAC with -i IF).")
     String to;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "With --as over UDP: the address to send from (default: an ephemeral port).")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "With --as over UDP: the address to send from (default: an "
+            + "ephemeral port); with --as responder (required there): the address to listen on.")
     String listen;
+
+    @Option(names = "--accept-timeout", paramLabel = "SECONDS", description = "With --as responder: how long to wait for the live "
+            + "initiator to connect. Default 60.")
+    Double acceptTimeout;
 
     @Option(names = "--stream", paramLabel = "N", description = "With --as: the conversation (utcp.stream), default the first that carries data.")
     Integer stream;
@@ -125,8 +135,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (as != null || to != null) return asPeer();
-        if (listen != null || stream != null || report != null || kept != null) {
-            throw UserError.usage("--listen, --stream, --kept and --report are for --as (replaying a conversation into a live peer)");
+        if (listen != null || stream != null || report != null || kept != null || acceptTimeout != null) {
+            throw UserError.usage("--listen, --stream, --kept, --accept-timeout and --report are for --as (replaying a conversation into a live peer)");
         }
         if (iface == null && writeTo == null) throw UserError.usage("replay needs -i INTERFACE to send on, or -w OUT.pcapng to write to");
         if (iface != null && writeTo != null) throw UserError.usage("-i and -w cannot be used together: send the frames or write them, not both");
@@ -182,7 +192,6 @@ public final class ReplayCommand implements Callable<Integer> {
     /** {@code --as}: the options of wire replay do not apply (messages go through the stack, paced by the peer's answers). */
     private int asPeer() throws Exception {
         if (as == null) throw UserError.usage("--to is for --as SIDE (replaying a conversation into a live peer)");
-        if (to == null) throw UserError.usage("--as needs --to PEER: the live peer, CELLID@HOST:PORT");
         if (writeTo != null || displayFilter != null || mapFile != null || multiplier != null || pps != null || mbps != null || topspeed
                 || loops != 1 || limit != null || durationSeconds != null || preload || transmit != null || cpu != null) {
             throw UserError.usage("--as plays messages through the endpoint stack, paced by the peer's answers: -w, -Y, --map and the "
@@ -190,12 +199,17 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         if (iface != null && listen != null) throw UserError.usage("--listen is for UDP; with -i the messages go over raw Ethernet");
         if (!(answerTimeout > 0) || answerTimeout > 3600) throw UserError.usage("--answer-timeout " + answerTimeout + ": seconds, more than 0 and at most 3600");
+        if (acceptTimeout != null && (!(acceptTimeout > 0) || acceptTimeout > 3600)) {
+            throw UserError.usage("--accept-timeout " + acceptTimeout + ": seconds, more than 0 and at most 3600");
+        }
         if (kept != null && !ReplayAsTether.SIDES.contains(as.toLowerCase())) throw UserError.usage("--kept is for --as tether-sender");
         if (ReplayAsTether.SIDES.contains(as.toLowerCase())) {
+            if (to == null) throw UserError.usage("--as needs --to PEER: the live receiver, TETHERID@HOST:PORT");
+            if (acceptTimeout != null) throw UserError.usage("--accept-timeout is for --as responder");
             return ReplayAsTether.run(new ReplayAsTether.Request(file, to, iface, listen, stream, kept, report));
         }
         return ReplayAsPeer.run(new ReplayAsPeer.Request(file, as, to, iface, listen, stream,
-                Duration.ofNanos((long) (answerTimeout * 1e9)), report));
+                Duration.ofNanos((long) (answerTimeout * 1e9)), acceptTimeout == null ? null : Duration.ofNanos((long) (acceptTimeout * 1e9)), report));
     }
 
     /** {@code --transmit}: true for xdp, false for afpacket (the default); only with -i. */

@@ -112,7 +112,7 @@ class ReplayCommandTest {
         oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "-x", "2"), 2, "--as plays messages through the endpoint stack");
         oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "-Y", "utcp"), 2, "-w, -Y, --map");
         oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", "nobody"), 2, "--to: peer 'nobody' must be CELLID@HOST:PORT");
-        oneLine(Cli.run("replay", "-r", MESH, "-i", "lo", "--report", "x.json"), 2, "--listen, --stream, --kept and --report are for --as");
+        oneLine(Cli.run("replay", "-r", MESH, "-i", "lo", "--report", "x.json"), 2, "--listen, --stream, --kept, --accept-timeout and --report are for --as");
     }
 
     @Test
@@ -126,10 +126,22 @@ class ReplayCommandTest {
     }
 
     @Test
-    void asPeerNamesTheSideItCannotPlay() throws Exception {
-        oneLine(Cli.run("replay", "-r", MESH, "--as", "responder", "--to", PEER), 2, "only the initiator's side can be replayed today");
-        oneLine(Cli.run("replay", "-r", MESH, "--as", "1f460ab984be5fe4582f4d059843bcad", "--to", PEER), 2,
-                "that CellID is the responder of conversation 0");
+    void asResponderListensAndConnectsNowhere() throws Exception {
+        String resp = "--to is for --as initiator: replaying the responder, cellscope listens (--listen HOST:PORT, or -i IF)";
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "responder", "--to", PEER), 2, resp);
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "server", "--listen", "127.0.0.1:0", "--to", PEER), 2, resp);
+        // the CellID form: Bob is conversation 0's responder, which the capture tells
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "1f460ab984be5fe4582f4d059843bcad", "--to", PEER), 2, resp);
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "responder"), 2, "--as responder needs --listen HOST:PORT (or -i IF for raw Ethernet)");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "responder", "-i", "lo", "--listen", "127.0.0.1:0"), 2, "--listen is for UDP");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "responder", "--listen", "127.0.0.1:0", "--accept-timeout", "0"), 2,
+                "--accept-timeout 0.0: seconds, more than 0 and at most 3600");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "--accept-timeout", "5"), 2, "--accept-timeout is for --as responder");
+        oneLine(Cli.run("replay", "-r", MESH, "-i", "lo", "--accept-timeout", "5"), 2, "--accept-timeout and --report are for --as");
+    }
+
+    @Test
+    void asPeerNamesAConversationItCannotFind() throws Exception {
         oneLine(Cli.run("replay", "-r", MESH, "--as", "00112233445566778899aabbccddeeff", "--to", PEER), 1,
                 "no conversation with data has CellID 00112233445566778899aabbccddeeff");
         oneLine(Cli.run("replay", "-r", MESH, "--stream", "7", "--as", "initiator", "--to", PEER), 2, "--stream 7: no such conversation with data (there are: 0, 1)");

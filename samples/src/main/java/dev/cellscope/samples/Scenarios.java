@@ -113,10 +113,10 @@ public final class Scenarios {
             MeshNode<String> c = node(r, "carol", carol, SbiConfig.of(carol).withCapabilities(SbiCapability.HAS_DEFLATE.mask() | SbiCapability.HAS_DEDUP.mask()), seed * 1000 + 13);
             b.serve();
 
-            Random rnd = new Random(seed);
-            Path notes = write(r.work.resolve("notes.txt"), text(rnd, 150_000 * scale));
-            Path photo = write(r.work.resolve("photo.bin"), random(rnd, 70_000 * scale));
-            Path report = write(r.work.resolve("report.txt"), text(rnd, 100_000 * scale));
+            Map<String, byte[]> files = meshFiles(seed, scale);
+            Path notes = write(r.work.resolve("notes.txt"), files.get("notes.txt"));
+            Path photo = write(r.work.resolve("photo.bin"), files.get("photo.bin"));
+            Path report = write(r.work.resolve("report.txt"), files.get("report.txt"));
 
             r.comment("Alice opens UTCP to Bob and offers two files over UTCP-SBI");
             SbiPeer ab = a.connect(Bytes.of(bob.cellId()), "bob");
@@ -148,6 +148,20 @@ public final class Scenarios {
             t.put("sbi", sbi);
         }
         return t;
+    }
+
+    /**
+     * The files {@link #mesh} has its nodes put, by name, drawn from the seed in this order: Alice's
+     * notes.txt and photo.bin, Carol's report.txt. Public so that a live client can put the captured
+     * content again (a test of {@code replay --as responder}).
+     */
+    public static Map<String, byte[]> meshFiles(long seed, int scale) {
+        Random rnd = new Random(seed);
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put("notes.txt", text(rnd, 150_000 * scale));
+        files.put("photo.bin", random(rnd, 70_000 * scale));
+        files.put("report.txt", text(rnd, 100_000 * scale));
+        return files;
     }
 
     /** Alice requires a feature Bob does not have; her put fails, both peers refuse the handshake. */

@@ -66,7 +66,8 @@ public final class AnswerComparison {
         return out;
     }
 
-    private static String differs(Answer c, Answer l) {
+    /** What differs between a captured message and the live one at its place, in words; "" when nothing does. */
+    static String differs(Answer c, Answer l) {
         if (c.op() != l.op()) return "op " + c.opName() + " -> " + l.opName();
         List<String> parts = new ArrayList<>();
         if (c.refSeq() != l.refSeq()) parts.add("ref_seq " + c.refSeq() + " -> " + l.refSeq());

@@ -15,10 +15,14 @@ public final class PeerReplayReport {
         CapturedConversation c = r.conversation();
         StringBuilder b = new StringBuilder();
         b.append("Conversation ").append(c.stream()).append(": ").append(c.initiator().hex()).append(" -> ").append(c.responder().hex())
-                .append(", replayed as the ").append(side(r)).append(" (").append(c.cellId(r.side()).hex()).append(")\n");
+                .append(", replayed as the ").append(side(r)).append(" (").append(c.cellId(r.side()).hex()).append(')');
+        // The live client connects with a CellID of its own, which the user may not know.
+        if (r.side() == CapturedConversation.Side.RESPONDER) b.append(" to the live initiator ").append(r.livePeer().hex());
+        b.append('\n');
         b.append("Sent: ").append(r.sent()).append(" of ").append(c.sentBy(r.side()).size()).append(" messages in ")
                 .append(String.format("%.3f", r.elapsedNanos() / 1e9)).append(" s\n");
-        b.append("Answers: ").append(r.live().size()).append(" live, ").append(r.captured().size()).append(" captured; ")
+        // The live peer's messages: answers to ours, or (replaying the responder) the requests ours answer.
+        b.append(r.side() == CapturedConversation.Side.INITIATOR ? "Answers: " : "Messages: ").append(r.live().size()).append(" live, ").append(r.captured().size()).append(" captured; ")
                 .append(r.differences().isEmpty() ? "no differences" : r.differences().size() + " differ").append('\n');
         differences(b, r.differences(), "message");
         for (String n : r.notes()) b.append("Note: ").append(n).append('\n');
@@ -96,6 +100,7 @@ public final class PeerReplayReport {
         field(b, "initiator", c.initiator().hex());
         field(b, "responder", c.responder().hex());
         field(b, "side", side(r));
+        field(b, "live_peer", r.livePeer().hex());
         b.append("  \"messages_sent\": ").append(r.sent()).append(",\n");
         b.append("  \"messages_captured\": ").append(c.sentBy(r.side()).size()).append(",\n");
         b.append("  \"elapsed_s\": ").append(String.format("%.6f", r.elapsedNanos() / 1e9)).append(",\n");
