@@ -194,6 +194,7 @@ public final class CaptureSession {
         FieldSink sink = null;
         for (FrameConsumer c : consumers) {
             FieldSink s = c.sink();
+            if (s == FieldSink.discard()) continue; // a capture writer's: a tee to it would only cost every field a call
             sink = sink == null ? s : new TeeSink(sink, s);
         }
         return sink == null ? FieldSink.discard() : sink;

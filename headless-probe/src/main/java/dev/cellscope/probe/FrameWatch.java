@@ -7,6 +7,7 @@ import dev.cellscope.expert.Severity;
 import dev.cellscope.expert.UtcpExperts;
 import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldFormat;
+import dev.cellscope.field.FieldRegistry;
 import dev.cellscope.field.FrameFields;
 import dev.cellscope.field.SbiFields;
 import dev.cellscope.field.TetherFields;
@@ -48,13 +49,15 @@ final class FrameWatch implements FieldSink {
         this.findings = findings;
     }
 
+    /** The fields read below, by field id: asked for every field of every frame, so a lookup, not 17 comparisons. */
+    private static final boolean[] WANTED = FieldRegistry.mask(FrameFields.NUMBER, FrameFields.TIME, FrameFields.LEN, UtcpFields.FLAGS,
+            UtcpFields.SRC, UtcpFields.DST, UtcpFields.STREAM, UtcpFields.RETRANSMISSION,
+            TetherFields.SENDER, TetherFields.TARGET, TetherFields.FLOW, TetherFields.OVERRUN,
+            TetherFields.NACK_SLOT, TetherFields.NACK_FLOW, TetherFields.RESENT, SbiFields.OP, SbiFields.PUT_VERIFIED);
+
     @Override
     public boolean wants(FieldDef f) {
-        return f == FrameFields.NUMBER || f == FrameFields.TIME || f == FrameFields.LEN || f == UtcpFields.FLAGS
-                || f == UtcpFields.SRC || f == UtcpFields.DST || f == UtcpFields.STREAM || f == UtcpFields.RETRANSMISSION
-                || f == TetherFields.SENDER || f == TetherFields.TARGET || f == TetherFields.FLOW || f == TetherFields.OVERRUN
-                || f == TetherFields.NACK_SLOT || f == TetherFields.NACK_FLOW || f == TetherFields.RESENT
-                || f == SbiFields.OP || f == SbiFields.PUT_VERIFIED;
+        return WANTED[f.id()];
     }
 
     @Override

@@ -76,6 +76,13 @@ public final class FieldRegistry {
         return BY_ID.length;
     }
 
+    /** An array indexed by field id, true for {@code fields}: how a sink answers {@code wants} with one load. */
+    public static boolean[] mask(FieldDef... fields) {
+        boolean[] m = new boolean[size()];
+        for (FieldDef f : fields) m[f.id()] = true;
+        return m;
+    }
+
     /** The registered name closest to {@code name} (for "did you mean"), or null when none is close. */
     public static String suggest(String name) {
         String best = null;
