@@ -3,6 +3,8 @@ package dev.cellscope.cli;
 import dev.cellscope.analysis.AnalysisConfig;
 import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.dissect.DissectorConfig;
+import dev.cellscope.endpoint.stack.HostPort;
+import dev.cellscope.endpoint.stack.StackException;
 import dev.cellscope.filter.DisplayFilter;
 import dev.cellscope.filter.FilterException;
 import dev.cellscope.replay.AddressMap;
@@ -16,6 +18,7 @@ import dev.cellscope.replay.ReplayException;
 import dev.cellscope.replay.ReplayOptions;
 import dev.cellscope.replay.ReplayReport;
 import dev.cellscope.replay.Replayer;
+import dev.cellscope.replay.UdpSender;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
@@ -23,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.Writer;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +41,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Send the frames of a capture out of an interface, as captured or at a set rate, optionally only those "
-                + "a display filter selects; reports the rate achieved and the timing error. With --as, one side of a captured "
+                + "a display filter selects (or, with --udp, their UTCP and Tether bytes as UDP datagrams); reports the rate achieved and the timing error. With --as, one side of a captured "
                 + "conversation played into a live peer instead, connecting to it or listening for it (see docs/REPLAY.md).")
 public final class ReplayCommand implements Callable<Integer> {
 
@@ -49,6 +53,15 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = {"-i", "--intf1"}, paramLabel = "INTERFACE", description = "Interface to send the frames out of (or -w); with --as, "
             + "the interface for raw Ethernet (EtherType 0x88B5) instead of UDP.")
     String iface;
+
+    @Option(names = "--udp", paramLabel = "HOST:PORT", description = "Instead of -i: send each selected frame's UTCP or Tether "
+            + "bytes (the UDP payload, or what follows EtherType 0x88B5 without the Ethernet padding) as one datagram to HOST:PORT "
+            + "through an ordinary UDP socket (no root needed); frames without UTCP or Tether are skipped and counted.")
+    String udp;
+
+    @Option(names = "--udp-from", paramLabel = "HOST:PORT", description = "With --udp: the address to send from (default: an "
+            + "ephemeral port on the address the route picks).")
+    String udpFrom;
 
     @Option(names = "--transmit", paramLabel = "NAME", description = "With -i: how to send: afpacket (AF_PACKET sendmmsg batches, "
             + "the default) or xdp (an AF_XDP socket's TX ring on queue 0; zero-copy where the driver allows it, copy mode otherwise; "
@@ -138,11 +151,17 @@ public final class ReplayCommand implements Callable<Integer> {
         if (listen != null || stream != null || report != null || kept != null || acceptTimeout != null) {
             throw UserError.usage("--listen, --stream, --kept, --accept-timeout and --report are for --as (replaying a conversation into a live peer)");
         }
-        if (iface == null && writeTo == null) throw UserError.usage("replay needs -i INTERFACE to send on, or -w OUT.pcapng to write to");
+        if (iface == null && writeTo == null && udp == null) {
+            throw UserError.usage("replay needs -i INTERFACE to send on, --udp HOST:PORT to send to, or -w OUT.pcapng to write to");
+        }
         if (iface != null && writeTo != null) throw UserError.usage("-i and -w cannot be used together: send the frames or write them, not both");
+        if (udp != null && (iface != null || writeTo != null)) {
+            throw UserError.usage("--udp cannot be used with " + (iface != null ? "-i" : "-w") + ": send through a UDP socket, out of an interface, or write a file, one of them");
+        }
+        if (udpFrom != null && udp == null) throw UserError.usage("--udp-from is for sending with --udp HOST:PORT");
         ReplayOptions options = options();
         boolean xdp = transmitPath();
-        if (cpu != null && iface == null) throw UserError.usage("--cpu is for sending with -i INTERFACE");
+        if (cpu != null && iface == null && udp == null) throw UserError.usage("--cpu is for sending with -i INTERFACE or --udp HOST:PORT");
         if (cpu != null && (cpu < 0 || cpu > 1023)) throw UserError.usage("--cpu " + cpu + ": a CPU number, 0 to 1023");
         if (writeTo != null && (options.pacing() != DEFAULT_PACING || loops != 1 || limit != null || durationSeconds != null || preload)) {
             throw UserError.usage("-w writes the frames as captured, once: the pacing, loop, limit, duration and preload options are for sending");
@@ -161,10 +180,20 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         FrameSelection selection = new FrameSelection(() -> Sessions.of(file, sessionOptions), filter, rewriter);
         FrameSender sender;
-        try {
-            sender = xdp ? InterfaceSender.openXdp(iface) : InterfaceSender.open(iface);
-        } catch (ReplayException e) {
-            throw UserError.failure("-i " + iface + ": " + e.getMessage());
+        if (udp != null) {
+            InetSocketAddress to = address("--udp", udp, false), from = udpFrom == null ? null : address("--udp-from", udpFrom, true);
+            selection.cellBytesOnly();
+            try {
+                sender = UdpSender.open(to, from);
+            } catch (ReplayException e) {
+                throw UserError.failure(e.getMessage());
+            }
+        } else {
+            try {
+                sender = xdp ? InterfaceSender.openXdp(iface) : InterfaceSender.open(iface);
+            } catch (ReplayException e) {
+                throw UserError.failure("-i " + iface + ": " + e.getMessage());
+            }
         }
         Replayer replayer = new Replayer(selection, sender, new MonotonicClock(!noRealtime, cpu == null ? -1 : cpu), options).quietJit(true);
         ReplayReport report;
@@ -175,12 +204,16 @@ public final class ReplayCommand implements Callable<Integer> {
         } catch (ReplayException e) {
             throw UserError.failure(e.getMessage());
         }
+        if (udp != null && report.frames() == 0 && report.failed() > 0) {
+            throw UserError.failure("--udp " + udp + ": every datagram was refused (" + report.failed() + ", the first: " + report.firstFailure() + ")");
+        }
         try (Writer out = Console.stdout()) {
             out.append(report.format());
             if (sender.transmitPath() != null) out.append("Transmit: ").append(sender.transmitPath()).append(System.lineSeparator());
         }
         if (report.frames() == 0 && report.failed() == 0) {
-            System.err.println("cellscope: no frame sent" + (filter != null ? " (-Y " + displayFilter + " matched none)" : ""));
+            System.err.println("cellscope: no frame sent" + (report.notCell() > 0 ? " (the selected frames carry no UTCP or Tether)"
+                    : filter != null ? " (-Y " + displayFilter + " matched none)" : ""));
         }
         reportRewrites(rewriter);
         for (SessionResult r : replayer.sessionResults()) {
@@ -193,8 +226,9 @@ public final class ReplayCommand implements Callable<Integer> {
     private int asPeer() throws Exception {
         if (as == null) throw UserError.usage("--to is for --as SIDE (replaying a conversation into a live peer)");
         if (writeTo != null || displayFilter != null || mapFile != null || multiplier != null || pps != null || mbps != null || topspeed
-                || loops != 1 || limit != null || durationSeconds != null || preload || transmit != null || cpu != null) {
-            throw UserError.usage("--as plays messages through the endpoint stack, paced by the peer's answers: -w, -Y, --map and the "
+                || loops != 1 || limit != null || durationSeconds != null || preload || transmit != null || cpu != null
+                || udp != null || udpFrom != null) {
+            throw UserError.usage("--as plays messages through the endpoint stack, paced by the peer's answers: -w, -Y, --map, --udp and the "
                     + "pacing, loop, limit, duration, preload, transmit and cpu options are for wire replay");
         }
         if (iface != null && listen != null) throw UserError.usage("--listen is for UDP; with -i the messages go over raw Ethernet");
@@ -215,12 +249,25 @@ public final class ReplayCommand implements Callable<Integer> {
     /** {@code --transmit}: true for xdp, false for afpacket (the default); only with -i. */
     private boolean transmitPath() {
         if (transmit == null) return false;
-        if (iface == null) throw UserError.usage("--transmit is for sending with -i INTERFACE");
+        if (iface == null) throw UserError.usage("--transmit is for sending with -i INTERFACE" + (udp != null ? " (--udp sends through an ordinary UDP socket)" : ""));
         return switch (transmit) {
             case "afpacket" -> false;
             case "xdp" -> true;
             default -> throw UserError.usage("--transmit " + transmit + ": afpacket or xdp");
         };
+    }
+
+    /** {@code HOST:PORT} (IPv6 in brackets) as a resolved address; a port of 0 only where the socket picks one ({@code from}). */
+    private static InetSocketAddress address(String option, String spec, boolean from) {
+        InetSocketAddress a;
+        try {
+            a = HostPort.parse(spec, option);
+        } catch (StackException e) {
+            throw UserError.usage(e.getMessage());
+        }
+        if (a.isUnresolved()) throw UserError.usage(option + " " + spec + ": no such host '" + a.getHostString() + "'");
+        if (!from && a.getPort() == 0) throw UserError.usage(option + " " + spec + ": the port must be 1 to 65535");
+        return a;
     }
 
     private FrameRewriter rewriter() {

@@ -2,6 +2,7 @@ package dev.cellscope.replay;
 
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
+import dev.cellscope.dissect.TeeSink;
 import dev.cellscope.filter.DisplayFilter;
 import dev.cellscope.filter.FilterSink;
 import dev.cellscope.io.Packet;
@@ -18,7 +19,9 @@ import java.util.function.Supplier;
  * The frames a replay sends: one pass of a capture session (the same loop, dissector and display
  * filter as {@code read -Y}), each selected Ethernet frame copied into {@link FrameChunk}s handed
  * on as they fill. Frames of other link types cannot go out of an Ethernet interface and are
- * counted instead.
+ * counted instead. With {@link #cellBytesOnly()} (a UDP socket's replay) only each frame's
+ * cell-protocol bytes are kept ({@link CellBytes}, cut after the rewrite, so a mapped CellID is in
+ * them); frames without UTCP or Tether are counted.
  */
 public final class FrameSelection {
     private final Supplier<CaptureSession> sessions;
@@ -26,7 +29,8 @@ public final class FrameSelection {
     private final FrameRewriter rewriter;
     private volatile CaptureSession running;
     private volatile boolean cancelled;
-    private long notEthernet;
+    private boolean cellBytesOnly;
+    private long notEthernet, notCell;
 
     /** Where full chunks go; may block (a bounded queue), which holds the session back. */
     public interface ChunkSink {
@@ -46,6 +50,20 @@ public final class FrameSelection {
         this.sessions = sessions;
         this.filter = filter;
         this.rewriter = rewriter;
+    }
+
+    /**
+     * Keeps only the UTCP or Tether bytes of each selected frame (the UDP payload, or what follows the
+     * EtherType without the Ethernet padding), for sending through a UDP socket; returns this.
+     */
+    public FrameSelection cellBytesOnly() {
+        cellBytesOnly = true;
+        return this;
+    }
+
+    /** With {@link #cellBytesOnly()}: frames of the last pass that were selected but carry no UTCP or Tether. */
+    public long notCell() {
+        return notCell;
     }
 
     /** Frames of the last pass that were selected but are not Ethernet (link type other than 1). */
@@ -71,7 +89,7 @@ public final class FrameSelection {
         if (cancelled) session.cancel();
         FilterSink filterSink = filter == null ? null : filter.newSink();
         Selector selector = new Selector(sink, filterSink);
-        notEthernet = 0;
+        notEthernet = notCell = 0;
         SessionResult result;
         try {
             result = session.run(selector);
@@ -89,6 +107,7 @@ public final class FrameSelection {
     private final class Selector implements FrameConsumer {
         private final ChunkSink sink;
         private final FilterSink filterSink;
+        private final CellBytes cell = cellBytesOnly ? new CellBytes() : null;
         FrameChunk current;
         InterruptedException interrupted;
 
@@ -99,9 +118,10 @@ public final class FrameSelection {
 
         @Override
         public FieldSink sink() {
-            if (filterSink == null) return FieldSink.discard();
-            filterSink.reset();
-            return filterSink;
+            if (filterSink != null) filterSink.reset();
+            if (cell != null) cell.reset();
+            if (cell == null) return filterSink == null ? FieldSink.discard() : filterSink;
+            return filterSink == null ? cell : new TeeSink(filterSink, cell);
         }
 
         @Override
@@ -112,8 +132,14 @@ public final class FrameSelection {
                 notEthernet++;
                 return;
             }
+            if (cell != null && cell.offset() < 0) {
+                notCell++;
+                return;
+            }
             MemorySegment data = rewriter == null ? p.data()
                     : MemorySegment.ofArray(rewriter.rewrite(p.number(), p.data().toArray(ValueLayout.JAVA_BYTE)));
+            // the rewrite keeps every field where it was (same-size values), so the bounds found before it hold
+            if (cell != null) data = data.asSlice(cell.offset(), cell.length(data.byteSize()));
             if (current == null) current = new FrameChunk(data.byteSize());
             if (current.add(p.timestampNanos(), data)) return;
             try {

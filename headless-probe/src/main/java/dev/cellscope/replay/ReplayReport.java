@@ -9,13 +9,14 @@ import java.util.Locale;
  * @param bytes           their bytes (as captured, no FCS)
  * @param failed          frames the interface refused (e.g. larger than its MTU); {@code firstFailure} says why
  * @param notEthernet     selected frames of another link type, not sent
+ * @param notCell         selected frames without UTCP or Tether, not sent (through a UDP socket only)
  * @param passes          passes over the capture begun
  * @param elapsedNanos    from the first frame's send to the last's
  * @param intervalError   |actual gap - scheduled gap| between consecutive frames sent (empty at top speed)
  * @param lateness        actual send time - deadline, per frame (empty at top speed)
  * @param firstFailure    the first refused frame's message, or null
  */
-public record ReplayReport(long frames, long bytes, long failed, long notEthernet, long passes, long elapsedNanos,
+public record ReplayReport(long frames, long bytes, long failed, long notEthernet, long notCell, long passes, long elapsedNanos,
                            ErrorHistogram intervalError, ErrorHistogram lateness, String firstFailure) {
 
     /** Frames per second over the gaps between the first and the last send: N frames span N - 1 gaps. */
@@ -40,6 +41,7 @@ public record ReplayReport(long frames, long bytes, long failed, long notEtherne
         if (passes > 1) b.append("Passes: ").append(passes).append('\n');
         if (failed > 0) b.append("Failed packets: ").append(failed).append(" (first: ").append(firstFailure).append(")\n");
         if (notEthernet > 0) b.append("Not sent: ").append(notEthernet).append(" selected frames are not Ethernet\n");
+        if (notCell > 0) b.append("Skipped: ").append(notCell).append(" selected frames carry no UTCP or Tether (nothing to send over UDP)\n");
         return b.toString();
     }
 

@@ -86,7 +86,7 @@ public final class Replayer {
             sender.close();
             clock.releaseThread();
         }
-        return new ReplayReport(frames, bytes, failed, selection.notEthernet(), passes,
+        return new ReplayReport(frames, bytes, failed, selection.notEthernet(), selection.notCell(), passes,
                 frames == 0 ? 0 : lastSent - first, intervalError, lateness, firstFailure);
     }
 

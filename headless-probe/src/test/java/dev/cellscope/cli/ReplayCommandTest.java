@@ -60,6 +60,31 @@ class ReplayCommandTest {
     }
 
     @Test
+    void udpIsItsOwnWayOut() throws Exception {
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:9", "-i", "lo"), 2, "--udp cannot be used with -i");
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:9", "-w", dir.resolve("out.pcapng").toString()), 2, "--udp cannot be used with -w");
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp-from", "127.0.0.1:0", "-i", "lo"), 2, "--udp-from is for sending with --udp HOST:PORT");
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:9", "--transmit", "xdp"), 2,
+                "--transmit is for sending with -i INTERFACE (--udp sends through an ordinary UDP socket)");
+        oneLine(Cli.run("replay", "-r", MESH, "--as", "initiator", "--to", PEER, "--udp", "127.0.0.1:9"), 2, "--udp and the pacing");
+    }
+
+    @Test
+    void udpAddressesAreHostAndPort() throws Exception {
+        Cli.Result r = Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1");
+        oneLine(r, 2, "--udp takes HOST:PORT, got '127.0.0.1'");
+        assertEquals(1, r.err().lines().count(), r.err());
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:http"), 2, "--udp: 'http' is not a port");
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:70000"), 2, "--udp: '70000' is not a port");
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:0"), 2, "--udp 127.0.0.1:0: the port must be 1 to 65535");
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "no-such-host.invalid:9"), 2, "--udp no-such-host.invalid:9: no such host 'no-such-host.invalid'");
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:9", "--udp-from", "::1:0"), 1,
+                "--udp-from [0:0:0:0:0:0:0:1]:0: not of the address family of --udp 127.0.0.1:9");
+        // 192.0.2.1 (TEST-NET-1) is no address of this host: bind refuses it, before anything is read or sent
+        oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:9", "--udp-from", "192.0.2.1:0"), 1, "--udp-from 192.0.2.1:0: ");
+    }
+
+    @Test
     void filterErrorsPointAtTheFault() throws Exception {
         Cli.Result r = Cli.run("replay", "-r", SAMPLE, "-i", "lo", "-Y", "utcp.seq >");
         assertEquals(2, r.exit(), r.err());
@@ -83,7 +108,7 @@ class ReplayCommandTest {
     void missingOptions() throws Exception {
         Cli.Result r = Cli.run("replay", "-r", SAMPLE);
         assertEquals(2, r.exit());
-        assertEquals("cellscope: replay needs -i INTERFACE to send on, or -w OUT.pcapng to write to\n", r.err());
+        assertEquals("cellscope: replay needs -i INTERFACE to send on, --udp HOST:PORT to send to, or -w OUT.pcapng to write to\n", r.err());
     }
 
     /** Root without CAP_NET_RAW (setpriv drops it from the bounding set): the socket is refused, as for a user. */

@@ -1,0 +1,273 @@
+package dev.cellscope.cli;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code replay --udp}: the datagrams a socket of the test receives are, byte for byte and in order, the
+ * cell-protocol bytes tshark finds in the capture (the UDP payload on port 34997; the bytes after EtherType
+ * 0x88B5, cut here to the UTCP or Tether length so the Ethernet padding stays out). tshark knows neither
+ * protocol, so it is an oracle independent of the dissector the replay uses.
+ */
+class ReplayUdpTest {
+    static final Path MIXED = Path.of("..", "samples", "captures", "mixed-wire.pcapng").toAbsolutePath().normalize();
+    static final Path QUICKSTART = Path.of("..", "samples", "captures", "quickstart.pcapng").toAbsolutePath().normalize();
+    /** mixed-wire.truth.json: alice's CellID, and the cell frames among the 425 (the others are DNS and mDNS). */
+    static final String ALICE = "a74aaa1fe85b0f9170c12ec1e28325b7";
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void tsharkIsThere() throws Exception {
+        Process p = new ProcessBuilder("tshark", "-v").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertEquals(0, p.waitFor(), "tshark is needed as the oracle (./run-tests installs it)");
+    }
+
+    @Test
+    void everyCellFrameArrivesAsItsCellBytesInOrder() throws Exception {
+        List<byte[]> expected = oracle(MIXED, null);
+        long all = tsharkLines(MIXED, null, "frame.number").size();
+        assertEquals(125, expected.size(), "mixed-wire has 125 cell frames (truth: frames_sent), over UDP and over a VLAN");
+        Received r = replayInto(MIXED, "--topspeed");
+        assertEquals(0, r.cli.exit(), r.cli.err());
+        assertDatagrams(expected, r.datagrams);
+        assertTrue(r.cli.out().contains("Actual: 125 packets (" + bytes(expected) + " bytes)"), r.cli.out());
+        assertTrue(r.cli.out().contains("Skipped: " + (all - 125) + " selected frames carry no UTCP or Tether"), r.cli.out());
+        assertTrue(r.cli.out().contains("Transmit: UDP to 127.0.0.1:" + r.port + " from 127.0.0.1:"), r.cli.out());
+    }
+
+    /** Raw Ethernet: UTCP frames padded to 60 bytes (with and without a VLAN tag) and Tether frames of whole blocks. */
+    @Test
+    void rawEthernetFramesLoseTheirPadding() throws Exception {
+        List<byte[]> expected = oracle(QUICKSTART, null);
+        assertEquals(tsharkLines(QUICKSTART, null, "frame.number").size() - 1, expected.size(), "all but one DNS query");
+        assertTrue(expected.stream().anyMatch(b -> b.length == 40), "a UTCP frame without payload (padded on the wire)");
+        assertTrue(expected.stream().anyMatch(b -> b[0] == 0x4C && b.length % 64 == 0), "Tether frames");
+        Received r = replayInto(QUICKSTART, "-t");
+        assertEquals(0, r.cli.exit(), r.cli.err());
+        assertDatagrams(expected, r.datagrams);
+        assertTrue(r.cli.out().contains("Skipped: 1 selected frames carry no UTCP or Tether"), r.cli.out());
+    }
+
+    /** -Y picks frames of all kinds; only its cell frames go, in both passes, paced, from memory. */
+    @Test
+    void onlyTheSelectedFramesOnEveryPass() throws Exception {
+        String filter = "frame.number >= 100 && frame.number <= 250";
+        List<byte[]> once = oracle(MIXED, filter);
+        long selected = tsharkLines(MIXED, filter, "frame.number").size();
+        assertTrue(once.size() > 20 && once.size() < selected, "a mix of cell and other frames: " + once.size() + " of " + selected);
+        Received r = replayInto(MIXED, "-Y", filter, "-K", "--loop", "2", "--pps", "5000");
+        assertEquals(0, r.cli.exit(), r.cli.err());
+        List<byte[]> twice = new ArrayList<>(once);
+        twice.addAll(once);
+        assertDatagrams(twice, r.datagrams);
+        assertTrue(r.cli.out().contains("Skipped: " + (selected - once.size()) + " selected frames"), r.cli.out());
+        assertTrue(r.cli.out().contains("Passes: 2"), r.cli.out());
+    }
+
+    /** The map rewrites the frame before its cell bytes are cut: the peer sees the new CellID in the UTCP header. */
+    @Test
+    void aMappedCellIdReachesThePeer() throws Exception {
+        String mapped = "00112233445566778899aabbccddeeff";
+        Path map = Files.writeString(dir.resolve("lab.map"), "cellid " + ALICE + " " + mapped + "\n");
+        List<byte[]> expected = new ArrayList<>();
+        byte[] old = HexFormat.of().parseHex(ALICE), now = HexFormat.of().parseHex(mapped);
+        int headers = 0;
+        for (byte[] b : oracle(MIXED, null)) {
+            byte[] c = b.clone();
+            for (int at : new int[] {0, 16}) { // UTCP src and dst CellIDs: the payload keeps its bytes (docs/REPLAY.md)
+                if (Arrays.equals(c, at, at + 16, old, 0, 16)) {
+                    System.arraycopy(now, 0, c, at, 16);
+                    headers++;
+                }
+            }
+            expected.add(c);
+        }
+        assertTrue(headers > 0, "alice's CellID is in UTCP headers of mixed-wire");
+        Received r = replayInto(MIXED, "--map", map.toString(), "-t");
+        assertEquals(0, r.cli.exit(), r.cli.err());
+        assertDatagrams(expected, r.datagrams);
+    }
+
+    /** Nobody listens: ICMP port unreachable comes back for some datagrams; they are counted, the others still go. */
+    @Test
+    void refusedDatagramsAreCountedNotFatal() throws Exception {
+        int port;
+        try (DatagramChannel probe = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        Cli.Result r = Cli.run("replay", "-r", MIXED.toString(), "--udp", "127.0.0.1:" + port, "--pps", "2000", "-L", "20");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("Failed packets: "), r.out());
+        assertTrue(r.out().contains("(first: port unreachable (ICMP))"), r.out());
+        int sent = Integer.parseInt(r.out().replaceAll("(?s).*Actual: (\\d+) packets.*", "$1"));
+        int failed = Integer.parseInt(r.out().replaceAll("(?s).*Failed packets: (\\d+).*", "$1"));
+        assertEquals(20, sent, "-L counts the datagrams sent, a refused one is not: " + r.out());
+        assertTrue(failed > 0, r.out());
+    }
+
+    /**
+     * A Tether frame of 1,100 blocks (70,400 bytes) is too large for any UDP datagram: refused by the socket and
+     * counted, the UTCP frames after it still go; a capture of nothing else sends nothing, one line, exit 1.
+     */
+    @Test
+    void aDatagramTooLargeIsCountedUnlessNothingGoes() throws Exception {
+        byte[] tether = new byte[1100 * 64];
+        tether[0] = 0x4C;
+        tether[1] = 0x4F;
+        tether[2] = 0x42;
+        tether[3] = 0x4F;
+        byte[] utcp = new byte[40 + 3];
+        utcp[0] = 0x11;
+        utcp[39] = 3; // payload_len
+        // a UDP datagram whose payload is longer than the UTCP in it claims: the datagram's payload goes whole
+        byte[] datagram = Arrays.copyOf(utcp, utcp.length + 5);
+        Arrays.fill(datagram, utcp.length, datagram.length, (byte) 0xEE);
+        Path both = pcap(dir.resolve("both.pcap"), cellFrame(tether), cellFrame(utcp), udpFrame(datagram));
+        Received r = replayInto(both, "-t");
+        assertEquals(0, r.cli.exit(), r.cli.err());
+        assertDatagrams(List.of(utcp, datagram), r.datagrams);
+        assertTrue(r.cli.out().contains("Failed packets: 1 (first: 70400-byte datagram: Message too long)"), r.cli.out());
+
+        Received alone = replayInto(pcap(dir.resolve("alone.pcap"), cellFrame(tether)), "-t");
+        ReplayCommandTest.oneLine(alone.cli, 1, "every datagram was refused (1, the first: 70400-byte datagram: Message too long)");
+        assertEquals(1, alone.cli.err().lines().count(), alone.cli.err());
+        assertEquals(0, alone.datagrams.size());
+    }
+
+    /** An Ethernet frame (MACs 02:…) of EtherType 0x88B5 around {@code cell}. */
+    static byte[] cellFrame(byte[] cell) {
+        byte[] f = new byte[14 + cell.length];
+        f[0] = 2;
+        f[6] = 2;
+        f[12] = (byte) 0x88;
+        f[13] = (byte) 0xB5;
+        System.arraycopy(cell, 0, f, 14, cell.length);
+        return f;
+    }
+
+    /** An Ethernet frame with IPv4 and UDP (port 34997 both ways) around {@code payload}, and 4 bytes of padding after the IP packet. */
+    static byte[] udpFrame(byte[] payload) {
+        int ipLength = 20 + 8 + payload.length;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(14 + ipLength + 4);
+        b.put(new byte[] {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2}).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) ipLength).putInt(0).put((byte) 64).put((byte) 17).putShort((short) 0)
+                .put(new byte[] {10, 0, 0, 1, 10, 0, 0, 2});
+        b.putShort((short) 34997).putShort((short) 34997).putShort((short) (8 + payload.length)).putShort((short) 0).put(payload);
+        return b.array();
+    }
+
+    /** A little-endian µs pcap of Ethernet frames, one a second. */
+    static Path pcap(Path file, byte[]... frames) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(24 + Arrays.stream(frames).mapToInt(f -> 16 + f.length).sum())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262_144).putInt(1);
+        int second = 0;
+        for (byte[] f : frames) b.putInt(++second).putInt(0).putInt(f.length).putInt(f.length).put(f);
+        return Files.write(file, b.array());
+    }
+
+    // --- the replay and the receiving socket
+
+    record Received(Cli.Result cli, int port, List<byte[]> datagrams) {}
+
+    /** Runs the replay into a socket of this test, receiving while it runs (a 4 MiB buffer: --topspeed outpaces a reader). */
+    static Received replayInto(Path capture, String... options) throws Exception {
+        try (DatagramChannel ch = DatagramChannel.open()) {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            ch.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+            List<String> args = new ArrayList<>(List.of("replay", "-r", capture.toString(), "--udp", "127.0.0.1:" + port));
+            args.addAll(List.of(options));
+            CompletableFuture<Cli.Result> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Cli.run(args.toArray(String[]::new));
+                } catch (IOException | InterruptedException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            DatagramSocket socket = ch.socket();
+            socket.setSoTimeout(50);
+            List<byte[]> got = new ArrayList<>();
+            byte[] buf = new byte[65536];
+            while (true) {
+                boolean done = run.isDone(); // before the last look: whatever it sent is queued by then
+                try {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    socket.receive(p);
+                    got.add(Arrays.copyOf(p.getData(), p.getLength()));
+                } catch (SocketTimeoutException e) {
+                    if (done) break;
+                }
+            }
+            return new Received(run.get(10, TimeUnit.SECONDS), port, got);
+        }
+    }
+
+    static void assertDatagrams(List<byte[]> expected, List<byte[]> got) {
+        assertEquals(expected.size(), got.size(), "datagrams received");
+        for (int i = 0; i < expected.size(); i++) {
+            if (!Arrays.equals(expected.get(i), got.get(i))) {
+                throw new AssertionError("datagram " + i + " differs: expected " + HexFormat.of().formatHex(expected.get(i))
+                        + ", got " + HexFormat.of().formatHex(got.get(i)));
+            }
+        }
+    }
+
+    static long bytes(List<byte[]> datagrams) {
+        return datagrams.stream().mapToLong(b -> b.length).sum();
+    }
+
+    // --- the oracle: tshark's bytes, cut by the protocols' own lengths where Ethernet may have padded
+
+    /** The cell-protocol bytes of the capture's frames (those {@code filter} selects), in order. */
+    static List<byte[]> oracle(Path capture, String filter) throws Exception {
+        String cells = "(udp.port == 34997 || eth.type == 0x88b5 || vlan.etype == 0x88b5)";
+        List<byte[]> out = new ArrayList<>();
+        for (String line : tsharkLines(capture, filter == null ? cells : "(" + filter + ") && " + cells, "udp.payload", "data.data")) {
+            String[] f = line.split("\t", -1);
+            if (!f[0].isEmpty()) {
+                out.add(HexFormat.of().parseHex(f[0])); // the UDP payload, as long as the UDP length says
+                continue;
+            }
+            byte[] b = HexFormat.of().parseHex(f[1]); // everything after the EtherType, padding included
+            boolean tether = b.length >= 4 && (b[0] & 0xFF) == 0x4C && (b[1] & 0xFF) == 0x4F && (b[2] & 0xFF) == 0x42 && (b[3] & 0xFF) == 0x4F;
+            int length = tether ? b.length - b.length % 64 : 40 + (((b[38] & 0xFF) << 8) | (b[39] & 0xFF));
+            out.add(Arrays.copyOf(b, length));
+        }
+        return out;
+    }
+
+    static List<String> tsharkLines(Path capture, String filter, String... fields) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", capture.toString(), "-T", "fields"));
+        if (filter != null) cmd.addAll(List.of("-Y", filter));
+        for (String f : fields) cmd.addAll(List.of("-e", f));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertEquals(0, p.waitFor(), "tshark " + cmd);
+        return out.lines().toList();
+    }
+}
