@@ -42,8 +42,7 @@ class ReplayVethTest {
 
     @BeforeAll
     static void pair() throws Exception {
-        String why = VethPair.whyNot();
-        Assumptions.assumeTrue(why == null, () -> "replay onto a veth pair: " + why);
+        VethPair.assumeAvailable("replay onto a veth pair");
         for (String[] tool : new String[][]{{"tcpdump", "tcpdump"}, {"tshark", "tshark"}}) {
             Assumptions.assumeTrue(VethPair.which(tool[0]) != null, "'" + tool[0] + "' not found (Debian package " + tool[1] + ")");
         }

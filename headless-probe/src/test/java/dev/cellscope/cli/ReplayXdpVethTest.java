@@ -39,8 +39,7 @@ class ReplayXdpVethTest {
 
     @BeforeAll
     static void pair() throws Exception {
-        String why = VethPair.whyNot();
-        Assumptions.assumeTrue(why == null, () -> "AF_XDP replay onto a veth pair: " + why);
+        VethPair.assumeAvailable("AF_XDP replay onto a veth pair");
         for (String tool : List.of("tcpdump", "tshark")) {
             Assumptions.assumeTrue(VethPair.which(tool) != null, "'" + tool + "' not found (Debian package " + tool + ")");
         }

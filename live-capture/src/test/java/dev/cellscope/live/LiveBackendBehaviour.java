@@ -43,9 +43,7 @@ abstract class LiveBackendBehaviour {
 
     @BeforeAll
     static void pair() throws Exception {
-        String why = VethPair.whyNot();
-        Assumptions.assumeTrue(why == null, () -> "live capture on a veth pair: " + why);
-        veth = VethPair.create();
+        veth = VethPair.createOrSkip("live capture on a veth pair");
     }
 
     @AfterAll

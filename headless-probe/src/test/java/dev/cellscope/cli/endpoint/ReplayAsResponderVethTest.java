@@ -2,7 +2,6 @@ package dev.cellscope.cli.endpoint;
 
 import dev.cellscope.live.testing.VethPair;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,9 +29,7 @@ class ReplayAsResponderVethTest {
 
     @BeforeAll
     static void pair() throws Exception {
-        String why = VethPair.whyNot();
-        Assumptions.assumeTrue(why == null, () -> "UTCP-SBI over raw Ethernet on a veth pair: " + why);
-        veth = VethPair.create();
+        veth = VethPair.createOrSkip("UTCP-SBI over raw Ethernet on a veth pair");
     }
 
     @AfterAll

@@ -1,5 +1,7 @@
 package dev.cellscope.live.testing;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +44,21 @@ public final class VethPair implements AutoCloseable {
             if (which(tool[0]) == null) return "'" + tool[0] + "' not found (Debian package " + tool[1] + ")";
         }
         return null;
+    }
+
+    /**
+     * Skips the calling test (class, from {@code @BeforeAll}) with "{@code what}: why" when {@link #whyNot()}
+     * says this machine cannot run veth tests: never a silent pass.
+     */
+    public static void assumeAvailable(String what) throws IOException {
+        String why = whyNot();
+        Assumptions.assumeTrue(why == null, () -> what + ": " + why);
+    }
+
+    /** {@link #assumeAvailable}, then {@link #create()}: a test class's {@code @BeforeAll} in one line. */
+    public static VethPair createOrSkip(String what) throws IOException, InterruptedException {
+        assumeAvailable(what);
+        return create();
     }
 
     /** Makes the namespace and the pair, both ends up; throws with the failing command's output. */
