@@ -11,6 +11,7 @@ import dev.cellscope.wire.Slot;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.List;
 
 /**
  * The state of one frame being dissected: its bytes, the sink, and the summary columns
@@ -164,7 +165,7 @@ final class Dissection {
 
     /** Emits every slot of {@code layout} that feeds a registry field, for the structure at {@code base}. */
     void emit(Layout layout, int base) {
-        java.util.List<Slot> slots = layout.slots();
+        List<Slot> slots = layout.slots();
         for (int i = 0; i < slots.size(); i++) emit(slots.get(i), base); // indexed: no iterator per frame
     }
 

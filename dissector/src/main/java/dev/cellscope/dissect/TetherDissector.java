@@ -3,6 +3,7 @@ package dev.cellscope.dissect;
 import dev.cellscope.analysis.TetherFrameResult;
 import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.expert.TetherExperts;
+import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Layout;
 import dev.cellscope.wire.Slot;
@@ -22,7 +23,7 @@ final class TetherDissector {
     private static final Layout HEADER_BE = HEADER.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int CHECKSUM_OFFSET = HEADER.slot("checksum").offset();
     /** The flag bits shown under flags, as one array (a varargs call would allocate one per frame). */
-    private static final dev.cellscope.field.FieldDef[] FLAG_BITS = {FLAGS_LAMP, FLAGS_SYNC};
+    private static final FieldDef[] FLAG_BITS = {FLAGS_LAMP, FLAGS_SYNC};
 
     /** Returns the Tether frame length (whole blocks). */
     static int dissect(Dissection d, int off, int avail, boolean bigEndian) {

@@ -4,6 +4,7 @@ import dev.cellscope.analysis.UtcpVerdict;
 import dev.cellscope.protocol.utcp.UtcpFlags;
 import dev.cellscope.protocol.utcp.UtcpSeq;
 import dev.cellscope.expert.UtcpExperts;
+import dev.cellscope.field.FieldDef;
 import dev.cellscope.field.FieldFormat;
 import dev.cellscope.wire.Slot;
 
@@ -19,7 +20,7 @@ final class UtcpDissector {
 
     private static final Slot FLAGS_SLOT = HEADER.slot("flags");
     /** The flag bits shown under flags, as one array (a varargs call would allocate one per frame). */
-    private static final dev.cellscope.field.FieldDef[] FLAG_BITS = {FLAGS_SYN, FLAGS_ACK, FLAGS_FIN, FLAGS_NACK, FLAGS_DATA, FLAGS_RESERVED};
+    private static final FieldDef[] FLAG_BITS = {FLAGS_SYN, FLAGS_ACK, FLAGS_FIN, FLAGS_NACK, FLAGS_DATA, FLAGS_RESERVED};
 
     static int dissect(Dissection d, int off, int avail) {
         if (avail < HEADER.size()) {

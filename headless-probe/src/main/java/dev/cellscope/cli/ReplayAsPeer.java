@@ -130,7 +130,7 @@ final class ReplayAsPeer {
 
     /** UDP on {@code --listen} (else {@code fallback}), or raw Ethernet on {@code -i}. */
     private static Transport<?> transport(Request q, InetSocketAddress fallback) {
-        return q.iface() != null ? Transport.eth(q.iface()) : Transport.udp(q.listen() != null ? hostPort(q.listen()) : fallback);
+        return q.iface() != null ? Transport.eth(q.iface()) : Transport.udp(q.listen() != null ? ReplayCommand.hostPort("--listen", q.listen()) : fallback);
     }
 
     private static <A> Link<A> open(Transport<A> transport, RealScheduler scheduler) {
@@ -193,11 +193,4 @@ final class ReplayAsPeer {
         }
     }
 
-    private static InetSocketAddress hostPort(String spec) {
-        try {
-            return dev.cellscope.endpoint.stack.HostPort.parse(spec, "--listen");
-        } catch (StackException e) {
-            throw UserError.usage(e.getMessage());
-        }
-    }
 }

@@ -47,7 +47,7 @@ final class ReplayAsTether {
         CapturedTetherFlow c = pick(read(q.file()), q);
         if (c.problem() != null) throw UserError.failure(q.file() + ": " + c.problem());
         Transport<?> transport = q.iface() != null ? Transport.eth(q.iface())
-                : Transport.udp(q.listen() != null ? hostPort(q.listen()) : new InetSocketAddress("0.0.0.0", 0));
+                : Transport.udp(q.listen() != null ? ReplayCommand.hostPort("--listen", q.listen()) : new InetSocketAddress("0.0.0.0", 0));
         TetherReplay.Result result = play(transport, peer, c, q.kept());
         try (Writer out = Console.stdout()) {
             out.append(PeerReplayReport.text(result));
@@ -98,11 +98,4 @@ final class ReplayAsTether {
         return all.get(q.stream());
     }
 
-    private static InetSocketAddress hostPort(String spec) {
-        try {
-            return dev.cellscope.endpoint.stack.HostPort.parse(spec, "--listen");
-        } catch (StackException e) {
-            throw UserError.usage(e.getMessage());
-        }
-    }
 }

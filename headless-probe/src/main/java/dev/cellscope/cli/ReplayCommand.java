@@ -257,14 +257,18 @@ public final class ReplayCommand implements Callable<Integer> {
         };
     }
 
-    /** {@code HOST:PORT} (IPv6 in brackets) as a resolved address; a port of 0 only where the socket picks one ({@code from}). */
-    private static InetSocketAddress address(String option, String spec, boolean from) {
-        InetSocketAddress a;
+    /** {@code HOST:PORT} (IPv6 in brackets) of {@code option}, parsed as the endpoint commands parse it; a usage error otherwise. */
+    static InetSocketAddress hostPort(String option, String spec) {
         try {
-            a = HostPort.parse(spec, option);
+            return HostPort.parse(spec, option);
         } catch (StackException e) {
             throw UserError.usage(e.getMessage());
         }
+    }
+
+    /** {@link #hostPort}, resolved; a port of 0 only where the socket picks one ({@code from}). */
+    private static InetSocketAddress address(String option, String spec, boolean from) {
+        InetSocketAddress a = hostPort(option, spec);
         if (a.isUnresolved()) throw UserError.usage(option + " " + spec + ": no such host '" + a.getHostString() + "'");
         if (!from && a.getPort() == 0) throw UserError.usage(option + " " + spec + ": the port must be 1 to 65535");
         return a;

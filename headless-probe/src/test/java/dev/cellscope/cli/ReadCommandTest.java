@@ -52,6 +52,32 @@ class ReadCommandTest {
                 "5\t1002\t0x0010\t\t16", "6\t5002\t0x0010\t\t17"), r.lines());
     }
 
+    /**
+     * A line longer than the writer's first buffer (128 characters: two CellIDs and two block hashes) comes out
+     * whole: each column equals the same field read on its own (short lines), joined with tabs.
+     */
+    @Test
+    void longFieldLinesAreWrittenWhole() throws Exception {
+        Path sample = Path.of("../samples/captures/quickstart.pcapng");
+        List<String> fields = List.of("frame.number", "utcp.src", "utcp.dst", "sbi.put.hash", "sbi.want.hash", "frame.protocols");
+        List<String> args = new java.util.ArrayList<>(List.of("read", "-r", sample.toString(), "-T", "fields", "-c", "12"));
+        for (String f : fields) args.addAll(List.of("-e", f));
+        Cli.Result all = Cli.run(args.toArray(String[]::new));
+        assertEquals(0, all.exit(), all.err());
+        List<List<String>> columns = new java.util.ArrayList<>();
+        for (String f : fields) {
+            Cli.Result one = Cli.run("read", "-r", sample.toString(), "-T", "fields", "-c", "12", "-e", f);
+            assertEquals(0, one.exit(), one.err());
+            columns.add(List.of(one.out().split("\n", -1))); // -1: keeps the empty values of the last frames
+        }
+        assertTrue(all.lines().stream().anyMatch(l -> l.length() > 128), "no line longer than 128 characters: " + all.lines());
+        for (int row = 0; row < all.lines().size(); row++) {
+            int r = row;
+            assertEquals(String.join("\t", columns.stream().map(c -> c.get(r)).toList()), all.lines().get(row), "frame " + (row + 1));
+        }
+        assertEquals(12, all.lines().size());
+    }
+
     @Test
     void fieldsHeaderAndSeparator() throws Exception {
         Cli.Result r = Cli.run("read", "-r", capture.toString(), "-T", "fields", "-e", "frame.number", "-e", "frame.len",
