@@ -93,6 +93,7 @@ final class PageToucher implements AutoCloseable {
                     LockSupport.parkNanos(WAIT_NANOS);
                     continue;
                 }
+                PopulateRead.range(bytes, at, goal - at);
                 for (; at < goal && !closed; at += PAGE) sum += bytes.get(ValueLayout.JAVA_BYTE, at);
                 touched = Math.min(at, size);
             }

@@ -99,20 +99,52 @@ class LauncherTest {
                 CELLSCOPE_HEAP=2g cellscope_heap_options read -r f; echo "lifted => ${cellscope_heap[*]}"
                 """);
         assertEquals(0, r.exit(), r.err());
+        // The kernel's THP mode decides the last option (theHeapIsInHugePagesWhereTheKernelOffersThem).
+        String mode = Files.isReadable(THP_MODE) ? Files.readString(THP_MODE) : "";
+        String thp = mode.contains("[always]") || mode.contains("[madvise]") ? " -XX:+UseTransparentHugePages" : "";
         assertEquals("""
-                read -r f.pcapng => -Xmx192m -XX:MaxNewSize=96m
-                read -r f.pcapng -2 => -XX:MaxNewSize=256m
-                stats -r f --flows - -2V => -XX:MaxNewSize=256m
-                plot --kind io -r f2 -o x.png => -Xmx192m -XX:MaxNewSize=96m
-                read -r f -c 2 => -Xmx192m -XX:MaxNewSize=96m
-                endpoint serve => -XX:MaxNewSize=256m
-                probe -i eth0 => -XX:MaxNewSize=256m
-                 => -XX:MaxNewSize=256m
-                lifted => -Xmx2g -XX:MaxNewSize=96m
-                """, r.out());
+                read -r f.pcapng => -Xmx192m -XX:MaxNewSize=96m%1$s
+                read -r f.pcapng -2 => -XX:MaxNewSize=256m%1$s
+                stats -r f --flows - -2V => -XX:MaxNewSize=256m%1$s
+                plot --kind io -r f2 -o x.png => -Xmx192m -XX:MaxNewSize=96m%1$s
+                read -r f -c 2 => -Xmx192m -XX:MaxNewSize=96m%1$s
+                endpoint serve => -XX:MaxNewSize=256m%1$s
+                probe -i eth0 => -XX:MaxNewSize=256m%1$s
+                 => -XX:MaxNewSize=256m%1$s
+                lifted => -Xmx2g -XX:MaxNewSize=96m%1$s
+                """.formatted(thp), r.out());
         assertTrue(Files.readString(ROOT.resolve("cellscope")).contains("cellscope_heap_options \"$@\""),
                 "the launcher does not take its heap options from cellscope_heap_options");
     }
+    private static final Path THP_MODE = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+
+    /**
+     * Issue 17: the heap is in transparent huge pages when the kernel's THP mode is always or madvise (the
+     * bracketed word of the mode file); with never, or no such file, the option is left out, since the JVM
+     * would warn that it cannot have them.
+     */
+    @Test
+    void theHeapIsInHugePagesWhereTheKernelOffersThem(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("always"), "[always] madvise never\n");
+        Files.writeString(dir.resolve("madvise"), "always [madvise] never\n");
+        Files.writeString(dir.resolve("never"), "always madvise [never]\n");
+        Files.writeString(dir.resolve("empty"), "");
+        Cli.Result r = bash("""
+                for f in always madvise never empty missing; do
+                  cellscope_thp_option "%s/$f"; echo "$f => ${cellscope_thp[*]}."
+                done
+                """.formatted(dir));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("""
+                always => -XX:+UseTransparentHugePages.
+                madvise => -XX:+UseTransparentHugePages.
+                never => .
+                empty => .
+                missing => .
+                """, r.out());
+        assertEquals("", r.err(), "a missing mode file is not an error");
+    }
+
     /**
      * Issue 17 item 1: C2 costs a small capture more than it gains (0.15 s of compiler CPU for 53 frames), so the
      * launcher compiles with C1 alone when every -r file is a regular file under 64 MiB; a larger file, stdin, a
