@@ -27,6 +27,8 @@ fi
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   cellscope_die "gui needs a display (DISPLAY is not set); on a headless machine: xvfb-run ./cellscope gui FILE"
 fi
-# JavaFX from the class path (GuiMain is not an Application subclass); native access for FFM and zstd-jni.
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx${CELLSCOPE_GUI_HEAP:-2g} \
+# JavaFX from the class path (GuiMain is not an Application subclass); native access for FFM and zstd-jni;
+# the heap in huge pages where the kernel offers them, as for the CLI (scripts/env.sh, cellscope_thp_option).
+cellscope_thp_option
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Xmx${CELLSCOPE_GUI_HEAP:-2g} "${cellscope_thp[@]}" \
   -cp "$jar:$here/gui/target/lib/*" dev.cellscope.gui.GuiMain "$@"

@@ -16,12 +16,16 @@ import java.util.List;
 /**
  * A sink that keeps only the values of chosen fields, as their plain text forms: the
  * engine of {@code -T fields}. Repeated values of a field are joined with a separator.
- * Unrequested fields cost one array lookup.
+ * Unrequested fields cost one array lookup. A field asked for in several columns
+ * ({@code -e utcp.seq -e utcp.seq}) is kept once and fills each of them, as in tshark.
  */
 public final class FieldColumns implements FieldSink {
     private final List<FieldDef> columns;
     private final boolean[] wanted;
-    private final int[] columnOf;
+    /** Indexed by field id: the field's value slot (one per distinct field). */
+    private final int[] slotOf;
+    /** Indexed by column: the slot whose value the column shows. */
+    private final int[] columnSlot;
     private final StringBuilder[] values;
     private final boolean[] present;
     private final String occurrenceSeparator;
@@ -33,15 +37,20 @@ public final class FieldColumns implements FieldSink {
         this.columns = List.copyOf(columns);
         this.occurrenceSeparator = occurrenceSeparator;
         wanted = new boolean[FieldRegistry.size()];
-        columnOf = new int[FieldRegistry.size()];
-        values = new StringBuilder[columns.size()];
-        present = new boolean[columns.size()];
+        slotOf = new int[FieldRegistry.size()];
+        columnSlot = new int[columns.size()];
+        int slots = 0;
         for (int i = 0; i < columns.size(); i++) {
             FieldDef f = columns.get(i);
-            wanted[f.id()] = true;
-            columnOf[f.id()] = i;
-            values[i] = new StringBuilder();
+            if (!wanted[f.id()]) {
+                wanted[f.id()] = true;
+                slotOf[f.id()] = slots++;
+            }
+            columnSlot[i] = slotOf[f.id()];
         }
+        values = new StringBuilder[slots];
+        present = new boolean[slots];
+        for (int i = 0; i < slots; i++) values[i] = new StringBuilder();
         boolean everything = columns.stream().anyMatch(f -> f.protocol().equals("expert") || f == FrameFields.PROTOCOLS);
         experts = everything;
         layers = new boolean[FieldRegistry.size()];
@@ -75,19 +84,19 @@ public final class FieldColumns implements FieldSink {
 
     /** The joined values of column {@code i} for the current frame ("" when absent). */
     public CharSequence value(int i) {
-        return values[i];
+        return values[columnSlot[i]];
     }
 
     /** Whether column {@code i}'s field occurred in the current frame. */
     public boolean present(int i) {
-        return present[i];
+        return present[columnSlot[i]];
     }
 
-    /** Appends the frame's values, separated by {@code separator}, to {@code out}. */
+    /** Appends the frame's values, one per column, separated by {@code separator}, to {@code out}. */
     public void appendRow(StringBuilder out, char separator) {
-        for (int i = 0; i < values.length; i++) {
+        for (int i = 0; i < columnSlot.length; i++) {
             if (i > 0) out.append(separator);
-            out.append(values[i]);
+            out.append(values[columnSlot[i]]);
         }
     }
 
@@ -97,7 +106,7 @@ public final class FieldColumns implements FieldSink {
     }
 
     private StringBuilder slot(FieldDef f) {
-        int i = columnOf[f.id()];
+        int i = slotOf[f.id()];
         StringBuilder b = values[i];
         if (present[i]) b.append(occurrenceSeparator);
         present[i] = true;
