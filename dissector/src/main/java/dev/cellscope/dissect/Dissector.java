@@ -91,6 +91,7 @@ public final class Dissector {
                 + " bits), " + cap + " bytes captured (" + 8L * cap + " bits)");
         d.number(INTERFACE_ID, 0, 0, p.interfaceId());
         d.number(TIME, 0, 0, p.timestampNanos());
+        d.number(TIME_EPOCH, 0, 0, p.timestampNanos());
         d.number(TIME_DELTA, 0, 0, p.timestampNanos() - t.previousNanos());
         d.number(TIME_RELATIVE, 0, 0, p.timestampNanos() - t.firstNanos());
         d.number(NUMBER, 0, 0, p.number());

@@ -2,8 +2,6 @@ package dev.cellscope.field;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Instant;
 
 /**
@@ -35,7 +33,7 @@ public final class FieldFormat {
         return switch (f.type()) {
             case ENUM -> { String n = f.nameOf(v); yield n != null ? n + " (" + v + ")" : "Unknown (" + v + ")"; }
             case BOOLEAN -> v != 0 ? "True" : "False";
-            case ABSTIME -> utc(v);
+            case ABSTIME -> f == FrameFields.TIME_EPOCH ? seconds(v) + " seconds" : utc(v); // as Wireshark's tree shows them
             case RELTIME -> seconds(v) + " seconds";
             default -> plain(f, v);
         };
@@ -43,14 +41,43 @@ public final class FieldFormat {
 
     /** Plain form of a byte-string value. */
     public static String plainBytes(FieldDef f, MemorySegment seg, long from, int count) {
-        if (f.type() == dev.cellscope.field.FieldType.IPV6 && count == 16) {
-            try {
-                return InetAddress.getByAddress(seg.asSlice(from, 16).toArray(ValueLayout.JAVA_BYTE)).getHostAddress();
-            } catch (UnknownHostException e) {
-                return hex(seg, from, count);
-            }
-        }
+        if (f.type() == FieldType.IPV6 && count == 16) return ipv6(seg.asSlice(from, 16).toArray(ValueLayout.JAVA_BYTE));
         return hex(seg, from, count);
+    }
+
+    /**
+     * An IPv6 address as RFC 5952 writes it, as tshark and ip print it: lowercase, no leading zeros, the
+     * longest run of two or more zero groups (the first of equal runs) as {@code ::} ({@code fe80::10}, not
+     * Java's {@code fe80:0:0:0:0:0:0:10}).
+     */
+    public static String ipv6(byte[] b) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) g[i] = (b[2 * i] & 0xff) << 8 | (b[2 * i + 1] & 0xff);
+        int bestStart = -1, bestLength = 1; // only a run of two or more zero groups becomes "::"
+        for (int i = 0; i < 8; ) {
+            if (g[i] != 0) {
+                i++;
+                continue;
+            }
+            int j = i;
+            while (j < 8 && g[j] == 0) j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j;
+        }
+        if (bestStart < 0) return groups(g, 0, 8);
+        return groups(g, 0, bestStart) + "::" + groups(g, bestStart + bestLength, 8);
+    }
+
+    private static String groups(int[] g, int from, int to) {
+        StringBuilder s = new StringBuilder();
+        for (int i = from; i < to; i++) {
+            if (i > from) s.append(':');
+            s.append(Integer.toHexString(g[i]));
+        }
+        return s.toString();
     }
 
     /** Lowercase hex of bytes, no separators. */

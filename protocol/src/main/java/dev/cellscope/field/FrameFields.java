@@ -9,6 +9,8 @@ public final class FrameFields {
     public static final FieldDef FRAME = protocol("frame", "Frame", "The captured frame");
     public static final FieldDef NUMBER = uint("frame.number", "Frame number", 32, "1-based position of the frame in the capture");
     public static final FieldDef TIME = of("frame.time", "Arrival time", FieldType.ABSTIME, "Capture timestamp, epoch seconds with nanosecond precision");
+    /** tshark's name for the same value, so tshark habits work (-e frame.time_epoch, frame.time_epoch >= …). */
+    public static final FieldDef TIME_EPOCH = of("frame.time_epoch", "Epoch arrival time", FieldType.ABSTIME, "The same as frame.time (epoch seconds, nanosecond precision), under tshark's name");
     public static final FieldDef TIME_RELATIVE = of("frame.time_relative", "Time since first frame", FieldType.RELTIME, "Seconds since the first frame of the capture");
     public static final FieldDef TIME_DELTA = of("frame.time_delta", "Time since previous frame", FieldType.RELTIME, "Seconds since the previous frame");
     public static final FieldDef LEN = uint("frame.len", "Frame length on the wire", 32, "Original length of the frame in bytes");

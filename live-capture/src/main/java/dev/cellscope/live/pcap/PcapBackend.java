@@ -102,9 +102,4 @@ public final class PcapBackend implements LiveBackend {
             return List.of();
         }
     }
-
-    /** RFC 5952 text, as ip and tshark print it (see {@link AddressText#ipv6}). */
-    static String ipv6(byte[] b) {
-        return AddressText.ipv6(b);
-    }
 }
