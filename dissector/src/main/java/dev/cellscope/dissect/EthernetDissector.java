@@ -28,6 +28,8 @@ final class EthernetDissector {
         int type = d.u16(off + 12);
         d.beginLayer(ETH, off, HEADER, "eth");
         d.emit(ETHERNET, off);
+        d.number(ETH_ADDR, off, 6, dst);
+        d.number(ETH_ADDR, off + 6, 6, src);
         d.number(ETH_TYPE, off + 12, 2, type);
         if (d.summary) {
             d.sink.appendText(", Src: " + FieldFormat.mac(src) + ", Dst: " + FieldFormat.mac(dst));

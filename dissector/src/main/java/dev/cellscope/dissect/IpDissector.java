@@ -24,6 +24,8 @@ final class IpDissector {
         d.number(IP_VERSION, off, 1, verIhl >>> 4);
         d.number(IP_HDR_LEN, off, 1, hdrLen);
         d.emit(IPV4, off);
+        d.number(IP_ADDR, off + 12, 4, d.u32(off + 12));
+        d.number(IP_ADDR, off + 16, 4, d.u32(off + 16));
         if (d.summary) {
             String src = FieldFormat.ipv4((int) d.u32(off + 12)), dst = FieldFormat.ipv4((int) d.u32(off + 16));
             d.sink.appendText(", Src: " + src + ", Dst: " + dst);
@@ -64,6 +66,8 @@ final class IpDissector {
         int plen = d.u16(off + 4);
         d.beginLayer(IPV6_PROTO, off, IPV6.size(), "ipv6");
         d.emit(IPV6, off);
+        d.bytes(IPV6_ADDR, off + 8, 16);
+        d.bytes(IPV6_ADDR, off + 24, 16);
         if (d.summary) {
             String src = FieldFormat.plainBytes(IPV6_SRC, d.seg, off + 8, 16);
             String dst = FieldFormat.plainBytes(IPV6_DST, d.seg, off + 24, 16);

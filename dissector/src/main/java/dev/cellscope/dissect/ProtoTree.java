@@ -2,6 +2,7 @@ package dev.cellscope.dissect;
 
 import dev.cellscope.expert.Expert;
 import dev.cellscope.field.FieldDef;
+import dev.cellscope.field.LinkFields;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,6 +36,12 @@ public final class ProtoTree implements FieldSink {
     @Override
     public boolean wantsSummary() {
         return true;
+    }
+
+    /** Wireshark's either-direction fields (ip.addr, …) are for filters and -e columns: the tree shows source and destination. */
+    @Override
+    public boolean wants(FieldDef field) {
+        return !LinkFields.eitherDirection(field);
     }
 
     @Override

@@ -18,6 +18,8 @@ final class UdpDissector {
         int srcPort = d.u16(off), dstPort = d.u16(off + 2), length = d.u16(off + 4);
         d.beginLayer(UDP_PROTO, off, UDP.size(), "udp");
         d.emit(UDP, off);
+        d.number(UDP_PORT, off, 2, srcPort);
+        d.number(UDP_PORT, off + 2, 2, dstPort);
         if (d.summary) d.sink.appendText(", Src Port: " + srcPort + ", Dst Port: " + dstPort);
         int payload = avail - UDP.size();
         if (length < UDP.size()) {

@@ -28,7 +28,13 @@ class LinkFieldsAgainstTsharkTest {
     private static final List<String> FIELDS = List.of("frame.number", "frame.len", "frame.cap_len", "frame.time_delta",
             "frame.time_relative", "eth.src", "eth.dst", "eth.type", "vlan.id", "ip.src", "ip.dst", "ip.len", "ip.ttl",
             "ip.proto", "ip.checksum", "ip.id", "ip.hdr_len", "ipv6.src", "ipv6.dst", "ipv6.plen", "ipv6.nxt", "ipv6.hlim",
-            "udp.srcport", "udp.dstport", "udp.length", "udp.checksum");
+            "udp.srcport", "udp.dstport", "udp.length", "udp.checksum",
+            "eth.addr", "ip.addr", "ipv6.addr", "udp.port"); // Wireshark's either-direction fields, two values each
+
+    /** Filters on the either-direction fields, with Wireshark 4's quantifiers (== any, != all, ~= any not equal). */
+    private static final List<String> FILTERS = List.of("ip.addr == 192.168.1.1", "ip.addr != 10.0.0.2", "ip.addr ~= 10.0.0.2",
+            "ip.addr == 10.0.0.0/8", "udp.port == 5353", "udp.port in {53, 34997}", "!(udp.port == 34997)",
+            "eth.addr == 02:00:00:00:0a:11", "eth.addr != 02:00:00:00:0a:11", "ipv6.addr == fe80::fb", "ipv6.addr");
 
     @BeforeAll
     static void tsharkIsHere() throws Exception {
@@ -57,5 +63,22 @@ class LinkFieldsAgainstTsharkTest {
         assertEquals(0, actual.exit(), actual.err());
         assertTrue(expected.lines().size() > 10, "tshark read the sample: " + expected.err());
         assertEquals(expected.out(), actual.out());
+    }
+
+    /** The samples with IPv4, IPv6 and UDP (a child JVM per filter: the others would add time, not cases). */
+    static Stream<Path> ipSamples() {
+        return Stream.of("mixed-wire", "quickstart").map(n -> Path.of("../samples/captures/" + n + ".pcapng"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("ipSamples")
+    void filtersOnEitherDirectionSelectWhatTsharkSelects(Path sample) throws Exception {
+        for (String filter : FILTERS) {
+            Cli.Result expected = Cli.tool("tshark", "-r", sample.toString(), "-Y", filter, "-T", "fields", "-e", "frame.number");
+            Cli.Result actual = Cli.run("read", "-r", sample.toString(), "-Y", filter, "-T", "fields", "-e", "frame.number");
+            assertEquals(0, actual.exit(), filter + ": " + actual.err());
+            assertTrue(expected.err().isEmpty() || expected.err().startsWith("Running as user"), filter + ": tshark refused it: " + expected.err());
+            assertEquals(expected.out(), actual.out(), filter);
+        }
     }
 }

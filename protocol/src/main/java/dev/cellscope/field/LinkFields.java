@@ -9,6 +9,7 @@ public final class LinkFields {
     public static final FieldDef ETH = protocol("eth", "Ethernet II", "Ethernet II header");
     public static final FieldDef ETH_DST = of("eth.dst", "Destination", FieldType.ETHER, "Destination MAC address");
     public static final FieldDef ETH_SRC = of("eth.src", "Source", FieldType.ETHER, "Source MAC address");
+    public static final FieldDef ETH_ADDR = of("eth.addr", "Source or destination", FieldType.ETHER, "Either MAC address (the destination, then the source), as in Wireshark: eth.addr == X matches both directions; not shown in the tree");
     public static final FieldDef ETH_TYPE = hex("eth.type", "Type", 16, "EtherType of the payload (after any VLAN tags)");
     public static final FieldDef ETH_PADDING = of("eth.padding", "Padding", FieldType.BYTES, "Bytes after the carried protocol's own length (Ethernet minimum-size padding)");
 
@@ -29,6 +30,7 @@ public final class LinkFields {
     public static final FieldDef IP_CHECKSUM = hex("ip.checksum", "Header checksum", 16, "IPv4 header checksum (not verified)");
     public static final FieldDef IP_SRC = of("ip.src", "Source address", FieldType.IPV4, "IPv4 source address");
     public static final FieldDef IP_DST = of("ip.dst", "Destination address", FieldType.IPV4, "IPv4 destination address");
+    public static final FieldDef IP_ADDR = of("ip.addr", "Source or destination address", FieldType.IPV4, "Either IPv4 address (the source, then the destination), as in Wireshark; not shown in the tree");
 
     public static final FieldDef IPV6_PROTO = protocol("ipv6", "Internet Protocol Version 6", "IPv6 header");
     public static final FieldDef IPV6_PLEN = uint("ipv6.plen", "Payload length", 16, "IPv6 payload length");
@@ -36,13 +38,24 @@ public final class LinkFields {
     public static final FieldDef IPV6_HLIM = uint("ipv6.hlim", "Hop limit", 8, "IPv6 hop limit");
     public static final FieldDef IPV6_SRC = of("ipv6.src", "Source address", FieldType.IPV6, "IPv6 source address");
     public static final FieldDef IPV6_DST = of("ipv6.dst", "Destination address", FieldType.IPV6, "IPv6 destination address");
+    public static final FieldDef IPV6_ADDR = of("ipv6.addr", "Source or destination address", FieldType.IPV6, "Either IPv6 address (the source, then the destination), as in Wireshark; not shown in the tree");
 
     public static final FieldDef UDP_PROTO = protocol("udp", "User Datagram Protocol", "UDP header");
     public static final FieldDef UDP_SRCPORT = uint("udp.srcport", "Source port", 16, "UDP source port");
     public static final FieldDef UDP_DSTPORT = uint("udp.dstport", "Destination port", 16, "UDP destination port");
+    public static final FieldDef UDP_PORT = uint("udp.port", "Source or destination port", 16, "Either UDP port (the source, then the destination), as in Wireshark; not shown in the tree");
     public static final FieldDef UDP_LENGTH = uint("udp.length", "Length", 16, "UDP length (header + payload)");
     public static final FieldDef UDP_CHECKSUM = hex("udp.checksum", "Checksum", 16, "UDP checksum (not verified)");
     public static final FieldDef UDP_PAYLOAD = of("udp.payload", "Payload", FieldType.BYTES, "UDP payload not decoded by a cellscope dissector");
 
     public static final FieldDef DATA = of("data", "Data", FieldType.BYTES, "Bytes no dissector claimed");
+
+    /**
+     * Wireshark's either-direction fields: each occurs twice in a frame (both addresses or ports), for filters
+     * ({@code ip.addr == 10.0.0.1}: either; {@code ip.addr != 10.0.0.1}: neither) and -e columns. Like
+     * Wireshark's hidden fields, the detail tree does not show them: it shows the source and destination.
+     */
+    public static boolean eitherDirection(FieldDef f) {
+        return f == ETH_ADDR || f == IP_ADDR || f == IPV6_ADDR || f == UDP_PORT;
+    }
 }
