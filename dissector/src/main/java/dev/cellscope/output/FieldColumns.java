@@ -17,7 +17,8 @@ import java.util.List;
  * A sink that keeps only the values of chosen fields, as their plain text forms: the
  * engine of {@code -T fields}. Repeated values of a field are joined with a separator.
  * Unrequested fields cost one array lookup. A field asked for in several columns
- * ({@code -e utcp.seq -e utcp.seq}) is kept once and fills each of them, as in tshark.
+ * ({@code -e utcp.seq -e utcp.seq}) is kept once and fills each of them (tshark 4.0 fills
+ * only the last; docs/DECISIONS.md).
  */
 public final class FieldColumns implements FieldSink {
     private final List<FieldDef> columns;
