@@ -2,6 +2,7 @@ package dev.cellscope.output;
 
 import dev.cellscope.dissect.Dissector;
 import dev.cellscope.dissect.FrameTiming;
+import dev.cellscope.dissect.ProtoNode;
 import dev.cellscope.dissect.ProtoTree;
 import dev.cellscope.field.ExpertFields;
 import dev.cellscope.field.FieldDef;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -49,6 +51,10 @@ class FieldColumnsTest {
         assertTrue(compared > 4000, "compared " + compared);
     }
 
+    private static final Map<String, List<String>> EITHER_DIRECTION = Map.of("eth.addr", List.of("eth.dst", "eth.src"),
+            "ip.addr", List.of("ip.src", "ip.dst"), "ipv6.addr", List.of("ipv6.src", "ipv6.dst"),
+            "udp.port", List.of("udp.srcport", "udp.dstport"));
+
     private static String expected(ProtoTree tree, FieldDef f) {
         if (f.protocol().equals("expert") && f != ExpertFields.EXPERT) {
             return tree.experts().stream().map(n -> switch (f.name()) {
@@ -59,6 +65,12 @@ class FieldColumnsTest {
             }).collect(Collectors.joining(","));
         }
         if (f == ExpertFields.EXPERT) return tree.experts().stream().map(n -> "expert").collect(Collectors.joining(","));
+        // Wireshark's either-direction fields are not in the tree: they are its two addresses or ports, in Wireshark's order.
+        List<String> pair = EITHER_DIRECTION.get(f.name());
+        if (pair != null) {
+            return pair.stream().flatMap(n -> tree.find(FieldRegistry.byName(n)).stream()).map(ProtoNode::plainValue)
+                    .collect(Collectors.joining(","));
+        }
         return tree.find(f).stream().map(n -> f.type() == FieldType.PROTOCOL ? f.name() : n.plainValue())
                 .collect(Collectors.joining(","));
     }
