@@ -29,14 +29,30 @@ public final class FieldColumns implements FieldSink {
     private final int[] columnSlot;
     private final StringBuilder[] values;
     private final boolean[] present;
+    /** Indexed by slot: occurrences seen in the current frame (for {@link #occurrence}). */
+    private final int[] seen;
     private final String occurrenceSeparator;
+    /** Which occurrences a column shows: {@link #ALL}, {@link #LAST} or the Nth (1 = the first; tshark's -E occurrence=f). */
+    private final int occurrence;
     /** Indexed by field id: the layers whose fields (or whose sub-layers' fields) were asked for. */
     private final boolean[] layers;
     private final boolean experts;
 
+    public static final int ALL = 0;
+    public static final int FIRST = 1;
+    public static final int LAST = -1;
+
+    /** Every occurrence of each field, joined with {@code occurrenceSeparator}. */
     public FieldColumns(List<FieldDef> columns, String occurrenceSeparator) {
+        this(columns, occurrenceSeparator, ALL);
+    }
+
+    /** {@code occurrence}: {@link #ALL}, {@link #LAST}, or N &ge; 1 for the Nth occurrence only. */
+    public FieldColumns(List<FieldDef> columns, String occurrenceSeparator, int occurrence) {
+        if (occurrence < LAST) throw new IllegalArgumentException("occurrence " + occurrence);
         this.columns = List.copyOf(columns);
         this.occurrenceSeparator = occurrenceSeparator;
+        this.occurrence = occurrence;
         wanted = new boolean[FieldRegistry.size()];
         slotOf = new int[FieldRegistry.size()];
         columnSlot = new int[columns.size()];
@@ -51,6 +67,7 @@ public final class FieldColumns implements FieldSink {
         }
         values = new StringBuilder[slots];
         present = new boolean[slots];
+        seen = new int[slots];
         for (int i = 0; i < slots; i++) values[i] = new StringBuilder();
         boolean everything = columns.stream().anyMatch(f -> f.protocol().equals("expert") || f == FrameFields.PROTOCOLS);
         experts = everything;
@@ -76,6 +93,7 @@ public final class FieldColumns implements FieldSink {
         for (int i = 0; i < values.length; i++) {
             values[i].setLength(0);
             present[i] = false;
+            seen[i] = 0;
         }
     }
 
@@ -95,9 +113,16 @@ public final class FieldColumns implements FieldSink {
 
     /** Appends the frame's values, one per column, separated by {@code separator}, to {@code out}. */
     public void appendRow(StringBuilder out, char separator) {
+        appendRow(out, separator, (char) 0);
+    }
+
+    /** The same, each non-empty value between two {@code quote}s (0: none), as tshark's -E quote. */
+    public void appendRow(StringBuilder out, char separator, char quote) {
         for (int i = 0; i < columnSlot.length; i++) {
             if (i > 0) out.append(separator);
-            out.append(values[columnSlot[i]]);
+            StringBuilder v = values[columnSlot[i]];
+            if (quote != 0 && !v.isEmpty()) out.append(quote).append(v).append(quote);
+            else out.append(v);
         }
     }
 
@@ -106,23 +131,32 @@ public final class FieldColumns implements FieldSink {
         return wanted[field.id()];
     }
 
+    /** Where this occurrence of {@code f}'s value goes, or null when the column does not show it. */
     private StringBuilder slot(FieldDef f) {
         int i = slotOf[f.id()];
         StringBuilder b = values[i];
-        if (present[i]) b.append(occurrenceSeparator);
+        int n = ++seen[i];
+        if (occurrence == LAST) {
+            b.setLength(0);
+        } else if (occurrence != ALL) {
+            if (n != occurrence) return null;
+        } else if (present[i]) {
+            b.append(occurrenceSeparator);
+        }
         present[i] = true;
         return b;
     }
 
     @Override
     public void protocol(FieldDef field, int offset, int length) {
-        if (wanted[field.id()]) slot(field).append(field.name());
+        put(field, field.name());
     }
 
     @Override
     public void number(FieldDef field, int offset, int length, long value) {
         if (!wanted[field.id()]) return;
         StringBuilder b = slot(field);
+        if (b == null) return;
         if (field.type() == FieldType.UINT || field.type() == FieldType.ENUM || field.type() == FieldType.FRAMENUM) {
             // Hot path: append the digits directly instead of building a String first.
             if (value >= 0) b.append(value);
@@ -134,20 +168,26 @@ public final class FieldColumns implements FieldSink {
 
     @Override
     public void bytes(FieldDef field, int offset, int length, MemorySegment seg, long from, int count) {
-        if (wanted[field.id()]) slot(field).append(FieldFormat.plainBytes(field, seg, from, count));
+        StringBuilder b = wanted[field.id()] ? slot(field) : null;
+        if (b != null) b.append(FieldFormat.plainBytes(field, seg, from, count));
     }
 
     @Override
     public void text(FieldDef field, int offset, int length, String value) {
-        if (wanted[field.id()]) slot(field).append(value);
+        put(field, value);
     }
 
     @Override
     public void expert(Expert expert, int offset, int length) {
-        if (wanted[ExpertFields.SEVERITY.id()]) slot(ExpertFields.SEVERITY).append(expert.severity().label());
-        if (wanted[ExpertFields.GROUP.id()]) slot(ExpertFields.GROUP).append(expert.group().label());
-        if (wanted[ExpertFields.MESSAGE.id()]) slot(ExpertFields.MESSAGE).append(expert.message());
-        if (wanted[ExpertFields.ID.id()]) slot(ExpertFields.ID).append(expert.id());
-        if (wanted[ExpertFields.EXPERT.id()]) slot(ExpertFields.EXPERT).append("expert");
+        put(ExpertFields.SEVERITY, expert.severity().label());
+        put(ExpertFields.GROUP, expert.group().label());
+        put(ExpertFields.MESSAGE, expert.message());
+        put(ExpertFields.ID, expert.id());
+        put(ExpertFields.EXPERT, "expert");
+    }
+
+    private void put(FieldDef field, String value) {
+        StringBuilder b = wanted[field.id()] ? slot(field) : null;
+        if (b != null) b.append(value);
     }
 }

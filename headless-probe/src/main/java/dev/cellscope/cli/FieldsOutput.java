@@ -14,19 +14,26 @@ import java.util.List;
 final class FieldsOutput implements FrameOutput {
     private final FieldColumns columns;
     private final char separator;
+    /** -E quote: the character around each non-empty value, 0 for none. */
+    private final char quote;
     private final boolean header;
+    /** -E bom=y: a UTF-8 byte order mark before the first line, as tshark writes it. */
+    private final boolean bom;
     private final StringBuilder line = new StringBuilder(128);
     /** The line's characters, handed to the writer as they are (Writer.append(CharSequence) makes a String of every line). */
     private char[] chars = new char[128];
 
-    FieldsOutput(FieldColumns columns, char separator, boolean header) {
+    FieldsOutput(FieldColumns columns, char separator, char quote, boolean header, boolean bom) {
         this.columns = columns;
         this.separator = separator;
+        this.quote = quote;
         this.header = header;
+        this.bom = bom;
     }
 
     @Override
     public void begin(Writer out) throws IOException {
+        if (bom) out.append('\uFEFF');
         if (!header) return;
         List<FieldDef> cols = columns.columns();
         for (int i = 0; i < cols.size(); i++) {
@@ -45,7 +52,7 @@ final class FieldsOutput implements FrameOutput {
     @Override
     public void write(Packet p, FrameTiming timing, Writer out) throws IOException {
         line.setLength(0);
-        columns.appendRow(line, separator);
+        columns.appendRow(line, separator, quote);
         line.append('\n');
         int n = line.length();
         if (n > chars.length) chars = new char[Math.max(n, 2 * chars.length)];

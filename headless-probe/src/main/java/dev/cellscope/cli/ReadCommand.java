@@ -74,7 +74,8 @@ public final class ReadCommand implements Callable<Integer> {
     List<String> fieldNames = new ArrayList<>();
 
     @Option(names = "-E", paramLabel = "KEY=VALUE",
-            description = "Fields output options: separator=/t|/s|C, occurrence=C, header=y|n.")
+            description = "Fields output options, as tshark's: header=y|n, separator=/t|/s|C, occurrence=f|l|a, "
+                    + "aggregator=,|/s|C, quote=d|s|n, bom=y|n.")
     List<String> fieldOptions = new ArrayList<>();
 
     @Option(names = "-w", paramLabel = "OUT.pcapng", description = "Write the frames read to a pcapng file.")
@@ -290,27 +291,52 @@ public final class ReadCommand implements Callable<Integer> {
             }
             fields.add(f);
         }
-        char separator = '\t';
-        String occurrence = ",";
-        boolean header = false;
+        char separator = '\t', quote = 0;
+        String aggregator = ",";
+        int occurrence = FieldColumns.ALL;
+        boolean header = false, bom = false;
         for (String opt : fieldOptions) {
             int eq = opt.indexOf('=');
             if (eq < 0) throw UserError.usage("-E takes KEY=VALUE, got '" + opt + "'");
             String key = opt.substring(0, eq), value = opt.substring(eq + 1);
             switch (key) {
-                case "separator" -> separator = switch (value) {
-                    case "/t" -> '\t';
-                    case "/s" -> ' ';
-                    default -> {
-                        if (value.length() != 1) throw UserError.usage("-E separator takes one character, /t or /s");
-                        yield value.charAt(0);
-                    }
+                case "separator" -> separator = character("separator", value);
+                case "aggregator" -> aggregator = String.valueOf(character("aggregator", value));
+                case "occurrence" -> {
+                    if (value.equals("a")) occurrence = FieldColumns.ALL;
+                    else if (value.equals("f")) occurrence = FieldColumns.FIRST;
+                    else if (value.equals("l")) occurrence = FieldColumns.LAST;
+                    // Before it followed tshark, occurrence=C set the character between occurrences: still read so.
+                    else if (value.length() == 1 && !Character.isLetterOrDigit(value.charAt(0))) aggregator = value;
+                    else throw UserError.usage("-E occurrence takes f (first), l (last) or a (all), got '" + value + "'");
+                }
+                case "quote" -> quote = switch (value) {
+                    case "d" -> '"';
+                    case "s" -> '\'';
+                    case "n" -> 0;
+                    default -> throw UserError.usage("-E quote takes d (double), s (single) or n (none), got '" + value + "'");
                 };
-                case "occurrence" -> occurrence = value;
-                case "header" -> header = value.toLowerCase(Locale.ROOT).startsWith("y");
-                default -> throw UserError.usage("-E: unknown option '" + key + "' (separator, occurrence, header)");
+                case "header" -> header = yes(value);
+                case "bom" -> bom = yes(value);
+                default -> throw UserError.usage("-E: unknown option '" + key + "' (header, separator, occurrence, aggregator, quote, bom)");
             }
         }
-        return new FieldsOutput(new FieldColumns(fields, occurrence), separator, header);
+        return new FieldsOutput(new FieldColumns(fields, aggregator, occurrence), separator, quote, header, bom);
+    }
+
+    /** -E separator/aggregator: /t, /s or one character. */
+    private static char character(String key, String value) {
+        return switch (value) {
+            case "/t" -> '\t';
+            case "/s" -> ' ';
+            default -> {
+                if (value.length() != 1) throw UserError.usage("-E " + key + " takes one character, /t or /s");
+                yield value.charAt(0);
+            }
+        };
+    }
+
+    private static boolean yes(String value) {
+        return value.toLowerCase(Locale.ROOT).startsWith("y");
     }
 }

@@ -123,6 +123,45 @@ class ReadCommandTest {
         return all;
     }
 
+    /**
+     * Every -E option reads as tshark reads it (tshark 4.0 as the oracle): which occurrences (f, l, a), what
+     * joins them (aggregator), quotes around non-empty values, a byte order mark, a header. The either-direction
+     * fields give every row two occurrences to choose from.
+     */
+    @Test
+    void fieldOptionsFollowTshark() throws Exception {
+        Assumptions.assumeTrue(Cli.tool("tshark", "-v") != null, "tshark not found (Debian package tshark): the independent reader");
+        String sample = "../samples/captures/mixed-wire.pcapng";
+        String[] fields = {"-e", "frame.number", "-e", "ip.addr", "-e", "eth.addr", "-e", "udp.port"};
+        List<List<String>> optionSets = List.of(List.of("occurrence=f"), List.of("occurrence=l"), List.of("occurrence=a"),
+                List.of("aggregator=;"), List.of("aggregator=/s"), List.of("occurrence=f", "aggregator=;"), List.of("quote=d"),
+                List.of("quote=s", "header=y"), List.of("quote=n"), List.of("bom=y", "header=y", "separator=,"));
+        for (List<String> options : optionSets) {
+            List<String> e = new java.util.ArrayList<>();
+            for (String o : options) e.addAll(List.of("-E", o));
+            String[] tail = concat(fields, e.toArray(String[]::new));
+            Cli.Result tshark = Cli.tool(concat(new String[] {"tshark", "-r", sample, "-T", "fields"}, tail));
+            Cli.Result ours = Cli.run(concat(new String[] {"read", "-r", sample, "-T", "fields"}, tail));
+            assertEquals(0, ours.exit(), options + ": " + ours.err());
+            assertTrue(tshark.lines().size() > 100, options + ": tshark: " + tshark.err());
+            assertEquals(tshark.out(), ours.out(), options.toString());
+        }
+    }
+
+    @Test
+    void badFieldOptionsAreUsageErrors() throws Exception {
+        for (String bad : List.of("occurrence=x", "quote=q", "aggregator=ab", "colour=y")) {
+            Cli.Result r = Cli.run("read", "-r", capture.toString(), "-T", "fields", "-e", "frame.number", "-E", bad);
+            assertEquals(2, r.exit(), bad + ": " + r.err());
+            assertTrue(r.err().startsWith("cellscope: -E"), bad + ": " + r.err());
+            noStackTrace(r);
+        }
+        // The spelling of before (occurrence=C, the character between occurrences) is still read so.
+        Cli.Result legacy = Cli.run("read", "-r", "../samples/captures/mixed-wire.pcapng", "-T", "fields", "-e", "ip.addr",
+                "-E", "occurrence=;", "-c", "1");
+        assertEquals(List.of("192.168.1.5;192.168.1.1"), legacy.lines());
+    }
+
     @Test
     void fieldsHeaderAndSeparator() throws Exception {
         Cli.Result r = Cli.run("read", "-r", capture.toString(), "-T", "fields", "-e", "frame.number", "-e", "frame.len",
