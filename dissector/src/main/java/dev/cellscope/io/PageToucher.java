@@ -93,7 +93,6 @@ final class PageToucher implements AutoCloseable {
                     LockSupport.parkNanos(WAIT_NANOS);
                     continue;
                 }
-                PopulateRead.range(bytes, at, goal - at);
                 for (; at < goal && !closed; at += PAGE) sum += bytes.get(ValueLayout.JAVA_BYTE, at);
                 touched = Math.min(at, size);
             }
