@@ -29,27 +29,21 @@ public final class FieldColumns implements FieldSink {
     private final int[] columnSlot;
     private final StringBuilder[] values;
     private final boolean[] present;
-    /** Indexed by slot: occurrences seen in the current frame (for {@link #occurrence}). */
-    private final int[] seen;
     private final String occurrenceSeparator;
-    /** Which occurrences a column shows: {@link #ALL}, {@link #LAST} or the Nth (1 = the first; tshark's -E occurrence=f). */
-    private final int occurrence;
+    private final Occurrence occurrence;
     /** Indexed by field id: the layers whose fields (or whose sub-layers' fields) were asked for. */
     private final boolean[] layers;
     private final boolean experts;
 
-    public static final int ALL = 0;
-    public static final int FIRST = 1;
-    public static final int LAST = -1;
+    /** Which occurrences of a field a column shows, as tshark's {@code -E occurrence=a|f|l}. */
+    public enum Occurrence { ALL, FIRST, LAST }
 
     /** Every occurrence of each field, joined with {@code occurrenceSeparator}. */
     public FieldColumns(List<FieldDef> columns, String occurrenceSeparator) {
-        this(columns, occurrenceSeparator, ALL);
+        this(columns, occurrenceSeparator, Occurrence.ALL);
     }
 
-    /** {@code occurrence}: {@link #ALL}, {@link #LAST}, or N &ge; 1 for the Nth occurrence only. */
-    public FieldColumns(List<FieldDef> columns, String occurrenceSeparator, int occurrence) {
-        if (occurrence < LAST) throw new IllegalArgumentException("occurrence " + occurrence);
+    public FieldColumns(List<FieldDef> columns, String occurrenceSeparator, Occurrence occurrence) {
         this.columns = List.copyOf(columns);
         this.occurrenceSeparator = occurrenceSeparator;
         this.occurrence = occurrence;
@@ -67,7 +61,6 @@ public final class FieldColumns implements FieldSink {
         }
         values = new StringBuilder[slots];
         present = new boolean[slots];
-        seen = new int[slots];
         for (int i = 0; i < slots; i++) values[i] = new StringBuilder();
         boolean everything = columns.stream().anyMatch(f -> f.protocol().equals("expert") || f == FrameFields.PROTOCOLS);
         experts = everything;
@@ -93,7 +86,6 @@ public final class FieldColumns implements FieldSink {
         for (int i = 0; i < values.length; i++) {
             values[i].setLength(0);
             present[i] = false;
-            seen[i] = 0;
         }
     }
 
@@ -135,13 +127,12 @@ public final class FieldColumns implements FieldSink {
     private StringBuilder slot(FieldDef f) {
         int i = slotOf[f.id()];
         StringBuilder b = values[i];
-        int n = ++seen[i];
-        if (occurrence == LAST) {
-            b.setLength(0);
-        } else if (occurrence != ALL) {
-            if (n != occurrence) return null;
-        } else if (present[i]) {
-            b.append(occurrenceSeparator);
+        if (present[i]) {
+            switch (occurrence) {
+                case ALL -> b.append(occurrenceSeparator);
+                case FIRST -> { return null; }
+                case LAST -> b.setLength(0);
+            }
         }
         present[i] = true;
         return b;

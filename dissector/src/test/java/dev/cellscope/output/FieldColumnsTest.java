@@ -75,6 +75,33 @@ class FieldColumnsTest {
                 .collect(Collectors.joining(","));
     }
 
+    /** -E occurrence: frame 1's eth.addr has two occurrences (destination, then source); quotes wrap only values. */
+    @Test
+    void occurrenceChoosesFirstLastOrAllAndQuotesWrapNonEmptyValues() throws IOException {
+        List<FieldDef> fields = List.of(FieldRegistry.byName("eth.addr"), FieldRegistry.byName("ip.src"));
+        try (CaptureReader r = CaptureReader.open(Path.of("..", "samples", "captures", "quickstart.pcapng"))) {
+            Packet p = r.next();
+            FrameTiming timing = new FrameTiming(p.timestampNanos(), p.timestampNanos());
+            ProtoTree tree = new ProtoTree();
+            new Dissector().dissect(p, timing, tree);
+            String dst = tree.find(FieldRegistry.byName("eth.dst")).get(0).plainValue();
+            String src = tree.find(FieldRegistry.byName("eth.src")).get(0).plainValue();
+            assertNotEquals(dst, src);
+            for (FieldColumns.Occurrence o : FieldColumns.Occurrence.values()) {
+                FieldColumns c = new FieldColumns(fields, ";", o);
+                new Dissector().dissect(p, timing, c);
+                StringBuilder row = new StringBuilder();
+                c.appendRow(row, '\t', '"');
+                String expected = switch (o) {
+                    case ALL -> dst + ";" + src;
+                    case FIRST -> dst;
+                    case LAST -> src;
+                };
+                assertEquals("\"" + expected + "\"\t", row.toString(), o.name()); // ip.src absent: empty, unquoted
+            }
+        }
+    }
+
     @Test
     void rowIsTabSeparatedInColumnOrder() throws IOException {
         FieldColumns c = new FieldColumns(List.of(FieldRegistry.byName("frame.number"), FieldRegistry.byName("utcp.seq")), ",");

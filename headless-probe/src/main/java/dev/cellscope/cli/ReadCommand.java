@@ -293,7 +293,7 @@ public final class ReadCommand implements Callable<Integer> {
         }
         char separator = '\t', quote = 0;
         String aggregator = ",";
-        int occurrence = FieldColumns.ALL;
+        FieldColumns.Occurrence occurrence = FieldColumns.Occurrence.ALL;
         boolean header = false, bom = false;
         for (String opt : fieldOptions) {
             int eq = opt.indexOf('=');
@@ -303,9 +303,9 @@ public final class ReadCommand implements Callable<Integer> {
                 case "separator" -> separator = character("separator", value);
                 case "aggregator" -> aggregator = String.valueOf(character("aggregator", value));
                 case "occurrence" -> {
-                    if (value.equals("a")) occurrence = FieldColumns.ALL;
-                    else if (value.equals("f")) occurrence = FieldColumns.FIRST;
-                    else if (value.equals("l")) occurrence = FieldColumns.LAST;
+                    if (value.equals("a")) occurrence = FieldColumns.Occurrence.ALL;
+                    else if (value.equals("f")) occurrence = FieldColumns.Occurrence.FIRST;
+                    else if (value.equals("l")) occurrence = FieldColumns.Occurrence.LAST;
                     // Before it followed tshark, occurrence=C set the character between occurrences: still read so.
                     else if (value.length() == 1 && !Character.isLetterOrDigit(value.charAt(0))) aggregator = value;
                     else throw UserError.usage("-E occurrence takes f (first), l (last) or a (all), got '" + value + "'");
