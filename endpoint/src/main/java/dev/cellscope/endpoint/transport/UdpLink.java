@@ -2,6 +2,8 @@ package dev.cellscope.endpoint.transport;
 
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.Scheduler;
+import dev.cellscope.nativetap.packet.PacketSocketException;
+import dev.cellscope.nativetap.packet.UdpSocket;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,14 +13,28 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 
 /**
  * Cell payloads in UDP datagrams (one payload per datagram, port 34997 by default). A daemon
- * thread blocks in receive and posts each datagram to the {@link Scheduler}, so the stack still
- * sees frames on its own thread only. Sending is a non-blocking-ish {@code send} from the caller's
- * thread; a full socket buffer drops the datagram (the protocols recover).
+ * thread blocks in receive and posts what arrives to the {@link Scheduler}, so the stack still
+ * sees frames on its own thread only. Sending is a blocking-when-full {@code send} from the
+ * caller's thread; a refused send drops the datagram (the protocols recover).
+ *
+ * <p>Where the kernel offers it (Linux: {@code UDP_SEGMENT} and {@code UDP_GRO}) the link moves
+ * many datagrams per system call through native-tap's {@link UdpSocket}: payloads sent to one
+ * peer in one scheduler turn are gathered ({@link SegmentBatch}) and handed to the kernel
+ * together when the batch is full, when the next payload cannot join it, or when the scheduler has
+ * run what was due (a flush task posted with the batch's first payload); a receive may return a
+ * train of coalesced datagrams, delivered in one task. On the wire they are ordinary datagrams.
+ * The kernel traversal per datagram was most of a transfer's CPU time (bench/README.md, session 29).
+ * Without the native socket (no FFM access, no such kernel, {@code -Dcellscope.udp.native=false})
+ * the link uses a {@link DatagramChannel}, one datagram per call; {@link #offload()} says which.
  *
  * <p>What waits for the scheduler is bounded ({@link #MAX_PENDING_BYTES}): a peer flooding us
  * faster than the stack can process must not grow the queue without end. Past the bound a datagram
@@ -37,16 +53,26 @@ public final class UdpLink implements Link<InetSocketAddress> {
      */
     public static final int MAX_BACKLOG = 16_384;
     static final long MAX_PENDING_BYTES = 16L << 20;
+    /** After a receive error that is not the socket closing: a pause, so a persistent error cannot spin a core. */
+    private static final long ERROR_PAUSE_MILLIS = 50;
 
-    private final DatagramChannel channel;
+    private final UdpSocket socket;          // the native socket, or null ...
+    private final DatagramChannel channel;   // ... and then this one
+    private final String offload;
     private final Scheduler scheduler;
     private final Thread receiver;
     private volatile BiConsumer<InetSocketAddress, byte[]> onReceive;
     private volatile boolean closed;
-    private long sendErrors;
-    private final java.util.concurrent.atomic.AtomicInteger backlog = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicLong pendingBytes = new AtomicLong();
     private volatile long intakeDrops;
+
+    // sending through the native socket: the batch, and whether a flush task is queued (guarded by sendLock)
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final SegmentBatch batch;
+    private boolean flushQueued;
+    private volatile String segmentationRefused;
 
     /** Binds {@code bind} (port 0 = ephemeral); fails with a clear message when the port is taken. */
     public static UdpLink bind(InetSocketAddress bind, Scheduler scheduler) {
@@ -60,22 +86,51 @@ public final class UdpLink implements Link<InetSocketAddress> {
 
     private UdpLink(InetSocketAddress bind, Scheduler scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler);
+        UdpSocket s = null;
+        String why;
+        if (!Boolean.parseBoolean(System.getProperty("cellscope.udp.native", "true"))) {
+            why = "off (-Dcellscope.udp.native=false)";
+        } else {
+            try {
+                s = UdpSocket.open(bind, SOCKET_BUFFER);
+                why = null;
+            } catch (PacketSocketException e) {
+                if ("EADDRINUSE".equals(e.errnoName())) throw inUse(bind, e);
+                why = "off (" + e.getMessage() + ")";
+            } catch (LinkageError | RuntimeException e) { // no native access (IllegalCallerException), no libc symbol
+                why = "off (" + e + ")";
+            }
+        }
+        socket = s;
+        channel = s == null ? openChannel(bind) : null;
+        offload = s == null ? why
+                : (s.segmentOffload() ? "segmentation" : "no segmentation") + ", " + (s.receiveOffload() ? "coalescing" : "no coalescing");
+        batch = s != null && s.segmentOffload() ? new SegmentBatch(UdpSocket.MAX_SEGMENTS, UdpSocket.MAX_BATCH_BYTES) : null;
+        receiver = Thread.ofPlatform().name("udp-rx-" + localAddress().getPort()).daemon(true)
+                .unstarted(socket != null ? this::receiveNative : this::receiveChannel);
+        receiver.start();
+    }
+
+    private static DatagramChannel openChannel(InetSocketAddress bind) {
         try {
-            channel = DatagramChannel.open();
+            DatagramChannel channel = DatagramChannel.open();
             channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
             channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
             try {
                 channel.bind(bind);
             } catch (BindException e) {
                 channel.close();
-                throw new UncheckedIOException("UDP " + describe(bind) + " is already in use (another cellscope endpoint?): "
-                        + "choose another port or stop the other process", e);
+                throw inUse(bind, e);
             }
+            return channel;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open UDP " + describe(bind) + ": " + e.getMessage(), e);
         }
-        receiver = Thread.ofPlatform().name("udp-rx-" + localAddress().getPort()).daemon(true).unstarted(this::receiveLoop);
-        receiver.start();
+    }
+
+    private static UncheckedIOException inUse(InetSocketAddress bind, Exception e) {
+        return new UncheckedIOException("UDP " + describe(bind) + " is already in use (another cellscope endpoint?): "
+                + "choose another port or stop the other process", e instanceof IOException io ? io : new IOException(e.getMessage(), e));
     }
 
     private static String describe(InetSocketAddress a) {
@@ -83,11 +138,22 @@ public final class UdpLink implements Link<InetSocketAddress> {
     }
 
     public InetSocketAddress localAddress() {
+        if (socket != null) return socket.localAddress();
         try {
             return (InetSocketAddress) channel.getLocalAddress();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * How datagrams move: "segmentation, coalescing" (many per system call each way, the native socket),
+     * or "off (why)" (a {@link DatagramChannel}, one per call). A segmentation the kernel refused on this
+     * route (EIO: the device cannot segment) is added as "; segmentation refused (…)".
+     */
+    public String offload() {
+        String refused = segmentationRefused;
+        return refused == null ? offload : offload + "; segmentation refused (" + refused + ")";
     }
 
     /** Datagrams dropped on receipt because {@link #MAX_BACKLOG} datagrams or {@link #MAX_PENDING_BYTES} were waiting. */
@@ -97,16 +163,73 @@ public final class UdpLink implements Link<InetSocketAddress> {
 
     /** Datagrams the OS refused to send. */
     public long sendErrors() {
-        return sendErrors;
+        return sendErrors.get();
     }
 
     @Override
     public void send(InetSocketAddress to, byte[] payload) {
         if (closed) return;
+        if (channel != null) {
+            try {
+                channel.send(ByteBuffer.wrap(payload), to);
+            } catch (IOException e) {
+                sendErrors.incrementAndGet();
+            }
+            return;
+        }
+        sendLock.lock();
         try {
-            channel.send(ByteBuffer.wrap(payload), to);
-        } catch (IOException e) {
-            sendErrors++;
+            if (batch == null || payload.length == 0 || segmentationRefused != null) {
+                sendOne(to, payload, payload.length);
+                return;
+            }
+            if (!batch.accepts(to, payload.length)) flushLocked();
+            batch.add(to, payload);
+            if (!flushQueued) {
+                flushQueued = true;
+                scheduler.execute(this::flushTask); // after what the scheduler has due: the rest of this turn's sends
+            }
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void flushTask() {
+        sendLock.lock();
+        try {
+            flushQueued = false;
+            flushLocked();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /** Hands the batch to the kernel in one call; where the route refuses segmentation, one datagram at a time from then on. */
+    private void flushLocked() {
+        if (batch.isEmpty()) return;
+        try {
+            if (!socket.send(batch.to(), batch.buffer(), batch.length(), batch.segmentSize())) sendErrors.addAndGet(batch.count());
+        } catch (PacketSocketException e) {
+            if (batch.count() > 1 && ("EIO".equals(e.errnoName()) || "EINVAL".equals(e.errnoName()) || "EMSGSIZE".equals(e.errnoName()))) {
+                segmentationRefused = e.getMessage();
+                byte[] buf = batch.buffer();
+                for (int off = 0; off < batch.length(); off += batch.segmentSize()) {
+                    int n = Math.min(batch.segmentSize(), batch.length() - off);
+                    sendOne(batch.to(), Arrays.copyOfRange(buf, off, off + n), n);
+                }
+            } else {
+                sendErrors.addAndGet(batch.count());
+            }
+        } finally {
+            batch.clear();
+        }
+    }
+
+    private void sendOne(InetSocketAddress to, byte[] payload, int length) {
+        try {
+            if (!socket.send(to, payload, length, Math.max(1, length))) sendErrors.incrementAndGet();
+        } catch (PacketSocketException e) {
+            sendErrors.incrementAndGet();
         }
     }
 
@@ -115,7 +238,7 @@ public final class UdpLink implements Link<InetSocketAddress> {
         this.onReceive = receiver;
     }
 
-    private void receiveLoop() {
+    private void receiveChannel() {
         ByteBuffer buf = ByteBuffer.allocate(MAX_DATAGRAM);
         while (!closed) {
             try {
@@ -123,21 +246,8 @@ public final class UdpLink implements Link<InetSocketAddress> {
                 InetSocketAddress from = (InetSocketAddress) channel.receive(buf);
                 if (from == null) continue;
                 buf.flip();
-                int size = buf.remaining();
-                if (backlog.get() >= MAX_BACKLOG || pendingBytes.get() + size > MAX_PENDING_BYTES) {
-                    intakeDrops++; // only this thread writes it
-                    continue;
-                }
-                byte[] payload = new byte[size];
-                buf.get(payload);
-                backlog.incrementAndGet();
-                pendingBytes.addAndGet(size);
-                scheduler.execute(() -> {
-                    backlog.decrementAndGet();
-                    pendingBytes.addAndGet(-size);
-                    BiConsumer<InetSocketAddress, byte[]> r = onReceive;
-                    if (r != null && !closed) r.accept(from, payload);
-                });
+                byte[] payload = admit(buf.array(), 0, buf.remaining());
+                if (payload != null) deliver(from, new byte[][] {payload}, payload.length);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
@@ -148,9 +258,87 @@ public final class UdpLink implements Link<InetSocketAddress> {
         }
     }
 
+    /** One receive may hold a train of coalesced datagrams of {@code segmentSize} each (the last may be shorter). */
+    private void receiveNative() {
+        byte[] buf = new byte[UdpSocket.RECEIVE_BUFFER];
+        while (!closed) {
+            UdpSocket.Received r;
+            try {
+                r = socket.receive(buf);
+            } catch (PacketSocketException e) {
+                if (closed) return;
+                pause();
+                continue;
+            }
+            if (r == null) return;
+            int seg = Math.max(1, r.segmentSize());
+            int n = r.length() == 0 ? 1 : (r.length() + seg - 1) / seg;
+            byte[][] payloads = new byte[n][];
+            int kept = 0, bytes = 0;
+            for (int off = 0, i = 0; i < n; i++, off += seg) {
+                byte[] p = admit(buf, off, Math.min(seg, r.length() - off));
+                if (p == null) continue;
+                payloads[kept++] = p;
+                bytes += p.length;
+            }
+            if (kept == 0) continue;
+            try {
+                deliver(r.from(), kept == n ? payloads : Arrays.copyOf(payloads, kept), bytes);
+            } catch (IllegalStateException e) {
+                return; // the scheduler was closed under us
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(ERROR_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A copy of one datagram when the scheduler's backlog has room for it, counted there; null (and an intake drop) when not. */
+    private byte[] admit(byte[] buf, int off, int size) {
+        if (backlog.get() >= MAX_BACKLOG || pendingBytes.get() + size > MAX_PENDING_BYTES) {
+            intakeDrops++; // only the receive thread writes it
+            return null;
+        }
+        backlog.incrementAndGet();
+        pendingBytes.addAndGet(size);
+        return Arrays.copyOfRange(buf, off, off + size);
+    }
+
+    /** Hands admitted datagrams to the stack, in order, in one scheduler task. */
+    private void deliver(InetSocketAddress from, byte[][] payloads, int bytes) {
+        scheduler.execute(() -> {
+            backlog.addAndGet(-payloads.length);
+            pendingBytes.addAndGet(-bytes);
+            BiConsumer<InetSocketAddress, byte[]> r = onReceive;
+            if (r == null) return;
+            for (byte[] p : payloads) {
+                if (closed) return;
+                r.accept(from, p);
+            }
+        });
+    }
+
+    /** Sends what is batched, then closes the socket (a blocked receive returns). */
     @Override
     public void close() {
+        if (socket != null && batch != null) {
+            sendLock.lock();
+            try {
+                if (!closed) flushLocked();
+            } finally {
+                sendLock.unlock();
+            }
+        }
         closed = true;
+        if (socket != null) {
+            socket.close();
+            return;
+        }
         try {
             channel.close();
         } catch (IOException ignored) {

@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The libc functions {@link PacketSocket} and {@link TpacketV3Ring} call, bound once through FFM from the default lookup.
+ * The libc functions {@link PacketSocket}, {@link TpacketV3Ring} and {@link UdpSocket} call, bound once through FFM from the default lookup.
  * Every call that can fail captures {@code errno} into a caller-supplied segment
  * ({@link #newErrno}): reading errno after the call from Java would see whatever the JVM did in
  * between. Static final handles, so the JIT can inline them.
@@ -45,6 +45,11 @@ final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle RECVFROM = bind("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, SIZE_T, JAVA_INT, ADDRESS, ADDRESS));
+    // the UDP socket (UdpSocket): batches with UDP_SEGMENT / UDP_GRO ride in msghdr control data
+    private static final MethodHandle SENDMSG = bind("sendmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMSG = bind("recvmsg", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = bind("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SHUTDOWN = bind("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle EVENTFD = bind("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, SIZE_T));
@@ -128,6 +133,38 @@ final class Libc {
     static long recvfrom(MemorySegment e, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, MemorySegment addrLen) {
         try {
             return (long) RECVFROM.invokeExact(e, fd, buf, len, flags, addr, addrLen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long sendmsg(MemorySegment e, int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) SENDMSG.invokeExact(e, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static long recvmsg(MemorySegment e, int fd, MemorySegment msghdr, int flags) {
+        try {
+            return (long) RECVMSG.invokeExact(e, fd, msghdr, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int getsockname(MemorySegment e, int fd, MemorySegment addr, MemorySegment addrLen) {
+        try {
+            return (int) GETSOCKNAME.invokeExact(e, fd, addr, addrLen);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    static int shutdown(MemorySegment e, int fd, int how) {
+        try {
+            return (int) SHUTDOWN.invokeExact(e, fd, how);
         } catch (Throwable t) {
             throw unexpected(t);
         }
