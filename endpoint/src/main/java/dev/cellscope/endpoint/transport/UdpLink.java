@@ -73,6 +73,8 @@ public final class UdpLink implements Link<InetSocketAddress> {
     private final SegmentBatch batch;
     private boolean flushQueued;
     private volatile String segmentationRefused;
+    /** Payloads of this size or more go one per call: the kernel refused to cut datagrams that large (over the route's MTU). */
+    private volatile int segmentLimit = Integer.MAX_VALUE;
 
     /** Binds {@code bind} (port 0 = ephemeral); fails with a clear message when the port is taken. */
     public static UdpLink bind(InetSocketAddress bind, Scheduler scheduler) {
@@ -149,11 +151,14 @@ public final class UdpLink implements Link<InetSocketAddress> {
     /**
      * How datagrams move: "segmentation, coalescing" (many per system call each way, the native socket),
      * or "off (why)" (a {@link DatagramChannel}, one per call). A segmentation the kernel refused on this
-     * route (EIO: the device cannot segment) is added as "; segmentation refused (…)".
+     * route (EIO: the device cannot segment) is added as "; segmentation refused (…)"; a size it refused to cut
+     * (over the route's MTU) as "; datagrams of N bytes or more one per call".
      */
     public String offload() {
         String refused = segmentationRefused;
-        return refused == null ? offload : offload + "; segmentation refused (" + refused + ")";
+        int limit = segmentLimit;
+        return offload + (refused == null ? "" : "; segmentation refused (" + refused + ")")
+                + (limit == Integer.MAX_VALUE ? "" : "; datagrams of " + limit + " bytes or more one per call");
     }
 
     /** Datagrams dropped on receipt because {@link #MAX_BACKLOG} datagrams or {@link #MAX_PENDING_BYTES} were waiting. */
@@ -179,7 +184,7 @@ public final class UdpLink implements Link<InetSocketAddress> {
         }
         sendLock.lock();
         try {
-            if (batch == null || payload.length == 0 || segmentationRefused != null) {
+            if (batch == null || payload.length == 0 || payload.length >= segmentLimit || segmentationRefused != null) {
                 sendOne(to, payload, payload.length);
                 return;
             }
@@ -204,14 +209,21 @@ public final class UdpLink implements Link<InetSocketAddress> {
         }
     }
 
-    /** Hands the batch to the kernel in one call; where the route refuses segmentation, one datagram at a time from then on. */
+    /**
+     * Hands the batch to the kernel in one call. Where the kernel refuses it, the batch goes one datagram per call:
+     * {@code EIO} (the route's device cannot segment) turns segmentation off for good; {@code EINVAL} or {@code EMSGSIZE}
+     * (datagrams larger than the route's MTU: EMSGSIZE since Linux 6.x, EINVAL before) only for payloads of this size and larger.
+     */
     private void flushLocked() {
         if (batch.isEmpty()) return;
         try {
             if (!socket.send(batch.to(), batch.buffer(), batch.length(), batch.segmentSize())) sendErrors.addAndGet(batch.count());
         } catch (PacketSocketException e) {
-            if (batch.count() > 1 && ("EIO".equals(e.errnoName()) || "EINVAL".equals(e.errnoName()) || "EMSGSIZE".equals(e.errnoName()))) {
-                segmentationRefused = e.getMessage();
+            String errno = e.errnoName();
+            boolean tooLarge = "EINVAL".equals(errno) || "EMSGSIZE".equals(errno);
+            if (batch.count() > 1 && (tooLarge || "EIO".equals(errno))) {
+                if (tooLarge) segmentLimit = Math.min(segmentLimit, batch.segmentSize());
+                else segmentationRefused = e.getMessage();
                 byte[] buf = batch.buffer();
                 for (int off = 0; off < batch.length(); off += batch.segmentSize()) {
                     int n = Math.min(batch.segmentSize(), batch.length() - off);
