@@ -9,6 +9,7 @@
 #                                          SBI is a put to serve, SBI-get a get from serve of what a put left there)
 #   CS=PATH bench/goodput.sh                time another build's launcher (default ./cellscope)
 #   CEILING="SENT RECEIVED" bench/goodput.sh   skip iperf3 and use these Mbit/s (paired runs measure it once)
+#   TETHER_RECV_OPTS="--window 4194304" bench/goodput.sh   extra options for tether-recv (a window to try, say)
 #   STORE_DIR=DIR bench/goodput.sh         where stores, inputs and outputs go (default /dev/shm: tmpfs,
 #                                          so the store's per-block fsync does not stand in for the network)
 #
@@ -106,7 +107,8 @@ tether_run() {
   local file=$1 loss=$2 d port faults=()
   d=$(mktemp -d "$work/tether.XXXX"); port=$((38000 + RANDOM % 2000))
   [ "$loss" != 0 ] && faults=(--loss "$loss" --seed $RANDOM)
-  "$cs" endpoint tether-recv --key "$d/a.key" -o "$d/got.bin" --listen 127.0.0.1:$port --timeout 900 "${faults[@]}" >"$d/recv.out" 2>&1 &
+  # shellcheck disable=SC2086 # TETHER_RECV_OPTS is a list of options
+  "$cs" endpoint tether-recv --key "$d/a.key" -o "$d/got.bin" --listen 127.0.0.1:$port --timeout 900 "${faults[@]}" ${TETHER_RECV_OPTS:-} >"$d/recv.out" 2>&1 &
   local recv=$!; children+=("$recv")
   local id; id=$(await_line "$d/recv.out" 'tether (ac:1d:[0-9a-f:]{11})')
   local t0 t1
