@@ -92,10 +92,9 @@ public sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
 
         @Override
         public String trouble() {
-            String offload = link.offload();
+            String offload = link.offloadTrouble();
             return (link.sendErrors() == 0 ? "" : " (link: " + link.sendErrors() + " sends failed)")
-                    + (!offload.contains("segmentation refused") ? "" : " (link: " + offload.substring(offload.indexOf("segmentation refused"))
-                            + ": one datagram per call)")
+                    + (offload == null ? "" : " (link: " + offload + ")")
                     + (link.intakeDrops() == 0 ? "" : " (link: " + link.intakeDrops() + " received datagrams dropped, the stack fell behind)");
         }
     }

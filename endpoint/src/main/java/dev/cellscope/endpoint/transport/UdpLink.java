@@ -63,7 +63,7 @@ public final class UdpLink implements Link<InetSocketAddress> {
     private final Thread receiver;
     private volatile BiConsumer<InetSocketAddress, byte[]> onReceive;
     private volatile boolean closed;
-    private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicLong sendErrors = new AtomicLong(), sendCalls = new AtomicLong();
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicLong pendingBytes = new AtomicLong();
     private volatile long intakeDrops;
@@ -150,15 +150,28 @@ public final class UdpLink implements Link<InetSocketAddress> {
 
     /**
      * How datagrams move: "segmentation, coalescing" (many per system call each way, the native socket),
-     * or "off (why)" (a {@link DatagramChannel}, one per call). A segmentation the kernel refused on this
-     * route (EIO: the device cannot segment) is added as "; segmentation refused (…)"; a size it refused to cut
-     * (over the route's MTU) as "; datagrams of N bytes or more one per call".
+     * or "off (why)" (a {@link DatagramChannel}, one per call), followed by {@link #offloadTrouble()} if any.
      */
     public String offload() {
+        String trouble = offloadTrouble();
+        return trouble == null ? offload : offload + "; " + trouble;
+    }
+
+    /**
+     * What the kernel refused on this route, or null: "segmentation refused, one datagram per call (…)" (EIO: the device cannot segment;
+     * every datagram goes alone from then on), or "datagrams of N bytes or more one per call" (larger than the
+     * route's MTU lets the kernel cut).
+     */
+    public String offloadTrouble() {
         String refused = segmentationRefused;
         int limit = segmentLimit;
-        return offload + (refused == null ? "" : "; segmentation refused (" + refused + ")")
-                + (limit == Integer.MAX_VALUE ? "" : "; datagrams of " + limit + " bytes or more one per call");
+        if (refused != null) return "segmentation refused, one datagram per call (" + refused + ")";
+        return limit == Integer.MAX_VALUE ? null : "datagrams of " + limit + " bytes or more one per call";
+    }
+
+    /** System calls that sent datagrams: fewer than the datagrams sent where segmentation batches them. */
+    public long sendCalls() {
+        return sendCalls.get();
     }
 
     /** Datagrams dropped on receipt because {@link #MAX_BACKLOG} datagrams or {@link #MAX_PENDING_BYTES} were waiting. */
@@ -175,6 +188,7 @@ public final class UdpLink implements Link<InetSocketAddress> {
     public void send(InetSocketAddress to, byte[] payload) {
         if (closed) return;
         if (channel != null) {
+            sendCalls.incrementAndGet();
             try {
                 channel.send(ByteBuffer.wrap(payload), to);
             } catch (IOException e) {
@@ -216,6 +230,7 @@ public final class UdpLink implements Link<InetSocketAddress> {
      */
     private void flushLocked() {
         if (batch.isEmpty()) return;
+        sendCalls.incrementAndGet();
         try {
             if (!socket.send(batch.to(), batch.buffer(), batch.length(), batch.segmentSize())) sendErrors.addAndGet(batch.count());
         } catch (PacketSocketException e) {
@@ -238,6 +253,7 @@ public final class UdpLink implements Link<InetSocketAddress> {
     }
 
     private void sendOne(InetSocketAddress to, byte[] payload, int length) {
+        sendCalls.incrementAndGet();
         try {
             if (!socket.send(to, payload, length, Math.max(1, length))) sendErrors.incrementAndGet();
         } catch (PacketSocketException e) {

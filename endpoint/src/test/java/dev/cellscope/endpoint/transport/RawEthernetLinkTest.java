@@ -62,7 +62,7 @@ class RawEthernetLinkTest {
         }
     }
 
-    private static String whyNoVeth() throws IOException {
+    static String whyNoVeth() throws IOException {
         if (!System.getProperty("os.name", "").startsWith("Linux")) return "raw Ethernet needs Linux, not " + System.getProperty("os.name");
         if (which("ip") == null) return "'ip' not found (Debian package iproute2): cannot create a veth pair";
         String caps = missingCapabilities();
@@ -198,7 +198,7 @@ class RawEthernetLinkTest {
         return "(unknown capabilities: no CapEff in /proc/self/status)";
     }
 
-    private static String which(String tool) {
+    static String which(String tool) {
         for (String d : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin").split(":")) {
             Path p = Path.of(d.isEmpty() ? "." : d, tool);
             if (Files.isExecutable(p)) return p.toString();
@@ -207,7 +207,7 @@ class RawEthernetLinkTest {
     }
 
     /** Runs a command; returns "" on success, else the exit code and stderr. */
-    private static String run(String... cmd) throws IOException, InterruptedException {
+    static String run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -6,6 +6,7 @@ import dev.cellscope.endpoint.utcp.UtcpConnection;
 import dev.cellscope.endpoint.utcp.UtcpEndpoint;
 import dev.cellscope.wire.Bytes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,11 +35,16 @@ class UdpLinkTest {
     /** Both ways a link moves datagrams: the native socket (batched) and the JDK's channel (one per call). */
     @ParameterizedTest(name = "native socket: {0}")
     @ValueSource(booleans = {true, false})
-    void twoMibOverLoopback(boolean nativeSocket) throws Exception {
+    void twoMibOverLoopback(boolean nativeSocket) throws Throwable {
+        withNativeSocket(nativeSocket, () -> twoMib(nativeSocket));
+    }
+
+    /** Runs {@code body} with links bound while -Dcellscope.udp.native is {@code on}, then restores the property. */
+    private static void withNativeSocket(boolean on, Executable body) throws Throwable {
         String before = System.getProperty(NATIVE);
-        System.setProperty(NATIVE, Boolean.toString(nativeSocket));
+        System.setProperty(NATIVE, Boolean.toString(on));
         try {
-            twoMib(nativeSocket);
+            body.execute();
         } finally {
             if (before == null) System.clearProperty(NATIVE);
             else System.setProperty(NATIVE, before);
@@ -118,6 +124,31 @@ class UdpLinkTest {
             assertSequence(expectP, p);
             assertSequence(expectQ, q);
             assertEquals(0, link.sendErrors());
+        }
+    }
+
+    /**
+     * One turn's 100 payloads of 1,428 bytes (a UTCP DATA packet) to one peer take three system calls: 45 fit in one
+     * send (45 × 1,428 = 64,260 ≤ 65,507 bytes; 46 do not), then 45, then 10. Through the channel, one call each.
+     */
+    @ParameterizedTest(name = "native socket: {0}")
+    @ValueSource(booleans = {true, false})
+    void aTurnsPayloadsToOnePeerTakeAsFewCallsAsTheKernelAllows(boolean nativeSocket) throws Throwable {
+        withNativeSocket(nativeSocket, () -> hundredPayloadsInOneTurn(nativeSocket));
+    }
+
+    private void hundredPayloadsInOneTurn(boolean nativeSocket) throws Exception {
+        try (RealScheduler s = new RealScheduler("udp"); UdpLink link = UdpLink.bind(LOOPBACK, s); DatagramChannel p = plain()) {
+            if (nativeSocket) assumeTrue(link.offload().startsWith("segmentation"), "no UDP_SEGMENT here: " + link.offload());
+            InetSocketAddress to = (InetSocketAddress) p.getLocalAddress();
+            s.submit(() -> {
+                for (int i = 0; i < 100; i++) link.send(to, payload(1428, i));
+                return null;
+            }).get();
+            List<byte[]> expected = new ArrayList<>();
+            for (int i = 0; i < 100; i++) expected.add(payload(1428, i));
+            assertSequence(expected, p);
+            assertEquals(nativeSocket ? 3 : 100, link.sendCalls());
         }
     }
 

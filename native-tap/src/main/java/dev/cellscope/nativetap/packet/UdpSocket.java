@@ -267,9 +267,9 @@ public final class UdpSocket implements AutoCloseable {
                     if (e == 111 /* ECONNREFUSED: an ICMP error for an earlier send */) continue;
                     throw failure("cannot receive", "recvmsg", e);
                 }
-                if (closed.get()) return null;
+                if (closed.get()) return null; // close's shutdown woke the call
                 InetSocketAddress from = source();
-                if (from == null) continue; // shutdown's wake-up, or an address we cannot name
+                if (from == null) continue; // a sender of another address family: nothing to answer
                 int flags = rxMsg.get(ValueLayout.JAVA_INT, MSG_FLAGS);
                 int length = (int) Math.min(n, buf.length);
                 MemorySegment.copy(rxData, ValueLayout.JAVA_BYTE, 0, buf, 0, length);
