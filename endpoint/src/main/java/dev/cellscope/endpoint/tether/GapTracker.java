@@ -13,6 +13,13 @@ import java.util.function.LongPredicate;
  * been missing for the reorder window, and again every NACK-retry interval while still missing.
  * Memory is proportional to the runs of slots missing at once, not to the flow: slots that went
  * missing together share one range and its timing.
+ *
+ * <p>A re-send that was itself lost is noticed sooner than the retry interval: the sender re-sends
+ * NACKed slots lowest first, so when the repair of slot {@code j} arrives, a lower slot NACKed at
+ * the same time or earlier and still missing has most likely been lost again; it falls due one
+ * reorder window later (as a fresh gap would) instead of waiting out the retry. With 5% loss a
+ * 1 MiB window loses about 2.5 re-sends, and each used to stall the flow for the whole 20 ms retry
+ * (bench/README.md, goodput, session 29).
  */
 final class GapTracker {
     /** When a run of slots went missing, and when it was last NACKed. */
@@ -20,6 +27,8 @@ final class GapTracker {
         final long since;
         boolean nacked;
         long nackedAt;
+        /** When a later slot's repair showed this one's re-send lost: due then, before the retry interval. */
+        long lostAgainDue = Long.MAX_VALUE;
 
         Missing(long since) {
             this.since = since;
@@ -29,11 +38,18 @@ final class GapTracker {
             Missing m = new Missing(since);
             m.nacked = nacked;
             m.nackedAt = nackedAt;
+            m.lostAgainDue = lostAgainDue;
             return m;
         }
 
         long dueAt(long reorderNanos, long retryNanos) {
-            return nacked ? nackedAt + retryNanos : since + reorderNanos;
+            return nacked ? Math.min(nackedAt + retryNanos, lostAgainDue) : since + reorderNanos;
+        }
+
+        void nackedNow(long now) {
+            nacked = true;
+            nackedAt = now;
+            lostAgainDue = Long.MAX_VALUE;
         }
     }
 
@@ -52,7 +68,23 @@ final class GapTracker {
     void arrived(long slot, long now, LongPredicate have) {
         seenUpTo(slot - 1, now, have);
         highest = Math.max(highest, slot);
-        missing.remove(slot);
+        Range<Missing> at = missing.find(slot);
+        boolean repair = at != null && at.value().nacked;
+        long nackedAt = repair ? at.value().nackedAt : 0;
+        missing.remove(slot); // a run holding the slot splits in two, each with its own copy of the timing
+        if (repair) repaired(slot, nackedAt, now);
+    }
+
+    /**
+     * The repair of {@code slot}, NACKed at {@code nackedAt}, arrived: lower slots NACKed no later are presumed lost
+     * again. Scans the runs below it: at most the runs missing at once, a few dozen in a window.
+     */
+    private void repaired(long slot, long nackedAt, long now) {
+        if (slot == 0) return;
+        for (Range<Missing> r : missing.overlapping(0, slot - 1)) {
+            Missing m = r.value();
+            if (m.nacked && m.nackedAt <= nackedAt && m.lostAgainDue == Long.MAX_VALUE) m.lostAgainDue = now + reorderNanos;
+        }
     }
 
     /** Every slot up to {@code last} was sent (a later slot or the Manifest says so). */
@@ -86,8 +118,7 @@ final class GapTracker {
             Missing m = r.value();
             if (m.dueAt(reorderNanos, retryNanos) > horizon) continue;
             for (long s = r.first(); s <= r.last(); s++) out.add(s);
-            m.nacked = true;
-            m.nackedAt = now;
+            m.nackedNow(now);
         }
         return out;
     }
@@ -96,8 +127,7 @@ final class GapTracker {
     void unmark(long slot, long now) {
         Range<Missing> r = missing.isolate(slot);
         if (r == null) return;
-        r.value().nacked = true;
-        r.value().nackedAt = now - retryNanos + reorderNanos;
+        r.value().nackedNow(now - retryNanos + reorderNanos);
     }
 
     /** When the next NACK falls due, or {@code Long.MAX_VALUE} if nothing is missing. */
