@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * The Tether flows {@code replay --as tether-sender} reads from a capture, checked against the
  * samples' ground truth (written by the simulated stack, not from the capture): the content's length
  * and CRC-64, the receiver's frames the tap recorded by kind (hail, grant, singleton and bulk NACK,
- * confirmation), and the slots of each bulk NACK. tether-lamp lost 12 data frames on the wire; the
+ * confirmation), and the slots of each bulk NACK. tether-lamp lost 13 data frames on the wire; the
  * re-sends the tap recorded fill every slot, so its content is whole.
  */
 class TetherFlowReaderTest {
