@@ -236,7 +236,8 @@ public final class Stack<A> implements AutoCloseable {
                 UtcpConfig c = n.endpoint().config();
                 return "connections " + n.endpoint().connections().size() + " open, " + sw.evicted() + " evicted, "
                         + sw.refused() + " refused (caps " + c.maxConnections() + " total, " + c.maxConnectionsPerSource()
-                        + " per source, " + c.maxHalfOpen() + " half-open); reading paused " + n.endpoint().readPauses()
+                        + " per source, " + c.maxHalfOpen() + " half-open), " + sw.replaced()
+                        + " replaced by the same peer's new SYN; reading paused " + n.endpoint().readPauses()
                         + " times (queued output bound " + c.maxQueuedBytes() + " bytes, " + c.maxQueuedWrites()
                         + " writes); offers forgotten " + n.offersEvicted() + " (bound " + n.limits().maxPendingOffers()
                         + " offers, " + n.limits().maxPendingOfferNodes() + " nodes per connection)";

@@ -73,6 +73,8 @@ public final class UtcpConnection {
 
     private long rtt;
     private long lastActivity;
+    /** When the peer last sent us anything: a silent old connection gives way to the peer's new SYN. */
+    private long lastReceived;
     private Cancellable idleTimer;
     /** Tail-loss probe: an ACK after the sender goes idle, so a lost last packet is noticed and NACKed. */
     private Cancellable probeTimer;
@@ -118,6 +120,7 @@ public final class UtcpConnection {
         this.nackPoint = isn + 1;
         this.rtt = cfg.initialRttNanos();
         this.lastActivity = now();
+        this.lastReceived = lastActivity;
         armIdle(cfg.idleTimeoutNanos());
     }
 
@@ -318,6 +321,29 @@ public final class UtcpConnection {
         fail("aborted: " + why);
     }
 
+    /**
+     * Whether the peer's SYN with {@code wireSeq} starts a new connection in place of this one (TCP takes a new
+     * SYN in TIME-WAIT the same way, RFC 1122 4.2.2.13): its seq is not the one that opened this connection (a
+     * repeat of that is a duplicate), and this connection is over for the peer: closed and lingering, its
+     * direction finished (its FIN arrived, so our repeated FIN only waits for an ACK that the exited peer will never
+     * send), or nothing heard from it for {@code quietNanos} (the peer restarted: a put killed mid-transfer and run
+     * again). Without this a reconnect waited out the linger (2 s), the FIN timeout (10 s) or the idle timeout (300 s).
+     */
+    boolean supersededBy(long wireSeq, long quietNanos) {
+        if (peerIsn < 0 || wireSeq == peerIsn) return false;
+        return closed != null || peerClosed || now() - lastReceived >= quietNanos;
+    }
+
+    /** Gives way to the peer's new connection ({@link #supersededBy}): a lingering one goes at once, a live one is aborted. */
+    void supersede() {
+        if (closed == null) {
+            fail("aborted: the peer opened a new connection");
+        } else if (lingering) {
+            lingering = false;
+            gone.run();
+        }
+    }
+
     // ---------------------------------------------------------------- opening
 
     /** Initiator: sends our SYN. */
@@ -369,6 +395,8 @@ public final class UtcpConnection {
         tally.packetsReceived++;
         tally.bytesReceived += UtcpHeader.SIZE + h.payloadLength();
         lastActivity = now();
+        // A SYN of the peer's next connection is not news from this one (supersededBy counts the silence).
+        if (!h.has(UtcpFlags.SYN) || peerIsn < 0 || h.seq() == peerIsn) lastReceived = lastActivity;
         if (h.has(UtcpFlags.SYN)) onSyn(h.seq());
         if (h.has(UtcpFlags.DATA)) onDataPacket(h.seq(), p.payload());
         if (h.has(UtcpFlags.NACK)) onNack(h.seq(), p.payload());

@@ -33,9 +33,20 @@ import java.util.random.RandomGenerator;
  * opened, and never a {@linkplain #preferredPeers preferred} (address-book) peer's for a peer
  * that is not — or is refused (dropped) when there is none. Both are counted.
  *
+ * <p>A peer's SYN with a new seq replaces its old connection once that one is over for the peer (closed and
+ * lingering, the peer's direction finished, or nothing heard for {@link #RESTART_QUIET_NANOS}): the peer
+ * restarted or moved on, and its next put or get must not wait out our timers ({@link UtcpConnection#supersededBy}).
+ *
  * @param <A> how the link addresses a neighbour
  */
 public final class UtcpEndpoint<A> implements AutoCloseable {
+
+    /**
+     * A live connection that has heard nothing from its peer for this long gives way to the peer's SYN with a new
+     * seq. A restarted peer repeats its SYN at 0.1, 0.3, 0.7, 1.5 s…, so it is in by about 1.5 s; a stray or forged
+     * SYN cannot displace a connection whose peer is talking (UTCP has no RST to ask the old peer with).
+     */
+    static final long RESTART_QUIET_NANOS = 1_000_000_000L;
 
     private record Key(Bytes local, Bytes peer) {}
 
@@ -53,7 +64,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
     private Set<Bytes> preferred = Set.of();
     private Consumer<UtcpConnection> acceptor;
     private Consumer<String> onEvent;
-    private long unknownDst, srcNotAllowed, malformed, noConnection, accepted, evicted, refused;
+    private long unknownDst, srcNotAllowed, malformed, noConnection, accepted, evicted, refused, replaced;
     /** Read pauses of connections already gone (the live ones' are in their counters). */
     private long readPausesGone;
 
@@ -123,7 +134,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
     }
 
     public SwitchCounters switchCounters() {
-        return new SwitchCounters(unknownDst, srcNotAllowed, malformed, noConnection, accepted, evicted, refused);
+        return new SwitchCounters(unknownDst, srcNotAllowed, malformed, noConnection, accepted, evicted, refused, replaced);
     }
 
     /** Times any connection of ours stopped reading because its queued output was over the bound. */
@@ -226,6 +237,12 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         }
         Key key = new Key(h.dst(), h.src());
         UtcpConnection c = connections.get(key);
+        if (c != null && acceptor != null && h.has(UtcpFlags.SYN) && c.supersededBy(h.seq(), RESTART_QUIET_NANOS)) {
+            replaced++;
+            event("connection from " + h.src().hex() + " replaced: the peer opened a new one (SYN seq " + h.seq() + ") via " + from);
+            c.supersede();
+            c = null;
+        }
         if (c != null) {
             accepted++;
             c.receive(p);

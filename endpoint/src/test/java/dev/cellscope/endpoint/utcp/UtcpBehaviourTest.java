@@ -174,7 +174,7 @@ class UtcpBehaviourTest {
         byte[] lying = packet(SimPair.A, SimPair.B, 1, UtcpFlags.DATA, Bytes.of(new byte[8]));
         stranger.send("b", java.util.Arrays.copyOf(lying, lying.length - 4));                      // payload_len lies
         net.scheduler.runFor(10 * MS);
-        assertEquals(new SwitchCounters(1, 2, 2, 0, 0, 0, 0), net.b.switchCounters());
+        assertEquals(new SwitchCounters(1, 2, 2, 0, 0, 0, 0, 0), net.b.switchCounters());
         assertNull(net.accepted, "no connection was opened");
         assertTrue(net.events.stream().anyMatch(e -> e.contains("not allowed")));
         // An allowed peer still gets in.
