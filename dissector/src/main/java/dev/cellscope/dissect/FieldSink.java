@@ -65,6 +65,14 @@ public interface FieldSink {
     /** Summary columns, set once per frame after dissection. */
     default void summary(String protocol, String source, String destination, String info) {}
 
+    /**
+     * The items that follow belong to datagram {@code index} (from 0) of a UDP GSO train that the capture holds as one
+     * frame ({@link dev.cellscope.wire.GsoTrain}); on the wire it is a packet of {@code wireLength} bytes. Sinks
+     * that count packets (flow rows, series) close the previous datagram here; the rest need not care: a frame may
+     * carry several UTCP packets, as a Wireshark frame may carry several PDUs.
+     */
+    default void gsoSegment(int index, int wireLength) {}
+
     /** The frame is complete: every item of it has been reported (statistics update here). */
     default void endFrame() {}
 

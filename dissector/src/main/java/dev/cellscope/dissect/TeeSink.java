@@ -62,6 +62,12 @@ public record TeeSink(FieldSink a, FieldSink b) implements FieldSink {
     }
 
     @Override
+    public void gsoSegment(int index, int wireLength) {
+        a.gsoSegment(index, wireLength);
+        b.gsoSegment(index, wireLength);
+    }
+
+    @Override
     public void endFrame() {
         a.endFrame();
         b.endFrame();

@@ -1,6 +1,7 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.expert.LinkExperts;
+import dev.cellscope.wire.GsoTrain;
 
 
 import static dev.cellscope.field.LinkFields.*;
@@ -30,9 +31,20 @@ final class UdpDissector {
         } else {
             payload = length - UDP.size();
         }
-        d.endLayer();
         int start = off + UDP.size();
-        if (d.config.cellUdpPorts().contains(srcPort) || d.config.cellUdpPorts().contains(dstPort)) {
+        boolean cell = d.config.cellUdpPorts().contains(srcPort) || d.config.cellUdpPorts().contains(dstPort);
+        int gsoSize = cell ? GsoTrain.segmentSize(d.seg, start, payload) : -1;
+        int segments = gsoSize > 0 ? GsoTrain.segments(payload, gsoSize) : 1;
+        if (gsoSize > 0) {
+            d.number(UDP_GSO_SEGMENTS, off + 4, 2, segments);
+            d.number(UDP_GSO_SIZE, off + 4, 2, gsoSize);
+            d.expert(LinkExperts.UDP_GSO_TRAIN, segments + " datagrams of " + gsoSize + " bytes captured as one (UDP GSO): each is dissected on its own",
+                    off + 4, 2);
+        }
+        d.endLayer();
+        if (gsoSize > 0) {
+            train(d, start, payload, gsoSize, segments);
+        } else if (cell) {
             CellDispatch.dissect(d, start, payload);
         } else {
             if (d.summary) {
@@ -41,5 +53,21 @@ final class UdpDissector {
             }
             if (payload > 0) d.bytes(UDP_PAYLOAD, start, payload);
         }
+    }
+
+    /**
+     * Each datagram of a GSO train as if it had its own frame: UTCP or Tether layers one after another, each seen by
+     * the conversation analysis, and the sink told where each begins (packet counts). The Info column shows the first
+     * and the last.
+     */
+    private static void train(Dissection d, int start, int payload, int size, int segments) {
+        String first = "";
+        for (int i = 0; i < segments; i++) {
+            int at = start + i * size, len = Math.min(size, payload - i * size);
+            d.sink.gsoSegment(i, d.at(at) + len);
+            CellDispatch.dissect(d, at, len);
+            if (i == 0) first = d.infoColumn;
+        }
+        if (d.summary) d.infoColumn = "[GSO " + segments + " × " + size + "] " + first + " … " + d.infoColumn;
     }
 }

@@ -276,15 +276,30 @@ public final class FlowTable implements FieldSink {
 
     // ---- per frame ----
 
+    /** A frame that holds a UDP GSO train counts as its datagrams, each of its own length (as a mirror port sees them). */
+    @Override
+    public void gsoSegment(int index, int wireLength) {
+        if (index > 0) {
+            packet();
+            f.reset();
+        }
+        f.len = wireLength;
+    }
+
     @Override
     public void endFrame() {
         frames++;
+        packet();
+        f.reset();
+    }
+
+    /** Accounts the packet whose fields were gathered: the frame, or one datagram of a GSO train. */
+    private void packet() {
         now = Math.max(now, f.time); // monotonic, so access order is also idle order
         // Before this frame touches anything: a flow idle too long ends here, even if this frame continues it.
         evictIdle();
         if (f.utcp && f.idsSeen >= 2) utcpFrame();
         if (f.tether && f.sender != FrameFacts.ABSENT && f.target != FrameFacts.ABSENT) tetherFrame();
-        f.reset();
     }
 
     private void utcpFrame() {

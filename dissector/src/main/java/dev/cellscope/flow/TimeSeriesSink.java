@@ -116,6 +116,16 @@ public final class TimeSeriesSink implements FieldSink {
         else if (d == UtcpFields.DST) { f.dstHi = seg.get(BE_LONG, from); f.dstLo = seg.get(BE_LONG, from + 8); }
     }
 
+    /** Frames and bytes count the frame; the UTCP and Tether series count each datagram of a GSO train. */
+    @Override
+    public void gsoSegment(int index, int wireLength) {
+        if (index == 0) return;
+        long at = indexOf(f.time);
+        if (f.utcp) utcpFrame(at);
+        if (f.tether) tetherFrame(at);
+        f.clearPacket();
+    }
+
     @Override
     public void endFrame() {
         long index = indexOf(f.time);
@@ -322,6 +332,11 @@ public final class TimeSeriesSink implements FieldSink {
 
         void clear() {
             time = frameLen = 0;
+            clearPacket();
+        }
+
+        /** The packet's fields only: the next datagram of a GSO train keeps the frame's time and length. */
+        void clearPacket() {
             utcp = retransmission = duplicate = seenBefore = false;
             seq = utcpFlags = utcpLen = stream = srcHi = srcLo = dstHi = dstLo = 0;
             nackRanges = nackCountsSeen = 0;

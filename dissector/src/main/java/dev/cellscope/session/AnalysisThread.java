@@ -16,6 +16,7 @@ import dev.cellscope.io.PacketSource;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -56,6 +57,8 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
     private volatile List<ReleasedMessage> released = List.of();
     private volatile AnalysisCounters counters = AnalysisCounters.NONE;
     private Ahead current;
+    /** How many of the current frame's results were handed out (several for a GSO train). */
+    private int taken;
     private boolean ended;
     private List<InterfaceInfo> interfaces = List.of();
     private long position;
@@ -71,27 +74,52 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
         thread.start();
     }
 
-    /** Records the one analysis result a frame has (a frame carries UTCP or Tether, not both). */
+    /** The results of a frame that carried several packets (a UDP GSO train), in dissection order. */
+    private record Several(Object[] results) {}
+
+    /**
+     * Records the analysis results of a frame: one (a verdict or a ledger result), or {@link Several} for a GSO train,
+     * which the printing thread's dissection asks for in the same order.
+     */
     private static final class Recorder implements FrameAnalysis {
         private final CaptureAnalysis live;
-        Object result;
+        private Object first;
+        private List<Object> several;
+        private int count;
 
         Recorder(CaptureAnalysis live) {
             this.live = live;
         }
 
+        void clear() {
+            first = null;
+            several = null;
+            count = 0;
+        }
+
+        Object result() {
+            return count <= 1 ? first : new Several(several.toArray());
+        }
+
+        private <T> T record(T r) {
+            if (count == 1) {
+                several = new ArrayList<>();
+                several.add(first);
+            }
+            if (count == 0) first = r;
+            else several.add(r);
+            count++;
+            return r;
+        }
+
         @Override
         public UtcpVerdict utcp(long frame, long ts, MemorySegment seg, long off, int present, int payloadFrameOffset) {
-            UtcpVerdict v = live.utcp(frame, ts, seg, off, present, payloadFrameOffset);
-            result = v;
-            return v;
+            return record(live.utcp(frame, ts, seg, off, present, payloadFrameOffset));
         }
 
         @Override
         public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, ByteOrder headerOrder) {
-            TetherFrameResult r = live.tether(frame, ts, seg, off, len, headerOrder);
-            result = r;
-            return r;
+            return record(live.tether(frame, ts, seg, off, len, headerOrder));
         }
     }
 
@@ -102,10 +130,10 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
             Packet p;
             long n = 0;
             while (n++ < count && (p = reader.next()) != null) {
-                recorder.result = null;
+                recorder.clear();
                 dissector.dissect(p, new FrameTiming(p.timestampNanos(), p.timestampNanos()), recorder, FieldSink.discard());
                 if (reader.interfaces().size() != known.size()) known = List.copyOf(reader.interfaces());
-                queue.put(new Ahead(p, recorder.result, known, reader.bytesRead()));
+                queue.put(new Ahead(p, recorder.result(), known, reader.bytesRead()));
                 publish(live);
             }
             finish = live.finish();
@@ -170,6 +198,7 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
         }
         interfaces = current.interfaces();
         position = current.position();
+        taken = 0;
         return current.packet();
     }
 
@@ -188,6 +217,7 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
         if (current == null || current.packet() == null || current.packet().number() != frame) {
             throw new IllegalStateException("frame " + frame + " is not the frame read last");
         }
+        if (current.result() instanceof Several s) return s.results()[Math.min(taken++, s.results().length - 1)];
         return current.result();
     }
 

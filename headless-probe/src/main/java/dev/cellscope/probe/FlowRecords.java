@@ -221,6 +221,13 @@ final class FlowRecords implements FieldSink {
     public void expert(Expert expert, int offset, int length) {}
 
     @Override
+    public void gsoSegment(int index, int wireLength) {
+        synchronized (lock) {
+            table.gsoSegment(index, wireLength);
+        }
+    }
+
+    @Override
     public void endFrame() {
         synchronized (lock) {
             // The interval closes before the frame that starts the next one is counted.

@@ -42,4 +42,6 @@ public final class LinkExperts {
             "The UDP length reaches past the captured bytes because snaplen cut the frame");
     public static final ExpertInfo UDP_LEN_EXCEEDS = error("udp.len_exceeds", MALFORMED,
             "The UDP length exceeds the bytes the frame holds");
+    public static final ExpertInfo UDP_GSO_TRAIN = note("udp.gso_train", PROTOCOL,
+            "Several datagrams captured as one: a UDP GSO train captured before the sender cut it (on its lo, a veth, or a NIC that segments); dissected datagram by datagram");
 }

@@ -46,6 +46,8 @@ public final class LinkFields {
     public static final FieldDef UDP_PORT = uint("udp.port", "Source or destination port", 16, "Either UDP port (the source, then the destination), as in Wireshark; not shown in the tree");
     public static final FieldDef UDP_LENGTH = uint("udp.length", "Length", 16, "UDP length (header + payload)");
     public static final FieldDef UDP_CHECKSUM = hex("udp.checksum", "Checksum", 16, "UDP checksum (not verified)");
+    public static final FieldDef UDP_GSO_SEGMENTS = uint("udp.gso.segments", "GSO datagrams", 16, "Datagrams of a UDP GSO train that the capture holds as one datagram (captured before the sender's segmentation); each is dissected on its own");
+    public static final FieldDef UDP_GSO_SIZE = uint("udp.gso.size", "GSO segment size", 16, "Size of each datagram of the GSO train (the last may be shorter), derived from the first UTCP packet's length or the first Tether frame's checksum");
     public static final FieldDef UDP_PAYLOAD = of("udp.payload", "Payload", FieldType.BYTES, "UDP payload not decoded by a cellscope dissector");
 
     public static final FieldDef DATA = of("data", "Data", FieldType.BYTES, "Bytes no dissector claimed");
