@@ -1,6 +1,7 @@
 package dev.cellscope.analysis;
 
 import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpReconnect;
 import dev.cellscope.protocol.utcp.UtcpSeq;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.expert.SbiExperts;
@@ -164,6 +165,8 @@ public final class UtcpAnalysis {
         final Reassembler reassembler = new Reassembler(parser);
         final TreeMap<Long, Gap> gaps = new TreeMap<>();
         long highest = -1, synSeq = -1, finSeq = -1, dataPackets;
+        /** When this direction's sender was last heard from (capture clock): {@link UtcpReconnect} counts its silence. */
+        long lastTs;
         /** The position of the first seq seen, until {@link #highest} takes over as the reference. */
         long anchor = -1;
         boolean finAcked;
@@ -253,9 +256,17 @@ public final class UtcpAnalysis {
             }
         }
         int d = pair.forward(seg, off) ? 0 : 1;
-        Direction dir = conv.dirs[d], peer = conv.dirs[1 - d];
-        long seq = dir.position(seg.get(U32_BE, off + 32) & UtcpSeq.MASK);
+        long wireSeq = seg.get(U32_BE, off + 32) & UtcpSeq.MASK;
         int flags = seg.get(U16_BE, off + 36) & 0xFFFF;
+        Direction dir = conv.dirs[d];
+        if ((flags & UtcpFlags.SYN) != 0 && UtcpReconnect.replaces(dir.synSeq < 0 ? -1 : UtcpSeq.wire(dir.synSeq), wireSeq,
+                dir.finSeq >= 0, ts - dir.lastTs)) {
+            conv = reconnect(conv, findings);
+            dir = conv.dirs[d];
+        }
+        dir.lastTs = ts;
+        Direction peer = conv.dirs[1 - d];
+        long seq = dir.position(wireSeq);
         long payload = off + 40;
 
         Classification c = new Classification();
@@ -565,22 +576,7 @@ public final class UtcpAnalysis {
      */
     public List<Expert> finish() {
         List<Expert> out = new ArrayList<>();
-        for (Conversation conv : conversations.values()) {
-            for (int d = 0; d < 2; d++) {
-                Direction dir = conv.dirs[d];
-                dir.reassembler.flush(-1);
-                release(conv, d, dir.parser.takeDelivered());
-                out.addAll(dir.parser.takeFindings());
-                while (!dir.gaps.isEmpty()) settle(dir.gaps.pollFirstEntry().getValue());
-            }
-            // After both directions' released answers have proven what they prove.
-            for (Direction dir : conv.dirs) {
-                int owed = dir.nacked.unanswered();
-                if (owed > 0) {
-                    out.add(new Expert(UtcpExperts.NACK_UNANSWERED, "Stream " + conv.index + ": " + owed + " NACKed range(s) never re-sent"));
-                }
-            }
-        }
+        for (Conversation conv : conversations.values()) end(conv, out);
         if (loss.tapLostSeqs > 0) {
             out.add(new Expert(UtcpExperts.TAP_LOSS, String.format("Tap loss: %.2f%% (%d DATA seqs the peers exchanged but the tap never saw)",
                     loss.tapLossPercent(), loss.tapLostSeqs)));
@@ -601,6 +597,39 @@ public final class UtcpAnalysis {
             out.add(new Expert(UtcpExperts.CONVERSATIONS_FORGOTTEN, evicted + " conversations were forgotten to stay within " + MAX_CONVERSATIONS));
         }
         return out;
+    }
+
+    /** A conversation ends (the capture did, or a new connection of its pair replaced it): its holes and gaps settle. */
+    private void end(Conversation conv, List<Expert> out) {
+        for (int d = 0; d < 2; d++) {
+            Direction dir = conv.dirs[d];
+            dir.reassembler.flush(-1);
+            release(conv, d, dir.parser.takeDelivered());
+            out.addAll(dir.parser.takeFindings());
+            while (!dir.gaps.isEmpty()) settle(dir.gaps.pollFirstEntry().getValue());
+        }
+        // After both directions' released answers have proven what they prove.
+        for (Direction dir : conv.dirs) {
+            int owed = dir.nacked.unanswered();
+            if (owed > 0) {
+                out.add(new Expert(UtcpExperts.NACK_UNANSWERED, "Stream " + conv.index + ": " + owed + " NACKed range(s) never re-sent"));
+            }
+        }
+    }
+
+    /**
+     * The pair's connection is over for the SYN's sender and a new one begins ({@link UtcpReconnect}, the peer's own
+     * rule): the old stream ends as at the capture's end, and the SYN opens a new stream.
+     */
+    private Conversation reconnect(Conversation old, List<Expert> findings) {
+        conversations.remove(old.pair);
+        end(old, findings);
+        for (Direction dir : old.dirs) held.forget(dir);
+        Conversation conv = new Conversation(nextStream++, old.pair);
+        conversations.put(old.pair, conv);
+        logHoles(conv);
+        findings.add(new Expert(UtcpExperts.RECONNECTED, "New connection of the same CellIDs: stream " + conv.index + " follows stream " + old.index));
+        return conv;
     }
 
     /** Messages completed by the end-of-capture flush: analysed as if their completing frame had delivered them. */

@@ -26,6 +26,8 @@ public final class UtcpExperts {
             "A SYN opens a direction with its initial seq");
     public static final ExpertInfo SYN_CHANGED = warn("utcp.syn_changed", SEQUENCE,
             "A SYN again, with an initial seq other than the first SYN's");
+    public static final ExpertInfo RECONNECTED = chat("utcp.reconnected", SEQUENCE,
+            "A SYN with a new initial seq after its sender's FIN (or a second of its silence) starts a new stream of the same CellID pair");
     public static final ExpertInfo CLOSED = chat("utcp.closed", SEQUENCE,
             "A FIN closes a direction");
     public static final ExpertInfo FIN_ACKED = chat("utcp.fin_acked", SEQUENCE,

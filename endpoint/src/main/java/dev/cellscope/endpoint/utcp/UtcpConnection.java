@@ -3,6 +3,7 @@ package dev.cellscope.endpoint.utcp;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.endpoint.core.Scheduler.Cancellable;
 import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpReconnect;
 import dev.cellscope.protocol.utcp.UtcpSeq;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
@@ -322,16 +323,14 @@ public final class UtcpConnection {
     }
 
     /**
-     * Whether the peer's SYN with {@code wireSeq} starts a new connection in place of this one (TCP takes a new
-     * SYN in TIME-WAIT the same way, RFC 1122 4.2.2.13): its seq is not the one that opened this connection (a
-     * repeat of that is a duplicate), and this connection is over for the peer: closed and lingering, its
-     * direction finished (its FIN arrived, so our repeated FIN only waits for an ACK that the exited peer will never
-     * send), or nothing heard from it for {@code quietNanos} (the peer restarted: a put killed mid-transfer and run
-     * again). Without this a reconnect waited out the linger (2 s), the FIN timeout (10 s) or the idle timeout (300 s).
+     * Whether the peer's SYN with {@code wireSeq} starts a new connection in place of this one ({@link UtcpReconnect}:
+     * a new seq, and the peer's direction finished — its FIN arrived, or this connection is closed both ways and
+     * lingering — or nothing heard from the peer for a second). Without it a reconnect waited out the linger (2 s),
+     * the FIN timeout (10 s: our repeated FIN waits for an ACK that an exited peer never sends) or the idle timeout
+     * (300 s: a put killed mid-transfer and run again).
      */
-    boolean supersededBy(long wireSeq, long quietNanos) {
-        if (peerIsn < 0 || wireSeq == peerIsn) return false;
-        return closed != null || peerClosed || now() - lastReceived >= quietNanos;
+    boolean supersededBy(long wireSeq) {
+        return UtcpReconnect.replaces(peerIsn, wireSeq, peerClosed || closed != null, now() - lastReceived);
     }
 
     /** Gives way to the peer's new connection ({@link #supersededBy}): a lingering one goes at once, a live one is aborted. */

@@ -34,19 +34,12 @@ import java.util.random.RandomGenerator;
  * that is not — or is refused (dropped) when there is none. Both are counted.
  *
  * <p>A peer's SYN with a new seq replaces its old connection once that one is over for the peer (closed and
- * lingering, the peer's direction finished, or nothing heard for {@link #RESTART_QUIET_NANOS}): the peer
- * restarted or moved on, and its next put or get must not wait out our timers ({@link UtcpConnection#supersededBy}).
+ * lingering, the peer's direction finished, or nothing heard from it for a second): the peer restarted or moved
+ * on, and its next put or get must not wait out our timers ({@link dev.cellscope.protocol.utcp.UtcpReconnect}).
  *
  * @param <A> how the link addresses a neighbour
  */
 public final class UtcpEndpoint<A> implements AutoCloseable {
-
-    /**
-     * A live connection that has heard nothing from its peer for this long gives way to the peer's SYN with a new
-     * seq. A restarted peer repeats its SYN at 0.1, 0.3, 0.7, 1.5 s…, so it is in by about 1.5 s; a stray or forged
-     * SYN cannot displace a connection whose peer is talking (UTCP has no RST to ask the old peer with).
-     */
-    static final long RESTART_QUIET_NANOS = 1_000_000_000L;
 
     private record Key(Bytes local, Bytes peer) {}
 
@@ -237,7 +230,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         }
         Key key = new Key(h.dst(), h.src());
         UtcpConnection c = connections.get(key);
-        if (c != null && acceptor != null && h.has(UtcpFlags.SYN) && c.supersededBy(h.seq(), RESTART_QUIET_NANOS)) {
+        if (c != null && acceptor != null && h.has(UtcpFlags.SYN) && c.supersededBy(h.seq())) {
             replaced++;
             event("connection from " + h.src().hex() + " replaced: the peer opened a new one (SYN seq " + h.seq() + ") via " + from);
             c.supersede();

@@ -73,7 +73,7 @@ class UtcpReconnectTest {
         assertTrue(next.isOpen(), "the old rule kept the dead connection for the 300 s idle timeout: " + next.closeReason());
         long took = net.scheduler.now() - start;
         // The SYN repeats at 0.1, 0.3, 0.7, 1.5 s: the one at 1.5 s is the first after a second of silence.
-        assertTrue(took >= UtcpEndpoint.RESTART_QUIET_NANOS && took < 2 * SECOND, "opened after " + took / MS + " ms");
+        assertTrue(took >= dev.cellscope.protocol.utcp.UtcpReconnect.QUIET_NANOS && took < 2 * SECOND, "opened after " + took / MS + " ms");
         assertEquals("aborted: the peer opened a new connection", old.closeReason().message());
     }
 
