@@ -20,6 +20,7 @@ import dev.cellscope.charts.SeqChart;
 import org.jfree.chart.JFreeChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -34,6 +35,9 @@ import java.util.concurrent.Callable;
 @Command(name = "plot", mixinStandardHelpOptions = true,
         description = "Plot a capture over time: NACKs, Tether credit, UTCP seq (Stevens) or I/O rates, to PNG or SVG.")
 public final class PlotCommand implements Callable<Integer> {
+
+    @Mixin
+    DecodeAs decodeAs = new DecodeAs();
 
     @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture file to read (pcap or pcapng); - or a pipe: read from it as tshark does.")
     Path file;
@@ -107,7 +111,7 @@ public final class PlotCommand implements Callable<Integer> {
     /** Reads the capture with conversation analysis (the NACK, retransmission and credit fields need it). */
     private Collected collect(TimeSeriesOptions options) {
         // Plots need no block verification: skipping it saves the decompression and hashing.
-        CaptureSession session = Sessions.of(file, SessionOptions.of(new AnalysisConfig(null, false, false)));
+        CaptureSession session = Sessions.of(file, SessionOptions.of(new AnalysisConfig(null, false, false)).withDissector(decodeAs.config()));
         TimeSeriesSink sink = new TimeSeriesSink(options);
         SessionResult result = Sessions.run(session, () -> sink);
         if (result.frames() == 0 && result.damage().isEmpty()) throw UserError.failure(file + ": no frames: nothing to plot");

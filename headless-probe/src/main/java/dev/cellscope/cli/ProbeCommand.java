@@ -2,7 +2,6 @@ package dev.cellscope.cli;
 
 import dev.cellscope.analysis.AnalysisConfig;
 import dev.cellscope.cli.errors.UserError;
-import dev.cellscope.dissect.DissectorConfig;
 import dev.cellscope.flow.FlowTable;
 import dev.cellscope.probe.OutputFiles;
 import dev.cellscope.probe.Probe;
@@ -43,6 +42,9 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Mixin
     CaptureOptions live = new CaptureOptions();
+
+    @Mixin
+    DecodeAs decodeAs = new DecodeAs();
 
     @Option(names = "-D", description = "List the interfaces -i can capture on, numbered, with their addresses, and exit.")
     boolean listInterfaces;
@@ -209,7 +211,7 @@ public final class ProbeCommand implements Callable<Integer> {
                 .withHeldBytesBudget(heldBytes);
         FlowTable.Config table = FlowTable.Config.DEFAULT.withIdleNanos(idle).withMaxFlows(maxFlows);
         return new Probe.Options(flowsDir, interval, table, findings, metricsAddress(), status, user, lingerNanos, analysis,
-                DissectorConfig.defaults(), Math.min(count, live.packetLimit()));
+                decodeAs.config(), Math.min(count, live.packetLimit()));
     }
 
     /** {@code PORT}, {@code HOST:PORT} or {@code [IPv6]:PORT}; the host defaults to 127.0.0.1, never all interfaces. */

@@ -2,7 +2,6 @@ package dev.cellscope.cli;
 
 import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.analysis.AnalysisConfig;
-import dev.cellscope.dissect.DissectorConfig;
 import dev.cellscope.dissect.FieldSink;
 import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.dissect.TeeSink;
@@ -31,10 +30,8 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code cellscope read}: decode a capture file, tshark-style. */
@@ -81,9 +78,8 @@ public final class ReadCommand implements Callable<Integer> {
     @Option(names = "-w", paramLabel = "OUT.pcapng", description = "Write the frames read to a pcapng file.")
     Path writeTo;
 
-    @Option(names = "-d", paramLabel = "udp.port==N",
-            description = "Decode UDP port N as UTCP/Tether (like tshark's decode-as); repeatable. Default port 34997.")
-    List<String> decodeAs = new ArrayList<>();
+    @Mixin
+    DecodeAs decodeAs = new DecodeAs();
 
     @Option(names = "-Y", paramLabel = "FILTER", description = "Display filter: show (and write with -w) only matching frames.")
     String displayFilter;
@@ -136,7 +132,7 @@ public final class ReadCommand implements Callable<Integer> {
                 || (filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed)));
         AnalysisConfig analysisConfig = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify, true);
         LiveCapture capture = live.live() ? live.capture() : null;
-        SessionOptions options = new SessionOptions(config(), analyze ? analysisConfig : null, analyze && twoPass,
+        SessionOptions options = new SessionOptions(decodeAs.config(), analyze ? analysisConfig : null, analyze && twoPass,
                 Math.min(count, live.packetLimit()));
         CaptureSession session = capture != null ? Sessions.live(capture, options) : Sessions.of(file, options);
 
@@ -248,24 +244,6 @@ public final class ReadCommand implements Callable<Integer> {
         } catch (FilterException e) {
             throw UserError.usage("-Y: " + e.getMessage() + "\n" + e.caretLine());
         }
-    }
-
-    private DissectorConfig config() {
-        if (decodeAs.isEmpty()) return DissectorConfig.defaults();
-        Set<Integer> ports = new HashSet<>();
-        for (String spec : decodeAs) {
-            String s = spec.replace(" ", "");
-            if (!s.startsWith("udp.port==")) throw UserError.usage("-d takes udp.port==N, got '" + spec + "'");
-            String port = s.substring("udp.port==".length()).replaceFirst(",.*$", "");
-            try {
-                int n = Integer.parseInt(port);
-                if (n < 1 || n > 65535) throw new NumberFormatException();
-                ports.add(n);
-            } catch (NumberFormatException e) {
-                throw UserError.usage("-d: '" + port + "' is not a UDP port (1-65535)");
-            }
-        }
-        return DissectorConfig.defaults().withUdpPorts(ports);
     }
 
     private FrameOutput frameOutput() {

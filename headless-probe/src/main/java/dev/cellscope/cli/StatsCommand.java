@@ -11,6 +11,7 @@ import dev.cellscope.session.FrameConsumer;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -57,12 +58,15 @@ public final class StatsCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "Do not decompress and hash-check BLOCK_PUT data (blocks_verified stays 0).")
     boolean noVerify;
 
+    @Mixin
+    DecodeAs decodeAs = new DecodeAs();
+
     @Override
     public Integer call() throws IOException {
         FlowTable.Config config = config();
         Set<FlowKind> kinds = kind == Kind.all ? EnumSet.allOf(FlowKind.class) : EnumSet.of(FlowKind.valueOf(kind.name().toUpperCase()));
         AnalysisConfig analysisConfig = new AnalysisConfig(null, !noVerify, true);
-        CaptureSession session = Sessions.of(file, SessionOptions.of(analysisConfig).withTwoPass(twoPass));
+        CaptureSession session = Sessions.of(file, SessionOptions.of(analysisConfig).withTwoPass(twoPass).withDissector(decodeAs.config()));
 
         OutputFile csvFile = flows.equals("-") ? null : OutputFile.of(Path.of(flows), "--flows", file);
         SessionResult result;
