@@ -259,12 +259,14 @@ public final class UtcpAnalysis {
         long wireSeq = seg.get(U32_BE, off + 32) & UtcpSeq.MASK;
         int flags = seg.get(U16_BE, off + 36) & 0xFFFF;
         Direction dir = conv.dirs[d];
-        if ((flags & UtcpFlags.SYN) != 0 && UtcpReconnect.replaces(dir.synSeq < 0 ? -1 : UtcpSeq.wire(dir.synSeq), wireSeq,
-                dir.finSeq >= 0, ts - dir.lastTs)) {
+        boolean newIsn = (flags & UtcpFlags.SYN) != 0 && dir.synSeq >= 0 && UtcpSeq.wire(dir.synSeq) != wireSeq;
+        if (newIsn && UtcpReconnect.replaces(UtcpSeq.wire(dir.synSeq), wireSeq, dir.finSeq >= 0, ts - dir.lastTs)) {
             conv = reconnect(conv, findings);
             dir = conv.dirs[d];
+            newIsn = false;
         }
-        dir.lastTs = ts;
+        // A SYN of a next connection that does not replace this one is not news from its sender (the peer's rule).
+        if (!newIsn) dir.lastTs = ts;
         Direction peer = conv.dirs[1 - d];
         long seq = dir.position(wireSeq);
         long payload = off + 40;
@@ -360,7 +362,10 @@ public final class UtcpAnalysis {
 
     private static void syn(Direction dir, long seq, List<Expert> findings) {
         if (dir.synSeq >= 0 && dir.synSeq != seq) {
-            findings.add(new Expert(UtcpExperts.SYN_CHANGED, "SYN again with initial seq " + UtcpSeq.wire(seq) + " (was " + UtcpSeq.wire(dir.synSeq) + ")"));
+            // The peer ignores it while the sender talks on this connection (UtcpReconnect): so does the stream.
+            findings.add(new Expert(UtcpExperts.SYN_CHANGED, "SYN again with initial seq " + UtcpSeq.wire(seq) + " (was "
+                    + UtcpSeq.wire(dir.synSeq) + "), ignored: its sender was heard on this connection less than a second ago"));
+            return;
         } else if (dir.synSeq < 0) {
             findings.add(new Expert(UtcpExperts.OPENED, "Direction opened, initial seq " + UtcpSeq.wire(seq)));
         }

@@ -64,7 +64,7 @@ final class UdpDissector {
         String first = "";
         for (int i = 0; i < segments; i++) {
             int at = start + i * size, len = Math.min(size, payload - i * size);
-            d.sink.gsoSegment(i, d.at(at) + len);
+            d.sink.gsoSegment(i, d.at(start) + len); // its own IP and UDP headers, then its bytes
             CellDispatch.dissect(d, at, len);
             if (i == 0) first = d.infoColumn;
         }

@@ -283,7 +283,7 @@ public final class FlowTable implements FieldSink {
             packet();
             f.reset();
         }
-        f.len = wireLength;
+        f.gsoLen = wireLength; // frame.len may come after the layers: it is the whole train's
     }
 
     @Override

@@ -12,6 +12,13 @@ final class FrameFacts {
     static final long ABSENT = Long.MIN_VALUE;
 
     long number, time, len;
+    /** The wire length of this datagram of a GSO train (the frame holds several), or ABSENT: the frame's. */
+    long gsoLen = ABSENT;
+
+    /** Bytes this packet had on the wire. */
+    long wireLength() {
+        return gsoLen != ABSENT ? gsoLen : len;
+    }
 
     // UTCP
     boolean utcp;
@@ -44,6 +51,7 @@ final class FrameFacts {
     long manifestFlow = ABSENT, manifestMatch = ABSENT;
 
     void reset() {
+        gsoLen = ABSENT;
         utcp = false;
         idsSeen = 0;
         seq = ABSENT;

@@ -24,7 +24,7 @@ final class TetherFlow extends Flow {
     void frame(FrameFacts f) {
         own(f);
         packets++;
-        bytes += f.len;
+        bytes += f.wireLength();
         blocks += f.blocks;
         if (TetherFlags.isLamp((int) f.tetherFlags)) lamps++;
         if (flow != 0 && f.blocks > 1) dataFrames++;

@@ -27,7 +27,7 @@ final class UtcpFlow extends Flow {
         own(f);
         if (f.stream != FrameFacts.ABSENT) stream = f.stream;
         packets++;
-        bytes += f.len;
+        bytes += f.wireLength();
         payloadBytes += f.payloadLen;
         long seq = f.seq == FrameFacts.ABSENT ? FrameFacts.ABSENT : position(f.seq);
         if (f.gap && f.seq != FrameFacts.ABSENT) { // on DATA, or on a FIN that skips seqs

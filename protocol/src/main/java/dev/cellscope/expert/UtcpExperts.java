@@ -25,7 +25,7 @@ public final class UtcpExperts {
     public static final ExpertInfo OPENED = chat("utcp.opened", SEQUENCE,
             "A SYN opens a direction with its initial seq");
     public static final ExpertInfo SYN_CHANGED = warn("utcp.syn_changed", SEQUENCE,
-            "A SYN again, with an initial seq other than the first SYN's");
+            "A SYN again, with an initial seq other than the first SYN's, while its sender still talks on the connection: ignored, as the peer ignores it");
     public static final ExpertInfo RECONNECTED = chat("utcp.reconnected", SEQUENCE,
             "A SYN with a new initial seq after its sender's FIN (or a second of its silence) starts a new stream of the same CellID pair");
     public static final ExpertInfo CLOSED = chat("utcp.closed", SEQUENCE,
