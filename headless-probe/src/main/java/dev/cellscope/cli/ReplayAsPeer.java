@@ -38,7 +38,7 @@ final class ReplayAsPeer {
     static final Duration DEFAULT_ACCEPT_TIMEOUT = Duration.ofSeconds(60);
 
     /** @param acceptTimeout {@code --accept-timeout}, or null when not given */
-    record Request(Path file, String side, String to, String iface, String listen, Integer stream, Duration answerTimeout,
+    record Request(Path file, DissectorConfig dissector, String side, String to, String iface, String listen, Integer stream, Duration answerTimeout,
                    Duration acceptTimeout, Path report) {}
 
     private ReplayAsPeer() {}
@@ -46,7 +46,7 @@ final class ReplayAsPeer {
     static int run(Request q) throws IOException, InterruptedException {
         Side named = namedSide(q.side());
         PeerAddress peer = named != null ? checkOptions(named, q) : null; // usage errors before the capture is read
-        CapturedConversation c = pick(read(q.file()), q);
+        CapturedConversation c = pick(read(q.file(), q.dissector()), q);
         if (c.problem() != null) throw UserError.failure(q.file() + ": " + c.problem());
         Side side = named != null ? named : side(cellId(q.side()), c);
         if (named == null) peer = checkOptions(side, q);
@@ -141,10 +141,10 @@ final class ReplayAsPeer {
         }
     }
 
-    private static List<CapturedConversation> read(Path file) {
+    private static List<CapturedConversation> read(Path file, DissectorConfig dissector) {
         if (!Files.exists(file)) throw UserError.failure(file + ": no such file");
         ConversationReader reader = new ConversationReader();
-        SessionResult r = Sessions.run(Sessions.of(file, new SessionOptions(DissectorConfig.defaults(), null, false, Long.MAX_VALUE)), reader);
+        SessionResult r = Sessions.run(Sessions.of(file, new SessionOptions(dissector, null, false, Long.MAX_VALUE)), reader);
         Sessions.failIfDamaged(file, r, "", "frames were read before it");
         return reader.conversations();
     }

@@ -33,7 +33,7 @@ final class ReplayAsTether {
     /** The whole transfer, Lamp to confirmation, may take this long. */
     private static final Duration DEADLINE = Duration.ofSeconds(120);
 
-    record Request(Path file, String to, String iface, String listen, Integer stream, Path kept, Path report) {}
+    record Request(Path file, DissectorConfig dissector, String to, String iface, String listen, Integer stream, Path kept, Path report) {}
 
     private ReplayAsTether() {}
 
@@ -44,7 +44,7 @@ final class ReplayAsTether {
         } catch (RuntimeException e) {
             throw UserError.usage("--to: " + e.getMessage());
         }
-        CapturedTetherFlow c = pick(read(q.file()), q);
+        CapturedTetherFlow c = pick(read(q.file(), q.dissector()), q);
         if (c.problem() != null) throw UserError.failure(q.file() + ": " + c.problem());
         Transport<?> transport = q.iface() != null ? Transport.eth(q.iface())
                 : Transport.udp(q.listen() != null ? ReplayCommand.hostPort("--listen", q.listen()) : new InetSocketAddress("0.0.0.0", 0));
@@ -79,10 +79,10 @@ final class ReplayAsTether {
         }
     }
 
-    private static List<CapturedTetherFlow> read(Path file) {
+    private static List<CapturedTetherFlow> read(Path file, DissectorConfig dissector) {
         if (!Files.exists(file)) throw UserError.failure(file + ": no such file");
         TetherFlowReader reader = new TetherFlowReader();
-        SessionResult r = Sessions.run(Sessions.of(file, new SessionOptions(DissectorConfig.defaults(), null, false, Long.MAX_VALUE)), reader);
+        SessionResult r = Sessions.run(Sessions.of(file, new SessionOptions(dissector, null, false, Long.MAX_VALUE)), reader);
         Sessions.failIfDamaged(file, r, "", "frames were read before it");
         return reader.flows();
     }

@@ -2,7 +2,6 @@ package dev.cellscope.cli;
 
 import dev.cellscope.analysis.AnalysisConfig;
 import dev.cellscope.cli.errors.UserError;
-import dev.cellscope.dissect.DissectorConfig;
 import dev.cellscope.endpoint.stack.HostPort;
 import dev.cellscope.endpoint.stack.StackException;
 import dev.cellscope.filter.DisplayFilter;
@@ -23,6 +22,7 @@ import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.Writer;
@@ -50,13 +50,17 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture to replay (pcap or pcapng, Ethernet frames).")
     Path file;
 
+    @Mixin
+    DecodeAs decodeAs = new DecodeAs();
+
     @Option(names = {"-i", "--intf1"}, paramLabel = "INTERFACE", description = "Interface to send the frames out of (or -w); with --as, "
             + "the interface for raw Ethernet (EtherType 0x88B5) instead of UDP.")
     String iface;
 
     @Option(names = "--udp", paramLabel = "HOST:PORT", description = "Instead of -i: send each selected frame's UTCP or Tether "
             + "bytes (the UDP payload, or what follows EtherType 0x88B5 without the Ethernet padding) as one datagram to HOST:PORT "
-            + "through an ordinary UDP socket (no root needed); frames without UTCP or Tether are skipped and counted.")
+            + "through an ordinary UDP socket (no root needed); a UDP GSO train captured as one datagram goes as its datagrams; frames "
+            + "without UTCP or Tether are skipped and counted.")
     String udp;
 
     @Option(names = "--udp-from", paramLabel = "HOST:PORT", description = "With --udp: the address to send from (default: an "
@@ -171,7 +175,7 @@ public final class ReplayCommand implements Callable<Integer> {
         if (!Files.exists(file)) throw UserError.failure(file + ": no such file");
         if (!Files.isReadable(file) || Files.isDirectory(file)) throw UserError.failure(file + ": cannot be read");
         boolean analyze = filter != null && filter.fields().stream().anyMatch(FieldsOutput::analysed);
-        SessionOptions sessionOptions = new SessionOptions(DissectorConfig.defaults(),
+        SessionOptions sessionOptions = new SessionOptions(decodeAs.config(),
                 analyze ? new AnalysisConfig(null, true, true) : null, false, Long.MAX_VALUE);
         if (writeTo != null) {
             new RewrittenCopy(file, writeTo, filter, rewriter).write(sessionOptions);
@@ -240,9 +244,9 @@ public final class ReplayCommand implements Callable<Integer> {
         if (ReplayAsTether.SIDES.contains(as.toLowerCase())) {
             if (to == null) throw UserError.usage("--as needs --to PEER: the live receiver, TETHERID@HOST:PORT");
             if (acceptTimeout != null) throw UserError.usage("--accept-timeout is for --as responder");
-            return ReplayAsTether.run(new ReplayAsTether.Request(file, to, iface, listen, stream, kept, report));
+            return ReplayAsTether.run(new ReplayAsTether.Request(file, decodeAs.config(), to, iface, listen, stream, kept, report));
         }
-        return ReplayAsPeer.run(new ReplayAsPeer.Request(file, as, to, iface, listen, stream,
+        return ReplayAsPeer.run(new ReplayAsPeer.Request(file, decodeAs.config(), as, to, iface, listen, stream,
                 Duration.ofNanos((long) (answerTimeout * 1e9)), acceptTimeout == null ? null : Duration.ofNanos((long) (acceptTimeout * 1e9)), report));
     }
 

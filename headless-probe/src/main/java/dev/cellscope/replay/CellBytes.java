@@ -17,31 +17,41 @@ import java.lang.foreign.MemorySegment;
  * <p>The bytes start at the UTCP or Tether layer. Over UDP they are the datagram's payload, as long as
  * the UDP length says (what a UDP receiver of the captured datagram got, trailing bytes and all); over
  * Ethernet the layer's own length (the UTCP header and payload_len, Tether's whole 64-byte blocks), which
- * leaves the Ethernet padding out. Never past the captured bytes.
+ * leaves the Ethernet padding out. Never past the captured bytes. A UDP GSO train (one captured datagram
+ * holding several, cut by the dissector) is its datagrams: one piece each, as the sender's kernel sent them.
  */
 final class CellBytes implements FieldSink {
     private static final int UDP_HEADER = 8;
 
-    private int udpOffset, udpLength, cellOffset, cellLength;
+    private int udpOffset, udpLength;
+    private int[] offsets = new int[4], lengths = new int[4];
+    private int count;
 
     CellBytes() {
         reset();
     }
 
     void reset() {
-        udpOffset = udpLength = cellOffset = cellLength = -1;
+        udpOffset = udpLength = -1;
+        count = 0;
     }
 
-    /** The frame offset of the cell-protocol bytes, or -1 when the frame carries none. */
-    int offset() {
-        return cellOffset;
+    /** How many datagrams' worth the frame holds: 0 (no UTCP or Tether), 1, or a GSO train's count. */
+    int count() {
+        return count;
     }
 
-    /** How many bytes from {@link #offset()} to send, for a frame of {@code frameLength} captured bytes. */
-    int length(long frameLength) {
-        boolean udpPayload = udpOffset >= 0 && cellOffset == udpOffset + UDP_HEADER && udpLength >= UDP_HEADER;
-        long length = udpPayload ? udpLength - UDP_HEADER : cellLength;
-        return (int) Math.min(length, frameLength - cellOffset);
+    /** The frame offset of piece {@code i}'s cell-protocol bytes. */
+    int offset(int i) {
+        return offsets[i];
+    }
+
+    /** How many bytes of piece {@code i} to send, for a frame of {@code frameLength} captured bytes. */
+    int length(int i, long frameLength) {
+        int cellOffset = offsets[i];
+        boolean udpPayload = count == 1 && udpOffset >= 0 && cellOffset == udpOffset + UDP_HEADER && udpLength >= UDP_HEADER;
+        long length = udpPayload ? udpLength - UDP_HEADER : lengths[i];
+        return (int) Math.max(0, Math.min(length, frameLength - cellOffset));
     }
 
     @Override public boolean wants(FieldDef field) { return field == LinkFields.UDP_LENGTH; }
@@ -51,19 +61,24 @@ final class CellBytes implements FieldSink {
 
     @Override
     public void protocol(FieldDef field, int offset, int length) {
-        if (cellOffset >= 0 || offset < 0) return; // the first cell layer of the frame; -1: not the frame's bytes
-        if (field == LinkFields.UDP_PROTO) {
+        if (offset < 0) return; // not the frame's bytes
+        if (field == LinkFields.UDP_PROTO && count == 0) {
             udpOffset = offset;
             udpLength = -1;
-        } else if (field == UtcpFields.UTCP || field == TetherFields.TETHER) {
-            cellOffset = offset;
-            cellLength = length;
+        } else if ((field == UtcpFields.UTCP || field == TetherFields.TETHER) && (count == 0 || udpOffset >= 0)) {
+            // Over Ethernet the frame's one cell layer; over UDP every datagram of a GSO train.
+            if (count == offsets.length) {
+                offsets = java.util.Arrays.copyOf(offsets, count * 2);
+                lengths = java.util.Arrays.copyOf(lengths, count * 2);
+            }
+            offsets[count] = offset;
+            lengths[count++] = length;
         }
     }
 
     @Override
     public void number(FieldDef field, int offset, int length, long value) {
-        if (field == LinkFields.UDP_LENGTH && cellOffset < 0) udpLength = (int) value;
+        if (field == LinkFields.UDP_LENGTH && count == 0) udpLength = (int) value;
     }
 
     @Override public void bytes(FieldDef field, int offset, int length, MemorySegment seg, long from, int count) {}

@@ -132,16 +132,26 @@ public final class FrameSelection {
                 notEthernet++;
                 return;
             }
-            if (cell != null && cell.offset() < 0) {
+            if (cell != null && cell.count() == 0) {
                 notCell++;
                 return;
             }
             MemorySegment data = rewriter == null ? p.data()
                     : MemorySegment.ofArray(rewriter.rewrite(p.number(), p.data().toArray(ValueLayout.JAVA_BYTE)));
             // the rewrite keeps every field where it was (same-size values), so the bounds found before it hold
-            if (cell != null) data = data.asSlice(cell.offset(), cell.length(data.byteSize()));
+            if (cell == null) {
+                add(p.timestampNanos(), data);
+                return;
+            }
+            // A GSO train's datagrams go out one by one at the frame's time, as the sender's kernel sent them.
+            for (int i = 0; i < cell.count() && interrupted == null; i++) {
+                add(p.timestampNanos(), data.asSlice(cell.offset(i), cell.length(i, data.byteSize())));
+            }
+        }
+
+        private void add(long timestampNanos, MemorySegment data) {
             if (current == null) current = new FrameChunk(data.byteSize());
-            if (current.add(p.timestampNanos(), data)) return;
+            if (current.add(timestampNanos, data)) return;
             try {
                 sink.accept(current);
             } catch (InterruptedException e) {
@@ -152,7 +162,7 @@ public final class FrameSelection {
                 return;
             }
             current = new FrameChunk(data.byteSize());
-            current.add(p.timestampNanos(), data);
+            current.add(timestampNanos, data);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.cellscope.dissect.FrameTiming;
 import dev.cellscope.field.UtcpFields;
 import dev.cellscope.io.Packet;
 import dev.cellscope.protocol.utcp.UtcpFlags;
+import dev.cellscope.protocol.utcp.UtcpReconnect;
 import dev.cellscope.protocol.utcp.UtcpSeq;
 import dev.cellscope.replay.ReplayException;
 import dev.cellscope.session.FrameConsumer;
@@ -37,7 +38,8 @@ public final class ConversationReader implements FrameConsumer {
     private static final class Direction {
         long isn = Long.MIN_VALUE;         // position of the SYN; MIN_VALUE until seen
         long near;                         // reference position for unwrapping
-        boolean seen;
+        boolean seen, fin;
+        long lastNanos;                    // when its sender was last heard from (UtcpReconnect)
         final TreeMap<Long, Segment> data = new TreeMap<>();
     }
 
@@ -52,26 +54,43 @@ public final class ConversationReader implements FrameConsumer {
         final Map<Bytes, Direction> bySender = new LinkedHashMap<>();
     }
 
-    private final Map<Pair, Conversation> conversations = new LinkedHashMap<>();
+    /** Every conversation in order of its first frame; {@link #current} the live one of each CellID pair. */
+    private final List<Conversation> conversations = new ArrayList<>();
+    private final Map<Pair, Conversation> current = new LinkedHashMap<>();
     private final LayerLocator locator = new LayerLocator(UtcpFields.UTCP);
 
     @Override
     public FieldSink sink() {
-        locator.offset = -1;
+        locator.reset();
         return locator;
     }
 
     @Override
     public void frame(Packet p, FrameTiming timing) {
-        int off = locator.offset;
-        if (off < 0) return;
+        for (int i = 0; i < locator.count(); i++) packet(p, locator.offset(i));
+    }
+
+    /** The UTCP packet at frame offset {@code off} (one of several in a GSO train). */
+    private void packet(Packet p, int off) {
         MemorySegment data = p.data();
         if (!(UtcpPacket.decode(data, off, data.byteSize() - off) instanceof Decoded.Ok<UtcpPacket>(UtcpPacket u, int _))) return;
         Bytes src = u.header().src(), dst = u.header().dst();
-        Conversation c = conversations.computeIfAbsent(Pair.of(src, dst), _ -> new Conversation());
-        Direction d = c.bySender.computeIfAbsent(src, _ -> new Direction());
         int flags = u.header().flags();
         long wire = u.header().seq();
+        Conversation c = current.get(Pair.of(src, dst));
+        Direction d = c == null ? null : c.bySender.get(src);
+        // The pair's next connection, by the peer's own rule: a new stream, as the analysis numbers them.
+        boolean newIsn = d != null && UtcpFlags.has(flags, UtcpFlags.SYN) && d.isn != Long.MIN_VALUE && UtcpSeq.wire(d.isn) != wire;
+        if (newIsn && UtcpReconnect.replaces(UtcpSeq.wire(d.isn), wire, d.fin, p.timestampNanos() - d.lastNanos)) c = null;
+        else if (newIsn) return; // the peer ignores it while the sender talks on the connection
+        if (c == null) {
+            c = new Conversation();
+            current.put(Pair.of(src, dst), c);
+            conversations.add(c);
+        }
+        d = c.bySender.computeIfAbsent(src, _ -> new Direction());
+        d.lastNanos = p.timestampNanos();
+        if (UtcpFlags.has(flags, UtcpFlags.FIN)) d.fin = true;
         if (!d.seen) {
             d.near = wire;
             d.seen = true;
@@ -100,7 +119,7 @@ public final class ConversationReader implements FrameConsumer {
     public List<CapturedConversation> conversations() {
         List<CapturedConversation> out = new ArrayList<>();
         int stream = 0;
-        for (Conversation c : conversations.values()) {
+        for (Conversation c : conversations) {
             int n = stream++;
             Direction ini = c.bySender.get(c.initiator), res = c.bySender.get(c.responder);
             boolean hasData = (ini != null && !ini.data.isEmpty()) || (res != null && !res.data.isEmpty());

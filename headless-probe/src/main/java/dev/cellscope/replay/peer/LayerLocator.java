@@ -7,15 +7,35 @@ import dev.cellscope.field.FieldDef;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Notes where the dissector put one layer's header in a frame (a frame offset), wanting nothing else: the
- * replay readers take a captured message or slot from there. Reset {@link #offset} to -1 before each frame.
+ * Notes where the dissector put one layer's headers in a frame (frame offsets and lengths), wanting nothing else:
+ * the replay readers take a captured message or slot from there. A frame holds one such layer, or several when it
+ * is a UDP GSO train (a capture on the sender's lo). {@link #reset} before each frame.
  */
 final class LayerLocator implements FieldSink {
     private final FieldDef layer;
-    int offset = -1;
+    private int[] offsets = new int[4], lengths = new int[4];
+    private int count;
 
     LayerLocator(FieldDef layer) {
         this.layer = layer;
+    }
+
+    void reset() {
+        count = 0;
+    }
+
+    /** How many of the layer the frame held. */
+    int count() {
+        return count;
+    }
+
+    int offset(int i) {
+        return offsets[i];
+    }
+
+    /** The bytes the layer claimed (its header and what the dissector took as its payload). */
+    int length(int i) {
+        return lengths[i];
     }
 
     @Override public boolean wants(FieldDef field) { return false; }
@@ -25,7 +45,13 @@ final class LayerLocator implements FieldSink {
 
     @Override
     public void protocol(FieldDef field, int offset, int length) {
-        if (field == layer && this.offset < 0) this.offset = offset;
+        if (field != layer || offset < 0) return;
+        if (count == offsets.length) {
+            offsets = java.util.Arrays.copyOf(offsets, count * 2);
+            lengths = java.util.Arrays.copyOf(lengths, count * 2);
+        }
+        offsets[count] = offset;
+        lengths[count++] = length;
     }
 
     @Override public void number(FieldDef field, int offset, int length, long value) {}

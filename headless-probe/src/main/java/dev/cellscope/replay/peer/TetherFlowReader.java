@@ -48,16 +48,19 @@ public final class TetherFlowReader implements FrameConsumer {
 
     @Override
     public FieldSink sink() {
-        locator.offset = -1;
+        locator.reset();
         return locator;
     }
 
     @Override
     public void frame(Packet p, FrameTiming timing) {
-        int off = locator.offset;
-        if (off < 0) return;
+        for (int i = 0; i < locator.count(); i++) tetherFrame(p, locator.offset(i), locator.length(i));
+    }
+
+    /** The Tether frame the dissector found at {@code off} (one of several in a GSO train), {@code claimed} bytes. */
+    private void tetherFrame(Packet p, int off, int claimed) {
         MemorySegment data = p.data();
-        long len = (data.byteSize() - off) / TetherFrame.BLOCK * TetherFrame.BLOCK; // an Ethernet trailer is not Tether
+        long len = Math.min(claimed, data.byteSize() - off) / TetherFrame.BLOCK * TetherFrame.BLOCK; // an Ethernet trailer is not Tether
         if (!(TetherFrame.decode(data, off, len) instanceof Decoded.Ok<TetherFrame>(TetherFrame f, int _))) return;
         if (Crc64GoIso.tetherChecksum(data, off, len) != f.header().checksum()) return;
         var h = f.header();

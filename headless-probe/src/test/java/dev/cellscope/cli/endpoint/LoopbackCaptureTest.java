@@ -61,13 +61,21 @@ class LoopbackCaptureTest {
             assertEquals(0, recv.finish(30), "tether-recv ends after its flow");
             assertArrayEquals(content, Files.readAllBytes(dir.resolve("got.bin")));
             Thread.sleep(2_500); // the last FIN/ACKs, and the linger
+            stop(tcpdump);
+            assertTrue(read(tcpdumpErr).contains("\n0 packets dropped by kernel"), read(tcpdumpErr));
+
+            // The second put's client side, replayed from the capture into the same serve (which had every block
+            // then and has now): the same answers. Its conversation is stream 1, read from GSO trains.
+            int replayed = UdpTransferCliTest.run(dir, dir.resolve("replay.out"), dir.resolve("replay.err"), "replay", "-r",
+                    capture.toString(), "-d", "udp.port==" + sbiPort, "--as", "initiator", "--stream", "1", "--to", node + "@127.0.0.1:" + sbiPort);
+            assertEquals(0, replayed, () -> read(dir.resolve("replay.out")) + read(dir.resolve("replay.err")));
+            assertTrue(read(dir.resolve("replay.out")).contains("no differences"), read(dir.resolve("replay.out")));
         } finally {
-            new ProcessBuilder("kill", "-INT", Long.toString(tcpdump.pid())).start().waitFor(5, TimeUnit.SECONDS);
-            if (!tcpdump.waitFor(30, TimeUnit.SECONDS)) tcpdump.destroyForcibly();
+            stop(tcpdump);
         }
-        assertTrue(read(tcpdumpErr).contains("\n0 packets dropped by kernel"), read(tcpdumpErr));
 
         String[] ports = {"-d", "udp.port==" + sbiPort, "-d", "udp.port==" + tetherPort};
+        replayOverUdp(dir, capture, sbiPort);
         String experts = cellscope(dir, concat(new String[]{"read", "-r", capture.toString(), "-q", "-z", "expert"}, ports));
         assertTrue(experts.contains("captured as one (UDP GSO)"), "the capture holds GSO trains, or this test proves nothing:\n" + experts);
         Matcher totals = Pattern.compile("(?m)^(error|warn)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$").matcher(experts);
@@ -92,6 +100,49 @@ class LoopbackCaptureTest {
         assertEquals(1, data.size(), flows + csv);
         assertTrue(Long.parseLong(data.getFirst().get(header.indexOf("blocks"))) >= (content.length + 63) / 64, csv.toString());
         assertEquals("yes", data.getFirst().get(header.indexOf("manifest_match")), csv.toString());
+    }
+
+    /**
+     * {@code replay --udp} of the SBI port's frames to a socket of this test: what arrives is the datagrams the
+     * endpoints sent, each one UTCP packet (40 + payload_len bytes), as many as the read counts UTCP packets, not
+     * the captured GSO trains as 64 KB datagrams.
+     */
+    private static void replayOverUdp(Path dir, Path capture, int sbiPort) throws Exception {
+        String seqs = cellscope(dir, "read", "-r", capture.toString(), "-d", "udp.port==" + sbiPort, "-Y", "udp.port == " + sbiPort,
+                "-T", "fields", "-e", "utcp.seq");
+        long packets = seqs.lines().mapToLong(l -> l.split(",").length).sum();
+        assertTrue(packets > seqs.lines().count() + 100, "the capture holds trains: " + packets + " packets in " + seqs.lines().count() + " frames");
+        try (java.nio.channels.DatagramChannel sink = java.nio.channels.DatagramChannel.open()) {
+            sink.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 8 << 20);
+            sink.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            sink.configureBlocking(false);
+            int port = ((java.net.InetSocketAddress) sink.getLocalAddress()).getPort();
+            Process replay = new ProcessBuilder(UdpTransferCliTest.java("replay", "-r", capture.toString(), "-d", "udp.port==" + sbiPort,
+                    "-Y", "udp.port == " + sbiPort, "--udp", "127.0.0.1:" + port, "-x", "4"))
+                    .redirectOutput(dir.resolve("replay-udp.out").toFile()).redirectError(dir.resolve("replay-udp.err").toFile()).start();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(70_000);
+            long received = 0, end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            int quietAfterExit = 0;
+            while (System.nanoTime() < end && quietAfterExit < 200) {
+                b.clear();
+                if (sink.receive(b) == null) {
+                    if (!replay.isAlive()) quietAfterExit++; // what was sent is in the socket's buffer by now
+                    Thread.sleep(1);
+                    continue;
+                }
+                b.flip();
+                received++;
+                assertEquals(40 + Short.toUnsignedInt(b.getShort(38)), b.remaining(), "datagram " + received + " is one UTCP packet");
+            }
+            assertEquals(0, replay.waitFor(), () -> read(dir.resolve("replay-udp.err")));
+            assertEquals(packets, received, read(dir.resolve("replay-udp.out")));
+        }
+    }
+
+    private static void stop(Process tcpdump) throws Exception {
+        if (!tcpdump.isAlive()) return;
+        new ProcessBuilder("kill", "-INT", Long.toString(tcpdump.pid())).start().waitFor(5, TimeUnit.SECONDS);
+        if (!tcpdump.waitFor(30, TimeUnit.SECONDS)) tcpdump.destroyForcibly();
     }
 
     private static String cellscope(Path dir, String... args) throws Exception {
