@@ -1,5 +1,6 @@
 package dev.cellscope.dissect;
 
+import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.expert.LinkExperts;
 import dev.cellscope.wire.GsoTrain;
 
@@ -33,7 +34,7 @@ final class UdpDissector {
         }
         int start = off + UDP.size();
         boolean cell = d.config.cellUdpPorts().contains(srcPort) || d.config.cellUdpPorts().contains(dstPort);
-        int gsoSize = cell ? GsoTrain.segmentSize(d.seg, start, payload) : -1;
+        int gsoSize = cell ? GsoTrain.segmentSize(d.seg, start, payload, Crc64GoIso::tetherChecksum) : -1;
         int segments = gsoSize > 0 ? GsoTrain.segments(payload, gsoSize) : 1;
         if (gsoSize > 0) {
             d.number(UDP_GSO_SEGMENTS, off + 4, 2, segments);

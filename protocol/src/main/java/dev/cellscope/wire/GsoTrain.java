@@ -1,7 +1,5 @@
 package dev.cellscope.wire;
 
-import dev.cellscope.crypto.Crc64GoIso;
-
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -17,7 +15,9 @@ import java.nio.ByteOrder;
  * accepted only when every cut lands exactly: UTCP — the first packet's 40 + payload_len is the size, and every
  * segment is one whole UTCP packet of the same CellID pair; Tether (no length field) — the size is the first
  * multiple of 64 at which the same magic starts again and the bytes before it pass the Tether CRC-64, and every
- * segment starts with the magic and is whole blocks. Bytes that do not cut this way are not a train.
+ * segment starts with the magic and is whole blocks. Bytes that do not cut this way are not a train. The Tether
+ * checksum is given by the caller ({@code Crc64GoIso::tetherChecksum}), as {@link TetherFrame} takes it: this
+ * package knows the layouts, not the crypto.
  */
 public final class GsoTrain {
     private GsoTrain() {}
@@ -34,14 +34,20 @@ public final class GsoTrain {
     private static final int TETHER_CHECKSUM_AT = 48;
     private static final int MAX_TETHER_CHECKSUMS = 3;
 
+    /** The Tether checksum of the frame at {@code [off, off+len)} (the checksum field taken as zero). */
+    @FunctionalInterface
+    public interface TetherChecksum {
+        long of(MemorySegment seg, long off, long len);
+    }
+
     /**
      * The segment size of the train that the UDP payload {@code [off, off+len)} holds, or -1 when it is one datagram
      * (or bytes that do not cut into whole UTCP packets or Tether frames). A train has at least two segments.
      */
-    public static int segmentSize(MemorySegment seg, long off, int len) {
+    public static int segmentSize(MemorySegment seg, long off, int len, TetherChecksum checksum) {
         if (len < 4 || off < 0 || off + len > seg.byteSize()) return -1;
         int first = seg.get(U32, off);
-        if (first == TETHER_MAGIC_LE || first == TETHER_MAGIC_BE) return tetherSize(seg, off, len, first);
+        if (first == TETHER_MAGIC_LE || first == TETHER_MAGIC_BE) return tetherSize(seg, off, len, first, checksum);
         return utcpSize(seg, off, len);
     }
 
@@ -65,7 +71,7 @@ public final class GsoTrain {
         return size;
     }
 
-    private static int tetherSize(MemorySegment seg, long off, int len, int magic) {
+    private static int tetherSize(MemorySegment seg, long off, int len, int magic, TetherChecksum checksum) {
         if (len % TETHER_BLOCK != 0) {
             // The last segment may be shorter, but each is whole blocks, so the train is too.
             return -1;
@@ -77,7 +83,7 @@ public final class GsoTrain {
             if (segments(len, size) > MAX_SEGMENTS || !magicAtEveryCut(seg, off, len, size, magic)) continue;
             // The magic inside a payload can fake a cut; the first frame's checksum cannot. At most a few sizes are
             // hashed, so a payload of magics at every block costs a few CRCs, not one per block.
-            if (Crc64GoIso.tetherChecksum(seg, off, size) == claimed) return size;
+            if (checksum.of(seg, off, size) == claimed) return size;
             if (++checksums == MAX_TETHER_CHECKSUMS) return -1;
         }
         return -1;

@@ -18,6 +18,8 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class GsoTrainTest {
     private static final byte[] A = filled(0xA1, 16), B = filled(0xB2, 16), C = filled(0xC3, 16);
+    /** The codec's Tether checksum, as the dissector passes it (the frames' own are computed apart, below). */
+    private static final GsoTrain.TetherChecksum CRC = dev.cellscope.crypto.Crc64GoIso::tetherChecksum;
 
     @ParameterizedTest
     @CsvSource({
@@ -30,16 +32,16 @@ class GsoTrainTest {
         ByteArrayOutputStream train = new ByteArrayOutputStream();
         for (int i = 0; i < count; i++) train.writeBytes(utcp(A, B, 1000 + i, i == count - 1 ? lastPayload : payload));
         byte[] bytes = train.toByteArray();
-        assertEquals(40 + payload, GsoTrain.segmentSize(MemorySegment.ofArray(bytes), 0, bytes.length));
+        assertEquals(40 + payload, GsoTrain.segmentSize(MemorySegment.ofArray(bytes), 0, bytes.length, CRC));
         assertEquals(count, GsoTrain.segments(bytes.length, 40 + payload));
     }
 
     @Test
     void oneDatagramIsNotATrain() {
         byte[] one = utcp(A, B, 7, 1400);
-        assertEquals(-1, GsoTrain.segmentSize(MemorySegment.ofArray(one), 0, one.length));
+        assertEquals(-1, GsoTrain.segmentSize(MemorySegment.ofArray(one), 0, one.length, CRC));
         byte[] tether = tether(1, 3, 0);
-        assertEquals(-1, GsoTrain.segmentSize(MemorySegment.ofArray(tether), 0, tether.length));
+        assertEquals(-1, GsoTrain.segmentSize(MemorySegment.ofArray(tether), 0, tether.length, CRC));
     }
 
     @Test
@@ -69,7 +71,7 @@ class GsoTrainTest {
             assertTrue(s == -1 || (s > 0 && s < junk.length), "size " + s + " of " + junk.length);
         }
         // Offsets and lengths outside the segment are refused, not read.
-        assertEquals(-1, GsoTrain.segmentSize(MemorySegment.ofArray(new byte[100]), 50, 100));
+        assertEquals(-1, GsoTrain.segmentSize(MemorySegment.ofArray(new byte[100]), 50, 100, CRC));
     }
 
     @Test
@@ -95,7 +97,7 @@ class GsoTrainTest {
     // ---- an encoder written from PROTOCOLS.md, apart from the codecs
 
     private static int size(byte[] bytes) {
-        return GsoTrain.segmentSize(MemorySegment.ofArray(bytes), 0, bytes.length);
+        return GsoTrain.segmentSize(MemorySegment.ofArray(bytes), 0, bytes.length, CRC);
     }
 
     static byte[] utcp(byte[] src, byte[] dst, long seq, int payload) {
