@@ -121,12 +121,13 @@ class TetherScenarioTruthTest {
 
     /**
      * The re-sends of tether-lamp, read from the capture apart from this code (tshark's raw bytes,
-     * PROTOCOLS.md's layout): after the bulk Nacks in frames 63 [7, 32], 142 [86, 104, 112, 120] and
-     * 258 [187, 191, 227, 232, 234], and the singleton NACKs of slot 187 in frame 267 (its re-send was lost
-     * too, which the repairs of the slots after it showed) and of slot 247 in frame 316. The wire dropped
-     * every original, so the tap never saw one.
+     * PROTOCOLS.md's layout: a data frame whose slot is below the highest its flow had shown, the sender
+     * sending in order): after the bulk Nacks in frames 258 [123, 139, 196, 200] and 263 [7, 32, 90, 107, 114,
+     * 123, 240, 242], and the singleton NACK of slot 123 in frame 318 (its first two re-sends were lost too).
+     * Bob's 64 KiB window let Alice send every slot before the first Nack, the slots behind the holes held
+     * (session 30). The wire dropped every original, so the tap never saw one.
      */
-    static final List<Long> TETHER_LAMP_RESENDS = List.of(65L, 66L, 145L, 146L, 147L, 148L, 260L, 261L, 262L, 263L, 268L, 317L);
+    static final List<Long> TETHER_LAMP_RESENDS = List.of(260L, 261L, 262L, 265L, 266L, 267L, 268L, 269L, 271L, 273L, 319L);
 
     private static void checkResends(String name) throws IOException {
         Map<String, Object> truth = truth(name);

@@ -13,10 +13,18 @@ package dev.cellscope.endpoint.tether;
  * initial grant; a real one reaches the full window after receiving about that much. The full window is what
  * keeps a lossy path busy: with 5% loss every 256 KiB window held a hole that waited for a NACK round trip
  * (a 100 MB tether-send over loopback took 7.1 s with 256 KiB, 3.4-3.6 s with 1 MiB, the default; bench/README.md).
+ *
+ * <h2>Slots held behind a hole</h2>
+ * Slots held out of order count against the window only beyond {@link #HOLD_ALLOWANCE} windows of them. Without
+ * loss nothing is held and the window alone bounds what is in flight (a larger window overflowed the receiver's
+ * socket during its pauses); with loss, the sender goes on filling while a hole waits for its re-send, instead of
+ * stopping once the window is behind the hole (a 1 GB transfer at 5% loss: bench/README.md, session 30).
  */
 final class CreditWindow {
     /** The first window, before anything arrived: the most a silent sender is ever granted (256 KiB). */
     static final long INITIAL = 256 * 1024;
+    /** Windows' worth of slots held behind holes that do not count against the window (see the class comment). */
+    static final int HOLD_ALLOWANCE = 3;
 
     private final long window, frameLength;
     private long granted, received, presumedLost, held;
@@ -40,7 +48,7 @@ final class CreditWindow {
     }
 
     long available() {
-        return Math.max(0, open() - held - senderCredit());
+        return Math.max(0, open() - Math.max(0, held - HOLD_ALLOWANCE * window) - senderCredit());
     }
 
     /** A non-LAMP data frame of {@code len} bytes arrived (fresh or a copy). */

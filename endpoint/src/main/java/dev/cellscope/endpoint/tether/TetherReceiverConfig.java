@@ -6,8 +6,9 @@ import dev.cellscope.protocol.tether.TetherCredit;
  * How a {@link TetherReceiver} behaves. Times are nanoseconds of the scheduler's clock.
  *
  * @param localId        this endpoint's 48-bit identity
- * @param window         receive window in Tether bytes: credit outstanding plus slots held out of order never exceed it;
- *                       it opens from 256 KiB (or less, if smaller) as data arrives ({@link CreditWindow})
+ * @param window         receive window in Tether bytes: credit outstanding plus slots held out of order never exceed it,
+ *                       counting only the held slots beyond three windows of them (loss: the sender goes on while a hole
+ *                       is repaired); it opens from 256 KiB (or less, if smaller) as data arrives ({@link CreditWindow})
  * @param hailGrant      flow-0 credit the Hail answering a Lamp grants (4096 by PROTOCOLS.md)
  * @param reorderNanos   a gap must persist this long before its slots are NACKed
  * @param nackRetryNanos a NACKed slot still missing after this is NACKed again
