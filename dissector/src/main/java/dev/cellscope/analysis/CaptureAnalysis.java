@@ -5,6 +5,7 @@ import dev.cellscope.blocks.BlockCodec;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -80,7 +81,8 @@ public final class CaptureAnalysis implements FrameAnalysis {
 
     /** End of capture: findings about the capture as a whole (unanswered NACKs, tap loss…); frees the verifier. */
     public List<Expert> finish() {
-        List<Expert> findings = utcp.finish(); // released messages are verified here too
+        List<Expert> findings = new ArrayList<>(utcp.finish()); // released messages are verified here too
+        findings.addAll(tether.finish());
         if (verifier != null) verifier.close();
         return findings;
     }

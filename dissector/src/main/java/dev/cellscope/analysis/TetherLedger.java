@@ -1,6 +1,7 @@
 package dev.cellscope.analysis;
 
 import dev.cellscope.analysis.TetherFlowState.Key;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.protocol.tether.TetherCredit;
 import dev.cellscope.wire.TetherControl;
 import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
@@ -330,13 +331,27 @@ public final class TetherLedger {
             findings.add(new Expert(TetherExperts.MANIFEST_MISMATCH, "Manifest for flow " + m.targetFlow() + " says " + says
                     + "; the tap saw " + (s.slotsSaturated() ? "at least " : "") + slots + " slots / " + frames + " frames"));
         }
-        int open = s.outstandingCount();
-        if (open > 0) {
+    }
+
+    /**
+     * End of capture: a flow whose sender sent its Manifest with NACKed slots it never re-sent afterwards, as far as
+     * the tap saw. Judged here, not at the Manifest: a Manifest may be written while a NACK is on its way, or while a
+     * re-send is lost, and the re-send follows it (tether-lamp's slot 123, whose first two re-sends the wire dropped).
+     */
+    public List<Expert> finish() {
+        List<Expert> out = new ArrayList<>();
+        for (Map.Entry<Key, TetherFlowState> e : flows.entrySet()) {
+            TetherFlowState s = e.getValue();
+            int open = s.outstandingCount();
+            if (open == 0 || s.manifest == ManifestMatch.NONE) continue;
+            Key k = e.getKey();
             String listed = Arrays.stream(s.outstanding(LISTED_SLOTS)).mapToObj(Long::toUnsignedString)
                     .collect(Collectors.joining(", "));
-            findings.add(new Expert(TetherExperts.NACK_UNANSWERED, open + (open == 1 ? " slot" : " slots") + " of flow "
-                    + m.targetFlow() + " NACKed but never re-sent: " + listed + (open > LISTED_SLOTS ? ", …" : "")));
+            out.add(new Expert(TetherExperts.NACK_UNANSWERED, open + (open == 1 ? " slot" : " slots") + " of flow " + k.flow()
+                    + " from " + FieldFormat.mac(k.sender()) + " to " + FieldFormat.mac(k.target())
+                    + " NACKed but never re-sent: " + listed + (open > LISTED_SLOTS ? ", …" : "")));
         }
+        return out;
     }
 
     /** A bulk Nack from B to A for flow F asks A to re-send on (A, B, F). */

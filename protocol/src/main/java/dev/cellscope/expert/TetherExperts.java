@@ -65,7 +65,7 @@ public final class TetherExperts {
     public static final ExpertInfo MANIFEST_MISMATCH = warn("tether.manifest_mismatch", SEQUENCE,
             "A Manifest disagrees with the slots and frames the tap saw");
     public static final ExpertInfo NACK_UNANSWERED = warn("tether.nack_unanswered", SEQUENCE,
-            "Slots NACKed but never re-sent when the Manifest came");
+            "Slots of a flow whose Manifest came, NACKed and never re-sent by the end of the capture");
     public static final ExpertInfo NACK_FLOW_ZERO = note("tether.nack_flow_zero", PROTOCOL,
             "A bulk Nack for flow 0, which carries no data slots");
     public static final ExpertInfo NACK_SLOT_FLOW_ZERO = note("tether.nack_slot_flow_zero", PROTOCOL,

@@ -9,6 +9,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.List;
 
 /** The lossy-path guarantees over many seeds, not one lucky one. */
 class LossySeedSweepTest {
@@ -27,10 +30,11 @@ class LossySeedSweepTest {
         assertEquals(ManifestMatch.YES, data.manifest());
         long linked = results.stream().filter(x -> x.retransmission() && x.answersNackInFrame() != TetherFrameResult.NONE).count();
         assertEquals(data.slotsResent(), linked, "every re-send answers a NACK");
-        // The one finding allowed: a Manifest written while a NACK was on its way to the sender
-        // ("NACKed but never re-sent"); the re-send and a newer, matching Manifest follow.
+        // No finding but chat. A Manifest written while a NACK was on its way to the sender is no longer one: whether a
+        // NACKed slot was never re-sent is judged at the end of the capture, and here the re-send always followed.
         results.stream().flatMap(x -> x.findings().stream())
                 .filter(e -> !e.severity().name().equalsIgnoreCase("chat"))
-                .forEach(e -> assertTrue(e.message().contains("NACKed but never re-sent"), e.toString()));
+                .forEach(e -> fail(seed + ": " + e));
+        assertEquals(List.of(), ledger.finish(), seed + ": at the end");
     }
 }
