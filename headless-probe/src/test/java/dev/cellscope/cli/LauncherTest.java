@@ -165,8 +165,28 @@ class LauncherTest {
                 """.formatted(ROOT.resolve("cellscope"), small, big));
         assertEquals(0, r.exit(), r.err());
         assertEquals("C1\nC1\nC1\ntiered\ntiered\ntiered\ntiered\ntiered\ntiered\ntiered\ntiered\n", r.out());
-        assertTrue(Files.readString(ROOT.resolve("cellscope")).contains("cellscope_small_input \"$@\" && java+=(-XX:TieredStopAtLevel=1)"),
-                "the launcher does not choose C1 from cellscope_small_input");
+        assertTrue(Files.readString(ROOT.resolve("cellscope")).contains("cellscope_c1_only \"$@\" && java+=(-XX:TieredStopAtLevel=1)"),
+                "the launcher does not choose C1 from cellscope_c1_only");
+    }
+
+    /**
+     * Issue 12 item 8: the endpoint's commands run with C1 alone (a 100 MB transfer twice as fast on 2 cores, 1 GB no
+     * slower), as do small reads; {@code CELLSCOPE_JIT=tiered} keeps C2 for any command.
+     */
+    @Test
+    void theEndpointRunsWithC1AloneUnlessTieredIsAskedFor(@TempDir Path dir) throws Exception {
+        Path small = Files.write(dir.resolve("small.pcapng"), new byte[1000]);
+        Cli.Result r = bash("""
+                source <(sed -n '/^cellscope_small_input() {/,/^}/p; /^cellscope_c1_only() {/,/^}/p' '%s')
+                s='%s'
+                for args in "endpoint serve" "endpoint put f --to x" "read -r $s" "probe -i lo" "replay -r $s -i lo" "--version"; do
+                  cellscope_c1_only $args && echo C1 || echo tiered
+                done
+                CELLSCOPE_JIT=tiered
+                for args in "endpoint serve" "read -r $s"; do cellscope_c1_only $args && echo C1 || echo tiered; done
+                """.formatted(ROOT.resolve("cellscope"), small));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("C1\nC1\nC1\ntiered\nC1\ntiered\ntiered\ntiered\n", r.out());
     }
 
     /**
