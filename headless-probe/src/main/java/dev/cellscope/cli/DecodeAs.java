@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code -d udp.port==N}, tshark's decode-as, for every command that dissects (read, stats, plot, probe): a
+ * {@code -d udp.port==N}, tshark's decode-as, for every command that dissects (read, stats, plot, probe, replay): a
  * UDP port other than 34997 whose datagrams carry UTCP or Tether. One option, so a capture of an endpoint on
  * another port reads the same in each of them.
  */
