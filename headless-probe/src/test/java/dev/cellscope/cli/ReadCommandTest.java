@@ -255,4 +255,28 @@ class ReadCommandTest {
         assertEquals(2, badD.exit());
         assertEquals("cellscope: -d: '99999' is not a UDP port (1-65535)\n", badD.err());
     }
+
+    /** The other commands that take {@code -d} refuse a bad one the same way: one line, exit 2, nothing written. */
+    @Test
+    void everyCommandRefusesABadDecodeAs(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String cap = capture.toString();
+        List<List<String>> commands = List.of(
+                List.of("stats", "-r", cap, "--flows", dir.resolve("f.csv").toString()),
+                List.of("plot", "-r", cap, "--kind", "io", "-o", dir.resolve("p.png").toString()),
+                List.of("probe", "-r", cap),
+                List.of("replay", "-r", cap, "-w", dir.resolve("w.pcapng").toString()));
+        for (List<String> command : commands) {
+            for (String[] bad : new String[][]{{"udp.port==0", "cellscope: -d: '0' is not a UDP port (1-65535)\n"},
+                    {"tcp.port==1", "cellscope: -d takes udp.port==N, got 'tcp.port==1'\n"}}) {
+                List<String> args = new java.util.ArrayList<>(command);
+                args.addAll(List.of("-d", bad[0]));
+                Cli.Result r = Cli.run(args.toArray(String[]::new));
+                assertEquals(2, r.exit(), args + ": " + r.err());
+                assertEquals(bad[1], r.err(), args.toString());
+            }
+        }
+        try (var left = java.nio.file.Files.list(dir)) {
+            assertEquals(List.of(), left.toList(), "nothing written");
+        }
+    }
 }
