@@ -29,6 +29,9 @@ public sealed interface BlockKeeper extends AutoCloseable {
      */
     void keep(Bytes cid, byte[] data, Runnable kept, Consumer<IOException> failed);
 
+    /** True if {@link #keep} writes on the caller's thread: what is written beside the store (a get's file) should be too. */
+    boolean writesInline();
+
     /** Stops: no callback runs after it; blocks not written yet are dropped, a write under way finishes (unacknowledged). */
     @Override
     void close();
@@ -75,6 +78,11 @@ public sealed interface BlockKeeper extends AutoCloseable {
         }
 
         @Override
+        public boolean writesInline() {
+            return true;
+        }
+
+        @Override
         public void close() {
             // nothing waits
         }
@@ -117,6 +125,11 @@ public sealed interface BlockKeeper extends AutoCloseable {
                 waitingBytes += data.length;
                 notifyAll();
             }
+        }
+
+        @Override
+        public boolean writesInline() {
+            return false;
         }
 
         /** Blocks waiting to be written (for tests and counters). */

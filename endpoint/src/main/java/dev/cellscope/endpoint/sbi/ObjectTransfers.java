@@ -1,6 +1,7 @@
 package dev.cellscope.endpoint.sbi;
 
 import dev.cellscope.endpoint.store.ContentStore;
+import dev.cellscope.endpoint.store.ObjectFileWriter;
 import dev.cellscope.endpoint.store.ObjectManifest;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.SbiBlockWant;
@@ -83,6 +84,8 @@ final class ObjectTransfers {
         final Set<Bytes> remaining = new HashSet<>();
         /** Remaining blocks not wanted yet, in order: wanted {@link #GET_WANTS_IN_FLIGHT} at a time. */
         final Set<Bytes> toWant = new LinkedHashSet<>();
+        /** Files being written as the blocks arrive (a get with an output file). */
+        final List<ObjectFileWriter> writers = new ArrayList<>();
 
         Get(Bytes root) {
             this.root = root;
@@ -148,15 +151,21 @@ final class ObjectTransfers {
         peer.event("DAG_SYNC sent: offer " + m.root().hex() + " (" + m.chunks().size() + " nodes)");
     }
 
-    void get(Bytes root, CompletableFuture<ObjectManifest> done) {
+    /** Fetches {@code root}; {@code writer}, if not null, is told the node list and each block as it is stored. */
+    void get(Bytes root, CompletableFuture<ObjectManifest> done, ObjectFileWriter writer) {
         tracked.remove(done);
         Get g = gets.get(root);
         if (g != null) {
             g.waiters.add(done);
+            if (writer != null) {
+                g.writers.add(writer);
+                if (g.manifest != null) writer.manifest(g.manifest, g.remaining);
+            }
             return;
         }
         g = new Get(root);
         g.waiters.add(done);
+        if (writer != null) g.writers.add(writer);
         gets.put(root, g);
         Optional<ObjectManifest> known = manifest(root);
         if (known.isPresent()) { // resuming: the node list is already here
@@ -326,6 +335,7 @@ final class ObjectTransfers {
 
     private void want(Get g) {
         List<Bytes> missing = store.missing(g.manifest);
+        for (ObjectFileWriter w : g.writers) w.manifest(g.manifest, new HashSet<>(missing));
         if (missing.isEmpty()) {
             finishGet(g, g.manifest, null);
             return;
@@ -372,9 +382,11 @@ final class ObjectTransfers {
         if (g != null) finishGet(g, null, why);
     }
 
-    void onBlockStored(Bytes cid) {
+    /** Block {@code cid} is in the store now; {@code data} is its content, for the gets that write files. */
+    void onBlockStored(Bytes cid, byte[] data) {
         for (Get g : List.copyOf(gets.values())) {
             if (!g.remaining.remove(cid)) continue;
+            for (ObjectFileWriter w : g.writers) w.stored(cid, data);
             g.toWant.remove(cid); // it came before we wanted it (another get or offer brought it)
             if (g.remaining.isEmpty()) finishGet(g, g.manifest, null);
             else wantMore(g);

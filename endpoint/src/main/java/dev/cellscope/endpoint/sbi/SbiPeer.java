@@ -8,6 +8,7 @@ import dev.cellscope.crypto.SchemaFingerprints;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.endpoint.store.Chunker;
 import dev.cellscope.endpoint.store.ContentStore;
+import dev.cellscope.endpoint.store.ObjectFileWriter;
 import dev.cellscope.endpoint.store.ObjectManifest;
 import dev.cellscope.protocol.sbi.SbiCompression;
 import dev.cellscope.protocol.sbi.SbiDeliveryProof;
@@ -144,14 +145,31 @@ public final class SbiPeer implements SbiStream.Receiver {
         return fetch(root).thenApply(m -> io(() -> Chunker.assemble(store, m)));
     }
 
-    /** As {@link #get(Bytes)}, writing the object to {@code dest} (atomically). */
+    /**
+     * As {@link #get(Bytes)}, writing the object to {@code dest} as its blocks arrive (a temporary file beside
+     * it, renamed onto it once complete). A destination whose directory cannot be written fails at once.
+     */
     public CompletableFuture<Path> get(Bytes root, Path dest) {
-        return fetch(root).thenApply(m -> io(() -> Chunker.assembleTo(store, m, dest)));
+        ObjectFileWriter out;
+        try {
+            out = ObjectFileWriter.open(store, dest, ObjectFileWriter.DEFAULT_MAX_AHEAD_BYTES, keeper.writesInline());
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return fetch(root, out).handle((m, failure) -> {
+            if (failure == null) return out.finish();
+            out.abort();
+            return CompletableFuture.<Path>failedFuture(failure);
+        }).thenCompose(f -> f);
     }
 
     private CompletableFuture<ObjectManifest> fetch(Bytes root) {
+        return fetch(root, null);
+    }
+
+    private CompletableFuture<ObjectManifest> fetch(Bytes root, ObjectFileWriter writer) {
         CompletableFuture<ObjectManifest> done = new CompletableFuture<>();
-        onScheduler(done, () -> transfers.get(root, done));
+        onScheduler(done, () -> transfers.get(root, done, writer));
         return done;
     }
 
@@ -394,14 +412,15 @@ public final class SbiPeer implements SbiStream.Receiver {
         long plainSize = plain.byteSize();
         // The ACK means "kept": it is sent once the store has the block on disk (the keeper may write on
         // a thread of its own meanwhile, so answers to later messages can overtake it; ref_seq pairs them).
-        keeper.keep(p.hash(), plain.toArray(ValueLayout.JAVA_BYTE), () -> {
+        byte[] data = plain.toArray(ValueLayout.JAVA_BYTE);
+        keeper.keep(p.hash(), data, () -> {
             blocksStored++;
             if (closedReason != null) return;
             acksSent++;
             send(new SbiAck(index, 0));
             event("block stored: " + p.hash().hex() + " (chunk " + p.chunkIndex() + ", " + compressionName(algo) + " "
                     + wire.length + " -> " + plainSize + " bytes), ACK sent (ref " + index + ")");
-            transfers.onBlockStored(p.hash());
+            transfers.onBlockStored(p.hash(), data);
         }, e -> shutdown("local store failed: " + e.getMessage(), true)); // not the peer's fault: no NACK
     }
 

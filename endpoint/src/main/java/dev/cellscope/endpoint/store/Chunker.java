@@ -4,12 +4,14 @@ import dev.cellscope.wire.Bytes;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 
 /** Cuts files into fixed-size chunks in a {@link ContentStore} and puts them back together. */
 public final class Chunker {
@@ -38,22 +40,20 @@ public final class Chunker {
         return out.toByteArray();
     }
 
-    /** Writes the object to {@code dest} atomically (temporary file beside it, then rename). */
+    /** Writes the object, whose chunks are all in the store, to {@code dest} atomically (temporary file beside it, then rename). */
     public static Path assembleTo(ContentStore store, ObjectManifest manifest, Path dest) throws IOException {
-        Path dir = dest.toAbsolutePath().getParent();
-        // Not Files.createTempFile: its 0600 would stay on the user's file; this one follows the umask.
-        Path tmp = dir.resolve(ContentStore.TEMP_PREFIX + java.util.UUID.randomUUID() + ".part");
+        ObjectFileWriter out = ObjectFileWriter.open(store, dest);
+        out.manifest(manifest, Set.of());
         try {
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE); OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
-                writeTo(store, manifest, out);
-                ch.force(true); // durable before the rename makes it visible
-            }
-            Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
+            return out.finish().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            out.abort();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing " + dest);
         }
-        return dest;
     }
 
     private static void writeTo(ContentStore store, ObjectManifest manifest, OutputStream out) throws IOException {

@@ -169,6 +169,7 @@ public final class EndpointCommand {
         public Integer call() {
             if (!root.matches("[0-9a-fA-F]{64}")) throw UserError.usage("ROOT must be 64 hex digits, got '" + root + "'");
             Bytes rootHash = Bytes.fromHex(root.toLowerCase(java.util.Locale.ROOT));
+            OutputFile.check(out); // before anything is asked of the peer: the file is written as the blocks arrive
             try (Stack<?> stack = options.openStack(false, System.err)) {
                 return get(stack, rootHash);
             } catch (java.io.IOException e) {
