@@ -3,6 +3,13 @@
 
 cellscope_die() { echo "cellscope: $*" >&2; exit 1; }
 
+# Serialises the builds of one checkout: two commands started together after a change (serve and put in two
+# terminals, or the GUI and the CLI, which share modules) must not run two Maven builds into the same target/
+# trees; one truncated the other's class files ("class file truncated"). An flock (util-linux) on this file, which
+# every checkout has, so no lock file is made; released by cellscope_build_unlock or when the process ends.
+cellscope_build_lock() { exec 9<"${BASH_SOURCE[0]}"; flock 9; }
+cellscope_build_unlock() { exec 9<&-; }
+
 # Installs Debian packages whose commands are missing: cellscope_need_packages CMD:PKG ...
 cellscope_need_packages() {
   local missing=() pair

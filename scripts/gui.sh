@@ -14,10 +14,14 @@ stale() {
       \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]
 }
 if stale; then
-  cellscope_want_build_packages
-  echo "cellscope: building the GUI (first run, or sources changed since the last build)..." >&2
-  (cd "$here" && mvn -B -q -DskipTests package -pl gui -am) >&2 \
-    || cellscope_die "GUI build failed (run: cd $here && mvn -DskipTests package -pl gui -am)"
+  cellscope_build_lock # one build at a time per checkout (scripts/env.sh); the other may have built it meanwhile
+  if stale; then
+    cellscope_want_build_packages
+    echo "cellscope: building the GUI (first run, or sources changed since the last build)..." >&2
+    (cd "$here" && mvn -B -q -DskipTests package -pl gui -am) >&2 \
+      || cellscope_die "GUI build failed (run: cd $here && mvn -DskipTests package -pl gui -am)"
+  fi
+  cellscope_build_unlock
 fi
 # JavaFX draws through GTK 3 (Debian libgtk-3-0): installed as root, else named.
 if ! compgen -G '/usr/lib/*/libgtk-3.so.0' >/dev/null; then

@@ -240,4 +240,39 @@ class LauncherTest {
                 docs/X.md: fresh
                 """, r.out());
     }
+
+    /**
+     * Two commands started together after a change (serve and put in two terminals) ran two Maven builds into one
+     * target/ tree, and the second failed on a class file the first was writing ("class file truncated"). Now the
+     * second waits for the first's build and then finds the jar fresh: one build. Checked with the launcher's own
+     * build function on a fake checkout, with a Maven that takes a second and records when it ran.
+     */
+    @Test
+    void twoCommandsStartedTogetherBuildOnce(@TempDir Path tree) throws Exception {
+        Path src = tree.resolve("protocol/src/main/java/A.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(tree.resolve("protocol/pom.xml"), "x");
+        Files.writeString(tree.resolve("pom.xml"), "x");
+        Files.writeString(src, "x");
+        Path jar = Files.createDirectories(tree.resolve("headless-probe/target")).resolve("cellscope.jar");
+        Files.writeString(jar, "jar");
+        String script = """
+                source <(sed -n '/^stale() {/,/^}/p; /^cellscope_build() {/,/^}/p' '%s')
+                here='%s' jar='%s' native=/nonexistent log='%s/mvn.log'
+                cellscope_native_rebuild_needed() { return 1; }
+                cellscope_want_build_packages() { :; }
+                mvn() { echo "start $(date +%%s.%%N)" >>"$log"; sleep 1; touch "$jar"; echo "end $(date +%%s.%%N)" >>"$log"; }
+                touch -d '-1 day' "$jar"; touch -d '-1 hour' '%s'
+                stale && echo stale before
+                cellscope_build 2>/dev/null & cellscope_build 2>/dev/null & wait
+                stale || echo fresh after
+                cat "$log"
+                """.formatted(ROOT.resolve("cellscope"), tree, jar, tree, src);
+        Cli.Result r = bash(script);
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(List.of("stale before", "fresh after"), lines.subList(0, 2), r.out());
+        assertEquals(2, lines.size() - 2, "one build (a start and an end line): " + r.out());
+        assertTrue(lines.get(2).startsWith("start") && lines.get(3).startsWith("end"), r.out());
+    }
 }
