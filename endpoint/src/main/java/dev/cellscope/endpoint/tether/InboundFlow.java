@@ -35,6 +35,8 @@ final class InboundFlow<A> {
     private long drainedUpTo, framesReceived, lastDataNanos, lastHeardNanos;
     /** Something came from the sender on this flow since the last stall re-grant: a silent sender gets one, not one per stall. */
     private boolean heardSinceRegrant = true;
+    /** When we last granted data credit: a probe soon after may have crossed that grant on its way. */
+    private long lastGrantNanos = Long.MIN_VALUE / 2;
     private boolean kept, closed;
     private Manifest manifest;
     private Reception result;
@@ -235,13 +237,24 @@ final class InboundFlow<A> {
         if (amount == 0 && force) amount = window.grantAll();
         if (amount == 0 && nackSlot == 0) return;
         window.granted(amount);
+        if (amount > 0) lastGrantNanos = now();
         port.send(peer, sender, flow, TetherPort.FLAG_LAMP, 0, amount, nackSlot, new byte[0]);
     }
+
+    /**
+     * A probe this soon after our last grant is taken to have crossed it: the sender starved while the grant was on its
+     * way (or waiting in its receive queue) and probes again if it stays starved.
+     */
+    static final long PROBE_CROSSING_NANOS = 25_000_000L;
 
     /** The sender says it is starved: whatever credit we think it holds never reached it (or was spent on lost frames). */
     void probe() {
         heard();
         if (result != null) return;
+        if (now() - lastGrantNanos < PROBE_CROSSING_NANOS) {
+            grant(0, false); // our last grant is probably on its way: presuming it lost would double the sender's credit
+            return;
+        }
         long lost = window.presumeAllLost();
         if (lost > 0) {
             port.counters.regrants.incrementAndGet();
