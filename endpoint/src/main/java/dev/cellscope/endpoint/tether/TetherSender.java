@@ -14,7 +14,8 @@ import dev.cellscope.wire.Tai64n;
 import dev.cellscope.wire.TetherFrame;
 import dev.cellscope.wire.TetherHeader;
 
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -31,7 +32,8 @@ public final class TetherSender<A> {
 
     private final TetherSenderConfig config;
     private final A peer;
-    private final byte[] content;
+    private final MemorySegment content;
+    private final long contentLength;
     private final TetherCounters counters = new TetherCounters();
     private final TetherPort<A> port;
     private final Scheduler scheduler;
@@ -47,15 +49,27 @@ public final class TetherSender<A> {
     private long overrunLeft;
     private Scheduler.Cancellable retryTimer = () -> { }, deadlineTimer = () -> { };
 
+    /** Sends a copy of {@code content}. */
     public TetherSender(Link<A> link, Scheduler scheduler, A peer, TetherSenderConfig config, byte[] content) {
+        this(link, scheduler, peer, config, MemorySegment.ofArray(content.clone()));
+    }
+
+    /**
+     * Sends {@code content} as it is, without copying it: a file mapped read-only, say (tether-send: reading 1 GB into
+     * the heap and copying it cost about 9 s on this machine kind before the first frame, bench/README.md session 31).
+     * It must not change until the transfer ends; if it can no longer be read (a mapped file cut short), the transfer
+     * ends {@link SendResult.Status#CANCELLED} with an event saying why.
+     */
+    public TetherSender(Link<A> link, Scheduler scheduler, A peer, TetherSenderConfig config, MemorySegment content) {
         this.config = Objects.requireNonNull(config, "config");
         this.peer = Objects.requireNonNull(peer, "peer");
-        this.content = content.clone();
+        this.content = content;
+        this.contentLength = content.byteSize();
         this.scheduler = scheduler;
         this.port = new TetherPort<>(config.localId(), link, scheduler, counters, 0);
-        this.slotCount = (content.length + (long) config.slotSize() - 1) / config.slotSize();
+        this.slotCount = (contentLength + config.slotSize() - 1) / config.slotSize();
         // The Manifest checksum covers the content's true bytes, not the padding of the last slot.
-        this.checksum = Crc64GoIso.compute(content);
+        this.checksum = Crc64GoIso.compute(content, 0, contentLength);
         this.controlFrame = TetherCredit.frameLength(new Manifest(0, 0, 0, 0).encodedSize());
         this.overrunLeft = config.overrunBytes();
     }
@@ -179,7 +193,7 @@ public final class TetherSender<A> {
         switch (phase) {
             case HAILING -> {
                 if (lampPending) return;
-                if (sendControl(new Define(flow(), config.slotSize(), content.length), config.controlGrant())) {
+                if (sendControl(new Define(flow(), config.slotSize(), contentLength), config.controlGrant())) {
                     phase = Phase.DEFINING;
                     retries = 0;
                     armRetry();
@@ -205,7 +219,14 @@ public final class TetherSender<A> {
             boolean isResend = !resend.isEmpty();
             long slot = isResend ? resend.first() : nextSlot;
             if (!isResend && slot >= slotCount) break;
-            byte[] payload = slotBytes(slot);
+            byte[] payload;
+            try {
+                payload = slotBytes(slot);
+            } catch (InternalError unreadable) { // a mapped file cut short under us: the JVM's fault on the access
+                port.event("cannot read slot " + slot + " of the content (" + unreadable.getMessage() + "): did the file change?");
+                finish(SendResult.Status.CANCELLED);
+                return;
+            }
             int flags = config.lampData() ? TetherFlags.LAMP : 0;
             long cost = TetherCredit.cost(flags, TetherCredit.frameLength(payload.length));
             if (cost > 0) {
@@ -248,7 +269,7 @@ public final class TetherSender<A> {
             probeArmed = false;
             if (phase != Phase.SENDING) return;
             long want = resend.isEmpty() ? nextSlot : resend.first();
-            if (want >= slotCount || port.credit.balance(target(), flow()) >= TetherCredit.frameLength(slotBytes(want).length)) return;
+            if (want >= slotCount || port.credit.balance(target(), flow()) >= TetherCredit.frameLength(slotLength(want))) return;
             port.send(peer, target(), flow(), TetherPort.FLAG_LAMP, want, 0, 0, new byte[0]);
             port.event("starved of credit (" + have + " bytes) waiting to send slot " + wanted + ": probe sent");
             armProbe();
@@ -300,7 +321,7 @@ public final class TetherSender<A> {
         }
         switch (phase) {
             case DEFINING -> { // the Define or its grant was lost
-                if (sendControl(new Define(flow(), config.slotSize(), content.length), 0)) port.event("define re-sent");
+                if (sendControl(new Define(flow(), config.slotSize(), contentLength), 0)) port.event("define re-sent");
                 armRetry();
             }
             case SENDING -> { // the Manifest or the confirmation was lost
@@ -312,9 +333,12 @@ public final class TetherSender<A> {
         }
     }
 
+    private int slotLength(long slot) {
+        return (int) Math.min(contentLength - slot * config.slotSize(), config.slotSize());
+    }
+
     private byte[] slotBytes(long slot) {
-        int from = (int) (slot * config.slotSize());
-        return Arrays.copyOfRange(content, from, (int) Math.min(content.length, from + (long) config.slotSize()));
+        return content.asSlice(slot * config.slotSize(), slotLength(slot)).toArray(ValueLayout.JAVA_BYTE);
     }
 
     private void finish(SendResult.Status status) {
