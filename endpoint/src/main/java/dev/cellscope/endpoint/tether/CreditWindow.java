@@ -85,7 +85,15 @@ final class CreditWindow {
      * counted against the window. Returns how much.
      */
     long presumeAllLost() {
-        long c = senderCredit();
+        return presumeLostBeyond(0);
+    }
+
+    /**
+     * As {@link #presumeAllLost}, except the last {@code recent} bytes granted, which may still be on their way to the
+     * sender (a probe that crossed them). Returns how much is presumed lost.
+     */
+    long presumeLostBeyond(long recent) {
+        long c = Math.max(0, senderCredit() - recent);
         presumedLost += c;
         owed += c;
         return c;

@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.*;
  * A starved sender's probe that crosses the receiver's grant on the way must not make the receiver grant that credit
  * again. Over UDP loopback the receiver re-granted 136 times in a 1 GB transfer with no loss injected: the sender then
  * held twice the window, overran the receiver's intake, and 3-6% of the frames were dropped there and re-sent
- * (bench/README.md, session 31). Here the crossing is made by the path: 5 ms one way, so the sender, starved 2 ms
+ * (bench/README.md, session 31). Here the crossing is made by the path: 1 ms one way, so the sender, starved 2 ms
  * after spending each window, probes while the grant that refills it is still in flight.
  */
 class ProbeCrossingTest {
-    /** No faults, 1 Gbit/s, 5 ms one way. */
-    private static final FaultModel LONG_PATH = new FaultModel(0, 0, 0, 0, 125_000_000L, 5_000_000L, 0, 150_000, 25_000);
+    /** No faults, 1 Gbit/s, 1 ms one way. */
+    private static final FaultModel LONG_PATH = new FaultModel(0, 0, 0, 0, 125_000_000L, 1_000_000L, 0, 150_000, 25_000);
 
     @Test
     void aProbeCrossingAGrantIsNotAnsweredWithTheSameCreditAgain() {
