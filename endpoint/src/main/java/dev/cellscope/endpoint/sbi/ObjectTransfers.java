@@ -400,6 +400,12 @@ final class ObjectTransfers {
         }
     }
 
+    /** The file a get writes failed: the get (every waiter for that object) fails now rather than after the last block. */
+    void writerFailed(Bytes root, ObjectFileWriter writer, IOException why) {
+        Get g = gets.get(root);
+        if (g != null && g.writers.contains(writer)) finishGet(g, null, why);
+    }
+
     /** A wanted block failed verification: the get cannot complete from this answer. */
     void onBlockRejected(Bytes cid, String why) {
         for (Get g : List.copyOf(gets.values())) {

@@ -156,6 +156,13 @@ public final class SbiPeer implements SbiStream.Receiver {
         } catch (IOException | RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+        // A file that cannot be written (disk full, a block in our store that no longer matches its CID) ends the get
+        // at once instead of after the whole object has been fetched.
+        out.outcome().whenComplete((written, failure) -> {
+            if (failure != null) {
+                scheduler.execute(() -> transfers.writerFailed(root, out, new IOException(dest + ": " + failure.getMessage(), failure)));
+            }
+        });
         return fetch(root, out).handle((m, failure) -> {
             if (failure == null) return out.finish();
             out.abort();

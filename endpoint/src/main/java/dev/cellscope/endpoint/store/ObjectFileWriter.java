@@ -120,6 +120,15 @@ public final class ObjectFileWriter {
         return done;
     }
 
+    /**
+     * Completes with the destination once {@link #finish()} has renamed the file onto it, or exceptionally as soon as
+     * the writer fails (a write, or a block read back from the store) or is aborted: a get need not go on fetching
+     * what cannot be written.
+     */
+    public CompletableFuture<Path> outcome() {
+        return done;
+    }
+
     /** Deletes the temporary file; the destination is left as it was. */
     public void abort() {
         submit(new Abort());

@@ -200,6 +200,33 @@ class SbiTransferTest {
         assertEquals(before, b.counters().messagesOut());
     }
 
+    /**
+     * A get whose file cannot be written fails at once, not after the whole object was fetched: here the first chunk,
+     * already in b's store, is corrupt on disk, so the file cannot be written past it. Before ObjectFileWriter the get
+     * fetched all 48 blocks and failed at the end.
+     */
+    @Test
+    void aGetWhoseFileCannotBeWrittenFailsBeforeFetchingEverything() throws Exception {
+        connect(config(1), config(2), 23);
+        byte[] content = random(48 * 65536, 23);
+        Path file = dir.resolve("file.bin");
+        Files.write(file, content);
+        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        Bytes first = m.chunks().getFirst();
+        b.store().put(java.util.Arrays.copyOf(content, 65536));
+        try (var blocks = Files.walk(b.store().directory())) {
+            Path stored = blocks.filter(f -> f.getFileName().toString().equals(first.hex())).findFirst().orElseThrow();
+            Files.write(stored, new byte[65536]); // corrupt: it no longer hashes to its name
+        }
+
+        CompletableFuture<Path> got = b.get(m.root(), dir.resolve("copy.bin"));
+        scheduler.runUntilIdle();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> got.get(0, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("copy.bin: block " + first.hex() + " is corrupt on disk"), e.getCause().getMessage());
+        assertTrue(b.counters().blocksStored() < 40, "blocks fetched before the get failed: " + b.counters().blocksStored());
+        assertFalse(Files.exists(dir.resolve("copy.bin")));
+    }
+
     @Test
     void dagSyncAnswerListsExactlyTheMissingNodes() throws Exception {
         connect(config(1), config(2), 31);
