@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -190,10 +189,7 @@ public final class ObjectFileWriter {
                 writeReady();
                 channel.force(true); // durable before the rename makes it visible
                 channel.close();
-                Files.move(part, dest, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                try (FileChannel d = FileChannel.open(part.getParent(), StandardOpenOption.READ)) {
-                    d.force(true); // and the rename itself survives a crash
-                }
+                DurableFiles.moveIntoPlace(part, dest);
                 done.complete(dest);
                 return true;
             }

@@ -1,6 +1,7 @@
 package dev.cellscope.cli.endpoint;
 
 import dev.cellscope.cli.errors.UserError;
+import dev.cellscope.endpoint.store.DurableFiles;
 import dev.cellscope.endpoint.tether.FlowContent;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -18,12 +18,11 @@ import java.nio.file.StandardOpenOption;
  * confirmed. Created with the process's umask, like any file a command writes (not 0600).
  */
 final class OutputFile {
-    private final Path target, dir, tmp;
+    private final Path target, tmp;
 
     OutputFile(Path out) {
         this.target = out.toAbsolutePath();
-        this.dir = target.getParent();
-        this.tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+        this.tmp = target.getParent().resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".part");
     }
 
     /** Fails (exit 1, one line) unless {@code out} can be written: its directory exists and takes a new file, and it is not a directory. */
@@ -51,12 +50,7 @@ final class OutputFile {
                 data.writeTo(ch);
                 ch.force(true); // the content is on disk before the rename can make it visible
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-                d.force(true); // and the rename itself survives a crash
-            } catch (IOException ignored) {
-                // some file systems cannot sync a directory; the data itself is synced
-            }
+            DurableFiles.moveIntoPlace(tmp, target);
         } catch (IOException e) {
             abandon();
             throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
