@@ -21,14 +21,15 @@ import java.util.stream.Stream;
 /**
  * The workload the {@code cellscope} launcher trains the JVM's ahead-of-time cache with (JEP 483/514/515:
  * {@code -XX:AOTCacheOutput}): the commands people run on small captures, in one JVM, so that the cache
- * holds their classes loaded and linked, and their method profiles, whatever command came first. Not a
+ * holds their classes loaded and linked, whatever command came first. The launcher records no method profiles
+ * (JEP 515): this workload's profiles are too small to guide C2 on real captures (see the launcher). Not a
  * user command; its output is discarded by the launcher. A command that fails here only leaves its
  * classes out of the cache.
  *
  * <p>It also puts and gets an 8 MB object over UDP loopback between a serving node and the {@code endpoint put}
  * and {@code endpoint get} commands in this JVM: a cold endpoint spent most of a 1 MB put loading classes and
  * interpreting (issue 12 item 8: 50 ms to answer the SYN, 145 ms before the first BLOCK_PUT), and the cache's
- * classes and method profiles (JEP 515) take most of that away (bench/README.md, goodput.sh).
+ * classes take much of that away (bench/README.md, goodput.sh).
  *
  * <p>Usage: {@code java -XX:AOTCacheOutput=F -cp cellscope.jar dev.cellscope.cli.AotTraining CAPTURE}
  */
