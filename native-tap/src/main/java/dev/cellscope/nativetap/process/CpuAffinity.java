@@ -11,6 +11,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
+import java.util.HashSet;
+import java.util.Set;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -30,6 +32,8 @@ public final class CpuAffinity {
 
     /** Bytes of the cpu_set_t passed: 1024 CPUs, glibc's CPU_SETSIZE. */
     private static final int SET_BYTES = 128;
+    /** Listings of the process's threads at most, in case threads keep being started. */
+    private static final int MAX_PASSES = 16;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
@@ -130,7 +134,9 @@ public final class CpuAffinity {
     /**
      * Gives the calling thread CPU {@code cpu} to itself within this process: the caller is pinned to it and every
      * other thread of the process (now) is put on {@code others}, which must not contain {@code cpu}. Threads that
-     * end while this runs are skipped.
+     * end while this runs are skipped. The threads are listed again until a listing shows none not yet moved: a
+     * thread being started while the first listing is read copies its parent's old affinity and may only appear
+     * in a later listing (seen in CI: a JVM thread left on every CPU).
      */
     public static void isolateCallingThread(int cpu, BitSet others) throws AffinityException {
         if (others.get(cpu)) throw new IllegalArgumentException("the other threads' CPUs include " + cpu);
@@ -138,12 +144,24 @@ public final class CpuAffinity {
         mine.set(cpu);
         int self = tid();
         // others first: when the caller's CPU is refused (not in the cpuset), nothing has moved yet but them
+        Set<Integer> moved = new HashSet<>();
+        moved.add(self);
+        for (int pass = 0; pass < MAX_PASSES && moveNewThreads(moved, others); pass++) {
+            // again: a thread started during this pass may have its parent's old affinity
+        }
+        set(0, mine);
+    }
+
+    /** Puts every thread of this process not in {@code moved} on {@code cpus}; whether there was any. */
+    private static boolean moveNewThreads(Set<Integer> moved, BitSet cpus) throws AffinityException {
+        boolean any = false;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 int tid = Integer.parseInt(task.getFileName().toString());
-                if (tid == self) continue;
+                if (!moved.add(tid)) continue;
+                any = true;
                 try {
-                    set(tid, others);
+                    set(tid, cpus);
                 } catch (AffinityException e) {
                     if (e.errno != 3) throw e; // ESRCH: the thread ended meanwhile
                 }
@@ -151,7 +169,7 @@ public final class CpuAffinity {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        set(0, mine);
+        return any;
     }
 
     private static AffinityException failure(String call, int tid, MemorySegment state) {
