@@ -20,37 +20,46 @@ final class CaptureFiles {
     private CaptureFiles() {}
 
     static CaptureReader open(Path file) throws IOException {
-        MappedFile mapped = MappedFile.map(file);
+        return open(file, ReadAheadFile.CHUNK);
+    }
+
+    /** As {@link #open(Path)}, reading {@code chunk} bytes at a time (for tests). */
+    static CaptureReader open(Path file, int chunk) throws IOException {
+        ReadAheadFile read = ReadAheadFile.open(file, chunk);
         try {
-            return open(mapped);
+            return open(read);
         } catch (IOException | RuntimeException e) {
-            mapped.close();
+            read.close();
             throw e;
         }
     }
 
-    private static CaptureReader open(MappedFile mapped) throws CaptureFormatException {
-        long size = mapped.size();
+    private static CaptureReader open(ReadAheadFile file) throws CaptureFormatException {
+        long size = file.size();
         if (size == 0) {
-            throw new CaptureFormatException(mapped.path() + ": empty file, not a capture");
+            throw new CaptureFormatException(file.path() + ": empty file, not a capture");
+        }
+        if (!file.cover(0, (int) Math.min(4, size))) {
+            throw new CaptureFormatException(file.problem());
         }
         if (size < 4) {
-            throw new CaptureFormatException(mapped.path() + ": only " + size
-                    + " bytes, too short for a capture file: " + firstBytes(mapped));
+            throw new CaptureFormatException(file.path() + ": only " + size
+                    + " bytes, too short for a capture file: " + firstBytes(file));
         }
-        int magic = Endian.BIG.u32(mapped.bytes(), 0);
+        int magic = Endian.BIG.u32(file.seg, 0);
         if (magic == PCAPNG_SHB) {
-            return new PcapngReader(mapped);
+            return new PcapngReader(file);
         }
         PcapReader.Variant variant = PcapReader.Variant.byMagic(magic);
         if (variant != null) {
-            return new PcapReader(mapped, variant);
+            return new PcapReader(file, variant);
         }
-        throw new CaptureFormatException(mapped.path() + ": not a pcap or pcapng file: first bytes " + firstBytes(mapped));
+        throw new CaptureFormatException(file.path() + ": not a pcap or pcapng file: first bytes " + firstBytes(file));
     }
 
-    private static String firstBytes(MappedFile mapped) {
-        byte[] head = mapped.bytes().asSlice(0, Math.min(4, mapped.size())).toArray(ValueLayout.JAVA_BYTE);
+    /** The file's first bytes, up to 4, in hex; after {@code file.cover(0, ...)}. */
+    private static String firstBytes(ReadAheadFile file) {
+        byte[] head = file.seg.asSlice(0, Math.min(4, file.size())).toArray(ValueLayout.JAVA_BYTE);
         return HexFormat.ofDelimiter(" ").formatHex(head);
     }
 }

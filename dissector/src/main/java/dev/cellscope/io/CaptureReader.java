@@ -13,7 +13,7 @@ public interface CaptureReader extends PacketSource {
 
     enum Format { PCAP, PCAPNG }
 
-    /** Opens a pcap or pcapng file (detected by magic), memory-mapped. */
+    /** Opens a pcap or pcapng file (detected by magic), read ahead in chunks (see the package's notes). */
     static CaptureReader open(Path file) throws IOException {
         return CaptureFiles.open(file);
     }

@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 /**
  * Unaligned integer reads in one byte order. Capture formats record the writer's byte order
  * (pcap per file, pcapng per section), so readers pick one of these two once and then read
- * straight from the mapping.
+ * straight from the file's bytes.
  *
  * <p>Each read branches between two {@code static final} layouts rather than reading through
  * a layout chosen at run time: only a constant layout lets the JIT inline the access (a

@@ -1,27 +1,29 @@
 package dev.cellscope.io;
 
-import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * What the pcap and pcapng readers share: the mapping, the packet counter, and the rule
- * that the first damage ends reading for good with a recorded {@link CaptureError}.
+ * What the pcap and pcapng readers share: the file read ahead in chunks, the packet counter,
+ * where the recent packets' data lie in the file, and the rule that the first damage ends
+ * reading for good with a recorded {@link CaptureError}.
  */
-abstract sealed class MappedReader implements CaptureReader permits PcapReader, PcapngReader {
+abstract sealed class FileCaptureReader implements CaptureReader permits PcapReader, PcapngReader {
 
-    final MappedFile file;
-    /** The whole file; every packet's data is a slice of it. */
-    final MemorySegment bytes;
+    /** How many of the latest packets {@link #dataOffset} can still place (a face asks soon after reading). */
+    private static final int RECENT = 1 << 16;
+
+    final ReadAheadFile file;
     final long size;
 
     long number;
     boolean done;
     private CaptureError error;
+    private final long[] recentNumbers = new long[RECENT];
+    private final long[] recentOffsets = new long[RECENT];
 
-    MappedReader(MappedFile file) {
+    FileCaptureReader(ReadAheadFile file) {
         this.file = file;
-        this.bytes = file.bytes();
         this.size = file.size();
     }
 
@@ -32,11 +34,31 @@ abstract sealed class MappedReader implements CaptureReader permits PcapReader, 
         return null;
     }
 
-    /** Every packet's data is a slice of the one mapping, so its offset is its distance from the mapping's start. */
+    /**
+     * Makes the block [at, at + length) readable in {@code file.seg} (see {@link ReadAheadFile#cover});
+     * on a read failure records the damage and returns false.
+     */
+    final boolean cover(long at, long length) {
+        if (file.cover(at, (int) length)) return true;
+        fail(at, file.problem());
+        return false;
+    }
+
+    /** The packet numbered {@code ++number}, whose data are {@code capLen} bytes at file offset {@code at}. */
+    final Packet packet(long at, long capLen, long nanos, int interfaceId, int linkType, int origLen, String comment) {
+        long n = ++number;
+        int i = (int) (n & (RECENT - 1));
+        recentNumbers[i] = n;
+        recentOffsets[i] = at;
+        return new Packet(n, nanos, interfaceId, linkType, origLen, file.seg.asSlice(at - file.base, capLen), comment);
+    }
+
+    /** Where a packet this reader returned lately (one of the last 65,536) starts in the file. */
     @Override
     public final long dataOffset(Packet packet) {
-        long at = packet.data().address() - bytes.address();
-        return at >= 0 && at + packet.data().byteSize() <= size ? at : -1;
+        long n = packet.number();
+        int i = (int) (n & (RECENT - 1));
+        return n > 0 && recentNumbers[i] == n ? recentOffsets[i] : -1;
     }
 
     @Override

@@ -11,8 +11,8 @@ import java.lang.foreign.MemorySegment;
  * @param linkType       pcap LINKTYPE_* of the interface (1 = Ethernet)
  * @param originalLength length on the wire (may exceed the captured bytes): the file's u32 as read,
  *                       so a length of 2^31 or more is negative here; {@link #wireLength()} is its value
- * @param data           the captured bytes; for mapped files a view into the mapping,
- *                       valid until the reader is closed
+ * @param data           the captured bytes; for files and live sources a slice of a larger chunk
+ *                       of heap that the packet keeps alive; no source writes to it again
  * @param comment        packet comment, or null
  */
 public record Packet(long number, long timestampNanos, int interfaceId, int linkType, int originalLength,

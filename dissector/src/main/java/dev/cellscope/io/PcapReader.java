@@ -1,12 +1,13 @@
 package dev.cellscope.io;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
  * Classic libpcap files: 24-byte file header, then 16-byte record headers each followed
  * by the captured bytes. Both byte orders, microsecond and nanosecond timestamps.
  */
-final class PcapReader extends MappedReader {
+final class PcapReader extends FileCaptureReader {
 
     /** The four magic numbers, as read big-endian from the first four bytes. */
     enum Variant {
@@ -51,7 +52,7 @@ final class PcapReader extends MappedReader {
 
     private long pos = FILE_HEADER;
 
-    PcapReader(MappedFile file, Variant variant) throws CaptureFormatException {
+    PcapReader(ReadAheadFile file, Variant variant) throws CaptureFormatException {
         super(file);
         this.endian = variant.endian;
         this.nanosPerUnit = variant.nanosPerUnit;
@@ -59,6 +60,8 @@ final class PcapReader extends MappedReader {
             throw new CaptureFormatException(file.path() + ": pcap file header cut short: " + size
                     + " bytes, the header needs " + FILE_HEADER);
         }
+        if (!file.cover(0, FILE_HEADER)) throw new CaptureFormatException(file.problem());
+        MemorySegment bytes = file.seg;
         int major = Short.toUnsignedInt(endian.u16(bytes, 4));
         int minor = Short.toUnsignedInt(endian.u16(bytes, 6));
         if (major != 2) {
@@ -95,10 +98,15 @@ final class PcapReader extends MappedReader {
             return fail(at, "packet record header at offset " + at + " cut short: " + remaining + " of "
                     + RECORD_HEADER + " bytes present");
         }
-        long seconds = Integer.toUnsignedLong(endian.u32(bytes, at));
-        long fraction = Integer.toUnsignedLong(endian.u32(bytes, at + 4));
-        long capLen = Integer.toUnsignedLong(endian.u32(bytes, at + 8));
-        int origLen = endian.u32(bytes, at + 12);
+        if (!cover(at, RECORD_HEADER)) {
+            return null;
+        }
+        MemorySegment b = file.seg;
+        long o = at - file.base;
+        long seconds = Integer.toUnsignedLong(endian.u32(b, o));
+        long fraction = Integer.toUnsignedLong(endian.u32(b, o + 4));
+        long capLen = Integer.toUnsignedLong(endian.u32(b, o + 8));
+        int origLen = endian.u32(b, o + 12);
         if (capLen > CaptureFiles.MAX_PACKET_LENGTH) {
             return fail(at, "File has " + capLen + "-byte packet, bigger than maximum of "
                     + CaptureFiles.MAX_PACKET_LENGTH + " (packet record at offset " + at + ")");
@@ -107,11 +115,12 @@ final class PcapReader extends MappedReader {
             return fail(at, "packet record at offset " + at + " claims " + capLen + " captured bytes but only "
                     + (remaining - RECORD_HEADER) + " remain");
         }
+        if (!cover(at, RECORD_HEADER + capLen)) {
+            return null;
+        }
         pos = at + RECORD_HEADER + capLen;
-        file.readerAt(pos);
         long nanos = seconds * 1_000_000_000L + fraction * nanosPerUnit;
-        return new Packet(++number, nanos, 0, linkType, origLen,
-                bytes.asSlice(at + RECORD_HEADER, capLen), null);
+        return packet(at + RECORD_HEADER, capLen, nanos, 0, linkType, origLen, null);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cellscope.io;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.OptionalLong;
  * numbered across the whole file in declaration order, as tshark numbers them; a packet
  * block's section-local id is mapped onto that numbering.
  */
-final class PcapngReader extends MappedReader {
+final class PcapngReader extends FileCaptureReader {
 
     static final int SHB = 0x0A0D0D0A;
     static final int IDB = 1;
@@ -42,11 +43,14 @@ final class PcapngReader extends MappedReader {
     private final List<InterfaceStatistics> statisticsView = Collections.unmodifiableList(statistics);
 
     private Endian endian = Endian.LITTLE;
+    /** The block being read: file offset {@code at} is {@code o} in {@code b} (set by {@link #framed}). */
+    private MemorySegment b;
+    private long o;
     private int sectionBase;
     private int sectionInterfaces;
     private long pos;
 
-    PcapngReader(MappedFile file) throws CaptureFormatException {
+    PcapngReader(ReadAheadFile file) throws CaptureFormatException {
         super(file);
         if (!enterSection(0)) {
             throw new CaptureFormatException(file.path() + ": not a readable pcapng file: " + error().orElseThrow());
@@ -75,17 +79,27 @@ final class PcapngReader extends MappedReader {
             if (remaining < MIN_BLOCK) {
                 return fail(at, "block header at offset " + at + " cut short: only " + remaining + " bytes remain");
             }
-            int type = endian.u32(bytes, at);
+            if (!cover(at, MIN_BLOCK)) {
+                return null;
+            }
+            int type = endian.u32(file.seg, at - file.base);
             if (type == SHB) {
                 enterSection(at);
                 continue;
             }
-            long length = Integer.toUnsignedLong(endian.u32(bytes, at + 4));
+            long length = Integer.toUnsignedLong(endian.u32(file.seg, at - file.base + 4));
             if (!framed(at, length, remaining)) {
                 return null;
             }
             pos = at + length;
-            file.readerAt(pos);
+            if (length > ReadAheadFile.MAX_COVER) {
+                // Not held whole (heap): skipped when nothing in it is needed, else damage.
+                if (type == EPB || type == PB || type == SPB || type == IDB) {
+                    return fail(at, "block at offset " + at + " is " + length + " bytes, more than the "
+                            + ReadAheadFile.MAX_COVER + " cellscope reads of one block");
+                }
+                continue;
+            }
             Packet packet = switch (type) {
                 case EPB -> packetBlock(at, length, true);
                 case PB -> packetBlock(at, length, false);
@@ -119,7 +133,18 @@ final class PcapngReader extends MappedReader {
             fail(at, "block at offset " + at + " claims " + length + " bytes but only " + remaining + " remain");
             return false;
         }
-        long trailing = Integer.toUnsignedLong(endian.u32(bytes, at + length - 4));
+        long trailing;
+        if (length <= ReadAheadFile.MAX_COVER) {
+            if (!cover(at, length)) {
+                return false;
+            }
+            b = file.seg;
+            o = at - file.base;
+            trailing = Integer.toUnsignedLong(endian.u32(b, o + length - 4));
+        } else if ((trailing = file.u32At(at + length - 4, endian)) < 0) {
+            fail(at, file.problem());
+            return false;
+        }
         if (trailing != length) {
             fail(at, "block at offset " + at + " has leading length " + length + " but trailing length " + trailing);
             return false;
@@ -134,7 +159,10 @@ final class PcapngReader extends MappedReader {
             fail(at, "section header block at offset " + at + " cut short: only " + remaining + " bytes remain");
             return false;
         }
-        int magic = Endian.LITTLE.u32(bytes, at + 8);
+        if (!cover(at, MIN_BLOCK)) {
+            return false;
+        }
+        int magic = Endian.LITTLE.u32(file.seg, at - file.base + 8);
         if (magic == BYTE_ORDER_MAGIC) {
             endian = Endian.LITTLE;
         } else if (magic == Integer.reverseBytes(BYTE_ORDER_MAGIC)) {
@@ -144,7 +172,7 @@ final class PcapngReader extends MappedReader {
                     + Integer.toHexString(Integer.reverseBytes(magic)));
             return false;
         }
-        long length = Integer.toUnsignedLong(endian.u32(bytes, at + 4));
+        long length = Integer.toUnsignedLong(endian.u32(file.seg, at - file.base + 4));
         if (!framed(at, length, remaining)) {
             return false;
         }
@@ -152,9 +180,12 @@ final class PcapngReader extends MappedReader {
             fail(at, "section header block at offset " + at + " is " + length + " bytes, less than " + MIN_SHB);
             return false;
         }
-        int major = Short.toUnsignedInt(endian.u16(bytes, at + 12));
+        if (!cover(at, MIN_SHB)) {
+            return false;
+        }
+        int major = Short.toUnsignedInt(endian.u16(file.seg, at - file.base + 12));
         if (major != 1) {
-            int minor = Short.toUnsignedInt(endian.u16(bytes, at + 14));
+            int minor = Short.toUnsignedInt(endian.u16(file.seg, at - file.base + 14));
             fail(at, "section header block at offset " + at + " has unsupported version " + major + "." + minor);
             return false;
         }
@@ -169,12 +200,12 @@ final class PcapngReader extends MappedReader {
             fail(at, "interface description block at offset " + at + " is " + length + " bytes, less than " + MIN_IDB);
             return;
         }
-        int linkType = Short.toUnsignedInt(endian.u16(bytes, at + 8));
-        int snapLength = endian.u32(bytes, at + 12);
+        int linkType = Short.toUnsignedInt(endian.u16(b, o + 8));
+        int snapLength = endian.u32(b, o + 12);
         String name = null;
         int tsresol = 6;
         long tsoffset = 0;
-        options.reset(bytes, endian, at + 16, at + length - 4);
+        options.reset(b, endian, o + 16, o + length - 4);
         while (options.next()) {
             switch (options.code) {
                 case IF_NAME -> name = options.stringValue();
@@ -218,28 +249,28 @@ final class PcapngReader extends MappedReader {
             return fail(at, kind + " at offset " + at + " is " + length + " bytes, less than " + MIN_PACKET_BLOCK);
         }
         long localId = enhanced
-                ? Integer.toUnsignedLong(endian.u32(bytes, at + 8))
-                : Short.toUnsignedInt(endian.u16(bytes, at + 8));
+                ? Integer.toUnsignedLong(endian.u32(b, o + 8))
+                : Short.toUnsignedInt(endian.u16(b, o + 8));
         Iface iface = iface(at, kind, localId);
         if (iface == null) {
             return null;
         }
-        long raw = (Integer.toUnsignedLong(endian.u32(bytes, at + 12)) << 32)
-                | Integer.toUnsignedLong(endian.u32(bytes, at + 16));
-        long capLen = Integer.toUnsignedLong(endian.u32(bytes, at + 20));
-        int origLen = endian.u32(bytes, at + 24);
+        long raw = (Integer.toUnsignedLong(endian.u32(b, o + 12)) << 32)
+                | Integer.toUnsignedLong(endian.u32(b, o + 16));
+        long capLen = Integer.toUnsignedLong(endian.u32(b, o + 20));
+        int origLen = endian.u32(b, o + 24);
         if (capLen > CaptureFiles.MAX_PACKET_LENGTH) {
             return fail(at, "File has " + capLen + "-byte packet, bigger than maximum of "
                     + CaptureFiles.MAX_PACKET_LENGTH + " (" + kind + " at offset " + at + ")");
         }
-        long dataEnd = at + 28 + ((capLen + 3) & ~3L);
-        long optionsEnd = at + length - 4;
+        long dataEnd = o + 28 + ((capLen + 3) & ~3L);
+        long optionsEnd = o + length - 4;
         if (dataEnd > optionsEnd) {
             return fail(at, kind + " at offset " + at + " claims " + capLen + " captured bytes but the block holds only "
                     + (length - MIN_PACKET_BLOCK));
         }
         String comment = null;
-        options.reset(bytes, endian, dataEnd, optionsEnd);
+        options.reset(b, endian, dataEnd, optionsEnd);
         while (options.next()) {
             if (options.code == OptionCursor.COMMENT) {
                 comment = comment == null ? options.stringValue() : comment + "\n" + options.stringValue();
@@ -248,8 +279,7 @@ final class PcapngReader extends MappedReader {
         if (options.problem != null) {
             return fail(at, kind + " at offset " + at + ": " + options.problem);
         }
-        return new Packet(++number, iface.timebase().toNanos(raw), iface.id(), iface.linkType(), origLen,
-                bytes.asSlice(at + 28, capLen), comment);
+        return packet(at + 28, capLen, iface.timebase().toNanos(raw), iface.id(), iface.linkType(), origLen, comment);
     }
 
     /** SPB: interface 0 of the section, no timestamp, captured length implied by the block. */
@@ -261,7 +291,7 @@ final class PcapngReader extends MappedReader {
         if (iface == null) {
             return null;
         }
-        int origLen = endian.u32(bytes, at + 8);
+        int origLen = endian.u32(b, o + 8);
         long capLen = Math.min(length - MIN_SPB, Integer.toUnsignedLong(origLen));
         if (iface.snapLength() != 0) {
             capLen = Math.min(capLen, Integer.toUnsignedLong(iface.snapLength()));
@@ -270,7 +300,7 @@ final class PcapngReader extends MappedReader {
             return fail(at, "File has " + capLen + "-byte packet, bigger than maximum of "
                     + CaptureFiles.MAX_PACKET_LENGTH + " (simple packet block at offset " + at + ")");
         }
-        return new Packet(++number, 0, iface.id(), iface.linkType(), origLen, bytes.asSlice(at + 12, capLen), null);
+        return packet(at + 12, capLen, 0, iface.id(), iface.linkType(), origLen, null);
     }
 
     /** Smallest ISB: header, interface id, timestamp, trailer. */
@@ -285,17 +315,17 @@ final class PcapngReader extends MappedReader {
         if (length < MIN_ISB) {
             return;
         }
-        long localId = Integer.toUnsignedLong(endian.u32(bytes, at + 8));
+        long localId = Integer.toUnsignedLong(endian.u32(b, o + 8));
         if (localId >= sectionInterfaces) {
             return;
         }
         Iface iface = ifaces.get(sectionBase + (int) localId);
         Timebase timebase = iface.timebase();
-        long time = timebase.toNanos(rawTime(at + 12));
+        long time = timebase.toNanos(rawTime(o + 12));
         String comment = null;
         OptionalLong[] values = new OptionalLong[InterfaceStatistics.ISB_USRDELIV + 1];
         java.util.Arrays.fill(values, OptionalLong.empty());
-        options.reset(bytes, endian, at + 20, at + length - 4);
+        options.reset(b, endian, o + 20, o + length - 4);
         while (options.next()) {
             int code = options.code;
             if (code == OptionCursor.COMMENT) {
@@ -316,10 +346,10 @@ final class PcapngReader extends MappedReader {
                 values[InterfaceStatistics.ISB_OSDROP], values[InterfaceStatistics.ISB_USRDELIV], comment));
     }
 
-    /** A pcapng timestamp: two u32, the high half first. */
+    /** A pcapng timestamp in the block being read: two u32, the high half first. */
     private long rawTime(long offset) {
-        return (Integer.toUnsignedLong(endian.u32(bytes, offset)) << 32)
-                | Integer.toUnsignedLong(endian.u32(bytes, offset + 4));
+        return (Integer.toUnsignedLong(endian.u32(b, offset)) << 32)
+                | Integer.toUnsignedLong(endian.u32(b, offset + 4));
     }
 
     @Override

@@ -3,8 +3,11 @@
  *
  * <h2>Formats read</h2>
  * {@link dev.cellscope.io.CaptureReader#open(java.nio.file.Path)} detects the format by magic
- * and memory-maps the whole file; each {@link dev.cellscope.io.Packet#data()} is a zero-copy
- * slice of the mapping, valid until the reader is closed.
+ * and reads the file front to back in 1 MiB chunks of heap, the next ones on a thread of its own
+ * ({@code ReadAheadFile}: on this machine kind first touching a mapped page costs more than
+ * reading it); each {@link dev.cellscope.io.Packet#data()} is a slice of a chunk, valid as long
+ * as it is held. A block longer than 16 MiB is not held whole: skipped when it carries nothing
+ * a reader needs, damage when it is a packet or interface block.
  * <ul>
  *   <li><b>pcap</b> (libpcap 2.x): both byte orders, microsecond (a1b2c3d4) and nanosecond
  *       (a1b23c4d) timestamps. The link type is the low 16 bits of the header field, as
@@ -28,7 +31,8 @@
  * the damage, then null, and {@link dev.cellscope.io.CaptureReader#error()} gives the byte
  * offset of the bad record or block and what was wrong. Every length field is checked against
  * the bytes that remain before it is used, so a lying length can neither allocate nor read
- * outside the file; captured lengths above 262144 bytes (Wireshark's limit) are damage.
+ * outside the file; captured lengths above 262144 bytes (Wireshark's limit) are damage. A file
+ * that shrinks while it is read ends with damage at the offset where its bytes ran out.
  * Every step advances by at least one block, so reading always ends.
  *
  * <h2>Writing</h2>

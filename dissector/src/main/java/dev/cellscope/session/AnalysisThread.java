@@ -29,7 +29,7 @@ import java.util.concurrent.BlockingQueue;
  * dissects and prints. That thread reads the frames from here, as from a {@link PacketSource},
  * and gets each frame's analysis through {@link FrameAnalysis}: exactly what a
  * {@link CaptureAnalysis} on its own thread would have said, since the same code ran over the
- * same bytes. One reader, one file mapping, both cores busy.
+ * same bytes. One reader, both cores busy.
  */
 final class AnalysisThread implements PacketSource, FrameAnalysis {
     /**

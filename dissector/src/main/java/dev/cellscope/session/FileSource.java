@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** A capture file (pcap or pcapng, memory-mapped) as a session's source: re-openable for two passes. */
+/** A capture file (pcap or pcapng) as a session's source: re-openable for two passes. */
 public record FileSource(Path file) implements SourceOpener {
 
     @Override
