@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Peak anonymous memory (RssAnon: heap, metaspace, thread stacks, native buffers — not the pages of the
-# memory-mapped capture) of `read`, `read -2`, `stats` and `plot` on the 1M-frame bulk and mesh captures,
+# Peak anonymous memory (RssAnon: heap — which holds the chunks the capture is read into —, metaspace, thread
+# stacks, native buffers; not the page cache) of `read`, `read -2`, `stats` and `plot` on the 1M-frame bulk and mesh captures,
 # sampled from /proc/PID/status (bench/lib.sh peak_anon). Goal (issue 17 item 3): single-pass commands under
 # 300 MB anonymous whatever the capture's size; two-pass commands within a stated bytes-per-frame bound.
 # Usage: bench/memory.sh [FRAMES]. Not a CI test.
