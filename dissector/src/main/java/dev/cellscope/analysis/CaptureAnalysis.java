@@ -36,6 +36,8 @@ public final class CaptureAnalysis implements FrameAnalysis {
             this.verifier = new BlockCodec();
             check = (algo, data, off, len, hash, hashOff) -> PendingVerification.done(verifier.verify(algo, data, off, len, hash, hashOff));
         }
+        // A block carried again (replicated to several peers, put again after a loss) is verified once.
+        if (check != null) check = new RepeatedBlocks(check);
         SbiAnalysis sbi = new SbiAnalysis(check, record, links);
         this.utcp = new UtcpAnalysis(config, sbi, record, links);
     }
