@@ -58,7 +58,7 @@ final class RepeatedBlocks implements SbiAnalysis.BlockCheck {
         PendingVerification v = verify.verify(algo, data, off, len, hash, hashOff);
         if (kept == null) {
             keys.put(key, new Kept());
-        } else if (kept.data == null && len <= MAX_BYTES / 2) {
+        } else if (kept.data == null && len <= MAX_BYTES / 2) { // a block over half the bound is never kept
             kept.data = MemorySegment.ofArray(data.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE));
             kept.verification = v;
             bytesKept += len;
@@ -69,6 +69,7 @@ final class RepeatedBlocks implements SbiAnalysis.BlockCheck {
 
     /** Drops the least recently used keys until both bounds hold. */
     private void evict() {
+        if (keys.size() <= KEYS && bytesKept <= MAX_BYTES) return; // the usual case: no iterator per put
         Iterator<Map.Entry<Key, Kept>> eldest = keys.entrySet().iterator();
         while ((keys.size() > KEYS || bytesKept > MAX_BYTES) && eldest.hasNext()) {
             Kept k = eldest.next().getValue();

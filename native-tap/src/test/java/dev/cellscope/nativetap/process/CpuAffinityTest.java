@@ -90,6 +90,74 @@ class CpuAffinityTest {
         assertEquals(mine0, CpuAffinity.of(0), "put back");
     }
 
+    /**
+     * Threads being started while the caller isolates itself are moved off its CPU too: a thread started while
+     * the process's threads are listed copies its parent's old affinity and shows only in a later listing (CI
+     * once saw one left behind). Two threads start threads that live a few milliseconds, without pause, through
+     * many isolations; after each, no thread but the caller may use its CPU.
+     */
+    @Test
+    void threadsStartedDuringTheIsolationAreMovedToo() throws Exception {
+        BitSet online = CpuAffinity.online();
+        BitSet mine0 = CpuAffinity.of(0);
+        assumeTrue(online.cardinality() >= 2 && mine0.cardinality() >= 2,
+                "needs two CPUs this process may use (online " + online + ", allowed " + mine0 + ")");
+        int cpu = mine0.length() - 1;
+        BitSet others = (BitSet) online.clone();
+        others.clear(cpu);
+        int self = CpuAffinity.tid();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable spawn = () -> {
+            while (!stop.get()) {
+                Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        };
+        Thread a = Thread.ofPlatform().daemon().start(spawn), b = Thread.ofPlatform().daemon().start(spawn);
+        try {
+            for (int round = 0; round < 200; round++) {
+                everyThreadOn(mine0); // as before an isolation
+                CpuAffinity.isolateCallingThread(cpu, others);
+                try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+                    for (Path t : tasks) {
+                        String tid = t.getFileName().toString();
+                        if (Integer.parseInt(tid) == self) continue;
+                        BitSet cpus;
+                        try {
+                            cpus = allowed(tid);
+                        } catch (java.io.IOException gone) {
+                            continue;
+                        }
+                        assertFalse(cpus.get(cpu), "round " + round + ": thread " + tid + " may still use CPU " + cpu + ": " + cpus);
+                    }
+                }
+            }
+        } finally {
+            stop.set(true);
+            a.join();
+            b.join();
+            everyThreadOn(mine0); // this JVM runs other tests afterwards
+        }
+        assertEquals(mine0, CpuAffinity.of(0), "put back");
+    }
+
+    private static void everyThreadOn(BitSet cpus) throws Exception {
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path t : tasks) {
+                try {
+                    CpuAffinity.set(Integer.parseInt(t.getFileName().toString()), cpus);
+                } catch (CpuAffinity.AffinityException gone) {
+                    // ended meanwhile
+                }
+            }
+        }
+    }
+
     @Test
     void aCpuThatIsNotThereIsRefusedWithItsErrno() {
         BitSet none = new BitSet();
