@@ -43,7 +43,13 @@ class CpuAffinityTest {
         // every thread's affinity before, to put back (this JVM runs other tests afterwards)
         Map<Integer, BitSet> before = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path t : tasks) before.put(Integer.parseInt(t.getFileName().toString()), allowed(t.getFileName().toString()));
+            for (Path t : tasks) {
+                try {
+                    before.put(Integer.parseInt(t.getFileName().toString()), allowed(t.getFileName().toString()));
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // a thread that ended while listed
+                }
+            }
         }
         CountDownLatch started = new CountDownLatch(1), done = new CountDownLatch(1);
         int[] otherTid = new int[1];
@@ -107,15 +113,17 @@ class CpuAffinityTest {
         others.clear(cpu);
         int self = CpuAffinity.tid();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.Queue<Thread> started = new java.util.concurrent.ConcurrentLinkedQueue<>();
         Runnable spawn = () -> {
             while (!stop.get()) {
-                Thread.ofPlatform().daemon().start(() -> {
+                started.add(Thread.ofPlatform().daemon().start(() -> {
                     try {
                         Thread.sleep(5);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                });
+                }));
+                started.removeIf(t -> !t.isAlive());
             }
         };
         Thread a = Thread.ofPlatform().daemon().start(spawn), b = Thread.ofPlatform().daemon().start(spawn);
@@ -141,6 +149,7 @@ class CpuAffinityTest {
             stop.set(true);
             a.join();
             b.join();
+            for (Thread t : started) t.join(); // gone before the next test lists this process's threads
             everyThreadOn(mine0); // this JVM runs other tests afterwards
         }
         assertEquals(mine0, CpuAffinity.of(0), "put back");
