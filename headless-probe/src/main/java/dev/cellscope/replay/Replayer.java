@@ -23,7 +23,8 @@ import java.util.concurrent.BlockingQueue;
 public final class Replayer {
     /** Chunks read ahead of the sender without preload: bounded memory (at most 4 MiB each). */
     private static final int READ_AHEAD = 4;
-    private static final Object END = new Object();
+    /** Markers on the reader's queue: the end of one pass, and of all of them (or of the reader, stopped). */
+    private static final Object END = new Object(), PASS_END = new Object();
     /** The longest wait between looks at {@link #stop}: a long captured gap does not delay Ctrl-C. */
     private static final long STOP_CHECK_NANOS = 100_000_000;
     /** Frames the send loop runs through before a preloaded replay's clock starts: enough for C2. */
@@ -34,7 +35,11 @@ public final class Replayer {
     private final ReplayClock clock;
     private final ReplayOptions options;
     private volatile boolean stopped;
+    /** Tells the reader thread to read no further pass (the sender is done). */
+    private volatile boolean readerStop;
     private boolean quietJit;
+    /** Whether the schedule has its start: set by the first frame's send ({@link #anchor}). */
+    private boolean anchored;
 
     // the run's state, touched by the sending thread only
     private final Schedule schedule;
@@ -111,23 +116,31 @@ public final class Replayer {
         }
     }
 
+    /**
+     * One reader thread reads the passes back to back, a few chunks ahead of the sender: the next pass's
+     * session is opened while the last chunks of this one go out, so a loop's wrap costs no more than any
+     * other gap (a reader started per pass held the first frame of each new pass back 10–40 ms).
+     */
     private void runStreamed() throws SourceException, InterruptedException {
-        for (long pass = 0; more(pass); pass++) {
-            BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD);
-            Thread reader = Thread.ofPlatform().name("replay-reader").daemon().start(() -> read(queue));
-            boolean sentAny = false, goOn = true, ended = false;
-            try {
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD);
+        Thread reader = Thread.ofPlatform().name("replay-reader").daemon().start(() -> read(queue));
+        boolean ended = false;
+        try {
+            for (long pass = 0; more(pass); pass++) {
+                boolean sentAny = false;
                 while (true) {
                     Object o = queue.take();
+                    if (o == PASS_END) break;
                     if (o == END) {
                         ended = true;
-                        break;
+                        return;
                     }
                     if (o instanceof Throwable t) {
                         ended = true;
                         throw rethrow(t);
                     }
                     FrameChunk c = (FrameChunk) o;
+                    boolean goOn;
                     try {
                         if (!sentAny) beginPass();
                         sentAny = true;
@@ -135,25 +148,30 @@ public final class Replayer {
                     } finally {
                         c.close();
                     }
-                    if (!goOn) break;
+                    if (!goOn) return;
                 }
-            } finally {
-                // stopped early (or failed): the reader is told to stop and what it still hands over is freed
-                if (!ended) {
-                    selection.cancel();
-                    drain(queue, reader);
-                }
-                reader.join();
+                if (!sentAny) return; // nothing selected: another pass would send nothing either
             }
-            if (!goOn || !sentAny) return; // stopped, or nothing selected: another pass would send nothing either
+        } finally {
+            // stopped early (or failed): the reader is told to stop and what it still hands over is freed
+            if (!ended) {
+                readerStop = true;
+                selection.cancel();
+                drain(queue, reader);
+            }
+            reader.join();
         }
     }
 
+    /** The reader thread: the passes the options ask for (all of them when looping for ever), each ended by PASS_END. */
     private void read(BlockingQueue<Object> queue) {
         clock.releaseThread(); // reading the capture is ordinary work: not at the sender's real-time priority
         Object last = END;
         try {
-            results.add(selection.pass(queue::put));
+            for (long pass = 0; !readerStop && (options.loops() == 0 || pass < options.loops()); pass++) {
+                results.add(selection.pass(queue::put));
+                queue.put(PASS_END);
+            }
         } catch (SourceException | RuntimeException e) {
             last = e;
         } catch (InterruptedException e) {
@@ -181,12 +199,37 @@ public final class Replayer {
     }
 
     private void beginPass() {
-        if (passes++ == 0) {
+        if (passes++ > 0) schedule.newPass();
+    }
+
+    /**
+     * Sends the run's first frame at once and starts the schedule when that send has returned. The first
+     * transmission through a fresh socket pays one-off kernel work (0.6–2.5 ms on veth, measured), and a
+     * schedule started before it sent the frames due in that time back to back; anchored after it, the
+     * captured gaps hold from the first frame on, as tcpreplay keeps them.
+     *
+     * @return the index of the next frame to send
+     */
+    private int anchor(MemorySegment[] f, long offset) {
+        anchored = true;
+        if (!schedule.timed()) { // top speed: no schedule to start, and the first batch is a full one
             start = clock.nanoTime();
             if (options.duration() != null) end = start + options.duration().toNanos();
-        } else {
-            schedule.newPass();
+            return 0;
         }
+        int sent = 1;
+        try {
+            sender.send(f, 0, 1);
+        } catch (FrameSender.FrameRefused e) {
+            failed++;
+            if (firstFailure == null) firstFailure = e.getMessage();
+            sent = 0;
+        }
+        long after = clock.nanoTime();
+        start = after - offset;
+        if (options.duration() != null) end = start + options.duration().toNanos();
+        if (sent == 1) account(after, after, f[0].byteSize(), true);
+        return 1;
     }
 
     /** Sends one chunk on schedule; false once the replay is to stop. */
@@ -194,10 +237,15 @@ public final class Replayer {
         int n = c.size();
         MemorySegment[] f = c.frames();
         long[] deadline = new long[n];
-        for (int i = 0; i < n; i++) deadline[i] = start + schedule.next(c.timestamp(i), (int) f[i].byteSize());
+        for (int i = 0; i < n; i++) deadline[i] = schedule.next(c.timestamp(i), (int) f[i].byteSize());
         boolean timed = schedule.timed();
         int max = sender.maxBatch();
         int i = 0;
+        if (!anchored && n > 0) {
+            if (stopped || frames >= options.limit()) return false;
+            i = anchor(f, deadline[0]);
+        }
+        for (int k = 0; k < n; k++) deadline[k] += start;
         while (i < n) {
             if (stopped || frames >= options.limit()) return false;
             if (timed && deadline[i] > end) return false;
@@ -234,8 +282,7 @@ public final class Replayer {
         ReplayOptions once = new ReplayOptions(options.pacing(), 1, null, Long.MAX_VALUE, true);
         Replayer r = new Replayer(selection, dry, new JumpingClock(), once);
         for (long n = 0; n < REHEARSAL_FRAMES; ) {
-            if (r.passes++ == 0) r.start = 0;
-            else r.schedule.newPass();
+            r.beginPass();
             for (FrameChunk c : chunks) {
                 r.send(c);
                 n += c.size();

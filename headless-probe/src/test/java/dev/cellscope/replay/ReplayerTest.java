@@ -47,7 +47,7 @@ class ReplayerTest {
 
     record Sent(byte[] bytes, long at, int batch) {}
 
-    static final class Recorder implements FrameSender {
+    static class Recorder implements FrameSender {
         final FakeClock clock;
         final long cost;
         final int refuseAbove;
@@ -148,6 +148,71 @@ class ReplayerTest {
                 }
             }
         }
+    }
+
+    /**
+     * The first send through a fresh socket is slow (0.6–2.5 ms on veth): the schedule starts when it has
+     * returned, so the frames due in that time keep their captured gaps instead of going out back to back.
+     * Fails with the schedule started before the first send: frames 2.. then go as one late batch.
+     */
+    @Test
+    void theScheduleStartsWhenTheFirstFrameHasGone() throws Exception {
+        List<Frame> expected = aliceFrames();
+        for (boolean preload : new boolean[]{false, true}) {
+            FakeClock clock = new FakeClock();
+            long start = clock.now, firstSend = 5_000_000;
+            Recorder rec = new Recorder(clock, 0, Integer.MAX_VALUE) {
+                @Override
+                public int send(MemorySegment[] frames, int from, int count) {
+                    int n = super.send(frames, from, count);
+                    if (sent.size() == 1) clock.now += firstSend;
+                    return n;
+                }
+            };
+            ReplayReport report = run(alice(), rec, clock, new ReplayOptions(new Pacing.AsCaptured(1), 1, null, Long.MAX_VALUE, preload));
+            assertEquals(expected.size(), rec.sent.size());
+            assertEquals(start, rec.sent.getFirst().at());
+            for (int i = 1; i < expected.size(); i++) {
+                assertEquals(start + firstSend + expected.get(i).ts() - expected.getFirst().ts(), rec.sent.get(i).at(), "frame " + i + " preload " + preload);
+            }
+            assertEquals(0, report.intervalError().max(), "preload " + preload);
+            assertEquals(0, report.lateness().max(), "preload " + preload);
+        }
+    }
+
+    /**
+     * Without preload the reader opens the next pass while this one's last frames go out, so a loop's wrap
+     * costs no more than another gap. Fails with a reader started per pass: the second session is only
+     * opened after the first pass has been sent, and the wait below times out.
+     */
+    @Test
+    void theNextPassIsReadWhileThisOneIsSent() throws Exception {
+        int perPass = aliceFrames().size();
+        java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
+        FrameSelection selection = new FrameSelection(() -> {
+            sessions.incrementAndGet();
+            return new CaptureSession(new FileSource(SAMPLE), SessionOptions.of(null));
+        }, DisplayFilter.compile("eth.src == " + ALICE));
+        FakeClock clock = new FakeClock();
+        List<Integer> sessionsAtTheWrap = new ArrayList<>();
+        Recorder rec = new Recorder(clock, 0, Integer.MAX_VALUE) {
+            @Override
+            public int send(MemorySegment[] frames, int from, int count) {
+                int n = super.send(frames, from, count);
+                if (sent.size() >= perPass && sessionsAtTheWrap.isEmpty()) { // the first pass's last frame has gone
+                    long until = System.nanoTime() + 5_000_000_000L;
+                    while (sessions.get() < 2 && System.nanoTime() < until) Thread.onSpinWait();
+                    sessionsAtTheWrap.add(sessions.get());
+                }
+                return n;
+            }
+        };
+        ReplayReport report = run(selection, rec, clock, new ReplayOptions(new Pacing.AsCaptured(1), 3, null, Long.MAX_VALUE, false));
+        assertEquals(3L * perPass, report.frames());
+        assertEquals(3, report.passes());
+        assertEquals(1, sessionsAtTheWrap.size());
+        assertTrue(sessionsAtTheWrap.getFirst() >= 2, "the second pass was being read before the first had been sent: " + sessionsAtTheWrap);
+        assertEquals(3, sessions.get(), "three passes, three sessions: none read beyond the loops asked for");
     }
 
     @Test
