@@ -1,6 +1,7 @@
 package dev.cellscope.replay;
 
 import dev.cellscope.crypto.Crc64GoIso;
+import dev.cellscope.nativetap.packet.MacAddress;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
 import dev.cellscope.wire.Ipv4Header;
@@ -15,7 +16,12 @@ import dev.cellscope.wire.UtcpLayouts;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Rewrites one frame by an {@link AddressMap}, field by field where the protocols put the addresses
@@ -41,9 +47,46 @@ public final class FrameRewriter {
     private final List<String> problems = new ArrayList<>();
     private long problemCount, rewritten, checksumsRecomputed;
     private long frame;
+    private final Kind<Long> macKind, tetherKind;
+    private final Kind<Bytes> cellIdKind, ipv6Kind;
+    private final Kind<Integer> ipv4Kind, portKind;
+    /** Values already reported as merging with a mapped one (each once). */
+    private final Set<String> merged = new HashSet<>();
 
     public FrameRewriter(AddressMap map) {
         this.map = map;
+        macKind = new Kind<>("MAC", map.macs(), MacAddress::format);
+        tetherKind = new Kind<>("Tether identity", map.tetherIds(), MacAddress::format);
+        cellIdKind = new Kind<>("CellID", map.cellIds(), Bytes::hex);
+        ipv4Kind = new Kind<>("IPv4 address", map.ipv4(), FrameRewriter::dotted);
+        ipv6Kind = new Kind<>("IPv6 address", map.ipv6(), FrameRewriter::ipv6Text);
+        portKind = new Kind<>("UDP port", map.udpPorts(), String::valueOf);
+    }
+
+    /**
+     * One kind of the map, and the same turned round (new value to old). A value the capture already uses
+     * that is not mapped away, but is what another value maps to, would merge two conversations after the
+     * rewrite: the map is one-to-one in itself, but not with the capture's own values.
+     */
+    private record Kind<K>(String name, Map<K, K> forward, Map<K, K> inverse, Function<K, String> text) {
+        Kind(String name, Map<K, K> forward, Function<K, String> text) {
+            this(name, forward, invert(forward), text);
+        }
+
+        private static <K> Map<K, K> invert(Map<K, K> m) {
+            Map<K, K> out = new HashMap<>();
+            m.forEach((k, v) -> out.put(v, k));
+            return out;
+        }
+    }
+
+    /** Reports {@code value} (once) when the rewrite would make it one with another value of the capture. */
+    private <K> void checkMerge(Kind<K> kind, K value) {
+        if (kind.inverse().isEmpty() || kind.forward().containsKey(value)) return;
+        K old = kind.inverse().get(value);
+        if (old == null || !merged.add(kind.name() + " " + kind.text().apply(value))) return;
+        problem(kind.name() + " " + kind.text().apply(value) + " is in the capture, and " + kind.text().apply(old) + " is mapped to it:"
+                + " after the rewrite the two are one (their conversations merge); map it too, or choose another new value");
     }
 
     /** The first problems found (at most 20), each naming its frame. */
@@ -92,7 +135,10 @@ public final class FrameRewriter {
     private boolean mac(MemorySegment s, Slot slot, long base) {
         long old = bytesToLong(slot.getBytes(s, base));
         Long now = map.macs().get(old);
-        if (now == null) return false;
+        if (now == null) {
+            checkMerge(macKind, old);
+            return false;
+        }
         slot.setBytes(s, base, longToBytes(now, 6));
         return true;
     }
@@ -110,10 +156,12 @@ public final class FrameRewriter {
     private boolean utcp(MemorySegment s, int off, int len) {
         boolean changed = false;
         for (Slot id : new Slot[]{U_SRC, U_DST}) {
-            Bytes now = map.cellIds().get(Bytes.of(id.getBytes(s, off)));
+            Bytes old = Bytes.of(id.getBytes(s, off)), now = map.cellIds().get(old);
             if (now != null) {
                 id.setBytes(s, off, now.toArray());
                 changed = true;
+            } else {
+                checkMerge(cellIdKind, old);
             }
         }
         int payload = off + UtcpLayouts.HEADER.size();
@@ -135,6 +183,8 @@ public final class FrameRewriter {
         long sender = sHi.get(s, off) << 16 | sLo.get(s, off);
         long target = tHi.get(s, off) << 32 | tLo.get(s, off);
         Long newSender = map.tetherIds().get(sender), newTarget = map.tetherIds().get(target);
+        checkMerge(tetherKind, sender);
+        checkMerge(tetherKind, target);
         if (newSender == null && newTarget == null) return false;
         boolean crcWasGood = Crc64GoIso.tetherChecksum(s, off, len) == checksum.get(s, off);
         if (newSender != null) {
@@ -158,18 +208,33 @@ public final class FrameRewriter {
         if (!(Ipv4Header.decode(s, off, len) instanceof Decoded.Ok<Ipv4Header> ok)) return false;
         Ipv4Header h = ok.value();
         int hl = ok.length();
+        checkMerge(ipv4Kind, h.src());
+        checkMerge(ipv4Kind, h.dst());
         int src = map.ipv4().getOrDefault(h.src(), h.src()), dst = map.ipv4().getOrDefault(h.dst(), h.dst());
-        boolean first = (h.flagsFragment() & 0x3FFF) == 0; // not a fragment (no offset, no more-fragments)
+        boolean moves = src != h.src() || dst != h.dst();
+        boolean fragment = (h.flagsFragment() & 0x3FFF) != 0; // an offset, or more fragments to come
+        boolean firstFragment = fragment && (h.flagsFragment() & 0x1FFF) == 0;
+        int[] before = {h.src() >>> 16, h.src() & 0xFFFF, h.dst() >>> 16, h.dst() & 0xFFFF};
+        int[] after = {src >>> 16, src & 0xFFFF, dst >>> 16, dst & 0xFFFF};
         boolean changed = false;
         if (h.protocol() == LinkLayouts.IP_PROTO_UDP) {
-            if (first) {
+            if (!fragment) {
                 int end = Math.min(len, Math.max(hl, h.totalLength()));
                 changed = udp(s, off + hl, end - hl, new Ipv4Pseudo(h.src(), h.dst()), new Ipv4Pseudo(src, dst));
-            } else if (!map.udpPorts().isEmpty() || !map.cellIds().isEmpty() || !map.tetherIds().isEmpty()) {
-                problem("IPv4 fragment: its UDP header and payload cannot be rewritten (only whole datagrams are)");
+            } else {
+                if (firstFragment) changed = udpHeaderOfAFragment(s, off + hl, len - hl, before, after);
+                if (!map.cellIds().isEmpty() || !map.tetherIds().isEmpty()) {
+                    problem("IPv4 fragment: the UTCP or Tether bytes it may carry are not rewritten (fragments are not reassembled)");
+                }
             }
+        } else if (h.protocol() == IP_PROTO_TCP && moves) {
+            // its checksum covers the addresses (pseudo-header) and sits in the first fragment: adjusted there
+            if (!fragment || firstFragment) tcpChecksum(s, off + hl, len - hl, before, after);
+        } else if (moves && PSEUDO_HEADER_PROTOCOLS.contains(h.protocol())) {
+            problem("IPv4 protocol " + h.protocol() + ": its checksum covers the addresses and is not recomputed here, so the addresses were not rewritten");
+            return false;
         }
-        if (src != h.src() || dst != h.dst()) {
+        if (moves) {
             boolean good = h.checksumValid();
             Ipv4Header moved = new Ipv4Header(h.dscpEcn(), h.totalLength(), h.identification(), h.flagsFragment(), h.ttl(),
                     h.protocol(), h.checksum(), src, dst, h.options());
@@ -185,6 +250,56 @@ public final class FrameRewriter {
         return changed;
     }
 
+    private static final int IP_PROTO_TCP = 6;
+    /** Other IPv4 protocols whose checksum covers the addresses: DCCP and UDP-Lite (RFC 4340, 3828). */
+    private static final Set<Integer> PSEUDO_HEADER_PROTOCOLS = Set.of(33, 136);
+
+    /**
+     * The UDP header of a datagram's first fragment: ports mapped, and its checksum (which covers the whole
+     * datagram, most of it in other fragments) adjusted for what changed (RFC 1624), so the datagram the
+     * receiver reassembles checks as it did in the capture: good stays good, bad stays bad.
+     */
+    private boolean udpHeaderOfAFragment(MemorySegment s, int off, int len, int[] before, int[] after) {
+        if (len < UDP_HEADER) return false;
+        int sp = s.get(U16, off) & 0xFFFF, dp = s.get(U16, off + 2) & 0xFFFF;
+        checkMerge(portKind, sp);
+        checkMerge(portKind, dp);
+        int nsp = map.udpPorts().getOrDefault(sp, sp), ndp = map.udpPorts().getOrDefault(dp, dp);
+        boolean ports = nsp != sp || ndp != dp;
+        if (!ports && java.util.Arrays.equals(before, after)) return false;
+        s.set(U16, off, (short) nsp);
+        s.set(U16, off + 2, (short) ndp);
+        int checksum = s.get(U16, off + 6) & 0xFFFF;
+        if (checksum != 0) { // zero: the datagram has no checksum
+            int adjusted = InternetChecksum.adjust(checksum, concat(before, sp, dp), concat(after, nsp, ndp));
+            s.set(U16, off + 6, (short) (adjusted == 0 ? 0xFFFF : adjusted));
+            checksumsRecomputed++;
+        }
+        return true;
+    }
+
+    /** A TCP segment's checksum adjusted for the addresses that changed (RFC 1624); good stays good, bad stays bad. */
+    private void tcpChecksum(MemorySegment s, int off, int len, int[] before, int[] after) {
+        if (len < TCP_CHECKSUM + 2) {
+            problem("TCP header cut short in the capture: its checksum cannot be adjusted for the new addresses");
+            return;
+        }
+        int checksum = s.get(U16, off + TCP_CHECKSUM) & 0xFFFF;
+        s.set(U16, off + TCP_CHECKSUM, (short) InternetChecksum.adjust(checksum, before, after));
+        checksumsRecomputed++;
+    }
+
+    private static final int UDP_HEADER = 8, TCP_CHECKSUM = 16;
+    private static final java.lang.foreign.ValueLayout.OfShort U16 =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private static int[] concat(int[] words, int a, int b) {
+        int[] out = java.util.Arrays.copyOf(words, words.length + 2);
+        out[words.length] = a;
+        out[words.length + 1] = b;
+        return out;
+    }
+
     /**
      * IPv6 has no header checksum, but the checksum of what it carries covers both addresses (pseudo-header):
      * the addresses are rewritten over UDP (whose checksum is then recomputed) and over no next header (59);
@@ -193,6 +308,8 @@ public final class FrameRewriter {
     private boolean ipv6(MemorySegment s, int off, int len) {
         if (!(Ipv6Header.decode(s, off, len) instanceof Decoded.Ok<Ipv6Header> ok)) return false;
         Ipv6Header h = ok.value();
+        checkMerge(ipv6Kind, h.src());
+        checkMerge(ipv6Kind, h.dst());
         Bytes src = map.ipv6().getOrDefault(h.src(), h.src()), dst = map.ipv6().getOrDefault(h.dst(), h.dst());
         boolean moves = !src.equals(h.src()) || !dst.equals(h.dst());
         if (h.nextHeader() != LinkLayouts.IP_PROTO_UDP) {
@@ -245,6 +362,8 @@ public final class FrameRewriter {
         if (u.srcPort() == LinkLayouts.UDP_PORT_CELL || u.dstPort() == LinkLayouts.UDP_PORT_CELL) {
             changed |= cell(s, payloadOff, payloadLen);
         }
+        checkMerge(portKind, u.srcPort());
+        checkMerge(portKind, u.dstPort());
         int sp = map.udpPorts().getOrDefault(u.srcPort(), u.srcPort()), dp = map.udpPorts().getOrDefault(u.dstPort(), u.dstPort());
         changed |= sp != u.srcPort() || dp != u.dstPort();
         if (!changed) return false;
@@ -274,6 +393,18 @@ public final class FrameRewriter {
             return i;
         }
         return -1;
+    }
+
+    private static String dotted(int ip) {
+        return (ip >>> 24) + "." + (ip >>> 16 & 0xFF) + "." + (ip >>> 8 & 0xFF) + "." + (ip & 0xFF);
+    }
+
+    private static String ipv6Text(Bytes ip) {
+        try {
+            return java.net.InetAddress.getByAddress(ip.toArray()).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return ip.hex();
+        }
     }
 
     private static long bytesToLong(byte[] b) {

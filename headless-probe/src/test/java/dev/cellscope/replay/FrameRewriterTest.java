@@ -217,6 +217,109 @@ class FrameRewriterTest {
         assertArrayEquals(runt, new FrameRewriter(MAP).rewrite(1, runt));
     }
 
+    /** An IPv4 packet by hand: a 20-byte header (its checksum by this test's sum), then the payload. */
+    static byte[] ipv4Packet(int protocol, int src, int dst, int flagsFragment, byte[] payload) {
+        byte[] a = ByteBuffer.allocate(20 + payload.length).put((byte) 0x45).put((byte) 0).putShort((short) (20 + payload.length))
+                .putShort((short) 77).putShort((short) flagsFragment).put((byte) 64).put((byte) protocol).putShort((short) 0)
+                .putInt(src).putInt(dst).put(payload).array();
+        int c = ~sum(a, 0, 20, 0) & 0xFFFF;
+        a[10] = (byte) (c >>> 8);
+        a[11] = (byte) c;
+        return a;
+    }
+
+    /** The ones'-complement sum of a transport segment with its IPv4 pseudo-header (0xFFFF when its checksum is right). */
+    static int withPseudoHeader(int src, int dst, int protocol, byte[] segment) {
+        byte[] ph = ByteBuffer.allocate(12).putInt(src).putInt(dst).put((byte) 0).put((byte) protocol).putShort((short) segment.length).array();
+        return sum(segment, 0, segment.length, sum(ph, 0, 12, 0));
+    }
+
+    static byte[] withChecksum(int src, int dst, int protocol, byte[] segment, int at) {
+        int c = ~withPseudoHeader(src, dst, protocol, segment) & 0xFFFF;
+        segment[at] = (byte) (c >>> 8);
+        segment[at + 1] = (byte) c;
+        return segment;
+    }
+
+    static byte[] tcpSegment() {
+        byte[] t = new byte[20 + 11];
+        ByteBuffer.wrap(t).putShort((short) 40001).putShort((short) 80).putInt(1000).putInt(0).put((byte) 0x50).put((byte) 0x18)
+                .putShort((short) 512).putShort((short) 0).putShort((short) 0).put("hello world".getBytes());
+        return withChecksum(A_IP, B_IP, 6, t, 16);
+    }
+
+    /** User review: an `ip` line left IPv4 TCP segments with checksums over the old addresses. */
+    @Test
+    void tcpOverIpv4KeepsItsChecksumGoodOrBad() {
+        byte[] in = ethernet(B_MAC, A_MAC, 0x0800, ipv4Packet(6, A_IP, B_IP, 0, tcpSegment()));
+        FrameRewriter r = new FrameRewriter(MAP);
+        byte[] out = r.rewrite(1, in);
+        assertTrue(ipv4Good(out));
+        assertEquals(A2_IP, ByteBuffer.wrap(out).getInt(26));
+        assertEquals(0xFFFF, withPseudoHeader(A2_IP, B_IP, 6, Arrays.copyOfRange(out, 34, out.length)), "TCP checksum over the new addresses");
+        assertEquals(List.of(), r.problems());
+
+        byte[] bad = in.clone();
+        bad[34 + 16] ^= 0x10;
+        byte[] badOut = new FrameRewriter(MAP).rewrite(2, bad);
+        assertNotEquals(0xFFFF, withPseudoHeader(A2_IP, B_IP, 6, Arrays.copyOfRange(badOut, 34, badOut.length)), "a bad checksum stays bad");
+    }
+
+    /**
+     * User review: the fragments of a UDP datagram were readdressed and the datagram's checksum (in the first
+     * fragment's UDP header, over the whole datagram) left over the old addresses. Reassembled here after the
+     * rewrite, it checks over the new addresses and ports.
+     */
+    @Test
+    void aFragmentedUdpDatagramChecksAfterReassembly() {
+        byte[] udp = new byte[108];
+        ByteBuffer.wrap(udp).putShort((short) 34997).putShort((short) 5000).putShort((short) 108);
+        for (int i = 8; i < udp.length; i++) udp[i] = (byte) (i * 7);
+        withChecksum(A_IP, B_IP, 17, udp, 6);
+        byte[] f1 = ethernet(B_MAC, A_MAC, 0x0800, ipv4Packet(17, A_IP, B_IP, 0x2000, Arrays.copyOfRange(udp, 0, 56)));
+        byte[] f2 = ethernet(B_MAC, A_MAC, 0x0800, ipv4Packet(17, A_IP, B_IP, 56 / 8, Arrays.copyOfRange(udp, 56, 108)));
+        FrameRewriter r = new FrameRewriter(MAP);
+        byte[] o1 = r.rewrite(1, f1), o2 = r.rewrite(2, f2);
+        assertTrue(ipv4Good(o1) && ipv4Good(o2));
+        assertEquals(A2_IP, ByteBuffer.wrap(o1).getInt(26));
+        assertEquals(A2_IP, ByteBuffer.wrap(o2).getInt(26));
+        byte[] datagram = concat(Arrays.copyOfRange(o1, 34, o1.length), Arrays.copyOfRange(o2, 34, o2.length));
+        assertEquals(40000, ByteBuffer.wrap(datagram).getShort(0) & 0xFFFF, "the mapped port");
+        assertEquals(0xFFFF, withPseudoHeader(A2_IP, B_IP, 17, datagram), "the reassembled datagram's checksum");
+        assertArrayEquals(Arrays.copyOfRange(udp, 8, 108), Arrays.copyOfRange(datagram, 8, 108), "payload untouched");
+        assertEquals(List.of("frame 1: IPv4 fragment: the UTCP or Tether bytes it may carry are not rewritten (fragments are not reassembled)",
+                "frame 2: IPv4 fragment: the UTCP or Tether bytes it may carry are not rewritten (fragments are not reassembled)"), r.problems());
+    }
+
+    @Test
+    void dccpOverIpv4IsReportedNotRewritten() {
+        byte[] in = ethernet(B_MAC, B_MAC, 0x0800, ipv4Packet(33, A_IP, B_IP, 0, new byte[24]));
+        FrameRewriter r = new FrameRewriter(MAP);
+        assertArrayEquals(in, r.rewrite(4, in));
+        assertEquals(List.of("frame 4: IPv4 protocol 33: its checksum covers the addresses and is not recomputed here, so the addresses were not rewritten"), r.problems());
+    }
+
+    /**
+     * User review: mapping a value onto one the capture already uses merged two conversations silently. Reported
+     * once per value; a swap (A to B and B to A) merges nothing and is not reported.
+     */
+    @Test
+    void aMapOntoAValueTheCaptureAlreadyUsesIsReported() {
+        byte[] in = ethernet(A2_MAC, B_MAC, 0x88B5, utcp(B_CELL, A2_CELL, new byte[4]));
+        FrameRewriter r = new FrameRewriter(MAP);
+        r.rewrite(3, in);
+        r.rewrite(4, in);
+        assertEquals(List.of(
+                "frame 3: MAC 02:00:00:00:aa:11 is in the capture, and 02:00:00:00:0a:11 is mapped to it: after the rewrite the two are one (their conversations merge); map it too, or choose another new value",
+                "frame 3: CellID 00112233445566778899aabbccddeeff is in the capture, and a74aaa1fe85b0f9170c12ec1e28325b7 is mapped to it: after the rewrite the two are one (their conversations merge); map it too, or choose another new value"),
+                r.problems());
+        AddressMap swap = new AddressMap(Map.of(A_MAC, B_MAC, B_MAC, A_MAC), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
+        FrameRewriter s = new FrameRewriter(swap);
+        byte[] out = s.rewrite(1, ethernet(B_MAC, A_MAC, 0x88B5, utcp(A_CELL, B_CELL, new byte[4])));
+        assertArrayEquals(ethernet(A_MAC, B_MAC, 0x88B5, utcp(A_CELL, B_CELL, new byte[4])), out);
+        assertEquals(List.of(), s.problems());
+    }
+
     static byte[] concat(byte[] a, byte[] b) {
         byte[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
