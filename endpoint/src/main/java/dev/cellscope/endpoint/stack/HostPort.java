@@ -9,14 +9,22 @@ public final class HostPort {
 
     /** @param what names the value in the error, e.g. "--listen" or "peer address" */
     public static InetSocketAddress parse(String spec, String what) {
+        if (spec.matches("\\p{XDigit}{2}(:\\p{XDigit}{2}){5}")) {
+            throw StackException.invalid(what + ": '" + spec + "' is a MAC address, which needs --transport eth --iface IF (UDP takes HOST:PORT)");
+        }
         int colon = spec.lastIndexOf(':');
         if (colon < 0) throw StackException.invalid(what + " takes HOST:PORT, got '" + spec + "'");
+        int port;
         try {
-            int port = Integer.parseInt(spec.substring(colon + 1));
+            port = Integer.parseInt(spec.substring(colon + 1));
             if (port < 0 || port > 65535) throw new NumberFormatException();
-            return new InetSocketAddress(spec.substring(0, colon).replace("[", "").replace("]", ""), port);
         } catch (NumberFormatException e) {
             throw StackException.invalid(what + ": '" + spec.substring(colon + 1) + "' is not a port");
         }
+        String host = spec.substring(0, colon).replace("[", "").replace("]", "");
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        // resolved once, here: an unknown host used to reach the link unresolved, and each SYN retry failed on it
+        if (address.isUnresolved()) throw StackException.invalid(what + ": no such host '" + host + "' (it does not resolve)");
+        return address;
     }
 }

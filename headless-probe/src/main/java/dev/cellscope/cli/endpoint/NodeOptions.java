@@ -82,7 +82,7 @@ public final class NodeOptions {
     @Option(names = "--max-pending-offers", paramLabel = "N", description = "SBI: objects offered on one connection whose blocks have not all come (default 16).")
     int maxPendingOffers = SbiPeerLimits.DEFAULT_MAX_PENDING_OFFERS;
 
-    @Option(names = "--silence-timeout", paramLabel = "SECONDS", description = "SBI: give up on a peer that answers nothing for this long while requests wait (default 15; 0 = never).")
+    @Option(names = "--silence-timeout", paramLabel = "SECONDS", description = "SBI: give up on a peer that answers nothing for this long while requests wait (default 60; 0 = never).")
     double silenceTimeout = SbiPeerLimits.DEFAULT_SILENCE_TIMEOUT_NANOS / 1e9;
 
     /**
