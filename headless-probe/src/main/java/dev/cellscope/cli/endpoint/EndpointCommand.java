@@ -86,7 +86,7 @@ public final class EndpointCommand {
 
         @Override
         public Integer call() {
-            if (!Files.isRegularFile(file)) throw UserError.failure(file + ": no such file");
+            UserError.requireRegularFile(file);
             int chunkSize;
             try {
                 chunkSize = blockSize(Files.size(file));

@@ -64,7 +64,7 @@ final class TetherSend implements Callable<Integer> {
         if (timeout < 1) throw UserError.usage("--timeout must be at least 1 s");
         MemorySegment content;
         try {
-            if (!Files.isRegularFile(file)) throw UserError.failure(file + ": no such file");
+            UserError.requireRegularFile(file);
             long size = Files.size(file);
             if (size > MAX_BYTES) throw UserError.failure(file + ": larger than 1 GiB, which a receiver holds at most");
             // Mapped, not read into the heap: 1 GB read and copied took about 9 s here before the first frame.

@@ -24,6 +24,17 @@ public final class UserError extends RuntimeException {
         return new UserError(message, EXIT_FAILURE);
     }
 
+    /**
+     * {@code file} as an input the command reads whole: one line for what it is instead (missing, a directory,
+     * a device or pipe), so that a directory given by mistake is not called missing.
+     */
+    public static void requireRegularFile(java.nio.file.Path file) {
+        if (java.nio.file.Files.isRegularFile(file)) return;
+        if (java.nio.file.Files.isDirectory(file)) throw failure(file + ": is a directory, not a file");
+        if (java.nio.file.Files.exists(file)) throw failure(file + ": not a regular file");
+        throw failure(file + ": no such file");
+    }
+
     public int exitCode() {
         return exitCode;
     }
