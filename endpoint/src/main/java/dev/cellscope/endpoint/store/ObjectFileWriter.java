@@ -31,10 +31,43 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The file is written as {@code dest}'s temporary sibling ({@value ContentStore#TEMP_PREFIX}…{@code .part},
  * mode from the umask), forced, renamed onto {@code dest} and the directory forced by {@link #finish()}, or deleted by
- * {@link #abort()}: a failed or cancelled get leaves nothing. The calls may come from any thread (the
+ * {@link #abort()}, or at the JVM's exit if neither came: a failed, cancelled or killed (SIGTERM) get leaves nothing. The calls may come from any thread (the
  * scheduler's); they only queue work, so the network never waits for the disk.
  */
 public final class ObjectFileWriter {
+    /**
+     * The temporary files of writers not yet finished or aborted, deleted when the JVM exits (SIGTERM, Ctrl-C): a get
+     * stopped that way left its {@code .part} beside FILE for good (user review), where FILE appears whole or not at all.
+     * One hook for all writers; a file already renamed into place is gone from the set, and from its old name.
+     */
+    private static final class Unfinished {
+        private static final Set<Path> FILES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        static {
+            try {
+                Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("cellscope-object-writer-cleanup").unstarted(() -> {
+                    for (Path p : FILES) {
+                        try {
+                            Files.deleteIfExists(p);
+                        } catch (IOException ignored) {
+                            // exiting: nothing else to do
+                        }
+                    }
+                }));
+            } catch (IllegalStateException exiting) {
+                // the JVM is already exiting: the writer's own abort is all there is
+            }
+        }
+
+        static void add(Path p) {
+            FILES.add(p);
+        }
+
+        static void remove(Path p) {
+            FILES.remove(p);
+        }
+    }
+
     /** Room for blocks that arrived ahead of a missing one; the endpoint's get wants 32 at a time. */
     public static final long DEFAULT_MAX_AHEAD_BYTES = 32L << 20;
 
@@ -75,6 +108,7 @@ public final class ObjectFileWriter {
         // Not Files.createTempFile: its 0600 would stay on the user's file; this one follows the umask.
         this.part = dir.resolve(ContentStore.TEMP_PREFIX + UUID.randomUUID() + ".part");
         this.channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Unfinished.add(part);
         this.jobs = inline ? null : new LinkedBlockingQueue<>();
         if (!inline) Thread.ofPlatform().name("cellscope-object-writer").daemon(true).start(this::run);
     }
@@ -190,6 +224,7 @@ public final class ObjectFileWriter {
                 channel.force(true); // durable before the rename makes it visible
                 channel.close();
                 DurableFiles.moveIntoPlace(part, dest);
+                Unfinished.remove(part);
                 done.complete(dest);
                 return true;
             }
@@ -231,6 +266,7 @@ public final class ObjectFileWriter {
         } catch (IOException ignored) {
             // nothing more can be done about it here; the failure below is what the caller reports
         }
+        Unfinished.remove(part);
         ahead.clear();
         done.completeExceptionally(failure != null ? failure : new IOException("cancelled"));
     }

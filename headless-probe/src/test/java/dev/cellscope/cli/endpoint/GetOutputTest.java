@@ -46,4 +46,27 @@ class GetOutputTest {
             assertEquals("cellscope: -o " + out + ": is a directory; -o names the file to write\n", get.err(), get.tail());
         }
     }
+
+    /**
+     * User review: a get ended by SIGTERM left its {@code .tmp-….part} beside FILE for good. The temporary file is made
+     * before connecting (above), so a get still waiting for its silent peer has one to leave.
+     */
+    @Test
+    void aGetEndedBySigtermLeavesNoTemporaryFile() throws Exception {
+        Path outDir = Files.createDirectory(dir.resolve("out"));
+        try (Child get = get(outDir.resolve("got.bin"))) {
+            long until = System.nanoTime() + 15_000_000_000L;
+            while (listing(outDir).isEmpty() && System.nanoTime() < until && get.alive()) Thread.sleep(20);
+            assertEquals(1, listing(outDir).size(), "the get's temporary file: " + listing(outDir) + "\n" + get.tail());
+            get.signal("TERM");
+            assertTrue(get.waitMillis(5_000), "SIGTERM ends the get\n" + get.tail());
+            assertEquals(List.of(), listing(outDir), get.tail());
+        }
+    }
+
+    private static List<String> listing(Path d) throws java.io.IOException {
+        try (var s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
 }
