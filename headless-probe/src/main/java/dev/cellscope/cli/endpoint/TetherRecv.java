@@ -95,7 +95,15 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
                 + (sender != null ? " from " + Identities.formatTetherId(sender.id()) : stack.book() != null ? " from the allow-list" : ""));
         if (sender != null && sender.where() != null) invite(stack, rx, stack.address(sender.where()), sender.id());
 
-        Reception r = EndpointCommand.await(rx.completion(), timeout);
+        Reception r;
+        try {
+            r = EndpointCommand.await(rx.completion(), timeout);
+        } catch (UserError e) {
+            // No flow completed (timed out): the counters still say what came, and what the limits refused.
+            System.out.printf("tether-recv %s: FAILED, %s, nothing written; %s%s%s%n", out, e.getMessage(), TetherReport.counters(rx.stats()),
+                    link.refused() > 0 ? "; refused from other senders " + link.refused() : "", stack.faultSummary());
+            throw e;
+        }
         linger(rx);
         System.out.printf("tether-recv %s: %s, %d bytes on flow %d from %s, manifest %d frames, received %d; %s%s%s%n", out,
                 r.ok() ? "OK" : "FAILED", r.data().length(), r.flow(), Identities.formatTetherId(r.sender()), r.manifestFrames(),

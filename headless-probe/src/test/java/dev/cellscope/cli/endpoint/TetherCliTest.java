@@ -65,6 +65,27 @@ class TetherCliTest {
         }
     }
 
+    /** User review: a receiver that refused every Define and timed out printed no summary, so its counters never showed. */
+    @Test
+    void aRefusedFlowStillEndsWithTheSummaryLine() throws Exception {
+        Path content = random("in.bin", 50_000), got = dir.resolve("got.bin");
+        int port = freeUdpPort();
+        try (Child recv = Child.start(dir, "recv", List.of(), "endpoint", "tether-recv", "-o", got.toString(), "--key", key("r"),
+                "--listen", "127.0.0.1:" + port, "--max-flow-bytes", "1000", "--timeout", "6")) {
+            String rid = recv.await(NODE + " \\(tether " + ID + "\\) on udp .*: waiting for a flow", 30);
+            try (Child send = Child.start(dir, "send", List.of(), "endpoint", "tether-send", content.toString(), "--key", key("s"), "--lamp",
+                    "--to", rid + "@127.0.0.1:" + port, "--timeout", "3")) {
+                assertEquals(1, send.finish(30), send.tail());
+            }
+            assertEquals(1, recv.finish(30), recv.tail());
+            Matcher refused = Pattern.compile("refused Defines (\\d+)").matcher(recv.out());
+            assertTrue(recv.out().startsWith("tether-recv " + got + ": FAILED, timed out after 6 s, nothing written; frames sent ") && refused.find(), recv.tail());
+            assertTrue(Long.parseLong(refused.group(1)) > 0, recv.out());
+            assertTrue(recv.err().endsWith("cellscope: timed out after 6 s\n"), recv.tail());
+            assertFalse(Files.exists(got));
+        }
+    }
+
     @Test
     void noReceiverIsExitOneWithTheReason() throws Exception {
         Path content = random("in.bin", 1000);
