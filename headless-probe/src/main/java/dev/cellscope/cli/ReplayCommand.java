@@ -211,8 +211,17 @@ public final class ReplayCommand implements Callable<Integer> {
         if (udp != null && report.frames() == 0 && report.failed() > 0) {
             throw UserError.failure("--udp " + udp + ": every datagram was refused (" + report.failed() + ", the first: " + report.firstFailure() + ")");
         }
+        long refusedByPeer = sender instanceof UdpSender u ? u.peerRefusals() : 0;
+        if (refusedByPeer > 0 && refusedByPeer >= report.frames()) {
+            throw UserError.failure("--udp " + udp + ": every datagram was refused by the peer (" + refusedByPeer
+                    + " ICMP port unreachable for " + report.frames() + " sent): nothing listens there");
+        }
         try (Writer out = Console.stdout()) {
             out.append(report.format());
+            if (refusedByPeer > 0) {
+                out.append("Refused by the peer: ").append(Long.toString(refusedByPeer)).append(" of ").append(Long.toString(report.frames()))
+                        .append(" datagrams (ICMP port unreachable: nothing listened there when they came)").append(System.lineSeparator());
+            }
             if (sender.transmitPath() != null) out.append("Transmit: ").append(sender.transmitPath()).append(System.lineSeparator());
         }
         if (report.frames() == 0 && report.failed() == 0) {

@@ -28,6 +28,7 @@ public final class UdpSender implements FrameSender {
     private final ProtocolFamily family;
     private final String path;
     private final boolean dry;
+    private long peerRefusals;
 
     private UdpSender(DatagramChannel channel, ProtocolFamily family, String path, boolean dry) {
         this.channel = channel;
@@ -74,14 +75,26 @@ public final class UdpSender implements FrameSender {
         return 1;
     }
 
+    /**
+     * A connected UDP socket reports the ICMP port unreachable that answered an earlier datagram on the next write,
+     * which then sends nothing. That earlier datagram is counted as refused by the peer ({@link #peerRefusals}) and
+     * this one written again: counting the failed write instead (as before) counted the wrong datagram, and against a
+     * port nobody listens on every other datagram looked delivered.
+     */
     @Override
     public int send(MemorySegment[] frames, int from, int count) {
         if (dry) return 1;
         MemorySegment bytes = frames[from];
         try {
-            channel.write(bytes.asByteBuffer());
+            try {
+                channel.write(bytes.asByteBuffer());
+            } catch (PortUnreachableException earlier) {
+                peerRefusals++;
+                channel.write(bytes.asByteBuffer());
+            }
             return 1;
         } catch (PortUnreachableException e) {
+            peerRefusals++;
             throw new FrameRefused("port unreachable (ICMP)");
         } catch (ClosedChannelException e) {
             throw new ReplayException("--udp: the socket was closed");
@@ -120,10 +133,42 @@ public final class UdpSender implements FrameSender {
         return path;
     }
 
+    /**
+     * Datagrams the peer answered with ICMP port unreachable (nothing listened there when they came), the last ones'
+     * collected at {@link #close}. Complete on loopback; a remote host rate-limits its ICMP, so there it is a lower bound.
+     */
+    public long peerRefusals() {
+        return peerRefusals;
+    }
+
     @Override
     public void close() {
-        if (!dry) close(channel);
+        if (dry) return;
+        collectLateRefusals();
+        close(channel);
     }
+
+    /** The ICMP errors for the last datagrams come after their writes: looked for over {@link #LATE_REFUSAL_NANOS}. */
+    private void collectLateRefusals() {
+        try {
+            channel.configureBlocking(false);
+            java.nio.ByteBuffer sink = java.nio.ByteBuffer.allocate(1);
+            long end = System.nanoTime() + LATE_REFUSAL_NANOS;
+            while (System.nanoTime() < end) {
+                try {
+                    if (channel.read(sink.clear()) == 0) Thread.sleep(1);
+                } catch (PortUnreachableException e) {
+                    peerRefusals++;
+                }
+            }
+        } catch (IOException e) {
+            // the socket is going: what was counted stands
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final long LATE_REFUSAL_NANOS = 20_000_000;
 
     private static void close(DatagramChannel channel) {
         if (channel == null) return;
