@@ -80,6 +80,7 @@ public final class Main {
 
     public static int run(String... args) {
         CommandLine cli = commandLine(args);
+        giveVersion(cli, Main.class.getAnnotation(Command.class).version());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof Console.ClosedOutput) return 0; // the reader of our output went away (`| head`): quietly done
             if (e instanceof UserError u) {
@@ -128,6 +129,14 @@ public final class Main {
         CommandLine cli = new CommandLine(top);
         if (only != null) cli.addSubcommand(only);
         return cli;
+    }
+
+    /** Every subcommand's {@code -V/--version} prints cellscope's version (it printed nothing: the version is Main's). */
+    private static void giveVersion(CommandLine c, String[] version) {
+        for (CommandLine sub : c.getSubcommands().values()) {
+            if (sub.getCommandSpec().version().length == 0) sub.getCommandSpec().version(version);
+            giveVersion(sub, version);
+        }
     }
 
     private static java.util.List<String> names(Class<?> sub) {

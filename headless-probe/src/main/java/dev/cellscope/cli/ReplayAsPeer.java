@@ -189,7 +189,7 @@ final class ReplayAsPeer {
         try {
             return Bytes.of(Identities.parseCellId(spec));
         } catch (RuntimeException e) {
-            throw UserError.usage("--as " + spec + ": initiator, responder, or a CellID (32 hex digits)");
+            throw UserError.usage("--as " + spec + ": initiator, responder, tether-sender, or a CellID (32 hex digits)");
         }
     }
 

@@ -61,7 +61,10 @@ public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Lo
         try (var in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
-            throw new MapException(file + ": cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : Files.isDirectory(file) ? "is a directory" : String.valueOf(e.getMessage());
+            throw new MapException(file + ": cannot be read (" + why + ")");
         }
         if (bytes.length > MAX_BYTES) throw new MapException(file + ": larger than " + (MAX_BYTES >> 20) + " MiB: not an address map");
         return parse(file.toString(), new String(bytes, StandardCharsets.UTF_8).lines().toList());
@@ -108,8 +111,10 @@ public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Lo
         map.put(old, now);
     }
 
-    static Bytes cellId(String hex) {
-        if (!hex.matches("[0-9a-fA-F]{32}")) throw new IllegalArgumentException("not a CellID (32 hex digits): '" + hex + "'");
+    /** 32 hex digits, optionally grouped by ':' or '-' as ENDPOINT-CLI.md allows a CELLID to be written. */
+    static Bytes cellId(String text) {
+        String hex = text.replaceAll("[:-]", "");
+        if (!hex.matches("[0-9a-fA-F]{32}")) throw new IllegalArgumentException("not a CellID (32 hex digits, ':' or '-' between them allowed): '" + text + "'");
         return Bytes.fromHex(hex.toLowerCase(java.util.Locale.ROOT));
     }
 

@@ -400,11 +400,7 @@ public final class FrameRewriter {
     }
 
     private static String ipv6Text(Bytes ip) {
-        try {
-            return java.net.InetAddress.getByAddress(ip.toArray()).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return ip.hex();
-        }
+        return dev.cellscope.field.FieldFormat.ipv6(ip.toArray());
     }
 
     private static long bytesToLong(byte[] b) {

@@ -182,7 +182,8 @@ public final class UdpSender implements FrameSender {
     /** {@code HOST:PORT}, an IPv6 address in brackets. */
     static String describe(InetSocketAddress a) {
         if (a.getAddress() == null) return a.getHostString() + ":" + a.getPort();
-        String host = a.getAddress().getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        byte[] ip = a.getAddress().getAddress();
+        if (ip.length == 16) return "[" + dev.cellscope.field.FieldFormat.ipv6(ip) + "]:" + a.getPort(); // RFC 5952, as tshark writes it
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 }

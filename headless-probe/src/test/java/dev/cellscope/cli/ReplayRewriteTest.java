@@ -150,7 +150,9 @@ class ReplayRewriteTest {
         Object[][] cases = {
                 {"mac 02:00:00:00:0a:11 02:00:00:00:0a:12\nfoo 1 2\n", ":2: unknown kind 'foo'"},
                 {"ip 10.0.0.1 10.0.0.9\nip 10.0.0.2 10.0.0.9\n", ":2: two ip values map to 10.0.0.9 (the map must be one-to-one)"},
-                {"cellid 1234 00112233445566778899aabbccddeeff\n", ":1: not a CellID (32 hex digits): '1234'"},
+                {"cellid 1234 00112233445566778899aabbccddeeff\n", ":1: not a CellID (32 hex digits, ':' or '-' between them allowed): '1234'"},
+                // line 1 is read (a CellID may be grouped with ':' or '-'), line 2 is the error
+                {"cellid a7:4a:aa:1f:e8:5b:0f:91:70:c1:2e:c1:e2:83:25:b7 00112233-44556677-8899aabb-ccddeeff\ncellid 12 34\n", ":2: not a CellID (32 hex digits, ':' or '-' between them allowed): '12'"},
                 {"port 53 53 53\n", ":1: expected KIND OLD NEW"},
                 {"# nothing\n", "the map rewrites nothing"},
         };
@@ -161,6 +163,9 @@ class ReplayRewriteTest {
             assertTrue(r.err().startsWith("cellscope: --map") && r.err().contains((String) c[1]), r.err());
             assertTrue(!Files.exists(out), "nothing written on a map error");
         }
+        Cli.Result missing = Cli.run("replay", "-r", sample, "--map", dir.resolve("none.map").toString(), "-w", out.toString());
+        assertEquals(2, missing.exit(), missing.err());
+        assertTrue(missing.err().contains("none.map: cannot be read (no such file)"), missing.err());
         Cli.Result zero = Cli.run("replay", "-r", sample, "--map", "/dev/zero", "-w", out.toString());
         assertEquals(2, zero.exit(), zero.err());
         assertTrue(zero.err().contains("/dev/zero: larger than 1 MiB: not an address map"), zero.err());
