@@ -64,9 +64,22 @@ public final class DpdkPort implements AutoCloseable {
         this.statsBuffer = arena.allocate(DpdkAbi.STATS_SIZE, 8);
     }
 
-    /** Hot-plugs the virtual device (if {@link Config#vdevArgs} is given), then sets the port up; the EAL must run. */
+    /**
+     * Hot-plugs the virtual device (if {@link Config#vdevArgs} is given), then sets the port up; the EAL must run.
+     * What the drivers print meanwhile goes to DPDK's log ({@link Eal#intoLog}); a failure quotes the line that says why.
+     */
     public static DpdkPort open(Config c) {
         if (Eal.runningWith() == null) throw new DpdkException(DpdkException.Kind.EAL, "DPDK's EAL is not running (Eal.init first)");
+        try {
+            return Eal.intoLog(() -> openHere(c));
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new DpdkException(DpdkException.Kind.PORT, "DPDK port " + c.name() + ": " + t);
+        }
+    }
+
+    private static DpdkPort openHere(Config c) {
         boolean hotPlug = c.vdevArgs() != null;
         String device = hotPlug ? c.name() + "_cs" + SERIAL.incrementAndGet() : c.name();
         java.util.Map<Long, Integer> socketsBefore = KernelRingDrops.sockets();
@@ -76,8 +89,10 @@ public final class DpdkPort implements AutoCloseable {
             MemorySegment id = tmp.allocate(ValueLayout.JAVA_SHORT);
             int rc = (int) DpdkLibrary.PORT_BY_NAME.invokeExact(tmp.allocateFrom(device), id);
             if (rc != 0) {
-                throw new DpdkException(DpdkException.Kind.DEVICE, "DPDK has no port " + device
-                        + " (give the EAL the device with -a PCI-ADDRESS or --vdev, or name a kernel interface without raw EAL arguments)");
+                String said = EalLog.about(EalLog.since(Eal.logFile(), 0), device);
+                throw new DpdkException(DpdkException.Kind.DEVICE, "DPDK has no port " + device + (said != null
+                        ? " (the EAL's log: " + said + ")"
+                        : " (give the EAL the device with -a PCI-ADDRESS or --vdev, or name a kernel interface without raw EAL arguments)"));
             }
             short port = id.get(ValueLayout.JAVA_SHORT, 0);
             if (Short.toUnsignedInt(port) >= DpdkAbi.MAX_ETHPORTS) throw new DpdkException(DpdkException.Kind.PORT, "port id " + port + " beyond rte_eth_fp_ops");

@@ -32,6 +32,7 @@ public final class Eal {
     private static boolean cleanedUp;
     private static String failed; // why rte_eal_init failed in this process, if it did
     private static Path logFile;
+    private static volatile MemorySegment logStream; // the EAL's log (a FILE*), once it runs
 
     private Eal() {}
 
@@ -106,22 +107,13 @@ public final class Eal {
             MemorySegment log = (MemorySegment) DpdkLibrary.FOPEN.invokeExact(arena.allocateFrom(logFile.toString()), arena.allocateFrom("a"));
             if (log.equals(MemorySegment.NULL)) return "cannot open " + logFile + " for DPDK's log";
             int ignored = (int) DpdkLibrary.OPENLOG_STREAM.invokeExact(log);
-            int logFd = (int) DpdkLibrary.FILENO.invokeExact(log);
-            int savedOut = (int) DpdkLibrary.DUP.invokeExact(1), savedErr = (int) DpdkLibrary.DUP.invokeExact(2);
-            System.out.flush();
-            System.err.flush();
-            ignored = (int) DpdkLibrary.DUP2.invokeExact(logFd, 1);
-            ignored = (int) DpdkLibrary.DUP2.invokeExact(logFd, 2);
-            try {
-                rc = (int) DpdkLibrary.EAL_INIT.invokeExact(args.size() + 1, argv);
-                code = rc < 0 ? DpdkLibrary.rteErrno() : 0;
-            } finally {
-                ignored = (int) DpdkLibrary.FFLUSH.invokeExact(MemorySegment.NULL); // C's stdout and stderr buffers, into the log
-                ignored = (int) DpdkLibrary.DUP2.invokeExact(savedOut, 1);
-                ignored = (int) DpdkLibrary.DUP2.invokeExact(savedErr, 2);
-                ignored = (int) DpdkLibrary.CLOSE.invokeExact(savedOut);
-                ignored = (int) DpdkLibrary.CLOSE.invokeExact(savedErr);
-            }
+            logStream = log; // the EAL's from now on: never closed
+            int[] result = intoLog(() -> {
+                int r = (int) DpdkLibrary.EAL_INIT.invokeExact(args.size() + 1, argv);
+                return new int[]{r, r < 0 ? DpdkLibrary.rteErrno() : 0};
+            });
+            rc = result[0];
+            code = result[1];
         } catch (Throwable e) {
             return "DPDK's EAL could not start: " + e;
         }
@@ -129,6 +121,42 @@ public final class Eal {
         String said = EalLog.reason(EalLog.since(logFile, logStart));
         return "DPDK's EAL refused its arguments (" + String.join(" ", args) + "): "
                 + (said != null ? said : DpdkLibrary.strerror(code));
+    }
+
+    /** A native call that may fail in any way (a downcall's invokeExact throws Throwable). */
+    @FunctionalInterface
+    interface NativeCall<T> {
+        T run() throws Throwable;
+    }
+
+    private static final Object OUTPUT = new Object();
+
+    /**
+     * Runs {@code call} with the process's stdout and stderr going to DPDK's log: what the EAL, a driver or the
+     * libbpf and libxdp under the af_xdp driver print there (getopt's complaint, the EAL's usage text, a screenful of
+     * libxdp's attach retries: 253 lines for one refused af_xdp device, user review) stays in the log, and the caller
+     * quotes the line that says why. Runs the call as it is when the EAL has no log yet.
+     */
+    static <T> T intoLog(NativeCall<T> call) throws Throwable {
+        MemorySegment log = logStream;
+        if (log == null) return call.run();
+        synchronized (OUTPUT) {
+            int logFd = (int) DpdkLibrary.FILENO.invokeExact(log);
+            int savedOut = (int) DpdkLibrary.DUP.invokeExact(1), savedErr = (int) DpdkLibrary.DUP.invokeExact(2);
+            System.out.flush();
+            System.err.flush();
+            int ignored = (int) DpdkLibrary.DUP2.invokeExact(logFd, 1);
+            ignored = (int) DpdkLibrary.DUP2.invokeExact(logFd, 2);
+            try {
+                return call.run();
+            } finally {
+                ignored = (int) DpdkLibrary.FFLUSH.invokeExact(MemorySegment.NULL); // C's stdout and stderr buffers, into the log
+                ignored = (int) DpdkLibrary.DUP2.invokeExact(savedOut, 1);
+                ignored = (int) DpdkLibrary.DUP2.invokeExact(savedErr, 2);
+                ignored = (int) DpdkLibrary.CLOSE.invokeExact(savedOut);
+                ignored = (int) DpdkLibrary.CLOSE.invokeExact(savedErr);
+            }
+        }
     }
 
     static long size(Path p) {

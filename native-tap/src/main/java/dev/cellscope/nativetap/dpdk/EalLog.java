@@ -25,6 +25,28 @@ final class EalLog {
     }
 
     /**
+     * The first line of {@code text} that names {@code device} and reads as an error, with the driver's error line just
+     * before it ("open_iface_live(): Couldn't open nosuch: …; vdev_probe(): failed to initialize net_pcap0 device"), or
+     * the line after one naming it that does: why a device given to the EAL (--vdev) made no port, which the
+     * EAL logs while it starts and does not return. Null when the log says nothing of it.
+     */
+    static String about(String text, String device) {
+        List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (!lines.get(i).contains(device)) continue;
+            if (reason(lines.get(i)) != null) {
+                // the driver's own words come just before the EAL's ("open_iface_live(): Couldn't open nosuch: …")
+                for (int k = Math.max(0, i - 3); k < i; k++) {
+                    if (reason(lines.get(k)) != null) return lines.get(k) + "; " + lines.get(i);
+                }
+                return lines.get(i);
+            }
+            if (i + 1 < lines.size() && reason(lines.get(i + 1)) != null) return lines.get(i) + " " + lines.get(i + 1);
+        }
+        return null;
+    }
+
+    /**
      * The line that explains a failure: getopt's complaint about an option first, then the first
      * line of the EAL or a driver that reads as an error; null when there is none.
      */
