@@ -148,6 +148,40 @@ class DpdkLiveReadTest {
                 + " or name a kernel interface without raw EAL arguments)\n", err("noport"));
     }
 
+    /** User review: a --vdev that the EAL was given but could not make said only "give the EAL the device with --vdev". */
+    @Test
+    void aVirtualDeviceThatFailedQuotesItsDriver() throws Exception {
+        Process p = start("badvdev", List.of(), Map.of("CELLSCOPE_DPDK_EAL_ARGS", "--no-huge --no-shconf -m 256 --no-pci --no-telemetry --file-prefix=cs-badvdev-"
+                        + ProcessHandle.current().pid() + " --vdev=net_pcap0,iface=nosuch0"),
+                "read", "-i", "net_pcap0", "--backend", "dpdk", "-c", "1");
+        assertEquals(1, exit(p, "badvdev"), err("badvdev"));
+        String e = err("badvdev");
+        assertTrue(e.startsWith("cellscope: net_pcap0: DPDK has no port net_pcap0 (the EAL's log: ") && e.contains("Couldn't open nosuch0")
+                && e.lines().count() == 1, e);
+    }
+
+    /**
+     * User review: an af_xdp device the kernel refuses (XDP on a veth whose peer's MTU is 9000) printed 253 lines of
+     * libbpf's and libxdp's retries before the one that mattered. Now one line, with libbpf's reason.
+     */
+    @Test
+    void anAfXdpDeviceTheKernelRefusesIsOneLine() throws Exception {
+        try {
+            mtu(9000);
+            Process p = start("xdpmtu", List.of(), Map.of(), "read", "-i", "af_xdp:" + veth.captureInterface, "--backend", "dpdk", "-c", "1");
+            assertEquals(1, exit(p, "xdpmtu"), err("xdpmtu"));
+            String e = err("xdpmtu");
+            assertTrue(e.lines().count() == 1 && e.contains("rte_eth_rx_queue_setup failed (libbpf: Kernel error message: veth: Peer MTU is too large to set XDP)"), e);
+        } finally {
+            mtu(1500);
+        }
+    }
+
+    private static void mtu(int mtu) throws Exception {
+        assertEquals(0, VethPair.run("ip", "link", "set", veth.captureInterface, "mtu", Integer.toString(mtu)).exit());
+        assertEquals(0, VethPair.run("ip", "-n", veth.namespace, "link", "set", veth.sendInterface, "mtu", Integer.toString(mtu)).exit());
+    }
+
     /**
      * Without DPDK's libraries (librte_eal hidden under /dev/null in a mount namespace of the child's
      * own): a start failure like the other backends' (exit 1), one line naming the packages.

@@ -156,7 +156,8 @@ class DpdkBackendTest extends LiveBackendBehaviour {
         assertTrue(sent.stream().allMatch(f -> f.length <= 1514), "the sample fits a 1500 MTU");
         SourceException jumbo = assertThrows(SourceException.class, () -> open(LiveOptions.of("af_xdp:" + veth.captureInterface)));
         assertEquals("af_xdp:" + veth.captureInterface + ": DPDK port " + jumbo.getMessage().split(" ")[3]
-                + " rte_eth_rx_queue_setup failed (xsk_configure(): Failed to create xsk socket.)", jumbo.getMessage(), "at the pair's 9000 MTU (libbpf says why on stderr)");
+                + " rte_eth_rx_queue_setup failed (libbpf: Kernel error message: veth: Peer MTU is too large to set XDP)", jumbo.getMessage(),
+                "at the pair's 9000 MTU: libbpf's reason, taken from DPDK's log (it printed it, and 250 lines more, on stderr)");
         mtu(1500);
         try (LiveSource source = open(LiveOptions.of("af_xdp:" + veth.captureInterface))) {
             veth.replay(sample, "--topspeed");
