@@ -5,6 +5,7 @@ import dev.cellscope.live.FrameBatch;
 import dev.cellscope.live.FrameQueue;
 import dev.cellscope.live.LiveOptions;
 import dev.cellscope.live.QueuedLiveSource;
+import dev.cellscope.nativetap.io.ReadableWait;
 import dev.cellscope.session.SourceException;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -33,22 +34,32 @@ import java.util.function.Supplier;
  * dispatch kept up at 1.9 µs of CPU per frame, next_ex fell behind at 5.7 µs (live-capture/README.md).
  * pcap4j still makes a JNA upcall per frame inside a dispatch: libpcap offers no other way.
  *
- * <p>Every libpcap call but {@code pcap_breakloop} (made to be called from another thread) is
- * made on the capture thread, {@code pcap_stats} included; {@link #stats()} returns what it read
- * last (at most half a second old while frames flow), and the final counts once the capture
+ * <p>The handle is in non-blocking mode and the capture thread waits for frames itself, polling libpcap's
+ * selectable descriptor with a timeout ({@link ReadableWait}): in blocking mode libpcap's TPACKET_V3 ring waits in
+ * {@code pcap_dispatch} with no timeout (the kernel's block-retire timer wakes a reader only when a block holds
+ * frames), so on a quiet wire the thread never came back to read {@code pcap_stats} and the counters stood still
+ * until the next frame. Now it wakes at least every half second. Not {@code pcap_breakloop} from a timer: that
+ * would end dispatches in mid-block and leave a break pending for the next call, to be told apart from a stop.
+ *
+ * <p>Every libpcap call is made on the capture thread, {@code pcap_stats} included; {@link #stats()} returns
+ * what it read last (at most about half a second old, frames or not), and the final counts once the capture
  * thread has ended.
  */
 final class PcapSource extends QueuedLiveSource {
     private static final int BATCH = 512;
-    private static final long STATS_EVERY_NANOS = 500_000_000L;
+    static final long STATS_EVERY_NANOS = 500_000_000L;
     /** Beyond the buffer timeout, how long stop() lets libpcap hand over the block the kernel was filling. */
     private static final long STOP_GRACE_MILLIS = 50;
+    /** Without a selectable descriptor (not on Linux), how long the capture thread naps between looks. */
+    private static final long NAP_MILLIS = 10;
 
     private final PcapHandle handle;
+    private final ReadableWait ready; // null: libpcap gave no selectable descriptor
     private final Thread captureThread;
 
     private volatile boolean stopping, cancelled, closed;
     private final long stopGraceMillis;
+    private volatile long stopDeadline;
     private volatile PcapStat kernel;
     private volatile CaptureStats finalStats;
 
@@ -56,9 +67,10 @@ final class PcapSource extends QueuedLiveSource {
     private FrameBatch filling;
     private long lastStats;
 
-    private PcapSource(PcapHandle handle, String ifname, int snaplen, boolean nanos, int timeoutMillis) {
+    private PcapSource(PcapHandle handle, ReadableWait ready, String ifname, int snaplen, boolean nanos, int timeoutMillis) {
         super(ifname, handle.getDlt().value(), snaplen, nanos);
         this.handle = handle;
+        this.ready = ready;
         this.stopGraceMillis = timeoutMillis + STOP_GRACE_MILLIS;
         this.captureThread = Thread.ofPlatform().daemon().name("pcap capture " + ifname).unstarted(this::capture);
     }
@@ -92,7 +104,21 @@ final class PcapSource extends QueuedLiveSource {
         } catch (NotOpenException e) {
             throw new IllegalStateException("pcap handle closed while opening", e);
         }
-        PcapSource source = new PcapSource(handle, ifname, options.snaplen(), nanos, options.bufferTimeoutMillis());
+        ReadableWait ready;
+        try {
+            handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+            int fd = PcapSelectableFd.of(handle);
+            ready = fd < 0 ? null : ReadableWait.on(fd);
+        } catch (PcapNativeException e) {
+            handle.close();
+            throw new SourceException("cannot capture on " + ifname + ": pcap_setnonblock: " + e.getMessage());
+        } catch (NotOpenException e) {
+            throw new IllegalStateException("pcap handle closed while opening", e);
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+        PcapSource source = new PcapSource(handle, ready, ifname, options.snaplen(), nanos, options.bufferTimeoutMillis());
         source.captureThread.start();
         return source;
     }
@@ -121,12 +147,20 @@ final class PcapSource extends QueuedLiveSource {
 
     private void capture() {
         try {
-            boolean more = true;
-            while (more && !cancelled) {
+            boolean lookedInVain = false;
+            while (!cancelled) {
                 filling = new FrameBatch(BATCH);
-                more = dispatch();
+                int n = dispatch();
                 if (!queue.put(filling, () -> refreshStats(false))) break;
                 refreshStats(false);
+                if (stopping && System.nanoTime() - stopDeadline >= 0) break;
+                if (n >= BATCH) {
+                    lookedInVain = false;
+                    continue; // more may be ready: look again before waiting
+                }
+                // a descriptor that stays readable while dispatch finds nothing must not spin the thread
+                if (lookedInVain && n == 0) nap(1);
+                lookedInVain = awaitFrames() && n == 0;
             }
         } catch (PcapNativeException | NotOpenException | RuntimeException e) {
             // the interface went down or away, or libpcap failed: what came before it is delivered
@@ -138,13 +172,36 @@ final class PcapSource extends QueuedLiveSource {
         }
     }
 
-    /** One pcap_dispatch: every frame the kernel has ready, up to a batch. False when broken off. */
-    private boolean dispatch() throws PcapNativeException, NotOpenException {
+    /** One non-blocking pcap_dispatch: the frames the kernel has ready, up to a batch (0 when none). */
+    private int dispatch() throws PcapNativeException, NotOpenException {
         try {
-            handle.dispatch(BATCH, collect);
-            return true;
+            return handle.dispatch(BATCH, collect);
         } catch (InterruptedException broken) {
-            return false; // pcap_breakloop: stop() or cancel()
+            return 0; // pcap_breakloop: nothing here calls it
+        }
+    }
+
+    /**
+     * Waits for the kernel to hand over a block, at most until the counters are due again or the stop's grace
+     * ends, so they are refreshed on a quiet wire too. True when the descriptor said readable.
+     */
+    private boolean awaitFrames() {
+        long now = System.nanoTime();
+        long until = lastStats + STATS_EVERY_NANOS;
+        if (stopping && stopDeadline - until < 0) until = stopDeadline;
+        int millis = (int) Math.max(1, Math.min(STATS_EVERY_NANOS, until - now + 999_999) / 1_000_000);
+        if (ready == null) {
+            nap(Math.min(millis, NAP_MILLIS));
+            return false;
+        }
+        return ready.await(millis) == ReadableWait.Outcome.READABLE;
+    }
+
+    private static void nap(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -162,38 +219,27 @@ final class PcapSource extends QueuedLiveSource {
     // ---- the reader ----
 
     /**
-     * Not pcap_breakloop at once: libpcap's TPACKET_V3 ring hands a part-filled block over only when
-     * its retire timeout (the buffer timeout) passes, and breaking off before would lose the frames
-     * the kernel had already captured into it. So the capture thread dispatches for one buffer
-     * timeout more, then a breakloop ends a dispatch waiting on a quiet interface.
+     * Not at once: libpcap's TPACKET_V3 ring hands a part-filled block over only when its retire timeout (the
+     * buffer timeout) passes, and ending before would lose the frames the kernel had already captured into it.
+     * So the capture thread reads on for one buffer timeout more, then ends.
      */
     @Override
     public void stop() {
         if (stopping) return;
+        stopDeadline = System.nanoTime() + stopGraceMillis * 1_000_000L;
         stopping = true;
-        Thread.ofVirtual().name("pcap stop " + ifname).start(() -> {
-            try {
-                Thread.sleep(stopGraceMillis);
-            } catch (InterruptedException e) {
-                // break off now
-            }
-            breakLoop();
-        });
+        wake();
     }
 
     @Override
     public void cancel() {
         cancelled = true;
-        breakLoop();
+        wake();
         queue.cancel(); // wakes a reader waiting in next()
     }
 
-    private void breakLoop() {
-        try {
-            if (!closed) handle.breakLoop();
-        } catch (NotOpenException ignored) {
-            // closed meanwhile: the capture thread is gone
-        }
+    private void wake() {
+        if (ready != null) ready.wakeup();
     }
 
     @Override
@@ -219,16 +265,16 @@ final class PcapSource extends QueuedLiveSource {
     @Override
     public void close() {
         if (closed) return;
-        cancelled = true;
-        breakLoop();
-        queue.cancel();
+        cancel();
         try {
             captureThread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         closed = true;
-        // pcap_close waits for a dispatch still running (pcap4j's lock), which breakloop has ended
+        if (ready != null && !captureThread.isAlive()) ready.close(); // a thread still waiting keeps its eventfd
+
+        // pcap_close waits for a dispatch still running (pcap4j's lock); non-blocking, it ends at once
         handle.close();
     }
 

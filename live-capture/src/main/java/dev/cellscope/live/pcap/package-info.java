@@ -1,5 +1,6 @@
 /**
  * The libpcap backend ({@code --backend pcap}) through pcap4j: the only package of ours that
- * touches pcap4j (and, through it, JNA). Registered with {@link java.util.ServiceLoader}.
+ * touches pcap4j (and, through it, JNA). It waits for libpcap's descriptor with native-tap's
+ * {@code nativetap.io.ReadableWait} (FFM). Registered with {@link java.util.ServiceLoader}.
  */
 package dev.cellscope.live.pcap;
