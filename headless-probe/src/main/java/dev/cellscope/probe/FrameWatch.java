@@ -36,6 +36,8 @@ final class FrameWatch implements FieldSink {
     // The frame being dissected.
     private long number = -1, time, len;
     private boolean utcp, tether, sbi, nack, malformed;
+    /** A CellID of the frame is not in the address book: the metric counts the frame once, however many are. */
+    private boolean unknownCell;
     /** The frame's UTCP CellIDs as two big-endian halves each: made text only for a frame with findings (most have none). */
     private long srcHi, srcLo, dstHi, dstLo;
     private boolean hasSrc, hasDst;
@@ -112,11 +114,12 @@ final class FrameWatch implements FieldSink {
         if (releasing) return;
         metrics.finding(e.severity(), e.group());
         if (e.severity() == Severity.ERROR && e.group() == ExpertGroup.MALFORMED) malformed = true;
-        counted(e);
+        if (e.kind() == UtcpExperts.UNKNOWN_CELL) unknownCell = true; // one finding per unknown CellID, up to two
+
         if (e.severity().compareTo(Severity.WARN) >= 0) experts.add(e);
     }
 
-    /** Findings the metrics count by kind, wherever they come from (a frame or the capture's end). */
+    /** End findings (no frame) the metrics count by kind; a frame's are counted once per frame in endFrame. */
     void counted(Expert e) {
         if (e.kind() == UtcpExperts.UNKNOWN_CELL) metrics.unknownCellId();
     }
@@ -128,6 +131,7 @@ final class FrameWatch implements FieldSink {
         metrics.frame(p, len);
         if (utcp && nack) metrics.utcpNack();
         if (malformed) metrics.parserDrop();
+        if (unknownCell) metrics.unknownCellId();
         if (!experts.isEmpty()) {
             FindingsWriter.Flow key = utcp && hasSrc && hasDst ? FindingsWriter.Flow.utcp(hex(srcHi, srcLo), hex(dstHi, dstLo), stream)
                     : tether && sender >= 0 && target >= 0 ? FindingsWriter.Flow.tether(FieldFormat.mac(sender), FieldFormat.mac(target), flow)
@@ -159,7 +163,7 @@ final class FrameWatch implements FieldSink {
     private void reset() {
         number = -1;
         time = len = 0;
-        utcp = tether = sbi = nack = malformed = false;
+        utcp = tether = sbi = nack = malformed = unknownCell = false;
         hasSrc = hasDst = false;
         stream = sender = target = flow = -1;
     }

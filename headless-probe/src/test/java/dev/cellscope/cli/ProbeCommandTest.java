@@ -242,6 +242,37 @@ class ProbeCommandTest {
                 .mapToDouble(Map.Entry::getValue).sum();
     }
 
+    /**
+     * cellscope_unknown_cellid_total counts frames, as its HELP and PROBE.md say: each of Mallory's 300 SYNs has
+     * two CellIDs outside the book (his own and the scanned one), two findings, one frame. The old code counted
+     * findings: 600.
+     */
+    @Test
+    @Timeout(120)
+    void unknownCellIdsAreCountedOncePerFrame(@TempDir Path dir) throws Exception {
+        Path book = addressBook("unknown-cellid-scan", dir);
+        Cli.Result truth = Cli.tool("python3", "-c", "import json,sys\nd=json.load(open(sys.argv[1]))\n"
+                + "print(d['wire']['frames_recorded'], d['attack']['syns_injected'])",
+                SAMPLES.resolve("unknown-cellid-scan.truth.json").toString());
+        String[] t = truth.out().trim().split(" ");
+        long frames = Long.parseLong(t[0]), syns = Long.parseLong(t[1]);
+        try (ProbeProcess p = ProbeProcess.start("-r", sample("unknown-cellid-scan").toString(), "--cellids", book.toString(),
+                "--metrics", "127.0.0.1:0", "--linger", "120s", "--status-interval", "0")) {
+            int port = p.metricsPort();
+            p.await("all frames counted", Duration.ofSeconds(60), () -> {
+                try {
+                    return sum(scrape(port), "cellscope_packets_total") == frames;
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            });
+            Thread.sleep(300); // the end findings are in once the capture ended
+            assertEquals((double) syns, scrape(port).get("cellscope_unknown_cellid_total"), "one per frame with an unknown CellID");
+            p.signal("TERM");
+            assertEquals(0, p.exit(Duration.ofSeconds(20)));
+        }
+    }
+
     @Test
     @Timeout(120)
     void metricsScrapedOverHttpAgreeWithTheTruth(@TempDir Path dir) throws Exception {
