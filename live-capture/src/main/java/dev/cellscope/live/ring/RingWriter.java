@@ -322,9 +322,16 @@ public final class RingWriter implements AutoCloseable {
                 || config.fileDuration().isPositive() && now - fileOpened >= config.fileDuration().toNanos();
     }
 
+    /**
+     * Closes the current file and opens the next, unless closing failed: then the next file waits for the
+     * retry interval like any other after an error (opening it at once would fit its header in the room
+     * the cut left and fail again at the next write, a retry at every rotation).
+     */
     private void rotate(long now) {
         closeFile(now);
-        openFile(now);
+        if (current == null && now - nextRetry >= 0) {
+            openFile(now);
+        }
     }
 
     /** Opens the next file: section header and interfaces, flushed at once so a full disk shows here. */
@@ -355,13 +362,20 @@ public final class RingWriter implements AutoCloseable {
         packetsInFile = 0;
         packetsSinceFlush = 0;
         files.addLast(path);
-        if (failing) {
-            failing = false;
-            LOG.log(System.Logger.Level.INFO, "ring writing again to " + path + " after "
-                    + packetsDroppedDisk + " packets dropped in all");
-        }
         keepLast();
         return true;
+    }
+
+    /**
+     * Ends an error episode once a packet of the current file reached the disk: a file's header alone
+     * fits in the room a cut leaves on a full disk, so opening one proves nothing.
+     */
+    private void recoveredIfWritten() {
+        if (failing && current.committedPackets() > 0) {
+            failing = false;
+            LOG.log(System.Logger.Level.INFO, "ring writing again to " + currentPath + " after "
+                    + packetsDroppedDisk + " packets dropped in all");
+        }
     }
 
     /** Deletes the oldest files beyond N; the file being written is never one of them. */
@@ -388,6 +402,7 @@ public final class RingWriter implements AutoCloseable {
         }
         lastFlush = now;
         packetsSinceFlush = 0;
+        recoveredIfWritten();
         // Writing to a file whose directory was removed still succeeds (the inode lives on): look.
         if (!Files.exists(currentPath)) {
             error("ring file " + currentPath + " vanished (directory removed?); " + current.packets()
@@ -407,6 +422,7 @@ public final class RingWriter implements AutoCloseable {
             fail("closing " + currentPath, e, now, 0);
             return;
         }
+        recoveredIfWritten();
         closeQuietly(current);
         closedBytes += current.committedSize();
         closedPackets += current.committedPackets();

@@ -137,6 +137,66 @@ class RingDiskTest {
         }
     }
 
+    /**
+     * With a size limit a full disk struck at a rotation: closing the file failed, and the rotation opened the
+     * next one at once (its header fits in the room the cut left), announced "writing again" though no packet
+     * reached the disk, and failed again at the next write: a retry every few packets instead of every
+     * interval. Now the interval holds, and recovery is announced only once a packet was written.
+     */
+    @Test
+    void aFullDiskWithASizeLimitIsRetriedAtTheIntervalAndRecoveryFollowsAWrite() throws Exception {
+        Path mount = dir.resolve("tiny");
+        Files.createDirectories(mount);
+        String failure = command("mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", mount.toString());
+        Assumptions.assumeTrue(failure == null, "cannot mount a 200 KiB tmpfs to fill (needs root or CAP_SYS_ADMIN): "
+                + failure);
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(RingWriter.class.getName());
+        List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                log.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        jul.addHandler(handler);
+        RingWriter ring = null;
+        try {
+            Path ringDir = mount.resolve("ring");
+            ring = open(RingConfig.of(ringDir, "small").withFileBytes(60_000).withRetryInterval(Duration.ofMillis(1000)));
+            // 132 bytes a packet, 1 ms apart: the disk is full after about 1,500 packets (1.5 s), 4.5 s are offered
+            write(ring, clock, 0, 6000);
+            RingStats full = ring.stats();
+            assertTrue(full.lastError() != null && full.lastError().contains("No space left on device"), full.toString());
+            // the disk filled after about 1.5 s: at most one failed attempt per second after that
+            assertTrue(full.writeErrors() <= 6, "retried no sooner than every 1000 ms: " + full + "\n" + log);
+            assertEquals(List.of(), log.stream().filter(m -> m.contains("writing again")).toList(),
+                    "nothing was written since the disk filled: " + full);
+            assertEquals(1, log.stream().filter(m -> m.contains("No space left on device")).count(), "one warning: " + log);
+
+            // Space comes back (the oldest files go): recovery is announced once a packet reached the disk.
+            for (Path f : RingCheck.ringFiles(ringDir).subList(0, 2)) Files.delete(f);
+            clock.advanceMillis(1000);
+            List<Long> taken = write(ring, clock, 6000, 6100);
+            assertEquals(100, taken.size(), "taken once space came back");
+            ring.close();
+            assertEquals(1, log.stream().filter(m -> m.contains("writing again")).count(), "announced once: " + log);
+        } finally {
+            jul.removeHandler(handler);
+            if (ring != null) ring.close(); // an open file would keep the mount busy
+            String umount = command("umount", mount.toString());
+            if (umount != null) {
+                command("umount", "-l", mount.toString());
+                throw new AssertionError("umount " + mount + ": " + umount);
+            }
+        }
+    }
+
     @Test
     void aVanishedDirectoryIsCountedAndCreatedAgain() throws Exception {
         Path ringDir = dir.resolve("ring");
