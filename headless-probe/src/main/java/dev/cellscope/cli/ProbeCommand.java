@@ -86,9 +86,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @Option(names = "--max-flows", paramLabel = "N", description = "Live flows at most; beyond, the least recently active ends early (default 50000).")
     int maxFlows = FlowTable.Config.DEFAULT.maxFlows();
 
-    @Option(names = "--held-bytes", paramLabel = "BYTES",
-            description = "Out-of-order bytes held for reassembly over all conversations; past it the oldest hole is given up (default 67108864, 64 MiB).")
-    long heldBytes = AnalysisConfig.DEFAULT_HELD_BYTES_BUDGET;
+    @Option(names = "--held-bytes", paramLabel = "SIZE",
+            description = "Out-of-order bytes held for reassembly over all conversations (e.g. 256MiB, 64MB); past it the oldest hole is given up (default 67108864, 64 MiB).")
+    String heldBytes; // spelt as --ring-size is (RingUnits)
 
     @Option(names = "--findings", paramLabel = "FILE", description = "Append findings (warn and above) to FILE as JSON lines.")
     Path findings;
@@ -183,6 +183,16 @@ public final class ProbeCommand implements Callable<Integer> {
         }
     }
 
+    /** --held-bytes in bytes: a number with an optional unit, as --ring-size takes. */
+    private long heldBytesBudget() {
+        if (heldBytes == null) return AnalysisConfig.DEFAULT_HELD_BYTES_BUDGET;
+        try {
+            return RingUnits.bytes(heldBytes);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw UserError.usage("--held-bytes: " + e.getMessage());
+        }
+    }
+
     private Probe.Options options() {
         long interval = Durations.nanos("--flow-interval", flowInterval);
         if (interval < 1_000_000_000L) throw UserError.usage("--flow-interval: at least 1s, got " + flowInterval);
@@ -191,7 +201,7 @@ public final class ProbeCommand implements Callable<Integer> {
         if (maxFlows < FlowTable.Config.MIN_FLOWS) {
             throw UserError.usage("--max-flows takes a number of at least " + FlowTable.Config.MIN_FLOWS + ", got " + maxFlows);
         }
-        if (heldBytes < 0) throw UserError.usage("--held-bytes: must not be negative, got " + heldBytes);
+        long held = heldBytesBudget();
         long status = Durations.nanos("--status-interval", statusInterval);
         long lingerNanos = Durations.nanos("--linger", linger);
         if (count < 1) throw UserError.usage("-c takes a positive number of frames, got " + count);
@@ -208,7 +218,7 @@ public final class ProbeCommand implements Callable<Integer> {
             if (dir == null || !Files.isDirectory(dir)) throw UserError.failure("--findings " + findings + ": no such directory " + dir);
         }
         AnalysisConfig analysis = new AnalysisConfig(cellIds == null ? null : CellIdList.read(cellIds), !noVerify, true)
-                .withHeldBytesBudget(heldBytes);
+                .withHeldBytesBudget(held);
         FlowTable.Config table = FlowTable.Config.DEFAULT.withIdleNanos(idle).withMaxFlows(maxFlows);
         return new Probe.Options(flowsDir, interval, table, findings, metricsAddress(), status, user, lingerNanos, analysis,
                 decodeAs.config(), Math.min(count, live.packetLimit()));

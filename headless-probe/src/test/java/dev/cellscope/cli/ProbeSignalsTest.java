@@ -300,6 +300,8 @@ class ProbeSignalsTest {
                 new Case(1, "cellscope: --flows " + dir.resolve("missing") + ": no such directory", "--flows", dir.resolve("missing").toString()),
                 new Case(1, "cellscope: --flows " + file + ": no such directory", "--flows", file.toString()),
                 new Case(1, "cellscope: --findings " + dir + ": is a directory", "--findings", dir.toString()),
+                new Case(2, "cellscope: --held-bytes: size '64XB': unknown unit 'XB' (use B, kB, MB, GB, KiB, MiB or GiB)", "--held-bytes", "64XB"),
+                new Case(2, "cellscope: --held-bytes: size '-1': expected a whole number and an optional unit", "--held-bytes", "-1"),
                 new Case(2, "cellscope: --findings " + sample + ": is the capture being read (-r " + sample + "); write to another file", "--findings", sample),
                 new Case(1, "cellscope: -Z no-such-user-" + ProcessHandle.current().pid() + ": no such user 'no-such-user-" + ProcessHandle.current().pid() + "'",
                         "-Z", "no-such-user-" + ProcessHandle.current().pid()));
@@ -314,6 +316,17 @@ class ProbeSignalsTest {
             Cli.Result r = Cli.run("probe", "-r", sample, "--metrics", "127.0.0.1:" + taken.getLocalPort());
             assertEquals(1, r.exit(), r.err());
             assertEquals("cellscope: --metrics 127.0.0.1:" + taken.getLocalPort() + ": cannot listen: Address already in use\n", Cli.errors(r));
+        }
+    }
+
+    /** --held-bytes takes sizes as --ring-size does (RingUnits); the old code took a plain long only and refused these. */
+    @Test
+    @Timeout(60)
+    void heldBytesTakesUnitsAsRingSizeDoes() throws Exception {
+        String sample = ProbeCommandTest.sample("lossy-mesh").toString();
+        for (String size : List.of("256MiB", "64MB", "67108864")) {
+            Cli.Result r = Cli.run("probe", "-r", sample, "--held-bytes", size, "--status-interval", "0");
+            assertEquals(0, r.exit(), size + ": " + r.err());
         }
     }
 
