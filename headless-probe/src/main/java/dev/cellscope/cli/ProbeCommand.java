@@ -207,6 +207,7 @@ public final class ProbeCommand implements Callable<Integer> {
         if (count < 1) throw UserError.usage("-c takes a positive number of frames, got " + count);
         if (flowsDir != null) {
             if (file != null && OutputFile.sameFile(flowsDir, file)) throw UserError.usage("--flows " + flowsDir + ": is the capture being read");
+            if (Files.exists(flowsDir) && !Files.isDirectory(flowsDir)) throw UserError.failure("--flows " + flowsDir + ": is not a directory");
             if (!Files.isDirectory(flowsDir)) throw UserError.failure("--flows " + flowsDir + ": no such directory");
         }
         if (findings != null) {
