@@ -5,7 +5,9 @@ import dev.cellscope.cli.errors.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Locale;
@@ -20,6 +22,9 @@ import java.util.Set;
 final class CellIdList {
     private CellIdList() {}
 
+    /** Every face (read, probe) takes the book as --cellids: its errors name it, as other options' errors do. */
+    private static final String OPTION = "--cellids";
+
     /** 16 MiB: over 300,000 CellIDs with names. */
     static final int MAX_BYTES = 16 << 20;
 
@@ -28,10 +33,10 @@ final class CellIdList {
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
-            throw UserError.failure(file + ": cannot read: " + e.getMessage());
+            throw UserError.failure(OPTION + " " + file + ": cannot read: " + reason(e));
         }
         if (bytes.length > MAX_BYTES) {
-            throw UserError.usage(file + ": more than " + (MAX_BYTES >> 20) + " MiB: not an address book (one CellID per line)");
+            throw UserError.usage(OPTION + " " + file + ": more than " + (MAX_BYTES >> 20) + " MiB: not an address book (one CellID per line)");
         }
         Set<String> ids = new HashSet<>();
         int line = 0;
@@ -43,10 +48,17 @@ final class CellIdList {
             String id = first.replace(":", "").replace("-", "").toLowerCase(Locale.ROOT);
             if (!id.matches("[0-9a-f]{32}")) {
                 String shown = first.length() > 40 ? first.substring(0, 40) + "…" : first;
-                throw UserError.usage(file + ":" + line + ": '" + shown + "' is not a CellID (32 hex digits)");
+                throw UserError.usage(OPTION + " " + file + ":" + line + ": '" + shown + "' is not a CellID (32 hex digits)");
             }
             ids.add(id);
         }
         return ids;
+    }
+
+    /** The system's reason; Java's NoSuchFileException and AccessDeniedException carry only the path. */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) return "No such file or directory";
+        if (e instanceof AccessDeniedException) return "Permission denied";
+        return OutputFile.reason(e);
     }
 }

@@ -36,7 +36,7 @@ class HostileArgumentsTest {
         Cli.Result r = Cli.run("read", "-r", capture.toString(), "--cellids", "/dev/zero");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(2, r.exit(), r.err());
-        assertEquals("cellscope: /dev/zero: more than 16 MiB: not an address book (one CellID per line)\n", r.err());
+        assertEquals("cellscope: --cellids /dev/zero: more than 16 MiB: not an address book (one CellID per line)\n", r.err());
         assertEquals("", r.out());
         // Bound: a child JVM start plus 16 MiB read; the old code read until the heap ran out.
         assertTrue(ms < 30_000, "took " + ms + " ms");

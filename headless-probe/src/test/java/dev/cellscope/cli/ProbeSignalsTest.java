@@ -299,6 +299,8 @@ class ProbeSignalsTest {
                 new Case(2, "cellscope: --metrics: 'localhost:99999' is not [HOST:]PORT (e.g. 127.0.0.1:9108)", "--metrics", "localhost:99999"),
                 new Case(1, "cellscope: --flows " + dir.resolve("missing") + ": no such directory", "--flows", dir.resolve("missing").toString()),
                 new Case(1, "cellscope: --flows " + file + ": is not a directory", "--flows", file.toString()),
+                new Case(1, "cellscope: --cellids " + dir.resolve("missing") + ": cannot read: No such file or directory",
+                        "--cellids", dir.resolve("missing").toString()),
                 new Case(1, "cellscope: --findings " + dir + ": is a directory", "--findings", dir.toString()),
                 new Case(2, "cellscope: --held-bytes: size '64XB': unknown unit 'XB' (use B, kB, MB, GB, KiB, MiB or GiB)", "--held-bytes", "64XB"),
                 new Case(2, "cellscope: --held-bytes: size '-1': expected a whole number and an optional unit", "--held-bytes", "-1"),
