@@ -23,14 +23,17 @@ final class FindingsLog implements AutoCloseable {
     private OutputStream out;
     private boolean failing;
 
-    /** Opens (creating or appending to) {@code path}; a failure is the user's error. */
-    FindingsLog(Path path, ProbeMetrics metrics) {
+    /**
+     * Opens (creating or appending to) {@code path}; a failure is the user's error, worded as --flows' and
+     * --ring's: {@code as} is "" or " (as user NAME)" after -Z, said before the reason.
+     */
+    FindingsLog(Path path, ProbeMetrics metrics, String as) {
         this.path = path;
         this.metrics = metrics;
         try {
             out = open();
         } catch (IOException e) {
-            throw new ProbeException("--findings " + path + ": cannot write: " + ProbeException.reason(e));
+            throw new ProbeException("--findings " + path + ": cannot write" + as + ": " + ProbeException.reason(e));
         }
     }
 

@@ -259,13 +259,7 @@ public final class Probe {
             // The flow table runs without --flows too: active flows and its evictions are metrics.
             if (options.flowsDir() != null) checkWritable(options.flowsDir(), as);
             flows = new FlowRecords(options.flowsDir(), options.flowIntervalNanos(), options.flowTable(), files, metrics);
-            if (options.findings() != null) {
-                try {
-                    findingsLog = new FindingsLog(options.findings(), metrics);
-                } catch (ProbeException e) {
-                    throw new ProbeException(e.getMessage() + as);
-                }
-            }
+            if (options.findings() != null) findingsLog = new FindingsLog(options.findings(), metrics, as);
             writer = new FindingsWriter(findingsLog);
             watch = new FrameWatch(metrics, writer);
             sink = new TeeSink(watch, flows);

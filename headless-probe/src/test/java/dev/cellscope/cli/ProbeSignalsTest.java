@@ -287,6 +287,20 @@ class ProbeSignalsTest {
                 Cli.errors(r).lines().filter(l -> !l.startsWith("cellscope: running as")).findFirst().orElse(""));
     }
 
+    /** The findings file's error after -Z is worded as --flows' and --ring's (PROBE.md); it used to put "(as user …)" last. */
+    @Test
+    @Timeout(60)
+    void dashZWithAFindingsFileTheUserCannotWriteIsWordedAsTheOthers(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(root(), "-Z drops root: the test must run as root (CI does)");
+        Path parent = Files.createDirectory(dir.resolve("findings")); // root's, 755
+        Files.setPosixFilePermissions(parent, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path findings = parent.resolve("f.jsonl");
+        Cli.Result r = Cli.run("probe", "-r", ProbeCommandTest.sample("lossy-mesh").toString(), "--findings", findings.toString(), "-Z", "nobody");
+        assertEquals(1, r.exit(), r.err());
+        assertEquals("cellscope: --findings " + findings + ": cannot write (as user nobody): Permission denied",
+                Cli.errors(r).lines().filter(l -> !l.startsWith("cellscope: running as")).findFirst().orElse(""));
+    }
+
     @Test
     @Timeout(120)
     void badOptionsAreOneLineErrors(@TempDir Path dir) throws Exception {
