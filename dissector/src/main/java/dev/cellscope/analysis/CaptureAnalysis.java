@@ -72,8 +72,8 @@ public final class CaptureAnalysis implements FrameAnalysis {
     }
 
     @Override
-    public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, ByteOrder headerOrder) {
-        return tether.observe(TetherObservation.of(frame, ts, seg, off, len, headerOrder));
+    public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder) {
+        return tether.observe(TetherObservation.of(frame, ts, seg, off, len, wireLen, headerOrder));
     }
 
     /** Messages the end of the capture released from behind holes, analysed; valid after {@link #finish()}. */

@@ -14,6 +14,9 @@ public interface FrameAnalysis {
     /** The UTCP packet whose 40-byte header starts at {@code off} in {@code seg}, {@code present} payload bytes after it. */
     UtcpVerdict utcp(long frame, long ts, MemorySegment seg, long off, int present, int payloadFrameOffset);
 
-    /** The Tether frame of {@code len} bytes (whole blocks) at {@code off}. */
-    TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, ByteOrder headerOrder);
+    /**
+     * The Tether frame at {@code off}: {@code len} bytes captured (whole blocks), {@code wireLen} on the wire
+     * (more when snaplen cut the frame).
+     */
+    TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder);
 }

@@ -31,6 +31,7 @@ final class Reassembler {
     /** How long a NACKed hole is waited for before it is declared lost. */
     static final long NACKED_PATIENCE_NANOS = 30_000_000_000L;
 
+    /** A held segment; {@code bytes} null for a packet whose payload was not captured (see {@link #uncaptured}). */
     private record Pending(byte[] bytes, long frame, long nanos) {}
 
     /** The holes given up, as [from, to) positions: recorded by a first pass, known to a second. */
@@ -176,6 +177,36 @@ final class Reassembler {
         return true;
     }
 
+    /**
+     * The packet at {@code seq} was seen, but snaplen cut its payload: its place in the stream is a
+     * hole nothing can fill (a re-send of it, if captured whole, comes too late), told to the sink in
+     * stream order. Returns what {@link #data} does.
+     */
+    boolean uncaptured(long seq, long frame, long nowNanos) {
+        if (next < 0) next = seq;
+        giveUpStale(nowNanos, frame);
+        this.now = nowNanos;
+        if (seq < next) return false;
+        if (seq == next) {
+            out.uncaptured(seq, frame);
+            next++;
+            drain();
+            settleKnown(frame);
+            return true;
+        }
+        if (!pending.containsKey(seq)) {
+            if (pending.isEmpty()) {
+                holeSinceNanos = nowNanos;
+                holeNacked = false;
+                holeSerial++;
+            }
+            pending.put(seq, new Pending(null, frame, nowNanos));
+            pendingBytes += SEGMENT_OVERHEAD;
+            settleKnown(frame);
+        }
+        return true;
+    }
+
     /** Second pass: a hole the first pass gave up is given up as soon as it is the first one. */
     private void settleKnown(long frame) {
         if (!knowsHoles()) return;
@@ -215,9 +246,12 @@ final class Reassembler {
         Map.Entry<Long, Pending> e;
         while ((e = pending.firstEntry()) != null && e.getKey() <= next) {
             pending.pollFirstEntry();
-            pendingBytes -= e.getValue().bytes().length + SEGMENT_OVERHEAD;
-            if (e.getKey() == next) {
-                byte[] b = e.getValue().bytes();
+            byte[] b = e.getValue().bytes();
+            pendingBytes -= (b == null ? 0 : b.length) + SEGMENT_OVERHEAD;
+            if (e.getKey() == next && b == null) {
+                out.uncaptured(next, e.getValue().frame());
+                next++;
+            } else if (e.getKey() == next) {
                 out.bytes(next, MemorySegment.ofArray(b), 0, b.length, e.getValue().frame(), -1, e.getValue().nanos());
                 next++;
             }

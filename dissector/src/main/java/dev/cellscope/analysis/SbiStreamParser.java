@@ -126,12 +126,22 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
 
     @Override
     public void hole(long missingSeqs, long frame) {
+        lost(cut -> cut.missing() + " of its bytes were in " + missingSeqs + " packet(s) the tap never saw", "lost");
+    }
+
+    /** A packet the tap saw but snaplen cut: the message it carried part of is not analysed (nothing is guessed). */
+    @Override
+    public void uncaptured(long seq, long frame) {
+        lost(cut -> "frame " + frame + ", which carried part of it, was cut by snaplen", "not analysed");
+    }
+
+    /** The stream jumps over bytes the tap does not have: the message they cut is reported, and framing resyncs. */
+    private void lost(java.util.function.Function<SbiFramer.Cut, String> why, String verdict) {
         if (framer.stopped()) return;
         framer.hole().ifPresent(cut -> {
             String what = cut.op() >= 0 ? SbiOps.NAMES.getOrDefault(cut.op(), "op " + cut.op()) + " of " + cut.length() + " bytes"
                     : "envelope";
-            findings.add(new Expert(SbiExperts.MESSAGE_LOST, "SBI message " + msgIndex + " (" + what + ") lost: "
-                    + cut.missing() + " of its bytes were in " + missingSeqs + " packet(s) the tap never saw"));
+            findings.add(new Expert(SbiExperts.MESSAGE_LOST, "SBI message " + msgIndex + " (" + what + ") " + verdict + ": " + why.apply(cut)));
             msgIndex++;
         });
         carriers.clear();

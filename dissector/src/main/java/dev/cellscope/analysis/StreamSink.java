@@ -13,4 +13,12 @@ interface StreamSink {
 
     /** {@code missingSeqs} packets of unknown size were never delivered; the next bytes follow the hole. */
     void hole(long missingSeqs, long frame);
+
+    /**
+     * The packet at seq {@code seq}, carried by frame {@code frame}, was seen but its payload was not
+     * captured whole (snaplen cut it): its bytes are unknown, a hole of one packet seen by the tap.
+     */
+    default void uncaptured(long seq, long frame) {
+        hole(1, frame);
+    }
 }

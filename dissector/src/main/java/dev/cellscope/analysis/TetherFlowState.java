@@ -37,6 +37,11 @@ final class TetherFlowState {
     Definition definition;
     ManifestMatch manifest = ManifestMatch.NONE;
     boolean undefinedReported, slotCapReported, nackCapReported;
+    /**
+     * On flow 0: snaplen cut a control message of this direction, so a Define or a bulk Nack it sent may be unknown;
+     * the findings that rest on their absence are not made for its flows (DECISIONS.md, "Snaplen").
+     */
+    boolean controlUncaptured;
     /** The Lamp sent to this direction's sender that awaits its reply from it, or NONE. */
     long lampFrame = TetherFrameResult.NONE, lampTimestamp;
 

@@ -136,6 +136,7 @@ public final class TetherLedger {
                     TetherFrameResult.NO_DELAY, TetherFrameResult.NONE, TetherFrameResult.NONE, findings);
         }
         self.countPacket(o);
+        if (o.cut() && o.flow() == 0) self.controlUncaptured = true;
         long delay = delay(self, o, findings);
 
         // Spend before crediting this frame's own grant (see class notes).
@@ -165,9 +166,12 @@ public final class TetherLedger {
                         + " NACKed in frame " + nack.frame() + " after " + millis(o.timestampNanos() - nack.timestampNanos())));
                 self.seen().add(o.slot());
             } else if (self.seen().contains(o.slot())) {
-                // Seen before and not asked for since: a copy (UTCP's "duplicate"), not a re-send.
-                findings.add(new Expert(TetherExperts.RESEND_UNREQUESTED, "Slot " + Long.toUnsignedString(o.slot())
-                        + " sent again without a NACK"));
+                // Seen before and not asked for since: a copy (UTCP's "duplicate"), not a re-send; unless the NACK
+                // may have been in a control message of the receiver's that snaplen cut.
+                if (!controlUncaptured(o.target(), o.sender())) {
+                    findings.add(new Expert(TetherExperts.RESEND_UNREQUESTED, "Slot " + Long.toUnsignedString(o.slot())
+                            + " sent again without a NACK"));
+                }
             } else if (!self.seen().add(o.slot()) && !self.slotCapReported) {
                 self.slotCapReported = true;
                 findings.add(new Expert(TetherExperts.SLOT_TRACKING_FULL, "Slot tracking for flow " + o.flow() + " is full ("
@@ -253,7 +257,8 @@ public final class TetherLedger {
 
     /** A Lamp on flow 0: it should carry a Hail; its reply is awaited on the reverse direction. */
     private void lampSent(TetherObservation o, List<Expert> findings) {
-        if (!(o.control() instanceof Hail)) {
+        // A cut frame's control message is unknown: nothing is said about it.
+        if (!(o.control() instanceof Hail) && !o.cut()) {
             findings.add(new Expert(TetherExperts.LAMP_NOT_HAIL, "Lamp carries " + describe(o.control()) + ", not a Hail"));
         }
         TetherFlowState reverse = state(o.target(), o.sender(), 0, findings);
@@ -272,7 +277,7 @@ public final class TetherLedger {
             lampsAnswered++;
             findings.add(new Expert(TetherExperts.HAIL_ANSWERS, "Hail answers the Lamp from " + from + " in frame " + lamp
                     + " after " + millis(o.timestampNanos() - self.lampTimestamp)));
-        } else {
+        } else if (!o.cut()) {
             findings.add(new Expert(TetherExperts.LAMP_REPLY_NOT_HAIL, "Reply to the Lamp from " + from + " in frame " + lamp
                     + " is " + describe(o.control()) + ", not a Hail"));
         }
@@ -282,7 +287,7 @@ public final class TetherLedger {
     private void checkDefined(TetherFlowState self, TetherObservation o, List<Expert> findings) {
         TetherFlowState.Definition def = self.definition;
         if (def == null) {
-            if (!self.undefinedReported) {
+            if (!self.undefinedReported && !controlUncaptured(o.sender(), o.target())) {
                 self.undefinedReported = true;
                 findings.add(new Expert(TetherExperts.FLOW_UNDEFINED, "Data on flow " + o.flow() + ", which no Define from "
                         + formatTetherId(o.sender()) + " announced"));
@@ -296,6 +301,12 @@ public final class TetherLedger {
                     + " bytes = " + Long.toUnsignedString(count) + " slots of " + def.slotSize()
                     + ", Define in frame " + def.frame() + ")"));
         }
+    }
+
+    /** Whether a control message from {@code sender} to {@code target} went uncaptured (snaplen). */
+    private boolean controlUncaptured(long sender, long target) {
+        TetherFlowState control = flows.get(new Key(sender, target, 0));
+        return control != null && control.controlUncaptured;
     }
 
     private void control(TetherObservation o, List<Expert> findings) {

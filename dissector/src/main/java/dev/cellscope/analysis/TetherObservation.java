@@ -30,16 +30,26 @@ import dev.cellscope.wire.TetherHeader;
  *                         it did not decode, or the frame is on a data flow
  * @param sendTimeUtcNanos the TAI64N send time as UTC epoch nanoseconds, {@link #NO_TIME} when
  *                         absent or implausible
+ * @param cut              snaplen cut the frame: {@code tetherLength} is its length on the wire, and its
+ *                         payload (a control message) is unknown, not absent (DECISIONS.md, "Snaplen")
  */
 public record TetherObservation(long frameNumber, long timestampNanos, long sender, long target, int flow, int flags,
                                 long slot, long grant, long nackSlot, int tetherLength, TetherControl control,
-                                long sendTimeUtcNanos) {
+                                long sendTimeUtcNanos, boolean cut) {
 
     /** {@link #sendTimeUtcNanos} when the frame carries no usable send time. */
     public static final long NO_TIME = Long.MIN_VALUE;
 
     /** Largest TAI second whose UTC epoch nanoseconds still fit a long (year 2262). */
     private static final long MAX_TAI_SECONDS = Long.MAX_VALUE / 1_000_000_000L - 1;
+
+    /** A frame captured whole. */
+    public TetherObservation(long frameNumber, long timestampNanos, long sender, long target, int flow, int flags,
+                             long slot, long grant, long nackSlot, int tetherLength, TetherControl control,
+                             long sendTimeUtcNanos) {
+        this(frameNumber, timestampNanos, sender, target, flow, flags, slot, grant, nackSlot, tetherLength, control,
+                sendTimeUtcNanos, false);
+    }
 
     public TetherObservation {
         if (flow < 0 || flow > 0xFFFF) throw new IllegalArgumentException("flow " + flow + " is not a u16");
@@ -65,22 +75,24 @@ public record TetherObservation(long frameNumber, long timestampNanos, long send
 
     /**
      * Builds the observation straight from a frame's bytes (the dissector's path: no payload
-     * copy). {@code len} is the Tether length in whole blocks; control payloads are always
-     * little-endian, only the header follows {@code headerOrder}.
+     * copy). {@code len} is the Tether length captured, in whole blocks, {@code wireLen} its length on
+     * the wire (larger when snaplen cut the frame: then the control message is not decoded from a
+     * part of it); control payloads are always little-endian, only the header follows {@code headerOrder}.
      */
-    public static TetherObservation of(long frameNumber, long ts, MemorySegment seg, long off, int len, ByteOrder headerOrder) {
+    public static TetherObservation of(long frameNumber, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder) {
+        boolean cut = wireLen > len;
         Layout h = TetherLayouts.HEADER.withOrder(headerOrder);
         int flow = (int) h.slot("flow_id").get(seg, off);
         long sender = (h.slot("sender_id_hi").get(seg, off) << 16) | h.slot("sender_id_lo").get(seg, off);
         long target = (h.slot("target_id_hi").get(seg, off) << 32) | h.slot("target_id_lo").get(seg, off);
         TetherControl control = null;
-        if (flow == 0 && len > TetherHeader.SIZE
+        if (flow == 0 && len > TetherHeader.SIZE && !cut
                 && TetherControl.decode(seg, off + TetherHeader.SIZE, len - TetherHeader.SIZE) instanceof Decoded.Ok<TetherControl>(TetherControl c, int ignored)) {
             control = c;
         }
         return new TetherObservation(frameNumber, ts, sender, target, flow, (int) h.slot("flags").get(seg, off),
-                h.slot("slot_id").get(seg, off), h.slot("grant_amount").get(seg, off), h.slot("nack_slot").get(seg, off), len,
-                control, sendTime(h.slot("tai64n_sec").get(seg, off), h.slot("tai64n_nano").get(seg, off)));
+                h.slot("slot_id").get(seg, off), h.slot("grant_amount").get(seg, off), h.slot("nack_slot").get(seg, off),
+                Math.max(len, wireLen), control, sendTime(h.slot("tai64n_sec").get(seg, off), h.slot("tai64n_nano").get(seg, off)), cut);
     }
 
     /** UTC nanoseconds of a TAI64N label, or {@link #NO_TIME} (zero, garbage, or nano out of range). */

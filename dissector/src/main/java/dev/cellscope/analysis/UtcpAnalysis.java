@@ -270,6 +270,8 @@ public final class UtcpAnalysis {
         Direction peer = conv.dirs[1 - d];
         long seq = dir.position(wireSeq);
         long payload = off + 40;
+        // Snaplen cut the payload (DECISIONS.md, "Snaplen"): its bytes are unknown, not short.
+        boolean whole = present >= (seg.get(U16_BE, off + 38) & 0xFFFF);
 
         Classification c = new Classification();
         if ((flags & UtcpFlags.SYN) != 0) syn(dir, seq, findings);
@@ -281,12 +283,13 @@ public final class UtcpAnalysis {
             peer.reassembler.settleBelow(peer.finSeq, frame);
         }
         if ((flags & UtcpFlags.DATA) != 0) {
-            classify(dir, frame, ts, seq, PayloadHash.of(seg, payload, present), c, findings);
+            classify(dir, frame, ts, seq, whole ? PayloadHash.of(seg, payload, present) : PayloadHash.UNKNOWN, c, findings);
             if (dir.finSeq >= 0 && seq > dir.finSeq) {
                 findings.add(new Expert(UtcpExperts.DATA_AFTER_FIN, "DATA at seq " + UtcpSeq.wire(seq) + " after this direction's FIN at " + UtcpSeq.wire(dir.finSeq)));
             }
-            boolean taken = present > 0 && dir.reassembler.data(seq, seg, payload, present, frame, payloadFrameOffset, ts);
-            if (!taken && present > 0 && !c.retransmission && !c.duplicate) {
+            boolean taken = !whole ? dir.reassembler.uncaptured(seq, frame, ts)
+                    : present > 0 && dir.reassembler.data(seq, seg, payload, present, frame, payloadFrameOffset, ts);
+            if (!taken && present > 0 && whole && !c.retransmission && !c.duplicate) {
                 findings.add(new Expert(UtcpExperts.PAYLOAD_LATE, "Payload arrived after its place in the stream was given up"));
             }
         }
@@ -440,7 +443,7 @@ public final class UtcpAnalysis {
         NackedSeqs.Request req = dir.nacked.find(seq);
         if (seen >= 0) {
             c.originalFrame = seen;
-            if (dir.window.hashOf(seq) != hash) {
+            if (PayloadHash.differ(dir.window.hashOf(seq), hash)) {
                 c.dataChanged = true;
                 findings.add(new Expert(UtcpExperts.DATA_CHANGED, "Seq " + UtcpSeq.wire(seq) + " repeated with different data (first in frame " + seen + ")"));
             }

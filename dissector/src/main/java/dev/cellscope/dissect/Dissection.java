@@ -72,6 +72,14 @@ final class Dissection {
         return new Dissection(this, other);
     }
 
+    /**
+     * Bytes of the frame on the wire that snaplen cut (0 when captured whole, and for reassembled data): the protocol at
+     * the end of the frame lost that many bytes, whose values are unknown (DECISIONS.md, "Snaplen").
+     */
+    int uncaptured() {
+        return origin < 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(0, packet.wireLength() - capLen));
+    }
+
     /** The frame offset of {@code off} in {@code seg}, or -1 when {@code seg} is not the frame. */
     int at(long off) {
         return origin < 0 ? -1 : (int) (origin + off);

@@ -33,10 +33,14 @@ final class TetherDissector {
             return avail;
         }
         Layout h = bigEndian ? HEADER_BE : HEADER;
-        int frameLen = avail - avail % BLOCK;
+        // Snaplen (DECISIONS.md): a Tether frame runs to the end of the frame, so its length on the wire is what was
+        // captured plus what was cut; the cut bytes are unknown, so the length is judged, the checksum and payload are not.
+        int uncaptured = d.uncaptured();
+        int onWire = avail + uncaptured;
+        int frameLen = uncaptured > 0 ? avail : avail - avail % BLOCK;
         // The ledger sees every Tether frame, whatever this sink wants: credit spans the capture.
         TetherFrameResult credit = d.analysis == null ? null : d.analysis.tether(d.packet.number(), d.packet.timestampNanos(),
-                d.seg, off, frameLen, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+                d.seg, off, avail - avail % BLOCK, onWire - onWire % BLOCK, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         if (!d.sink.wantsLayer(TETHER)) {
             d.addToStack("tether");
             d.protocol(TETHER, off, frameLen); // presence only
@@ -46,9 +50,9 @@ final class TetherDissector {
         if (bigEndian) {
             d.expert(TetherExperts.BIG_ENDIAN, "Big-endian Tether header (the wire order is little-endian); decoded as big-endian", off, 4);
         }
-        if (avail % BLOCK != 0) {
-            d.expert(TetherExperts.LEN_NOT_BLOCKS,
-                    "Tether length " + avail + " is not a multiple of 64 (" + (avail % BLOCK) + " trailing bytes)", off + frameLen, avail % BLOCK);
+        if (onWire % BLOCK != 0) {
+            d.expert(TetherExperts.LEN_NOT_BLOCKS, "Tether length " + onWire + " is not a multiple of 64 (" + (onWire % BLOCK)
+                    + " trailing bytes)", uncaptured > 0 ? off + avail : off + frameLen, uncaptured > 0 ? 0 : avail % BLOCK);
         }
 
         long flow = 0, flags = 0, senderHi = 0, targetHi = 0, sender = 0, target = 0, slotId = 0, grant = 0, nackSlot = 0,
@@ -86,7 +90,7 @@ final class TetherDissector {
                 case "checksum" -> {
                     checksum = v;
                     // Over every byte of the frame: a length that is not whole blocks is its own finding.
-                    checksumStatus(d, off, avail, v);
+                    checksumStatus(d, off, avail, uncaptured, v);
                 }
                 case "tai64n_sec" -> sendTime(d, off + slot.offset(), v, nano);
                 default -> { }
@@ -107,7 +111,7 @@ final class TetherDissector {
         }
 
         int payloadOff = off + BLOCK, payloadLen = frameLen - BLOCK;
-        if (flow == 0 && payloadLen > 0) {
+        if (flow == 0 && payloadLen > 0 && uncaptured == 0) {
             info += TetherControlDissector.dissect(d, payloadOff, payloadLen);
         } else if (payloadLen > 0) {
             d.bytes(PAYLOAD, payloadOff, payloadLen);
@@ -150,10 +154,19 @@ final class TetherDissector {
         return -1;
     }
 
-    /** {@code len} is the whole Tether frame as it arrived, trailing bytes of a partial block included. */
-    private static void checksumStatus(Dissection d, int off, int len, long carried) {
+    /**
+     * {@code len} is the whole Tether frame as it arrived, trailing bytes of a partial block included; {@code uncaptured}
+     * bytes of it snaplen cut: a checksum over bytes that were not captured is not verified (as tshark's [unverified]).
+     */
+    private static void checksumStatus(Dissection d, int off, int len, int uncaptured, long carried) {
         if (!d.config.verifyChecksums() || !(d.sink.wantsExperts() || d.sink.wants(CHECKSUM_STATUS_FIELD))) {
             d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, 0);
+            return;
+        }
+        if (uncaptured > 0) {
+            d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, 0);
+            d.expert(TetherExperts.CRC_UNVERIFIED, "CRC-64/GO-ISO not verified: snaplen cut " + uncaptured + " of the frame's "
+                    + (len + uncaptured) + " bytes", off + CHECKSUM_OFFSET, 8);
             return;
         }
         long computed = Crc64GoIso.tetherChecksum(d.seg, off, len);

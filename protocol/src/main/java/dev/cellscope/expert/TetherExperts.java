@@ -20,6 +20,8 @@ public final class TetherExperts {
             "The reserved header byte is not 0");
     public static final ExpertInfo CRC_BAD = error("tether.crc_bad", CHECKSUM,
             "The CRC-64/GO-ISO carried differs from the one computed");
+    public static final ExpertInfo CRC_UNVERIFIED = note("tether.crc_unverified", CHECKSUM,
+            "The CRC-64/GO-ISO is not verified: snaplen cut the frame, so bytes it covers were not captured");
     public static final ExpertInfo TIME_IMPLAUSIBLE = warn("tether.time_implausible", PROTOCOL,
             "The TAI64N send time is not a plausible time");
     public static final ExpertInfo ETH_SRC_MISMATCH = note("tether.eth_src_mismatch", PROTOCOL,
