@@ -44,6 +44,10 @@ public final class Dissector {
         try {
             if (packet.linkType() == Packet.LINKTYPE_ETHERNET) {
                 EthernetDissector.dissect(d, 0);
+            } else if (packet.linkType() == Packet.LINKTYPE_LINUX_SLL) {
+                SllDissector.v1(d);
+            } else if (packet.linkType() == Packet.LINKTYPE_LINUX_SLL2) {
+                SllDissector.v2(d);
             } else {
                 d.expert(FrameExperts.LINK_TYPE_UNKNOWN, "Link type " + packet.linkType() + " is not decoded", 0, 0);
                 EthernetDissector.data(d, 0);

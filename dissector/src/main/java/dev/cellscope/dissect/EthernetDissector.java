@@ -38,18 +38,32 @@ final class EthernetDissector {
         d.endLayer();
 
         int pos = off + HEADER;
+        int len = d.capLen - pos;
+        int used = byEtherType(d, type, pos, src, dst);
+        if (used < len) {
+            // Bytes past the carried protocol's own length: Ethernet minimum-size padding.
+            d.bytes(ETH_PADDING, pos + used, len - used);
+        }
+    }
+
+    /**
+     * The protocol an EtherType names, from {@code pos} to the end of the frame (Ethernet's and Linux cooked
+     * capture's protocol field alike), after up to two VLAN tags; {@code src}, {@code dst} the link addresses (-1: none). Returns the bytes
+     * the protocol claims.
+     */
+    static int byEtherType(Dissection d, int type, int start, long src, long dst) {
+        int pos = start;
         int tags = 0;
         while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ) {
             if (tags == MAX_TAGS) {
                 d.expert(LinkExperts.VLAN_TOO_MANY, "More than two VLAN tags; the rest is not decoded", pos, 0);
-                data(d, pos);
-                return;
+                return data(d, pos) + pos - start;
             }
             if (d.capLen - pos < VLAN_TAG.size()) {
                 d.beginLayer(VLAN, pos, d.capLen - pos, "vlan");
                 d.expert(LinkExperts.VLAN_TRUNCATED, "VLAN tag truncated", pos, d.capLen - pos);
                 d.endLayer();
-                return;
+                return d.capLen - start;
             }
             int tci = d.u16(pos);
             d.beginLayer(VLAN, pos, VLAN_TAG.size(), "vlan");
@@ -66,7 +80,7 @@ final class EthernetDissector {
         }
 
         int len = d.capLen - pos;
-        int used = switch (type) {
+        return pos - start + switch (type) {
             case ETHERTYPE_CELL -> {
                 d.ethSrc = src;
                 d.ethDst = dst;
@@ -76,16 +90,12 @@ final class EthernetDissector {
             case ETHERTYPE_IPV6 -> IpDissector.ipv6(d, pos, len);
             default -> {
                 if (d.summary) {
-                    d.columns(String.format("0x%04x", type), FieldFormat.mac(src), FieldFormat.mac(dst));
+                    d.columns(String.format("0x%04x", type), src < 0 ? "" : FieldFormat.mac(src), dst < 0 ? "" : FieldFormat.mac(dst));
                     d.infoColumn = String.format("EtherType 0x%04x", type);
                 }
                 yield data(d, pos);
             }
         };
-        if (used < len) {
-            // Bytes past the carried protocol's own length: Ethernet minimum-size padding.
-            d.bytes(ETH_PADDING, pos + used, len - used);
-        }
     }
 
     /** Shows the rest of the frame as undecoded data; returns its length. */

@@ -19,6 +19,10 @@ public record Packet(long number, long timestampNanos, int interfaceId, int link
                      MemorySegment data, String comment) {
 
     public static final int LINKTYPE_ETHERNET = 1;
+    /** Linux cooked capture v1 (libpcap's "any" device): a 16-byte header, then the protocol's bytes. */
+    public static final int LINKTYPE_LINUX_SLL = 113;
+    /** Linux cooked capture v2 (libpcap 1.10's "any" device): a 20-byte header with the interface index. */
+    public static final int LINKTYPE_LINUX_SLL2 = 276;
 
     /** The original length as the unsigned 32-bit number the capture file holds. */
     public long wireLength() {

@@ -13,7 +13,14 @@ public final class LiveErrors {
 
     private LiveErrors() {}
 
+    /** {@code any} is libpcap's device of every interface (Linux cooked capture): only the pcap backend has it. */
+    public static final String ANY = "any";
+
     public static String noSuchInterface(String ifname, List<String> existing) {
+        if (ANY.equals(ifname)) {
+            return "any: this backend captures one interface; libpcap's any device needs --backend pcap (here: "
+                    + (existing.isEmpty() ? "none" : String.join(", ", existing)) + ")";
+        }
         return ifname + ": no such interface (here: " + (existing.isEmpty() ? "none" : String.join(", ", existing))
                 + "; cellscope read -D lists them)";
     }

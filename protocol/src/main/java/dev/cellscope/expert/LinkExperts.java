@@ -7,6 +7,8 @@ import static dev.cellscope.expert.ExpertInfo.*;
 public final class LinkExperts {
     private LinkExperts() {}
 
+    public static final ExpertInfo SLL_TRUNCATED = error("sll.truncated", MALFORMED,
+            "The Linux cooked capture header is shorter than its 16 (v1) or 20 (v2) bytes");
     public static final ExpertInfo ETH_TRUNCATED = error("eth.truncated", MALFORMED,
             "The Ethernet header is cut short");
     public static final ExpertInfo VLAN_TOO_MANY = warn("vlan.too_many", MALFORMED,

@@ -13,6 +13,14 @@ public final class LinkFields {
     public static final FieldDef ETH_TYPE = hex("eth.type", "Type", 16, "EtherType of the payload (after any VLAN tags)");
     public static final FieldDef ETH_PADDING = of("eth.padding", "Padding", FieldType.BYTES, "Bytes after the carried protocol's own length (Ethernet minimum-size padding)");
 
+    public static final FieldDef SLL = protocol("sll", "Linux cooked capture", "Linux cooked capture header (libpcap's any device: link type 113 v1, 276 v2)");
+    public static final FieldDef SLL_PKTTYPE = uint("sll.pkttype", "Packet type", 16, "To us 0, broadcast 1, multicast 2, to another host 3, sent by us 4");
+    public static final FieldDef SLL_HATYPE = uint("sll.hatype", "Link-layer address type", 16, "ARPHRD_ type of the interface (1 Ethernet, 772 loopback)");
+    public static final FieldDef SLL_HALEN = uint("sll.halen", "Link-layer address length", 16, "Bytes of the source address that are used");
+    public static final FieldDef SLL_SRC_ETH = of("sll.src.eth", "Source", FieldType.ETHER, "Source MAC address (when the address is 6 bytes)");
+    public static final FieldDef SLL_IFINDEX = uint("sll.ifindex", "Interface index", 32, "Index of the interface the packet was captured on (v2 only)");
+    public static final FieldDef SLL_ETYPE = hex("sll.etype", "Protocol", 16, "EtherType of the payload (0x88b5 UTCP/Tether, 0x0800 IPv4, 0x86dd IPv6)");
+
     public static final FieldDef VLAN = protocol("vlan", "802.1Q Virtual LAN", "VLAN tag (802.1Q 0x8100 or 802.1ad 0x88A8)");
     public static final FieldDef VLAN_TPID = hex("vlan.tpid", "Tag protocol identifier", 16, "0x8100 (802.1Q) or 0x88a8 (802.1ad)");
     public static final FieldDef VLAN_PCP = uint("vlan.pcp", "Priority", 3, "Priority code point");
