@@ -41,6 +41,35 @@ final class Console {
         return guard(new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16));
     }
 
+    /**
+     * Standard output for bytes (a capture written with {@code -w -}), through the same checked stream as the text;
+     * closing it only flushes, so that fd 1 stays open for whatever is written after.
+     */
+    static OutputStream binaryStdout() {
+        OutputStream out = target != null ? target : STDOUT;
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                out.flush();
+            }
+        };
+    }
+
     /** Makes {@link System#out} write through the checked standard output (for commands that print with it). */
     static void install() {
         System.setOut(new PrintStream(new BufferedOutputStream(STDOUT, 1 << 13), true, StandardCharsets.UTF_8));

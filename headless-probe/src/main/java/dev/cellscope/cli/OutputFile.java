@@ -29,6 +29,14 @@ final class OutputFile implements AutoCloseable {
         this.path = path;
     }
 
+    /** {@code -w -}: standard output, as tshark and tcpdump read it. */
+    static final String STDOUT = "-";
+
+    /** Whether {@code out} names standard output ({@code -}). */
+    static boolean isStdout(Path out) {
+        return out != null && STDOUT.equals(out.toString());
+    }
+
     /**
      * Checks {@code out} before anything is read: a usage error when it is one of {@code inputs}
      * (tshark refuses that too; writing would truncate the file being read), a failure when it is a
@@ -44,6 +52,8 @@ final class OutputFile implements AutoCloseable {
      * for ever: their temporary file is removed by {@link #close()} alone.
      */
     static OutputFile of(Path out, String option, boolean removeAtExit, Path... inputs) {
+        // Standard output: written as it comes (nothing to rename), and never a file named "-".
+        if (isStdout(out)) return new OutputFile(out, null, null);
         for (Path in : inputs) {
             if (in != null && sameFile(out, in)) {
                 throw UserError.usage(option + " " + out + ": is the capture being read (-r " + in + "); write to another file");
@@ -80,6 +90,7 @@ final class OutputFile implements AutoCloseable {
 
     /** Opens {@link #path()} for writing; a failure is the user's error line naming the file. */
     OutputStream open() {
+        if (path == null) return Console.binaryStdout();
         try {
             return target == null
                     ? Files.newOutputStream(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
@@ -89,8 +100,12 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
-    /** The error a failed write of this file is reported as: one line, file name and reason. */
-    UserError cannotWrite(IOException e) {
+    /**
+     * The error a failed write of this file is reported as: one line, file name and reason; on standard output, a
+     * closed pipe ({@code | head}) ends the command quietly, as for text output.
+     */
+    RuntimeException cannotWrite(IOException e) {
+        if (path == null) return Console.writeFailed(e);
         return UserError.failure(shown + ": cannot write: " + reason(e));
     }
 

@@ -75,7 +75,8 @@ public final class ReadCommand implements Callable<Integer> {
                     + "aggregator=,|/s|C, quote=d|s|n, bom=y|n.")
     List<String> fieldOptions = new ArrayList<>();
 
-    @Option(names = "-w", paramLabel = "OUT.pcapng", description = "Write the frames read to a pcapng file.")
+    @Option(names = "-w", paramLabel = "OUT.pcapng", description = "Write the frames read to a pcapng file (- : to standard "
+            + "output, with no other output there).")
     Path writeTo;
 
     @Mixin
@@ -123,7 +124,12 @@ public final class ReadCommand implements Callable<Integer> {
         if (perPacket && (twoPass || !stats.isEmpty())) {
             throw UserError.usage("--per-packet decodes frames without conversation analysis: it cannot be used with -2 or -z");
         }
-        FrameOutput output = quiet ? new NoOutput() : frameOutput();
+        boolean captureToStdout = OutputFile.isStdout(writeTo);
+        if (captureToStdout && (!stats.isEmpty() || format != Format.text || verbose || hex)) {
+            throw UserError.usage("-w - writes the capture to standard output: -z, -T, -V and -x would print there too");
+        }
+        // As tshark and tcpdump: with -w - the capture is the standard output, so no frame is printed.
+        FrameOutput output = quiet || captureToStdout ? new NoOutput() : frameOutput();
         List<CaptureStatistic> statistics = new ArrayList<>();
         for (String z : stats) statistics.add(Statistics.parse(z));
         DisplayFilter filter = compileFilter();
@@ -147,8 +153,9 @@ public final class ReadCommand implements Callable<Integer> {
             try {
                 result = Sessions.run(session, consumer(output, statistics, filter, filterSink, analyze, copy, out, capture));
             } catch (Console.ClosedOutput e) {
-                // The reader of our output went away (e.g. `| head`): not an error, and the copy holds what was shown.
-                if (copy != null) copy.commit();
+                // The reader of our output went away (e.g. `| head`): not an error, and the copy holds what was shown
+                // (with -w -, the copy was that output).
+                if (copy != null && !captureToStdout) copy.commit();
                 return 0;
             } finally {
                 if (flush != null) flush.close();
