@@ -405,6 +405,7 @@ public final class UtcpAnalysis {
             sender.nacked.add(first, count, frame, ts);
         }
         askGaps(sender, firsts, ends);
+        askTail(sender, firsts, ends, frame, ts);
         sender.reassembler.nacked(firsts, ends, frame);
         // Gaps wholly below everything this NACK asks for, never NACKed: the receiver has them.
         for (var it = sender.gaps.headMap(lowest).values().iterator(); it.hasNext(); ) {
@@ -434,6 +435,23 @@ public final class UtcpAnalysis {
             if (e == null || e.getValue().end <= from) e = sender.gaps.higherEntry(from);
             for (; e != null && e.getKey() < to; e = sender.gaps.higherEntry(e.getKey())) e.getValue().ask(from, to);
         }
+    }
+
+    /**
+     * Seqs a NACK asks for above the highest the tap has seen: lost at the tail of a burst, so no later packet showed
+     * a gap before the NACK (lossy-mesh's seq 679531102: NACKed in frame 257, re-sent in 258). They are recorded as a
+     * gap from the seq after the highest, with the NACKed seqs asked, so that they count as lost on the network when
+     * it settles, as a gap's NACKed seqs do. Bounded by {@link Gap#GAP_BITS} past the highest (a NACK may name 2^32).
+     */
+    private static void askTail(Direction sender, long[] firsts, long[] ends, long frame, long ts) {
+        if (sender.highest < 0) return;
+        long from = sender.highest + 1, end = from;
+        for (int r = 0; r < firsts.length; r++) {
+            if (ends[r] > from) end = Math.max(end, Math.min(ends[r], from + Gap.GAP_BITS));
+        }
+        if (end == from) return;
+        Gap g = addGap(sender, from, end, frame, ts);
+        for (int r = 0; r < firsts.length; r++) g.ask(firsts[r], ends[r]);
     }
 
     private void classify(Direction dir, long frame, long ts, long seq, long hash, Classification c, List<Expert> findings) {
@@ -477,9 +495,22 @@ public final class UtcpAnalysis {
         if (seen < 0) dir.window.record(seq, frame, hash, dir.dataPackets);
     }
 
-    private static void addGap(Direction dir, long first, long end, long frame, long ts) {
-        dir.gaps.put(first, new Gap(first, end, frame, ts));
+    /**
+     * Records the gap [first, end); one that starts at the same seq (a NACK asked for the tail before a later packet,
+     * or a FIN, showed the gap) is widened, keeping what it knows, so a seq is never counted in two gaps.
+     */
+    private static Gap addGap(Direction dir, long first, long end, long frame, long ts) {
+        Gap old = dir.gaps.get(first);
+        if (old != null && old.end >= end) return old;
+        Gap g = new Gap(first, end, old != null ? old.frame : frame, old != null ? old.time : ts);
+        if (old != null) {
+            g.filled.or(old.filled);
+            g.asked.or(old.asked);
+            g.nacked = old.nacked;
+        }
+        dir.gaps.put(first, g);
         if (dir.gaps.size() > MAX_GAPS) dir.gaps.pollFirstEntry();
+        return g;
     }
 
     private static void fillGap(Direction dir, long seq) {

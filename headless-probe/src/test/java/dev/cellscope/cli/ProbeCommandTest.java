@@ -279,11 +279,11 @@ class ProbeCommandTest {
         Cli.Result truth = Cli.tool("python3", "-c", "import json,sys\nd=json.load(open(sys.argv[1]))\n"
                 + "print(d['wire']['frames_recorded'], sum(o['blocks_sent'] for o in d['sbi']['objects']),"
                 + " d['expected_findings']['warn']['sequence'], sum(len(u['data_retransmitted']) for u in d['utcp']),"
-                + " sum(u['nacks_sent'] - u['nacks_dropped'] for u in d['utcp']))", SAMPLES.resolve("lossy-mesh.truth.json").toString());
+                + " sum(u['nacks_sent'] - u['nacks_dropped'] for u in d['utcp']), sum(len(u['data_lost']) for u in d['utcp']))", SAMPLES.resolve("lossy-mesh.truth.json").toString());
         Assumptions.assumeTrue(truth != null, "python3 not installed: cannot read the truth file");
         String[] t = truth.out().trim().split(" ");
         long frames = Long.parseLong(t[0]), blocks = Long.parseLong(t[1]), warnSequence = Long.parseLong(t[2]),
-                retransmitted = Long.parseLong(t[3]), nacks = Long.parseLong(t[4]);
+                retransmitted = Long.parseLong(t[3]), nacks = Long.parseLong(t[4]), lost = Long.parseLong(t[5]);
 
         try (ProbeProcess p = ProbeProcess.start("-r", sample("lossy-mesh").toString(), "--metrics", "127.0.0.1:0", "--linger", "120s",
                 "--status-interval", "0")) {
@@ -307,6 +307,8 @@ class ProbeCommandTest {
             assertEquals(0.0, sum(m, "cellscope_drops_total"), "a file drops nothing");
             assertEquals((double) retransmitted, m.get("cellscope_retransmissions_total{protocol=\"utcp\"}"));
             assertEquals((double) nacks, m.get("cellscope_nacks_total{protocol=\"utcp\"}"));
+            // Every DATA seq the wire dropped was NACKed: lost on the network, the one at a burst's tail too (6, was 5).
+            assertEquals((double) lost, m.get("cellscope_network_loss_seqs_total"));
             assertTrue(m.containsKey("process_cpu_seconds_total"), "the probe's own CPU");
             assertTrue(m.containsKey("process_resident_memory_bytes"), "the probe's own memory");
             assertEquals(0.0, m.get("cellscope_active_flows"), "every flow ended with the capture");
