@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * decode as in the Ethernet original. Before: "Link type 113 is not decoded" and nothing else.
  */
 class SllAgainstTsharkTest {
-    private static final List<String> LINK = List.of("frame.number", "sll.pkttype", "sll.hatype", "sll.halen", "sll.src.eth",
+    private static final List<String> LINK = List.of("frame.number", "frame.time_relative", "sll.pkttype", "sll.hatype", "sll.halen", "sll.src.eth",
             "sll.ifindex", "sll.etype", "vlan.id", "ip.src", "ip.dst", "ipv6.src", "udp.srcport", "udp.dstport");
     private static final List<String> CELL = List.of("utcp.seq", "utcp.flags", "tether.flow", "tether.checksum.status",
             "sbi.op", "frame.protocols");
