@@ -149,32 +149,7 @@ final class Reassembler {
 
     /** Returns true when the payload was delivered or held, false when it came too late (already passed). */
     boolean data(long seq, MemorySegment seg, long off, int len, long frame, int frameOffset, long nowNanos) {
-        if (next < 0) next = seq;
-        giveUpStale(nowNanos, frame);
-        this.now = nowNanos;
-        if (seq < next) return false;
-        if (seq == next) {
-            out.bytes(seq, seg, off, len, frame, frameOffset, nowNanos);
-            next++;
-            drain();
-            settleKnown(frame);
-            return true;
-        }
-        if (!pending.containsKey(seq)) {
-            if (pending.isEmpty()) {
-                holeSinceNanos = nowNanos;
-                holeNacked = false;
-                holeSerial++;
-            }
-            pending.put(seq, new Pending(seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), frame, nowNanos));
-            pendingBytes += len + SEGMENT_OVERHEAD;
-            while (pendingBytes > MAX_PENDING_BYTES && !pending.isEmpty()) {
-                overflows++;
-                skipHole(frame);
-            }
-            settleKnown(frame);
-        }
-        return true;
+        return arrive(seq, seg, off, len, frame, frameOffset, nowNanos);
     }
 
     /**
@@ -183,12 +158,18 @@ final class Reassembler {
      * stream order. Returns what {@link #data} does.
      */
     boolean uncaptured(long seq, long frame, long nowNanos) {
+        return arrive(seq, null, 0, 0, frame, 0, nowNanos);
+    }
+
+    /** A packet's payload ({@code seg} null: not captured) into the stream, or held until the packets before it came. */
+    private boolean arrive(long seq, MemorySegment seg, long off, int len, long frame, int frameOffset, long nowNanos) {
         if (next < 0) next = seq;
         giveUpStale(nowNanos, frame);
         this.now = nowNanos;
         if (seq < next) return false;
         if (seq == next) {
-            out.uncaptured(seq, frame);
+            if (seg == null) out.uncaptured(seq, frame);
+            else out.bytes(seq, seg, off, len, frame, frameOffset, nowNanos);
             next++;
             drain();
             settleKnown(frame);
@@ -200,8 +181,12 @@ final class Reassembler {
                 holeNacked = false;
                 holeSerial++;
             }
-            pending.put(seq, new Pending(null, frame, nowNanos));
-            pendingBytes += SEGMENT_OVERHEAD;
+            pending.put(seq, new Pending(seg == null ? null : seg.asSlice(off, len).toArray(ValueLayout.JAVA_BYTE), frame, nowNanos));
+            pendingBytes += len + SEGMENT_OVERHEAD;
+            while (pendingBytes > MAX_PENDING_BYTES && !pending.isEmpty()) {
+                overflows++;
+                skipHole(frame);
+            }
             settleKnown(frame);
         }
         return true;
