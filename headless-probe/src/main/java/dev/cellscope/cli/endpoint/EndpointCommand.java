@@ -86,6 +86,7 @@ public final class EndpointCommand {
 
         @Override
         public Integer call() {
+            if (timeout < 1) throw UserError.usage("--timeout must be at least 1 s");
             UserError.requireRegularFile(file);
             int chunkSize;
             try {
@@ -168,6 +169,7 @@ public final class EndpointCommand {
         @Override
         public Integer call() {
             if (!root.matches("[0-9a-fA-F]{64}")) throw UserError.usage("ROOT must be 64 hex digits, got '" + root + "'");
+            if (timeout < 1) throw UserError.usage("--timeout must be at least 1 s");
             Bytes rootHash = Bytes.fromHex(root.toLowerCase(java.util.Locale.ROOT));
             OutputFile.check(out); // before anything is asked of the peer: the file is written as the blocks arrive
             try (Stack<?> stack = options.openStack(false, System.err)) {

@@ -39,7 +39,11 @@ final class OutputFile {
             Files.newByteChannel(probe, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
             Files.delete(probe);
         } catch (IOException e) {
-            throw UserError.failure("-o " + out + ": cannot create a file in " + dir + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            // the system's reason, not the name of the probe file it was about (user review: "NoSuchFileException: /proc/.x.bin.10253.probe")
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.NoSuchFileException ? "the file system does not take new files there" : String.valueOf(e.getMessage());
+            throw UserError.failure("-o " + out + ": cannot create a file in " + dir + " (" + why + ")");
         }
     }
 

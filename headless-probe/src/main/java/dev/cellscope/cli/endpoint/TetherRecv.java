@@ -62,6 +62,7 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (timeout < 1) throw UserError.usage("--timeout must be at least 1 s");
         if (stallMillis < 1) throw UserError.usage("--stall-ms must be at least 1, got " + stallMillis);
         if (window < 128) throw UserError.usage("--window must be at least 128 (two headers), got " + window);
         if (maxFlowBytes < 0 || maxFlowBytes > TetherReceiverConfig.DEFAULT_MAX_BYTES) {
