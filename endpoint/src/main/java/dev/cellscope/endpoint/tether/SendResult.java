@@ -12,7 +12,8 @@ package dev.cellscope.endpoint.tether;
  */
 public record SendResult(Status status, long totalSlots, long totalFrames, long checksum, long elapsedNanos,
                          TetherStats stats) {
-    public enum Status { CONFIRMED, NO_HAIL, NO_CREDIT, UNCONFIRMED, DEADLINE, CANCELLED }
+    /** SILENT: the receiver had answered, then nothing came from it for the silence timeout ({@link TetherSender#silenceTimeout}). */
+    public enum Status { CONFIRMED, NO_HAIL, NO_CREDIT, UNCONFIRMED, DEADLINE, SILENT, CANCELLED }
 
     public boolean ok() {
         return status == Status.CONFIRMED;

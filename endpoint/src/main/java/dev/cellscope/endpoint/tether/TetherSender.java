@@ -47,7 +47,8 @@ public final class TetherSender<A> {
     private boolean manifestCurrent, dataGranted, lampPending, probeArmed;
     private int retries;
     private long overrunLeft;
-    private Scheduler.Cancellable retryTimer = () -> { }, deadlineTimer = () -> { };
+    private Scheduler.Cancellable retryTimer = () -> { }, deadlineTimer = () -> { }, silenceTimer = () -> { };
+    private long silenceNanos, lastHeardNanos;
 
     /** Sends a copy of {@code content}. */
     public TetherSender(Link<A> link, Scheduler scheduler, A peer, TetherSenderConfig config, byte[] content) {
@@ -79,6 +80,28 @@ public final class TetherSender<A> {
         return this;
     }
 
+    /**
+     * Gives up ({@link SendResult.Status#SILENT}) when nothing has come from the receiver for {@code nanos} (0: never,
+     * the default): a receiver killed mid-transfer left the sender probing until the whole deadline (300 s by default
+     * in the CLI; user review). Call before {@link #start}.
+     */
+    public TetherSender<A> silenceTimeout(long nanos) {
+        if (nanos < 0) throw new IllegalArgumentException("silence timeout " + nanos);
+        silenceNanos = nanos;
+        return this;
+    }
+
+    private void watchSilence() {
+        if (phase == Phase.DONE) return;
+        long quiet = now() - lastHeardNanos;
+        if (quiet >= silenceNanos) {
+            port.event("nothing from the receiver for " + quiet / 1_000_000 + " ms: giving up");
+            finish(SendResult.Status.SILENT);
+            return;
+        }
+        silenceTimer = scheduler.schedule(Math.min(silenceNanos - quiet, 1_000_000_000L), this::watchSilence);
+    }
+
     /** Begins the transfer; returns {@link #completion()}. */
     public CompletableFuture<SendResult> start() {
         scheduler.execute(() -> {
@@ -86,6 +109,8 @@ public final class TetherSender<A> {
             startNanos = now();
             port.attach(this::onFrame);
             deadlineTimer = scheduler.schedule(config.deadlineNanos(), () -> finish(SendResult.Status.DEADLINE));
+            lastHeardNanos = startNanos;
+            if (silenceNanos > 0) silenceTimer = scheduler.schedule(Math.min(silenceNanos, 1_000_000_000L), this::watchSilence);
             phase = Phase.HAILING;
             if (config.lamp()) lamp();
             else port.event("waiting for control credit from " + peer);
@@ -132,6 +157,7 @@ public final class TetherSender<A> {
     private void onFrame(A from, TetherFrame frame) {
         TetherHeader h = frame.header();
         if (phase == Phase.DONE || h.sender() != target()) return;
+        lastHeardNanos = now();
         if (h.flowId() == 0) {
             controlSpentByPeer += TetherCredit.cost(h.flags(), frame.encodedSize());
             switch (TetherPort.control(frame)) {
@@ -346,6 +372,7 @@ public final class TetherSender<A> {
         phase = Phase.DONE;
         retryTimer.cancel();
         deadlineTimer.cancel();
+        silenceTimer.cancel();
         completion.complete(new SendResult(status, slotCount, dataFrames, checksum, now() - startNanos, counters.snapshot()));
     }
 }

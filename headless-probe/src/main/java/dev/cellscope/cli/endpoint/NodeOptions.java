@@ -82,8 +82,15 @@ public final class NodeOptions {
     @Option(names = "--max-pending-offers", paramLabel = "N", description = "SBI: objects offered on one connection whose blocks have not all come (default 16).")
     int maxPendingOffers = SbiPeerLimits.DEFAULT_MAX_PENDING_OFFERS;
 
-    @Option(names = "--silence-timeout", paramLabel = "SECONDS", description = "SBI: give up on a peer that answers nothing for this long while requests wait (default 60; 0 = never).")
+    @Option(names = "--silence-timeout", paramLabel = "SECONDS", description = "Give up on a peer that answers nothing for this long: "
+            + "SBI while requests wait, tether-send once the receiver had answered (default 60; 0 = never).")
     double silenceTimeout = SbiPeerLimits.DEFAULT_SILENCE_TIMEOUT_NANOS / 1e9;
+
+    /** {@code --silence-timeout} in nanoseconds (0: never); a usage error when negative. */
+    long silenceTimeoutNanos() {
+        if (!(silenceTimeout >= 0)) throw UserError.usage("--silence-timeout must be 0 or more seconds");
+        return (long) (silenceTimeout * 1e9);
+    }
 
     /**
      * The running node these options describe, on a new scheduler; {@code serving} picks UDP's

@@ -19,7 +19,7 @@ final class TetherReport {
     }
 
     /** Why a transfer ended unconfirmed, in terms the user can act on. */
-    static String reason(SendResult.Status status, boolean lamp, long timeoutSeconds) {
+    static String reason(SendResult.Status status, boolean lamp, long timeoutSeconds, double silenceSeconds) {
         return switch (status) {
             case CONFIRMED -> "confirmed";
             case NO_HAIL -> "no answer to the Lamp (is tether-recv running there, for this Tether ID?)";
@@ -27,6 +27,8 @@ final class TetherReport {
                     : "no control credit: without --lamp the receiver must invite us (tether-recv --from OUR-ID@OUR-ADDRESS)";
             case UNCONFIRMED -> "the receiver never confirmed the Manifest (its checksum check failed, or every confirmation was lost)";
             case DEADLINE -> "not confirmed within " + timeoutSeconds + " s (--timeout)";
+            case SILENT -> "the receiver has not answered for " + new java.text.DecimalFormat("0.###").format(silenceSeconds)
+                    + " s (is it still running?) (--silence-timeout)";
             case CANCELLED -> "cancelled";
         };
     }

@@ -98,13 +98,16 @@ final class TetherSend implements Callable<Integer> {
         if (eth && !where.toString().equals(Identities.formatTetherId(peer.id()))) {
             stack.event("note: target " + Identities.formatTetherId(peer.id()) + " differs from the Ethernet destination " + where);
         }
-        TetherSender<A> tx = new TetherSender<>(stack.link(), stack.scheduler(), where, config, content).listener(stack::event);
+        TetherSender<A> tx = new TetherSender<>(stack.link(), stack.scheduler(), where, config, content).listener(stack::event)
+                .silenceTimeout(options.silenceTimeoutNanos());
         SendResult r = EndpointCommand.await(tx.start(), timeout + 5);
         double s = r.elapsedNanos() / 1e9;
-        System.out.printf("tether-send %s: %s, %d bytes, %d slots, %d data frames in %.2f s (%.1f MB/s); %s%s%n", file, r.status(),
-                content.byteSize(), r.totalSlots(), r.totalFrames(), s, content.byteSize() / Math.max(s, 1e-9) / 1e6,
+        // a rate only for what was delivered: "0 data frames in 3.00 s (1.7 MB/s)" for a refused transfer said otherwise
+        System.out.printf("tether-send %s: %s, %d bytes, %d slots, %d data frames in %.2f s (%s); %s%s%n", file, r.status(),
+                content.byteSize(), r.totalSlots(), r.totalFrames(), s,
+                r.ok() ? String.format("%.1f MB/s", content.byteSize() / Math.max(s, 1e-9) / 1e6) : "not confirmed",
                 TetherReport.counters(r.stats()), stack.faultSummary());
-        if (!r.ok()) throw UserError.failure("tether-send: " + TetherReport.reason(r.status(), lamp, timeout));
+        if (!r.ok()) throw UserError.failure("tether-send: " + TetherReport.reason(r.status(), lamp, timeout, options.silenceTimeoutNanos() / 1e9));
         return 0;
     }
 }
