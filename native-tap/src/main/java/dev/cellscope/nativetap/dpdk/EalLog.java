@@ -47,13 +47,17 @@ final class EalLog {
     }
 
     /**
-     * The line that explains a failure: getopt's complaint about an option first, then the first
-     * line of the EAL or a driver that reads as an error; null when there is none.
+     * The line that explains a failure: getopt's complaint about an option first, then the kernel's message that
+     * libbpf passes on, then the first line of the EAL or a driver that reads as an error; null when there is none.
      */
     static String reason(String text) {
         List<String> lines = text.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
         for (String l : lines) {
             if (l.startsWith("cellscope: ")) return l.substring("cellscope: ".length()); // getopt: "unrecognized option '--x'"
+        }
+        for (String l : lines) {
+            // the kernel's own words (netlink extack), which libbpf passes on: more exact than the lines around them
+            if (l.contains("Kernel error message:")) return l;
         }
         for (String l : lines) {
             String lower = l.toLowerCase(java.util.Locale.ROOT);

@@ -23,4 +23,16 @@ class EalLogTest {
                 + "vdev_probe(): failed to initialize net_pcap0 device", EalLog.about(LOG, "net_pcap0"));
         assertNull(EalLog.about(LOG, "net_pcap1"), "the log says nothing of another device");
     }
+
+    /** libxdp's probing fails first (a program load refused), then the kernel says why the socket cannot be made. */
+    @Test
+    void theKernelsOwnMessageIsPreferred() {
+        String log = """
+                libbpf: prog 'xdp_pass': BPF program load failed: Operation not permitted
+                libxdp: Error attaching XDP program to ifindex 13: Numerical result out of range
+                libbpf: Kernel error message: veth: Peer MTU is too large to set XDP
+                xsk_configure(): Failed to create xsk socket.
+                """;
+        assertEquals("libbpf: Kernel error message: veth: Peer MTU is too large to set XDP", EalLog.reason(log));
+    }
 }
