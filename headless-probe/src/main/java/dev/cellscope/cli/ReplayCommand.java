@@ -281,8 +281,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** {@link #hostPort}, resolved; a port of 0 only where the socket picks one ({@code from}). */
     private static InetSocketAddress address(String option, String spec, boolean from) {
-        InetSocketAddress a = hostPort(option, spec);
-        if (a.isUnresolved()) throw UserError.usage(option + " " + spec + ": no such host '" + a.getHostString() + "'");
+        InetSocketAddress a = hostPort(option, spec); // resolved there: an unknown host is its usage error
         if (!from && a.getPort() == 0) throw UserError.usage(option + " " + spec + ": the port must be 1 to 65535");
         return a;
     }

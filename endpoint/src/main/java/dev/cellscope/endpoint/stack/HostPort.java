@@ -24,7 +24,7 @@ public final class HostPort {
         String host = spec.substring(0, colon).replace("[", "").replace("]", "");
         InetSocketAddress address = new InetSocketAddress(host, port);
         // resolved once, here: an unknown host used to reach the link unresolved, and each SYN retry failed on it
-        if (address.isUnresolved()) throw StackException.invalid(what + ": no such host '" + host + "' (it does not resolve)");
+        if (address.isUnresolved()) throw StackException.invalid(what + " " + spec + ": no such host '" + host + "'");
         return address;
     }
 }

@@ -22,7 +22,7 @@ class HostPortTest {
     @Test
     void aHostThatDoesNotResolveIsOneLine() {
         StackException e = assertThrows(StackException.class, () -> HostPort.parse("nosuchhost.invalid:34997", "peer address"));
-        assertEquals("peer address: no such host 'nosuchhost.invalid' (it does not resolve)", e.getMessage());
+        assertEquals("peer address nosuchhost.invalid:34997: no such host 'nosuchhost.invalid'", e.getMessage());
     }
 
     @Test
