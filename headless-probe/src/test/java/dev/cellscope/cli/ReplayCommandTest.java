@@ -79,7 +79,7 @@ class ReplayCommandTest {
         oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:0"), 2, "--udp 127.0.0.1:0: the port must be 1 to 65535");
         oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "no-such-host.invalid:9"), 2, "--udp no-such-host.invalid:9: no such host 'no-such-host.invalid'");
         oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:9", "--udp-from", "::1:0"), 1,
-                "--udp-from [0:0:0:0:0:0:0:1]:0: not of the address family of --udp 127.0.0.1:9");
+                "--udp-from [::1]:0: not of the address family of --udp 127.0.0.1:9");
         // 192.0.2.1 (TEST-NET-1) is no address of this host: bind refuses it, before anything is read or sent
         oneLine(Cli.run("replay", "-r", SAMPLE, "--udp", "127.0.0.1:9", "--udp-from", "192.0.2.1:0"), 1, "--udp-from 192.0.2.1:0: ");
     }
