@@ -41,6 +41,12 @@ public final class LinkState {
         }
     }
 
+    /** A loopback interface (IFF_LOOPBACK): every frame sent on it is seen twice by a packet socket, going out and coming in. */
+    public static boolean loopback(String ifname) {
+        long f = number(ifname, "flags");
+        return f >= 0 && (f & IFF_LOOPBACK) != 0;
+    }
+
     /** Administratively up (IFF_UP); true when it cannot be read (then opening says what is wrong). */
     public static boolean up(String ifname) {
         long f = number(ifname, "flags");
