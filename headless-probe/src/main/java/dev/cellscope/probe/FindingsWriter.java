@@ -41,6 +41,11 @@ final class FindingsWriter {
         this.log = log;
     }
 
+    /** A frame with no findings went by: its time is the capture's last so far (the end findings carry it). */
+    void seen(long timeNanos) {
+        lastTime = timeNanos;
+    }
+
     /** The findings of one frame (warn and above), written as one batch. */
     void frame(long number, long timeNanos, Flow flow, List<Expert> findings) {
         lastTime = timeNanos;

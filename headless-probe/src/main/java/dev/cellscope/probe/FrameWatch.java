@@ -132,6 +132,9 @@ final class FrameWatch implements FieldSink {
         if (utcp && nack) metrics.utcpNack();
         if (malformed) metrics.parserDrop();
         if (unknownCell) metrics.unknownCellId();
+        // every frame's time, not only a frame's with findings: the end findings are stamped with the last frame's
+        // (user review: a tap-loss finding at the end carried the time of the frame after the gap)
+        findings.seen(time);
         if (!experts.isEmpty()) {
             FindingsWriter.Flow key = utcp && hasSrc && hasDst ? FindingsWriter.Flow.utcp(hex(srcHi, srcLo), hex(dstHi, dstLo), stream)
                     : tether && sender >= 0 && target >= 0 ? FindingsWriter.Flow.tether(FieldFormat.mac(sender), FieldFormat.mac(target), flow)

@@ -247,6 +247,29 @@ class ProbeCommandTest {
      * two CellIDs outside the book (his own and the scanned one), two findings, one frame. The old code counted
      * findings: 600.
      */
+    /**
+     * PROBE.md: a finding about the whole capture has no frame and no flow, and the last frame's time. User review: it had
+     * the time of the last frame with findings (here the frame after a cut-out seq, 21 ms before the end).
+     */
+    @Test
+    @Timeout(120)
+    void anEndFindingCarriesTheLastFramesTime(@TempDir Path dir) throws Exception {
+        Path cut = dir.resolve("cut.pcapng"), findings = dir.resolve("f.jsonl");
+        Cli.Result w = Cli.run("replay", "-r", sample("mesh-transfer").toString(), "-Y", "frame.number != 20", "-w", cut.toString());
+        assertEquals(0, w.exit(), w.err());
+        long last = 0;
+        try (dev.cellscope.io.CaptureReader r = dev.cellscope.io.CaptureReader.open(cut)) {
+            for (dev.cellscope.io.Packet pk; (pk = r.next()) != null; ) last = pk.timestampNanos();
+        }
+        Cli.Result probe = Cli.run("probe", "-r", cut.toString(), "--findings", findings.toString(), "--status-interval", "0");
+        assertEquals(0, probe.exit(), probe.err());
+        List<String> end = Files.readAllLines(findings).stream().filter(l -> l.contains("\"frame\":null")).toList();
+        assertTrue(end.stream().anyMatch(l -> l.contains("\"kind\":\"utcp.tap_loss\"")), String.join("\n", end));
+        String want = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(java.time.ZoneOffset.UTC)
+                .format(java.time.Instant.ofEpochSecond(0, last));
+        for (String l : end) assertTrue(l.startsWith("{\"time\":\"" + want + "\""), "the last frame's time " + want + ": " + l);
+    }
+
     @Test
     @Timeout(120)
     void unknownCellIdsAreCountedOncePerFrame(@TempDir Path dir) throws Exception {
