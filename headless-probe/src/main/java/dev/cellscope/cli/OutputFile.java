@@ -109,6 +109,16 @@ final class OutputFile implements AutoCloseable {
         return UserError.failure(shown + ": cannot write: " + reason(e));
     }
 
+    /** Writes {@code text} (UTF-8) as the whole file and puts it in place: a report made once the work is done. */
+    void writeText(String text) {
+        try (OutputStream o = open()) {
+            o.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw cannotWrite(e);
+        }
+        commit();
+    }
+
     /** Puts the finished file in place (keeping the permissions of the file it replaces). */
     void commit() {
         if (committed) return;

@@ -44,6 +44,13 @@ final class ReplayAsPeer {
     private ReplayAsPeer() {}
 
     static int run(Request q) throws IOException, InterruptedException {
+        // checked before anything is sent: a report that cannot be written was an internal error after the whole replay
+        try (OutputFile report = q.report() == null ? null : OutputFile.of(q.report(), "--report", q.file())) {
+            return run(q, report);
+        }
+    }
+
+    private static int run(Request q, OutputFile report) throws IOException, InterruptedException {
         Side named = namedSide(q.side());
         PeerAddress peer = named != null ? checkOptions(named, q) : null; // usage errors before the capture is read
         CapturedConversation c = pick(read(q.file(), q.dissector()), q);
@@ -56,11 +63,16 @@ final class ReplayAsPeer {
         PeerReplay.Result result = side == Side.INITIATOR
                 ? connect(transport(q, new InetSocketAddress("0.0.0.0", 0)), peer, c, q.answerTimeout())
                 : answer(q, c);
+        if (side == Side.INITIATOR && result.sent() == 0 && result.live().isEmpty()) {
+            // never connected: a peer that is down, not one whose answers differ (exit 1 and no report, as the responder's side)
+            throw UserError.failure("--to " + q.to() + ": " + result.notes().stream().filter(n -> n.contains("did not open")).findFirst()
+                    .orElse("no connection to the peer") + " (is it running there?)");
+        }
         String text = PeerReplayReport.text(result);
         try (Writer out = Console.stdout()) {
             out.append(text);
         }
-        if (q.report() != null) Files.writeString(q.report(), PeerReplayReport.json(result));
+        if (report != null) report.writeText(PeerReplayReport.json(result));
         return result.differences().isEmpty() ? 0 : EXIT_DIFFERENT;
     }
 

@@ -38,6 +38,13 @@ final class ReplayAsTether {
     private ReplayAsTether() {}
 
     static int run(Request q) throws IOException, InterruptedException {
+        // checked before anything is sent: a report that cannot be written was an internal error after the whole replay
+        try (OutputFile report = q.report() == null ? null : OutputFile.of(q.report(), "--report", q.file())) {
+            return run(q, report);
+        }
+    }
+
+    private static int run(Request q, OutputFile report) throws IOException, InterruptedException {
         TetherPeer peer;
         try {
             peer = TetherPeer.parse(q.to(), null, q.iface() != null);
@@ -52,7 +59,7 @@ final class ReplayAsTether {
         try (Writer out = Console.stdout()) {
             out.append(PeerReplayReport.text(result));
         }
-        if (q.report() != null) Files.writeString(q.report(), PeerReplayReport.json(result));
+        if (report != null) report.writeText(PeerReplayReport.json(result));
         return result.differences().isEmpty() ? 0 : ReplayAsPeer.EXIT_DIFFERENT;
     }
 

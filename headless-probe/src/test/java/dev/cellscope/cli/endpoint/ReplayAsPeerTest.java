@@ -118,4 +118,30 @@ class ReplayAsPeerTest {
             assertTrue(seconds < 20, "took " + seconds + " s\n" + out);
         }
     }
+
+    /**
+     * User review: a peer that is down gave eight "the live peer did not send this message" differences and exit 3 (the
+     * answers differ), and a report that could not be written was an internal error after the whole replay. Now both are
+     * one line, exit 1, and the report path is checked before anything is sent.
+     */
+    @Test
+    void aPeerThatIsDownOrAReportThatCannotBeWrittenIsOneLine() throws Exception {
+        int port = TetherCliTest.freeUdpPort();
+        String to = "e1540831c70c8a1b4c16b4a2c2b5f3d9@127.0.0.1:" + port;
+        Path report = dir.resolve("down.json");
+        try (Child r = Child.start(dir, "down", List.of(), "replay", "-r", SAMPLE.toString(), "--as", "initiator", "--to", to,
+                "--report", report.toString(), "--answer-timeout", "2")) {
+            assertEquals(1, r.finish(60), r.tail());
+            assertEquals("cellscope: --to " + to + ": the peer did not open the connection within 2.0 s (is it running there?)\n", r.err(), r.tail());
+            assertFalse(Files.exists(report), "no report for a replay that never reached the peer");
+        }
+        Path nowhere = dir.resolve("no-such-dir").resolve("x.json");
+        long t0 = System.nanoTime();
+        try (Child r = Child.start(dir, "badreport", List.of(), "replay", "-r", SAMPLE.toString(), "--as", "initiator", "--to", to,
+                "--report", nowhere.toString(), "--answer-timeout", "20")) {
+            assertEquals(1, r.finish(60), r.tail());
+            assertEquals("cellscope: " + nowhere + ": no such directory " + nowhere.getParent() + "\n", r.err(), r.tail());
+        }
+        assertTrue((System.nanoTime() - t0) / 1_000_000_000L < 15, "refused before the replay (its answer timeout is 20 s)");
+    }
 }
