@@ -15,6 +15,7 @@ public final class ProbeException extends RuntimeException {
         String m = e.getMessage();
         if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) m = f.getReason();
         else if (e instanceof java.nio.file.AccessDeniedException) m = "Permission denied"; // its message is only the path
+        else if (e instanceof java.nio.file.NoSuchFileException) m = "No such file or directory"; // the same (user review: "cannot reopen: PATH")
         return m == null ? e.getClass().getSimpleName() : m;
     }
 }
