@@ -247,6 +247,27 @@ class ProbeCommandTest {
      * two CellIDs outside the book (his own and the scanned one), two findings, one frame. The old code counted
      * findings: 600.
      */
+    /** User review: with --linger the final status line came after the linger, its time and rates counting it. */
+    @Test
+    @Timeout(120)
+    void theFinalLineComesWhenTheCaptureEndsNotAfterTheLinger() throws Exception {
+        try (ProbeProcess p = ProbeProcess.start("-r", sample("quickstart").toString(), "--linger", "60s", "--metrics", "127.0.0.1:0")) {
+            p.await("the final line", Duration.ofSeconds(40), () -> {
+                try {
+                    return p.stderr().contains("cellscope: done after ");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            assertTrue(p.alive(), "still lingering");
+            String done = p.stderr().lines().filter(l -> l.startsWith("cellscope: done after ")).findFirst().orElseThrow();
+            double seconds = Double.parseDouble(done.replaceAll("cellscope: done after ([0-9.]+) s.*", "$1"));
+            assertTrue(seconds < 30, "the capture's time, not the linger's: " + done);
+            p.signal("TERM");
+            assertEquals(0, p.exit(Duration.ofSeconds(20)));
+        }
+    }
+
     /**
      * PROBE.md: a finding about the whole capture has no frame and no flow, and the last frame's time. User review: it had
      * the time of the last frame with findings (here the frame after a cut-out seq, 21 ms before the end).
