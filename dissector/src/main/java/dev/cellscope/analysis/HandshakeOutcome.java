@@ -15,17 +15,25 @@ import dev.cellscope.protocol.sbi.SbiNegotiation;
  * @param missingAtFirst what the second side requires that the pair lacks: the first side must NACK
  * @param missingAtSecond what the first side requires that the pair lacks: the second side must NACK
  * @param compression   the algorithm a sender picks: zstd, then deflate, then none
+ * @param foreignVersion a HANDSHAKE announces a version other than 1: the exchange fails as for missing features
  */
-public record HandshakeOutcome(long intersection, long missingAtFirst, long missingAtSecond, String compression) {
+public record HandshakeOutcome(long intersection, long missingAtFirst, long missingAtSecond, String compression,
+                               boolean foreignVersion) {
 
-    static HandshakeOutcome of(long capsFirst, long requiredFirst, long capsSecond, long requiredSecond) {
-        SbiNegotiation n = SbiNegotiation.of(capsFirst, requiredFirst, capsSecond, requiredSecond);
-        return new HandshakeOutcome(n.common(), n.missingAtFirst(), n.missingAtSecond(), n.compression().wireName());
+    static HandshakeOutcome of(long capsFirst, long requiredFirst, int versionFirst, long capsSecond, long requiredSecond,
+                               int versionSecond) {
+        SbiNegotiation n = SbiNegotiation.of(capsFirst, requiredFirst, versionFirst, capsSecond, requiredSecond, versionSecond);
+        return new HandshakeOutcome(n.common(), n.missingAtFirst(), n.missingAtSecond(), n.compression().wireName(), n.foreignVersion());
     }
 
     /** Whether side 0 (first) or 1 (second) must refuse the exchange: {@link SbiNegotiation#rejectedBy}. */
     public boolean rejectedBy(int side) {
-        return new SbiNegotiation(intersection, missingAtFirst, missingAtSecond, SbiCompression.NONE).rejectedBy(side);
+        return new SbiNegotiation(intersection, missingAtFirst, missingAtSecond, SbiCompression.NONE, foreignVersion).rejectedBy(side);
+    }
+
+    /** Whether the exchange fails (both sides must NACK missing_required_features and close). */
+    public boolean fails() {
+        return rejectedBy(SbiNegotiation.FIRST);
     }
 
     public long missing() {

@@ -5,6 +5,7 @@ import dev.cellscope.expert.SbiExperts;
 import dev.cellscope.field.SbiFields;
 import dev.cellscope.protocol.sbi.SbiCompression;
 import dev.cellscope.protocol.sbi.SbiErrorCode;
+import dev.cellscope.protocol.sbi.SbiNegotiation;
 import dev.cellscope.wire.SbiLayouts;
 
 import java.lang.foreign.MemorySegment;
@@ -46,7 +47,7 @@ public final class SbiAnalysis {
 
     private record Want(long frame, long index, long time) {}
 
-    private record Handshake(long caps, long required) {}
+    private record Handshake(long caps, long required, int version) {}
 
     /** Per-conversation state: recent message frames, outstanding wants, the handshake pair (made on first use). */
     static final class Links {
@@ -77,10 +78,11 @@ public final class SbiAnalysis {
             };
         }
 
-        /** Bits the sender of direction {@code d} found missing: it must NACK and close. */
-        long missingAt(int d) {
-            // The peer's rule (SbiNegotiation.rejectedBy): either side's unmet requirements fail the exchange for both.
-            return outcome == null || !outcome.rejectedBy(d) ? 0 : outcome.missing();
+        /** Whether the sender of direction {@code d} must NACK missing_required_features and close. */
+        boolean mustReject(int d) {
+            // The peer's rule (SbiNegotiation.rejectedBy): either side's unmet requirements, or a version other
+            // than 1, fail the exchange for both.
+            return outcome != null && outcome.rejectedBy(d);
         }
     }
 
@@ -144,10 +146,11 @@ public final class SbiAnalysis {
             }
             default -> { }
         }
-        if (l.missingAt(d) != 0 && m.op() != SbiLayouts.OP_NACK && m.op() != SbiLayouts.OP_HANDSHAKE && !l.warnedContinuing[d]) {
+        if (l.mustReject(d) && m.op() != SbiLayouts.OP_NACK && m.op() != SbiLayouts.OP_HANDSHAKE && !l.warnedContinuing[d]) {
             l.warnedContinuing[d] = true;
-            findings.add(new Expert(SbiExperts.MISSING_FEATURES_IGNORED, "Peer carries on despite missing required features "
-                    + HandshakeOutcome.names(l.missingAt(d)) + ": it should have NACKed missing_required_features and closed"));
+            findings.add(new Expert(SbiExperts.MISSING_FEATURES_IGNORED, "Peer carries on despite "
+                    + (l.outcome.missing() != 0 ? "missing required features " + HandshakeOutcome.names(l.outcome.missing())
+                    : "a HANDSHAKE version other than 1") + ": it should have NACKed missing_required_features and closed"));
         }
         l.messageFrames(d).record(m.msgIndex(), frame, 0, m.msgIndex() + 1);
         long responseIn = links == null ? -1 : links.responseIn(frame, m.msgIndex());
@@ -157,13 +160,13 @@ public final class SbiAnalysis {
 
     private static HandshakeOutcome handshake(Links l, int d, MemorySegment s, long c, List<Expert> findings) {
         long caps = s.get(U32_LE, c + 32) & 0xFFFF_FFFFL, required = s.get(U32_LE, c + 36) & 0xFFFF_FFFFL;
-        l.handshakes[d] = new Handshake(caps, required);
+        l.handshakes[d] = new Handshake(caps, required, s.get(U16_LE, c + 48) & 0xFFFF);
         Handshake other = l.handshakes[1 - d];
         if (other == null || l.outcome != null) return null;
         Handshake first = l.handshakes[0], second = l.handshakes[1];
-        l.outcome = HandshakeOutcome.of(first.caps(), first.required(), second.caps(), second.required());
-        if (l.outcome.missing() != 0) {
-            findings.add(new Expert(SbiExperts.HANDSHAKE_FAILS, "Handshake fails: " + describe(l.outcome)));
+        l.outcome = HandshakeOutcome.of(first.caps(), first.required(), first.version(), second.caps(), second.required(), second.version());
+        if (l.outcome.fails()) {
+            findings.add(new Expert(SbiExperts.HANDSHAKE_FAILS, "Handshake fails: " + describe(l, l.outcome)));
         } else {
             findings.add(new Expert(SbiExperts.HANDSHAKE_AGREED, "Handshake agreed: common " + HandshakeOutcome.names(l.outcome.intersection())
                     + ", compression " + l.outcome.compression()));
@@ -171,9 +174,17 @@ public final class SbiAnalysis {
         return l.outcome;
     }
 
-    private static String describe(HandshakeOutcome o) {
+    private static String describe(Links l, HandshakeOutcome o) {
         StringBuilder b = new StringBuilder();
-        if (o.missingAtFirst() != 0) b.append("the first peer must reject: the second requires ").append(HandshakeOutcome.names(o.missingAtFirst()));
+        for (int side = 0; side < 2; side++) {
+            int v = l.handshakes[side].version();
+            if (v != SbiNegotiation.VERSION) {
+                if (!b.isEmpty()) b.append("; ");
+                b.append("the ").append(side == 0 ? "first" : "second").append(" peer announces version ").append(v)
+                        .append(", not ").append(SbiNegotiation.VERSION);
+            }
+        }
+        if (o.missingAtFirst() != 0) b.append(b.isEmpty() ? "" : "; ").append("the first peer must reject: the second requires ").append(HandshakeOutcome.names(o.missingAtFirst()));
         if (o.missingAtSecond() != 0) {
             if (!b.isEmpty()) b.append("; ");
             b.append("the second peer must reject: the first requires ").append(HandshakeOutcome.names(o.missingAtSecond()));
@@ -182,7 +193,7 @@ public final class SbiAnalysis {
     }
 
     private static void nackChecks(Links l, int d, int code, List<Expert> findings) {
-        if (code == SbiErrorCode.MISSING_REQUIRED_FEATURES.code() && l.outcome != null && l.missingAt(d) == 0) {
+        if (code == SbiErrorCode.MISSING_REQUIRED_FEATURES.code() && l.outcome != null && !l.mustReject(d)) {
             findings.add(new Expert(SbiExperts.NACK_FEATURES_SPURIOUS, "NACK missing_required_features although this peer was missing nothing"));
         }
     }

@@ -43,7 +43,7 @@ final class SbiAnalysisFields {
             d.number(HANDSHAKE_INTERSECTION, -1, 0, h.intersection());
             d.number(HANDSHAKE_MISSING, -1, 0, h.missing());
             d.text(HANDSHAKE_COMPRESSION, -1, 0, h.compression());
-            if (d.summary) info += h.missing() != 0 ? " [missing required features]" : " [agreed: " + h.compression() + "]";
+            if (d.summary) info += h.fails() ? (h.missing() != 0 ? " [missing required features]" : " [version not 1]") : " [agreed: " + h.compression() + "]";
         }
         if (a.verification() != null) {
             Verification v = a.verification().get();

@@ -211,6 +211,21 @@ class AnalysisFindingsTest {
                 experts(t.get(2)).toString());
     }
 
+    /** Fails on the old code: a version-2 HANDSHAKE was "agreed" and the peer's correct NACK was called spurious. */
+    @Test
+    void aHandshakeVersionOtherThanOneFailsTheExchange() {
+        List<ProtoTree> t = new Talk()
+                .a(handshake(0b0011, 0))
+                .b(new SbiHandshake(Bytes.zeros(32), 0b0011, 0, 0, 65536, 2, 3))
+                .a(new SbiNack(0, 2, "missing_required_features"))
+                .analyse();
+        assertTrue(experts(t.get(1)).stream().anyMatch(e -> e.startsWith("[warn/protocol] Handshake fails: the second peer announces version 2")),
+                experts(t.get(1)).toString());
+        assertFalse(experts(t.get(1)).stream().anyMatch(e -> e.contains("Handshake agreed")), experts(t.get(1)).toString());
+        assertFalse(experts(t.get(2)).stream().anyMatch(e -> e.contains("although this peer was missing nothing")),
+                experts(t.get(2)).toString());
+    }
+
     @Test
     void compressionTheHandshakeDidNotAgreeOn() {
         byte[] plain = content(500);

@@ -20,7 +20,7 @@ import java.util.Objects;
  *                     chunk sent raw still fits one frame
  */
 public record SbiConfig(Bytes peerId, long capabilities, long required, long optional, int blockSize, int replicaCount) {
-    public static final int VERSION = 1;
+    public static final int VERSION = dev.cellscope.protocol.sbi.SbiNegotiation.VERSION;
     public static final int DEFAULT_BLOCK_SIZE = 65_536;
     /** Largest BLOCK_PUT DATA in one frame: 262144 − 24 (preamble) − 40 (spine). */
     public static final int MAX_BLOCK_SIZE = SbiLimits.MAX_CONTAINER - SbiLayouts.BLOCK_PUT.size();

@@ -350,9 +350,11 @@ public final class SbiPeer implements SbiStream.Receiver {
         }
         remote = h;
         // We are the first side: the rule (either side's unmet requirements fail the exchange) is SbiNegotiation's.
-        SbiNegotiation n = SbiNegotiation.of(config.capabilities(), config.required(), h.capabilities(), h.requiredFeatures());
+        // A version other than ours fails the exchange as unmet requirements do: the same rule (SbiNegotiation) as the tap's.
+        SbiNegotiation n = SbiNegotiation.of(config.capabilities(), config.required(), SbiConfig.VERSION,
+                h.capabilities(), h.requiredFeatures(), h.version());
         long common = n.common();
-        if (h.version() != SbiConfig.VERSION) {
+        if (n.rejectedBy(SbiNegotiation.FIRST) && n.foreignVersion()) {
             nack(SbiError.MISSING_REQUIRED_FEATURES, index, "protocol version " + h.version() + ", we speak " + SbiConfig.VERSION);
             return;
         }

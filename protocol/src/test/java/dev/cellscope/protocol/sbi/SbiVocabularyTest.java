@@ -113,6 +113,18 @@ class SbiVocabularyTest {
         assertFalse(SbiLimits.startsLikeJson(100));
     }
 
+    /** ENDPOINT-SBI.md: a HANDSHAKE version other than 1 is refused like missing features (new with the version-aware rule). */
+    @Test
+    void aVersionOtherThanOneFailsTheExchange() {
+        SbiNegotiation ok = SbiNegotiation.of(3, 0, 1, 3, 0, 1);
+        assertFalse(ok.rejectedBy(SbiNegotiation.FIRST));
+        SbiNegotiation v2 = SbiNegotiation.of(3, 0, 1, 3, 0, 2);
+        assertTrue(v2.foreignVersion());
+        assertTrue(v2.rejectedBy(SbiNegotiation.FIRST));
+        assertTrue(v2.rejectedBy(SbiNegotiation.SECOND));
+        assertEquals(0, v2.missing(), "no feature is missing; the version alone fails it");
+    }
+
     @Test
     void negotiation() {
         long deflate = 1, zstd = 2, dedup = 4, recompress = 8;
