@@ -1,5 +1,6 @@
 package dev.cellscope.analysis;
 
+import dev.cellscope.blocks.SbiAdmission;
 import dev.cellscope.expert.Expert;
 import dev.cellscope.expert.SbiExperts;
 import dev.cellscope.field.SbiFields;
@@ -142,7 +143,11 @@ public final class SbiAnalysis {
                 }
             }
             case SbiLayouts.OP_HANDSHAKE -> {
-                if (containerLen == SbiLayouts.HANDSHAKE.size()) outcome = handshake(l, d, s, c, findings);
+                // The connection's HANDSHAKE is the first one the peer would admit (SbiAdmission, the peer's checks):
+                // one it refuses (another op's fingerprint, a bad container, preamble version) is not, nor a second one.
+                if (l.handshakes[d] == null && SbiAdmission.judge(s, m.offset(), m.length()) instanceof SbiAdmission.Admitted) {
+                    outcome = handshake(l, d, s, c, findings);
+                }
             }
             default -> { }
         }

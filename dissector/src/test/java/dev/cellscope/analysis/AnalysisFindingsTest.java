@@ -19,6 +19,7 @@ import dev.cellscope.wire.SbiBlockWant;
 import dev.cellscope.wire.SbiContainer;
 import dev.cellscope.wire.SbiHandshake;
 import dev.cellscope.wire.SbiMessage;
+import dev.cellscope.wire.SbiLayouts;
 import dev.cellscope.wire.SbiNack;
 import dev.cellscope.wire.TetherFrame;
 import dev.cellscope.wire.TetherHeader;
@@ -224,6 +225,27 @@ class AnalysisFindingsTest {
         assertFalse(experts(t.get(1)).stream().anyMatch(e -> e.contains("Handshake agreed")), experts(t.get(1)).toString());
         assertFalse(experts(t.get(2)).stream().anyMatch(e -> e.contains("although this peer was missing nothing")),
                 experts(t.get(2)).toString());
+    }
+
+    /**
+     * Fails on the old code: a HANDSHAKE the peer refuses (BLOCK_WANT's fingerprint: unknown_schema) was taken as the
+     * connection's, the real one after it ignored, and a zstd BLOCK_PUT the real pair agreed on was flagged.
+     */
+    @Test
+    void theHandshakeIsTheFirstOneThePeerAdmits() {
+        byte[] plain = content(500);
+        byte[] refused = SbiMessage.of(handshake(0b0001, 0), Bytes.of(SchemaFingerprints.forOp(SbiLayouts.OP_BLOCK_WANT))).encode();
+        List<ProtoTree> t = new Talk()
+                .b(handshake(0b0011, 0))
+                .add(true, refused)
+                .b(new SbiNack(0, 3, "unknown_schema"))
+                .a(handshake(0b0011, 0))
+                .b(put(plain, 2, Zstd.compress(plain)))
+                .analyse();
+        assertFalse(experts(t.get(1)).stream().anyMatch(e -> e.contains("Handshake agreed")), experts(t.get(1)).toString());
+        assertTrue(experts(t.get(3)).stream().anyMatch(e -> e.contains("Handshake agreed: common HAS_DEFLATE HAS_ZSTD, compression zstd")),
+                experts(t.get(3)).toString());
+        assertFalse(experts(t.get(4)).stream().anyMatch(e -> e.contains("did not agree on")), experts(t.get(4)).toString());
     }
 
     @Test

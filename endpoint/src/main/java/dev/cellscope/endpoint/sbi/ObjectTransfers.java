@@ -188,7 +188,7 @@ final class ObjectTransfers {
     // Incoming
 
     void onDagSync(long index, SbiDagSync d) {
-        if (d.depth() != DEPTH) {
+        if (!dev.cellscope.blocks.SbiAdmission.dagDepthDefined(d.depth())) { // the tap's sbi.dag_depth: the same rule
             peer.nack(SbiError.MALFORMED_CONTAINER, index, "DAG_SYNC depth " + d.depth() + ", only depth 1 is defined");
             return;
         }

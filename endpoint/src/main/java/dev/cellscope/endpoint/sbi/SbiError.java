@@ -48,6 +48,12 @@ public enum SbiError {
         return closes;
     }
 
+    /** The peer's entry for the vocabulary's {@code error}. */
+    public static SbiError of(SbiErrorCode error) {
+        for (SbiError e : values()) if (e.error == error) return e;
+        throw new IllegalArgumentException("no SbiError for " + error);
+    }
+
     public static Optional<SbiError> ofCode(int code) {
         for (SbiError e : values()) if (e.code() == code) return Optional.of(e);
         return Optional.empty();

@@ -25,6 +25,8 @@ import dev.cellscope.wire.SbiDagSync;
 import dev.cellscope.wire.SbiEnvelope;
 import dev.cellscope.wire.SbiFramer;
 import dev.cellscope.wire.SbiHandshake;
+import dev.cellscope.blocks.SbiAdmission;
+import dev.cellscope.protocol.sbi.SbiErrorCode;
 import dev.cellscope.wire.SbiMessage;
 import dev.cellscope.wire.SbiNack;
 import dev.cellscope.wire.SbiPreamble;
@@ -268,37 +270,18 @@ public final class SbiPeer implements SbiStream.Receiver {
         nack(SbiError.INVALID_FRAME_SIZE, index, detail);
     }
 
-    /** One whole message: the envelope is in range; op, fingerprint, then the container are checked. */
+    /** One whole message: the envelope is in range; op, fingerprint, then the container are checked (SbiAdmission, as the tap). */
     private void onMessage(byte[] bytes) {
         long index = inIndex++;
         messagesIn++;
-        int op = bytes[4] & 0xFF;
-        if (!SbiOps.assigned(op)) {
-            nack(SbiError.UNKNOWN_OP, index, String.format("op 0x%02x is not assigned", op));
-            return;
-        }
-        // The fingerprint decides how to read the container, so it is checked before the container.
-        int schemaOp = SchemaFingerprints.opOf(bytes, SbiEnvelope.SIZE + 8);
-        if (schemaOp != op) {
-            nack(SbiError.UNKNOWN_SCHEMA, index, schemaOp < 0 ? "unknown schema fingerprint for " + opName(op)
-                    : "fingerprint of " + opName(schemaOp) + " on " + opName(op));
-            return;
-        }
-        switch (SbiMessage.decode(bytes)) {
-            case Decoded.Ok<SbiMessage>(SbiMessage m, int len) -> {
-                if (m.preamble().version() != SbiPreamble.VERSION) {
-                    nack(SbiError.MALFORMED_CONTAINER, index, "preamble version " + m.preamble().version());
-                } else {
-                    dispatch(index, m.container());
-                }
-            }
-            case Decoded.Invalid<SbiMessage> bad -> nack(SbiError.MALFORMED_CONTAINER, index, bad.cause());
-            case Decoded.Incomplete<SbiMessage> inc -> nack(SbiError.MALFORMED_CONTAINER, index, inc.cause());
+        switch (SbiAdmission.judge(bytes)) {
+            case SbiAdmission.Admitted(SbiMessage m) -> dispatch(index, m.container());
+            case SbiAdmission.Refused(SbiErrorCode error, String detail) -> nack(SbiError.of(error), index, detail);
         }
     }
 
     private void dispatch(long index, SbiContainer c) {
-        if (remote == null && !(c instanceof SbiHandshake) && !(c instanceof SbiAck) && !(c instanceof SbiNack)) {
+        if (remote == null && SbiAdmission.needsHandshakeFirst(c.op())) {
             // One exchange, done or dead: data before the remote's HANDSHAKE has no agreed capabilities.
             event("protocol violation: " + opName(c.op()) + " before HANDSHAKE");
             shutdown("protocol violation: " + opName(c.op()) + " before HANDSHAKE", true);
