@@ -69,6 +69,9 @@ public final class SbiAnalysis {
         final Handshake[] handshakes = new Handshake[2];
         HandshakeOutcome outcome;
         final boolean[] warnedContinuing = new boolean[2];
+        /** Direction d was seen from its SYN (set by UtcpAnalysis): a data op before its HANDSHAKE is then known. */
+        final boolean[] fromStart = new boolean[2];
+        final boolean[] warnedEarlyData = new boolean[2];
 
         private static <K, V> Map<K, V> bounded(int max) {
             return new LinkedHashMap<>(16, 0.75f, false) {
@@ -110,6 +113,13 @@ public final class SbiAnalysis {
         long responseTo = -1, wantIn = -1, latency = -1;
         HandshakeOutcome outcome = null;
         PendingVerification verification = null;
+        if (SbiAdmission.needsHandshakeFirst(m.op()) && l.handshakes[d] == null && l.fromStart[d] && !m.indexUncertain()
+                && !l.warnedEarlyData[d] && SbiAdmission.judge(s, m.offset(), m.length()) instanceof SbiAdmission.Admitted) {
+            // The peer's rule (SbiPeer.dispatch): no agreed capabilities yet, "one exchange, done or dead": it closes.
+            l.warnedEarlyData[d] = true;
+            findings.add(new Expert(SbiExperts.DATA_BEFORE_HANDSHAKE, "Protocol violation: " + dev.cellscope.protocol.sbi.SbiOps.nameOrHex(m.op())
+                    + " before this peer's HANDSHAKE; a receiver closes the connection (no NACK)"));
+        }
         switch (m.op()) {
             case SbiLayouts.OP_ACK, SbiLayouts.OP_NACK -> {
                 if (containerLen >= 4) {

@@ -374,7 +374,10 @@ public final class UtcpAnalysis {
         }
         dir.synSeq = seq;
         if (dir.highest < 0) dir.highest = seq;
-        if (dir.reassembler.next() < 0) dir.fromStart = true;
+        if (dir.reassembler.next() < 0) {
+            dir.fromStart = true;
+            dir.conv.sbiLinks.fromStart[dir.side] = true;
+        }
         dir.reassembler.syn(seq);
     }
 

@@ -1,6 +1,7 @@
 package dev.cellscope.dissect;
 
 import dev.cellscope.crypto.SchemaFingerprints;
+import dev.cellscope.blocks.SbiAdmission;
 import dev.cellscope.expert.SbiExperts;
 import dev.cellscope.field.FieldFormat;
 import dev.cellscope.protocol.sbi.SbiCapability;
@@ -125,7 +126,10 @@ final class SbiDissector {
         if (d.u16(p) != 0x5342) {
             d.expert(SbiExperts.PREAMBLE_MAGIC, "Bad preamble magic " + FieldFormat.hex(d.u16(p), 16) + " (expected \"SB\")", p, 2);
         }
-        if (d.u8(p + 2) != 1) d.expert(SbiExperts.PREAMBLE_VERSION, "Preamble version " + d.u8(p + 2) + ", expected 1", p + 2, 1);
+        if (!SbiAdmission.preambleVersionDefined(d.u8(p + 2))) { // the peer's rule: malformed_container, closes
+            d.expert(SbiExperts.PREAMBLE_VERSION, "malformed_container: preamble version " + d.u8(p + 2)
+                    + ", expected 1; a receiver NACKs and closes", p + 2, 1);
+        }
         if (d.u8(p + 3) != 0) d.expert(SbiExperts.PREAMBLE_FLAGS, "Preamble flags " + FieldFormat.hex(d.u8(p + 3), 8) + ", expected 0", p + 3, 1);
         long containerLen = SbiLayouts.PREAMBLE.slot("container_len").get(d.seg, p);
         if (containerLen != frameLen - PREAMBLE_SIZE) {
@@ -212,6 +216,11 @@ final class SbiDissector {
         d.emit(DAG_SYNC, c);
         int count = d.u8(c + 34) | d.u8(c + 35) << 8;
         int room = (len - SPINE_DAG) / HASH_SIZE;
+        int depth = d.u8(c + 32) | d.u8(c + 33) << 8;
+        if (!SbiAdmission.dagDepthDefined(depth)) { // the peer's rule (ObjectTransfers): malformed_container, closes
+            d.expert(SbiExperts.DAG_DEPTH, "malformed_container: DAG_SYNC depth " + depth + ", only depth 1 is defined; a receiver NACKs and closes",
+                    c + 32, 2);
+        }
         if (invalid != null) {
             d.expert(SbiExperts.DAG_NODE_COUNT, "malformed_container: node_count " + count + " needs " + count * HASH_SIZE
                     + " bytes of hashes, container has " + (len - SPINE_DAG), c + (int) invalid.offset(), 2);

@@ -97,6 +97,15 @@ class SbiDissectorTest {
         assertEquals(List.of("[warn/protocol] unknown_schema: fingerprint belongs to BLOCK_WANT, not ACK"), experts(foreign));
     }
 
+    /** Fails on the old code (no finding): the peer NACKs malformed_container and closes on a DAG_SYNC depth other than 1. */
+    @Test
+    void dagSyncDepthOtherThanOneIsMalformed() {
+        byte[] dag = le(36 + 32).put(hash(5)).putShort((short) 2).putShort((short) 1).put(hash(6)).array();
+        ProtoTree t = dissect(dataFrame(sbi(0x20, SchemaFingerprints.forOp(0x20), dag)));
+        assertEquals(List.of("[error/malformed] malformed_container: DAG_SYNC depth 2, only depth 1 is defined; a receiver NACKs and closes"),
+                experts(t));
+    }
+
     @Test
     void containerSizeMismatchIsMalformed() {
         ProtoTree t = dissect(dataFrame(sbi(0x01, SchemaFingerprints.forOp(0x01), new byte[50])));

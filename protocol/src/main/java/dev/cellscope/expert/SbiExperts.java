@@ -28,8 +28,8 @@ public final class SbiExperts {
             "unknown_op: the op code is not assigned");
     public static final ExpertInfo PREAMBLE_MAGIC = error("sbi.preamble_magic", MALFORMED,
             "The preamble magic is not \"SB\"");
-    public static final ExpertInfo PREAMBLE_VERSION = warn("sbi.preamble_version", PROTOCOL,
-            "The preamble version is not 1");
+    public static final ExpertInfo PREAMBLE_VERSION = error("sbi.preamble_version", MALFORMED,
+            "malformed_container: the preamble version is not 1; a receiver NACKs and closes");
     public static final ExpertInfo PREAMBLE_FLAGS = warn("sbi.preamble_flags", PROTOCOL,
             "The preamble flags are not 0");
     public static final ExpertInfo CONTAINER_LEN = error("sbi.container_len", MALFORMED,
@@ -48,6 +48,8 @@ public final class SbiExperts {
             "unsupported_compression: comp_algo is reserved or experimental; a receiver rejects it");
     public static final ExpertInfo DAG_NODE_COUNT = error("sbi.dag_node_count", MALFORMED,
             "malformed_container: node_count needs more hash bytes than the DAG_SYNC container has");
+    public static final ExpertInfo DAG_DEPTH = error("sbi.dag_depth", MALFORMED,
+            "malformed_container: a DAG_SYNC depth other than 1 (the only one defined); a receiver NACKs and closes");
     public static final ExpertInfo NACK_ERROR_LEN = error("sbi.nack_error_len", MALFORMED,
             "malformed_container: a NACK's error_len exceeds the bytes after its spine");
     public static final ExpertInfo NACK_ERROR_UTF8 = error("sbi.nack_error_utf8", MALFORMED,
@@ -66,6 +68,8 @@ public final class SbiExperts {
             "A BLOCK_PUT uses a compression the HANDSHAKE did not agree on");
     public static final ExpertInfo MISSING_FEATURES_IGNORED = warn("sbi.missing_features_ignored", PROTOCOL,
             "A peer carries on despite missing required features instead of NACKing and closing");
+    public static final ExpertInfo DATA_BEFORE_HANDSHAKE = error("sbi.data_before_handshake", PROTOCOL,
+            "A data op (BLOCK_WANT, BLOCK_PUT, DAG_SYNC) before its sender's HANDSHAKE: a protocol violation, the receiver closes without a NACK");
     public static final ExpertInfo NACK_FEATURES_SPURIOUS = warn("sbi.nack_features_spurious", PROTOCOL,
             "NACK missing_required_features from a peer that was missing nothing");
 

@@ -21,6 +21,7 @@ import dev.cellscope.wire.SbiAck;
 import dev.cellscope.wire.SbiBlockPut;
 import dev.cellscope.wire.SbiBlockWant;
 import dev.cellscope.wire.SbiContainer;
+import dev.cellscope.wire.SbiDagSync;
 import dev.cellscope.wire.SbiEnvelope;
 import dev.cellscope.wire.SbiHandshake;
 import dev.cellscope.wire.SbiLayouts;
@@ -124,6 +125,8 @@ class SbiTapPeerAgreementTest {
         c.add(new Case("ACK of 7 bytes", withContainer(SbiLayouts.OP_ACK, new byte[7]), SbiErrorCode.MALFORMED_CONTAINER));
         c.add(new Case("DAG_SYNC node_count 900 with one node", withContainer(SbiLayouts.OP_DAG_SYNC,
                 le(36 + 32).put(new byte[32]).putShort((short) 1).putShort((short) 900).put(new byte[32]).array()), SbiErrorCode.MALFORMED_CONTAINER));
+        c.add(new Case("DAG_SYNC depth 2", msg(new SbiDagSync(Bytes.of(Blake3.hash(new byte[32])), 2, List.of(Bytes.zeros(32)))),
+                SbiErrorCode.MALFORMED_CONTAINER));
         c.add(new Case("NACK error_len beyond the container", nack(4, "hash_mismatch".getBytes(StandardCharsets.US_ASCII), 40),
                 SbiErrorCode.MALFORMED_CONTAINER));
         c.add(new Case("NACK error text not UTF-8", nack(4, new byte[] {'h', 'a', 's', 'h', (byte) 0xC3, 0x28}, 6),
@@ -155,10 +158,32 @@ class SbiTapPeerAgreementTest {
             List<String> tap = tapVerdict(c.bytes());
             assertEquals(c.peerNacks(), peer, "the peer's NACK");
             assertEquals(peer != null, !tap.isEmpty(), "peer NACKs " + peer + ", the tap flags " + tap);
+            // The strictness table's consequence: what closes the connection is an error for the tap.
+            if (peerClosed) assertTrue(tap.stream().anyMatch(e -> e.startsWith("error ")), "the peer closes, the tap flags " + tap);
         }));
     }
 
+    /** Fails on the old code: the tap said nothing when a peer sent a data op before its HANDSHAKE, which the peer closes on. */
+    @org.junit.jupiter.api.Test
+    void dataBeforeHandshakeClosesAndIsAnError() throws Exception {
+        byte[] want = msg(new SbiBlockWant(Bytes.zeros(32), 0));
+        VirtualScheduler scheduler = new VirtualScheduler();
+        RecordingStream stream = new RecordingStream();
+        SbiPeer peer = new SbiPeer(SbiConfig.of(Bytes.zeros(32)), ContentStore.open(dir.resolve("store-early")), scheduler, stream);
+        peer.start();
+        peer.onBytes(want);
+        scheduler.runUntilIdle();
+        assertTrue(peer.isClosed(), "the peer closes");
+        assertFalse(stream.messages().stream().anyMatch(m -> m.container() instanceof SbiNack), "without a NACK");
+        List<String> tap = tapVerdict(want, false);
+        assertTrue(tap.stream().anyMatch(e -> e.startsWith("error ") && e.contains("BLOCK_WANT before this peer's HANDSHAKE")), tap.toString());
+        assertTrue(tapVerdict(want, true).isEmpty(), "after the HANDSHAKE it is fine");
+    }
+
     private static final SbiHandshake HANDSHAKE = new SbiHandshake(Bytes.zeros(32), SbiConfig.DEFAULT_CAPABILITIES, 0, 0, 65536, 1, 1);
+
+    /** Whether the peer closed in the last {@link #peerVerdict}. */
+    private boolean peerClosed;
 
     /** The NACK the peer sends after A's HANDSHAKE and {@code bytes}, or null. */
     private SbiErrorCode peerVerdict(byte[] bytes) throws Exception {
@@ -176,6 +201,7 @@ class SbiTapPeerAgreementTest {
         for (SbiMessage m : sent) {
             if (m.container() instanceof SbiNack n) nacked = SbiErrorCode.of(n.errorCode()).orElseThrow();
         }
+        peerClosed = peer.isClosed();
         assertEquals(nacked != null && nacked != SbiErrorCode.UNKNOWN_OP && nacked != SbiErrorCode.UNKNOWN_SCHEMA
                 && nacked != SbiErrorCode.HASH_MISMATCH && nacked != SbiErrorCode.UNSUPPORTED_COMPRESSION, peer.isClosed(),
                 "closes after " + nacked);
@@ -201,11 +227,18 @@ class SbiTapPeerAgreementTest {
 
     /** The tap's warnings and errors on the frame carrying {@code bytes} after both HANDSHAKEs. */
     private static List<String> tapVerdict(byte[] bytes) {
+        return tapVerdict(bytes, true);
+    }
+
+    /** As {@link #tapVerdict(byte[])}; without {@code handshakeFromA}, A sends {@code bytes} before any HANDSHAKE. */
+    private static List<String> tapVerdict(byte[] bytes, boolean handshakeFromA) {
         int syn = 0x0001, data = 0x0010;
-        List<byte[]> frames = List.of(
+        List<byte[]> frames = handshakeFromA ? List.of(
                 frame(true, 0, syn, new byte[0]), frame(false, 0, syn, new byte[0]),
                 frame(true, 1, data, msg(HANDSHAKE)), frame(false, 1, data, msg(HANDSHAKE)),
-                frame(true, 2, data, bytes));
+                frame(true, 2, data, bytes)) : List.of(
+                frame(true, 0, syn, new byte[0]), frame(false, 0, syn, new byte[0]),
+                frame(false, 1, data, msg(HANDSHAKE)), frame(true, 1, data, bytes));
         CaptureAnalysis analysis = CaptureAnalysis.singlePass(AnalysisConfig.defaults());
         Dissector dissector = new Dissector();
         List<String> flagged = new ArrayList<>();
@@ -218,7 +251,7 @@ class SbiTapPeerAgreementTest {
                 if (i < frames.size() - 1) {
                     assertTrue(e.severity().compareTo(Severity.WARN) < 0, "setup frame " + (i + 1) + ": " + e);
                 } else if (e.severity().compareTo(Severity.WARN) >= 0) {
-                    flagged.add(e.message());
+                    flagged.add(e.severity().name().toLowerCase(java.util.Locale.ROOT) + " " + e.message());
                 }
             }
         }
