@@ -141,7 +141,9 @@ public final class SbiAnalysis {
                         if (record != null) record.putIn(w.frame(), w.index(), frame);
                     }
                     int algo = s.get(ValueLayout.JAVA_BYTE, c + 36) & 0xFF;
-                    if (l.outcome != null && !l.outcome.allows(algo)) {
+                    // Reserved and experimental ids are unsupported whatever was agreed: the dissector's sbi.comp_unsupported
+                    // says so once; this is for deflate/zstd the HANDSHAKEs did not agree on.
+                    if (l.outcome != null && SbiCompression.of(algo).filter(SbiCompression::supported).isPresent() && !l.outcome.allows(algo)) {
                         findings.add(new Expert(SbiExperts.COMP_NOT_AGREED, "BLOCK_PUT uses " + SbiCompression.of(algo).map(SbiCompression::wireName)
                                 .orElse("comp_algo " + algo) + ", which the HANDSHAKE did not agree on (common: "
                                 + HandshakeOutcome.names(l.outcome.intersection()) + ")"));

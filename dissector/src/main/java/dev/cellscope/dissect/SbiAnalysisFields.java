@@ -47,12 +47,25 @@ final class SbiAnalysisFields {
         }
         if (a.verification() != null) {
             Verification v = a.verification().get();
-            d.number(PUT_VERIFIED, -1, 0, v.verified() ? 1 : 0);
+            // Data that could not be checked (a compression the tap cannot decode) is neither verified nor
+            // failed: sbi.put.verified is absent, as PROTOCOLS.md and the field's description say.
+            boolean checked = v.outcome() != Verification.Outcome.UNSUPPORTED_COMPRESSION;
+            if (checked) d.number(PUT_VERIFIED, -1, 0, v.verified() ? 1 : 0);
             if (v.verified()) d.number(PUT_UNCOMPRESSED, -1, 0, v.uncompressedSize());
-            else d.expert(finding(v), -1, 0);
+            else if (checked || !flaggedByTheDissector(a.delivery())) d.expert(finding(v), -1, 0);
             if (d.summary) info += v.verified() ? " verified" : " [" + v.outcome().name().toLowerCase(java.util.Locale.ROOT) + "]";
         }
         return info;
+    }
+
+    /**
+     * Whether the BLOCK_PUT's comp_algo is one the dissector already flags {@code sbi.comp_unsupported} for
+     * (reserved, experimental, unknown): the verification's unsupported_compression would say it twice.
+     */
+    private static boolean flaggedByTheDissector(SbiDelivery m) {
+        int algo = m.bytes().get(java.lang.foreign.ValueLayout.JAVA_BYTE,
+                m.offset() + dev.cellscope.wire.SbiLayouts.ENVELOPE_SIZE + dev.cellscope.wire.SbiLayouts.PREAMBLE_SIZE + 36) & 0xFF;
+        return dev.cellscope.protocol.sbi.SbiCompression.of(algo).filter(dev.cellscope.protocol.sbi.SbiCompression::supported).isEmpty();
     }
 
     private static Expert finding(Verification v) {

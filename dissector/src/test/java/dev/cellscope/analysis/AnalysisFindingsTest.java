@@ -149,11 +149,20 @@ class AnalysisFindingsTest {
         assertTrue(experts(t).stream().anyMatch(e -> e.startsWith("[error/security] Decompression bomb: ")), experts(t).toString());
     }
 
+    /**
+     * Reserved and experimental comp_algo: the data cannot be checked, so sbi.put.verified is absent (PROTOCOLS.md: true,
+     * false or absent), and unsupported_compression is said once. Fails on the old code (verified False, said twice).
+     */
     @Test
-    void experimentalAlgorithmIsUnsupported() {
-        ProtoTree t = new Talk().b(put(content(10), 15, content(10))).analyse().getFirst();
-        assertEquals("0", t.find(SbiFields.PUT_VERIFIED).getFirst().plainValue());
-        assertTrue(experts(t).stream().anyMatch(e -> e.startsWith("[warn/protocol] unsupported_compression: ")), experts(t).toString());
+    void experimentalAndReservedAlgorithmsAreUnsupportedAndUnchecked() {
+        for (int algo : new int[] {3, 15}) {
+            ProtoTree t = new Talk().a(handshake(0b0011, 0)).b(handshake(0b0011, 0)).b(put(content(10), algo, content(10))).analyse().get(2);
+            assertTrue(t.find(SbiFields.PUT_VERIFIED).isEmpty(), "comp_algo " + algo + ": not checked, so no verdict");
+            assertEquals(List.of("[warn/protocol] unsupported_compression: comp_algo " + algo + (algo == 3 ? " (reserved)" : " (experimental)")
+                    + "; a receiver rejects it"), experts(t).stream().filter(e -> e.startsWith("[warn") || e.startsWith("[error")).toList());
+            assertTrue(experts(t).stream().anyMatch(e -> e.startsWith("[warn/protocol] unsupported_compression: comp_algo " + algo)),
+                    experts(t).toString());
+        }
     }
 
     @Test

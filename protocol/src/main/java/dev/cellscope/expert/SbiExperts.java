@@ -65,7 +65,7 @@ public final class SbiExperts {
     public static final ExpertInfo HANDSHAKE_FAILS = warn("sbi.handshake_fails", PROTOCOL,
             "Both HANDSHAKEs seen: a peer misses features the other requires");
     public static final ExpertInfo COMP_NOT_AGREED = warn("sbi.comp_not_agreed", PROTOCOL,
-            "A BLOCK_PUT uses a compression the HANDSHAKE did not agree on");
+            "A BLOCK_PUT uses deflate or zstd, which the HANDSHAKE did not agree on (reserved ids are sbi.comp_unsupported)");
     public static final ExpertInfo MISSING_FEATURES_IGNORED = warn("sbi.missing_features_ignored", PROTOCOL,
             "A peer carries on despite missing required features instead of NACKing and closing");
     public static final ExpertInfo DATA_BEFORE_HANDSHAKE = error("sbi.data_before_handshake", PROTOCOL,
@@ -79,7 +79,7 @@ public final class SbiExperts {
     public static final ExpertInfo DECOMPRESSION_BOMB = error("sbi.decompression_bomb", SECURITY,
             "A BLOCK_PUT decompresses beyond the size limit (decompression bomb)");
     public static final ExpertInfo BLOCK_COMP_UNSUPPORTED = warn("sbi.block_comp_unsupported", PROTOCOL,
-            "unsupported_compression: a BLOCK_PUT's data cannot be verified with its compression");
+            "A BLOCK_PUT's deflate/zstd data cannot be verified here (the decoder is unavailable); sbi.put.verified is absent");
     public static final ExpertInfo BLOCK_CORRUPT = error("sbi.block_corrupt", MALFORMED,
             "A BLOCK_PUT's data cannot be decompressed");
 }
