@@ -233,7 +233,8 @@ local function preamble(ctx, p, frame_len, op)
   if magic ~= C.sbi_magic then X(ctx, "sbi.preamble_magic", "Bad preamble magic " .. hex(magic, 16) .. " (expected \"SB\")") end
   local version = tvb(p + 2, 1):uint()
   if version ~= C.sbi_version then
-    X(ctx, "sbi.preamble_version", "Preamble version " .. version .. ", expected " .. C.sbi_version)
+    X(ctx, "sbi.preamble_version", "malformed_container: preamble version " .. version .. ", expected " .. C.sbi_version
+      .. "; a receiver NACKs and closes")
   end
   local flags = tvb(p + 3, 1):uint()
   if flags ~= 0 then X(ctx, "sbi.preamble_flags", "Preamble flags " .. hex(flags, 8) .. ", expected 0") end
@@ -316,6 +317,11 @@ local function container(ctx, c, len, op)
     end
   elseif l == L["SbiDagSync"] then
     emit(ctx, l, c)
+    local ds = slot_of(l, "depth")
+    local depth = tvb(c + ds.offset, ds.size):le_uint()
+    if depth ~= 1 then
+      X(ctx, "sbi.dag_depth", "malformed_container: DAG_SYNC depth " .. depth .. ", only depth 1 is defined; a receiver NACKs and closes")
+    end
     local nc = slot_of(l, "node_count")
     local count = tvb(c + nc.offset, nc.size):le_uint()
     local rest = len - l.size
