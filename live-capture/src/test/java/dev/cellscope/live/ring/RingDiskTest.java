@@ -47,6 +47,15 @@ class RingDiskTest {
     }
 
     /** Writes seq from..to-1, 1 ms apart; returns the seqs the ring took. */
+    /** A tmpfs of {@code size} (mount's -o size=) mounted at {@code dir/name} to fill; the test is skipped, saying why, when it cannot be. */
+    private Path tmpfs(String name, String size) throws Exception {
+        Path mount = dir.resolve(name);
+        Files.createDirectories(mount);
+        String failure = command("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mount.toString());
+        Assumptions.assumeTrue(failure == null, "cannot mount a " + size + " tmpfs to fill (needs root or CAP_SYS_ADMIN): " + failure);
+        return mount;
+    }
+
     private static List<Long> write(RingWriter ring, ManualClock clock, long from, long to) {
         List<Long> taken = new ArrayList<>();
         for (long i = from; i < to; i++) {
@@ -58,11 +67,7 @@ class RingDiskTest {
 
     @Test
     void aFullDiskIsCountedCaptureGoesOnAndWritingResumesWhenSpaceComesBack() throws Exception {
-        Path mount = dir.resolve("tmpfs");
-        Files.createDirectories(mount);
-        String failure = command("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString());
-        Assumptions.assumeTrue(failure == null, "cannot mount a 1 MiB tmpfs to fill (needs root or CAP_SYS_ADMIN): "
-                + failure);
+        Path mount = tmpfs("tmpfs", "1m");
         RingWriter ring = null;
         try {
             Path filler = mount.resolve("filler");
@@ -145,11 +150,7 @@ class RingDiskTest {
      */
     @Test
     void aFullDiskWithASizeLimitIsRetriedAtTheIntervalAndRecoveryFollowsAWrite() throws Exception {
-        Path mount = dir.resolve("tiny");
-        Files.createDirectories(mount);
-        String failure = command("mount", "-t", "tmpfs", "-o", "size=200k", "tmpfs", mount.toString());
-        Assumptions.assumeTrue(failure == null, "cannot mount a 200 KiB tmpfs to fill (needs root or CAP_SYS_ADMIN): "
-                + failure);
+        Path mount = tmpfs("tiny", "200k");
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger(RingWriter.class.getName());
         List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
         java.util.logging.Handler handler = new java.util.logging.Handler() {

@@ -31,15 +31,26 @@ class CpuAffinityTest {
         assertTrue(CpuAffinity.online().get(0), "CPU 0 is online");
     }
 
-    @Test
-    void isolatesTheCallingThreadFromTheRestOfTheProcess() throws Exception {
+    /** The CPU to isolate on (the last this thread may use now), every other online one, and this thread's CPUs before. */
+    private record Split(int cpu, BitSet others, BitSet mine0) {}
+
+    /** Skips, saying why, unless this process may use two CPUs. */
+    private static Split split() throws CpuAffinity.AffinityException {
         BitSet online = CpuAffinity.online();
         BitSet mine0 = CpuAffinity.of(0);
         assumeTrue(online.cardinality() >= 2 && mine0.cardinality() >= 2,
                 "needs two CPUs this process may use (online " + online + ", allowed " + mine0 + ")");
-        int cpu = mine0.length() - 1; // the last CPU this thread may use now
+        int cpu = mine0.length() - 1;
         BitSet others = (BitSet) online.clone();
         others.clear(cpu);
+        return new Split(cpu, others, mine0);
+    }
+
+    @Test
+    void isolatesTheCallingThreadFromTheRestOfTheProcess() throws Exception {
+        Split split = split();
+        int cpu = split.cpu();
+        BitSet others = split.others(), mine0 = split.mine0();
         // every thread's affinity before, to put back (this JVM runs other tests afterwards)
         Map<Integer, BitSet> before = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
@@ -104,13 +115,9 @@ class CpuAffinityTest {
      */
     @Test
     void threadsStartedDuringTheIsolationAreMovedToo() throws Exception {
-        BitSet online = CpuAffinity.online();
-        BitSet mine0 = CpuAffinity.of(0);
-        assumeTrue(online.cardinality() >= 2 && mine0.cardinality() >= 2,
-                "needs two CPUs this process may use (online " + online + ", allowed " + mine0 + ")");
-        int cpu = mine0.length() - 1;
-        BitSet others = (BitSet) online.clone();
-        others.clear(cpu);
+        Split split = split();
+        int cpu = split.cpu();
+        BitSet others = split.others(), mine0 = split.mine0();
         int self = CpuAffinity.tid();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.Queue<Thread> started = new java.util.concurrent.ConcurrentLinkedQueue<>();
