@@ -1,6 +1,7 @@
 package dev.cellscope.replay;
 
 import dev.cellscope.crypto.Crc64GoIso;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.nativetap.packet.MacAddress;
 import dev.cellscope.wire.Bytes;
 import dev.cellscope.wire.Decoded;
@@ -58,8 +59,8 @@ public final class FrameRewriter {
         macKind = new Kind<>("MAC", map.macs(), MacAddress::format);
         tetherKind = new Kind<>("Tether identity", map.tetherIds(), MacAddress::format);
         cellIdKind = new Kind<>("CellID", map.cellIds(), Bytes::hex);
-        ipv4Kind = new Kind<>("IPv4 address", map.ipv4(), FrameRewriter::dotted);
-        ipv6Kind = new Kind<>("IPv6 address", map.ipv6(), FrameRewriter::ipv6Text);
+        ipv4Kind = new Kind<>("IPv4 address", map.ipv4(), FieldFormat::ipv4);
+        ipv6Kind = new Kind<>("IPv6 address", map.ipv6(), ip -> FieldFormat.ipv6(ip.toArray()));
         portKind = new Kind<>("UDP port", map.udpPorts(), String::valueOf);
     }
 
@@ -393,14 +394,6 @@ public final class FrameRewriter {
             return i;
         }
         return -1;
-    }
-
-    private static String dotted(int ip) {
-        return (ip >>> 24) + "." + (ip >>> 16 & 0xFF) + "." + (ip >>> 8 & 0xFF) + "." + (ip & 0xFF);
-    }
-
-    private static String ipv6Text(Bytes ip) {
-        return dev.cellscope.field.FieldFormat.ipv6(ip.toArray());
     }
 
     private static long bytesToLong(byte[] b) {
