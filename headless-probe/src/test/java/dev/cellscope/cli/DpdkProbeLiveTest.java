@@ -1,6 +1,5 @@
 package dev.cellscope.cli;
 
-import dev.cellscope.io.InterfaceStatistics;
 import dev.cellscope.live.Backends;
 import dev.cellscope.live.LiveBackend;
 import dev.cellscope.live.testing.VethPair;
@@ -14,14 +13,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,31 +54,7 @@ class DpdkProbeLiveTest {
 
         assertTrue(live.stderr().matches("(?s).*cellscope: capturing on '" + veth.captureInterface + "' \\(backend dpdk: DPDK net_af_packet\\S*, busy poll off\\).*"),
                 live.stderr());
-        List<Path> files = ProbeLiveTest.ringFiles(ring);
-        assertEquals((n + 99) / 100, files.size(), "ring files of 100 frames: " + files);
-        List<byte[]> captured = new ArrayList<>();
-        List<InterfaceStatistics> last = List.of();
-        int tshark = 0;
-        for (Path f : files) {
-            last = ProbeLiveTest.readRingFile(f, captured);
-            assertEquals(1, last.size(), f + " ends with one statistics block");
-            assertEquals(0L, last.getFirst().osDrops().orElseThrow(), f + ": isb_osdrop");
-            tshark += ProbeLiveTest.tsharkFrames(f);
-        }
-        assertEquals(n, tshark, "tshark reads every frame of the ring");
-        List<byte[]> sent = ProbeLiveTest.frames(sample);
-        assertEquals(sent.size(), captured.size());
-        for (int i = 0; i < sent.size(); i++) assertArrayEquals(sent.get(i), captured.get(i), "frame " + (i + 1));
-        assertEquals((long) n, last.getFirst().received().orElseThrow(), "the last file's isb_ifrecv: the frames the port received");
-
-        assertFalse(file.flowRows().isEmpty());
-        assertEquals(file.flowRows(), live.flowRows(), "flow end records (time columns aside)");
-        assertEquals(file.findings(), live.findings(), "findings by kind, severity and group");
-        assertEquals(ProbeLiveTest.trafficMetrics(file.metrics()), ProbeLiveTest.trafficMetrics(live.metrics()));
-        Map<String, Double> m = live.metrics();
-        assertEquals(0.0, ProbeCommandTest.sum(m, "cellscope_drops_total"), "drops at a moderate rate");
-        assertEquals((double) n, m.get("cellscope_capture_received_total"));
-        assertTrue(live.stderr().contains("drops 0 (kernel 0, interface 0, ring 0, parser 0, disk 0)"), live.stderr());
+        ProbeLiveTest.assertLiveRunIsTheSample(ring, sample, n, file, live);
 
         // nothing left behind by the probe's process
         long flags = Long.decode(Files.readString(Path.of("/sys/class/net", veth.captureInterface, "flags")).strip());

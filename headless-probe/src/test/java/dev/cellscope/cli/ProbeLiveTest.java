@@ -204,7 +204,15 @@ class ProbeLiveTest {
                 "-i", veth.captureInterface, "--backend", backend, "-f", FILTER, "--ring", ring.toString(), "--ring-packets", "100");
 
         assertTrue(live.stderr().contains("cellscope: capturing on '" + veth.captureInterface + "' (backend " + backend + ")"), live.stderr());
-        // What was captured is exactly the sample: every frame, in order, byte for byte, in ring files of 100 frames.
+        assertLiveRunIsTheSample(ring, sample, n, file, live);
+    }
+
+    /**
+     * What every backend's live run must show against the sample it captured and the probe's run over the file: the
+     * ring holds exactly the sample (every frame, in order, byte for byte, in files of 100 frames, each ending with one
+     * statistics block and read whole by tshark), and the analysis and counters are the file's.
+     */
+    static void assertLiveRunIsTheSample(Path ring, Path sample, int n, Run file, Run live) throws Exception {
         List<Path> files = ringFiles(ring);
         assertEquals((n + 99) / 100, files.size(), "ring files of 100 frames: " + files);
         List<byte[]> captured = new ArrayList<>();
