@@ -99,6 +99,48 @@ public final class Crc64GoIso {
         return crc;
     }
 
+    /**
+     * {@code X2N[k]} = x^(2^k) mod P in the reflected representation (x^0 is bit 63): the powers that
+     * {@link #shift} multiplies together, so that it costs O(log count) products instead of count bytes.
+     */
+    private static final long[] X2N = new long[64];
+
+    static {
+        X2N[0] = 1L << 62; // x^1
+        for (int k = 1; k < X2N.length; k++) X2N[k] = multiplyModP(X2N[k - 1], X2N[k - 1]);
+    }
+
+    /** a(x)·b(x) mod P, both reflected (zlib's multmodp for 64 bits). */
+    private static long multiplyModP(long a, long b) {
+        long product = 0;
+        for (long m = Long.MIN_VALUE; a != 0; m >>>= 1) {
+            if ((a & m) != 0) {
+                product ^= b;
+                a ^= m;
+            }
+            b = (b & 1) != 0 ? (b >>> 1) ^ POLY : b >>> 1;
+        }
+        return product;
+    }
+
+    /**
+     * The register after {@code count} zero bytes, as {@link #updateZeros} gives it, in O(log count): the register is
+     * multiplied by x^(8·count) mod P. With it the CRC of a whole can be put together from the CRCs of its parts in any
+     * order (zlib's crc32_combine): a register is linear in the bytes, so {@code update(0, A‖B) = shift(update(0, A), |B|)
+     * ^ update(0, B)}, and {@code update(INIT, C) = shift(INIT, |C|) ^ update(0, C)}. The tap uses it to check a Tether
+     * Manifest's content checksum from slots that arrive in any order, without keeping them.
+     */
+    public static long shift(long crc, long count) {
+        if (count < 0) throw new IllegalArgumentException("negative zero-byte count: " + count);
+        if (crc == 0 || count == 0) return crc;
+        // x^(8·count) = product of x^(2^k) over the set bits of 8·count (count < 2^63, so bit k+3 of it fits 64 entries).
+        long op = Long.MIN_VALUE; // x^0
+        for (int k = 3; count != 0; count >>>= 1, k++) {
+            if ((count & 1) != 0) op = multiplyModP(X2N[k], op);
+        }
+        return multiplyModP(op, crc);
+    }
+
     /** The final CRC value from a register (applies xorout). */
     public static long finish(long crc) {
         return ~crc;

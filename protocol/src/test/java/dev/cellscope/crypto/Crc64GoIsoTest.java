@@ -38,6 +38,44 @@ class Crc64GoIsoTest {
     }
 
     @Test
+    void shiftIsUpdateZerosInLogarithmicTime() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (long count : new long[] {0, 1, 2, 7, 8, 9, 63, 64, 65, 1000, 4096, 65_537, 1 << 20, 3_000_001}) {
+            long crc = rnd.nextLong();
+            assertEquals(Crc64GoIso.updateZeros(crc, count), Crc64GoIso.shift(crc, count), "count " + count);
+        }
+        assertEquals(0L, Crc64GoIso.shift(0L, 1L << 40));
+        assertThrows(IllegalArgumentException.class, () -> Crc64GoIso.shift(1L, -1));
+    }
+
+    /**
+     * The use the tap makes of it: a content's CRC put together from its parts' CRCs taken in any order, each part
+     * hashed from register 0 and shifted by the bytes after it; checked against the bitwise reference over the whole.
+     */
+    @Test
+    void partsInAnyOrderCombineToTheCrcOfTheWhole() {
+        SplittableRandom rnd = new SplittableRandom(0x5107);
+        for (int round = 0; round < 50; round++) {
+            int part = 1 + rnd.nextInt(1500), parts = 1 + rnd.nextInt(40), last = 1 + rnd.nextInt(part);
+            byte[] content = new byte[part * (parts - 1) + last];
+            rnd.nextBytes(content);
+            int[] order = java.util.stream.IntStream.range(0, parts).toArray();
+            for (int i = parts - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1), t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            long acc = 0;
+            for (int i : order) {
+                int off = i * part, len = Math.min(part, content.length - off);
+                acc ^= Crc64GoIso.shift(Crc64GoIso.update(0, content, off, len), content.length - off - len);
+            }
+            long combined = Crc64GoIso.finish(Crc64GoIso.shift(Crc64GoIso.INIT, content.length) ^ acc);
+            assertEquals(reference(content, 0, content.length), combined, "round " + round + ": " + parts + " parts of " + part);
+        }
+    }
+
+    @Test
     void sliceBy8MatchesBitwiseForEveryLengthAndOffset() {
         SplittableRandom rnd = new SplittableRandom(0xC0FFEE);
         try (Arena arena = Arena.ofConfined()) {
