@@ -40,7 +40,7 @@ class LoopbackCaptureTest {
         int sbiPort = 35900 + (int) (ProcessHandle.current().pid() % 400), tetherPort = sbiPort + 400;
 
         Path capture = dir.resolve("lo.pcap"), tcpdumpErr = dir.resolve("tcpdump.err");
-        Process tcpdump = new ProcessBuilder(VethPair.which("tcpdump"), "-i", "lo", "-U", "-s", "0", "-w", capture.toString(),
+        Process tcpdump = new ProcessBuilder(VethPair.which("tcpdump"), "-i", "lo", "-U", "-s", "0", "-B", "65536", "-w", capture.toString(),
                 "udp port " + sbiPort + " or udp port " + tetherPort).redirectError(tcpdumpErr.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try (Child serve = Child.start(dir, "serve", List.of(), "endpoint", "serve", "--key", dir.resolve("serve.key").toString(),
