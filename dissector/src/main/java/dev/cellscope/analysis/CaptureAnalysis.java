@@ -72,8 +72,12 @@ public final class CaptureAnalysis implements FrameAnalysis {
     }
 
     @Override
-    public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder) {
-        return tether.observe(TetherObservation.of(frame, ts, seg, off, len, wireLen, headerOrder));
+    public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder, boolean badChecksum) {
+        if (badChecksum) return tether.corrupt(frame);
+        int payload = len - dev.cellscope.wire.TetherHeader.SIZE;
+        // A cut frame's payload is not all there: its content is unknown (null), not what was captured.
+        return tether.observe(TetherObservation.of(frame, ts, seg, off, len, wireLen, headerOrder),
+                payload > 0 && wireLen == len ? seg.asSlice(off + dev.cellscope.wire.TetherHeader.SIZE, payload) : null);
     }
 
     /** Messages the end of the capture released from behind holes, analysed; valid after {@link #finish()}. */

@@ -16,7 +16,8 @@ public interface FrameAnalysis {
 
     /**
      * The Tether frame at {@code off}: {@code len} bytes captured (whole blocks), {@code wireLen} on the wire
-     * (more when snaplen cut the frame).
+     * (more when snaplen cut the frame); {@code badChecksum} when its CRC-64 was computed and is bad (the ledger
+     * then counts it and accounts nothing of it: its header may be what was damaged).
      */
-    TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder);
+    TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder, boolean badChecksum);
 }

@@ -35,6 +35,8 @@ final class TetherFlowState {
     long nackSlotsSingleton, nackSlotsBulk, slotsResent;
     long firstTimestamp = TetherFlowStats.NO_VALUE, lastTimestamp = TetherFlowStats.NO_VALUE;
     Definition definition;
+    /** The content checksum of this data direction, from its Define on; null before one. */
+    TetherContentCheck content;
     ManifestMatch manifest = ManifestMatch.NONE;
     boolean undefinedReported, slotCapReported, nackCapReported;
     /**

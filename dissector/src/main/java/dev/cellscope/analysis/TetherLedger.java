@@ -11,8 +11,10 @@ import dev.cellscope.wire.TetherControl.BulkNack;
 import dev.cellscope.wire.TetherControl.Define;
 import dev.cellscope.wire.TetherControl.Hail;
 import dev.cellscope.wire.TetherControl.Manifest;
+import dev.cellscope.wire.TetherHeader;
 import dev.cellscope.wire.TetherControl;
 
+import java.lang.foreign.MemorySegment;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,6 +75,16 @@ import static dev.cellscope.crypto.Identities.formatTetherId;
  *     on the direction, retransmissions included (the sender counts what it sent), and
  *     {@code total_slots} with the distinct slots seen. The last Manifest decides the flow's
  *     {@link ManifestMatch}.</li>
+ * <li><b>Manifest checksum.</b> When the tap saw every slot of the flow (each first copy, whole), the Manifest's
+ *     {@code checksum} is held against the CRC-64/GO-ISO of the content they make ({@link TetherContentCheck}); a
+ *     difference is an error and the Manifest does not match. Otherwise the match finding says why it was not
+ *     checked. A re-sent slot is not compared with its first copy (nothing of a slot is kept).</li>
+ * <li><b>Slot lengths.</b> A data frame of a Defined flow carries its slot's bytes zero-padded to whole blocks
+ *     (slot_size, or what is left of total_bytes for the last slot). Any other payload length is an error, and the
+ *     frame is malformed: it counts as a data frame sent, but not as a copy of its slot (a receiver drops it).</li>
+ * <li><b>Bad checksums.</b> A frame whose CRC-64 is bad is not accounted at all ({@link #corrupt}): its header may be
+ *     what was damaged (a flipped flow id made an overrun on a flow nobody used), and a receiver drops it. It is
+ *     counted in {@link TetherLedgerSummary#corruptFrames}.</li>
  * <li><b>Clock.</b> The sender-to-tap delay is capture time minus TAI64N send time and may be
  *     negative; only a send time later than the capture by more than {@link Limits#clockToleranceNanos}
  *     (1 s by default) is noted. All plausible delays feed the flow's p50/p99.</li>
@@ -114,7 +126,7 @@ public final class TetherLedger {
     private final Limits limits;
     private final Map<Key, TetherFlowState> flows = new LinkedHashMap<>();
     private boolean flowCapReported;
-    private long frames, untracked, overruns, deficitBytes, lamps, lampsAnswered, retransmissions;
+    private long frames, untracked, corrupt, overruns, deficitBytes, lamps, lampsAnswered, retransmissions;
     private long manifestsMatched, manifestsMismatched;
 
     public TetherLedger() {
@@ -125,8 +137,27 @@ public final class TetherLedger {
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-    /** Accounts one frame; frames must come in capture order. */
+    /** Accounts one frame whose payload bytes are not known; frames must come in capture order. */
     public TetherFrameResult observe(TetherObservation o) {
+        return observe(o, null);
+    }
+
+    /**
+     * A frame whose CRC-64 is bad: counted, not accounted (class notes). Its header may be damaged, so it belongs
+     * to no flow and moves no credit.
+     */
+    public TetherFrameResult corrupt(long frameNumber) {
+        frames++;
+        corrupt++;
+        return new TetherFrameResult(frameNumber, false, 0, 0, 0, false, false, false,
+                TetherFrameResult.NO_DELAY, TetherFrameResult.NONE, TetherFrameResult.NONE, List.of());
+    }
+
+    /**
+     * Accounts one frame; frames must come in capture order. {@code payload} is its payload blocks as captured (a
+     * data frame's slot content, zero-padded), or null when not known: the flow's content then cannot be checked.
+     */
+    public TetherFrameResult observe(TetherObservation o, MemorySegment payload) {
         frames++;
         List<Expert> findings = new ArrayList<>(2);
         TetherFlowState self = state(o.sender(), o.target(), o.flow(), findings);
@@ -158,28 +189,33 @@ public final class TetherLedger {
         if (o.carriesData()) {
             self.dataFrames++;
             checkDefined(self, o, findings);
-            TetherFlowState.PendingNack nack = self.takeNack(o.slot());
-            if (nack != null) {
-                retransmission = true;
-                answersNack = nack.frame();
-                findings.add(new Expert(TetherExperts.RESEND_NACKED, "Re-sends slot " + Long.toUnsignedString(o.slot())
-                        + " NACKed in frame " + nack.frame() + " after " + millis(o.timestampNanos() - nack.timestampNanos())));
-                self.seen().add(o.slot());
-            } else if (self.seen().contains(o.slot())) {
-                // Seen before and not asked for since: a copy (UTCP's "duplicate"), not a re-send; unless the NACK
-                // may have been in a control message of the receiver's that snaplen cut.
-                if (!controlUncaptured(o.target(), o.sender())) {
-                    findings.add(new Expert(TetherExperts.RESEND_UNREQUESTED, "Slot " + Long.toUnsignedString(o.slot())
-                            + " sent again without a NACK"));
+            // A payload that is not the slot's is no copy of it: it neither answers a NACK nor fills the slot.
+            if (!wrongLength(self, o, findings)) {
+                boolean first = !self.seen().contains(o.slot());
+                TetherFlowState.PendingNack nack = self.takeNack(o.slot());
+                if (nack != null) {
+                    retransmission = true;
+                    answersNack = nack.frame();
+                    findings.add(new Expert(TetherExperts.RESEND_NACKED, "Re-sends slot " + Long.toUnsignedString(o.slot())
+                            + " NACKed in frame " + nack.frame() + " after " + millis(o.timestampNanos() - nack.timestampNanos())));
+                    self.seen().add(o.slot());
+                } else if (!first) {
+                    // Seen before and not asked for since: a copy (UTCP's "duplicate"), not a re-send; unless the NACK
+                    // may have been in a control message of the receiver's that snaplen cut.
+                    if (!controlUncaptured(o.target(), o.sender())) {
+                        findings.add(new Expert(TetherExperts.RESEND_UNREQUESTED, "Slot " + Long.toUnsignedString(o.slot())
+                                + " sent again without a NACK"));
+                    }
+                } else if (!self.seen().add(o.slot()) && !self.slotCapReported) {
+                    self.slotCapReported = true;
+                    findings.add(new Expert(TetherExperts.SLOT_TRACKING_FULL, "Slot tracking for flow " + o.flow() + " is full ("
+                            + limits.maxSlotRangesPerFlow() + " ranges): slot counts become lower bounds"));
                 }
-            } else if (!self.seen().add(o.slot()) && !self.slotCapReported) {
-                self.slotCapReported = true;
-                findings.add(new Expert(TetherExperts.SLOT_TRACKING_FULL, "Slot tracking for flow " + o.flow() + " is full ("
-                        + limits.maxSlotRangesPerFlow() + " ranges): slot counts become lower bounds"));
-            }
-            if (retransmission) {
-                self.slotsResent++;
-                retransmissions++;
+                if (retransmission) {
+                    self.slotsResent++;
+                    retransmissions++;
+                }
+                if (first) content(self, o, payload);
             }
         }
 
@@ -205,7 +241,7 @@ public final class TetherLedger {
     }
 
     public TetherLedgerSummary summary() {
-        return new TetherLedgerSummary(frames, untracked, flows.size(), overruns, deficitBytes, lamps, lampsAnswered,
+        return new TetherLedgerSummary(frames, untracked, corrupt, flows.size(), overruns, deficitBytes, lamps, lampsAnswered,
                 retransmissions, manifestsMatched, manifestsMismatched);
     }
 
@@ -303,6 +339,30 @@ public final class TetherLedger {
         }
     }
 
+    /**
+     * A data frame whose payload is not its slot's bytes in whole blocks, as the Define sized them: an error (true).
+     * False when the length is right or cannot be judged (no Define, a slot beyond the end).
+     */
+    private boolean wrongLength(TetherFlowState self, TetherObservation o, List<Expert> findings) {
+        TetherContentCheck content = self.content;
+        long want = content == null ? -1 : content.payloadBytes(o.slot());
+        long carried = o.tetherLength() - TetherHeader.SIZE;
+        if (want < 0 || carried == want) return false;
+        findings.add(new Expert(TetherExperts.SLOT_LENGTH, "Slot " + Long.toUnsignedString(o.slot()) + " of flow " + o.flow()
+                + " carries " + carried + " payload bytes where its " + content.slotBytes(o.slot()) + " content bytes take "
+                + want + " (Define in frame " + self.definition.frame() + "): not taken as the slot"));
+        return true;
+    }
+
+    /** The first accepted copy of a slot: into the flow's content checksum, when its bytes are known. */
+    private static void content(TetherFlowState self, TetherObservation o, MemorySegment payload) {
+        TetherContentCheck content = self.content;
+        if (content == null || content.slotBytes(o.slot()) < 0) return;
+        if (!self.seen().contains(o.slot())) content.lose("slot tracking is full");
+        else if (o.cut() || payload == null) content.lose("the bytes of slot " + Long.toUnsignedString(o.slot()) + " were not captured");
+        else content.add(o.slot(), payload);
+    }
+
     /** Whether a control message from {@code sender} to {@code target} went uncaptured (snaplen). */
     private boolean controlUncaptured(long sender, long target) {
         TetherFlowState control = flows.get(new Key(sender, target, 0));
@@ -321,7 +381,14 @@ public final class TetherLedger {
     private void define(TetherObservation o, Define d, List<Expert> findings) {
         TetherFlowState s = state(o.sender(), o.target(), d.targetFlow(), findings);
         if (s == null) return;
+        TetherFlowState.Definition before = s.definition;
         s.definition = new TetherFlowState.Definition(d.slotSize(), d.totalBytes(), o.frameNumber());
+        // A Define sent again as it was keeps the content gathered so far; a different one starts it anew, and slots
+        // sent before it (under another Define, or none) are not in it.
+        if (before == null || before.slotSize() != d.slotSize() || before.totalBytes() != d.totalBytes()) {
+            s.content = new TetherContentCheck(d.slotSize(), d.totalBytes());
+            if (s.dataFrames > 0) s.content.lose("data came before this Define");
+        }
         if (d.slotSize() == 0) {
             findings.add(new Expert(TetherExperts.DEFINE_ZERO_SLOT, "Define for flow " + d.targetFlow() + " has slot size 0"));
         }
@@ -331,16 +398,24 @@ public final class TetherLedger {
         TetherFlowState s = state(o.sender(), o.target(), m.targetFlow(), findings);
         if (s == null) return;
         long slots = s.distinctSlots(), frames = s.dataFrames;
-        boolean match = m.totalSlots() == slots && m.totalFrames() == frames;
-        s.manifest = match ? ManifestMatch.YES : ManifestMatch.NO;
+        boolean totals = m.totalSlots() == slots && m.totalFrames() == frames;
+        String unchecked = s.content == null ? "no Define seen" : s.content.uncheckable();
+        boolean checksum = unchecked != null || s.content.checksum() == m.checksum();
+        s.manifest = totals && checksum ? ManifestMatch.YES : ManifestMatch.NO;
+        if (totals && checksum) manifestsMatched++;
+        else manifestsMismatched++;
         String says = Long.toUnsignedString(m.totalSlots()) + " slots / " + Long.toUnsignedString(m.totalFrames()) + " frames";
-        if (match) {
-            manifestsMatched++;
-            findings.add(new Expert(TetherExperts.MANIFEST_MATCH, "Manifest for flow " + m.targetFlow() + " matches: " + says));
-        } else {
-            manifestsMismatched++;
+        if (!checksum) {
+            findings.add(new Expert(TetherExperts.MANIFEST_CHECKSUM_BAD, "Manifest for flow " + m.targetFlow() + " carries checksum "
+                    + FieldFormat.hex(m.checksum(), 64) + "; the content of the " + slots + " slots the tap saw has "
+                    + FieldFormat.hex(s.content.checksum(), 64)));
+        }
+        if (!totals) {
             findings.add(new Expert(TetherExperts.MANIFEST_MISMATCH, "Manifest for flow " + m.targetFlow() + " says " + says
                     + "; the tap saw " + (s.slotsSaturated() ? "at least " : "") + slots + " slots / " + frames + " frames"));
+        } else if (checksum) {
+            findings.add(new Expert(TetherExperts.MANIFEST_MATCH, "Manifest for flow " + m.targetFlow() + " matches: " + says
+                    + (unchecked == null ? ", and the content's checksum" : "; content not checked: " + unchecked)));
         }
     }
 

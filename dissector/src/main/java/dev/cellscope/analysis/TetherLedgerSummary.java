@@ -5,6 +5,7 @@ package dev.cellscope.analysis;
  *
  * @param frames              frames observed
  * @param untrackedFrames     frames not accounted because the flow table was full
+ * @param corruptFrames       frames not accounted because their CRC-64 was bad
  * @param flows               (sender, target, flow) directions tracked
  * @param overruns            grant overruns
  * @param deficitBytes        sum of the overruns' deficits (saturating)
@@ -14,7 +15,7 @@ package dev.cellscope.analysis;
  * @param manifestsMatched    Manifests whose totals matched what the tap saw
  * @param manifestsMismatched Manifests whose totals did not
  */
-public record TetherLedgerSummary(long frames, long untrackedFrames, int flows, long overruns, long deficitBytes,
+public record TetherLedgerSummary(long frames, long untrackedFrames, long corruptFrames, int flows, long overruns, long deficitBytes,
                                   long lamps, long lampsAnswered, long retransmissions, long manifestsMatched,
                                   long manifestsMismatched) {
 }

@@ -22,6 +22,7 @@ final class TetherDissector {
 
     private static final Layout HEADER_BE = HEADER.withOrder(ByteOrder.BIG_ENDIAN);
     private static final int CHECKSUM_OFFSET = HEADER.slot("checksum").offset();
+    private static final Slot CHECKSUM_LE = HEADER.slot("checksum"), CHECKSUM_BE = HEADER_BE.slot("checksum");
     /** The flag bits shown under flags, as one array (a varargs call would allocate one per frame). */
     private static final FieldDef[] FLAG_BITS = {FLAGS_LAMP, FLAGS_SYNC};
 
@@ -38,9 +39,16 @@ final class TetherDissector {
         int uncaptured = d.uncaptured();
         int onWire = avail + uncaptured;
         int frameLen = uncaptured > 0 ? avail : avail - avail % BLOCK;
+        // The CRC, when anything reads it: the status field, the findings, or the ledger, which leaves a frame with a
+        // bad one unaccounted. Over every byte of the frame (a length that is not whole blocks is its own finding); not
+        // over a cut frame, whose missing bytes are unknown.
+        boolean crcChecked = uncaptured == 0 && d.config.verifyChecksums()
+                && (d.analysis != null || d.sink.wantsExperts() || d.sink.wants(CHECKSUM_STATUS_FIELD));
+        long crcComputed = crcChecked ? Crc64GoIso.tetherChecksum(d.seg, off, avail) : 0;
+        boolean crcBad = crcChecked && crcComputed != (bigEndian ? CHECKSUM_BE : CHECKSUM_LE).get(d.seg, off);
         // The ledger sees every Tether frame, whatever this sink wants: credit spans the capture.
         TetherFrameResult credit = d.analysis == null ? null : d.analysis.tether(d.packet.number(), d.packet.timestampNanos(),
-                d.seg, off, avail - avail % BLOCK, onWire - onWire % BLOCK, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+                d.seg, off, avail - avail % BLOCK, onWire - onWire % BLOCK, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, crcBad);
         if (!d.sink.wantsLayer(TETHER)) {
             d.addToStack("tether");
             d.protocol(TETHER, off, frameLen); // presence only
@@ -89,8 +97,7 @@ final class TetherDissector {
                 case "nack_slot" -> nackSlot = v;
                 case "checksum" -> {
                     checksum = v;
-                    // Over every byte of the frame: a length that is not whole blocks is its own finding.
-                    checksumStatus(d, off, avail, uncaptured, v);
+                    checksumStatus(d, off, avail, uncaptured, v, crcChecked, crcComputed, credit != null);
                 }
                 case "tai64n_sec" -> sendTime(d, off + slot.offset(), v, nano);
                 default -> { }
@@ -157,24 +164,26 @@ final class TetherDissector {
     /**
      * {@code len} is the whole Tether frame as it arrived, trailing bytes of a partial block included; {@code uncaptured}
      * bytes of it snaplen cut: a checksum over bytes that were not captured is not verified (as tshark's [unverified]).
+     * {@code computed} is the CRC when {@code checked}; {@code ledger} says whether the frame was offered to the ledger.
      */
-    private static void checksumStatus(Dissection d, int off, int len, int uncaptured, long carried) {
-        if (!d.config.verifyChecksums() || !(d.sink.wantsExperts() || d.sink.wants(CHECKSUM_STATUS_FIELD))) {
-            d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, 0);
-            return;
-        }
-        if (uncaptured > 0) {
+    private static void checksumStatus(Dissection d, int off, int len, int uncaptured, long carried, boolean checked, long computed,
+                                       boolean ledger) {
+        if (uncaptured > 0 && d.config.verifyChecksums() && (d.sink.wantsExperts() || d.sink.wants(CHECKSUM_STATUS_FIELD))) {
             d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, 0);
             d.expert(TetherExperts.CRC_UNVERIFIED, "CRC-64/GO-ISO not verified: snaplen cut " + uncaptured + " of the frame's "
                     + (len + uncaptured) + " bytes", off + CHECKSUM_OFFSET, 8);
             return;
         }
-        long computed = Crc64GoIso.tetherChecksum(d.seg, off, len);
+        if (!checked) {
+            d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, 0);
+            return;
+        }
         boolean good = computed == carried;
         d.number(CHECKSUM_STATUS_FIELD, off + CHECKSUM_OFFSET, 8, good ? 1 : 2);
         if (!good) {
-            d.expert(TetherExperts.CRC_BAD, "Bad CRC-64/GO-ISO " + FieldFormat.hex(carried, 64)
-                    + " (computed " + FieldFormat.hex(computed, 64) + ")", off + CHECKSUM_OFFSET, 8);
+            d.expert(TetherExperts.CRC_BAD, "Bad CRC-64/GO-ISO " + FieldFormat.hex(carried, 64) + " (computed "
+                    + FieldFormat.hex(computed, 64) + ")" + (ledger ? ": not accounted, its header may be damaged" : ""),
+                    off + CHECKSUM_OFFSET, 8);
         }
     }
 

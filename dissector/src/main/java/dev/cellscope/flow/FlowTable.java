@@ -80,7 +80,7 @@ public final class FlowTable implements FieldSink {
             S_UNCOMPRESSED = 22, S_LATENCY = 23, S_HS_MISSING = 24, S_HS_COMPRESSION = 25, S_NACK_CODE = 26,
             T_SENDER = 27, T_TARGET = 28, T_FLOW = 29, T_FLAGS = 30, T_GRANT = 31, T_NACK_SLOT = 32, T_BLOCKS = 33,
             T_SPENT = 34, T_CREDIT_AFTER = 35, T_OVERRUN = 36, T_RESENT = 37, T_DELAY = 38, T_BULK_FLOW = 39,
-            T_BULK_SLOT = 40, T_MANIFEST_FLOW = 41, T_MANIFEST_MATCH = 42;
+            T_BULK_SLOT = 40, T_MANIFEST_FLOW = 41, T_MANIFEST_MATCH = 42, T_CRC = 43;
 
     private final Config config;
     private final Set<FlowKind> kinds;
@@ -144,6 +144,7 @@ public final class FlowTable implements FieldSink {
             map(TetherFields.NACK_SLOT_LIST, T_BULK_SLOT);
             map(TetherFields.MANIFEST_FLOW, T_MANIFEST_FLOW);
             map(TetherFields.MANIFEST_MATCH, T_MANIFEST_MATCH);
+            map(TetherFields.CHECKSUM_STATUS_FIELD, T_CRC);
         }
     }
 
@@ -247,6 +248,7 @@ public final class FlowTable implements FieldSink {
             case T_BULK_SLOT -> f.bulkNackSlots++;
             case T_MANIFEST_FLOW -> f.manifestFlow = v;
             case T_MANIFEST_MATCH -> f.manifestMatch = v;
+            case T_CRC -> f.crcBad = v == 2;
             default -> { }
         }
     }
@@ -327,6 +329,8 @@ public final class FlowTable implements FieldSink {
     private void tetherFrame() {
         int flow = (int) f.flow;
         tether(f.sender, f.target, flow).frame(f);
+        // A frame with a bad CRC is counted as a frame and nothing more, as the ledger does: its header may be damaged.
+        if (f.crcBad) return;
         // Grants and NACKs from this sender are about the reverse direction (target → sender).
         if (f.grant != 0) tether(f.target, f.sender, flow).granted(f.grant);
         if (f.nackSlot != 0 && flow != 0) tether(f.target, f.sender, flow).singletonNack();

@@ -46,7 +46,8 @@ final class FrameFacts {
     boolean tether;
     long sender = ABSENT, target = ABSENT, flow, tetherFlags, grant, nackSlot, blocks;
     long spent = ABSENT, creditAfter = ABSENT, delay = ABSENT;
-    boolean overrun, resent;
+    /** The frame's CRC-64 is bad: the ledger left it unaccounted, and so do the rows (no grant, NACK or Manifest). */
+    boolean overrun, resent, crcBad;
     long bulkNackFlow = ABSENT, bulkNackSlots;
     long manifestFlow = ABSENT, manifestMatch = ABSENT;
 
@@ -72,7 +73,7 @@ final class FrameFacts {
         sender = target = ABSENT;
         flow = tetherFlags = grant = nackSlot = blocks = 0;
         spent = creditAfter = delay = ABSENT;
-        overrun = resent = false;
+        overrun = resent = crcBad = false;
         bulkNackFlow = ABSENT;
         bulkNackSlots = 0;
         manifestFlow = manifestMatch = ABSENT;

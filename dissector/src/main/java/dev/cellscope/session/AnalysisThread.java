@@ -118,8 +118,8 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
         }
 
         @Override
-        public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder) {
-            return record(live.tether(frame, ts, seg, off, len, wireLen, headerOrder));
+        public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder, boolean badChecksum) {
+            return record(live.tether(frame, ts, seg, off, len, wireLen, headerOrder, badChecksum));
         }
     }
 
@@ -227,7 +227,7 @@ final class AnalysisThread implements PacketSource, FrameAnalysis {
     }
 
     @Override
-    public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder) {
+    public TetherFrameResult tether(long frame, long ts, MemorySegment seg, long off, int len, int wireLen, ByteOrder headerOrder, boolean badChecksum) {
         return (TetherFrameResult) result(frame);
     }
 

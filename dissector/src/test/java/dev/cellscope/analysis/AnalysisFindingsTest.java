@@ -284,6 +284,36 @@ class AnalysisFindingsTest {
                 experts(t).toString());
     }
 
+    /**
+     * The review's case: a frame damaged in flight (its flow id flipped after the sender computed the CRC) overran
+     * credit "on flow 5" for endpoints that behaved. A frame whose CRC-64 is bad is reported as such and accounted
+     * nowhere: no overrun, no undefined flow, no ledger fields.
+     */
+    @Test
+    void aFrameWithABadCrcIsNotAccounted() {
+        long a = 0xAC1D00000001L, b = 0xAC1D00000002L;
+        CaptureAnalysis analysis = CaptureAnalysis.singlePass(AnalysisConfig.defaults());
+        Dissector d = new Dissector();
+        byte[] data = new TetherFrame(new TetherHeader(1, 0, 0, a, b, 0, 3, 0, 0, 0, 0), Bytes.zeros(1024))
+                .encodeWithChecksum(f -> dev.cellscope.crypto.Crc64GoIso.tetherChecksum(f, 0, f.byteSize()));
+        data[4] ^= 0x04; // flow 1 → 5
+        EthernetHeader eth = new EthernetHeader(b, a, LinkLayouts.ETHERTYPE_CELL);
+        byte[] frame = new byte[14 + data.length];
+        eth.encodeTo(MemorySegment.ofArray(frame), 0);
+        System.arraycopy(data, 0, frame, 14, data.length);
+        ProtoTree t = new ProtoTree();
+        d.dissect(Packet.of(1, 0, frame), new FrameTiming(0, 0), analysis, t);
+        assertEquals("5", t.find(TetherFields.FLOW).getFirst().plainValue(), "the header is shown as it came");
+        assertEquals(List.of(), t.find(TetherFields.OVERRUN));
+        assertEquals(List.of(), t.find(TetherFields.CREDIT_AFTER));
+        List<String> found = experts(t);
+        assertEquals(1, found.size(), found.toString());
+        assertTrue(found.getFirst().startsWith("[error/checksum] Bad CRC-64/GO-ISO ")
+                && found.getFirst().endsWith(": not accounted, its header may be damaged"), found.toString());
+        assertEquals(List.of(), analysis.tether().flows());
+        assertEquals(1, analysis.tether().summary().corruptFrames());
+    }
+
     static byte[] deflate(byte[] in) {
         Deflater def = new Deflater(9);
         def.setInput(in);

@@ -52,13 +52,21 @@ final class TetherFrames {
         return new TetherFrame(header(flow, flags, sender, target, slot, grant, nack, send), Bytes.zeros(payload));
     }
 
+    /** A data frame carrying {@code bytes} (a slot's content, zero-padded to whole blocks as a sender does). */
+    TetherFrameResult data(int flow, long sender, long target, long slot, byte[] bytes) {
+        byte[] padded = java.util.Arrays.copyOf(bytes, (bytes.length + 63) / 64 * 64);
+        return feed(new TetherFrame(header(flow, 0, sender, target, slot, 0, 0, nextSend()), Bytes.of(padded)));
+    }
+
     TetherFrameResult feed(TetherFrame f) {
         frame++;
         return feedAt(f, ts(frame));
     }
 
     TetherFrameResult feedAt(TetherFrame f, long captureTs) {
-        TetherFrameResult r = ledger.observe(TetherObservation.from(frame, captureTs, f));
+        // The payload as the dissector hands it over: the frame's payload bytes, known (not cut).
+        TetherFrameResult r = ledger.observe(TetherObservation.from(frame, captureTs, f),
+                f.payload().length() > 0 ? f.payload().asSegment() : null);
         results.add(r);
         return r;
     }

@@ -6,6 +6,7 @@ import dev.cellscope.wire.TetherControl.BulkNack;
 import dev.cellscope.wire.TetherControl.Define;
 import dev.cellscope.wire.TetherControl.Hail;
 import dev.cellscope.wire.TetherControl.Manifest;
+import dev.cellscope.crypto.Crc64GoIso;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -102,9 +103,10 @@ class TetherLedgerTest {
         assertEquals(List.of("note/sequence: Slot 0 sent again without a NACK"), messages(r13));
 
         // 14: Manifest: data frames 5,6,7,8,10,12,13 = 7, distinct slots {0,1,2,3} = 4. Slot 2 is still NACKed.
-        TetherFrameResult r14 = t.ctrl(0, A, B, 0, new Manifest(1, 0xDEADBEEFL, 4, 7));
+        // Its checksum is the CRC-64 of the flow's 4096 bytes, all zeros here.
+        TetherFrameResult r14 = t.ctrl(0, A, B, 0, new Manifest(1, Crc64GoIso.compute(new byte[4096]), 4, 7));
         credit(r14, 3968, 128, 3840);
-        assertEquals(List.of("chat/sequence: Manifest for flow 1 matches: 4 slots / 7 frames"), messages(r14));
+        assertEquals(List.of("chat/sequence: Manifest for flow 1 matches: 4 slots / 7 frames, and the content's checksum"), messages(r14));
         // Slot 2 is still NACKed: judged at the end of the capture, since a re-send may follow the Manifest.
         assertEquals(List.of("warn/sequence: 1 slot of flow 1 from " + FieldFormat.mac(A) + " to " + FieldFormat.mac(B)
                 + " NACKed but never re-sent: 2"), t.ledger.finish().stream().map(e -> e.severity().label() + "/" + e.group().label()
@@ -136,7 +138,7 @@ class TetherLedgerTest {
         assertEquals(0, ba1.dataFrames(), "header-only frames carry no slot");
 
         assertEquals(List.of(ab0, t.ledger.flow(B, A, 0), ab1, ba1), t.ledger.flows(), "order of first appearance");
-        assertEquals(new TetherLedgerSummary(14, 0, 4, 1, 852, 3, 1, 2, 1, 0), t.ledger.summary());
+        assertEquals(new TetherLedgerSummary(14, 0, 0, 4, 1, 852, 3, 1, 2, 1, 0), t.ledger.summary());
     }
 
     @Test
@@ -233,7 +235,7 @@ class TetherLedgerTest {
     void slotBeyondTotal() {
         TetherFrames t = new TetherFrames();
         t.ctrl(LAMP, A, B, 0, new Define(1, 1000, 2500)); // ceil(2500 / 1000) = 3 slots: 0, 1, 2
-        assertEquals(List.of(), messages(t.data(1, LAMP, A, B, 2, 0, 0, 1024)));
+        assertEquals(List.of(), messages(t.data(1, LAMP, A, B, 2, 0, 0, 512))); // the last slot's 500 bytes, padded
         assertEquals(List.of("warn/protocol: Slot 3 is beyond the end of flow 1 (2500 bytes = 3 slots of 1000, Define in frame 1)"),
                 messages(t.data(1, LAMP, A, B, 3, 0, 0, 1024)));
         assertEquals(1, messages(t.data(1, LAMP, A, B, -1L, 0, 0, 1024)).size(), "u64 max slot is beyond too");
@@ -283,7 +285,8 @@ class TetherLedgerTest {
 
         // Data frames 4, 9, 10, 11 = 4; distinct slots {0, 5, 7} = 3.
         TetherFrameResult m = t.ctrl(0, A, B, 0, new Manifest(1, 0, 3, 4));
-        assertEquals(List.of("chat/sequence: Manifest for flow 1 matches: 3 slots / 4 frames"), messages(m));
+        assertEquals(List.of("chat/sequence: Manifest for flow 1 matches: 3 slots / 4 frames; content not checked: 3 of 1024 slots seen"),
+                messages(m));
         assertTrue(t.ledger.finish().stream().anyMatch(e -> e.message().startsWith("2 slots of flow 1 from ")
                 && e.message().endsWith(" NACKed but never re-sent: 0, 9")));
     }
@@ -384,6 +387,94 @@ class TetherLedgerTest {
         assertEquals(List.of("warn/protocol: Tether flow table full (2 directions): frames of further flows are not accounted"),
                 messages(r));
         assertEquals(List.of(), messages(t.data(4, 0, A, B, 0, 0, 0, 64)));
-        assertEquals(new TetherLedgerSummary(4, 2, 2, 0, 0, 2, 0, 0, 0, 0), t.ledger.summary());
+        assertEquals(new TetherLedgerSummary(4, 2, 0, 2, 0, 0, 2, 0, 0, 0, 0), t.ledger.summary());
+    }
+
+    /**
+     * The review's case: a frame of slot 3 carrying 4096 bytes where the Define's slots are 1024. It is an error, and no
+     * copy of slot 3: the genuine one that follows is its first copy (no "sent again"), and the content is checked from
+     * it. The malformed frame still counts among the frames sent.
+     */
+    @Test
+    void aPayloadThatIsNotTheSlotsIsMalformed() {
+        TetherFrames t = new TetherFrames();
+        fundControl(t);
+        t.data(1, LAMP, B, A, 0, 1 << 20, 0, 0);
+        t.ctrl(0, A, B, 0, new Define(1, 1000, 2500)); // slots of 1000; the last holds 500, sent as 512
+        byte[] content = new byte[2500];
+        new java.util.Random(3).nextBytes(content);
+        assertEquals(List.of("error/malformed: Slot 1 of flow 1 carries 4096 payload bytes where its 1000 content bytes take 1024"
+                + " (Define in frame 4): not taken as the slot"), messages(t.data(1, LAMP, A, B, 1, 0, 0, 4096)));
+        assertEquals(List.of("error/malformed: Slot 2 of flow 1 carries 1024 payload bytes where its 500 content bytes take 512"
+                + " (Define in frame 4): not taken as the slot"), messages(t.data(1, LAMP, A, B, 2, 0, 0, 1024)));
+        for (int slot = 0; slot < 3; slot++) {
+            byte[] bytes = java.util.Arrays.copyOfRange(content, slot * 1000, Math.min(2500, slot * 1000 + 1000));
+            assertEquals(List.of(), messages(t.data(1, A, B, slot, bytes)), "slot " + slot + ": its first good copy");
+        }
+        TetherFrameResult m = t.ctrl(0, A, B, 0, new Manifest(1, Crc64GoIso.compute(content), 3, 5));
+        assertEquals(List.of("chat/sequence: Manifest for flow 1 matches: 3 slots / 5 frames, and the content's checksum"), messages(m));
+        assertEquals(ManifestMatch.YES, t.ledger.flow(A, B, 1).manifest());
+    }
+
+    /**
+     * The review's case: the receiver rejected the content's checksum, and the tap, having seen every slot, said the
+     * Manifest matched. Now the checksum is held against the content the slots make, whatever order they came in and
+     * however often they were sent; checked against CRC-64 over the whole content (Crc64GoIso, tested against the
+     * bit-at-a-time definition).
+     */
+    @Test
+    void theManifestsChecksumIsHeldAgainstTheContent() {
+        byte[] content = new byte[10 * 1024 + 100];
+        new java.util.Random(11).nextBytes(content);
+        long crc = Crc64GoIso.compute(content);
+        for (long carried : new long[] {crc, crc ^ 1}) {
+            TetherFrames t = new TetherFrames();
+            fundControl(t);
+            t.data(1, LAMP, B, A, 0, 1 << 20, 0, 0);
+            t.ctrl(0, A, B, 0, new Define(1, 1024, content.length));
+            for (int slot : new int[] {3, 0, 10, 1, 2, 4, 5, 3, 9, 8, 6, 7, 0}) { // out of order, two copies
+                t.data(1, A, B, slot, java.util.Arrays.copyOfRange(content, slot * 1024, Math.min(content.length, slot * 1024 + 1024)));
+            }
+            TetherFrameResult m = t.ctrl(0, A, B, 0, new Manifest(1, carried, 11, 13));
+            if (carried == crc) {
+                assertEquals(List.of("chat/sequence: Manifest for flow 1 matches: 11 slots / 13 frames, and the content's checksum"),
+                        messages(m));
+                assertEquals(ManifestMatch.YES, t.ledger.flow(A, B, 1).manifest());
+            } else {
+                assertEquals(List.of("error/checksum: Manifest for flow 1 carries checksum " + FieldFormat.hex(carried, 64)
+                        + "; the content of the 11 slots the tap saw has " + FieldFormat.hex(crc, 64)), messages(m));
+                assertEquals(ManifestMatch.NO, t.ledger.flow(A, B, 1).manifest());
+                assertEquals(1, t.ledger.summary().manifestsMismatched());
+            }
+        }
+    }
+
+    /** A slot the tap did not see, or saw only cut, leaves the checksum unchecked, and the finding says why. */
+    @Test
+    void aChecksumIsNotCheckedWithoutEverySlotsBytes() {
+        TetherFrames t = new TetherFrames();
+        fundControl(t);
+        t.data(1, LAMP, B, A, 0, 1 << 20, 0, 0);
+        t.ctrl(0, A, B, 0, new Define(1, 1024, 2048));
+        t.data(1, A, B, 0, new byte[1024]);
+        long send = t.nextSend();
+        t.frame++;
+        t.ledger.observe(TetherObservation.from(t.frame, ts(t.frame), data(1, 0, A, B, 1, 0, 0, 1024, send))); // bytes unknown
+        assertEquals(List.of("chat/sequence: Manifest for flow 1 matches: 2 slots / 2 frames; content not checked: the bytes of slot 1"
+                + " were not captured"), messages(t.ctrl(0, A, B, 0, new Manifest(1, 12345, 2, 2))));
+    }
+
+    /**
+     * The review's case: a frame whose CRC-64 is bad had a flipped flow id, and the ledger reported an overrun and data
+     * on an undefined flow for endpoints that behaved. A frame with a bad CRC is counted and accounted nowhere.
+     */
+    @Test
+    void aFrameWithABadChecksumIsNotAccounted() {
+        TetherLedger ledger = new TetherLedger();
+        TetherFrameResult r = ledger.corrupt(1);
+        assertFalse(r.tracked());
+        assertEquals(List.of(), r.findings());
+        assertEquals(List.of(), ledger.flows());
+        assertEquals(new TetherLedgerSummary(1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0), ledger.summary());
     }
 }

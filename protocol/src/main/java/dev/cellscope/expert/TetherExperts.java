@@ -66,6 +66,10 @@ public final class TetherExperts {
             "A Manifest agrees with the slots and frames the tap saw");
     public static final ExpertInfo MANIFEST_MISMATCH = warn("tether.manifest_mismatch", SEQUENCE,
             "A Manifest disagrees with the slots and frames the tap saw");
+    public static final ExpertInfo MANIFEST_CHECKSUM_BAD = error("tether.manifest_checksum_bad", CHECKSUM,
+            "A Manifest's checksum differs from the CRC-64 of the flow's content the tap saw");
+    public static final ExpertInfo SLOT_LENGTH = error("tether.slot_length", MALFORMED,
+            "A data frame's payload is not its slot's bytes in whole blocks, as the Define sized them");
     public static final ExpertInfo NACK_UNANSWERED = warn("tether.nack_unanswered", SEQUENCE,
             "Slots of a flow whose Manifest came, NACKed and never re-sent by the end of the capture");
     public static final ExpertInfo NACK_FLOW_ZERO = note("tether.nack_flow_zero", PROTOCOL,

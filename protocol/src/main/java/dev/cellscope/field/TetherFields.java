@@ -69,7 +69,8 @@ public final class TetherFields {
     public static final FieldDef RESENT_NACK_FRAME = frame("tether.analysis.nack_frame", "NACKed in frame", "Frame whose NACK this re-sent slot answers");
     public static final FieldDef DELAY = of("tether.analysis.delay", "Sender-to-tap delay", FieldType.RELTIME, "Capture time minus the TAI64N send time");
     public static final FieldDef MANIFEST_MATCH = bool("tether.analysis.manifest_match", "Manifest matches",
-            "On a Manifest: 1 when its totals match the slots and frames the tap saw on the flow, 0 when not");
+            "On a Manifest: 1 when its totals match the slots and frames the tap saw on the flow (and its checksum the content's"
+                    + " CRC-64, when the tap saw every slot whole), 0 when not");
 
     /** Fields only the credit ledger gives (state across frames): never set by a per-packet decode. */
     public static final java.util.List<FieldDef> CONVERSATION = java.util.List.of(ANALYSIS, OVERRUN, CREDIT_BEFORE, SPENT,

@@ -121,7 +121,10 @@ public final class SyntheticCaptures {
         tether(r, DOCK, LAMP, 0, 0, 0, 0, 0, new TetherControl.BulkNack(1, java.util.Arrays.copyOfRange(lost, 1, lost.length)),
                 "bulk Nack of 7 slots: the list spans two blocks");
         for (int i = 1; i < lost.length; i++) tetherData(r, LAMP, DOCK, 1, lost[i], SLOT_SIZE, i == 1 ? "re-sends answering the bulk Nack" : null);
-        tether(r, LAMP, DOCK, 0, 0, 0, 0, 0, new TetherControl.Manifest(1, 0x0123456789ABCDEFL, 16, 24), "Manifest closes flow 1");
+        byte[] content = new byte[16 * SLOT_SIZE];
+        for (int slot = 0; slot < 16; slot++) System.arraycopy(slotBytes(slot, SLOT_SIZE), 0, content, slot * SLOT_SIZE, SLOT_SIZE);
+        tether(r, LAMP, DOCK, 0, 0, 0, 0, 0, new TetherControl.Manifest(1, dev.cellscope.crypto.Crc64GoIso.compute(content), 16, 24),
+                "Manifest closes flow 1: its checksum is the CRC-64 of the 4096 bytes");
     }
 
     /** Frames that each show one expert finding. */
@@ -269,10 +272,15 @@ public final class SyntheticCaptures {
         r.after(200 * MICROS).record(ethernet(from.mac(), to.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, frame), comment);
     }
 
-    private static void tetherData(FrameRecorder r, Peer from, Peer to, int flow, long slot, int size, String comment) throws IOException {
+    /** The content of a Tether data slot of the tour. */
+    private static byte[] slotBytes(long slot, int size) {
         byte[] payload = new byte[size];
         for (int i = 0; i < payload.length; i++) payload[i] = (byte) (slot + i);
-        byte[] frame = FrameRecorder.tether(header(from, to, flow, 0, slot, 0, 0, r), payload);
+        return payload;
+    }
+
+    private static void tetherData(FrameRecorder r, Peer from, Peer to, int flow, long slot, int size, String comment) throws IOException {
+        byte[] frame = FrameRecorder.tether(header(from, to, flow, 0, slot, 0, 0, r), slotBytes(slot, size));
         r.after(200 * MICROS).record(ethernet(from.mac(), to.mac(), List.of(), LinkLayouts.ETHERTYPE_CELL, frame), comment);
     }
 

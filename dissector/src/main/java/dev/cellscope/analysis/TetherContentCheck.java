@@ -1,0 +1,79 @@
+package dev.cellscope.analysis;
+
+import dev.cellscope.crypto.Crc64GoIso;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.cellscope.protocol.tether.TetherLimits.BLOCK;
+
+/**
+ * The content checksum of one Tether data flow as the tap saw it, to hold a Manifest's {@code checksum} against
+ * (ENDPOINT-TETHER.md: CRC-64/GO-ISO of exactly {@code total_bytes} bytes). Slots arrive in any order, re-sent and
+ * interleaved, and a flow may be a gigabyte, so nothing of them is kept: each slot's CRC, taken from register 0, is
+ * shifted by the bytes that follow it in the content and XORed into one register ({@link Crc64GoIso#shift}); once every
+ * slot has been added, that register and the shifted initial value give the content's CRC.
+ *
+ * <p>A slot is added once, from its first copy the ledger accepts (re-sends carry the same bytes, and a copy XORed in
+ * twice would cancel out); the ledger keeps the distinct slots. The check gives up, with the reason, when the content
+ * can no longer be known: a frame of the flow cut by snaplen, slot tracking full.
+ */
+final class TetherContentCheck {
+    /** Largest total_bytes checked: beyond it no flow of real frames exists, and slot offsets stay far from overflow. */
+    static final long MAX_TOTAL_BYTES = 1L << 48;
+
+    private final long slotSize, totalBytes, slotCount;
+    private long register, added;
+    private String unknown;
+
+    /** For a flow of {@code totalBytes} bytes in slots of {@code slotSize} (both unsigned, as the Define says). */
+    TetherContentCheck(long slotSize, long totalBytes) {
+        this.slotSize = slotSize;
+        this.totalBytes = totalBytes;
+        if (slotSize <= 0) {
+            slotCount = 0;
+            unknown = "the Define's slot size is 0";
+        } else if (Long.compareUnsigned(totalBytes, MAX_TOTAL_BYTES) > 0) {
+            slotCount = 0;
+            unknown = "the Define announces " + Long.toUnsignedString(totalBytes) + " bytes";
+        } else {
+            slotCount = (totalBytes + slotSize - 1) / slotSize;
+        }
+    }
+
+    /** Content bytes slot {@code slot} holds, or -1 when it is not a slot of this flow. */
+    long slotBytes(long slot) {
+        if (slotCount == 0 || Long.compareUnsigned(slot, slotCount) >= 0) return -1;
+        return slot < slotCount - 1 ? slotSize : totalBytes - slot * slotSize;
+    }
+
+    /** Payload bytes a data frame of slot {@code slot} carries: its content, zero-padded to whole blocks; -1 as above. */
+    long payloadBytes(long slot) {
+        long n = slotBytes(slot);
+        return n < 0 ? -1 : (n + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
+    /** Adds the first accepted copy of {@code slot}, whose content starts {@code payload} (at least slotBytes long). */
+    void add(long slot, MemorySegment payload) {
+        if (unknown != null) return;
+        long n = slotBytes(slot), end = slot * slotSize + n;
+        register ^= Crc64GoIso.shift(Crc64GoIso.update(0, payload, 0, n), totalBytes - end);
+        added++;
+    }
+
+    /** From now on the content cannot be known (a frame cut by snaplen, slots no longer tracked). */
+    void lose(String why) {
+        if (unknown == null) unknown = why;
+    }
+
+    /** Why the content cannot be checked (yet), or null when it can: every slot added. */
+    String uncheckable() {
+        if (unknown != null) return unknown;
+        if (added < slotCount) return added + " of " + slotCount + " slots seen";
+        return null;
+    }
+
+    /** The content's CRC-64/GO-ISO; valid when {@link #uncheckable()} is null. */
+    long checksum() {
+        return Crc64GoIso.finish(Crc64GoIso.shift(Crc64GoIso.INIT, totalBytes) ^ register);
+    }
+}
