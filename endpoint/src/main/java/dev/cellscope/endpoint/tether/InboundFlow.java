@@ -1,6 +1,7 @@
 package dev.cellscope.endpoint.tether;
 
 import dev.cellscope.protocol.tether.TetherCredit;
+import dev.cellscope.protocol.tether.TetherSlots;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.wire.TetherControl.BulkNack;
 import dev.cellscope.wire.TetherControl.Define;
@@ -53,7 +54,7 @@ final class InboundFlow<A> {
         this.sender = sender;
         this.flow = define.targetFlow();
         this.define = define;
-        this.slotCount = define.slotSize() == 0 ? 0 : (define.totalBytes() + define.slotSize() - 1) / define.slotSize();
+        this.slotCount = TetherSlots.count(define.totalBytes(), define.slotSize());
         this.content = new FlowContent(define.totalBytes());
         this.window = new CreditWindow(config.window(), TetherCredit.frameLength(define.slotSize()));
         this.gaps = new GapTracker(config.reorderNanos(), config.nackRetryNanos());
@@ -70,7 +71,7 @@ final class InboundFlow<A> {
     }
 
     private int slotLength(long slot) {
-        return (int) Math.min(define.slotSize(), define.totalBytes() - slot * define.slotSize());
+        return (int) TetherSlots.length(slot, define.slotSize(), define.totalBytes());
     }
 
     /** Still receiving: not finished, not abandoned. */
@@ -89,8 +90,16 @@ final class InboundFlow<A> {
     }
 
     void data(long slot, byte[] payload, int frameLength, int flags) {
-        if (slot >= slotCount) {
-            port.event("drop: slot " + slot + " beyond the end of flow " + flow);
+        // Checked before anything is counted or written: a slot past the end (unsigned: 2^64-1 is not -1) or a payload
+        // that is not exactly the slot's bytes in whole blocks would read or write past the slot (review: Java
+        // exceptions, one line per frame), and a longer one taken as the slot's first copy spoilt the flow for good.
+        if (!TetherSlots.within(slot, slotCount)) {
+            malformed("slot-range", "slot " + Long.toUnsignedString(slot) + " beyond the end of flow " + flow + " (" + slotCount + " slots)");
+            return;
+        }
+        long expected = TetherSlots.payloadLength(slot, define.slotSize(), define.totalBytes());
+        if (payload.length != expected) {
+            malformed("slot-length", "slot " + slot + " of flow " + flow + " carries " + payload.length + " bytes, not " + expected);
             return;
         }
         lastDataNanos = now();
@@ -112,6 +121,11 @@ final class InboundFlow<A> {
         scheduleNacks();
         if (result == null) grant(0, false);
         maybeComplete();
+    }
+
+    private void malformed(String kind, String what) {
+        port.counters.malformed.incrementAndGet();
+        port.noisy(kind, "drop: " + what);
     }
 
     /** Delivers the in-order prefix; its bytes leave the buffer and can be granted again. */

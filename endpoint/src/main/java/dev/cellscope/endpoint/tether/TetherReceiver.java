@@ -2,6 +2,7 @@ package dev.cellscope.endpoint.tether;
 
 import dev.cellscope.protocol.tether.TetherFlags;
 import dev.cellscope.protocol.tether.TetherCredit;
+import dev.cellscope.protocol.tether.TetherSlots;
 import dev.cellscope.crypto.Identities;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.Scheduler;
@@ -194,7 +195,7 @@ public final class TetherReceiver<A> {
         if (Long.compareUnsigned(d.totalBytes(), config.maxBytes()) > 0) {
             return "announces " + Long.toUnsignedString(d.totalBytes()) + " bytes, more than the " + config.maxBytes() + " a flow may";
         }
-        long slots = (d.totalBytes() + d.slotSize() - 1) / d.slotSize();
+        long slots = TetherSlots.count(d.totalBytes(), d.slotSize());
         if (slots > config.maxSlots()) return "announces " + slots + " slots, more than " + config.maxSlots();
         long open = flows.values().stream().filter(InboundFlow::open).count();
         if (open >= config.maxFlows()) return open + " flows open already, the most allowed";

@@ -1,8 +1,5 @@
 package dev.cellscope.endpoint.tether;
 
-import dev.cellscope.endpoint.core.Link;
-import dev.cellscope.wire.TetherControl.Define;
-import dev.cellscope.wire.TetherControl.Manifest;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -14,36 +11,11 @@ import java.util.concurrent.ExecutionException;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Issue 12, item 3, in virtual time: what a Define may cost the receiver. Attackers are extra ports
- * on the simulated wire speaking through their own {@link TetherPort}.
+ * Issue 12, item 3, in virtual time: what a Define may cost the receiver. Attackers are {@link WirePeer}s:
+ * extra ports on the simulated wire.
  */
 class TetherReceiverAdmissionTest {
     private static final long GIB = 1L << 30;
-
-    /** An attacker at wire port {@code name}: a Tether port of its own, and every frame it receives. */
-    private static final class Peer {
-        final TetherPort<String> port;
-        final List<byte[]> got = new ArrayList<>();
-
-        Peer(TetherHarness h, String name, long id) {
-            Link<String> link = h.wire.port(name);
-            port = new TetherPort<>(id, link, h.scheduler, new TetherCounters(), 0);
-            link.onReceive((from, bytes) -> got.add(bytes));
-        }
-
-        void lamp() {
-            port.lamp("b", TetherHarness.RECEIVER, TetherSenderConfig.LAMP_GRANT);
-        }
-
-        void define(int flow, long total) {
-            port.sendControl("b", TetherHarness.RECEIVER, 0, 16_384, new Define(flow, 1024, total));
-        }
-
-        /** Grant bytes it received on data flows (flow ≠ 0). */
-        long dataGrants() {
-            return got.stream().map(TetherHarness::frame).filter(f -> f.header().flowId() != 0).mapToLong(f -> f.header().grantAmount()).sum();
-        }
-    }
 
     private static TetherHarness receiverOnly(TetherReceiverConfig config) {
         TetherHarness h = new TetherHarness(1, 0, TetherHarness.CLEAN);
@@ -55,7 +27,7 @@ class TetherReceiverAdmissionTest {
     @Test
     void aDefineWithoutALampExchangeIsRefusedAndGetsNothing() {
         TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
-        Peer x = new Peer(h, "x", 0xAC1D0000BAD1L);
+        WirePeer x = new WirePeer(h, "x", 0xAC1D0000BAD1L);
         x.define(1, GIB);
         h.scheduler.runUntil(() -> false, 5_000_000_000L);
         assertEquals(1, h.receiver.stats().refusedDefines());
@@ -66,7 +38,7 @@ class TetherReceiverAdmissionTest {
     @Test
     void aLampFromOneAddressDoesNotAdmitDefinesFromAnother() {
         TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
-        Peer x = new Peer(h, "x", 0xAC1D0000BAD1L), y = new Peer(h, "y", 0xAC1D0000BAD1L); // same ID, other address
+        WirePeer x = new WirePeer(h, "x", 0xAC1D0000BAD1L), y = new WirePeer(h, "y", 0xAC1D0000BAD1L); // same ID, other address
         x.lamp();
         h.scheduler.runUntil(() -> false, 10_000_000L);
         y.define(1, 1000);
@@ -80,9 +52,9 @@ class TetherReceiverAdmissionTest {
     void gigabyteDefinesAllocateNothingAndTheTotalIsCapped() {
         TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
         long before = usedHeapAfterGc();
-        List<Peer> peers = new ArrayList<>();
+        List<WirePeer> peers = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            Peer p = new Peer(h, "x" + i, 0xAC1D0000B000L + i);
+            WirePeer p = new WirePeer(h, "x" + i, 0xAC1D0000B000L + i);
             peers.add(p);
             p.lamp();
             h.scheduler.runUntil(() -> false, 1_000_000L);
@@ -98,7 +70,7 @@ class TetherReceiverAdmissionTest {
     @Test
     void perFlowPerSourceAndFlowCountLimits() {
         TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER).withLimits(1_000_000, 10_000_000, 3));
-        Peer x = new Peer(h, "x", 0xAC1D00000A01L), y = new Peer(h, "y", 0xAC1D00000A02L);
+        WirePeer x = new WirePeer(h, "x", 0xAC1D00000A01L), y = new WirePeer(h, "y", 0xAC1D00000A02L);
         x.lamp();
         y.lamp();
         h.scheduler.runUntil(() -> false, 1_000_000L);
@@ -117,7 +89,7 @@ class TetherReceiverAdmissionTest {
     void aSilentFlowIsNotReGrantedForEverAndIsAbandoned() {
         TetherReceiverConfig config = TetherReceiverConfig.of(TetherHarness.RECEIVER);
         TetherHarness h = receiverOnly(config);
-        Peer x = new Peer(h, "x", 0xAC1D00000C01L);
+        WirePeer x = new WirePeer(h, "x", 0xAC1D00000C01L);
         x.lamp();
         h.scheduler.runUntil(() -> false, 1_000_000L);
         x.define(1, GIB);
