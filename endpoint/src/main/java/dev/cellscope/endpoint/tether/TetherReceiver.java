@@ -126,9 +126,8 @@ public final class TetherReceiver<A> {
             switch (TetherPort.control(frame)) {
                 case Define d -> define(from, h.sender(), d);
                 case Manifest m -> {
-                    InboundFlow<A> f = flows.get(key(h.sender(), m.targetFlow()));
-                    if (f == null) stray("manifest for unknown flow " + m.targetFlow() + " from " + from);
-                    else f.manifest(m);
+                    InboundFlow<A> f = flow(from, h.sender(), m.targetFlow(), "manifest");
+                    if (f != null) f.manifest(m);
                 }
                 case Hail ignored when !TetherFlags.isLamp(h.flags()) && from.equals(invited.get(h.sender())) -> {
                     invited.remove(h.sender());
@@ -137,19 +136,36 @@ public final class TetherReceiver<A> {
                 case null, default -> { }
             }
             long spent = TetherCredit.cost(h.flags(), frame.encodedSize());
-            if (spent > 0) controlSpent(h.sender(), spent);
+            if (spent > 0) controlSpent(from, h.sender(), spent);
             return;
         }
-        InboundFlow<A> f = flows.get(key(h.sender(), h.flowId()));
-        if (f == null) {
-            stray((frame.payload().length() == 0 ? "probe" : "data") + " on flow " + h.flowId() + " from " + from + " without an accepted Define");
-            return;
-        }
+        InboundFlow<A> f = flow(from, h.sender(), h.flowId(), frame.payload().length() == 0 ? "probe" : "data");
+        if (f == null) return;
         if (frame.payload().length() == 0) { // a sender's header-only LAMP frame is a credit probe
             if (TetherFlags.isLamp(h.flags())) f.probe();
             return;
         }
         f.data(h.slotId(), frame.payload().toArray(), frame.encodedSize(), h.flags());
+    }
+
+    /**
+     * The accepted flow a frame from {@code from} belongs to, or null (dropped and counted as stray). A sender's Tether
+     * ID is public, so the ID alone proves nothing: frames of a flow count only from the address its Define came from,
+     * the one the Lamp exchange bound (review: a Manifest spoofed from another port ended a flow "checksum BAD").
+     */
+    private InboundFlow<A> flow(A from, long sender, int flow, String what) {
+        InboundFlow<A> f = flows.get(key(sender, flow));
+        if (f == null) {
+            stray(what + " on flow " + flow + " from " + from + " without an accepted Define");
+            return null;
+        }
+        if (!f.peer.equals(from)) {
+            port.counters.strayFrames.incrementAndGet();
+            port.noisy("spoofed", "drop: " + what + " on flow " + flow + " of " + Identities.formatTetherId(sender) + " from " + from
+                    + ", not from " + f.peer + " where its Define came from");
+            return null;
+        }
+        return f;
     }
 
     private void stray(String what) {
@@ -158,9 +174,9 @@ public final class TetherReceiver<A> {
     }
 
     /** The sender's flow-0 bytes are re-granted with our next bulk Nack on any of its flows. */
-    private void controlSpent(long sender, long len) {
+    private void controlSpent(A from, long sender, long len) {
         for (Map.Entry<Long, InboundFlow<A>> e : flows.entrySet()) {
-            if (e.getKey() >>> 16 == sender && e.getValue().open()) {
+            if (e.getKey() >>> 16 == sender && e.getValue().open() && e.getValue().peer.equals(from)) {
                 e.getValue().controlSpent(len);
                 return;
             }
@@ -169,6 +185,10 @@ public final class TetherReceiver<A> {
 
     private void define(A from, long sender, Define d) {
         InboundFlow<A> existing = flows.get(key(sender, d.targetFlow()));
+        if (existing != null && existing.open() && !existing.peer.equals(from)) {
+            flow(from, sender, d.targetFlow(), "Define"); // another address: counted as spoofed, it neither keeps the flow alive nor replaces it
+            return;
+        }
         if (existing != null && existing.open()) {
             // A repeated Define (ours or its grant was lost): the stall timer re-grants if needed.
             if (!existing.define.equals(d)) port.noisy("conflict", "conflicting Define for flow " + d.targetFlow() + " ignored");
