@@ -37,6 +37,13 @@ final class InboundFlow<A> {
     private long drainedUpTo, framesReceived, lastDataNanos, lastHeardNanos;
     /** Something came from the sender on this flow since the last stall re-grant: a silent sender gets one, not one per stall. */
     private boolean heardSinceRegrant = true;
+    /**
+     * Something came from the sender since the last NACK round: each round needs one, as each stall re-grant does.
+     * Slots still due when a round finds nothing heard wait ({@code nackParked}) for the sender's next frame: a sender
+     * that sent one frame for the last slot of a 2^20-slot flow and fell silent drew NACK rounds (and their grants)
+     * every retry interval until it was abandoned (review of tether-recv).
+     */
+    private boolean heardSinceNacks = true, nackParked;
     /** Data credit granted in the last {@link #PROBE_CROSSING_NANOS}, oldest first: {time, amount}. A probe may have crossed it. */
     private final ArrayDeque<long[]> recentGrants = new ArrayDeque<>();
     private long recentGranted;
@@ -45,6 +52,8 @@ final class InboundFlow<A> {
     private Reception result;
     private Scheduler.Cancellable nackTimer, stallTimer;
     private long nackTimerAt = Long.MAX_VALUE;
+    /** After a round that hit its cap, the next waits a retry interval: the rest of a huge gap is paced, not flooded. */
+    private long nackNotBefore;
 
     InboundFlow(TetherPort<A> port, TetherReceiverConfig config, A peer, long sender, Define define,
                 BiConsumer<InboundFlow<A>, Reception> done, BiConsumer<InboundFlow<A>, Boolean> abandoned) {
@@ -83,6 +92,11 @@ final class InboundFlow<A> {
     void heard() {
         lastHeardNanos = now();
         heardSinceRegrant = true;
+        heardSinceNacks = true;
+        if (nackParked) {
+            nackParked = false;
+            scheduleNacks();
+        }
     }
 
     void controlSpent(long len) {
@@ -189,17 +203,28 @@ final class InboundFlow<A> {
 
     private void scheduleNacks() {
         long due = gaps.nextDue();
+        if (due != Long.MAX_VALUE) due = Math.max(due, nackNotBefore);
         if (due == Long.MAX_VALUE || due >= nackTimerAt) return;
         if (nackTimer != null) nackTimer.cancel();
         nackTimerAt = due;
         nackTimer = port.scheduler.schedule(Math.max(0, due - now()), this::sendNacks);
     }
 
+    /**
+     * One NACK round: at most the frames one window holds (an honest sender cannot have more in flight to lose), and
+     * only if the sender was heard since the last round. The rest waits for a later round, a retry interval on.
+     */
     private void sendNacks() {
         nackTimerAt = Long.MAX_VALUE;
         nackTimer = null;
         if (result != null) return;
-        List<Long> due = gaps.due(now());
+        if (!heardSinceNacks) {
+            nackParked = true;
+            return;
+        }
+        heardSinceNacks = false;
+        int max = (int) Math.max(1, Math.min(Integer.MAX_VALUE, window.open() / TetherCredit.frameLength(define.slotSize())));
+        List<Long> due = gaps.due(now(), max);
         for (long s : due) window.presumeLost(TetherCredit.frameLength(slotLength(s)));
         port.counters.nackedSlots.addAndGet(due.size());
         if (due.size() == 1 && due.getFirst() != 0) {
@@ -207,7 +232,8 @@ final class InboundFlow<A> {
         } else if (!due.isEmpty()) {
             bulk(due);
         }
-        if (!due.isEmpty()) port.event("nack " + due.size() + " slot(s) of flow " + flow);
+        if (!due.isEmpty()) port.noisy("nack", "nack " + due.size() + " slot(s) of flow " + flow);
+        if (due.size() >= max) nackNotBefore = now() + config.nackRetryNanos();
         scheduleNacks();
     }
 
@@ -223,6 +249,7 @@ final class InboundFlow<A> {
      * back to singletons, which are free; slot 0 cannot be a singleton and waits for credit.
      */
     private void bulk(List<Long> slots) {
+        int singletons = 0; // free frames, but one each: at most one bulk frame's worth per round, the rest waits
         for (int i = 0; i < slots.size(); i += config.maxBulkSlots()) {
             List<Long> part = slots.subList(i, Math.min(slots.size(), i + config.maxBulkSlots()));
             BulkNack nack = new BulkNack(flow, part.stream().mapToLong(Long::longValue).toArray());
@@ -233,10 +260,13 @@ final class InboundFlow<A> {
                 controlConsumed = 0;
                 port.sendControl(peer, sender, 0, topUp, nack);
             } else {
-                port.event("no control credit for a bulk Nack: " + part.size() + " singletons instead");
+                port.noisy("no-control-credit", "no control credit for a bulk Nack: " + part.size() + " singletons instead");
                 for (long s : part) {
-                    if (s == 0) gaps.unmark(0, now());
-                    else singleton(s, false);
+                    if (s == 0 || singletons >= config.maxBulkSlots()) gaps.unmark(s, now());
+                    else {
+                        singletons++;
+                        singleton(s, false);
+                    }
                 }
             }
         }
