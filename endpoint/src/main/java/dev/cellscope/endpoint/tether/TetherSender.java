@@ -2,6 +2,7 @@ package dev.cellscope.endpoint.tether;
 
 import dev.cellscope.protocol.tether.TetherFlags;
 import dev.cellscope.protocol.tether.TetherCredit;
+import dev.cellscope.protocol.tether.TetherSlots;
 import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.endpoint.core.Link;
 import dev.cellscope.endpoint.core.Scheduler;
@@ -68,7 +69,7 @@ public final class TetherSender<A> {
         this.contentLength = content.byteSize();
         this.scheduler = scheduler;
         this.port = new TetherPort<>(config.localId(), link, scheduler, counters, 0);
-        this.slotCount = (contentLength + config.slotSize() - 1) / config.slotSize();
+        this.slotCount = TetherSlots.count(contentLength, config.slotSize());
         // The Manifest checksum covers the content's true bytes, not the padding of the last slot.
         this.checksum = Crc64GoIso.compute(content, 0, contentLength);
         this.controlFrame = TetherCredit.frameLength(new Manifest(0, 0, 0, 0).encodedSize());
@@ -200,8 +201,14 @@ public final class TetherSender<A> {
      */
     private void nacked(long slot, long nackSentNanos) {
         counters.nackedSlots.incrementAndGet();
-        // Only slots already sent can be missing; later ones are on their way anyway.
-        if (slot >= nextSlot) return;
+        // Only slots already sent can be missing: anything else (compared unsigned: a slot of 2^63 is not negative) is
+        // a bad entry, ignored. Taken, 2^63 became offset -1024 (a scheduler task failed, slot 7 was never re-sent) and
+        // 2^63 * 1024 wrapped to 0 (slot 0's bytes sent labelled slot 2^63): review of tether-send.
+        if (!TetherSlots.within(slot, nextSlot)) {
+            counters.malformed.incrementAndGet();
+            port.noisy("bad-nack", "NACK of slot " + Long.toUnsignedString(slot) + " ignored: only slots 0.." + (nextSlot - 1) + " were sent");
+            return;
+        }
         Long resent = lastResend.get(slot);
         if (resent != null && nackSentNanos < resent) {
             port.event("stale NACK of slot " + slot + " ignored: written before its re-send");
@@ -360,7 +367,7 @@ public final class TetherSender<A> {
     }
 
     private int slotLength(long slot) {
-        return (int) Math.min(contentLength - slot * config.slotSize(), config.slotSize());
+        return (int) TetherSlots.length(slot, config.slotSize(), contentLength);
     }
 
     private byte[] slotBytes(long slot) {

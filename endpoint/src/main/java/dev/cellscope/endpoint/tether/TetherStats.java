@@ -15,7 +15,8 @@ package dev.cellscope.endpoint.tether;
  * @param nackedSlots       slots named by those NACKs
  * @param resends           data slots sent again (sender)
  * @param crcDrops          frames dropped for a bad CRC-64
- * @param malformed         frames dropped as not Tether (length, magic)
+ * @param malformed         frames dropped as not Tether (length, magic); receiver: data frames that are not exactly their slot;
+ *                          sender: NACKed slots it never sent (each entry)
  * @param misaddressed      frames dropped because their target is not this endpoint
  * @param duplicates        exact copies of a recently received frame, dropped
  * @param lampsSent         Lamps lit
