@@ -176,7 +176,8 @@ public final class TetherSender<A> {
                 nacked(h.nackSlot(), sentAt(h));
             }
             if (h.grantAmount() != 0) dataGranted = true;
-            if (TetherFlags.isSync(h.flags()) && frame.payload().length() == 0 && h.slotId() == slotCount
+            // The confirmation is LAMP|SYNC (free, so the receiver can send it without credit); SYNC alone is not one.
+            if (TetherFlags.isSync(h.flags()) && TetherFlags.isLamp(h.flags()) && frame.payload().length() == 0 && h.slotId() == slotCount
                     && phase == Phase.SENDING && nextSlot == slotCount) {
                 port.event("receiver confirmed the Manifest");
                 finish(SendResult.Status.CONFIRMED);

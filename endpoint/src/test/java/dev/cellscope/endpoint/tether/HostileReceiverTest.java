@@ -64,4 +64,18 @@ class HostileReceiverTest {
         h.scheduler.runUntil(done::isDone, 1_000_000_000L);
         assertEquals(SendResult.Status.CONFIRMED, done.join().status());
     }
+
+    @Test
+    void syncWithoutLampIsNotAConfirmation() {
+        receiver(1 << 20, (port, f) -> { });
+        var done = h.sender.start();
+        h.scheduler.runUntil(() -> data.size() >= 8, 5_000_000_000L);
+        h.scheduler.runUntil(() -> false, 10_000_000L);
+        confirm(TetherFlags.SYNC);
+        h.scheduler.runUntil(() -> false, 10_000_000L);
+        assertFalse(done.isDone(), "confirmed by a SYNC frame without LAMP: " + h.events);
+        confirm(TetherFlags.LAMP | TetherFlags.SYNC);
+        h.scheduler.runUntil(done::isDone, 1_000_000_000L);
+        assertEquals(SendResult.Status.CONFIRMED, done.join().status());
+    }
 }
