@@ -15,6 +15,15 @@ final class TetherCounters {
             lampsSent = new AtomicLong(), lampsAnswered = new AtomicLong(), regrants = new AtomicLong(),
             refusedDefines = new AtomicLong(), strayFrames = new AtomicLong(), abandonedFlows = new AtomicLong();
 
+    /**
+     * Adds a u64 byte count to a total, saturating at {@code Long.MAX_VALUE}: a grant of 2^64−1 (as a long, −1) made
+     * "grant bytes received" read 4095 after the next 4096 (review of tether-send). The ledger saturates the same way.
+     */
+    static long saturatingAdd(long total, long amount) {
+        if (amount < 0 || total > Long.MAX_VALUE - amount) return Long.MAX_VALUE;
+        return total + amount;
+    }
+
     void creditLeft(long balance) {
         creditMin.accumulateAndGet(balance, Math::min);
     }

@@ -116,7 +116,7 @@ final class TetherPort<A> {
         long grant = frame.header().grantAmount();
         if (grant != 0) {
             counters.grantsGiven.incrementAndGet();
-            counters.grantBytesGiven.addAndGet(grant);
+            counters.grantBytesGiven.accumulateAndGet(grant, TetherCounters::saturatingAdd);
         }
         link.send(to, bytes);
         return bytes.length;
@@ -149,7 +149,7 @@ final class TetherPort<A> {
         }
         counters.framesReceived.incrementAndGet();
         if (h.grantAmount() != 0) {
-            counters.grantBytesReceived.addAndGet(h.grantAmount());
+            counters.grantBytesReceived.accumulateAndGet(h.grantAmount(), TetherCounters::saturatingAdd);
             credit.grant(h.sender(), h.flowId(), h.grantAmount());
         }
         if (isLamp(frame)) answerLamp(from, h);

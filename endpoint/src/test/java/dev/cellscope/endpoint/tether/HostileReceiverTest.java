@@ -78,4 +78,16 @@ class HostileReceiverTest {
         h.scheduler.runUntil(done::isDone, 1_000_000_000L);
         assertEquals(SendResult.Status.CONFIRMED, done.join().status());
     }
+
+    @Test
+    void aHugeGrantSaturatesTheGrantCounterInsteadOfWrapping() {
+        receiver(1 << 20, (port, f) -> { });
+        h.sender.start();
+        h.scheduler.runUntil(() -> data.size() >= 8, 5_000_000_000L);
+        grant(-1L); // 2^64-1
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        grant(4096);
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        assertEquals(Long.MAX_VALUE, h.sender.stats().grantBytesReceived());
+    }
 }
