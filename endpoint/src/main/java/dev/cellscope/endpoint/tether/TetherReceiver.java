@@ -212,6 +212,10 @@ public final class TetherReceiver<A> {
     private String refusal(A from, long sender, Define d) {
         if (d.targetFlow() == 0 || d.slotSize() == 0) return "malformed (flow 0 or slot size 0)";
         if (!from.equals(lit.get(sender))) return "no Lamp exchange with this sender at this address";
+        if (TetherSlots.frameLength(d.slotSize()) > config.maxFrame()) {
+            return "slots of " + d.slotSize() + " bytes make " + TetherSlots.frameLength(d.slotSize()) + "-byte frames; the transport carries at most "
+                    + config.maxFrame();
+        }
         if (Long.compareUnsigned(d.totalBytes(), config.maxBytes()) > 0) {
             return "announces " + Long.toUnsignedString(d.totalBytes()) + " bytes, more than the " + config.maxBytes() + " a flow may";
         }

@@ -20,10 +20,12 @@ import dev.cellscope.protocol.tether.TetherCredit;
  * @param maxSlots       most slots a Define may announce (total_bytes / slot_size): bounds the per-flow slot bookkeeping
  * @param idleNanos      a flow that hears nothing from its sender for this long is abandoned (its reservation freed)
  * @param maxBulkSlots   slots per bulk Nack frame
+ * @param maxFrame       the largest frame the transport carries (UDP: 65507, Ethernet: the MTU): a Define whose full slot
+ *                       frame is larger describes frames that cannot arrive, and is refused
  */
 public record TetherReceiverConfig(long localId, long window, long hailGrant, long reorderNanos, long nackRetryNanos,
                                    long stallNanos, long maxBytes, long maxTotalBytes, int maxFlows, long maxSlots,
-                                   long idleNanos, int maxBulkSlots) {
+                                   long idleNanos, int maxBulkSlots, long maxFrame) {
     /** 1 GiB: the largest file tether-send sends; a flow's content is held in memory. */
     public static final long DEFAULT_MAX_BYTES = 1L << 30;
     /**
@@ -41,11 +43,16 @@ public record TetherReceiverConfig(long localId, long window, long hailGrant, lo
      */
     public static final long DEFAULT_WINDOW = 1L << 20;
     public static final long DEFAULT_IDLE_NANOS = 30_000_000_000L;
+    /**
+     * 65507: the largest UDP payload over IPv4, the largest frame any transport here carries. Before, a Define with a
+     * slot size up to 2^32−1 was admitted, and its stall re-grant was one such frame: 8.59 GB (review of tether-recv).
+     */
+    public static final long DEFAULT_MAX_FRAME = 65_507;
 
     public TetherReceiverConfig {
         if (window < 2 * TetherPort.HEADER || hailGrant < 0 || reorderNanos < 0 || nackRetryNanos <= 0 || stallNanos <= 0
                 || maxBytes < 0 || maxBytes > Integer.MAX_VALUE - 8 - FlowContent.PAGE || maxTotalBytes < 0 || maxFlows < 1
-                || maxSlots < 1 || idleNanos <= 0 || maxBulkSlots < 2) {
+                || maxSlots < 1 || idleNanos <= 0 || maxBulkSlots < 2 || maxFrame < 2 * TetherPort.HEADER) {
             throw new IllegalArgumentException("bad receiver config: " + this);
         }
     }
@@ -56,27 +63,33 @@ public record TetherReceiverConfig(long localId, long window, long hailGrant, lo
      */
     public static TetherReceiverConfig of(long localId) {
         return new TetherReceiverConfig(localId, DEFAULT_WINDOW, TetherCredit.HAIL_REPLY_GRANT, 2_000_000L, 20_000_000L, 40_000_000L,
-                DEFAULT_MAX_BYTES, DEFAULT_MAX_TOTAL_BYTES, DEFAULT_MAX_FLOWS, DEFAULT_MAX_SLOTS, DEFAULT_IDLE_NANOS, 256);
+                DEFAULT_MAX_BYTES, DEFAULT_MAX_TOTAL_BYTES, DEFAULT_MAX_FLOWS, DEFAULT_MAX_SLOTS, DEFAULT_IDLE_NANOS, 256, DEFAULT_MAX_FRAME);
     }
 
     public TetherReceiverConfig withWindow(long w) {
         return new TetherReceiverConfig(localId, w, hailGrant, reorderNanos, nackRetryNanos, stallNanos, maxBytes, maxTotalBytes,
-                maxFlows, maxSlots, idleNanos, maxBulkSlots);
+                maxFlows, maxSlots, idleNanos, maxBulkSlots, maxFrame);
     }
 
     public TetherReceiverConfig withTiming(long reorder, long nackRetry, long stall) {
         return new TetherReceiverConfig(localId, window, hailGrant, reorder, nackRetry, stall, maxBytes, maxTotalBytes,
-                maxFlows, maxSlots, idleNanos, maxBulkSlots);
+                maxFlows, maxSlots, idleNanos, maxBulkSlots, maxFrame);
     }
 
     /** The admission limits: largest flow (and per source), total announced, open flows. */
     public TetherReceiverConfig withLimits(long maxFlowBytes, long maxTotal, int flows) {
         return new TetherReceiverConfig(localId, window, hailGrant, reorderNanos, nackRetryNanos, stallNanos, maxFlowBytes, maxTotal,
-                flows, maxSlots, idleNanos, maxBulkSlots);
+                flows, maxSlots, idleNanos, maxBulkSlots, maxFrame);
     }
 
     public TetherReceiverConfig withIdle(long idle) {
         return new TetherReceiverConfig(localId, window, hailGrant, reorderNanos, nackRetryNanos, stallNanos, maxBytes, maxTotalBytes,
-                maxFlows, maxSlots, idle, maxBulkSlots);
+                maxFlows, maxSlots, idle, maxBulkSlots, maxFrame);
+    }
+
+    /** The largest frame the transport carries: {@code Transport.maxPayload()}. */
+    public TetherReceiverConfig withMaxFrame(long bytes) {
+        return new TetherReceiverConfig(localId, window, hailGrant, reorderNanos, nackRetryNanos, stallNanos, maxBytes, maxTotalBytes,
+                maxFlows, maxSlots, idleNanos, maxBulkSlots, bytes);
     }
 }

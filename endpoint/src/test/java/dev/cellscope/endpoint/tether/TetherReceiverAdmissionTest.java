@@ -84,6 +84,30 @@ class TetherReceiverAdmissionTest {
         assertEquals(3, h.receiver.stats().refusedDefines());
     }
 
+    /** A slot frame larger than the transport carries cannot arrive: such a Define is refused (it earned 8.59 GB of grants). */
+    @Test
+    void aDefineWhoseSlotFrameCannotFitTheTransportIsRefused() {
+        TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
+        WirePeer x = new WirePeer(h, "x", 0xAC1D00000B01L);
+        x.lamp();
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        x.define(1, 0xFFFF_FFFFL, 1_000_000);
+        x.define(2, 65_409, 1_000_000); // 64 + 1023 blocks = 65536 bytes, past UDP's 65507
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        assertEquals(2, h.receiver.stats().refusedDefines(), h.events.toString());
+        x.define(3, 65_408, 1_000_000); // 64 + 1022 blocks = 65472: fits
+        h.scheduler.runUntil(() -> false, 5_000_000_000L);
+        assertEquals(2, h.receiver.stats().refusedDefines(), h.events.toString());
+        assertTrue(x.dataGrants() <= 2 * CreditWindow.INITIAL, x.dataGrants() + " bytes granted");
+        TetherHarness eth = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER).withMaxFrame(1500));
+        WirePeer y = new WirePeer(eth, "y", 0xAC1D00000B02L);
+        y.lamp();
+        eth.scheduler.runUntil(() -> false, 1_000_000L);
+        y.define(1, 1472, 1_000_000); // 1536-byte frames on a 1500 MTU
+        eth.scheduler.runUntil(() -> false, 1_000_000L);
+        assertEquals(1, eth.receiver.stats().refusedDefines());
+    }
+
     /** A lit sender that defines and goes silent: its first window, one stall re-grant, then nothing; abandoned after the idle time. */
     @Test
     void aSilentFlowIsNotReGrantedForEverAndIsAbandoned() {

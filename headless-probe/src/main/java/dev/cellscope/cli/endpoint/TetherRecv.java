@@ -83,7 +83,7 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
         LongPredicate accepted = sender != null ? id -> id == sender.id() : stack.book() != null ? stack.book()::isAllowedTether : id -> true;
         SenderFilter<A> link = new SenderFilter<>(stack.link(), accepted);
         TetherReceiverConfig config = TetherReceiverConfig.of(stack.tetherId()).withLimits(maxFlowBytes, maxTotalBytes, maxFlows)
-                .withWindow(window);
+                .withWindow(window).withMaxFrame(stack.transport().maxPayload());
         config = config.withTiming(config.reorderNanos(), config.nackRetryNanos(), stallMillis * 1_000_000L);
         OutputFile file = new OutputFile(out);
         Runtime.getRuntime().addShutdownHook(new Thread(file::abandon)); // SIGTERM mid-write leaves no .part behind
