@@ -35,8 +35,13 @@ final class InboundFlow<A> {
     /** Flow-0 bytes the sender spent on us since we last re-granted them. */
     private long controlConsumed;
     private long drainedUpTo, framesReceived, lastDataNanos, lastHeardNanos;
-    /** Something came from the sender on this flow since the last stall re-grant: a silent sender gets one, not one per stall. */
-    private boolean heardSinceRegrant = true;
+    /**
+     * Something came from the sender on this flow since the last stall re-grant (or since its Define): a sender that
+     * never speaks again gets its first window and nothing more, the 256 KiB the docs promise (it used to get one
+     * re-grant on top, 512 KiB: review of tether-recv). A sender whose first grant was lost repeats its Define, which
+     * earns the re-grant.
+     */
+    private boolean heardSinceRegrant;
     /**
      * Something came from the sender since the last NACK round: each round needs one, as each stall re-grant does.
      * Slots still due when a round finds nothing heard wait ({@code nackParked}) for the sender's next frame: a sender

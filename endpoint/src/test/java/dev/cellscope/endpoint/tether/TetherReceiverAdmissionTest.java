@@ -108,7 +108,7 @@ class TetherReceiverAdmissionTest {
         assertEquals(1, eth.receiver.stats().refusedDefines());
     }
 
-    /** A lit sender that defines and goes silent: its first window, one stall re-grant, then nothing; abandoned after the idle time. */
+    /** A lit sender that defines and goes silent: its first window, no stall re-grant, nothing more; abandoned after the idle time. */
     @Test
     void aSilentFlowIsNotReGrantedForEverAndIsAbandoned() {
         TetherReceiverConfig config = TetherReceiverConfig.of(TetherHarness.RECEIVER);
@@ -119,8 +119,8 @@ class TetherReceiverAdmissionTest {
         x.define(1, GIB);
         h.scheduler.runUntil(() -> false, 60_000_000_000L);
         // The window opens only as data arrives (CreditWindow): a silent flow's first window is the initial 256 KiB, not the 4 MiB.
-        assertEquals(2 * Math.min(config.window(), CreditWindow.INITIAL), x.dataGrants(),
-                "first window plus one stall re-grant (before: a window every 40 ms, 375 MB a minute)");
+        assertEquals(Math.min(config.window(), CreditWindow.INITIAL), x.dataGrants(),
+                "the first window only (before: a window every 40 ms, 375 MB a minute; then 512 KiB, one stall re-grant more)");
         assertEquals(1, h.receiver.stats().abandonedFlows());
         // Its reservation is free again: a new 1 GiB flow from the same address is admitted.
         x.define(2, GIB);
@@ -178,5 +178,20 @@ class TetherReceiverAdmissionTest {
     private static long usedHeapAfterGc() {
         System.gc();
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** A sender whose first grant was lost repeats its Define: that earns the stall re-grant a silent one does not get. */
+    @Test
+    void aRepeatedDefineEarnsTheStallReGrant() {
+        TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
+        WirePeer x = new WirePeer(h, "x", 0xAC1D00000C02L);
+        x.lamp();
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        x.define(1, GIB);
+        h.scheduler.runUntil(() -> false, 50_000_000L);
+        x.define(1, GIB); // as TetherSender's retry does
+        h.scheduler.runUntil(() -> false, 100_000_000L);
+        assertEquals(2 * CreditWindow.INITIAL, x.dataGrants());
+        assertEquals(1, h.receiver.stats().regrants());
     }
 }
