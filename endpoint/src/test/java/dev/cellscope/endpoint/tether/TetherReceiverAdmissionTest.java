@@ -194,4 +194,19 @@ class TetherReceiverAdmissionTest {
         assertEquals(2 * CreditWindow.INITIAL, x.dataGrants());
         assertEquals(1, h.receiver.stats().regrants());
     }
+
+    /** A burst of refusals prints one line at once and, when the second is up, one more with the count held back. */
+    @Test
+    void refusalsHeldBackAreCountedWhenTheSecondIsUp() {
+        TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
+        WirePeer x = new WirePeer(h, "x", 0xAC1D0000BAD2L);
+        for (int flow = 1; flow <= 50; flow++) x.define(flow, 1000); // no Lamp exchange: each refused
+        h.scheduler.runUntil(() -> false, 3_000_000_000L);
+        assertEquals(50, h.receiver.stats().refusedDefines());
+        List<String> lines = h.events.stream().filter(e -> e.startsWith("R refused Define")).toList();
+        assertEquals(2, lines.size(), h.events.toString());
+        assertTrue(lines.get(0).startsWith("R refused Define for flow 1 "), lines.toString());
+        assertTrue(lines.get(1).startsWith("R refused Define for flow 50 ") && lines.get(1).endsWith("(and 48 more like it in the last 1 s)"),
+                lines.toString());
+    }
 }
