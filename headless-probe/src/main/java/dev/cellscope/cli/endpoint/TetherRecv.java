@@ -86,10 +86,20 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
                 .withWindow(window).withMaxFrame(stack.transport().maxPayload());
         config = config.withTiming(config.reorderNanos(), config.nackRetryNanos(), stallMillis * 1_000_000L);
         OutputFile file = new OutputFile(out);
-        Runtime.getRuntime().addShutdownHook(new Thread(file::abandon)); // SIGTERM mid-write leaves no .part behind
         // The content is written, synced and renamed into place before the sender hears CONFIRMED.
         TetherReceiver<A> rx = new TetherReceiver<>(link, stack.scheduler(), config).listener(stack::event)
                 .keeper(r -> CompletableFuture.runAsync(() -> file.write(r.data()), KEEPER)).start();
+        TetherReport.Once summary = new TetherReport.Once();
+        // SIGTERM mid-write leaves no .part behind, and the summary still goes to stdout, as serve says "stopping" (review:
+        // a SIGTERMed tether-recv printed nothing).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            file.abandon();
+            Reception kept = rx.completion().isDone() && !rx.completion().isCompletedExceptionally() ? rx.completion().join() : null;
+            summary.print(() -> kept != null ? received(kept, rx, link, stack) // written and confirmed, then stopped while lingering
+                    : String.format("tether-recv %s: FAILED, stopped (SIGTERM), nothing written; %s%s%s", out,
+                    TetherReport.counters(rx.stats()), link.refused() > 0 ? "; refused from other senders " + link.refused() : "",
+                    stack.faultSummary()));
+        }, "tether-recv-sigterm"));
         stack.scheduler().submit(() -> null).join(); // start() attaches on the scheduler: after this we hear every frame
         stack.event("node " + stack.identity().cellIdText() + " (tether " + stack.tetherIdText() + ") on " + stack.transport().describe()
                 + ", writing " + out + ": waiting for a flow"
@@ -101,20 +111,24 @@ final class TetherRecv implements java.util.concurrent.Callable<Integer> {
             r = EndpointCommand.await(rx.completion(), timeout);
         } catch (UserError e) {
             // No flow completed (timed out): the counters still say what came, and what the limits refused.
-            System.out.printf("tether-recv %s: FAILED, %s, nothing written; %s%s%s%n", out, e.getMessage(), TetherReport.counters(rx.stats()),
-                    link.refused() > 0 ? "; refused from other senders " + link.refused() : "", stack.faultSummary());
+            summary.print(() -> String.format("tether-recv %s: FAILED, %s, nothing written; %s%s%s", out, e.getMessage(), TetherReport.counters(rx.stats()),
+                    link.refused() > 0 ? "; refused from other senders " + link.refused() : "", stack.faultSummary()));
             throw e;
         }
         linger(rx);
-        System.out.printf("tether-recv %s: %s, %d bytes on flow %d from %s, manifest %d frames, received %d; %s%s%s%n", out,
-                r.ok() ? "OK" : "FAILED", r.data().length(), r.flow(), Identities.formatTetherId(r.sender()), r.manifestFrames(),
-                r.framesReceived(), TetherReport.counters(rx.stats()), link.refused() > 0 ? "; refused from other senders " + link.refused() : "",
-                stack.faultSummary());
+        summary.print(() -> received(r, rx, link, stack));
         if (!r.ok()) {
             throw UserError.failure("tether-recv: " + (!r.checksumOk() ? "the content does not match the Manifest's CRC-64" : "the Manifest's totals do not match the Define")
                     + "; " + out + " not written");
         }
         return 0;
+    }
+
+    private <A> String received(Reception r, TetherReceiver<A> rx, SenderFilter<A> link, Stack<A> stack) {
+        return String.format("tether-recv %s: %s, %d bytes on flow %d from %s, manifest %d frames, received %d; %s%s%s", out,
+                r.ok() ? "OK" : "FAILED", r.data().length(), r.flow(), Identities.formatTetherId(r.sender()), r.manifestFrames(),
+                r.framesReceived(), TetherReport.counters(rx.stats()), link.refused() > 0 ? "; refused from other senders " + link.refused() : "",
+                stack.faultSummary());
     }
 
     private static <A> void invite(Stack<A> stack, TetherReceiver<A> rx, A where, long id) {

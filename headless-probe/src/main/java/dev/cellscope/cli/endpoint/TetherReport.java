@@ -8,6 +8,30 @@ final class TetherReport {
     private TetherReport() {
     }
 
+    /**
+     * The end-of-run line, printed once: by the command when it ends, or by its SIGTERM hook, whichever comes first.
+     * The hook returns only once the line is out (the JVM halts after the hooks), so it waits for the command's.
+     */
+    static final class Once {
+        private boolean printed;
+
+        synchronized void print(java.util.function.Supplier<String> line) {
+            if (printed) return;
+            printed = true;
+            System.out.println(line.get());
+            System.out.flush();
+        }
+    }
+
+    /** The command ended on its own: its SIGTERM hook is not needed (and cannot be removed once the JVM is stopping). */
+    static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException stopping) {
+            // the hook runs or ran: the Once already printed, it adds nothing
+        }
+    }
+
     static String counters(TetherStats s) {
         return "frames sent " + s.framesSent() + " (" + s.bytesSent() + " bytes), received " + s.framesReceived()
                 + "; grants given " + s.grantsGiven() + " (" + s.grantBytesGiven() + " bytes), grant bytes received " + s.grantBytesReceived()

@@ -100,14 +100,36 @@ final class TetherSend implements Callable<Integer> {
         }
         TetherSender<A> tx = new TetherSender<>(stack.link(), stack.scheduler(), where, config, content).listener(stack::event)
                 .silenceTimeout(options.silenceTimeoutNanos());
-        SendResult r = EndpointCommand.await(tx.start(), timeout + 5);
+        // SIGTERM: the transfer ends CANCELLED and its line still goes to stdout ("one line, also on failure"); a
+        // SIGTERMed tether-send printed nothing (review). The hook waits for the line, whoever prints it.
+        TetherReport.Once summary = new TetherReport.Once();
+        Thread hook = new Thread(() -> {
+            try {
+                tx.cancel();
+                SendResult cancelled = tx.completion().get(2, java.util.concurrent.TimeUnit.SECONDS);
+                summary.print(() -> line(cancelled, content, stack));
+            } catch (Exception e) {
+                // the scheduler is gone: nothing to report from
+            }
+        }, "tether-send-sigterm");
+        Runtime.getRuntime().addShutdownHook(hook);
+        SendResult r;
+        try {
+            r = EndpointCommand.await(tx.start(), timeout + 5);
+            summary.print(() -> line(r, content, stack));
+        } finally {
+            TetherReport.removeHook(hook);
+        }
+        if (!r.ok()) throw UserError.failure("tether-send: " + TetherReport.reason(r.status(), lamp, timeout, options.silenceTimeoutNanos() / 1e9));
+        return 0;
+    }
+
+    private String line(SendResult r, MemorySegment content, Stack<?> stack) {
         double s = r.elapsedNanos() / 1e9;
         // a rate only for what was delivered: "0 data frames in 3.00 s (1.7 MB/s)" for a refused transfer said otherwise
-        System.out.printf("tether-send %s: %s, %d bytes, %d slots, %d data frames in %.2f s (%s); %s%s%n", file, r.status(),
+        return String.format("tether-send %s: %s, %d bytes, %d slots, %d data frames in %.2f s (%s); %s%s", file, r.status(),
                 content.byteSize(), r.totalSlots(), r.totalFrames(), s,
                 r.ok() ? String.format("%.1f MB/s", content.byteSize() / Math.max(s, 1e-9) / 1e6) : "not confirmed",
                 TetherReport.counters(r.stats()), stack.faultSummary());
-        if (!r.ok()) throw UserError.failure("tether-send: " + TetherReport.reason(r.status(), lamp, timeout, options.silenceTimeoutNanos() / 1e9));
-        return 0;
     }
 }
