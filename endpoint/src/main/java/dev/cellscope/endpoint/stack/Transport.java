@@ -72,7 +72,10 @@ public sealed interface Transport<A> permits Transport.Udp, Transport.Eth {
 
         @Override
         public InetSocketAddress address(String where) {
-            return HostPort.parse(where, "peer address");
+            InetSocketAddress a = HostPort.parse(where, "peer address");
+            // Port 0 means "any" to bind, but nothing can be sent to it: tether-send --to ID@127.0.0.1:0 used to start and wait.
+            if (a.getPort() == 0) throw StackException.invalid("peer address " + where + ": port 0 cannot be sent to");
+            return a;
         }
 
         @Override

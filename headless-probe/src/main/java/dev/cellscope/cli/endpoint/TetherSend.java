@@ -62,6 +62,7 @@ final class TetherSend implements Callable<Integer> {
         if (flow < 1 || flow > 0xFFFF) throw UserError.usage("--flow must be 1..65535, got " + flow);
         if (slotSize < 1) throw UserError.usage("--slot-size must be positive, got " + slotSize);
         if (timeout < 1) throw UserError.usage("--timeout must be at least 1 s");
+        options.silenceTimeoutNanos(); // a usage error before anything is bound (it came after the socket, review)
         MemorySegment content;
         try {
             UserError.requireRegularFile(file);

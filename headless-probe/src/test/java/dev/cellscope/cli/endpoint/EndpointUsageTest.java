@@ -45,4 +45,27 @@ class EndpointUsageTest {
             assertFalse(err.contains(".probe") || err.contains("Exception"), err);
         }
     }
+
+    /** tether-send `--silence-timeout -1` was refused only once the socket was bound: with the port taken, it said "cannot bind". */
+    @Test
+    void aNegativeSilenceTimeoutIsRefusedBeforeTheSocketIsBound() throws Exception {
+        String file = java.nio.file.Files.writeString(dir.resolve("f.bin"), "x").toString();
+        try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
+             Child c = Child.start(dir, "silence", List.of(), "endpoint", "tether-send", file, "--key", dir.resolve("k.key").toString(), "--lamp",
+                     "--to", "ac:1d:00:00:00:01@127.0.0.1:9", "--listen", "127.0.0.1:" + taken.getLocalPort(), "--silence-timeout", "-1")) {
+            assertEquals(2, c.finish(30), c.tail());
+            assertEquals("cellscope: --silence-timeout must be 0 or more seconds\n", c.err(), c.tail());
+        }
+    }
+
+    /** `--to ID@127.0.0.1:0` was taken, and the sender lit Lamps towards port 0 until it gave up. */
+    @Test
+    void aPeerAtPortZeroIsRefused() throws Exception {
+        String file = java.nio.file.Files.writeString(dir.resolve("f.bin"), "x").toString();
+        try (Child c = Child.start(dir, "port0", List.of(), "endpoint", "tether-send", file, "--key", dir.resolve("k.key").toString(), "--lamp",
+                "--to", "ac:1d:00:00:00:01@127.0.0.1:0", "--timeout", "5")) {
+            int rc = c.finish(30);
+            assertTrue(rc != 0 && c.err().contains("port 0 cannot be sent to") && c.out().isEmpty(), rc + "\n" + c.tail());
+        }
+    }
 }
