@@ -196,10 +196,11 @@ public final class TetherReceiver<A> {
             return;
         }
         if (existing != null && existing.define.equals(d)) return; // finished already; a late copy
-        String refusal = refusal(from, sender, d);
+        Refusal refusal = refusal(from, sender, d);
         if (refusal != null) {
             port.counters.refusedDefines.incrementAndGet();
-            port.noisy("refused", "refused Define for flow " + d.targetFlow() + " from " + Identities.formatTetherId(sender) + " at " + from + ": " + refusal);
+            port.noisy("refused " + refusal.kind(), "refused Define for flow " + d.targetFlow() + " from " + Identities.formatTetherId(sender)
+                    + " at " + from + ": " + refusal.reason());
             return;
         }
         if (existing != null) existing.close();
@@ -208,27 +209,36 @@ public final class TetherReceiver<A> {
         flows.put(key(sender, d.targetFlow()), new InboundFlow<>(port, config, from, sender, d, this::finished, this::abandoned));
     }
 
+    /** Why a Define is refused: {@code kind} keys the once-a-second printing, so one reason cannot hide another. */
+    private record Refusal(String kind, String reason) {
+    }
+
     /** Why a Define is not admitted, or null: the Lamp exchange first, then the announced size against the limits. */
-    private String refusal(A from, long sender, Define d) {
-        if (d.targetFlow() == 0 || d.slotSize() == 0) return "malformed (flow 0 or slot size 0)";
-        if (!from.equals(lit.get(sender))) return "no Lamp exchange with this sender at this address";
+    private Refusal refusal(A from, long sender, Define d) {
+        if (d.targetFlow() == 0 || d.slotSize() == 0) return new Refusal("malformed", "malformed (flow 0 or slot size 0)");
+        if (!from.equals(lit.get(sender))) return new Refusal("unlit", "no Lamp exchange with this sender at this address");
         if (TetherSlots.frameLength(d.slotSize()) > config.maxFrame()) {
-            return "slots of " + d.slotSize() + " bytes make " + TetherSlots.frameLength(d.slotSize()) + "-byte frames; the transport carries at most "
-                    + config.maxFrame();
+            return new Refusal("frame", "slots of " + d.slotSize() + " bytes make " + TetherSlots.frameLength(d.slotSize())
+                    + "-byte frames; the transport carries at most " + config.maxFrame());
         }
+        String announces = Long.toUnsignedString(d.totalBytes());
         if (Long.compareUnsigned(d.totalBytes(), config.maxBytes()) > 0) {
-            return "announces " + Long.toUnsignedString(d.totalBytes()) + " bytes, more than the " + config.maxBytes() + " a flow may";
+            return new Refusal("flow-bytes", "announces " + announces + " bytes, more than the " + config.maxBytes() + " a flow may");
         }
         long slots = TetherSlots.count(d.totalBytes(), d.slotSize());
-        if (slots > config.maxSlots()) return "announces " + slots + " slots, more than " + config.maxSlots();
+        if (slots > config.maxSlots()) return new Refusal("slots", "announces " + slots + " slots, more than " + config.maxSlots());
         long open = flows.values().stream().filter(InboundFlow::open).count();
-        if (open >= config.maxFlows()) return open + " flows open already, the most allowed";
+        if (open >= config.maxFlows()) {
+            return new Refusal("flows", open + (open == 1 ? " flow is" : " flows are") + " open already, the most allowed");
+        }
         if (announced + d.totalBytes() > config.maxTotalBytes()) {
-            return "open flows announce " + announced + " bytes already; " + config.maxTotalBytes() + " in all are allowed";
+            return new Refusal("total-bytes", "announces " + announces + " bytes, and open flows announce " + announced + " already; "
+                    + config.maxTotalBytes() + " in all are allowed");
         }
         long fromSource = flows.values().stream().filter(f -> f.open() && f.peer.equals(from)).mapToLong(f -> f.define.totalBytes()).sum();
         if (fromSource + d.totalBytes() > config.maxBytes()) {
-            return "this address's open flows announce " + fromSource + " bytes already; " + config.maxBytes() + " per address are allowed";
+            return new Refusal("source-bytes", "announces " + announces + " bytes, and this address's open flows announce " + fromSource
+                    + " already; " + config.maxBytes() + " per address are allowed");
         }
         return null;
     }

@@ -82,6 +82,35 @@ class TetherReceiverAdmissionTest {
         y.define(3, 1000); // a fourth open flow
         h.scheduler.runUntil(() -> false, 1_000_000L);
         assertEquals(3, h.receiver.stats().refusedDefines());
+        // Each reason prints at once (they were one kind, so the second waited a second): the wire delivers y's
+        // Defines before x's third, so the last two are both refused for the flow count, the second held back.
+        List<String> lines = h.events.stream().filter(e -> e.startsWith("R refused Define")).toList();
+        assertEquals(2, lines.size(), h.events.toString());
+        assertTrue(lines.get(0).endsWith(": announces 1000001 bytes, more than the 1000000 a flow may"), lines.get(0));
+        assertTrue(lines.get(1).endsWith(": 3 flows are open already, the most allowed"), lines.get(1));
+    }
+
+    @Test
+    void theTotalRefusalNamesTheDefinesOwnSizeAndOneFlowIsSingular() {
+        TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER).withLimits(1_000_000, 1_500_000, 1));
+        WirePeer x = new WirePeer(h, "x", 0xAC1D00000A03L), y = new WirePeer(h, "y", 0xAC1D00000A04L);
+        x.lamp();
+        y.lamp();
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        x.define(1, 900_000);
+        y.define(1, 1000);
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        TetherHarness h2 = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER).withLimits(1_000_000, 1_500_000, 5));
+        WirePeer a = new WirePeer(h2, "x", 0xAC1D00000A05L), b = new WirePeer(h2, "y", 0xAC1D00000A06L);
+        a.lamp();
+        b.lamp();
+        h2.scheduler.runUntil(() -> false, 1_000_000L);
+        a.define(1, 900_000);
+        b.define(1, 700_000);
+        h2.scheduler.runUntil(() -> false, 1_000_000L);
+        assertTrue(h.events.stream().anyMatch(e -> e.endsWith(": 1 flow is open already, the most allowed")), h.events.toString());
+        assertTrue(h2.events.stream().anyMatch(e -> e.endsWith(": announces 700000 bytes, and open flows announce 900000 already; 1500000 in all are allowed")),
+                h2.events.toString());
     }
 
     /** A slot frame larger than the transport carries cannot arrive: such a Define is refused (it earned 8.59 GB of grants). */
