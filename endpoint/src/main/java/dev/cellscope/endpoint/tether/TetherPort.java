@@ -101,6 +101,14 @@ final class TetherPort<A> {
                 : state.last + " (and " + more + " more like it in the last " + (NOISY_EVERY_NANOS / 1_000_000_000L) + " s)");
     }
 
+    /** Whose grants count: by default every frame's that passed the checks (see {@link #creditOnlyIf}). */
+    private java.util.function.BiPredicate<A, TetherFrame> creditable = (from, frame) -> true;
+
+    /** Credits a received frame's grant only if {@code rule} says so (the receiver: only from senders bound to that address). */
+    void creditOnlyIf(java.util.function.BiPredicate<A, TetherFrame> rule) {
+        creditable = rule;
+    }
+
     /** Called with the address and sender of every Lamp this port answered. */
     void onLampAnswered(java.util.function.BiConsumer<A, Long> c) {
         onLampAnswered = c;
@@ -165,7 +173,7 @@ final class TetherPort<A> {
             return;
         }
         counters.framesReceived.incrementAndGet();
-        if (h.grantAmount() != 0) {
+        if (h.grantAmount() != 0 && creditable.test(from, frame)) {
             counters.grantBytesReceived.accumulateAndGet(h.grantAmount(), TetherCounters::saturatingAdd);
             credit.grant(h.sender(), h.flowId(), h.grantAmount());
         }

@@ -66,6 +66,15 @@ public final class TetherReceiver<A> {
         this.scheduler = scheduler;
         this.port = new TetherPort<>(config.localId(), link, scheduler, counters, config.hailGrant());
         port.onLampAnswered((from, sender) -> lit.put(sender, from));
+        // A grant counts only from a sender bound to that address by the Lamp exchange (or in a Lamp, which pays its own
+        // answer): the 16 KiB in a refused, un-Lamped Define used to be credited all the same (review of tether-recv).
+        port.creditOnlyIf((from, frame) -> TetherPort.isLamp(frame) || from.equals(lit.get(frame.header().sender()))
+                || from.equals(invited.get(frame.header().sender())));
+    }
+
+    /** Flow-{@code flow} credit this receiver holds towards {@code sender} (tests). */
+    long credit(long sender, int flow) {
+        return port.credit.balance(sender, flow);
     }
 
     public TetherReceiver<A> listener(TetherListener l) {

@@ -35,6 +35,22 @@ class TetherReceiverAdmissionTest {
         assertEquals(0, h.receiver.stats().grantsGiven());
     }
 
+    /** The grant in a refused Define from a sender without a Lamp exchange is not credited either. */
+    @Test
+    void grantsFromASenderWithoutALampExchangeAreNotCredited() {
+        TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
+        WirePeer x = new WirePeer(h, "x", 0xAC1D0000BAD3L);
+        x.define(1, 1000); // grants 16384 on flow 0
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        assertEquals(1, h.receiver.stats().refusedDefines());
+        assertEquals(0, h.receiver.credit(0xAC1D0000BAD3L, 0));
+        x.lamp();
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        x.define(2, 1000);
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        assertEquals(16_384, h.receiver.credit(0xAC1D0000BAD3L, 0), "once lit, its grants count");
+    }
+
     @Test
     void aLampFromOneAddressDoesNotAdmitDefinesFromAnother() {
         TetherHarness h = receiverOnly(TetherReceiverConfig.of(TetherHarness.RECEIVER));
