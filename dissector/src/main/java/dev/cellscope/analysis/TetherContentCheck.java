@@ -2,10 +2,9 @@ package dev.cellscope.analysis;
 
 import dev.cellscope.crypto.Crc64GoIso;
 import dev.cellscope.protocol.BoundedRangeSet;
+import dev.cellscope.protocol.tether.TetherSlots;
 
 import java.lang.foreign.MemorySegment;
-
-import static dev.cellscope.protocol.tether.TetherLimits.BLOCK;
 
 /**
  * The content checksum of one Tether data flow as the tap saw it, to hold a Manifest's {@code checksum} against
@@ -47,20 +46,18 @@ final class TetherContentCheck {
             slotCount = 0;
             unknown = "the Define announces " + Long.toUnsignedString(totalBytes) + " bytes";
         } else {
-            slotCount = (totalBytes + slotSize - 1) / slotSize;
+            slotCount = TetherSlots.count(totalBytes, slotSize);
         }
     }
 
-    /** Content bytes slot {@code slot} holds, or -1 when it is not a slot of this flow. */
+    /** Content bytes slot {@code slot} holds, or -1 when it is not a slot of this flow (the rule: {@link TetherSlots}). */
     long slotBytes(long slot) {
-        if (slotCount == 0 || Long.compareUnsigned(slot, slotCount) >= 0) return -1;
-        return slot < slotCount - 1 ? slotSize : totalBytes - slot * slotSize;
+        return TetherSlots.within(slot, slotCount) ? TetherSlots.length(slot, slotSize, totalBytes) : -1;
     }
 
     /** Payload bytes a data frame of slot {@code slot} carries: its content, zero-padded to whole blocks; -1 as above. */
     long payloadBytes(long slot) {
-        long n = slotBytes(slot);
-        return n < 0 ? -1 : (n + BLOCK - 1) / BLOCK * BLOCK;
+        return TetherSlots.within(slot, slotCount) ? TetherSlots.payloadLength(slot, slotSize, totalBytes) : -1;
     }
 
     /** Adds the first accepted copy of {@code slot}, whose content starts {@code payload} (at least slotBytes long). */

@@ -21,9 +21,7 @@ final class TetherFlowState {
     record Definition(long slotSize, long totalBytes, long frame) {
         /** Number of slots, {@code ceil(totalBytes / slotSize)} in unsigned arithmetic; -1 (all ones) if slotSize is 0. */
         long slotCount() {
-            if (slotSize == 0) return -1;
-            long q = Long.divideUnsigned(totalBytes, slotSize);
-            return Long.remainderUnsigned(totalBytes, slotSize) == 0 ? q : q + 1;
+            return slotSize == 0 ? -1 : dev.cellscope.protocol.tether.TetherSlots.count(totalBytes, slotSize);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.cellscope.analysis;
 import dev.cellscope.analysis.TetherFlowState.Key;
 import dev.cellscope.field.FieldFormat;
 import dev.cellscope.protocol.tether.TetherCredit;
+import dev.cellscope.protocol.tether.TetherSlots;
 import dev.cellscope.wire.TetherControl;
 import dev.cellscope.analysis.TetherFlowStats.ManifestMatch;
 import dev.cellscope.expert.Expert;
@@ -331,7 +332,7 @@ public final class TetherLedger {
             return;
         }
         long count = def.slotCount();
-        if (def.slotSize() != 0 && Long.compareUnsigned(o.slot(), count) >= 0) {
+        if (def.slotSize() != 0 && !TetherSlots.within(o.slot(), count)) {
             findings.add(new Expert(TetherExperts.SLOT_BEYOND_END, "Slot " + Long.toUnsignedString(o.slot())
                     + " is beyond the end of flow " + o.flow() + " (" + Long.toUnsignedString(def.totalBytes())
                     + " bytes = " + Long.toUnsignedString(count) + " slots of " + def.slotSize()
