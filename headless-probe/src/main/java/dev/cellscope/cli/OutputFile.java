@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -18,6 +19,10 @@ import java.nio.file.StandardOpenOption;
  * the target only by {@link #commit()}. A run that fails leaves no partial file and the file
  * that was there before untouched. A target that exists and is not a regular file (/dev/null,
  * /dev/full, a FIFO) is written directly: it cannot be replaced, and is not the user's data.
+ *
+ * <p>A live capture's copy ({@code read -i IF -w FILE}) is the exception, made by {@link #inPlace}:
+ * it has no end to wait for, so it is written under its own name from the start, as dumpcap's is,
+ * and whatever reached the file survives a full disk or a {@code kill -9} (docs/DECISIONS.md).
  */
 final class OutputFile implements AutoCloseable {
     private final Path shown, target, path;
@@ -74,6 +79,19 @@ final class OutputFile implements AutoCloseable {
         }
     }
 
+    /**
+     * A file written under its own name from the first block (a live capture's copy): nothing to
+     * rename, and {@link #close()} leaves it as it is. Checked as {@link #of} checks: a directory, or
+     * a directory that does not exist, fails before the capture starts.
+     */
+    static OutputFile inPlace(Path out, String option) {
+        if (isStdout(out)) return new OutputFile(out, null, null);
+        if (Files.isDirectory(out)) throw UserError.failure(out + ": is a directory");
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) throw UserError.failure(out + ": no such directory " + dir);
+        return new OutputFile(out, null, out);
+    }
+
     /** Whether two paths name the same file (device and inode): links of either kind included. */
     static boolean sameFile(Path a, Path b) {
         try {
@@ -92,12 +110,22 @@ final class OutputFile implements AutoCloseable {
     OutputStream open() {
         if (path == null) return Console.binaryStdout();
         try {
-            return target == null
-                    ? Files.newOutputStream(path, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
-                    : Files.newOutputStream(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return Files.newOutputStream(path, openOptions());
         } catch (IOException e) {
             throw cannotWrite(e);
         }
+    }
+
+    /** How {@link #path()} is opened: a temporary file is new; a file written in place is created or truncated. */
+    OpenOption[] openOptions() {
+        return target == null
+                ? new OpenOption[] {StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING}
+                : new OpenOption[] {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE};
+    }
+
+    /** The name the user gave. */
+    Path shown() {
+        return shown;
     }
 
     /**

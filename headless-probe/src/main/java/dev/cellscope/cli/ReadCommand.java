@@ -143,10 +143,12 @@ public final class ReadCommand implements Callable<Integer> {
         CaptureSession session = capture != null ? Sessions.live(capture, options) : Sessions.of(file, options);
 
         SessionResult result;
-        OutputFile copyFile = writeTo == null ? null : OutputFile.of(writeTo, "-w", file);
+        // A file's copy is put in place when complete; a live capture's is written in place as it goes (OutputFile).
+        OutputFile copyFile = writeTo == null ? null : capture != null ? OutputFile.inPlace(writeTo, "-w") : OutputFile.of(writeTo, "-w", file);
         // During a live capture SIGINT/SIGTERM stop it gracefully: outputs finish, counts print, exit 0.
         StopSignals signals = capture == null ? null : StopSignals.install(capture::stop);
-        try (CaptureCopy copy = copyFile == null ? null : new CaptureCopy(copyFile, session::interfaces);
+        try (CaptureCopy copy = copyFile == null ? null
+                : capture != null ? CaptureCopy.live(copyFile, session::interfaces) : new CaptureCopy(copyFile, session::interfaces);
              Writer out = Console.stdout()) {
             if (copy != null && capture != null) copy.statistics(() -> CaptureCounters.of(capture.stats()));
             PeriodicFlush flush = capture == null || quiet ? null : new PeriodicFlush(out);
@@ -162,6 +164,13 @@ public final class ReadCommand implements Callable<Integer> {
             }
             // A damaged capture's copy holds every frame before the damage: it is kept, and the damage reported.
             if (copy != null) copy.commit();
+        } catch (UserError e) {
+            // A live capture that fails (a full disk under -w) still says how many frames it captured, as tshark does.
+            if (capture != null && capture.opened()) {
+                capture.stop();
+                reportCounts(capture);
+            }
+            throw e;
         } finally {
             if (signals != null) signals.close();
             if (capture != null) capture.release();

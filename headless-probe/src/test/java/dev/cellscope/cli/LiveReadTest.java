@@ -200,6 +200,57 @@ class LiveReadTest {
         }
     }
 
+    /**
+     * A full disk under {@code -w}: as dumpcap, the file keeps every whole frame written before it (tshark reads them
+     * all), the error is one line saying so, the count line still comes, exit 1 (review: the whole capture was deleted).
+     */
+    @Test
+    void aFullDiskKeepsTheFramesWrittenBeforeIt() throws Exception {
+        Path mount = Files.createDirectories(dir.resolve("full"));
+        VethPair.Result mounted = VethPair.run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", mount.toString());
+        Assumptions.assumeTrue(mounted.exit() == 0, () -> "cannot mount a tmpfs to fill (needs CAP_SYS_ADMIN): " + mounted.output());
+        Path written = mount.resolve("out.pcapng");
+        try (Running r = new Running("fulldisk", "read", "-i", veth.captureInterface, "-q", "-w", written.toString())) {
+            r.awaitCapturing(veth.captureInterface);
+            veth.replay(SAMPLES.resolve("lossy-mesh.pcapng"), "--topspeed", "--loop=4"); // 1.5 MB into 1 MiB
+            assertEquals(1, r.exit(60), r.err());
+            String err = Cli.errors(new Cli.Result(1, "", r.err()));
+            java.util.regex.Matcher m = Pattern.compile("(?m)^cellscope: " + Pattern.quote(written.toString())
+                    + ": cannot write: No space left on device \\(the (\\d+) frames written before it are kept\\)$").matcher(err);
+            assertTrue(m.find(), err);
+            assertTrue(Pattern.compile("(?m)^\\d+ packets captured$").matcher(err).find(), err);
+            int kept = Integer.parseInt(m.group(1));
+            assertTrue(kept > 500, kept + " frames kept"); // about 1 MiB of them
+            assertEquals(kept, frames(written).size(), "the file reads cleanly up to its last whole frame");
+            Cli.Result tshark = Cli.tool("tshark", "-r", written.toString(), "-T", "fields", "-e", "frame.number");
+            if (tshark != null) {
+                assertEquals(0, tshark.exit(), tshark.err());
+                assertEquals(kept, tshark.lines().size());
+            }
+        } finally {
+            VethPair.run("umount", "-l", mount.toString());
+        }
+    }
+
+    /** After kill -9 the file is in place under its name, every frame flushed (review: only a hidden temporary file remained). */
+    @Test
+    void killNineLeavesTheFileInPlaceWithEveryFrameFlushed() throws Exception {
+        Path sample = SAMPLES.resolve("quickstart.pcapng");
+        Path written = dir.resolve("k9.pcapng");
+        try (Running r = new Running("kill9", "read", "-i", veth.captureInterface, "-q", "-w", written.toString())) {
+            r.awaitCapturing(veth.captureInterface);
+            veth.replay(sample, "--topspeed");
+            Thread.sleep(1000);
+            r.signal("KILL");
+            r.exit(10);
+        }
+        List<byte[]> sent = frames(sample), got = frames(written);
+        assertEquals(sent.size(), got.size());
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(".k9")).toList(), "no temporary file");
+        }
+    }
+
     static List<byte[]> frames(Path capture) throws IOException {
         List<byte[]> out = new ArrayList<>();
         try (CaptureReader r = CaptureReader.open(capture)) {
