@@ -1,9 +1,9 @@
 package dev.cellscope.probe;
 
 import java.io.IOException;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -15,12 +15,14 @@ import java.nio.file.StandardOpenOption;
  * rotation ({@code mv findings.json findings.json.1; kill -HUP}) makes a new file.
  *
  * <p>After the probe started, a failed write does not stop it: the batch is counted as an output
- * error, said once on stderr, and the next batch tries again.
+ * error, said once on stderr, and the next batch tries again. A write cut short (a full disk takes
+ * what fits, then fails) is undone: the file is truncated back to its size before the append, so
+ * it keeps ending in a whole line and the next batch does not glue onto half a finding.
  */
 final class FindingsLog implements AutoCloseable {
     private final Path path;
     private final ProbeMetrics metrics;
-    private OutputStream out;
+    private FileChannel out;
     private boolean failing;
 
     /**
@@ -37,8 +39,8 @@ final class FindingsLog implements AutoCloseable {
         }
     }
 
-    private OutputStream open() throws IOException {
-        return Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    private FileChannel open() throws IOException {
+        return FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
     /** Appends whole lines (each ending in a newline). */
@@ -46,7 +48,7 @@ final class FindingsLog implements AutoCloseable {
         if (lines.isEmpty()) return;
         try {
             if (out == null) out = open();
-            out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+            append(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
             if (failing) System.err.println("cellscope: --findings " + path + ": writing again");
             failing = false;
         } catch (IOException e) {
@@ -54,6 +56,21 @@ final class FindingsLog implements AutoCloseable {
             if (!failing) System.err.println("cellscope: --findings " + path + ": cannot write: " + ProbeException.reason(e) + " (findings are lost until it can)");
             failing = true;
             closeQuietly();
+        }
+    }
+
+    /** Appends all of {@code bytes}, or, when a write fails, cuts off what of them reached the file. */
+    private void append(ByteBuffer bytes) throws IOException {
+        long before = out.size();
+        try {
+            while (bytes.hasRemaining()) out.write(bytes);
+        } catch (IOException e) {
+            try {
+                if (out.size() > before) out.truncate(before);
+            } catch (IOException cut) {
+                e.addSuppressed(cut);
+            }
+            throw e;
         }
     }
 
