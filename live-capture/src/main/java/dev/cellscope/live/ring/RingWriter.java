@@ -11,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -92,6 +93,8 @@ public final class RingWriter implements AutoCloseable {
 
     private PcapngWriter current;
     private Path currentPath;
+    /** The device and inode {@link #currentPath} had when opened: a file removed under us (or replaced) has another, or none. */
+    private Object currentKey;
     private long index;
     private long fileOpened;
     private long packetsInFile;
@@ -346,6 +349,7 @@ public final class RingWriter implements AutoCloseable {
                 writer.addInterface(d);
             }
             writer.flush(config.force());
+            currentKey = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
         } catch (IOException | RuntimeException e) {
             if (writer != null) {
                 closeQuietly(writer);
@@ -403,18 +407,46 @@ public final class RingWriter implements AutoCloseable {
         lastFlush = now;
         packetsSinceFlush = 0;
         recoveredIfWritten();
-        // Writing to a file whose directory was removed still succeeds (the inode lives on): look.
-        if (!Files.exists(currentPath)) {
-            error("ring file " + currentPath + " vanished (directory removed?); " + current.packets()
-                    + " packets in it are lost", null);
-            closeQuietly(current);
-            files.remove(currentPath);
-            forget(now);
+        if (vanished()) {
+            lost(now);
         }
     }
 
-    /** Ends the current file normally: statistics blocks, flush (and fsync), close. */
+    /**
+     * Whether the file being written is no longer at its path: writing to a file whose directory was removed
+     * still succeeds (the inode lives on until closed), so only its path can tell.
+     */
+    private boolean vanished() {
+        try {
+            return currentKey != null
+                    && !currentKey.equals(Files.readAttributes(currentPath, BasicFileAttributes.class).fileKey());
+        } catch (IOException e) {
+            return true; // no such file (or directory) any more
+        }
+    }
+
+    /**
+     * The file being written vanished: every packet in it is lost with it, so they count as not written (disk drops),
+     * and the next packet or tick opens a new file (making the directory again).
+     */
+    private void lost(long now) {
+        long packets = packetsInFile;
+        error("ring file " + currentPath + " vanished (directory removed?); " + packets + " packets in it are lost", null);
+        packetsDroppedDisk += packets;
+        closeQuietly(current);
+        files.remove(currentPath);
+        forget(now);
+    }
+
+    /**
+     * Ends the current file normally: statistics blocks, flush (and fsync), close; unless it vanished meanwhile (at a
+     * fast rotation the periodic check may not have seen it yet), which loses its packets.
+     */
     private void closeFile(long now) {
+        if (vanished()) {
+            lost(now);
+            return;
+        }
         try {
             writeStatistics();
             current.flush(config.force());

@@ -219,6 +219,34 @@ class RingDiskTest {
         assertEquals(LongStream.range(110, 300).boxed().toList(), c.seqs(), "the 10 packets before the check went with the file");
         assertEquals(c.seqs().size(), RingCheck.tsharkCount(files.getFirst()));
         assertEquals(2, c.statistics().size());
+        assertEquals(110, stats.packetsDroppedDisk(), "the packets that went with the file are not written: disk drops");
+        assertEquals(300, stats.packetsWritten() + stats.packetsPending() + stats.packetsDroppedDisk(), "written + pending + dropped = offered");
+        assertTrue(c.statistics().getFirst().comment().contains("110 packets not written (disk)"), c.statistics().getFirst().comment());
+    }
+
+    /**
+     * The directory removed between two flush checks, and the file rotated before the next: the rotation notices, the
+     * file's packets count as disk drops, one error (review: nothing was noticed at a fast rotation; the unlinked
+     * file's packets were counted as written).
+     */
+    @Test
+    void aFileVanishedBeforeItsRotationIsCountedNotWritten() throws Exception {
+        Path ringDir = dir.resolve("fast");
+        RingWriter ring = open(RingConfig.of(ringDir, "fast").withFilePackets(50).withFlush(1000, Duration.ofHours(1), false));
+        assertEquals(30, write(ring, clock, 0, 30).size());
+        deleteTree(ringDir);
+        assertEquals(40, write(ring, clock, 30, 70).size()); // the 51st packet rotates: the first file is gone
+        ring.close();
+        RingStats stats = ring.stats();
+        assertEquals(1, stats.writeErrors(), stats.toString());
+        assertTrue(stats.lastError().contains("vanished") && stats.lastError().contains("50 packets in it are lost"), stats.lastError());
+        assertEquals(50, stats.packetsDroppedDisk(), stats.toString());
+        assertEquals(20, stats.packetsWritten(), stats.toString());
+        List<Path> files = RingCheck.ringFiles(ringDir);
+        assertEquals(1, files.size(), files.toString());
+        Content c = RingCheck.readClean(files.getFirst());
+        assertEquals(LongStream.range(50, 70).boxed().toList(), c.seqs());
+        assertTrue(c.statistics().getFirst().comment().contains("50 packets not written (disk)"), c.statistics().getFirst().comment());
     }
 
     private static void deleteTree(Path root) throws IOException {
