@@ -88,6 +88,9 @@ public final class ReadCommand implements Callable<Integer> {
     @Option(names = "-2", description = "Two passes: also show links to later frames (reassembled_in, response_in, answered_in, tap loss).")
     boolean twoPass;
 
+    @Option(names = "-P", description = "Print packet summary lines even when writing to a file (-w), as tshark's -P.")
+    boolean printSummary;
+
     @Option(names = "-q", description = "Print no per-frame output (with -z statistics).")
     boolean quiet;
 
@@ -128,8 +131,10 @@ public final class ReadCommand implements Callable<Integer> {
         if (captureToStdout && (!stats.isEmpty() || format != Format.text || verbose || hex)) {
             throw UserError.usage("-w - writes the capture to standard output: -z, -T, -V and -x would print there too");
         }
-        // As tshark and tcpdump: with -w - the capture is the standard output, so no frame is printed.
-        FrameOutput output = quiet || captureToStdout ? new NoOutput() : frameOutput();
+        // As tshark and tcpdump: with -w - the capture is the standard output, so no frame is printed. As tshark: writing a
+        // file prints no summary lines unless -P asks for them; what was asked for explicitly (-V, -x, -T) still prints.
+        boolean summaryOnly = format == Format.text && !verbose && !hex;
+        FrameOutput output = quiet || captureToStdout || (writeTo != null && summaryOnly && !printSummary) ? new NoOutput() : frameOutput();
         List<CaptureStatistic> statistics = new ArrayList<>();
         for (String z : stats) statistics.add(Statistics.parse(z));
         DisplayFilter filter = compileFilter();

@@ -168,7 +168,7 @@ class LiveReadTest {
         Path sample = SAMPLES.resolve("quickstart.pcapng");
         int n = frameCount(sample);
         Path written = dir.resolve("live.pcapng");
-        try (Running r = new Running("sigterm", "read", "-i", veth.captureInterface, "-w", written.toString())) {
+        try (Running r = new Running("sigterm", "read", "-i", veth.captureInterface, "-w", written.toString(), "-P")) {
             r.awaitCapturing(veth.captureInterface);
             veth.replay(sample, "--topspeed");
             r.await(r.out, Pattern.compile("(?m)^\\s*" + n + " "), 30); // the last frame's summary line is out

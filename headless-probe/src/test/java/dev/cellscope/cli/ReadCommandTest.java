@@ -208,6 +208,25 @@ class ReadCommandTest {
         assertEquals("Alice opens UTCP towards Bob (initial seq 1000)", t.lines().getFirst());
     }
 
+    /**
+     * As tshark: writing a file prints no summary lines unless -P; -V, -x and -T fields, asked for explicitly, still print
+     * (review: {@code read -r F -w OUT} printed every frame's summary, {@code tshark -r F -w OUT} prints nothing).
+     */
+    @Test
+    void writingAFilePrintsSummariesOnlyWithDashP() throws Exception {
+        Path out = dir.resolve("quiet-copy.pcapng");
+        Cli.Result plain = Cli.run("read", "-r", capture.toString(), "-w", out.toString());
+        assertEquals(0, plain.exit(), plain.err());
+        assertEquals("", plain.out());
+        Cli.Result summary = Cli.run("read", "-r", capture.toString());
+        Cli.Result withP = Cli.run("read", "-r", capture.toString(), "-w", out.toString(), "-P");
+        assertEquals(summary.out(), withP.out());
+        Cli.Result tree = Cli.run("read", "-r", capture.toString(), "-c", "2", "-V");
+        assertEquals(tree.out(), Cli.run("read", "-r", capture.toString(), "-c", "2", "-V", "-w", out.toString()).out());
+        Cli.Result tshark = Cli.tool("tshark", "-r", capture.toString(), "-w", dir.resolve("tshark-copy.pcapng").toString());
+        if (tshark != null) assertEquals("", tshark.out(), "tshark -w prints nothing either");
+    }
+
     @Test
     void unknownFieldSuggestsTheRightOne() throws Exception {
         Cli.Result r = Cli.run("read", "-r", capture.toString(), "-T", "fields", "-e", "utcp.sq");

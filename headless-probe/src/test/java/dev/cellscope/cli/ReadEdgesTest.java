@@ -82,7 +82,7 @@ class ReadEdgesTest {
         Path in = write("hostile.pcapng", shb(), idb(-100), epb(1_000_000_000L, 60), epb(200_000_000_000L, 0xFFFFFFFF),
                 epb(-1L, 60));
         Path out = dir.resolve("hostile-copy.pcapng");
-        Cli.Result w = Cli.run("read", "-r", in.toString(), "-w", out.toString());
+        Cli.Result w = Cli.run("read", "-r", in.toString(), "-w", out.toString(), "-P");
         assertEquals(0, w.exit(), w.err());
         assertEquals("", Cli.errors(w));
 
