@@ -3,7 +3,8 @@ package dev.cellscope.live;
 /**
  * What a live source received and what was lost on the way, so a capture can say exactly what
  * it missed. Counted from when the source was opened. A pcapng Interface Statistics Block
- * carries them as {@code isb_ifrecv} = {@link #kernelReceived}, {@code isb_ifdrop} =
+ * carries them as {@code isb_ifrecv} = {@link #kernelReceived} (at most {@link #packets} plus the drops:
+ * see {@code CaptureCounters.of}), {@code isb_ifdrop} =
  * {@link #interfaceDropped}, {@code isb_osdrop} = {@link #kernelDropped} + {@link #sourceDropped},
  * {@code isb_usrdeliv} = {@link #packets}.
  *

@@ -23,10 +23,16 @@ public record CaptureCounters(long received, long interfaceDrops, long osDrops, 
      * {@code ps_recv}, AF_PACKET {@code tp_packets}: on Linux these are the packets the capture
      * filter passed, which is what dumpcap writes too), {@code isb_osdrop} the kernel's drops plus
      * the backend's own, {@code isb_ifdrop} the interface's when known.
+     *
+     * <p>{@code isb_ifrecv} is at most the frames the capture read plus those it dropped: the kernel goes on counting
+     * frames after the capture stopped reading (while the socket closes, or in a block not yet handed over), and those
+     * were neither written nor dropped. Counted as received, the last block of a capture stopped during traffic said
+     * more frames came than were written plus dropped; dumpcap's counts add up, and so do these.
      */
     public static CaptureCounters of(CaptureStats s) {
         long os = s.kernelDropped() < 0 ? -1 : s.kernelDropped() + Math.max(0, s.sourceDropped());
-        return new CaptureCounters(s.kernelReceived(), s.interfaceDropped(), os, -1);
+        long received = s.kernelReceived() < 0 ? -1 : Math.min(s.kernelReceived(), s.packets() + Math.max(0, os));
+        return new CaptureCounters(received, s.interfaceDropped(), os, -1);
     }
 
     /** Supplies the counters of an interface (by its index in the ring's interface list) at this moment. */
