@@ -89,9 +89,7 @@ final class CaptureOptions {
         for (String a : autostop) {
             String s = a.toLowerCase(Locale.ROOT);
             if (s.startsWith("duration:")) {
-                long seconds = positive(a, a.substring("duration:".length()));
-                if (seconds > 365L * 24 * 3600) throw UserError.usage("-a " + a + ": at most a year (31536000 seconds)");
-                Duration here = Duration.ofSeconds(seconds);
+                Duration here = seconds(a, a.substring("duration:".length()));
                 if (d == null || here.compareTo(d) < 0) d = here;
             } else if (!s.startsWith("packets:")) {
                 throw UserError.usage("-a takes duration:SECONDS or packets:N, not '" + a + "'"
@@ -99,6 +97,20 @@ final class CaptureOptions {
             }
         }
         return d;
+    }
+
+    /** -a duration:SECONDS: a positive number of seconds, fractions too (tshark takes duration:1.5), at most a year. */
+    private static Duration seconds(String option, String value) {
+        java.math.BigDecimal s;
+        try {
+            s = new java.math.BigDecimal(value.strip());
+        } catch (NumberFormatException e) {
+            throw UserError.usage("-a " + option + ": '" + value + "' is not a positive number of seconds");
+        }
+        if (s.compareTo(java.math.BigDecimal.valueOf(365L * 24 * 3600)) > 0) throw UserError.usage("-a " + option + ": at most a year (31536000 seconds)");
+        long nanos = s.movePointRight(9).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+        if (nanos < 1_000_000) throw UserError.usage("-a " + option + ": '" + value + "' is not a positive number of seconds (at least 0.001)");
+        return Duration.ofNanos(nanos);
     }
 
     private static long positive(String option, String value) {

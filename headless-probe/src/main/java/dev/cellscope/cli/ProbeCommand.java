@@ -2,6 +2,7 @@ package dev.cellscope.cli;
 
 import dev.cellscope.analysis.AnalysisConfig;
 import dev.cellscope.cli.errors.UserError;
+import dev.cellscope.nativetap.process.UserSwitch;
 import dev.cellscope.flow.FlowTable;
 import dev.cellscope.probe.OutputFiles;
 import dev.cellscope.probe.Probe;
@@ -127,6 +128,14 @@ public final class ProbeCommand implements Callable<Integer> {
             if (ringDir != null) throw UserError.usage("--ring writes what is captured live (with -i); to copy a file use cellscope read -r FILE -w OUT");
         }
         RingConfig ring = ringConfig();
+        if (user != null) {
+            // A user that does not exist is refused before the capture opens, as tcpdump -Z does.
+            try {
+                UserSwitch.lookup(user);
+            } catch (UserSwitch.SwitchException e) {
+                throw UserError.failure("-Z " + user + ": " + e.getMessage());
+            }
+        }
         Probe.Options options = options();
         LiveCapture capture = live.live() ? live.capture() : null;
         SourceOpener opener = capture != null ? capture : Sessions.opener(file);
@@ -172,14 +181,24 @@ public final class ProbeCommand implements Callable<Integer> {
         if (Files.exists(ringDir) && !Files.isDirectory(ringDir)) throw UserError.failure("--ring " + ringDir + ": is not a directory");
         if (ringPackets < 0) throw UserError.usage("--ring-packets: must not be negative, got " + ringPackets);
         if (ringFiles < 0) throw UserError.usage("--ring-files: must not be negative, got " + ringFiles);
+        RingConfig c;
         try {
-            RingConfig c = RingConfig.of(ringDir, ringPrefix).withFilePackets(ringPackets).withFiles(ringFiles);
-            if (ringSize != null) c = c.withFileBytes(RingUnits.bytes(ringSize));
-            if (ringDuration != null) c = c.withFileDuration(RingUnits.duration(ringDuration));
-            if (ringFsync) c = c.withFlush(c.flushPackets(), c.flushInterval(), true);
-            return c;
+            c = RingConfig.of(ringDir, ringPrefix).withFilePackets(ringPackets).withFiles(ringFiles);
+        } catch (IllegalArgumentException e) {
+            throw UserError.usage("--ring-prefix: " + e.getMessage());
+        }
+        // Each value's error names its own option (review: --ring-size 10XB was reported as --ring).
+        if (ringSize != null) c = c.withFileBytes(ringValue("--ring-size", () -> RingUnits.bytes(ringSize)));
+        if (ringDuration != null) c = c.withFileDuration(ringValue("--ring-duration", () -> RingUnits.duration(ringDuration)));
+        if (ringFsync) c = c.withFlush(c.flushPackets(), c.flushInterval(), true);
+        return c;
+    }
+
+    private static <T> T ringValue(String option, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw UserError.usage("--ring: " + e.getMessage());
+            throw UserError.usage(option + ": " + e.getMessage());
         }
     }
 

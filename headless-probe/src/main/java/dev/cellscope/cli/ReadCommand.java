@@ -95,7 +95,7 @@ public final class ReadCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "-z", paramLabel = "STAT", description = "Statistics after the frames (repeatable): expert, follow,utcp,STREAM, "
-            + "conv,utcp, conv,tether, endpoints,cellid, io,stat,INTERVAL[,FILTER]..., sbi,ops.")
+            + "conv,utcp, conv,tether, endpoints,cellid, io,stat,INTERVAL[,FILTER]..., sbi,ops, isb (the file's Interface Statistics Blocks).")
     List<String> stats = new ArrayList<>();
 
     @Option(names = "--cellids", paramLabel = "FILE",
@@ -136,7 +136,14 @@ public final class ReadCommand implements Callable<Integer> {
         boolean summaryOnly = format == Format.text && !verbose && !hex;
         FrameOutput output = quiet || captureToStdout || (writeTo != null && summaryOnly && !printSummary) ? new NoOutput() : frameOutput();
         List<CaptureStatistic> statistics = new ArrayList<>();
-        for (String z : stats) statistics.add(Statistics.parse(z));
+        boolean listIsbs = false;
+        for (String z : stats) {
+            if (z.equals(IsbListing.NAME)) listIsbs = true;
+            else statistics.add(Statistics.parse(z));
+        }
+        if (listIsbs && (file == null || !java.nio.file.Files.isRegularFile(file))) {
+            throw UserError.usage("-z isb lists a capture file's statistics blocks: it needs -r FILE (a file, not a pipe or -i)");
+        }
         DisplayFilter filter = compileFilter();
         FilterSink filterSink = filter == null ? null : filter.newSink();
         boolean analyze = !perPacket && (output.needsAnalysis() || !statistics.isEmpty()
@@ -185,6 +192,11 @@ public final class ReadCommand implements Callable<Integer> {
             Sessions.failIfDamaged(capture.name(), result, "", "frames were captured before it");
         } else {
             Sessions.failIfDamaged(file, result, "", "frames were read before it");
+            if (listIsbs) {
+                try (Writer out = Console.stdout()) {
+                    out.append(IsbListing.of(file));
+                }
+            }
         }
         return 0;
     }

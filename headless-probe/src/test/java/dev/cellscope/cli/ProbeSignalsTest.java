@@ -328,6 +328,11 @@ class ProbeSignalsTest {
             assertEquals(c.exit(), r.exit(), String.join(" ", c.args()) + ": " + r.err());
             assertEquals(c.line() + "\n", Cli.errors(r), String.join(" ", c.args()));
         }
+        // -Z's user is looked up before the capture opens, as tcpdump does (review: only after the interface was open).
+        String nobody = "no-such-user-" + ProcessHandle.current().pid();
+        Cli.Result z = Cli.run("probe", "-i", "nosuchif0", "-Z", nobody, "--status-interval", "0");
+        assertEquals(1, z.exit(), z.err());
+        assertEquals("cellscope: -Z " + nobody + ": no such user '" + nobody + "'\n", Cli.errors(z));
         // A port in use: the probe cannot serve metrics, and says so before reading anything.
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Cli.Result r = Cli.run("probe", "-r", sample, "--metrics", "127.0.0.1:" + taken.getLocalPort());
@@ -362,8 +367,9 @@ class ProbeSignalsTest {
                         "-r", sample, "--ring-size", "10MB"),
                 new Case(2, "cellscope: -f is a live-capture option (with -i INTERFACE); to select frames of a file use the display filter -Y",
                         "-r", sample, "-f", "ether proto 0x88b5"),
-                new Case(2, "cellscope: --ring: size '10XB': unknown unit 'XB' (use B, kB, MB, GB, KiB, MiB or GiB)",
+                new Case(2, "cellscope: --ring-size: size '10XB': unknown unit 'XB' (use B, kB, MB, GB, KiB, MiB or GiB)",
                         "-i", "lo", "--ring", "/tmp/cellscope-ring-never", "--ring-size", "10XB"),
+                new Case(2, "cellscope: --ring-duration: ", "-i", "lo", "--ring", "/tmp/cellscope-ring-never", "--ring-duration", "soon"),
                 new Case(2, "cellscope: -f: bad capture filter 'ether((': can't parse filter expression: syntax error", "-i", "lo", "-f", "ether(("),
                 new Case(2, "cellscope: --backend: unknown capture backend 'nope' (known: ", "-i", "lo", "--backend", "nope"),
                 new Case(1, "cellscope: nosuchif0: no such interface (here: ", "-i", "nosuchif0"));
