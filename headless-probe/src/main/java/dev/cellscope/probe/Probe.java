@@ -159,6 +159,7 @@ public final class Probe {
             // The final line when the capture ended, before any linger: its time and rates are the capture's (user
             // review: "done after 8.2 s … 0 pps" for a file read in under a second, then --linger 5s).
             if (options.statusNanos() > 0) status.printFinal(byStop);
+            metrics.sourceEnded();
             if (opener instanceof LiveCapture live) live.queueSummary().ifPresent(q -> err.println("cellscope: per queue: " + q));
             if (!result.cancelled() && options.lingerNanos() > 0) {
                 try {

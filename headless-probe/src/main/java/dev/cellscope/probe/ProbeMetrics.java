@@ -39,6 +39,7 @@ public final class ProbeMetrics {
     private final LongAdder parserDrops = new LongAdder();
     private final LongAdder frames = new LongAdder(), frameBytes = new LongAdder(), allFindings = new LongAdder();
     private volatile CaptureStatsSupplier capture = CaptureStatsSupplier.NONE;
+    private volatile boolean capturing = true;
     private volatile RingStatsSupplier ring = RingStatsSupplier.NONE;
     private volatile LongSupplier flowsCapped = () -> 0;
     private volatile Supplier<AnalysisCounters> analysis = () -> AnalysisCounters.NONE;
@@ -123,7 +124,9 @@ public final class ProbeMetrics {
                 .callback(cb -> cb.call(flowsCapped.getAsLong())).register(registry);
         outputErrors = Counter.builder().name("cellscope_output_errors_total")
                 .help("Writes of --flows or --findings that failed (the probe goes on; stderr says why)").register(registry).labelValues();
-        GaugeWithCallback.builder().name("cellscope_up").help("1 while the probe runs").callback(cb -> cb.call(1)).register(registry);
+        // 0 once the source ended: during --linger a scraper sees the final counts and that nothing is captured any more.
+        GaugeWithCallback.builder().name("cellscope_up").help("1 while the probe captures (or reads), 0 once its source ended (--linger)")
+                .callback(cb -> cb.call(capturing ? 1 : 0)).register(registry);
         // The probe's own CPU and memory: process_cpu_seconds_total, process_resident_memory_bytes, jvm_memory_*.
         JvmMetrics.builder().register(registry);
     }
@@ -190,6 +193,9 @@ public final class ProbeMetrics {
     void unknownCellId() { unknownCellIds.inc(); }
     void flowRecord(boolean end) { (end ? flowEnd : flowInterval).inc(); }
     void outputError() { outputErrors.inc(); }
+
+    /** The source ended: {@code cellscope_up} is 0 from now on. */
+    void sourceEnded() { capturing = false; }
     void activeFlows(int n) { activeFlows.set(n); }
 
     // ---- for the status line ----

@@ -263,6 +263,8 @@ class ProbeCommandTest {
             String done = p.stderr().lines().filter(l -> l.startsWith("cellscope: done after ")).findFirst().orElseThrow();
             double seconds = Double.parseDouble(done.replaceAll("cellscope: done after ([0-9.]+) s.*", "$1"));
             assertTrue(seconds < 30, "the capture's time, not the linger's: " + done);
+            // Lingering, the probe says it captures no more (review: cellscope_up stayed 1).
+            assertEquals(0.0, scrape(p.metricsPort()).get("cellscope_up"), "cellscope_up during --linger");
             p.signal("TERM");
             assertEquals(0, p.exit(Duration.ofSeconds(20)));
         }
