@@ -182,6 +182,9 @@ public final class ReplayCommand implements Callable<Integer> {
             reportRewrites(rewriter);
             return 0;
         }
+        long fileBytes = Files.size(file);
+        boolean preloadedOnItsOwn = options.preloadsOnItsOwn(fileBytes);
+        options = options.withLoopPreload(fileBytes);
         FrameSelection selection = new FrameSelection(() -> Sessions.of(file, sessionOptions), filter, rewriter);
         FrameSender sender;
         if (udp != null) {
@@ -221,6 +224,10 @@ public final class ReplayCommand implements Callable<Integer> {
             if (refusedByPeer > 0) {
                 out.append("Refused by the peer: ").append(Long.toString(refusedByPeer)).append(" of ").append(Long.toString(report.frames()))
                         .append(" datagrams (ICMP port unreachable: nothing listened there when they came)").append(System.lineSeparator());
+            }
+            if (preloadedOnItsOwn) {
+                out.append("Preloaded: the looped capture (").append(Long.toString(fileBytes)).append(" bytes) was sent from memory, as with -K")
+                        .append(System.lineSeparator());
             }
             if (sender.transmitPath() != null) out.append("Transmit: ").append(sender.transmitPath()).append(System.lineSeparator());
         }

@@ -44,8 +44,11 @@ public final class Replayer {
     // the run's state, touched by the sending thread only
     private final Schedule schedule;
     private final ErrorHistogram intervalError = new ErrorHistogram(), lateness = new ErrorHistogram();
-    private long start, end = Long.MAX_VALUE, first, lastSent, lastDeadline;
-    private long frames, bytes, failed, passes;
+    private long start, end = Long.MAX_VALUE, first, firstDeadline, lastSent, lastDeadline;
+    private long frames, bytes, failed;
+    /** Passes begun (their first chunk taken) and passes sent from (a frame of theirs went, or was refused): the report counts these. */
+    private long passesBegun, passes;
+    private boolean passSentFrom;
     private String firstFailure;
     private final List<SessionResult> results = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -92,7 +95,8 @@ public final class Replayer {
             clock.releaseThread();
         }
         return new ReplayReport(frames, bytes, failed, selection.notEthernet(), selection.notCell(), passes,
-                frames == 0 ? 0 : lastSent - first, intervalError, lateness, firstFailure);
+                frames == 0 ? 0 : lastSent - first,
+                frames == 0 || !schedule.timed() ? 0 : lastDeadline - firstDeadline, intervalError, lateness, firstFailure);
     }
 
     private boolean more(long pass) {
@@ -199,7 +203,19 @@ public final class Replayer {
     }
 
     private void beginPass() {
-        if (passes++ > 0) schedule.newPass();
+        if (passesBegun++ > 0) schedule.newPass();
+        passSentFrom = false;
+    }
+
+    /**
+     * A frame of the current pass was handed to the sender: the pass counts. Not at {@link #beginPass}: a duration
+     * or limit that ends exactly on a pass boundary has begun the next pass without sending from it.
+     */
+    private void passSends() {
+        if (!passSentFrom) {
+            passSentFrom = true;
+            passes++;
+        }
     }
 
     /**
@@ -218,6 +234,7 @@ public final class Replayer {
             return 0;
         }
         int sent = 1;
+        passSends();
         try {
             sender.send(f, 0, 1);
         } catch (FrameSender.FrameRefused e) {
@@ -256,6 +273,7 @@ public final class Replayer {
             long room = Math.min(max, options.limit() - frames);
             while (i + batch < n && batch < room && (!timed || deadline[i + batch] <= now)) batch++;
             int sent;
+            passSends();
             try {
                 sent = sender.send(f, i, batch);
             } catch (FrameSender.FrameRefused e) {
@@ -321,6 +339,7 @@ public final class Replayer {
     private void account(long sentAt, long deadline, long length, boolean timed) {
         if (frames == 0) {
             first = sentAt;
+            firstDeadline = deadline;
         } else if (timed) {
             intervalError.record(Math.abs((sentAt - lastSent) - (deadline - lastDeadline)));
         }
