@@ -8,10 +8,13 @@ import java.util.Objects;
 import java.util.function.BiFunction;
 
 /**
- * Compares a live peer's messages with the captured peer's, position by position (msg_index):
- * a peer answers in the order it was asked (PROTOCOLS.md section 4: ref_seq names the message
- * answered, and serve answers in arrival order), so the n-th answer of one is compared with the
- * n-th of the other. What is compared: op; ACK/NACK ref_seq and status or error code (not a NACK's
+ * Compares a live peer's messages with the captured peer's. An ACK or NACK is paired with the one
+ * that answers the same request (its ref_seq: PROTOCOLS.md section 4, the msg_index of the message
+ * answered, which the replay keeps): a peer may answer two requests that came back to back in
+ * either order (corrupt-block's two BLOCK_PUTs were answered ACK, NACK in the capture and NACK, ACK
+ * by a fresh serve), and by position that was two false differences. The other messages carry
+ * nothing that names what they follow, so they are compared position by position among themselves:
+ * the n-th of one with the n-th of the other. What is compared: op; ACK/NACK ref_seq and status or error code (not a NACK's
  * text, which is free-form); block hash; DAG_SYNC root and node list (nodes that one lists and the
  * other does not are named); HANDSHAKE capabilities and required features.
  */
@@ -19,7 +22,37 @@ public final class AnswerComparison {
     private AnswerComparison() {}
 
     public static List<Difference> compare(List<Answer> captured, List<Answer> live) {
-        return byPosition(captured, live, AnswerComparison::differs, "message");
+        List<Difference> out = new ArrayList<>(byRequest(answers(captured, true), answers(live, true)));
+        for (Difference d : byPosition(answers(captured, false), answers(live, false), AnswerComparison::differs, "message")) {
+            // byPosition's index is the place among the messages that name no request: the message's own msg_index instead
+            Answer at = (Answer) (d.captured() != null ? d.captured() : d.live());
+            out.add(new Difference(at.index(), d.captured(), d.live(), d.what()));
+        }
+        out.sort(java.util.Comparator.comparingInt(Difference::index));
+        return out;
+    }
+
+    /** The answers that name the request they answer (ACK, NACK: a ref_seq), or the others. */
+    private static List<Answer> answers(List<Answer> all, boolean naming) {
+        return all.stream().filter(a -> (a.refSeq() >= 0) == naming).toList();
+    }
+
+    /** Each captured answer against the live one to the same request (in order, when a request has several); the rest missing or extra. */
+    private static List<Difference> byRequest(List<Answer> captured, List<Answer> live) {
+        List<Difference> out = new ArrayList<>();
+        List<Answer> unmatched = new ArrayList<>(live);
+        for (Answer c : captured) {
+            Answer l = unmatched.stream().filter(a -> a.refSeq() == c.refSeq()).findFirst().orElse(null);
+            if (l == null) {
+                out.add(new Difference(c.index(), c, null, "the live peer did not answer message " + c.refSeq() + " (no ACK or NACK with its ref_seq)"));
+                continue;
+            }
+            unmatched.remove(l);
+            String d = differs(c, l);
+            if (!d.isEmpty()) out.add(new Difference(c.index(), c, l, d));
+        }
+        for (Answer l : unmatched) out.add(new Difference(l.index(), null, l, "the live peer sent an answer the captured one did not"));
+        return out;
     }
 
     /**
