@@ -79,6 +79,8 @@ public final class DpdkBackend implements LiveBackend {
             if (!KernelLink.exists(iface)) throw new SourceException(LiveErrors.noSuchInterface(iface, KernelLink.names()));
             if (!KernelLink.up(iface)) throw new SourceException(LiveErrors.interfaceDown(iface));
             if (!KernelLink.mayCapture()) throw new SourceException(LiveErrors.noPermission(iface));
+            if (!KernelLink.mayAdminister()) throw new SourceException(name + ": " + NEEDS_NET_ADMIN);
+            if (name.startsWith(EalArguments.AF_XDP_PREFIX)) refuseAnotherXdpProgram(name, iface);
             vdev = EalArguments.vdevFor(name, KernelLink.mtu(iface), options.bufferBytes() == 0 ? LiveOptions.DEFAULT_BUFFER_BYTES : options.bufferBytes());
         }
         DpdkPort port;
@@ -94,6 +96,27 @@ public final class DpdkBackend implements LiveBackend {
         DpdkSource source = new DpdkSource(port, options, vdev == null ? null : vdev.iface(), options.busyPoll() ? new BusyPoll(true) : BusyPoll.current());
         source.start();
         return source;
+    }
+
+    static final String NEEDS_NET_ADMIN = "the dpdk backend needs CAP_NET_ADMIN as well as CAP_NET_RAW on a kernel interface"
+            + " (DPDK sets the interface's MAC address and flags when its port starts): run as root, or grant both"
+            + " (setpriv --inh-caps=+net_raw,+net_admin --ambient-caps=+net_raw,+net_admin), or use --backend afpacket, which needs CAP_NET_RAW only";
+
+    /**
+     * {@code -i af_xdp:IF} on an interface that already has an XDP program (another capture's, xdp or dpdk, or an
+     * administrator's) is refused before DPDK's af_xdp driver touches it: the driver would join that program, fail to
+     * bind its socket to the queue the other capture holds, and then detach the interface's program (DPDK 22.11's
+     * remove_xdp_program takes whatever is attached), leaving the other capture with nothing. The xdp backend
+     * refuses the same case with EBUSY and leaves the program be.
+     */
+    private static void refuseAnotherXdpProgram(String name, String iface) throws SourceException {
+        int ifindex = KernelLink.index(iface);
+        int id = ifindex == 0 ? 0 : dev.cellscope.nativetap.packet.XdpAttachment.programId(ifindex);
+        if (id != 0) {
+            throw new SourceException(name + ": '" + iface + "' already has an XDP program (id " + id + ": another capture's, or one"
+                    + " loaded by hand), which DPDK's af_xdp driver would remove; stop that capture, or remove the program"
+                    + " (xdp-loader unload " + iface + " --all; Debian package xdp-tools)");
+        }
     }
 
     /**

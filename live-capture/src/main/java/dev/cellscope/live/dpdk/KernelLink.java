@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 final class KernelLink {
     private static final Path SYS = Path.of("/sys/class/net");
     private static final int IFF_UP = 0x1; // linux/if.h
-    private static final int CAP_NET_RAW = 13; // linux/capability.h
+    private static final int CAP_NET_ADMIN = 12, CAP_NET_RAW = 13; // linux/capability.h
 
     private KernelLink() {}
 
@@ -45,14 +45,32 @@ final class KernelLink {
 
     /** Whether this process may open packet sockets (CAP_NET_RAW in its effective set); true when unknown. */
     static boolean mayCapture() {
+        return hasCapability(CAP_NET_RAW);
+    }
+
+    /**
+     * Whether this process may change an interface's flags and address (CAP_NET_ADMIN); true when unknown. DPDK
+     * needs it for a kernel interface: {@code rte_eth_dev_start} sets the port's MAC address on it
+     * (SIOCSIFHWADDR, the same address) and replays its promiscuous setting (SIOCSIFFLAGS).
+     */
+    static boolean mayAdminister() {
+        return hasCapability(CAP_NET_ADMIN);
+    }
+
+    private static boolean hasCapability(int capability) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("CapEff:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) >>> CAP_NET_RAW & 1) == 1;
+                if (line.startsWith("CapEff:")) return (Long.parseUnsignedLong(line.substring(7).strip(), 16) >>> capability & 1) == 1;
             }
         } catch (IOException | RuntimeException e) {
             // unknown: let DPDK try
         }
         return true;
+    }
+
+    /** The interface's index, 0 when unreadable. */
+    static int index(String ifname) {
+        return (int) Math.max(0, number(ifname, "ifindex"));
     }
 
     private static long number(String ifname, String attribute) {
