@@ -208,6 +208,36 @@ class DpdkBackendTest extends LiveBackendBehaviour {
         }
     }
 
+    /**
+     * Promiscuous mode is a membership the kernel counts, as with the other backends, never the interface's own
+     * IFF_PROMISC (which `ip link` shows): DPDK set that flag, so a capture killed with SIGKILL left the interface
+     * promiscuous for good, and one that ended cleared the flag an administrator had set (review). Fails with
+     * rte_eth_promiscuous_enable: `ip link` shows PROMISC while capturing, and none after with the administrator's flag.
+     */
+    @Test
+    void promiscuousModeIsHeldNotSetAndAnAdministratorsFlagStays() throws Exception {
+        try (LiveSource source = open(LiveOptions.of(veth.captureInterface))) {
+            assertTrue(!linkFlags().contains("PROMISC"), "the interface's own flag is not set while capturing: " + linkFlags());
+        }
+        assertEquals(0, dev.cellscope.live.testing.VethPair.run("ip", "link", "set", veth.captureInterface, "promisc", "on").exit());
+        try {
+            for (boolean promiscuous : new boolean[]{true, false}) {
+                try (LiveSource source = open(LiveOptions.of(veth.captureInterface).withPromiscuous(promiscuous))) {
+                    assertTrue(linkFlags().contains("PROMISC"), "while capturing: " + linkFlags());
+                }
+                assertTrue(linkFlags().contains("PROMISC"), "the administrator's flag after a capture (promiscuous " + promiscuous + "): " + linkFlags());
+            }
+        } finally {
+            dev.cellscope.live.testing.VethPair.run("ip", "link", "set", veth.captureInterface, "promisc", "off");
+        }
+    }
+
+    /** The interface's flags as `ip link` shows them (IFF_PROMISC as set on the interface, not the memberships). */
+    private static String linkFlags() throws Exception {
+        String out = dev.cellscope.live.testing.VethPair.run("ip", "link", "show", veth.captureInterface).output();
+        return out.substring(out.indexOf('<'), out.indexOf('>') + 1);
+    }
+
     /** {@code n} distinct 200-byte Ethernet frames, each with its number after the header. */
     private static List<byte[]> numberedFrames(int n) {
         byte[] header = HexFormat.of().parseHex("02000000aa0102000000bb0188b5"); // unicast MACs, EtherType 0x88B5

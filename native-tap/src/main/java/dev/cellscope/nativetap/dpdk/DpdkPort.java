@@ -33,7 +33,7 @@ public final class DpdkPort implements AutoCloseable {
      * @param mbufs         mbufs in the pool (more than the RX descriptors plus what one burst holds)
      * @param dataRoom      bytes of each mbuf's data room, headroom included ({@code RTE_MBUF_DEFAULT_BUF_SIZE} is 2176)
      * @param rxDescriptors RX ring size asked of the PMD
-     * @param promiscuous   put the port in promiscuous mode while open
+     * @param promiscuous   put the port in promiscuous mode while open (a kernel interface's through a membership the kernel counts)
      */
     public record Config(String name, String vdevArgs, int mbufs, int dataRoom, int rxDescriptors, boolean promiscuous) {
         public Config {
@@ -51,6 +51,8 @@ public final class DpdkPort implements AutoCloseable {
     private final MemorySegment pool;
     private final MemorySegment statsBuffer;
     private boolean started, promiscuousOn, closed;
+    /** A kernel interface's promiscuous mode, held as libpcap holds it while the port is open (null: none asked, or not a kernel interface). */
+    private dev.cellscope.nativetap.packet.PromiscuousHold promiscuousHold;
     /** For a net_af_packet device: its socket's kernel drop counter, which the driver does not report (null: none). */
     private KernelRingDrops kernelDrops;
     private DpdkStats last = DpdkStats.ZERO;
@@ -176,7 +178,12 @@ public final class DpdkPort implements AutoCloseable {
 
     /** The kernel interface of a hot-plugged net_af_packet device, else null. */
     private static String afPacketInterface(Config c) {
-        if (c.vdevArgs() == null || !c.name().startsWith("net_af_packet")) return null;
+        return c.name().startsWith("net_af_packet") ? kernelInterface(c) : null;
+    }
+
+    /** The kernel interface under a hot-plugged device ({@code iface=} of net_af_packet or net_af_xdp), else null. */
+    private static String kernelInterface(Config c) {
+        if (c.vdevArgs() == null) return null;
         for (String a : c.vdevArgs().split(",")) if (a.startsWith("iface=")) return a.substring(6);
         return null;
     }
@@ -219,15 +226,40 @@ public final class DpdkPort implements AutoCloseable {
         if (rc < 0) throw portFailure("rte_eth_rx_queue_setup", rc, before);
         rc = (int) DpdkLibrary.TXQ_SETUP.invokeExact(port, (short) 0, (short) 512, socket, MemorySegment.NULL);
         if (rc < 0) throw portFailure("rte_eth_tx_queue_setup", rc, before);
+        String iface = kernelInterface(config);
+        if (iface != null) keepTheInterfacesPromiscuousMode(iface, before);
         rc = (int) DpdkLibrary.STATS_RESET.invokeExact(port); // a NIC's counters start with the capture
         rc = (int) DpdkLibrary.DEV_START.invokeExact(port);
         if (rc < 0) throw portFailure("rte_eth_dev_start", rc, before);
         started = true;
         if (afPacketInterface(config) != null) discardWhatCameBeforeStart();
-        if (config.promiscuous()) {
+        if (config.promiscuous() && iface == null) {
             rc = (int) DpdkLibrary.PROMISC_ENABLE.invokeExact(port);
             if (rc < 0) throw portFailure("rte_eth_promiscuous_enable", rc, before);
             promiscuousOn = true;
+        }
+    }
+
+    /**
+     * A kernel interface's promiscuous mode is not DPDK's to set: its af_packet and af_xdp drivers set and clear
+     * {@code IFF_PROMISC} itself (SIOCSIFFLAGS), which outlives a killed capture and, cleared at the end, takes the
+     * flag an administrator had set. So DPDK is never asked for it: {@link Config#promiscuous} is a
+     * {@link dev.cellscope.nativetap.packet.PromiscuousHold} (counted by the kernel, released when the process dies).
+     * But {@code rte_eth_dev_start} replays the port's setting into the driver, and a port that is not promiscuous
+     * has its interface's flag cleared: where the flag is set, the port is told it is promiscuous before it starts,
+     * which changes nothing in the kernel and is never undone.
+     */
+    private void keepTheInterfacesPromiscuousMode(String iface, long logBefore) throws Throwable {
+        if (dev.cellscope.nativetap.packet.PromiscuousHold.setOnTheInterface(iface)) {
+            int rc = (int) DpdkLibrary.PROMISC_ENABLE.invokeExact(port);
+            if (rc < 0) throw portFailure("rte_eth_promiscuous_enable", rc, logBefore);
+        }
+        if (config.promiscuous()) {
+            try {
+                promiscuousHold = dev.cellscope.nativetap.packet.PromiscuousHold.on(iface);
+            } catch (RuntimeException e) {
+                throw new DpdkException(DpdkException.Kind.PORT, "DPDK port " + deviceName + ": " + e.getMessage());
+            }
         }
     }
 
@@ -307,7 +339,7 @@ public final class DpdkPort implements AutoCloseable {
     }
 
     /**
-     * Promiscuous mode off (if this port turned it on), stop, close, the hot-plugged device removed,
+     * Promiscuous mode off (if this port turned it on, or given back if held), stop, close, the hot-plugged device removed,
      * the pool freed. The receiving thread must have finished.
      */
     @Override
@@ -326,6 +358,7 @@ public final class DpdkPort implements AutoCloseable {
             // closing: go on with the rest
         }
         if (hotPlugged) vdevUninit(deviceName);
+        if (promiscuousHold != null) promiscuousHold.close();
         try {
             DpdkLibrary.MEMPOOL_FREE.invokeExact(pool);
         } catch (Throwable t) {

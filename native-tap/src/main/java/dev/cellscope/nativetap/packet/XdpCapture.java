@@ -64,15 +64,16 @@ public final class XdpCapture implements AutoCloseable {
     private final Config config;
     private final List<XdpSocket> sockets;
     private final XdpProgram program;
-    private final int promiscFd, ifindex;
+    private final PromiscuousHold promiscuous; // null: -p
+    private final int ifindex;
     private boolean closed;
 
-    private XdpCapture(Config config, int ifindex, List<XdpSocket> sockets, XdpProgram program, int promiscFd) {
+    private XdpCapture(Config config, int ifindex, List<XdpSocket> sockets, XdpProgram program, PromiscuousHold promiscuous) {
         this.config = config;
         this.ifindex = ifindex;
         this.sockets = List.copyOf(sockets);
         this.program = program;
-        this.promiscFd = promiscFd;
+        this.promiscuous = promiscuous;
     }
 
     /**
@@ -102,7 +103,7 @@ public final class XdpCapture implements AutoCloseable {
         }
         List<XdpSocket> sockets = new ArrayList<>();
         XdpProgram program = null;
-        int promiscFd = -1;
+        PromiscuousHold promiscuous = null;
         try {
             for (int q = 0; q < queues; q++) {
                 XdpSocket s = XdpSocket.open(ifname, ifindex, q, config.frames(), config.chunkSize());
@@ -111,12 +112,12 @@ public final class XdpCapture implements AutoCloseable {
             }
             program = XdpProgram.attach(ifname, ifindex, queues, config.mode());
             for (XdpSocket s : sockets) program.register(s.queue(), s.fd());
-            if (config.promiscuous()) promiscFd = promiscuous(ifname, ifindex);
-            return new XdpCapture(config, ifindex, sockets, program, promiscFd);
+            if (config.promiscuous()) promiscuous = PromiscuousHold.on(ifname, ifindex);
+            return new XdpCapture(config, ifindex, sockets, program, promiscuous);
         } catch (RuntimeException | Error e) {
             if (program != null) program.close();
             for (XdpSocket s : sockets) s.close();
-            if (promiscFd >= 0) closeFd(promiscFd);
+            if (promiscuous != null) promiscuous.close();
             throw e;
         }
     }
@@ -133,32 +134,6 @@ public final class XdpCapture implements AutoCloseable {
             return (int) Math.max(1, s.filter(p -> p.getFileName().toString().startsWith("rx-")).count());
         } catch (IOException | RuntimeException e) {
             return 1;
-        }
-    }
-
-    /** An AF_PACKET socket of protocol 0 (it receives nothing) whose membership keeps the interface promiscuous until it closes. */
-    private static int promiscuous(String ifname, int ifindex) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment errno = Libc.newErrno(a);
-            int fd = Libc.socket(errno, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
-            if (fd < 0) throw new PacketSocketException("cannot put '" + ifname + "' into promiscuous mode (socket: " + errnoName(Libc.errno(errno)) + ")",
-                    errnoName(Libc.errno(errno)));
-            MemorySegment mreq = a.allocate(PACKET_MREQ_SIZE, 4);
-            mreq.set(ValueLayout.JAVA_INT, 0, ifindex);
-            mreq.set(ValueLayout.JAVA_SHORT, 4, (short) PACKET_MR_PROMISC);
-            if (Libc.setsockopt(errno, fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, mreq, (int) PACKET_MREQ_SIZE) < 0) {
-                int e = Libc.errno(errno);
-                Libc.close(errno, fd);
-                throw new PacketSocketException("cannot put '" + ifname + "' into promiscuous mode (setsockopt PACKET_ADD_MEMBERSHIP: "
-                        + errnoName(e) + ")", errnoName(e));
-            }
-            return fd;
-        }
-    }
-
-    private static void closeFd(int fd) {
-        try (Arena a = Arena.ofConfined()) {
-            Libc.close(Libc.newErrno(a), fd);
         }
     }
 
@@ -221,7 +196,7 @@ public final class XdpCapture implements AutoCloseable {
             program.close();
         } finally {
             for (XdpSocket s : sockets) s.close();
-            if (promiscFd >= 0) closeFd(promiscFd);
+            if (promiscuous != null) promiscuous.close();
         }
     }
 }
