@@ -69,6 +69,10 @@ public final class Eal {
         if (failed != null) throw new DpdkException(DpdkException.Kind.EAL, failed + " (earlier in this process; the EAL cannot be started twice)");
         if (cleanedUp) throw new DpdkException(DpdkException.Kind.EAL, "DPDK's EAL was shut down in this process and cannot start again");
         if (logFile == null) {
+            RuntimeLeftovers.removeThoseOfDeadProcesses(runtimeBase(), Path.of(System.getProperty("java.io.tmpdir")));
+            // from the first attempt on: a refused rte_eal_init may have made the runtime directory too
+            List<String> attempted = args;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> removeRuntimeDirectory(attempted), "dpdk runtime directory"));
             try {
                 logFile = Files.createTempFile("cellscope-dpdk-" + ProcessHandle.current().pid() + "-", ".log");
                 logFile.toFile().deleteOnExit();
@@ -181,9 +185,20 @@ public final class Eal {
     }
 
     /**
-     * DPDK 22.11 leaves its runtime directory ({@code /var/run/dpdk/PREFIX}, or under
-     * {@code $XDG_RUNTIME_DIR} when not root) behind; with {@code --no-shconf} it is empty and is
-     * removed here. One with files in it (the EAL's shared config) is left as DPDK leaves it.
+     * Where the EAL makes its runtime directories, as DPDK 22.11's {@code eal_get_runtime_dir} picks it:
+     * {@code /var/run/dpdk} for root, else {@code $XDG_RUNTIME_DIR/dpdk}, else {@code /tmp/dpdk}.
+     */
+    static Path runtimeBase() {
+        if (RuntimeLeftovers.realUid() == 0) return Path.of("/var/run/dpdk");
+        String xdg = System.getenv("XDG_RUNTIME_DIR");
+        return xdg != null ? Path.of(xdg, "dpdk") : Path.of("/tmp/dpdk");
+    }
+
+    /**
+     * DPDK 22.11 leaves its runtime directory ({@link #runtimeBase}/PREFIX) behind; with {@code --no-shconf} it
+     * is empty and is removed here, at exit, after {@code rte_eal_cleanup} or a refused {@code rte_eal_init}
+     * (shutdown hooks run in no set order: the EAL's cleanup holds this class's lock, which this waits for). One
+     * with files in it (the EAL's shared config) is left as DPDK leaves it.
      */
     private static void removeRuntimeDirectory(List<String> args) {
         String prefix = null;
@@ -193,10 +208,10 @@ public final class Eal {
             else if (a.equals("--file-prefix") && i + 1 < args.size()) prefix = args.get(i + 1);
         }
         if (prefix == null || prefix.isEmpty() || prefix.contains("/") || prefix.startsWith(".")) return;
-        String xdg = System.getenv("XDG_RUNTIME_DIR");
-        for (Path base : xdg == null ? List.of(Path.of("/var/run/dpdk")) : List.of(Path.of("/var/run/dpdk"), Path.of(xdg, "dpdk"))) {
+        synchronized (Eal.class) {
+            if (runningWith != null && !cleanedUp) return; // the EAL still runs: its cleanup hook comes and calls this again
             try {
-                Files.deleteIfExists(base.resolve(prefix)); // only when empty
+                Files.deleteIfExists(runtimeBase().resolve(prefix)); // only when empty
             } catch (IOException e) {
                 // not empty, or not ours to remove
             }
