@@ -167,6 +167,7 @@ public final class ReplayCommand implements Callable<Integer> {
         boolean xdp = transmitPath();
         if (cpu != null && iface == null && udp == null) throw UserError.usage("--cpu is for sending with -i INTERFACE or --udp HOST:PORT");
         if (cpu != null && (cpu < 0 || cpu > 1023)) throw UserError.usage("--cpu " + cpu + ": a CPU number, 0 to 1023");
+        if (cpu != null && MonotonicClock.cpuRefused(cpu) != null) throw UserError.usage(MonotonicClock.cpuRefused(cpu));
         if (writeTo != null && (options.pacing() != DEFAULT_PACING || loops != 1 || limit != null || durationSeconds != null || preload)) {
             throw UserError.usage("-w writes the frames as captured, once: the pacing, loop, limit, duration and preload options are for sending");
         }
@@ -178,6 +179,10 @@ public final class ReplayCommand implements Callable<Integer> {
         SessionOptions sessionOptions = new SessionOptions(decodeAs.config(),
                 analyze ? new AnalysisConfig(null, true, true) : null, false, Long.MAX_VALUE);
         if (writeTo != null) {
+            if (!writeTo.getFileName().toString().endsWith(".pcapng")) {
+                // pcapng keeps what a replay's copy must (each frame's interface, comments); a .pcap name would otherwise hide the format
+                System.err.println("cellscope: -w " + writeTo + ": written as pcapng (tshark, tcpreplay and cellscope read it; a .pcapng name says so)");
+            }
             new RewrittenCopy(file, writeTo, filter, rewriter).write(sessionOptions);
             reportRewrites(rewriter);
             return 0;
@@ -308,7 +313,7 @@ public final class ReplayCommand implements Callable<Integer> {
     private static void reportRewrites(FrameRewriter rewriter) {
         if (rewriter == null) return;
         System.err.println("cellscope: --map rewrote " + rewriter.rewritten() + " frames, recomputed " + rewriter.checksumsRecomputed()
-                + " checksums" + (rewriter.problemCount() > 0 ? "; " + rewriter.problemCount() + " problems:" : ""));
+                + " checksums" + (rewriter.problemCount() > 0 ? "; " + rewriter.problemCount() + (rewriter.problemCount() == 1 ? " problem:" : " problems:") : ""));
         for (String p : rewriter.problems()) System.err.println("cellscope:   " + p);
         if (rewriter.problemCount() > rewriter.problems().size()) {
             System.err.println("cellscope:   ... and " + (rewriter.problemCount() - rewriter.problems().size()) + " more");

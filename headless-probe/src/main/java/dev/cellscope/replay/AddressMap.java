@@ -135,7 +135,8 @@ public record AddressMap(Map<Long, Long> macs, Map<Bytes, Bytes> cellIds, Map<Lo
         try {
             // a literal of only these characters is parsed, never looked up
             byte[] b = java.net.InetAddress.getByName(text).getAddress();
-            if (b.length != 16) throw new IllegalArgumentException("not an IPv6 address: '" + text + "'");
+            // the JDK turns an IPv4-mapped address (::ffff:10.0.0.3) into its IPv4 one; on the wire it is still ::ffff:a.b.c.d
+            if (b.length == 4) b = java.nio.ByteBuffer.allocate(16).putShort(10, (short) 0xffff).put(12, b).array();
             return Bytes.of(b);
         } catch (java.net.UnknownHostException e) {
             throw new IllegalArgumentException("not an IPv6 address: '" + text + "'");

@@ -115,13 +115,23 @@ public final class MonotonicClock implements ReplayClock {
         }
     }
 
+    /**
+     * Why CPU {@code cpu} cannot be given to the sending thread (not online, or the only one online), or null. The
+     * command asks before anything opens, so that a CPU it cannot have is a usage error like any other option's.
+     */
+    public static String cpuRefused(int cpu) {
+        BitSet online = CpuAffinity.online();
+        if (!online.get(cpu)) return "--cpu " + cpu + ": no such CPU online (online: " + online + ")";
+        if (online.cardinality() == 1) return "--cpu " + cpu + ": it is the only CPU online; the other threads need another";
+        return null;
+    }
+
     /** This thread alone on {@link #cpu}; the process's other threads on every other online CPU. */
     private void isolate() {
-        BitSet online = CpuAffinity.online();
-        if (!online.get(cpu)) throw new ReplayException("--cpu " + cpu + ": no such CPU online (online: " + online + ")");
-        BitSet others = (BitSet) online.clone();
+        String refused = cpuRefused(cpu);
+        if (refused != null) throw new ReplayException(refused);
+        BitSet others = (BitSet) CpuAffinity.online().clone();
         others.clear(cpu);
-        if (others.isEmpty()) throw new ReplayException("--cpu " + cpu + ": it is the only CPU online; the other threads need another");
         try {
             CpuAffinity.isolateCallingThread(cpu, others);
         } catch (CpuAffinity.AffinityException e) {

@@ -11,7 +11,8 @@ import java.util.Locale;
  * @param notEthernet     selected frames of another link type, not sent
  * @param notCell         selected frames without UTCP or Tether, not sent (through a UDP socket only)
  * @param passes          passes over the capture that sent a frame
- * @param elapsedNanos    from the first frame's send to the last's
+ * @param elapsedNanos    from the first frame's send to the last's; at top speed to when the last send returned, as tcpreplay
+ *                        ends its time (a capture sent in one batch took the time of that batch, not zero)
  * @param scheduledNanos  from the first frame's deadline to the last's: what {@code elapsedNanos} should be (0 at top speed)
  * @param intervalError   |actual gap - scheduled gap| between consecutive frames sent (empty at top speed)
  * @param lateness        actual send time - deadline, per frame (empty at top speed)

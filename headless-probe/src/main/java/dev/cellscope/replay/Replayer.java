@@ -45,6 +45,8 @@ public final class Replayer {
     private final Schedule schedule;
     private final ErrorHistogram intervalError = new ErrorHistogram(), lateness = new ErrorHistogram();
     private long start, end = Long.MAX_VALUE, first, firstDeadline, lastSent, lastDeadline;
+    /** When the last send call returned: at top speed the run ends there (a run sent in one batch has no gap between sends). */
+    private long lastReturned;
     private long frames, bytes, failed;
     /** Passes begun (their first chunk taken) and passes sent from (a frame of theirs went, or was refused): the report counts these. */
     private long passesBegun, passes;
@@ -95,7 +97,7 @@ public final class Replayer {
             clock.releaseThread();
         }
         return new ReplayReport(frames, bytes, failed, selection.notEthernet(), selection.notCell(), passes,
-                frames == 0 ? 0 : lastSent - first,
+                frames == 0 ? 0 : (schedule.timed() ? lastSent : lastReturned) - first,
                 frames == 0 || !schedule.timed() ? 0 : lastDeadline - firstDeadline, intervalError, lateness, firstFailure);
     }
 
@@ -282,6 +284,7 @@ public final class Replayer {
                 i++;
                 continue;
             }
+            if (!timed) lastReturned = clock.nanoTime();
             for (int k = i; k < i + sent; k++) account(now, deadline[k], f[k].byteSize(), timed);
             i += sent;
         }

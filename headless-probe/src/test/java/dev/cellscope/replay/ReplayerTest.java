@@ -274,6 +274,20 @@ class ReplayerTest {
         assertTrue(!kept.format().contains("Warning"), kept.format());
     }
 
+    /**
+     * At top speed a run that goes in one batch took the time of that batch: the report has its rate (review: "sent in
+     * 0.000000 seconds" and no Rated: line). Fails when the time ends at the last send's start.
+     */
+    @Test
+    void topSpeedInOneBatchTakesTheBatchsTime() throws Exception {
+        FakeClock clock = new FakeClock();
+        Recorder rec = new Recorder(clock, 4_000, Integer.MAX_VALUE);
+        ReplayReport report = run(alice(), rec, clock, new ReplayOptions(new Pacing.TopSpeed(), 1, null, 8, false));
+        assertEquals(List.of(8), rec.batches);
+        assertEquals(4_000, report.elapsedNanos());
+        assertTrue(report.format().contains("sent in 0.000004 seconds\nRated: "), report.format());
+    }
+
     @Test
     void limitStopsAcrossPasses() throws Exception {
         int perPass = aliceFrames().size();
