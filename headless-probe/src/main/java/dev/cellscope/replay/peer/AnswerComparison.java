@@ -22,36 +22,24 @@ public final class AnswerComparison {
     private AnswerComparison() {}
 
     public static List<Difference> compare(List<Answer> captured, List<Answer> live) {
-        List<Difference> out = new ArrayList<>(byRequest(answers(captured, true), answers(live, true)));
-        for (Difference d : byPosition(answers(captured, false), answers(live, false), AnswerComparison::differs, "message")) {
-            // byPosition's index is the place among the messages that name no request: the message's own msg_index instead
+        List<Difference> out = new ArrayList<>();
+        List<Answer> restCaptured = new ArrayList<>(), restLive = new ArrayList<>(live);
+        for (Answer c : captured) {
+            Answer l = c.refSeq() < 0 ? null : restLive.stream().filter(a -> a.refSeq() == c.refSeq()).findFirst().orElse(null);
+            if (l == null) {
+                restCaptured.add(c);
+                continue;
+            }
+            restLive.remove(l);
+            String d = differs(c, l);
+            if (!d.isEmpty()) out.add(new Difference(c.index(), c, l, d));
+        }
+        // what no request pairs, position by position among themselves, at the message's own msg_index
+        for (Difference d : byPosition(restCaptured, restLive, AnswerComparison::differs, "message")) {
             Answer at = (Answer) (d.captured() != null ? d.captured() : d.live());
             out.add(new Difference(at.index(), d.captured(), d.live(), d.what()));
         }
         out.sort(java.util.Comparator.comparingInt(Difference::index));
-        return out;
-    }
-
-    /** The answers that name the request they answer (ACK, NACK: a ref_seq), or the others. */
-    private static List<Answer> answers(List<Answer> all, boolean naming) {
-        return all.stream().filter(a -> (a.refSeq() >= 0) == naming).toList();
-    }
-
-    /** Each captured answer against the live one to the same request (in order, when a request has several); the rest missing or extra. */
-    private static List<Difference> byRequest(List<Answer> captured, List<Answer> live) {
-        List<Difference> out = new ArrayList<>();
-        List<Answer> unmatched = new ArrayList<>(live);
-        for (Answer c : captured) {
-            Answer l = unmatched.stream().filter(a -> a.refSeq() == c.refSeq()).findFirst().orElse(null);
-            if (l == null) {
-                out.add(new Difference(c.index(), c, null, "the live peer did not answer message " + c.refSeq() + " (no ACK or NACK with its ref_seq)"));
-                continue;
-            }
-            unmatched.remove(l);
-            String d = differs(c, l);
-            if (!d.isEmpty()) out.add(new Difference(c.index(), c, l, d));
-        }
-        for (Answer l : unmatched) out.add(new Difference(l.index(), null, l, "the live peer sent an answer the captured one did not"));
         return out;
     }
 
