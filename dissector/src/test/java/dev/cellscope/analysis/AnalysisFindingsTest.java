@@ -267,17 +267,8 @@ class AnalysisFindingsTest {
 
     @Test
     void grantOverrunIsACreditError() {
-        long a = 0xAC1D00000001L, b = 0xAC1D00000002L;
         CaptureAnalysis analysis = CaptureAnalysis.singlePass(AnalysisConfig.defaults());
-        Dissector d = new Dissector();
-        byte[] data = new TetherFrame(new TetherHeader(1, 0, 0, a, b, 0, 3, 0, 0, 0, 0), Bytes.zeros(1024))
-                .encodeWithChecksum(f -> dev.cellscope.crypto.Crc64GoIso.tetherChecksum(f, 0, f.byteSize()));
-        EthernetHeader eth = new EthernetHeader(b, a, LinkLayouts.ETHERTYPE_CELL);
-        byte[] frame = new byte[14 + data.length];
-        eth.encodeTo(MemorySegment.ofArray(frame), 0);
-        System.arraycopy(data, 0, frame, 14, data.length);
-        ProtoTree t = new ProtoTree();
-        d.dissect(Packet.of(1, 0, frame), new FrameTiming(0, 0), analysis, t);
+        ProtoTree t = dissectSlot3(analysis, false);
         assertEquals("1", t.find(TetherFields.OVERRUN).getFirst().plainValue());
         assertEquals("-1088", t.find(TetherFields.CREDIT_AFTER).getFirst().plainValue());
         assertTrue(experts(t).contains("[error/credit] Grant overrun: sends 1088 bytes on flow 1 with 0 bytes of credit (deficit 1088)"),
@@ -291,18 +282,8 @@ class AnalysisFindingsTest {
      */
     @Test
     void aFrameWithABadCrcIsNotAccounted() {
-        long a = 0xAC1D00000001L, b = 0xAC1D00000002L;
         CaptureAnalysis analysis = CaptureAnalysis.singlePass(AnalysisConfig.defaults());
-        Dissector d = new Dissector();
-        byte[] data = new TetherFrame(new TetherHeader(1, 0, 0, a, b, 0, 3, 0, 0, 0, 0), Bytes.zeros(1024))
-                .encodeWithChecksum(f -> dev.cellscope.crypto.Crc64GoIso.tetherChecksum(f, 0, f.byteSize()));
-        data[4] ^= 0x04; // flow 1 → 5
-        EthernetHeader eth = new EthernetHeader(b, a, LinkLayouts.ETHERTYPE_CELL);
-        byte[] frame = new byte[14 + data.length];
-        eth.encodeTo(MemorySegment.ofArray(frame), 0);
-        System.arraycopy(data, 0, frame, 14, data.length);
-        ProtoTree t = new ProtoTree();
-        d.dissect(Packet.of(1, 0, frame), new FrameTiming(0, 0), analysis, t);
+        ProtoTree t = dissectSlot3(analysis, true);
         assertEquals("5", t.find(TetherFields.FLOW).getFirst().plainValue(), "the header is shown as it came");
         assertEquals(List.of(), t.find(TetherFields.OVERRUN));
         assertEquals(List.of(), t.find(TetherFields.CREDIT_AFTER));
@@ -312,6 +293,23 @@ class AnalysisFindingsTest {
                 && found.getFirst().endsWith(": not accounted, its header may be damaged"), found.toString());
         assertEquals(List.of(), analysis.tether().flows());
         assertEquals(1, analysis.tether().summary().corruptFrames());
+    }
+
+    /**
+     * Slot 3 of flow 1 (1024 bytes), a → b over Ethernet, with a correct CRC-64, dissected with {@code analysis};
+     * {@code damaged}: its flow id flipped to 5 after the CRC was computed, as a bit error in flight would.
+     */
+    private static ProtoTree dissectSlot3(CaptureAnalysis analysis, boolean damaged) {
+        long a = 0xAC1D00000001L, b = 0xAC1D00000002L;
+        byte[] data = new TetherFrame(new TetherHeader(1, 0, 0, a, b, 0, 3, 0, 0, 0, 0), Bytes.zeros(1024))
+                .encodeWithChecksum(f -> dev.cellscope.crypto.Crc64GoIso.tetherChecksum(f, 0, f.byteSize()));
+        if (damaged) data[4] ^= 0x04; // flow 1 → 5
+        byte[] frame = new byte[14 + data.length];
+        new EthernetHeader(b, a, LinkLayouts.ETHERTYPE_CELL).encodeTo(MemorySegment.ofArray(frame), 0);
+        System.arraycopy(data, 0, frame, 14, data.length);
+        ProtoTree t = new ProtoTree();
+        new Dissector().dissect(Packet.of(1, 0, frame), new FrameTiming(0, 0), analysis, t);
+        return t;
     }
 
     static byte[] deflate(byte[] in) {

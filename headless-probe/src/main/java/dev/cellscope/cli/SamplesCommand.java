@@ -62,8 +62,8 @@ public final class SamplesCommand implements Callable<Integer> {
         @Option(names = {"--size", "--frames"}, paramLabel = "N", description = "Frames to generate (big-transfer and the codec-built bulk samples; default 1000000; other scenarios have a fixed size).")
         long frames = 1_000_000;
 
-        @Option(names = "--seed", paramLabel = "N", description = "Seed of the generator (default 1).")
-        long seed = 1;
+        @Option(names = "--seed", paramLabel = "N", description = "Seed of the generator (default: the committed sample's, 1 for most).")
+        Long seed;
 
         @Override
         public Integer call() {
@@ -77,8 +77,8 @@ public final class SamplesCommand implements Callable<Integer> {
             try (OutputFile capture = OutputFile.of(out, "-o");
                  OutputFile truth = scenario ? OutputFile.of(Scenarios.truthPath(out), "-o") : null) {
                 try {
-                    if (scenario) Scenarios.generate(name, capture.path(), truth.path(), frames, seed);
-                    else SyntheticCaptures.generate(name, capture.path(), frames, seed);
+                    if (scenario) Scenarios.generate(name, capture.path(), truth.path(), frames, seed != null ? seed : Scenarios.defaultSeed(name));
+                    else SyntheticCaptures.generate(name, capture.path(), frames, seed != null ? seed : Scenarios.DEFAULT_SEED);
                 } catch (IOException e) {
                     throw capture.cannotWrite(e);
                 }

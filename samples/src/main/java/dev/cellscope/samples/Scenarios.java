@@ -37,6 +37,15 @@ public final class Scenarios {
             "tether-overrun", "corrupt-block", "oversize-frame", "legacy-json-peer", "unknown-cellid-scan", "mixed-wire");
     public static final long DEFAULT_SEED = 1;
 
+    /**
+     * The seed a committed sample is made with: 1, except tether-lamp's 7. Since session 35 a receiver NACKs in
+     * paced rounds, and under seed 1 the 4% loss no longer left a round of exactly one slot, so the sample showed no
+     * singleton Nack; seed 7 is the first after it that shows both kinds.
+     */
+    public static long defaultSeed(String name) {
+        return name.equals("tether-lamp") ? 7 : DEFAULT_SEED;
+    }
+
     static final long ALICE_MAC = 0x020000000A11L, BOB_MAC = 0x020000000B0BL, CAROL_MAC = 0x020000000CA7L;
     static final long SECOND = 1_000_000_000L;
 

@@ -27,7 +27,7 @@ class ScenarioCapturesTest {
     Stream<DynamicTest> regeneratingWithTheSeedGivesIdenticalBytes() {
         return Scenarios.COMMITTED.stream().map(name -> DynamicTest.dynamicTest(name, () -> {
             Path fresh = dir.resolve(name + ".pcapng");
-            Scenarios.generate(name, fresh, 0, Scenarios.DEFAULT_SEED);
+            Scenarios.generate(name, fresh, 0, Scenarios.defaultSeed(name));
             String hint = "samples/captures/" + name + " is stale: ./cellscope samples generate " + name + " -o samples/captures/" + name + ".pcapng";
             assertArrayEquals(Files.readAllBytes(CAPTURES.resolve(name + ".pcapng")), Files.readAllBytes(fresh), hint);
             assertEquals(Files.readString(Scenarios.truthPath(CAPTURES.resolve(name + ".pcapng"))), Files.readString(Scenarios.truthPath(fresh)), hint);

@@ -122,12 +122,11 @@ class TetherScenarioTruthTest {
     /**
      * The re-sends of tether-lamp, read from the capture apart from this code (tshark's raw bytes,
      * PROTOCOLS.md's layout: a data frame whose slot is below the highest its flow had shown, the sender
-     * sending in order): after the bulk Nacks in frames 258 [123, 139, 196, 200] and 263 [7, 32, 90, 107, 114,
-     * 123, 240, 242], and the singleton NACK of slot 123 in frame 318 (its first two re-sends were lost too).
-     * Bob's 64 KiB window let Alice send every slot before the first Nack, the slots behind the holes held
-     * (session 30). The wire dropped every original, so the tap never saw one.
+     * sending in order): after the bulk Nacks in frames 212 [10, 29, 42, 122], 309 [138, 201] and 314 [215, 279,
+     * 285, 290], and the singleton NACK of slot 285 in frame 320 (its first re-send was lost too). Seed 7
+     * (Scenarios.defaultSeed, session 35's paced NACK rounds). The wire dropped every original, so the tap never saw one.
      */
-    static final List<Long> TETHER_LAMP_RESENDS = List.of(260L, 261L, 262L, 265L, 266L, 267L, 268L, 269L, 271L, 273L, 319L);
+    static final List<Long> TETHER_LAMP_RESENDS = List.of(214L, 215L, 216L, 217L, 311L, 312L, 316L, 317L, 318L, 321L);
 
     private static void checkResends(String name) throws IOException {
         Map<String, Object> truth = truth(name);
