@@ -120,11 +120,11 @@ class ReplayRewriteTest {
 
     @Test
     void tetherIdentitiesWithTheirCrcRecomputed() throws Exception {
-        Path out = rewrite("tether-lamp");
+        Path out = rewrite("tether-overrun");
         Cli.Result r = Cli.run("read", "-r", out.toString(), "-T", "fields", "-e", "tether.sender", "-e", "tether.checksum.status");
         assertEquals(0, r.exit(), r.err());
         List<String> lines = r.lines();
-        assertEquals(frames(CAPTURES.resolve("tether-lamp.pcapng")).size(), lines.size());
+        assertEquals(frames(CAPTURES.resolve("tether-overrun.pcapng")).size(), lines.size());
         assertTrue(lines.stream().allMatch(l -> l.endsWith("\tgood")), "every Tether CRC good: " + lines.stream().filter(l -> !l.endsWith("good")).toList());
         assertTrue(lines.stream().anyMatch(l -> l.startsWith("ac:1d:00:00:00:01\t")), "alice's frames carry the new identity");
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("ac:1d:b3:0d:30:2f\t")), "no frame carries the old one");
