@@ -1,5 +1,7 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.crypto.Identities;
+
 import dev.cellscope.protocol.tether.TetherFlags;
 import dev.cellscope.protocol.tether.TetherCredit;
 import dev.cellscope.protocol.tether.TetherSlots;
@@ -69,6 +71,8 @@ public final class TetherSender<A> {
         this.contentLength = content.byteSize();
         this.scheduler = scheduler;
         this.port = new TetherPort<>(config.localId(), link, scheduler, counters, 0);
+        // Grants count only from where the receiver is (onFrame drops the rest): its ID alone is public.
+        port.creditOnlyIf((from, frame) -> from.equals(peer));
         this.slotCount = TetherSlots.count(contentLength, config.slotSize());
         // The Manifest checksum covers the content's true bytes, not the padding of the last slot.
         this.checksum = Crc64GoIso.compute(content, 0, contentLength);
@@ -158,6 +162,13 @@ public final class TetherSender<A> {
     private void onFrame(A from, TetherFrame frame) {
         TetherHeader h = frame.header();
         if (phase == Phase.DONE || h.sender() != target()) return;
+        // The receiver is where we send to, as a connected UDP socket would hold it: its ID is public (on the wire, in
+        // every log), so a frame claiming it from elsewhere (a forged confirmation, NACKs, grants) is dropped and counted.
+        if (!from.equals(peer)) {
+            counters.strayFrames.incrementAndGet();
+            port.noisy("stray", "frame claiming " + Identities.formatTetherId(target()) + " from " + from + " ignored: the receiver is at " + peer);
+            return;
+        }
         lastHeardNanos = now();
         if (h.flowId() == 0) {
             controlSpentByPeer += TetherCredit.cost(h.flags(), frame.encodedSize());

@@ -23,7 +23,8 @@ package dev.cellscope.endpoint.tether;
  * @param lampsAnswered     Lamps answered with a Hail
  * @param regrants          receiver: grants re-issued after a stall (credit presumed lost)
  * @param refusedDefines    receiver: Defines refused (no Lamp exchange with that sender at that address, or over a limit)
- * @param strayFrames       receiver: data, probes and Manifests for a flow it has not accepted, or from another address than the flow's Define, dropped
+ * @param strayFrames       receiver: data, probes and Manifests for a flow it has not accepted, or from another address than the flow's Define, dropped;
+ *                          sender: frames claiming the receiver's ID from another address than the receiver's, dropped
  * @param abandonedFlows    receiver: flows dropped after hearing nothing from their sender for the idle time
  */
 public record TetherStats(long framesSent, long bytesSent, long framesReceived, long grantsGiven, long grantBytesGiven,

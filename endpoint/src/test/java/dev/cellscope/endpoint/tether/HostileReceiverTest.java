@@ -90,4 +90,30 @@ class HostileReceiverTest {
         h.scheduler.runUntil(() -> false, 1_000_000L);
         assertEquals(Long.MAX_VALUE, h.sender.stats().grantBytesReceived());
     }
+
+    /**
+     * The receiver's ID is public: a forged LAMP|SYNC confirmation from another address (and forged NACKs) must not
+     * end the transfer CONFIRMED while the real receiver has nothing (review of the tether fixes: the sender took
+     * frames claiming the receiver from any address). They are dropped and counted as stray.
+     */
+    @Test
+    void framesClaimingTheReceiverFromAnotherAddressAreIgnored() {
+        TetherPort<String> spoofer = new TetherPort<>(TetherHarness.RECEIVER, h.wire.port("c"), h.scheduler, new TetherCounters(), 0);
+        receiver(1 << 20, (port, f) -> {
+            if (data.size() == 8) {
+                spoofer.send("a", TetherHarness.SENDER, 1, TetherFlags.LAMP | TetherFlags.SYNC, 8, 0, 0, new byte[0]);
+                spoofer.send("a", TetherHarness.SENDER, 1, TetherFlags.LAMP, 0, 1 << 20, 3, new byte[0]);
+            }
+        });
+        var done = h.sender.start();
+        h.scheduler.runUntil(() -> data.size() >= 8, 5_000_000_000L);
+        h.scheduler.runUntil(() -> false, 20_000_000L);
+        assertFalse(done.isDone(), "confirmed by a forged frame: " + h.events);
+        assertEquals(8, data.size(), "slot 3 re-sent on a forged NACK: " + h.events);
+        assertEquals(2, h.sender.stats().strayFrames());
+        assertTrue(h.sender.stats().grantBytesReceived() < 2 << 20, "the forged grant of 1 MiB was credited: " + h.sender.stats());
+        confirm(TetherFlags.LAMP | TetherFlags.SYNC);
+        h.scheduler.runUntil(done::isDone, 1_000_000_000L);
+        assertEquals(SendResult.Status.CONFIRMED, done.join().status());
+    }
 }
