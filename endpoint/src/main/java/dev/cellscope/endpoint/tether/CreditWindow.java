@@ -75,11 +75,12 @@ final class CreditWindow {
      * hole drains them: without this a full window would deadlock on its first loss.
      */
     void presumeLost(long len) {
-        // No more than the sender can hold: it cannot have lost frames it had no credit for. Uncapped, NACKs of a
-        // million slots that were never sent owed (and granted) gigabytes (review: 2.28 GB in 5 s).
-        long c = Math.min(len, senderCredit());
-        presumedLost += c;
-        owed += c;
+        // Not capped at the credit the sender is believed to hold: a re-send lost again is NACKed again, and by then the
+        // sender may hold nothing (it spent it on that re-send); capped, its next re-send was never granted and a lossy
+        // 20 MB transfer deadlocked (session 35 re-review). What one round may presume is bounded by its slot count
+        // (InboundFlow.sendNacks: a window's worth).
+        presumedLost += len;
+        owed += len;
     }
 
     /**
