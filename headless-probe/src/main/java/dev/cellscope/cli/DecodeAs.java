@@ -16,13 +16,17 @@ import java.util.Set;
  */
 final class DecodeAs {
     @Option(names = "-d", paramLabel = "udp.port==N",
-            description = "Decode UDP port N as UTCP/Tether (like tshark's decode-as); repeatable. Default port 34997.")
+            description = "Also decode UDP port N as UTCP/Tether (like tshark's decode-as); repeatable. Port 34997 always is.")
     List<String> specs = new ArrayList<>();
 
-    /** The dissector's configuration with the ports given; a malformed spec is a usage error. */
+    /**
+     * The dissector's configuration with the ports given added to the default one, as tshark's decode-as adds to a
+     * dissector's ports (a review found -d 34998 silently stopped 34997 from being decoded); a malformed spec is a
+     * usage error.
+     */
     DissectorConfig config() {
         if (specs.isEmpty()) return DissectorConfig.defaults();
-        Set<Integer> ports = new HashSet<>();
+        Set<Integer> ports = new HashSet<>(DissectorConfig.defaults().cellUdpPorts());
         for (String spec : specs) {
             String s = spec.replace(" ", "");
             if (!s.startsWith("udp.port==")) throw UserError.usage("-d takes udp.port==N, got '" + spec + "'");

@@ -275,6 +275,23 @@ class ReadCommandTest {
         assertEquals("cellscope: -d: '99999' is not a UDP port (1-65535)\n", badD.err());
     }
 
+    /**
+     * {@code -d} adds a port, as tshark's decode-as does: mixed-wire's 28 datagrams to 34997 are UTCP with or without
+     * {@code -d udp.port==53} (a review found -d replacing the default port, so they became plain UDP).
+     */
+    @Test
+    void decodeAsAddsAPortToTheDefaultOne() throws Exception {
+        for (String[] extra : new String[][] {{}, {"-d", "udp.port==53"}}) {
+            List<String> args = new java.util.ArrayList<>(List.of("read", "-r", "../samples/captures/mixed-wire.pcapng",
+                    "-Y", "udp.dstport == 34997", "-T", "fields", "-e", "frame.protocols"));
+            args.addAll(List.of(extra));
+            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), r.err());
+            assertEquals(28, r.lines().size(), r.out());
+            assertTrue(r.lines().stream().allMatch(l -> l.startsWith("eth:ip:udp:utcp")), args + ": " + r.out());
+        }
+    }
+
     /** The other commands that take {@code -d} refuse a bad one the same way: one line, exit 2, nothing written. */
     @Test
     void everyCommandRefusesABadDecodeAs(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
