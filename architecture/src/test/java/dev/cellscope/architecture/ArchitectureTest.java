@@ -149,9 +149,10 @@ class ArchitectureTest {
     @Test
     void packetSocketsStayInTheEndpointAndTheAfPacketBackend() {
         // replay transmits whole frames (FrameTransmitter) and captures nothing, so it bypasses no backend;
-        // live.xdp is the AF_XDP backend (XdpCapture and the BpfFilter interpreter live in nativetap.packet)
+        // live.xdp is the AF_XDP backend (XdpCapture and the BpfFilter interpreter live in nativetap.packet); live.dpdk
+        // asks whether an XDP program is already on the interface before DPDK's af_xdp driver touches it (XdpAttachment)
         noClasses().that().resideOutsideOfPackages("dev.cellscope.nativetap..", "dev.cellscope.endpoint..", "dev.cellscope.live.afpacket..",
-                        "dev.cellscope.live.xdp..", "dev.cellscope.replay..")
+                        "dev.cellscope.live.xdp..", "dev.cellscope.live.dpdk..", "dev.cellscope.replay..")
                 .should().dependOnClassesThat().resideInAPackage("dev.cellscope.nativetap.packet..")
                 .because("a capture face that opened a TpacketV3Ring itself would bypass --backend, the drop counters and the"
                         + " one-line errors of dev.cellscope.live.LiveBackend; AF_XDP and DPDK slot in the same way")

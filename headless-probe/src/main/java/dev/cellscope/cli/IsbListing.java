@@ -1,9 +1,9 @@
 package dev.cellscope.cli;
 
 import dev.cellscope.cli.errors.UserError;
-import dev.cellscope.io.CaptureReader;
 import dev.cellscope.io.InterfaceInfo;
 import dev.cellscope.io.InterfaceStatistics;
+import dev.cellscope.session.CaptureStatistics;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import java.util.OptionalLong;
  * {@code read -r FILE -z isb}: the file's pcapng Interface Statistics Blocks, one line each, in file order. tshark
  * (4.0) shows none of them (-V, capinfos only counts them), and they are where dumpcap's files and cellscope's (ring
  * files, {@code read -i -w}) say what the capture missed. Read from the file itself, after the frames: the blocks
- * are not frames and the session does not see them.
+ * are not frames, so the session reads them apart ({@link CaptureStatistics}).
  */
 final class IsbListing {
     static final String NAME = "isb";
@@ -24,11 +24,9 @@ final class IsbListing {
 
     /** The listing of {@code file}; a file that cannot be read is the user's error, as for the frames. */
     static String of(Path file) {
-        try (CaptureReader r = CaptureReader.open(file)) {
-            while (r.next() != null) {
-                // the blocks come after the frames
-            }
-            return format(r.interfaces(), r.statistics());
+        try {
+            CaptureStatistics s = CaptureStatistics.read(file);
+            return format(s.interfaces(), s.blocks());
         } catch (IOException | RuntimeException e) {
             throw UserError.failure(file + ": cannot read its statistics blocks: " + e.getMessage());
         }
