@@ -8,6 +8,7 @@ import dev.cellscope.crypto.SchemaFingerprints;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.endpoint.store.Chunker;
 import dev.cellscope.endpoint.store.ContentStore;
+import dev.cellscope.endpoint.store.CorruptBlockException;
 import dev.cellscope.endpoint.store.ObjectFileWriter;
 import dev.cellscope.endpoint.store.ObjectManifest;
 import dev.cellscope.protocol.sbi.SbiCompression;
@@ -357,9 +358,15 @@ public final class SbiPeer implements SbiStream.Receiver {
         byte[] data;
         try {
             data = store.get(w.hash()).orElse(null);
-        } catch (IOException e) {
+        } catch (CorruptBlockException e) {
+            // Quarantined: we no longer hold it, which is a normal answer (a later put of it repairs the store).
             event("store: " + e.getMessage());
             data = null;
+        } catch (IOException e) {
+            // The store failed, not the peer: no NACK (block_not_found would be a lie), close as the table says.
+            event("store: " + e.getMessage());
+            shutdown("local store failed: " + e.getMessage(), true);
+            return;
         }
         if (data == null) {
             nack(SbiError.BLOCK_NOT_FOUND, index, "no block " + w.hash().hex());

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * <pre>
  * DIR/blocks/&lt;64 lowercase hex of BLAKE3(content)&gt;   one file per block
  * DIR/objects/&lt;64 lowercase hex of the root&gt;         manifest: the concatenated chunk CIDs
+ * DIR/quarantine/&lt;64 lowercase hex&gt;                  a block found corrupt when read (kept for inspection)
  * </pre>
  * Every file is written to a temporary file in the same directory ({@value #TEMP_PREFIX}...),
  * forced to disk and renamed with {@code ATOMIC_MOVE}: a reader sees a whole file or none, so
@@ -32,7 +33,8 @@ import java.util.regex.Pattern;
  * are invisible to {@link #has}/{@link #list}, and {@link #open} deletes them.
  *
  * <p>Writes are verified (the content must hash to its name) and so are reads (a block altered
- * on disk is reported, never served).
+ * on disk is reported, never served, and moved to {@code quarantine/}: the store then no longer claims it, so an
+ * offer of it is answered "lacking" and a get fetches it again, which repairs it).
  */
 public final class ContentStore {
     static final String TEMP_PREFIX = ".tmp-";
@@ -41,11 +43,13 @@ public final class ContentStore {
 
     private final Path blocks;
     private final Path objects;
+    private final Path quarantine;
     private final int tempFilesRemoved;
 
     private ContentStore(Path dir) throws IOException {
         this.blocks = Files.createDirectories(dir.resolve("blocks"));
         this.objects = Files.createDirectories(dir.resolve("objects"));
+        this.quarantine = dir.resolve("quarantine"); // made on the first corrupt block only
         this.tempFilesRemoved = removeTemps(blocks) + removeTemps(objects);
     }
 
@@ -67,18 +71,66 @@ public final class ContentStore {
         return Files.isRegularFile(blockPath(cid));
     }
 
-    /** The block's content, checked against its name; empty when absent. */
+    /**
+     * The block's content, checked against its name; empty when absent.
+     *
+     * @throws CorruptBlockException when the content hashes elsewhere (altered, truncated, another block's bytes):
+     *         the file has been moved to {@code quarantine/}, so from now on the block is absent
+     * @throws IOException when the file cannot be read (a failure of the store; the text says why)
+     */
     public Optional<byte[]> get(Bytes cid) throws IOException {
+        Path file = blockPath(cid);
         byte[] data;
         try {
-            data = Files.readAllBytes(blockPath(cid));
+            data = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (IOException e) {
+            throw new IOException("block " + cid.hex() + " cannot be read: " + file + ": " + reason(e), e);
         }
-        if (!Bytes.of(Blake3.hash(data)).equals(cid)) {
-            throw new IOException("block " + cid.hex() + " is corrupt on disk (content hashes elsewhere)");
-        }
+        if (!Bytes.of(Blake3.hash(data)).equals(cid)) throw quarantined(cid, file);
         return Optional.of(data);
+    }
+
+    /**
+     * Chunks of {@code manifest} the store does not hold intact, in order, each once: absent ones, and held ones
+     * that turn out corrupt when read (quarantined as by {@link #get}, and handed to {@code corrupt}). Reads every
+     * held chunk: for a get about to assemble the object from its own store, which reads them anyway.
+     */
+    public List<Bytes> missingOrCorrupt(ObjectManifest manifest, java.util.function.Consumer<CorruptBlockException> corrupt)
+            throws IOException {
+        List<Bytes> out = new ArrayList<>();
+        for (Bytes cid : manifest.chunks().stream().distinct().toList()) {
+            try {
+                if (get(cid).isEmpty()) out.add(cid);
+            } catch (CorruptBlockException e) {
+                corrupt.accept(e);
+                out.add(cid);
+            }
+        }
+        return out;
+    }
+
+    /** Moves a corrupt block file out of {@code blocks/} (one copy per CID is kept, the latest) and says so. */
+    private CorruptBlockException quarantined(Bytes cid, Path file) throws IOException {
+        try {
+            Files.createDirectories(quarantine);
+            Files.move(file, quarantine.resolve(cid.hex()), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException gone) {
+            // another reader moved it first: it is out of blocks/ either way
+        } catch (IOException e) {
+            // Left in place it would be claimed forever and never repaired: a store that cannot move it has failed.
+            throw new IOException("block " + cid.hex() + " is corrupt on disk and cannot be moved to quarantine/: "
+                    + reason(e), e);
+        }
+        return new CorruptBlockException(cid, "content hashes elsewhere; moved to " + quarantine.getFileName() + "/");
+    }
+
+    /** Why a file operation failed, in words: AccessDeniedException's message is only the path. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Stores {@code data} under its BLAKE3 and returns that CID (nothing is written if present). */

@@ -227,6 +227,62 @@ class SbiTransferTest {
         assertFalse(Files.exists(dir.resolve("copy.bin")));
     }
 
+    /**
+     * A block corrupt in the holder's store is not served and no longer claimed: the get is NACKed block_not_found
+     * (the connection stays open), and a put of the same object then sends that block again, which repairs the
+     * store. On the old code the block stayed in blocks/: the put's DAG_SYNC answer said "lacks 0", the put
+     * succeeded sending nothing, and the object could never be got again.
+     */
+    @Test
+    void aCorruptBlockInTheHoldersStoreIsNotFoundThenRepairedByAPut() throws Exception {
+        connect(config(1), config(2), 24);
+        byte[] content = random(8 * 65536, 24);
+        Path file = dir.resolve("file.bin");
+        Files.write(file, content);
+        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        Bytes third = m.chunks().get(2);
+        Path stored = a.store().directory().resolve("blocks").resolve(third.hex());
+        byte[] bad = Files.readAllBytes(stored);
+        bad[100] ^= 1;
+        Files.write(stored, bad);
+
+        CompletableFuture<byte[]> get = b.get(m.root());
+        scheduler.runUntilIdle();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> get.get(0, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("block_not_found"), e.getCause().getMessage());
+        assertTrue(eventsA.stream().anyMatch(t -> t.contains("block " + third.hex() + " is corrupt on disk") && t.contains("quarantine")), eventsA.toString());
+        assertFalse(a.isClosed());
+
+        Chunker.store(b.store(), file, 65536); // b holds a good copy and offers it
+        CompletableFuture<PutResult> put = b.putObject(m.chunks());
+        scheduler.runUntilIdle();
+        assertEquals(1, put.get(0, TimeUnit.SECONDS).blocksSent());
+        assertArrayEquals(content, Chunker.assemble(a.store(), m));
+    }
+
+    /**
+     * A block the holder cannot read is a failure of its store, not of the peer: no NACK, the connection closes
+     * (the strictness table's last row) and the event says why. On the old code it was NACKed block_not_found and
+     * the connection stayed open.
+     */
+    @Test
+    void anUnreadableBlockClosesWithoutANack() throws Exception {
+        connect(config(1), config(2), 25);
+        Bytes cid = a.store().put(random(1000, 25));
+        Path stored = a.store().directory().resolve("blocks").resolve(cid.hex());
+        Files.delete(stored);
+        Files.createDirectory(stored); // unreadable as a file, also for root
+        ObjectManifest m = ObjectManifest.of(List.of(cid));
+        a.store().putManifest(m);
+
+        CompletableFuture<byte[]> get = b.get(m.root());
+        scheduler.runUntilIdle();
+        assertThrows(ExecutionException.class, () -> get.get(0, TimeUnit.SECONDS));
+        assertEquals(0, a.counters().nacksSent());
+        assertTrue(a.isClosed() && a.closedReason().startsWith("local store failed: block " + cid.hex() + " cannot be read"), a.closedReason());
+        assertTrue(a.closedReason().contains("Is a directory"), a.closedReason());
+    }
+
     @Test
     void dagSyncAnswerListsExactlyTheMissingNodes() throws Exception {
         connect(config(1), config(2), 31);

@@ -4,6 +4,8 @@ import dev.cellscope.crypto.Blake3;
 import dev.cellscope.wire.Bytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,13 +57,65 @@ class ContentStoreTest {
         }
     }
 
+    /**
+     * A block found corrupt when read is moved to quarantine/ and no longer claimed, so it counts as missing and can
+     * be stored again. On the old code it stayed in blocks/: has() and missing() claimed it forever, and a put of
+     * the good content was skipped.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"altered", "truncated", "another block's content"})
+    void aBlockCorruptOnDiskIsQuarantinedAndCanBeStoredAgain(String how) throws Exception {
+        ContentStore store = ContentStore.open(dir);
+        byte[] good = new byte[1000];
+        new Random(7).nextBytes(good);
+        Bytes cid = store.put(good);
+        Path file = dir.resolve("blocks").resolve(cid.hex());
+        byte[] bad = switch (how) {
+            case "altered" -> { byte[] b = good.clone(); b[500] ^= 1; yield b; }
+            case "truncated" -> java.util.Arrays.copyOf(good, 999);
+            default -> new byte[] {1, 2, 3};
+        };
+        if (how.startsWith("another")) store.put(bad);
+        Files.write(file, bad);
+
+        CorruptBlockException e = assertThrows(CorruptBlockException.class, () -> store.get(cid));
+        assertTrue(e.getMessage().contains("corrupt") && e.getMessage().contains("quarantine"), e.getMessage());
+        assertFalse(store.has(cid));
+        assertFalse(store.list().contains(cid));
+        assertArrayEquals(bad, Files.readAllBytes(dir.resolve("quarantine").resolve(cid.hex())));
+        ObjectManifest m = ObjectManifest.of(List.of(cid));
+        assertEquals(List.of(cid), store.missing(m));
+
+        store.put(cid, good); // repaired
+        assertArrayEquals(good, store.get(cid).orElseThrow());
+    }
+
+    /** A held chunk that is corrupt counts as missing for a get: reported, quarantined, listed. */
     @Test
-    void aBlockAlteredOnDiskIsNotServed() throws Exception {
+    void missingOrCorruptListsCorruptChunks() throws Exception {
+        ContentStore store = ContentStore.open(dir);
+        Bytes ok = store.put(new byte[] {1});
+        Bytes bad = store.put(new byte[] {2});
+        Bytes absent = Bytes.of(Blake3.hash(new byte[] {3}));
+        Files.write(dir.resolve("blocks").resolve(bad.hex()), new byte[] {4});
+        List<Bytes> reported = new ArrayList<>();
+        assertEquals(List.of(bad, absent), store.missingOrCorrupt(ObjectManifest.of(List.of(ok, bad, absent, bad)),
+                c -> reported.add(c.cid())));
+        assertEquals(List.of(bad), reported);
+    }
+
+    /** A block that cannot be read is a store failure, not a corrupt block: the text says why (EACCES was only the path). */
+    @Test
+    void anUnreadableBlockIsAStoreFailureThatSaysWhy() throws Exception {
         ContentStore store = ContentStore.open(dir);
         Bytes cid = store.put(new byte[] {1, 2, 3});
-        Files.write(dir.resolve("blocks").resolve(cid.hex()), new byte[] {1, 2, 4});
+        Path file = dir.resolve("blocks").resolve(cid.hex());
+        Files.delete(file);
+        Files.createDirectory(file); // unreadable as a file, also for root (chmod 000 is not)
         IOException e = assertThrows(IOException.class, () -> store.get(cid));
-        assertTrue(e.getMessage().contains("corrupt"));
+        assertFalse(e instanceof CorruptBlockException);
+        assertTrue(e.getMessage().contains("cannot be read") && e.getMessage().contains("Is a directory"), e.getMessage());
+        assertTrue(Files.isDirectory(file)); // not moved: nothing says it is corrupt
     }
 
     @Test
