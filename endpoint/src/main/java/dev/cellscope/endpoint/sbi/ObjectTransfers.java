@@ -334,7 +334,16 @@ final class ObjectTransfers {
     }
 
     private void want(Get g) {
-        List<Bytes> missing = store.missing(g.manifest);
+        // Our own chunks are read (and so verified) now, not only when the file is written: a corrupt one is then
+        // quarantined and fetched from the peer instead of failing the get after "get complete".
+        List<Bytes> missing;
+        try {
+            missing = store.missingOrCorrupt(g.manifest,
+                    corrupt -> peer.event("local store: " + corrupt.getMessage() + ": fetching it again"));
+        } catch (IOException e) {
+            finishGet(g, null, new IOException("local store: " + e.getMessage(), e));
+            return;
+        }
         for (ObjectFileWriter w : g.writers) w.manifest(g.manifest, new HashSet<>(missing));
         if (missing.isEmpty()) {
             finishGet(g, g.manifest, null);

@@ -201,29 +201,49 @@ class SbiTransferTest {
     }
 
     /**
-     * A get whose file cannot be written fails at once, not after the whole object was fetched: here the first chunk,
-     * already in b's store, is corrupt on disk, so the file cannot be written past it. Before ObjectFileWriter the get
-     * fetched all 48 blocks and failed at the end.
+     * A chunk corrupt in the getter's own store counts as missing: quarantined and fetched from the peer, and the get
+     * succeeds. On the old code it was claimed as held, the get logged "get complete" and then failed writing the
+     * file ("block … is corrupt on disk"), sending nothing to the peer that holds a good copy.
      */
     @Test
-    void aGetWhoseFileCannotBeWrittenFailsBeforeFetchingEverything() throws Exception {
+    void aCorruptChunkInTheGettersStoreIsFetchedAgain() throws Exception {
+        connect(config(1), config(2), 23);
+        byte[] content = random(48 * 65536, 23);
+        Path file = dir.resolve("file.bin");
+        Files.write(file, content);
+        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        Chunker.store(b.store(), file, 65536); // b had it all (an earlier get)...
+        b.store().putManifest(m);
+        Bytes fifth = m.chunks().get(4);
+        Path stored = b.store().directory().resolve("blocks").resolve(fifth.hex());
+        Files.write(stored, new byte[65536]); // ...and one chunk went bad on its disk
+
+        CompletableFuture<Path> got = b.get(m.root(), dir.resolve("copy.bin"));
+        scheduler.runUntilIdle();
+        assertArrayEquals(content, Files.readAllBytes(got.get(0, TimeUnit.SECONDS)));
+        assertEquals(1, a.counters().blocksSent());
+        assertTrue(eventsB.stream().anyMatch(t -> t.startsWith("local store: block " + fifth.hex() + " is corrupt on disk")), eventsB.toString());
+    }
+
+    /**
+     * A get whose own store fails (a chunk it holds cannot be read) fails at once, saying it is the local store, not
+     * after fetching the rest of the object.
+     */
+    @Test
+    void aGetWhoseStoreCannotBeReadFailsBeforeFetchingAnything() throws Exception {
         connect(config(1), config(2), 23);
         byte[] content = random(48 * 65536, 23);
         Path file = dir.resolve("file.bin");
         Files.write(file, content);
         ObjectManifest m = Chunker.store(a.store(), file, 65536);
         Bytes first = m.chunks().getFirst();
-        b.store().put(java.util.Arrays.copyOf(content, 65536));
-        try (var blocks = Files.walk(b.store().directory())) {
-            Path stored = blocks.filter(f -> f.getFileName().toString().equals(first.hex())).findFirst().orElseThrow();
-            Files.write(stored, new byte[65536]); // corrupt: it no longer hashes to its name
-        }
+        Files.createDirectory(b.store().directory().resolve("blocks").resolve(first.hex())); // unreadable as a file
 
         CompletableFuture<Path> got = b.get(m.root(), dir.resolve("copy.bin"));
         scheduler.runUntilIdle();
         ExecutionException e = assertThrows(ExecutionException.class, () -> got.get(0, TimeUnit.SECONDS));
-        assertTrue(e.getCause().getMessage().contains("copy.bin: block " + first.hex() + " is corrupt on disk"), e.getCause().getMessage());
-        assertTrue(b.counters().blocksStored() < 40, "blocks fetched before the get failed: " + b.counters().blocksStored());
+        assertTrue(e.getCause().getMessage().contains("local store: block " + first.hex() + " cannot be read"), e.getCause().getMessage());
+        assertEquals(0, b.counters().blocksStored());
         assertFalse(Files.exists(dir.resolve("copy.bin")));
     }
 
