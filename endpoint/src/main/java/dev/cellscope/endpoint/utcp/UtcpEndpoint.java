@@ -1,6 +1,7 @@
 package dev.cellscope.endpoint.utcp;
 
 import dev.cellscope.endpoint.core.Link;
+import dev.cellscope.endpoint.core.NoisyEvents;
 import dev.cellscope.endpoint.core.Scheduler;
 import dev.cellscope.protocol.utcp.UtcpFlags;
 import dev.cellscope.protocol.utcp.UtcpSeq;
@@ -57,6 +58,8 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
     private Set<Bytes> preferred = Set.of();
     private Consumer<UtcpConnection> acceptor;
     private Consumer<String> onEvent;
+    /** Lines one frame from anyone can cause (drops, refusals, evictions): at most one per kind per second. */
+    private final NoisyEvents noisy;
     private long unknownDst, srcNotAllowed, malformed, noConnection, accepted, evicted, refused, replaced;
     /** Read pauses of connections already gone (the live ones' are in their counters). */
     private long readPausesGone;
@@ -78,6 +81,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         for (Bytes id : localIds) requireCellId(id);
         this.allowList = allowList == null ? null : Set.copyOf(allowList);
         this.cfg = Objects.requireNonNull(cfg);
+        this.noisy = new NoisyEvents(scheduler, this::event);
         this.random = cfg.seed() == null ? new SecureRandom() : new SplittableRandom(cfg.seed());
         link.onReceive(this::onFrame);
     }
@@ -203,7 +207,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         }
         if (victim == null) return false;
         evicted++;
-        event("evicted connection from " + victim.peerCellId().hex() + " (idlest; connection cap " + cap + " reached)");
+        noisy.event("evicted", "evicted connection from " + victim.peerCellId().hex() + " (idlest; connection cap " + cap + " reached)");
         victim.abort("evicted: connection cap " + cap + " reached");
         return true;
     }
@@ -216,12 +220,12 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         }
         if (!localIds.contains(h.dst())) {
             unknownDst++;
-            event("dropped frame for unknown CellID " + h.dst().hex() + " from " + from);
+            noisy.event("unknown-dst", "dropped frame for unknown CellID " + h.dst().hex() + " from " + from);
             return;
         }
         if (allowList != null && !allowList.contains(h.src())) {
             srcNotAllowed++;
-            event("dropped frame from CellID " + h.src().hex() + " (not allowed) via " + from);
+            noisy.event("not-allowed", "dropped frame from CellID " + h.src().hex() + " (not allowed) via " + from);
             return;
         }
         if (!(UtcpPacket.decode(frame) instanceof Decoded.Ok<UtcpPacket>(UtcpPacket p, int alsoIgnored))) {
@@ -232,7 +236,7 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         UtcpConnection c = connections.get(key);
         if (c != null && acceptor != null && h.has(UtcpFlags.SYN) && c.supersededBy(h.seq())) {
             replaced++;
-            event("connection from " + h.src().hex() + " replaced: the peer opened a new one (SYN seq " + h.seq() + ") via " + from);
+            noisy.event("replaced", "connection from " + h.src().hex() + " replaced: the peer opened a new one (SYN seq " + h.seq() + ") via " + from);
             c.supersede();
             c = null;
         }
@@ -242,12 +246,12 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
         } else if (h.has(UtcpFlags.SYN) && acceptor != null) {
             if (!makeRoom(h.src(), from)) {
                 refused++;
-                event("refused connection from " + h.src().hex() + " via " + from + ": connection caps reached");
+                noisy.event("refused", "refused connection from " + h.src().hex() + " via " + from + ": connection caps reached");
                 return;
             }
             accepted++;
             c = newConnection(key, from, true);
-            event("accepted connection from " + h.src().hex() + " via " + from);
+            noisy.event("accepted", "accepted connection from " + h.src().hex() + " via " + from);
             acceptor.accept(c);
             c.acceptSyn(h.seq());
         } else {
