@@ -61,6 +61,14 @@ final class ObjectTransfers {
      */
     static final int GET_WANTS_IN_FLIGHT = 32;
 
+    /**
+     * A wanted block the peer sent corrupt (hash_mismatch, or compressed data that does not decompress) is wanted
+     * again up to this many times before the get gives up: the strictness table says "the sender may resend", and
+     * one flipped bit on a path should not cost the whole transfer. Bounded, so a peer that always sends garbage
+     * ends the get instead of looping.
+     */
+    static final int GET_REWANTS_PER_BLOCK = 3;
+
     /** What one of our messages was about, so its ACK/NACK can be routed. */
     private record Sent(Bytes root, Bytes cid) {}
 
@@ -86,6 +94,8 @@ final class ObjectTransfers {
         final Set<Bytes> toWant = new LinkedHashSet<>();
         /** Files being written as the blocks arrive (a get with an output file). */
         final List<ObjectFileWriter> writers = new ArrayList<>();
+        /** Blocks the peer sent rejected, and how often: each is wanted again at most {@link #GET_REWANTS_PER_BLOCK} times. */
+        final Map<Bytes, Integer> rejected = new HashMap<>();
 
         Get(Bytes root) {
             this.root = root;
@@ -415,12 +425,20 @@ final class ObjectTransfers {
         if (g != null && g.writers.contains(writer)) finishGet(g, null, why);
     }
 
-    /** A wanted block failed verification: the get cannot complete from this answer. */
+    /** A wanted block failed verification: wanted again, up to {@link #GET_REWANTS_PER_BLOCK} times, then the get fails. */
     void onBlockRejected(Bytes cid, String why) {
         for (Get g : List.copyOf(gets.values())) {
-            if (g.remaining.contains(cid)) {
-                finishGet(g, null, new IOException("block " + cid.hex() + " rejected: " + why));
+            if (!g.remaining.contains(cid)) continue;
+            int times = g.rejected.merge(cid, 1, Integer::sum);
+            if (times > GET_REWANTS_PER_BLOCK || peer.closed()) {
+                finishGet(g, null, new IOException("block " + cid.hex() + " rejected: " + why
+                        + (times > 1 ? " (" + times + " times; wanted again " + (times - 1) + " times)" : "")));
+                continue;
             }
+            g.toWant.remove(cid); // a block that came unasked is wanted now, as one we asked for
+            long msg = peer.send(new SbiBlockWant(cid, 0));
+            sent.put(msg, new Sent(g.root, cid));
+            peer.event("BLOCK_WANT again: " + cid.hex() + " (rejected " + times + " of at most " + (GET_REWANTS_PER_BLOCK + 1) + " times)");
         }
     }
 

@@ -248,6 +248,39 @@ class SbiTransferTest {
     }
 
     /**
+     * A wanted block that arrives corrupt (hash_mismatch) is wanted again, a bounded number of times: two corrupt
+     * sends of one block still end in a whole file; a holder that always sends it corrupt fails the get after
+     * {@link ObjectTransfers#GET_REWANTS_PER_BLOCK} re-wants. On the old code the first hash_mismatch ended the get.
+     */
+    @Test
+    void aBlockThatArrivesCorruptIsWantedAgainABoundedNumberOfTimes() throws Exception {
+        connect(config(1), config(2), 26);
+        byte[] content = random(6 * 65536, 26);
+        Path file = dir.resolve("file.bin");
+        Files.write(file, content);
+        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        Bytes third = m.chunks().get(2);
+        int[] sends = {0};
+        a.corruptBlocksForTesting(cid -> cid.equals(third) && ++sends[0] <= 2);
+        CompletableFuture<Path> got = b.get(m.root(), dir.resolve("copy.bin"));
+        scheduler.runUntilIdle();
+        assertArrayEquals(content, Files.readAllBytes(got.get(0, TimeUnit.SECONDS)));
+        assertEquals(2, b.counters().nacksSent());
+        assertEquals(3, sends[0]);
+
+        Path other = dir.resolve("other.bin");
+        Files.write(other, random(3 * 65536, 27));
+        ObjectManifest m2 = Chunker.store(a.store(), other, 65536);
+        Bytes bad = m2.chunks().get(1);
+        a.corruptBlocksForTesting(bad::equals);
+        CompletableFuture<Path> never = b.get(m2.root(), dir.resolve("other-copy.bin"));
+        scheduler.runUntilIdle();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> never.get(0, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("block " + bad.hex() + " rejected: hash_mismatch"), e.getCause().getMessage());
+        assertEquals(2 + 1 + ObjectTransfers.GET_REWANTS_PER_BLOCK, b.counters().nacksSent());
+    }
+
+    /**
      * A block corrupt in the holder's store is not served and no longer claimed: the get is NACKed block_not_found
      * (the connection stays open), and a put of the same object then sends that block again, which repairs the
      * store. On the old code the block stayed in blocks/: the put's DAG_SYNC answer said "lacks 0", the put
