@@ -4,6 +4,7 @@ import dev.cellscope.cli.errors.UserError;
 import dev.cellscope.endpoint.mesh.MeshNode;
 import dev.cellscope.endpoint.sbi.PutResult;
 import dev.cellscope.endpoint.sbi.SbiConfig;
+import dev.cellscope.endpoint.sbi.SbiPeer;
 import dev.cellscope.endpoint.stack.PeerAddress;
 import dev.cellscope.endpoint.stack.Stack;
 import dev.cellscope.endpoint.stack.StackException;
@@ -137,8 +138,7 @@ public final class EndpointCommand {
             // Chunked here, not on the scheduler thread: that would stall the connection's packets and timers.
             List<Bytes> chunks = node.chunk(file).chunks();
             long start = System.nanoTime();   // the summary's time and rate are the transfer's: connect to the last ACK
-            PutResult result = await(stack.scheduler().submit(() -> node.connect(peer.cellId(), where))
-                    .thenCompose(p -> p.putObject(chunks).whenComplete((r, e) -> stack.scheduler().execute(() -> p.close("put done")))), timeout);
+            PutResult result = overConnection(stack, node, peer, where, "put", p -> p.putObject(chunks), timeout);
             double s = (System.nanoTime() - start) / 1e9;
             System.out.println(HexFormat.of().formatHex(result.root().toArray()));
             System.err.printf("put %s: %d chunks, %d blocks sent in %.2f s (%.1f MB/s)%s%n", file, result.chunks(), result.blocksSent(),
@@ -186,12 +186,30 @@ public final class EndpointCommand {
             PeerAddress peer = PeerAddress.parse(from, stack.book());
             A where = stack.address(peer.where());
             long start = System.nanoTime();
-            Path written = await(stack.scheduler().submit(() -> node.connect(peer.cellId(), where))
-                    .thenCompose(p -> p.get(rootHash, out).whenComplete((r, e) -> stack.scheduler().execute(() -> p.close("get done")))), timeout);
+            Path written = overConnection(stack, node, peer, where, "get", p -> p.get(rootHash, out), timeout);
             double s = (System.nanoTime() - start) / 1e9;
             System.err.printf("got %s: %d bytes in %.2f s%s%n", written, Files.size(written), s, stack.faultSummary());
             stack.awaitConnectionsClosed(DRAIN_NANOS);
             return 0;
+        }
+    }
+
+    /**
+     * Runs one put or get on a new connection to {@code peer} and closes the connection (FIN) when it ends, however it
+     * ends. On success the caller waits for the close handshake after printing its summary; on a failure or a timeout
+     * it is waited for here, before the error ends the process: a get that aborted (a NACK, a bad block) used to exit
+     * at once, closing the stack under the FIN, and serve kept the connection, repeating its NACKs to nobody.
+     */
+    private static <A, T> T overConnection(Stack<A> stack, MeshNode<A> node, PeerAddress peer, A where, String what,
+                                           java.util.function.Function<SbiPeer, CompletableFuture<T>> op, long timeout) {
+        CompletableFuture<SbiPeer> connected = stack.scheduler().submit(() -> node.connect(peer.cellId(), where));
+        CompletableFuture<T> done = connected.thenCompose(p -> op.apply(p).whenComplete((r, e) -> p.close(what + " done")));
+        try {
+            return await(done, timeout);
+        } catch (UserError e) {
+            connected.thenAccept(p -> p.close(what + " failed: " + e.getMessage())); // a timeout: the op is still running
+            stack.awaitConnectionsClosed(DRAIN_NANOS);
+            throw e;
         }
     }
 
