@@ -231,7 +231,9 @@ public final class Stack<A> implements AutoCloseable {
         if (node == null) return "";
         MeshNode<A> n = node;
         try {
-            return scheduler.submit(() -> {
+            // Ahead of the queued datagrams: under a flood a plain submit waited behind thousands of them (SIGTERM
+            // printed "limits: the scheduler did not answer in time" instead of the summary).
+            return scheduler.submitFirst(() -> {
                 var sw = n.endpoint().switchCounters();
                 UtcpConfig c = n.endpoint().config();
                 return "connections " + n.endpoint().connections().size() + " open, " + sw.evicted() + " evicted, "
@@ -268,7 +270,7 @@ public final class Stack<A> implements AutoCloseable {
         if (keeper != null) keeper.close(); // first: a scheduler waiting for the writer's room goes on at once
         if (node != null) {
             try {
-                scheduler.submit(() -> {
+                scheduler.submitFirst(() -> { // ahead of queued datagrams, as limitsSummary
                     node.close();
                     return null;
                 }).get(CLOSE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
