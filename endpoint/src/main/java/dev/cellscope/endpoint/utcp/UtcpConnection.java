@@ -323,6 +323,20 @@ public final class UtcpConnection {
     }
 
     /**
+     * Ends the connection now, as {@link #abort}, but first sends one FIN (not repeated, nothing waits for its ACK)
+     * after what was sent so far: a peer that has all of it sees our direction end and closes at once, instead of
+     * waiting out its timers (serve's SIGTERM told its peers nothing). A peer still missing some of it NACKs, is not
+     * answered, and times out as before.
+     */
+    public void abortWithFin(String why) {
+        if (closed == null && isOpen() && !finSent) {
+            send(sendCursor, UtcpFlags.FIN, null);
+            event("FIN sent once, seq " + UtcpSeq.wire(sendCursor) + ": closing now");
+        }
+        fail("aborted: " + why);
+    }
+
+    /**
      * Whether the peer's SYN with {@code wireSeq} starts a new connection in place of this one ({@link UtcpReconnect}:
      * a new seq, and the peer's direction finished — its FIN arrived, or this connection is closed both ways and
      * lingering — or nothing heard from the peer for a second). Without it a reconnect waited out the linger (2 s),

@@ -148,7 +148,8 @@ public final class UtcpEndpoint<A> implements AutoCloseable {
     /** Aborts every connection and closes the link. */
     @Override
     public void close() {
-        for (UtcpConnection c : new ArrayList<>(connections.values())) c.abort("endpoint closed");
+        // One FIN each before the link closes: peers that have our whole stream end at once rather than time out.
+        for (UtcpConnection c : new ArrayList<>(connections.values())) c.abortWithFin("endpoint closed");
         link.close();
     }
 

@@ -72,6 +72,24 @@ class UtcpBehaviourTest {
         assertTrue(net.a.connections().isEmpty() && net.b.connections().isEmpty(), "removed after the linger time");
     }
 
+    /**
+     * An endpoint that closes (serve's SIGTERM) sends each open connection one FIN first: a peer that has everything
+     * sees the stream end at once. On the old code the connections were aborted silently and the peer waited out its
+     * timers (idle: 300 s).
+     */
+    @Test
+    void anEndpointThatClosesTellsItsPeersWithAFin() {
+        SimPair net = new SimPair(FaultModel.clean(), 9, UtcpConfig.defaults());
+        UtcpConnection c = net.a.connect(SimPair.B, "b");
+        c.write(SimPair.randomBytes(3_000, 9));
+        net.scheduler.runFor(SECOND);
+        assertTrue(c.isOpen() && net.accepted != null && !net.accepted.peerFinished());
+        net.a.close();
+        net.scheduler.runFor(SECOND / 10);
+        assertTrue(net.accepted.peerFinished(), net.events.toString());
+        assertTrue(c.closeReason().error() && c.closeReason().message().equals("aborted: endpoint closed"), c.closeReason().toString());
+    }
+
     @Test
     void lostFinsAndAcksAreRepeated() {
         SimPair net = new SimPair(FaultModel.clean(), 9, UtcpConfig.defaults());

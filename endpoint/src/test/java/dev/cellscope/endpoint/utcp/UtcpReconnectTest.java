@@ -64,7 +64,8 @@ class UtcpReconnectTest {
         net.scheduler.runFor(20 * MS);
         UtcpConnection old = net.accepted;
         assertTrue(old.isOpen());
-        net.a.close();   // killed: no FIN
+        c.abort("killed"); // killed: no FIN (an endpoint that closes sends one, see UtcpBehaviourTest)
+        net.a.close();
 
         UtcpEndpoint<String> again = new UtcpEndpoint<>(net.scheduler, net.wire.port("a2"), SimPair.A, UtcpConfig.defaults().withSeed(8L));
         long start = net.scheduler.now();
