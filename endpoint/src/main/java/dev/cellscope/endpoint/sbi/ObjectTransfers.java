@@ -313,7 +313,7 @@ final class ObjectTransfers {
             try {
                 data = store.get(cid).orElseThrow(() -> new IOException("chunk " + cid.hex() + " is no longer in the store"));
             } catch (IOException e) {
-                finishPut(p, e);
+                finishPut(p, new IOException("local store: " + e.getMessage(), e)); // ours, not the peer's
                 return;
             }
             long msg = peer.sendBlock(cid, next.getValue(), data);

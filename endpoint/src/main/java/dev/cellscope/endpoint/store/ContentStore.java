@@ -150,7 +150,22 @@ public final class ContentStore {
         if (!actual.equals(cid)) {
             throw new IllegalArgumentException("content hashes to " + actual.hex() + ", not " + cid.hex());
         }
-        if (!has(cid)) writeAtomically(blocks, cid.hex(), data);
+        if (!holdsExactly(cid, data)) writeAtomically(blocks, cid.hex(), data); // the rename replaces a corrupt copy
+    }
+
+    /**
+     * Whether block {@code cid} is on disk with exactly {@code data}: a received block is compared with a copy already
+     * held (a byte comparison, no hash), so that a corrupt copy is replaced rather than kept behind an ACK. Only
+     * received blocks pay this read; {@link #put(byte[])} (chunking a file of our own) trusts the name.
+     */
+    private boolean holdsExactly(Bytes cid, byte[] data) throws IOException {
+        Path file = blockPath(cid);
+        try {
+            if (Files.size(file) != data.length) return false;
+            return java.util.Arrays.equals(Files.readAllBytes(file), data);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 
     /** CIDs of all stored blocks (order unspecified). */

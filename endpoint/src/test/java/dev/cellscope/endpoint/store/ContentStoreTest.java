@@ -90,6 +90,20 @@ class ContentStoreTest {
         assertArrayEquals(good, store.get(cid).orElseThrow());
     }
 
+    /**
+     * A received block (put with its CID) replaces a corrupt copy even before anyone read it: its ACK means "kept".
+     * On the old code the corrupt copy was kept, since has() only looks at the name.
+     */
+    @Test
+    void aReceivedBlockReplacesACorruptCopy() throws Exception {
+        ContentStore store = ContentStore.open(dir);
+        byte[] good = {5, 6, 7, 8};
+        Bytes cid = store.put(good);
+        Files.write(dir.resolve("blocks").resolve(cid.hex()), new byte[] {5, 6, 7});
+        store.put(cid, good);
+        assertArrayEquals(good, store.get(cid).orElseThrow());
+    }
+
     /** A held chunk that is corrupt counts as missing for a get: reported, quarantined, listed. */
     @Test
     void missingOrCorruptListsCorruptChunks() throws Exception {
