@@ -111,7 +111,11 @@ public final class ContentStore {
         return out;
     }
 
-    /** Moves a corrupt block file out of {@code blocks/} (one copy per CID is kept, the latest) and says so. */
+    /**
+     * Moves a corrupt block file out of {@code blocks/} (one copy per CID is kept, the latest) and says so. A good copy
+     * renamed in by a writer between our read and this move would be moved too: harmless, the block then counts as
+     * missing and comes again.
+     */
     private CorruptBlockException quarantined(Bytes cid, Path file) throws IOException {
         try {
             Files.createDirectories(quarantine);
