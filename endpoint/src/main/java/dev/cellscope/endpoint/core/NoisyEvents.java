@@ -10,8 +10,8 @@ import java.util.function.Consumer;
  * does not allow, an eviction): printed at most once per {@link #EVERY_NANOS} per kind, so a flood of frames does
  * not become a flood of lines (a serve with --book printed 20,000 lines for 20,000 spoofed SYNs). The ones held
  * back are not lost: when the period is up, the last of them is printed with their count,
- * "… (and N more like it in the last 1 s)". The same rule as tether-recv's refusals ({@code TetherPort.noisy},
- * which should move onto this class; the tether package was out of this change's reach).
+ * "… (and N more like it in the last 1 s)". serve's NetSwitch events and tether-send/tether-recv's
+ * ({@code TetherPort.noisy}) both go through it.
  *
  * <p>Use on the scheduler's thread only.
  */

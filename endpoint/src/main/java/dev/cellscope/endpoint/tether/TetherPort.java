@@ -1,5 +1,7 @@
 package dev.cellscope.endpoint.tether;
 
+import dev.cellscope.endpoint.core.NoisyEvents;
+
 import dev.cellscope.protocol.tether.TetherLimits;
 import dev.cellscope.protocol.tether.TetherFlags;
 import dev.cellscope.protocol.tether.TetherCredit;
@@ -46,10 +48,8 @@ final class TetherPort<A> {
     private TetherListener listener = TetherListener.NONE;
     private final SequencedSet<Long> recent = new LinkedHashSet<>();
     private java.util.function.BiConsumer<A, Long> onLampAnswered = (a, id) -> { };
-    /** Per kind of noisy event: when it was last printed, and how many were held back since. */
-    private final java.util.Map<String, Noisy> noisy = new java.util.HashMap<>();
-    /** A kind of drop is printed at most once per this long: a flood must not become a flood of lines. */
-    static final long NOISY_EVERY_NANOS = 1_000_000_000L;
+    /** Events a peer can cause at will, rate-limited per kind: the rule serve's NetSwitch events follow too. */
+    private final NoisyEvents noisy;
 
     TetherPort(long localId, Link<A> link, Scheduler scheduler, TetherCounters counters, long hailGrant) {
         this.localId = localId;
@@ -57,6 +57,7 @@ final class TetherPort<A> {
         this.scheduler = scheduler;
         this.counters = counters;
         this.hailGrant = hailGrant;
+        this.noisy = new NoisyEvents(scheduler, e -> listener.onEvent(e)); // the listener is set after construction
     }
 
     void listener(TetherListener l) {
@@ -67,38 +68,13 @@ final class TetherPort<A> {
         listener.onEvent(e);
     }
 
-    /** One kind of noisy event: when one was last printed, how many were held back since, and the last of those. */
-    private static final class Noisy {
-        long printedAt = Long.MIN_VALUE, held;
-        String last;
-    }
-
     /**
-     * An event a peer can cause at will (a refused Define, a stray frame, a bad CRC): printed at
-     * most once a second per {@code kind}. The ones held back are not lost: when the second is up,
-     * the last of them is printed with their count (review: 50 refused Defines in a burst printed
-     * one line and no "49 more", as the count waited for a later event of the kind that never came).
+     * An event a peer can cause at will (a refused Define, a stray frame, a bad CRC): printed at most once a second per
+     * {@code kind}, the ones held back counted when the second is up ({@link NoisyEvents}; review: 50 refused Defines
+     * in a burst printed one line and no "49 more").
      */
     void noisy(String kind, String e) {
-        long now = scheduler.clock().nanos();
-        Noisy state = noisy.computeIfAbsent(kind, k -> new Noisy());
-        if (state.printedAt != Long.MIN_VALUE && now - state.printedAt < NOISY_EVERY_NANOS) {
-            if (state.held++ == 0) scheduler.schedule(state.printedAt + NOISY_EVERY_NANOS - now, () -> flushNoisy(state));
-            state.last = e;
-            return;
-        }
-        state.printedAt = now;
-        listener.onEvent(e);
-    }
-
-    /** The period is up: the held-back events of a kind as one line, the last of them and how many more. */
-    private void flushNoisy(Noisy state) {
-        if (state.held == 0) return;
-        long more = state.held - 1;
-        state.printedAt = scheduler.clock().nanos();
-        state.held = 0;
-        listener.onEvent(more == 0 ? state.last
-                : state.last + " (and " + more + " more like it in the last " + (NOISY_EVERY_NANOS / 1_000_000_000L) + " s)");
+        noisy.event(kind, e);
     }
 
     /** Whose grants count: by default every frame's that passed the checks (see {@link #creditOnlyIf}). */
