@@ -210,8 +210,7 @@ class SbiTransferTest {
         connect(config(1), config(2), 23);
         byte[] content = random(48 * 65536, 23);
         Path file = dir.resolve("file.bin");
-        Files.write(file, content);
-        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        ObjectManifest m = storedAtA(file, content);
         Chunker.store(b.store(), file, 65536); // b had it all (an earlier get)...
         b.store().putManifest(m);
         Bytes fifth = m.chunks().get(4);
@@ -234,8 +233,7 @@ class SbiTransferTest {
         connect(config(1), config(2), 23);
         byte[] content = random(48 * 65536, 23);
         Path file = dir.resolve("file.bin");
-        Files.write(file, content);
-        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        ObjectManifest m = storedAtA(file, content);
         Bytes first = m.chunks().getFirst();
         Files.createDirectory(b.store().directory().resolve("blocks").resolve(first.hex())); // unreadable as a file
 
@@ -257,8 +255,7 @@ class SbiTransferTest {
         connect(config(1), config(2), 26);
         byte[] content = random(6 * 65536, 26);
         Path file = dir.resolve("file.bin");
-        Files.write(file, content);
-        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        ObjectManifest m = storedAtA(file, content);
         Bytes third = m.chunks().get(2);
         int[] sends = {0};
         a.corruptBlocksForTesting(cid -> cid.equals(third) && ++sends[0] <= 2);
@@ -291,8 +288,7 @@ class SbiTransferTest {
         connect(config(1), config(2), 24);
         byte[] content = random(8 * 65536, 24);
         Path file = dir.resolve("file.bin");
-        Files.write(file, content);
-        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        ObjectManifest m = storedAtA(file, content);
         Bytes third = m.chunks().get(2);
         Path stored = a.store().directory().resolve("blocks").resolve(third.hex());
         byte[] bad = Files.readAllBytes(stored);
@@ -341,8 +337,7 @@ class SbiTransferTest {
         connect(config(1), config(2), 31);
         byte[] content = random(10 * 65536, 31);
         Path file = dir.resolve("file.bin");
-        Files.write(file, content);
-        ObjectManifest m = Chunker.store(a.store(), file, 65536);
+        ObjectManifest m = storedAtA(file, content);
         // b already has chunks 0, 3, 4 and 9
         List<Bytes> expectedMissing = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -443,5 +438,11 @@ class SbiTransferTest {
             off += len;
         }
         return out;
+    }
+
+    /** {@code content} written to {@code file} and chunked into a's store in 64 KiB blocks: the object a holds. */
+    private ObjectManifest storedAtA(Path file, byte[] content) throws IOException {
+        Files.write(file, content);
+        return Chunker.store(a.store(), file, 65536);
     }
 }
