@@ -49,6 +49,16 @@ final class InboundFlow<A> {
      * every retry interval until it was abandoned (review of tether-recv).
      */
     private boolean heardSinceNacks = true, nackParked;
+    /**
+     * A probe alone (free, carrying nothing) may release a parked round only once per {@code probeRoundBackoff}, which
+     * doubles from the NACK retry up to {@link #MAX_PROBE_ROUND_BACKOFF_NANOS} while only probes come, and starts again
+     * when data does. A starved sender whose NACKs were lost needs such a round (the window is full of slots held behind
+     * the hole, so only re-sends can open it: ProbeCrossingTest at 20% loss); one per probe let 160 probes after a
+     * single data frame draw 36,973 frames (NackAmplificationTest).
+     */
+    private boolean probeReleased;
+    private long probeRoundBackoff, probeRoundNotBefore;
+    static final long MAX_PROBE_ROUND_BACKOFF_NANOS = 1_000_000_000L;
     /** Data credit granted in the last {@link #PROBE_CROSSING_NANOS}, oldest first: {time, amount}. A probe may have crossed it. */
     private final ArrayDeque<long[]> recentGrants = new ArrayDeque<>();
     private long recentGranted;
@@ -72,6 +82,7 @@ final class InboundFlow<A> {
         this.content = new FlowContent(define.totalBytes());
         this.window = new CreditWindow(config.window(), TetherCredit.frameLength(define.slotSize()));
         this.gaps = new GapTracker(config.reorderNanos(), config.nackRetryNanos());
+        this.probeRoundBackoff = config.nackRetryNanos();
         this.done = done;
         this.abandoned = abandoned;
         this.lastDataNanos = now();
@@ -93,15 +104,24 @@ final class InboundFlow<A> {
         return result == null && !closed;
     }
 
-    /** The sender said something on this flow (data, probe, Manifest, a repeated Define). */
+    /** The sender said something on this flow (data, Manifest, a repeated Define): a NACK round may follow. */
     void heard() {
-        lastHeardNanos = now();
-        heardSinceRegrant = true;
+        alive();
         heardSinceNacks = true;
+        probeRoundBackoff = config.nackRetryNanos();
         if (nackParked) {
             nackParked = false;
             scheduleNacks();
         }
+    }
+
+    /**
+     * The sender is alive (any frame, a probe too): it is not idle, and a stall may be re-granted. It does not by itself
+     * release a NACK round: see {@link #probeReleased}.
+     */
+    private void alive() {
+        lastHeardNanos = now();
+        heardSinceRegrant = true;
     }
 
     void controlSpent(long len) {
@@ -224,10 +244,15 @@ final class InboundFlow<A> {
         nackTimer = null;
         if (result != null) return;
         if (!heardSinceNacks) {
-            nackParked = true;
-            return;
+            if (!probeReleased) {
+                nackParked = true;
+                return;
+            }
+            probeRoundNotBefore = now() + probeRoundBackoff;
+            probeRoundBackoff = Math.min(2 * probeRoundBackoff, MAX_PROBE_ROUND_BACKOFF_NANOS);
         }
         heardSinceNacks = false;
+        probeReleased = false;
         int max = (int) Math.max(1, Math.min(Integer.MAX_VALUE, window.open() / TetherCredit.frameLength(define.slotSize())));
         List<Long> due = gaps.due(now(), max);
         for (long s : due) window.presumeLost(TetherCredit.frameLength(slotLength(s)));
@@ -306,7 +331,12 @@ final class InboundFlow<A> {
 
     /** The sender says it is starved: whatever credit we think it holds never reached it (or was spent on lost frames). */
     void probe() {
-        heard();
+        alive();
+        if (nackParked && now() >= probeRoundNotBefore) {
+            nackParked = false;
+            probeReleased = true;
+            scheduleNacks();
+        }
         if (result != null) return;
         // Credit granted in the last 5 ms may be on its way: presuming it lost too would double the sender's credit.
         long recent = recentlyGranted();

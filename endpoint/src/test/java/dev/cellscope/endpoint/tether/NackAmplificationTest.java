@@ -37,6 +37,39 @@ class NackAmplificationTest {
         assertTrue(lines <= 10, h.events.toString());
     }
 
+    /**
+     * A probe is free and carries nothing, so it is no evidence of slots in flight: it earns its re-grant (one frame),
+     * and releases a parked NACK round only once per back-off, doubling from the NACK retry (20 ms) to 1 s while no
+     * data comes. One round per probe let 160 probes after one data frame draw 36,973 frames (session 35's note, left
+     * alone then).
+     */
+    @Test
+    void probesAfterOneDataFrameReleaseNackRoundsOnlyAtABackOff() {
+        TetherHarness h = new TetherHarness(1, 0, TetherHarness.CLEAN);
+        h.receiverConfig = TetherReceiverConfig.of(TetherHarness.RECEIVER);
+        h.build();
+        WirePeer x = new WirePeer(h, "x", 0xAC1D00000E02L);
+        x.lamp();
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        x.define(1, 1024, GIB);
+        h.scheduler.runUntil(() -> false, 1_000_000L);
+        x.data(1, (GIB / 1024) - 1, new byte[1024]);
+        h.scheduler.runUntil(() -> false, 10_000_000L);
+        int before = x.got.size();
+        long nackedBefore = h.receiver.stats().nackedSlots();
+        int probes = 160; // every 25 ms for 4 s
+        for (int i = 0; i < probes; i++) {
+            x.probe(1, 0);
+            h.scheduler.runUntil(() -> false, 25_000_000L);
+        }
+        // back-offs 20, 40, 80, 160, 320, 640 ms, then 1 s: at most 10 rounds in 4 s, each at most one window of slots
+        long perRound = CreditWindow.INITIAL / 1088 + 1;
+        long nacked = h.receiver.stats().nackedSlots() - nackedBefore;
+        assertTrue(nacked <= 10 * perRound, nacked + " slots NACKed for " + probes + " probes");
+        int answers = x.got.size() - before;
+        assertTrue(answers <= probes + 10 * perRound, answers + " frames back for " + probes + " probes");
+    }
+
     /** The rest of a gap larger than one round is NACKed in later rounds, as the sender goes on sending. */
     @Test
     void aGapLargerThanOneRoundIsNackedOverSeveralRounds() {

@@ -40,6 +40,11 @@ final class WirePeer {
         port.send("b", TetherHarness.RECEIVER, flow, 0, slot, 0, 0, payload);
     }
 
+    /** A credit probe: the LAMP-flagged header-only frame a starved sender sends, naming the slot it waits to send. */
+    void probe(int flow, long slot) {
+        port.send("b", TetherHarness.RECEIVER, flow, TetherPort.FLAG_LAMP, slot, 0, 0, new byte[0]);
+    }
+
     void manifest(int flow, long checksum, long slots, long frames) {
         port.sendControl("b", TetherHarness.RECEIVER, 0, 0, new Manifest(flow, checksum, slots, frames));
     }
