@@ -93,6 +93,25 @@ public final class VethPair implements AutoCloseable {
         check(run("ip", "netns", "exec", namespace, "sh", "-c", "echo 1 > /proc/sys/net/ipv6/conf/" + sendInterface + "/disable_ipv6"));
         check(run("ip", "link", "set", captureInterface, "mtu", "9000", "up"));
         check(run("ip", "-n", namespace, "link", "set", sendInterface, "mtu", "9000", "up"));
+        awaitOperationallyUp();
+    }
+
+    /**
+     * Waits (5 s at most) until the kernel calls both ends up. Until its link watcher has run, a new veth's queue
+     * discipline is the no-op one, which drops what is sent (a first frame vanished once under load in native-tap's
+     * veth tests). The link watcher sets operstate, so "up" there means frames go through.
+     */
+    private void awaitOperationallyUp() throws IOException, InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            String here = Files.readString(Path.of("/sys/class/net", captureInterface, "operstate")).strip();
+            String there = run("ip", "-n", namespace, "-o", "link", "show", "dev", sendInterface).output();
+            if (here.equals("up") && there.contains(" state UP ")) return;
+            if (System.nanoTime() > end) {
+                throw new IOException("veth still not up 5 s after 'ip link set up': " + captureInterface + " " + here + "; " + there.strip());
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** The command prefix that runs a command in the sending end's namespace. */

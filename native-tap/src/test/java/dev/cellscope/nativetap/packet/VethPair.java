@@ -38,11 +38,28 @@ final class VethPair implements AutoCloseable {
         try {
             p.ip("link", "set", p.a, "up");
             p.ip("link", "set", p.b, "up");
+            p.awaitOperationallyUp();
         } catch (IOException | RuntimeException e) {
             p.close();
             throw e;
         }
         return p;
+    }
+
+    /**
+     * Waits (5 s at most) until the kernel calls both ends up. Until its link watcher has run, a new veth's queue
+     * discipline is the no-op one, which drops what is sent: PacketSocketVethTest's first frame vanished once under
+     * load. The link watcher sets operstate, so "up" there means frames go through.
+     */
+    private void awaitOperationallyUp() throws IOException, InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        for (String side : List.of(a, b)) {
+            Path state = Path.of("/sys/class/net", side, "operstate");
+            while (!Files.readString(state).strip().equals("up")) {
+                if (System.nanoTime() > end) throw new IOException(side + " is still " + Files.readString(state).strip() + " 5 s after 'ip link set up'");
+                Thread.sleep(10);
+            }
+        }
     }
 
     /** CAP_NET_ADMIN (12) and CAP_NET_RAW (13) from the effective set in /proc/self/status. */
