@@ -137,7 +137,9 @@ final class SbiDissector {
         }
         int schemaOp = SchemaFingerprints.opOf(d.seg, p + 8);
         d.number(SCHEMA_KNOWN, p + 8, SCHEMA_SIZE, schemaOp == op ? 1 : 0);
-        if (schemaOp < 0) {
+        if (!SbiOps.assigned(op)) {
+            // no schema of its own to compare with: a receiver NACKs unknown_op before reading the fingerprint
+        } else if (schemaOp < 0) {
             d.expert(SbiExperts.UNKNOWN_SCHEMA, "unknown_schema: fingerprint " + FieldFormat.hex(d.seg, p + 8, SCHEMA_SIZE)
                     + " is not a known container schema", p + 8, SCHEMA_SIZE);
         } else if (schemaOp != op) {

@@ -120,6 +120,22 @@ class SbiDissectorTest {
         assertEquals("0x5342", value(t, PREAMBLE_MAGIC));
     }
 
+    /**
+     * An unassigned op has no schema of its own, so its fingerprint cannot be "another op's" or "unknown" for it: a
+     * receiver NACKs unknown_op before it reads the fingerprint (SbiAdmission), and the tap says unknown_op alone
+     * (independent encoder: it used to add unknown_schema or schema_other_op).
+     */
+    @Test
+    void anUnassignedOpIsOnlyUnknownOpWhateverItsFingerprint() {
+        byte[] random = new byte[16];
+        new java.util.Random(7).nextBytes(random);
+        for (byte[] fp : List.of(random, SchemaFingerprints.forOp(0x10))) {
+            ProtoTree t = dissect(dataFrame(sbi(0x12, fp, new byte[33])));
+            assertEquals(List.of("[warn/protocol] unknown_op: op 0x12 is not assigned (data transfer range)"), experts(t));
+            assertEquals("0", value(t, SCHEMA_KNOWN));
+        }
+    }
+
     @Test
     void reservedAndExperimentalCompression() {
         ProtoTree reserved = dissect(dataFrame(blockPut(hash(2), 5, new byte[8])));
