@@ -72,9 +72,11 @@ final class UtcpDissector {
         if (verdict != null && verdict.rejectedFrameLen() >= 0) {
             d.number(dev.cellscope.field.SbiFields.FRAME_LEN, -1, 0, verdict.rejectedFrameLen());
             if (d.summary) info += present > 0 && d.u8(payloadOff) == '{' ? " legacy JSON peer" : " invalid frame_len " + verdict.rejectedFrameLen();
-        } else if (verdict != null && (flags & DATA) != 0 && present > 0 && verdict.messages().isEmpty()) {
+        } else if (verdict != null && (flags & DATA) != 0 && present > 0) {
+            // every frame that carried part of a message completed later names that frame, also one that completes
+            // an earlier message itself (PROTOCOLS.md section 4)
             for (long f : verdict.reassembledIn()) d.number(dev.cellscope.field.SbiFields.REASSEMBLED_IN, payloadOff, present, f);
-            if (d.summary) {
+            if (d.summary && verdict.messages().isEmpty()) {
                 info += verdict.reassembledIn().length > 0 ? " [SBI segment, reassembled in " + verdict.reassembledIn()[0] + "]" : " [SBI segment]";
             }
         }
