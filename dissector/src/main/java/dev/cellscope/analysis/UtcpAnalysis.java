@@ -275,7 +275,9 @@ public final class UtcpAnalysis {
 
         Classification c = new Classification();
         if ((flags & UtcpFlags.SYN) != 0) syn(dir, seq, findings);
-        if ((flags & UtcpFlags.NACK) != 0) nack(peer, frame, ts, seg, payload, present);
+        // A NACK that is not whole 8-byte ranges is malformed: the peer's codec refuses it (UtcpNack.decode), so it asks
+        // for nothing and owes no re-send.
+        if ((flags & UtcpFlags.NACK) != 0 && (seg.get(U16_BE, off + 38) & 0xFFFF) % 8 == 0) nack(peer, frame, ts, seg, payload, present);
         if ((flags & UtcpFlags.ACK) != 0 && peer.finSeq >= 0 && !peer.finAcked) {
             peer.finAcked = true;
             findings.add(new Expert(UtcpExperts.FIN_ACKED, "FIN acknowledged"));
