@@ -689,8 +689,11 @@ def sbi_invalid(cap, case):
         bad(sbi_message(DAG, c), 'sbi.dag_node_count', code=8)
     elif case == 'frame_len_range':
         c = h + bytes([0])
-        bad(sbi_message(WANT, c, frame_len=r.choice([r.randrange(0, 24), r.randrange(262145, 1 << 32)])),
-            'sbi.frame_len_range', code=1)
+        rec = bad(sbi_message(WANT, c, frame_len=r.choice([r.randrange(0, 24), r.randrange(262145, 1 << 32)])),
+                  'sbi.frame_len_range', code=1)
+        # OPEN: cellscope gives the rejected message no msg_index, so the NACK invalid_frame_size that answers it is not
+        # linked (sbi.response_to); left open, see the IndependentEncoderTest report
+        cap.frames[-1].dontcare.add('sbi.response_to')
     elif case == 'unknown_schema':
         c = h + bytes([0])
         bad(sbi_message(WANT, c, fp=r.randbytes(16)), 'sbi.unknown_schema', code=3)
@@ -957,7 +960,10 @@ def tether_invalid(cap, tether, case):
         hail_fields(fr)
     elif case == 'len_not_blocks':
         fr = tether.frame(tr, a, b, 0, LAMP, grant=128, payload=hail, extra_bytes=r.randbytes(r.randrange(1, 64)),
-                          findings=['tether.len_not_blocks'], dontcare=['tether.blocks'])
+                          findings=['tether.len_not_blocks'],
+                          # OPEN: cellscope shows the trailing partial block as eth.padding, though Tether has no length
+                          # field of its own (its CRC covers those bytes); left open, see the IndependentEncoderTest report
+                          dontcare=['tether.blocks', 'eth.padding'])
         hail_fields(fr)
     elif case == 'undefined_flags':
         flags = LAMP | (r.randrange(1, 64) << 2)
