@@ -247,7 +247,9 @@ local function preamble(ctx, p, frame_len, op)
   local print = string.lower(tvb(p + schema.offset, schema.size):bytes():tohex())
   local schema_op = GEN.schemas[print]
   ctx.t:add(F["sbi.schema.known"], R(ctx, p + schema.offset, schema.size), schema_op == op)
-  if schema_op == nil then
+  if FD["sbi.op"].names[op] == nil then
+    -- no schema of its own to compare with: a receiver NACKs unknown_op before reading the fingerprint
+  elseif schema_op == nil then
     X(ctx, "sbi.unknown_schema", "unknown_schema: fingerprint " .. print .. " is not a known container schema")
   elseif schema_op ~= op then
     X(ctx, "sbi.schema_other_op", "unknown_schema: fingerprint belongs to " .. opname(schema_op) .. ", not " .. opname(op))
