@@ -26,7 +26,11 @@ final class TetherDissector {
     /** The flag bits shown under flags, as one array (a varargs call would allocate one per frame). */
     private static final FieldDef[] FLAG_BITS = {FLAGS_LAMP, FLAGS_SYNC};
 
-    /** Returns the Tether frame length (whole blocks). */
+    /**
+     * Returns the bytes the Tether frame claims: all of them. Tether has no length field and its CRC covers every byte,
+     * so a trailing partial block belongs to the frame (flagged {@code tether.len_not_blocks}), not to Ethernet's padding
+     * (the independent encoder's finding: it was shown as {@code eth.padding}). Blocks and payload count whole blocks.
+     */
     static int dissect(Dissection d, int off, int avail, boolean bigEndian) {
         if (avail < BLOCK) {
             IpDissector.truncated(d, TETHER, "tether", off, avail, BLOCK, TetherExperts.TRUNCATED);
@@ -51,10 +55,10 @@ final class TetherDissector {
                 d.seg, off, avail - avail % BLOCK, onWire - onWire % BLOCK, bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN, crcBad);
         if (!d.sink.wantsLayer(TETHER)) {
             d.addToStack("tether");
-            d.protocol(TETHER, off, frameLen); // presence only
-            return frameLen;
+            d.protocol(TETHER, off, avail); // presence only
+            return avail;
         }
-        d.beginLayer(TETHER, off, frameLen, "tether");
+        d.beginLayer(TETHER, off, avail, "tether");
         if (bigEndian) {
             d.expert(TetherExperts.BIG_ENDIAN, "Big-endian Tether header (the wire order is little-endian); decoded as big-endian", off, 4);
         }
@@ -129,7 +133,7 @@ final class TetherDissector {
             d.columns("Tether", FieldFormat.mac(sender), FieldFormat.mac(target));
             d.infoColumn = info.strip();
         }
-        return frameLen;
+        return avail;
     }
 
     private static void ledgerFields(Dissection d, int off, TetherFrameResult r) {
