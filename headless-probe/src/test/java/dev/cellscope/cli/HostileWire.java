@@ -56,6 +56,22 @@ final class HostileWire {
         return frames;
     }
 
+    /**
+     * Copies {@code in} to {@code out} as a capture with a short snaplen would have recorded it: frame i keeps its
+     * first {@code snaplens[i % snaplens.length]} bytes and its length on the wire (what editcap -s N does).
+     */
+    static void cut(Path in, Path out, int[] snaplens) throws IOException {
+        try (CaptureReader r = CaptureReader.open(in); PcapngWriter w = new PcapngWriter(out)) {
+            w.addInterface(Packet.LINKTYPE_ETHERNET, 0, "cut");
+            int i = 0;
+            for (Packet p = r.next(); p != null; p = r.next(), i++) {
+                byte[] data = p.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+                int keep = Math.min(data.length, snaplens[i % snaplens.length]);
+                w.write(0, p.timestampNanos(), p.originalLength(), MemorySegment.ofArray(java.util.Arrays.copyOf(data, keep)), p.comment());
+            }
+        }
+    }
+
     record Frame(byte[] bytes, int wireLength) {
         static Frame of(byte[] b) {
             return new Frame(b, b.length);

@@ -50,8 +50,10 @@ class WiresharkPluginTest {
 
     @TempDir
     static Path dir;
-    static Path plugin, merged;
+    static Path plugin, merged, cut;
     static int frames;
+    /** The snaplens the cut copy takes in turn, frame by frame (as editcap -s N would cut every frame). */
+    private static final int[] SNAPLENS = {60, 100, 200, 1000};
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -67,6 +69,8 @@ class WiresharkPluginTest {
         captures.add(Path.of("..", "dissector", "src", "test", "resources", "filter", "fixture.pcapng"));
         merged = dir.resolve("merged.pcapng");
         frames = HostileWire.write(merged, captures);
+        cut = dir.resolve("cut.pcapng");
+        HostileWire.cut(merged, cut, SNAPLENS);
     }
 
     @Test
@@ -77,17 +81,43 @@ class WiresharkPluginTest {
     @Test
     void noFrameRaisesALuaError() throws Exception {
         // A Lua error while dissecting becomes a "Lua Dissection" (_ws.lua) item on the frame.
-        Run r = tshark(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", merged.toString(), "-Y", "_ws.lua",
-                "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"));
-        assertTrue(r.lines().isEmpty(), "frames with a Lua error: " + r.lines());
+        for (Path capture : List.of(merged, cut)) {
+            Run r = tshark(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", capture.toString(), "-Y", "_ws.lua",
+                    "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"));
+            assertTrue(r.lines().isEmpty(), capture.getFileName() + ": frames with a Lua error: " + r.lines());
+        }
     }
 
     @Test
     void everyDeclaredFieldHasTheSameValuesInTsharkAndCellscope() throws Exception {
+        Set<String> never = compareEveryDeclaredField(merged);
+        // Not vacuous: the capture exercises nearly every declared field.
+        assertTrue(never.size() <= 3, "declared fields no frame carries: " + never);
+    }
+
+    /**
+     * The same capture cut by snaplen, each frame at 60, 100, 200 or 1000 bytes in turn: DECISIONS.md's "Snaplen" rule
+     * (a checksum over uncaptured bytes unverified, never bad; lengths judged on the wire length; a cut control message
+     * shown raw) holds in the plugin as in cellscope. The plugin used to call 700 cut Tether frames' CRCs bad and their
+     * lengths not whole blocks, and to parse their cut control messages.
+     */
+    @Test
+    void aSnaplenCutCaptureHasTheSameValuesInTsharkAndCellscope() throws Exception {
+        compareEveryDeclaredField(cut);
+        Run unverified = tshark(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", cut.toString(), "-Y",
+                "tether.checksum.status == \"unverified\" && expert.id == \"tether.crc_unverified\"", "-T", "fields", "-e", "frame.number"));
+        assertTrue(unverified.lines().size() >= 100, "cut Tether frames whose CRC is unverified: " + unverified.lines().size());
+        Run parsed = tshark(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", cut.toString(), "-Y",
+                "frame.len > frame.cap_len && (tether.ctrl || tether.crc_bad)", "-T", "fields", "-e", "frame.number"));
+        assertEquals(List.of(), parsed.lines(), "cut Tether frames whose control message is parsed or whose CRC is called bad");
+    }
+
+    /** Every declared field of every frame of {@code capture}, tshark against cellscope; returns the fields no frame carries. */
+    private static Set<String> compareEveryDeclaredField(Path capture) throws Exception {
         List<FieldDef> fields = WiresharkPlugin.declaredFields();
         List<String> names = fields.stream().map(FieldDef::name).toList();
-        List<String> cs = new ArrayList<>(List.of("read", "--per-packet", "-r", merged.toString(), "-T", "fields", "-E", "occurrence=" + SEP));
-        List<String> ts = new ArrayList<>(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", merged.toString(), "-T", "fields",
+        List<String> cs = new ArrayList<>(List.of("read", "--per-packet", "-r", capture.toString(), "-T", "fields", "-E", "occurrence=" + SEP));
+        List<String> ts = new ArrayList<>(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", capture.toString(), "-T", "fields",
                 "-E", "aggregator=" + SEP, "-E", "occurrence=a"));
         for (String n : names) {
             cs.addAll(List.of("-e", n));
@@ -123,10 +153,9 @@ class WiresharkPluginTest {
                 + String.join("\n", differences.subList(0, Math.min(40, differences.size()))));
         Set<String> never = new TreeSet<>(names);
         never.removeAll(seen);
-        System.out.println("[wireshark-plugin] " + frames + " frames, " + names.size() + " fields, " + compared
-                + " values compared; fields never present: " + never);
-        // Not vacuous: the capture exercises nearly every declared field.
-        assertTrue(never.size() <= 3, "declared fields no frame carries: " + never);
+        System.out.println("[wireshark-plugin] " + capture.getFileName() + ": " + frames + " frames, " + names.size() + " fields, "
+                + compared + " values compared; fields never present: " + never);
+        return never;
     }
 
     @Test

@@ -535,13 +535,17 @@ local function tether(ctx, off, avail, big_endian)
     return avail
   end
   local h = big_endian and swapped(L["TetherHeader"]) or L["TetherHeader"]
-  local frame_len = avail - avail % B
+  -- Snaplen (DECISIONS.md): a Tether frame runs to the end of the frame, so its length on the wire is what was
+  -- captured plus what was cut; the cut bytes are unknown, so the length is judged, the checksum and payload are not.
+  local uncaptured = ctx.uncaptured
+  local on_wire = avail + uncaptured
+  local frame_len = uncaptured > 0 and avail or avail - avail % B
   begin_layer(ctx, "tether", off, frame_len)
   if big_endian then
     X(ctx, "tether.big_endian", "Big-endian Tether header (the wire order is little-endian); decoded as big-endian")
   end
-  if avail % B ~= 0 then
-    X(ctx, "tether.len_not_blocks", "Tether length " .. avail .. " is not a multiple of 64 (" .. (avail % B) .. " trailing bytes)")
+  if on_wire % B ~= 0 then
+    X(ctx, "tether.len_not_blocks", "Tether length " .. on_wire .. " is not a multiple of 64 (" .. (on_wire % B) .. " trailing bytes)")
   end
   local v = {}
   for _, s in ipairs(h.slots) do
@@ -563,6 +567,11 @@ local function tether(ctx, off, avail, big_endian)
       ctx.target = mac({ rshift(hi, 8), band(hi, 0xFF), rshift(value, 24), band(rshift(value, 16), 0xFF),
         band(rshift(value, 8), 0xFF), band(value, 0xFF) })
       ctx.t:add(F["tether.target"], R(ctx, off + slot_of(h, "target_id_hi").offset, 6), Address.ether(ctx.target))
+    elseif s.name == "checksum" and uncaptured > 0 then
+      -- Not over bytes that were not captured: unknown, not verified (tshark's [unverified]).
+      ctx.t:add(F["tether.checksum.status"], R(ctx, off + s.offset, s.size), FD["tether.checksum.status"].names[0])
+      X(ctx, "tether.crc_unverified", "CRC-64/GO-ISO not verified: snaplen cut " .. uncaptured .. " of the frame's "
+        .. on_wire .. " bytes")
     elseif s.name == "checksum" then
       -- Over every byte of the frame as it arrived: a length that is not whole blocks is its own finding.
       local bytes = tvb(off, avail):bytes()
@@ -586,7 +595,7 @@ local function tether(ctx, off, avail, big_endian)
       end
     end
   end
-  ctx.t:add(F["tether.blocks"], R(ctx, off, frame_len), frame_len / B)
+  ctx.t:add(F["tether.blocks"], R(ctx, off, frame_len), math.floor(frame_len / B))
   if ctx.eth_src and ctx.eth_src ~= ctx.sender then
     X(ctx, "tether.eth_src_mismatch", "Ethernet source " .. ctx.eth_src .. " differs from Tether sender " .. ctx.sender)
   end
@@ -595,8 +604,8 @@ local function tether(ctx, off, avail, big_endian)
   end
   local poff, plen = off + B, frame_len - B
   ctx.pinfo.cols.info:set("FLOW=" .. v.flow_id .. (plen > 0 and (" len=" .. plen) or ""))
-  if v.flow_id == C.tether_ctrl_flow and plen > 0 then
-    control(ctx, poff, plen)
+  if v.flow_id == C.tether_ctrl_flow and plen > 0 and uncaptured == 0 then
+    control(ctx, poff, plen) -- a control message snaplen cut is shown raw, not parsed
   elseif plen > 0 then
     ctx.t:add(F["tether.payload"], R(ctx, poff, plen))
   end
@@ -608,7 +617,9 @@ end
 -- The first four bytes decide (PROTOCOLS.md section 1): the Tether magic as a little- or big-endian
 -- header carries it, else UTCP.
 local function dispatch(tvb, pinfo, tree, via_ethernet)
-  local ctx = { tvb = tvb, pinfo = pinfo, t = tree, stack = {}, cut = tvb:reported_len() > tvb:len() }
+  -- Bytes on the wire that snaplen did not capture: their values are unknown (DECISIONS.md, "Snaplen").
+  local uncaptured = math.max(0, tvb:reported_len() - tvb:len())
+  local ctx = { tvb = tvb, pinfo = pinfo, t = tree, stack = {}, cut = uncaptured > 0, uncaptured = uncaptured }
   if via_ethernet then
     ctx.eth_src = tostring(pinfo.dl_src)
     ctx.eth_dst = tostring(pinfo.dl_dst)
