@@ -30,6 +30,8 @@ final class HostileWire {
     static final int DECODE_AS_PORT = 5556;
     static final long ALICE = 0x0200_0000_0a11L, BOB = 0x0200_0000_0b0bL;
     static final long SENDER = 0xac1d_6c31_0412L, TARGET = 0xac1d_0000_7777L;
+    /** Tether IDs and a MAC in blocks Wireshark's vendor table names (Apple's ac:1d:06, Intel's 00:1b:21). */
+    static final long APPLE_SENDER = 0xac1d_0600_1234L, APPLE_TARGET = 0xac1d_0600_5678L, INTEL = 0x001b_2112_3456L;
     private static final long LABEL_2026 = (1L << 62) + 1_795_867_200L + 37;
 
     /** Writes every frame of {@code captures} (Ethernet only) and then the hostile frames into one pcapng. */
@@ -68,6 +70,19 @@ final class HostileWire {
                 byte[] data = p.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
                 int keep = Math.min(data.length, snaplens[i % snaplens.length]);
                 w.write(0, p.timestampNanos(), p.originalLength(), MemorySegment.ofArray(java.util.Arrays.copyOf(data, keep)), p.comment());
+            }
+        }
+    }
+
+    /** Copies {@code in} (one link type) to {@code out}, each frame's bytes passed through {@code edit}. */
+    static void rewrite(Path in, Path out, java.util.function.UnaryOperator<byte[]> edit) throws IOException {
+        try (CaptureReader r = CaptureReader.open(in); PcapngWriter w = new PcapngWriter(out)) {
+            boolean first = true;
+            for (Packet p = r.next(); p != null; p = r.next()) {
+                if (first) w.addInterface(p.linkType(), 0, "rewritten");
+                first = false;
+                byte[] data = edit.apply(p.data().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                w.write(0, p.timestampNanos(), p.originalLength(), MemorySegment.ofArray(data), p.comment());
             }
         }
     }
@@ -138,6 +153,14 @@ final class HostileWire {
                                 .putLong(16).putLong(17).array()), true))),
                 Frame.of(eth(TARGET, SENDER, 0x88B5, new byte[30])),
                 Frame.of(eth(TARGET, SENDER, 0x88B5, concat(new byte[] {0x4C, 0x4F, 0x42, 0x4F}, new byte[30]))),
+                // Addresses whose first three bytes the vendor table names (00:1b:21 Intel, ac:1d:06 Apple): compared as
+                // bytes, and shown as hex, not as Wireshark's resolved "IntelCor_12:34:56"
+                Frame.of(eth(TARGET, INTEL, 0x88B5, tether(false, 0, 0, 0, SENDER, TARGET, LABEL_2026, 5, 0, 0,
+                        control(1, le(8).putInt(1).putInt(0).array()), true))),
+                Frame.of(eth(APPLE_TARGET, APPLE_SENDER, 0x88B5, tether(false, 0, 0, 0, APPLE_SENDER, APPLE_TARGET, LABEL_2026, 5, 0, 0,
+                        control(1, le(8).putInt(1).putInt(0).array()), true))),
+                Frame.of(eth(INTEL, APPLE_SENDER, 0x88B5, tether(false, 0, 0, 0, APPLE_SENDER, APPLE_TARGET, LABEL_2026, 5, 0, 0,
+                        control(1, le(8).putInt(1).putInt(0).array()), true))),
                 Frame.of(eth(TARGET, SENDER, 0x8100, concat(vlan(7, 0x88B5), tether(false, 0, 0, 0, SENDER, TARGET, LABEL_2026, 5, 128, 0,
                         control(1, le(8).putInt(1).putInt(0).array()), true)))),
                 Frame.of(eth(ALICE, BOB, 0x0800, ipv4Udp(40001, 34997, tether(false, 0, 0, 0, SENDER, TARGET, LABEL_2026, 5, 0, 0,

@@ -112,6 +112,30 @@ class WiresharkPluginTest {
         assertEquals(List.of(), parsed.lines(), "cut Tether frames whose control message is parsed or whose CRC is called bad");
     }
 
+    /**
+     * Linux cooked captures (SLL, SLL2: tcpdump -i any): the link source (sll.src.eth) stands for the Ethernet source in
+     * Tether's identity check and there is no destination to check (DECISIONS.md). The plugin used to take the missing
+     * destination for one ("Ethernet destination NONE differs", 33 frames of each) and compare Wireshark's resolved
+     * names, not the addresses; a copy whose sources are an Intel MAC (00:1b:21, "IntelCor_…" in Wireshark) checks both.
+     */
+    @Test
+    void linuxCookedCapturesHaveTheSameValuesInTsharkAndCellscope() throws Exception {
+        for (String name : List.of("quickstart-sll.pcapng", "quickstart-sll2.pcapng")) {
+            Path sll = Path.of("..", "samples", "captures", "sll", name);
+            compareEveryDeclaredField(sll);
+            Path intel = dir.resolve("intel-" + name);
+            int at = name.contains("sll2") ? 12 : 6; // the link address: SLL2 after protocol, reserved, ifindex, hatype, pkttype, halen
+            HostileWire.rewrite(sll, intel, b -> {
+                System.arraycopy(new byte[] {0x00, 0x1b, 0x21, 0x12, 0x34, 0x56}, 0, b, at, 6);
+                return b;
+            });
+            compareEveryDeclaredField(intel);
+            Run mismatches = tshark(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", intel.toString(), "-Y",
+                    "expert.message contains \"Ethernet source 00:1b:21:12:34:56 differs\"", "-T", "fields", "-e", "frame.number"));
+            assertEquals(33, mismatches.lines().size(), name + ": every Tether frame's source differs from its sender");
+        }
+    }
+
     /** Every declared field of every frame of {@code capture}, tshark against cellscope; returns the fields no frame carries. */
     private static Set<String> compareEveryDeclaredField(Path capture) throws Exception {
         List<FieldDef> fields = WiresharkPlugin.declaredFields();
@@ -127,8 +151,10 @@ class WiresharkPluginTest {
         assertEquals(0, ours.exit(), Cli.errors(ours));
         Run theirs = tshark(ts);
         List<String> a = ours.lines(), b = theirs.lines();
-        assertEquals(frames, a.size(), "cellscope prints one line per frame");
-        assertEquals(frames, b.size(), "tshark prints one line per frame");
+        if (capture.equals(merged) || capture.equals(cut)) assertEquals(frames, a.size(), "cellscope prints one line per frame");
+        assertTrue(a.size() > 0, "cellscope prints one line per frame");
+        assertEquals(a.size(), b.size(), "tshark prints one line per frame");
+        int frames = a.size();
 
         List<String> differences = new ArrayList<>();
         int compared = 0;

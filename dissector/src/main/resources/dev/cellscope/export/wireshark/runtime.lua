@@ -616,13 +616,28 @@ end
 -- ---- entry points: the bytes after EtherType 0x88B5, or a UDP payload on the "decode as" port ----
 -- The first four bytes decide (PROTOCOLS.md section 1): the Tether magic as a little- or big-endian
 -- header carries it, else UTCP.
+-- The link layer's addresses, as the bytes of Wireshark's own fields: tostring(pinfo.dl_src) would give a name
+-- resolved from the vendor table (an ID starting ac:1d:06 is "Apple_..."), and a Linux cooked capture has a source
+-- (sll.src.eth, for an Ethernet or loopback interface) but no destination (DECISIONS.md).
+local ETH_SRC, ETH_DST, SLL_SRC = Field.new("eth.src"), Field.new("eth.dst"), Field.new("sll.src.eth")
+
+local function link_mac(extractor)
+  local all = { extractor() }
+  local fi = all[#all] -- the innermost: the header that carried this frame
+  if fi == nil or fi.range:len() ~= 6 then return nil end
+  local b = fi.range:bytes()
+  local bytes = {}
+  for i = 0, 5 do bytes[i + 1] = b:get_index(i) end
+  return mac(bytes)
+end
+
 local function dispatch(tvb, pinfo, tree, via_ethernet)
   -- Bytes on the wire that snaplen did not capture: their values are unknown (DECISIONS.md, "Snaplen").
   local uncaptured = math.max(0, tvb:reported_len() - tvb:len())
   local ctx = { tvb = tvb, pinfo = pinfo, t = tree, stack = {}, cut = uncaptured > 0, uncaptured = uncaptured }
   if via_ethernet then
-    ctx.eth_src = tostring(pinfo.dl_src)
-    ctx.eth_dst = tostring(pinfo.dl_dst)
+    ctx.eth_src = link_mac(ETH_SRC) or link_mac(SLL_SRC)
+    ctx.eth_dst = link_mac(ETH_DST)
   end
   local avail = tvb:len()
   if avail >= 4 then
