@@ -91,7 +91,9 @@ final class UtcpDissector {
                     d.infoColumn = info + " " + words;
                 }
             }
-        } else if ((flags & DATA) != 0 && present > 0 && sbi) {
+        } else if ((flags & DATA) != 0 && present > 0 && sbi && !(payloadLen > present && d.uncaptured() > 0)) {
+            // Per packet: a payload snaplen cut is not read as SBI (DECISIONS.md, "Snaplen"): the stream makes it a hole,
+            // and its last message would be called one that "continues past this packet" from bytes never captured.
             SbiDissector.dissectPacket(d, payloadOff, present);
         }
         return HEADER.size() + present;

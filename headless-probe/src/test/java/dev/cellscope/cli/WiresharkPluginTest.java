@@ -110,6 +110,9 @@ class WiresharkPluginTest {
         Run parsed = tshark(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", cut.toString(), "-Y",
                 "frame.len > frame.cap_len && (tether.ctrl || tether.crc_bad)", "-T", "fields", "-e", "frame.number"));
         assertEquals(List.of(), parsed.lines(), "cut Tether frames whose control message is parsed or whose CRC is called bad");
+        Run sbi = tshark(List.of(TSHARK, "-X", "lua_script:" + plugin, "-r", cut.toString(), "-Y", "utcp.len_past_capture && sbi",
+                "-T", "fields", "-e", "frame.number"));
+        assertEquals(List.of(), sbi.lines(), "cut UTCP DATA payloads read as SBI");
     }
 
     /**

@@ -456,7 +456,8 @@ local function utcp(ctx, off, avail)
   end
   end_layer(ctx)
   ctx.pinfo.cols.info:set("SEQ=" .. seq .. (payload_len > 0 and (" len=" .. payload_len) or ""))
-  if band(flags, C.utcp_data) ~= 0 and present > 0 then sbi_packet(ctx, poff, present) end
+  -- A payload snaplen cut is not read as SBI (DECISIONS.md, "Snaplen"), as cellscope's stream makes it a hole.
+  if band(flags, C.utcp_data) ~= 0 and present > 0 and not (payload_len > present and ctx.cut) then sbi_packet(ctx, poff, present) end
   return H.size + present
 end
 
