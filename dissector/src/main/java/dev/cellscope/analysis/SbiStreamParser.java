@@ -38,6 +38,8 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
     private boolean uncertain;
     private long skipped;
     private long rejectedFrameLen = -1;
+    /** The msg_index the rejected envelope took (the peer counts it: SbiPeer.badFrameLen), or -1 when uncertain. */
+    private long rejectedIndex = -1;
 
     // The latest frame that carried any byte fed so far, and its time: what completes a message.
     private long latestFrame = -1, latestNanos;
@@ -79,6 +81,11 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
         long r = rejectedFrameLen;
         rejectedFrameLen = -1;
         return r;
+    }
+
+    /** The msg_index of the envelope {@link #takeRejectedFrameLen} rejected, or -1 (none, or a hole made it uncertain). */
+    long rejectedIndex() {
+        return rejectedIndex;
     }
 
     boolean closed() {
@@ -170,6 +177,10 @@ final class SbiStreamParser implements StreamSink, SbiFramer.Sink {
     @Override
     public void frameLenRejected(long frameLen, boolean atStreamStart) {
         rejectedFrameLen = frameLen;
+        // The receiver counts the envelope it refuses as a message and NACKs invalid_frame_size with its index as ref_seq
+        // (SbiPeer.badFrameLen): so does the tap, or that NACK answers nothing (the independent encoder's finding).
+        rejectedIndex = uncertain ? -1 : msgIndex;
+        msgIndex++;
         findings.add(new Expert(SbiExperts.FRAME_LEN_RANGE, "invalid_frame_size: " + SbiLimits.frameLenOutOfRange(frameLen)
                 + (SbiLimits.startsLikeJson(frameLen) ? "; stream starts with '{': legacy JSON peer" : "")
                 + "; a receiver NACKs and closes, so this direction is not parsed further"));

@@ -317,11 +317,16 @@ public final class UtcpAnalysis {
             }
             if (c.nackFrame >= 0) record.answeredIn(c.nackFrame, frame);
         }
+        long rejectedFrameLen = dir.parser.takeRejectedFrameLen();
+        if (rejectedFrameLen >= 0 && dir.parser.rejectedIndex() >= 0) {
+            // the NACK invalid_frame_size that answers it names this frame (sbi.response_to)
+            conv.sbiLinks.messageFrames(d).record(dir.parser.rejectedIndex(), frame, 0, dir.parser.rejectedIndex() + 1);
+        }
         long[] reassembledIn = links == null ? new long[0] : links.reassembledIn(frame);
         long[] answeredIn = links == null ? new long[0] : links.answeredIn(frame);
         boolean tapLoss = links != null && links.isTapLoss(frame);
         return new UtcpVerdict(conv.index, c.retransmission, c.duplicate, c.outOfOrder, c.gap, c.missing, c.dataChanged,
-                c.originalFrame, c.nackFrame, c.delay, answeredIn, tapLoss, messages, dir.parser.takeRejectedFrameLen(),
+                c.originalFrame, c.nackFrame, c.delay, answeredIn, tapLoss, messages, rejectedFrameLen,
                 reassembledIn, findings);
     }
 

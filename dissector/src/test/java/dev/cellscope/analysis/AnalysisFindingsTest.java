@@ -207,6 +207,19 @@ class AnalysisFindingsTest {
     }
 
     /**
+     * The receiver counts an envelope whose frame_len is out of range as a message and NACKs invalid_frame_size with its
+     * index as ref_seq (SbiPeer.badFrameLen): the tap links that NACK to it (the independent encoder found it unlinked).
+     */
+    @Test
+    void aNackOfInvalidFrameSizeAnswersTheRejectedEnvelope() {
+        byte[] bad = message(new SbiBlockWant(Bytes.zeros(32), 0));
+        java.nio.ByteBuffer.wrap(bad).putInt(0, 300_000); // beyond the 262,144-byte maximum
+        List<ProtoTree> t = new Talk().add(true, bad).b(new SbiNack(0, 1, "invalid_frame_size")).analyseFrames();
+        assertTrue(experts(t.get(0)).stream().anyMatch(e -> e.startsWith("[error/malformed] invalid_frame_size")), experts(t.get(0)).toString());
+        assertEquals("1", t.get(1).find(SbiFields.RESPONSE_TO).getFirst().plainValue());
+    }
+
+    /**
      * [decided] A side whose own required feature the other lacks refuses too (the peer's rule, SbiNegotiation):
      * its NACK is not spurious, and the other side carrying on is flagged.
      */
