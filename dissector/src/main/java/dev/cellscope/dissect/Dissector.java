@@ -48,6 +48,8 @@ public final class Dissector {
                 SllDissector.v1(d);
             } else if (packet.linkType() == Packet.LINKTYPE_LINUX_SLL2) {
                 SllDissector.v2(d);
+            } else if (RawIpDissector.reads(packet.linkType())) {
+                RawIpDissector.dissect(d, packet.linkType());
             } else {
                 d.expert(FrameExperts.LINK_TYPE_UNKNOWN, "Link type " + packet.linkType() + " is not decoded", 0, 0);
                 EthernetDissector.data(d, 0);

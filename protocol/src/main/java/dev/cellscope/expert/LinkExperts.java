@@ -9,6 +9,10 @@ public final class LinkExperts {
 
     public static final ExpertInfo SLL_TRUNCATED = error("sll.truncated", MALFORMED,
             "The Linux cooked capture header is shorter than its 16 (v1) or 20 (v2) bytes");
+    public static final ExpertInfo NULL_TRUNCATED = error("null.truncated", MALFORMED,
+            "The BSD loopback header is shorter than its 4 bytes");
+    public static final ExpertInfo NOT_IP = note("raw.not_ip", PROTOCOL,
+            "A frame with no link header whose first byte is not IPv4's or IPv6's version (or a loopback family that is neither): shown as data");
     public static final ExpertInfo ETH_TRUNCATED = error("eth.truncated", MALFORMED,
             "The Ethernet header is cut short");
     public static final ExpertInfo VLAN_TOO_MANY = warn("vlan.too_many", MALFORMED,

@@ -21,6 +21,10 @@ public final class LinkFields {
     public static final FieldDef SLL_IFINDEX = uint("sll.ifindex", "Interface index", 32, "Index of the interface the packet was captured on (v2 only)");
     public static final FieldDef SLL_ETYPE = hex("sll.etype", "Protocol", 16, "EtherType of the payload (0x88b5 UTCP/Tether, 0x0800 IPv4, 0x86dd IPv6)");
 
+    public static final FieldDef RAW = protocol("raw", "Raw packet data", "No link header: the frame is an IP packet (link type 101 LINKTYPE_RAW, as tun devices and Scapy write)");
+    public static final FieldDef NULL = protocol("null", "Null/Loopback", "BSD loopback header (link types 0 NULL and 108 LOOP, as macOS and BSD lo0 captures): the address family");
+    public static final FieldDef NULL_FAMILY = uint("null.family", "Family", 32, "Address family of the payload: 2 IPv4; 10, 24, 28 or 30 IPv6 (Linux, NetBSD/OpenBSD, FreeBSD, macOS)");
+
     public static final FieldDef VLAN = protocol("vlan", "802.1Q Virtual LAN", "VLAN tag (802.1Q 0x8100 or 802.1ad 0x88A8)");
     public static final FieldDef VLAN_TPID = hex("vlan.tpid", "Tag protocol identifier", 16, "0x8100 (802.1Q) or 0x88a8 (802.1ad)");
     public static final FieldDef VLAN_PCP = uint("vlan.pcp", "Priority", 3, "Priority code point");

@@ -24,7 +24,7 @@ class ExpertRegistryTest {
 
     @Test
     void everyKindHasASummaryAndAProtocolPrefixedId() {
-        Set<String> prefixes = Set.of("frame", "sll", "eth", "vlan", "ip", "ipv6", "udp", "utcp", "tether", "sbi");
+        Set<String> prefixes = Set.of("frame", "sll", "null", "raw", "eth", "vlan", "ip", "ipv6", "udp", "utcp", "tether", "sbi");
         for (ExpertInfo e : ExpertRegistry.all()) {
             assertFalse(e.summary().isBlank(), e.id());
             assertTrue(e.id().matches("[a-z][a-z0-9]*(\\.[a-z][a-z0-9_]*)+"), e.id());
