@@ -16,8 +16,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The bytes start at the UTCP or Tether layer. Over UDP they are the datagram's payload, as long as
  * the UDP length says (what a UDP receiver of the captured datagram got, trailing bytes and all); over
- * Ethernet the layer's own length (the UTCP header and payload_len, Tether's whole 64-byte blocks), which
- * leaves the Ethernet padding out. Never past the captured bytes. A UDP GSO train (one captured datagram
+ * Ethernet the layer's own length (the UTCP header and payload_len; Tether, which has no length field, every
+ * byte: a frame of 64 bytes or more is never padded), which leaves the Ethernet padding out. Never past the captured bytes. A UDP GSO train (one captured datagram
  * holding several, cut by the dissector) is its datagrams: one piece each, as the sender's kernel sent them.
  */
 final class CellBytes implements FieldSink {

@@ -128,7 +128,9 @@ public final class FrameSelection {
         public void frame(Packet p, FrameTiming timing) {
             if (interrupted != null || cancelled) return;
             if (filterSink != null && !filter.matches(filterSink)) return;
-            if (p.linkType() != Packet.LINKTYPE_ETHERNET) {
+            // The wire needs an Ethernet header, and the address map rewrites one; over UDP only the cell bytes go,
+            // whatever carried them (a Linux cooked or raw-IP capture too).
+            if (p.linkType() != Packet.LINKTYPE_ETHERNET && (cell == null || rewriter != null)) {
                 notEthernet++;
                 return;
             }

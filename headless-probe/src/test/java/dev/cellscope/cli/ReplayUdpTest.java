@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -70,6 +71,21 @@ class ReplayUdpTest {
         assertEquals(0, r.cli.exit(), r.cli.err());
         assertDatagrams(expected, r.datagrams);
         assertTrue(r.cli.out().contains("Skipped: 1 selected frames carry no UTCP or Tether"), r.cli.out());
+    }
+
+    /**
+     * Over UDP only the cell bytes go, so a capture without Ethernet headers replays too: a Linux cooked capture (-i
+     * any) sends what follows each cooked header. Before, every frame was "not Ethernet" and nothing went.
+     */
+    @Test
+    void aLinuxCookedCaptureSendsItsCellBytes() throws Exception {
+        Path cooked = QUICKSTART.resolveSibling("sll").resolve("quickstart-sll.pcapng");
+        List<byte[]> expected = oracle(cooked, null);
+        assertTrue(expected.size() > 50, expected.size() + " cell frames");
+        Received r = replayInto(cooked, "-t");
+        assertEquals(0, r.cli.exit(), r.cli.err());
+        assertDatagrams(expected, r.datagrams);
+        assertFalse(r.cli.out().contains("not Ethernet"), r.cli.out());
     }
 
     /** -Y picks frames of all kinds; only its cell frames go, in both passes, paced, from memory. */
@@ -269,7 +285,7 @@ class ReplayUdpTest {
 
     /** The cell-protocol bytes of the capture's frames (those {@code filter} selects), in order. */
     static List<byte[]> oracle(Path capture, String filter) throws Exception {
-        String cells = "(udp.port == 34997 || eth.type == 0x88b5 || vlan.etype == 0x88b5)";
+        String cells = "(udp.port == 34997 || eth.type == 0x88b5 || vlan.etype == 0x88b5 || sll.etype == 0x88b5)";
         List<byte[]> out = new ArrayList<>();
         for (String line : tsharkLines(capture, filter == null ? cells : "(" + filter + ") && " + cells, "udp.payload", "data.data")) {
             String[] f = line.split("\t", -1);
@@ -279,7 +295,8 @@ class ReplayUdpTest {
             }
             byte[] b = HexFormat.of().parseHex(f[1]); // everything after the EtherType, padding included
             boolean tether = b.length >= 4 && (b[0] & 0xFF) == 0x4C && (b[1] & 0xFF) == 0x4F && (b[2] & 0xFF) == 0x42 && (b[3] & 0xFF) == 0x4F;
-            int length = tether ? b.length - b.length % 64 : 40 + (((b[38] & 0xFF) << 8) | (b[39] & 0xFF));
+            // Tether has no length field: all of it (a frame of 64 bytes or more is never padded); UTCP: header + payload_len
+            int length = tether ? b.length : 40 + (((b[38] & 0xFF) << 8) | (b[39] & 0xFF));
             out.add(Arrays.copyOf(b, length));
         }
         return out;
