@@ -13,18 +13,29 @@ import static org.junit.jupiter.api.Assertions.*;
 class NackAmplificationTest {
     private static final long GIB = 1L << 30;
 
-    @Test
-    void oneFrameForTheLastSlotOfAHugeFlowDrawsABoundedAnswer() {
+    private static TetherHarness receiver() {
         TetherHarness h = new TetherHarness(1, 0, TetherHarness.CLEAN);
         h.receiverConfig = TetherReceiverConfig.of(TetherHarness.RECEIVER);
         h.build();
-        WirePeer x = new WirePeer(h, "x", 0xAC1D00000E01L);
+        return h;
+    }
+
+    /** A peer that lights a Lamp, defines 1 GiB in 1024-byte slots and sends one frame, for the last slot (10 ms on). */
+    private static WirePeer lastSlotOfAHugeFlow(TetherHarness h, long id) {
+        WirePeer x = new WirePeer(h, "x", id);
         x.lamp();
         h.scheduler.runUntil(() -> false, 1_000_000L);
         x.define(1, 1024, GIB);
         h.scheduler.runUntil(() -> false, 1_000_000L);
         x.data(1, (GIB / 1024) - 1, new byte[1024]);
         h.scheduler.runUntil(() -> false, 10_000_000L);
+        return x;
+    }
+
+    @Test
+    void oneFrameForTheLastSlotOfAHugeFlowDrawsABoundedAnswer() {
+        TetherHarness h = receiver();
+        WirePeer x = lastSlotOfAHugeFlow(h, 0xAC1D00000E01L);
         assertTrue(x.got.size() < 300, x.got.size() + " frames back for one data frame");
         h.scheduler.runUntil(() -> false, 5_000_000_000L);
         TetherStats s = h.receiver.stats();
@@ -45,16 +56,8 @@ class NackAmplificationTest {
      */
     @Test
     void probesAfterOneDataFrameReleaseNackRoundsOnlyAtABackOff() {
-        TetherHarness h = new TetherHarness(1, 0, TetherHarness.CLEAN);
-        h.receiverConfig = TetherReceiverConfig.of(TetherHarness.RECEIVER);
-        h.build();
-        WirePeer x = new WirePeer(h, "x", 0xAC1D00000E02L);
-        x.lamp();
-        h.scheduler.runUntil(() -> false, 1_000_000L);
-        x.define(1, 1024, GIB);
-        h.scheduler.runUntil(() -> false, 1_000_000L);
-        x.data(1, (GIB / 1024) - 1, new byte[1024]);
-        h.scheduler.runUntil(() -> false, 10_000_000L);
+        TetherHarness h = receiver();
+        WirePeer x = lastSlotOfAHugeFlow(h, 0xAC1D00000E02L);
         int before = x.got.size();
         long nackedBefore = h.receiver.stats().nackedSlots();
         int probes = 160; // every 25 ms for 4 s
