@@ -59,8 +59,13 @@ class LiveReadTest {
         final Path out, err;
 
         Running(List<String> prefix, String name, String... args) throws IOException {
-            out = dir.resolve(name + ".out");
-            err = dir.resolve(name + ".err");
+            this(dir, prefix, name, args);
+        }
+
+        /** With its output files in {@code outputs} (another test class's directory). */
+        Running(Path outputs, List<String> prefix, String name, String... args) throws IOException {
+            out = outputs.resolve(name + ".out");
+            err = outputs.resolve(name + ".err");
             List<String> cmd = new ArrayList<>(prefix);
             cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), Main.class.getName()));

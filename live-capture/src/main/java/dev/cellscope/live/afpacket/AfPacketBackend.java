@@ -46,6 +46,11 @@ public final class AfPacketBackend implements LiveBackend {
         // what libpcap checks when it activates a handle, so both backends refuse the same things alike
         if (!LinkState.exists(ifname)) throw new SourceException(LiveErrors.noSuchInterface(ifname, LinkState.names()));
         if (!LinkState.up(ifname)) throw new SourceException(LiveErrors.interfaceDown(ifname));
+        int linkType = LinkState.linkType(ifname);
+        if (linkType < 0) {
+            throw new SourceException(ifname + ": link type ARPHRD " + LinkState.hardwareType(ifname)
+                    + " is neither Ethernet nor raw IP, which this backend reads: use --backend pcap");
+        }
         RingConfig config;
         try {
             config = RingSizing.config(options);
@@ -62,7 +67,7 @@ public final class AfPacketBackend implements LiveBackend {
         } catch (PacketSocketException e) {
             throw new SourceException(openFailure(ifname, e, options));
         }
-        AfPacketSource source = new AfPacketSource(ring, options);
+        AfPacketSource source = new AfPacketSource(ring, options, linkType);
         source.start();
         return source;
     }

@@ -61,8 +61,9 @@ final class AfPacketSource extends QueuedLiveSource {
     private volatile CaptureStats finalStats;
     private long lastStats; // ring thread
 
-    AfPacketSource(TpacketV3Ring ring, LiveOptions options) {
-        super(options, Packet.LINKTYPE_ETHERNET);
+    /** {@code linkType}: Ethernet, or raw IP for a headerless interface (tun: the ring's frames start at the IP header). */
+    AfPacketSource(TpacketV3Ring ring, LiveOptions options, int linkType) {
+        super(options, linkType);
         this.ring = ring;
         this.retireMillis = ring.config().retireTimeoutMillis();
         this.skipOutgoing = LinkState.loopback(ifname);

@@ -47,6 +47,28 @@ public final class LinkState {
         return f >= 0 && (f & IFF_LOOPBACK) != 0;
     }
 
+    /** linux/if_arp.h: the ARPHRD_ types whose frames a packet socket gives with an Ethernet header, or none. */
+    private static final int ARPHRD_ETHER = 1, ARPHRD_LOOPBACK = 772, ARPHRD_RAWIP = 519, ARPHRD_NONE = 65534;
+    /** LINKTYPE_ETHERNET, LINKTYPE_RAW. */
+    private static final int ETHERNET = 1, RAW_IP = 101;
+
+    /**
+     * The pcap link type of what a packet socket reads from the interface: Ethernet for Ethernet-like ones (and {@code lo},
+     * which has a zeroed Ethernet header), raw IP for headerless ones (tun, WireGuard: ARPHRD_NONE; ARPHRD_RAWIP), as
+     * libpcap maps them. -1 for any other type (its number in {@link #hardwareType}); -1 too when unreadable.
+     */
+    public static int linkType(String ifname) {
+        long type = hardwareType(ifname);
+        if (type == ARPHRD_ETHER || type == ARPHRD_LOOPBACK) return ETHERNET;
+        if (type == ARPHRD_NONE || type == ARPHRD_RAWIP) return RAW_IP;
+        return -1;
+    }
+
+    /** The interface's ARPHRD_ type ({@code /sys/class/net/IF/type}), or -1. */
+    public static long hardwareType(String ifname) {
+        return number(ifname, "type");
+    }
+
     /** Administratively up (IFF_UP); true when it cannot be read (then opening says what is wrong). */
     public static boolean up(String ifname) {
         long f = number(ifname, "flags");
