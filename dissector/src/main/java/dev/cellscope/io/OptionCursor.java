@@ -15,6 +15,8 @@ final class OptionCursor {
     static final int COMMENT = 1;
 
     private MemorySegment bytes;
+    /** The file offset of {@code bytes}' first byte: a block is a slice of a read-ahead chunk, or a copy of its own. */
+    private long fileBase;
     private Endian endian;
     private long pos;
     private long end;
@@ -25,8 +27,10 @@ final class OptionCursor {
     /** Why the walk stopped early, or null when the list was well formed. */
     String problem;
 
-    void reset(MemorySegment bytes, Endian endian, long start, long end) {
+    /** Walks {@code bytes} [start, end), whose byte 0 is at file offset {@code fileBase} (for the messages). */
+    void reset(MemorySegment bytes, long fileBase, Endian endian, long start, long end) {
         this.bytes = bytes;
+        this.fileBase = fileBase;
         this.endian = endian;
         this.pos = start;
         this.end = end;
@@ -46,7 +50,7 @@ final class OptionCursor {
         }
         long room = end - pos - 4;
         if (valueLength > room) {
-            problem = "option " + code + " at offset " + pos + " claims " + valueLength + " bytes but only "
+            problem = "option " + code + " at offset " + (fileBase + pos) + " claims " + valueLength + " bytes but only "
                     + room + " remain in the block";
             return false;
         }

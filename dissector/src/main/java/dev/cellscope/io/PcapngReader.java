@@ -205,7 +205,7 @@ final class PcapngReader extends FileCaptureReader {
         String name = null;
         int tsresol = 6;
         long tsoffset = 0;
-        options.reset(b, endian, o + 16, o + length - 4);
+        options.reset(b, at - o, endian, o + 16, o + length - 4);
         while (options.next()) {
             switch (options.code) {
                 case IF_NAME -> name = options.stringValue();
@@ -270,7 +270,7 @@ final class PcapngReader extends FileCaptureReader {
                     + (length - MIN_PACKET_BLOCK));
         }
         String comment = null;
-        options.reset(b, endian, dataEnd, optionsEnd);
+        options.reset(b, at - o, endian, dataEnd, optionsEnd);
         while (options.next()) {
             if (options.code == OptionCursor.COMMENT) {
                 comment = comment == null ? options.stringValue() : comment + "\n" + options.stringValue();
@@ -325,7 +325,7 @@ final class PcapngReader extends FileCaptureReader {
         String comment = null;
         OptionalLong[] values = new OptionalLong[InterfaceStatistics.ISB_USRDELIV + 1];
         java.util.Arrays.fill(values, OptionalLong.empty());
-        options.reset(b, endian, o + 20, o + length - 4);
+        options.reset(b, at - o, endian, o + 20, o + length - 4);
         while (options.next()) {
             int code = options.code;
             if (code == OptionCursor.COMMENT) {
