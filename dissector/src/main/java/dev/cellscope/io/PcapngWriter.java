@@ -10,6 +10,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
@@ -197,7 +198,7 @@ public final class PcapngWriter implements AutoCloseable {
         block.bytes(data);
         block.pad32();
         if (comment != null) {
-            block.option(OptionCursor.COMMENT, comment.getBytes(StandardCharsets.UTF_8));
+            stringOption(OptionCursor.COMMENT, comment);
             endOptions();
         }
         finish(true);
@@ -303,10 +304,56 @@ public final class PcapngWriter implements AutoCloseable {
         }
     }
 
+    /** The most bytes one option's value holds (its length is a u16). */
+    private static final int MAX_OPTION_VALUE = 0xFFFF;
+
+    /**
+     * A text option, or several for a comment longer than one option holds. The text can be longer than the
+     * capture it came from had in any one option: the reader joins a block's comments into one with "\n" (a
+     * packet may carry many), and reads invalid UTF-8 as U+FFFD, 3 bytes where the file had 1. opt_comment may
+     * repeat, so a long comment is cut where the reader joined it (the last "\n" that fits, dropped as the
+     * reader adds it back: reading the copy gives the same text), else at a character boundary. The other text
+     * options may appear once: one too long is cut at a character boundary (it held invalid UTF-8, so the copy
+     * could not have its bytes anyway).
+     */
     private void stringOption(int code, String value) {
-        if (value != null) {
-            block.option(code, value.getBytes(StandardCharsets.UTF_8));
+        if (value == null) {
+            return;
         }
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_OPTION_VALUE) {
+            block.option(code, utf8);
+            return;
+        }
+        if (code != OptionCursor.COMMENT) {
+            block.option(code, Arrays.copyOf(utf8, characterStart(utf8, MAX_OPTION_VALUE)));
+            return;
+        }
+        int from = 0;
+        while (true) {
+            if (utf8.length - from <= MAX_OPTION_VALUE) {
+                block.option(code, Arrays.copyOfRange(utf8, from, utf8.length));
+                return;
+            }
+            int newline = lastNewline(utf8, from, from + MAX_OPTION_VALUE);
+            int end = newline >= 0 ? newline : characterStart(utf8, from + MAX_OPTION_VALUE);
+            block.option(code, Arrays.copyOfRange(utf8, from, end));
+            from = newline >= 0 ? end + 1 : end;
+        }
+    }
+
+    /** The last '\n' in utf8[from, to] (to included: a line of exactly the maximum fits), or -1. */
+    private static int lastNewline(byte[] utf8, int from, int to) {
+        for (int i = to; i >= from; i--) {
+            if (utf8[i] == '\n') return i;
+        }
+        return -1;
+    }
+
+    /** {@code at}, moved back to the first byte of the UTF-8 character it falls in. */
+    private static int characterStart(byte[] utf8, int at) {
+        while ((utf8[at] & 0xC0) == 0x80) at--;
+        return at;
     }
 
     private void timeOption(int code, OptionalLong nanos, long offset) {

@@ -85,6 +85,44 @@ class RoundTripTest {
         assertEquals(packets, Captures.read(copy).packets());
     }
 
+    /**
+     * What a reader delivers can be copied whatever its comments: found by fuzzing, `read -w` of a packet with two
+     * 40,000-byte comments (joined into one of 80,001 bytes by the reader), or with one of 30,000 invalid UTF-8
+     * bytes (90,000 bytes once read as U+FFFD), or an interface whose if_name is such, ended in "internal error:
+     * java.lang.IllegalArgumentException: a pcapng option holds at most 65535 bytes". Comments cut where the reader
+     * joined them come back as they were read; a line too long for one option, and a name, are cut at a character
+     * boundary (the line comes back with a "\n" there).
+     */
+    @Test
+    void commentsAndNamesLongerThanOneOptionAreCopied() throws Exception {
+        byte[] invalid = new byte[30_000];
+        java.util.Arrays.fill(invalid, (byte) 0xFF);
+        byte[] data = new byte[60];
+        PcapngBuilder b = new PcapngBuilder().shb(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .idb(1, 0, new PcapngBuilder.Opt(PcapngReader.IF_NAME, invalid))
+                .epb(0, 1, 60, data, PcapngBuilder.Opt.string(1, "a".repeat(40_000)), PcapngBuilder.Opt.string(1, "b".repeat(40_000)))
+                .epb(0, 2, 60, data, new PcapngBuilder.Opt(1, invalid))
+                .epb(0, 3, 60, data, PcapngBuilder.Opt.string(1, "\n".repeat(65_000)), PcapngBuilder.Opt.string(1, "é".repeat(30_000)));
+        Captures.Result source = Captures.read(dir, "long-comments.pcapng", b.build());
+        assertTrue(source.error().isEmpty(), () -> source.error().toString());
+        Path copy = dir.resolve("copy.pcapng");
+        try (CaptureReader in = CaptureReader.open(dir.resolve("long-comments.pcapng")); PcapngWriter out = new PcapngWriter(copy)) {
+            Packet first = in.next(); // the interface is known once its block is read
+            InterfaceInfo i = in.interfaces().getFirst();
+            out.addInterface(i.linkType(), i.snapLength(), i.name());
+            for (Packet p = first; p != null; p = in.next()) {
+                out.write(p);
+            }
+        }
+        Captures.Result r = Captures.read(copy);
+        assertTrue(r.error().isEmpty(), () -> r.error().toString());
+        String replaced = "\uFFFD".repeat(30_000); // 3 bytes each
+        assertEquals(replaced, source.packets().get(1).comment());
+        assertEquals(List.of(source.packets().get(0), source.packets().get(2)), List.of(r.packets().get(0), r.packets().get(2)));
+        assertEquals(replaced.substring(0, 21_845) + "\n" + replaced.substring(21_845), r.packets().get(1).comment());
+        assertEquals(replaced.substring(0, 21_845), r.interfaces().getFirst().name()); // 65,535 bytes
+    }
+
     @Test
     void firstWriteDeclaresEthernetWhenNoInterfaceWasAdded() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
