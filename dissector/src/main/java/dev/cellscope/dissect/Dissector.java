@@ -2,6 +2,7 @@ package dev.cellscope.dissect;
 
 import dev.cellscope.analysis.FrameAnalysis;
 import dev.cellscope.analysis.ReleasedMessage;
+import dev.cellscope.field.FieldFormat;
 import dev.cellscope.field.SbiFields;
 import dev.cellscope.field.UtcpFields;
 import dev.cellscope.expert.FrameExperts;
@@ -103,7 +104,8 @@ public final class Dissector {
         d.number(NUMBER, 0, 0, p.number());
         d.number(LEN, 0, 0, p.wireLength());
         d.number(CAP_LEN, 0, 0, cap);
-        if (p.comment() != null) d.text(COMMENT, 0, 0, p.comment());
+        // A file's text: control characters escaped (several comments of a packet are joined with "\n", shown "\\n").
+        if (p.comment() != null) d.text(COMMENT, 0, 0, FieldFormat.printable(p.comment()));
         if (cap < p.wireLength()) {
             d.expert(FrameExperts.SNAPLEN_CUT, "Frame cut by snaplen: " + cap + " of " + p.wireLength() + " bytes captured", 0, cap);
         }

@@ -244,7 +244,8 @@ final class SbiDissector {
                     + room + " bytes follow the spine", c + 6, 2);
         }
         int shown = Math.min(errLen, room);
-        String error = new String(d.seg.asSlice(c + SPINE_NACK, shown).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+        // The sender's text, shown with its control characters escaped (FieldFormat.printable).
+        String error = FieldFormat.printable(new String(d.seg.asSlice(c + SPINE_NACK, shown).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
         if (shown > 0) d.text(NACK_ERROR, c + SPINE_NACK, shown, error);
         if (invalid != null && invalid.offset() >= SbiNack.errorOffset()) {
             // the receiver rejects the NACK (malformed_container); shown above with replacement characters

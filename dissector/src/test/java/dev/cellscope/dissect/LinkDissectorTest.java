@@ -33,6 +33,17 @@ class LinkDissectorTest {
         return b.array();
     }
 
+    /** A file's comments are shown escaped as the NACK's text is (SbiDissectorTest.nackErrorStringControlCharactersAreEscaped). */
+    @Test
+    void packetCommentControlCharactersAreEscaped() {
+        byte[] frame = eth(MAC_B, MAC_A, 0x88B5, utcp(7, 0x0010, new byte[0]));
+        dev.cellscope.io.Packet p = new dev.cellscope.io.Packet(1, 1_000_000_000L, 0, dev.cellscope.io.Packet.LINKTYPE_ETHERNET,
+                frame.length, java.lang.foreign.MemorySegment.ofArray(frame), "first\nsecond\t\u001b[2J");
+        ProtoTree t = new ProtoTree();
+        new Dissector().dissect(p, new FrameTiming(1_000_000_000L, 1_000_000_000L), t);
+        assertEquals("first\\nsecond\\t\\x1b[2J", value(t, dev.cellscope.field.FrameFields.COMMENT));
+    }
+
     @Test
     void utcpOverUdpOnTheDecidedPort() {
         ProtoTree t = dissect(eth(MAC_B, MAC_A, 0x0800, ipv4Udp(40000, 34997, utcp(42, 0x0010, new byte[0]))));

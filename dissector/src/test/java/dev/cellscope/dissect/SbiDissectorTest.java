@@ -167,6 +167,25 @@ class SbiDissectorTest {
         assertTrue(t.experts().isEmpty(), experts(t).toString());
     }
 
+    /**
+     * The sender's text reaches -T fields, the tree, the summary and the terminal: its control characters are
+     * escaped, as Wireshark shows strings. Found by fuzzing: a NACK saying "invalid\nfake line\t\e[31mRED" started
+     * a new row and a new column of `read -T fields -e sbi.nack.error` and coloured the terminal.
+     */
+    @Test
+    void nackErrorStringControlCharactersAreEscaped() {
+        byte[] err = ascii("hash\nfake\trow\u001b[31m\r\u007f");
+        byte[] c = le(8 + err.length).putInt(2).putShort((short) 4).putShort((short) err.length).put(err).array();
+        ProtoTree t = dissect(dataFrame(sbi(0xF1, SchemaFingerprints.forOp(0xF1), c)));
+        String shown = "hash\\nfake\\trow\\x1b[31m\\r\\x7f";
+        assertEquals(shown, value(t, NACK_ERROR));
+        assertTrue(experts(t).stream().anyMatch(e -> e.contains("NACK error string \"" + shown + "\" differs")), experts(t).toString());
+        assertTrue(experts(t).stream().noneMatch(e -> e.chars().anyMatch(Character::isISOControl)), experts(t).toString());
+        assertEquals("a \\u0085 b", dev.cellscope.field.FieldFormat.printable("a \u0085 b"));
+        String plain = "hash_mismatch – ✓";
+        assertSame(plain, dev.cellscope.field.FieldFormat.printable(plain));
+    }
+
     /** The one intended behaviour change of the re-cut: the codec, and so the peer, rejects this NACK; the tap now says so. */
     @Test
     void nackWhoseErrorStringIsNotUtf8IsMalformed() {

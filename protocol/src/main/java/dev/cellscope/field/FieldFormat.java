@@ -39,6 +39,37 @@ public final class FieldFormat {
         };
     }
 
+    /**
+     * Text that came off the wire or out of a capture file (a NACK's error string, a packet comment), with its
+     * control characters written as escapes: backslash-n, -r, -t, -xNN, and -u00NN for the C1 controls, as
+     * Wireshark's format_text shows such strings. A sender must not be able to start a new row or column of
+     * {@code -T fields}, a new line of the tree or the summary, or a terminal escape sequence. Returns the same
+     * string when there is nothing to escape.
+     */
+    public static String printable(String s) {
+        int i = 0;
+        while (i < s.length() && !Character.isISOControl(s.charAt(i))) i++;
+        if (i == s.length()) return s;
+        StringBuilder b = new StringBuilder(s.length() + 8).append(s, 0, i);
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!Character.isISOControl(c)) {
+                b.append(c);
+                continue;
+            }
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x80) b.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                    else b.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+                }
+            }
+        }
+        return b.toString();
+    }
+
     /** Plain form of a byte-string value. */
     public static String plainBytes(FieldDef f, MemorySegment seg, long from, int count) {
         if (f.type() == FieldType.IPV6 && count == 16) return ipv6(seg.asSlice(from, 16).toArray(ValueLayout.JAVA_BYTE));
