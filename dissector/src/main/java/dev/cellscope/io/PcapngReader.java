@@ -231,11 +231,6 @@ final class PcapngReader extends FileCaptureReader {
             return;
         }
         Timebase timebase = Timebase.of(tsresol, tsoffset);
-        if (timebase == null) {
-            fail(at, "interface description block at offset " + at + " has unsupported if_tsresol 0x"
-                    + Integer.toHexString(tsresol));
-            return;
-        }
         int id = ifaces.size();
         ifaces.add(new Iface(id, linkType, snapLength, timebase));
         infos.add(new InterfaceInfo(id, linkType, snapLength, name, timebase.unitsPerSecond(), tsoffset));

@@ -24,31 +24,34 @@ record Timebase(int exponent, boolean binary, long offsetNanos) {
     }
 
     /**
-     * The timebase for an if_tsresol byte, or null when the units per second would not fit
-     * in a long (finer than 10^-18 or 2^-62 seconds), which no real capture uses.
+     * The timebase for an if_tsresol byte: any of them. Units finer than a nanosecond are floored to whole nanoseconds,
+     * so a resolution finer than 64 bits of raw count can hold (10^-28 s or 2^-94 s and beyond) puts every frame at the
+     * interface's offset; its frames are still read, as tshark reads them (a fuzzed 0x13 or 0xff used to end the file
+     * as damage, with none of its frames: the fuzz review).
      */
     static Timebase of(int tsresol, long offsetSeconds) {
-        boolean binary = (tsresol & 0x80) != 0;
-        int exponent = tsresol & 0x7F;
-        if (binary ? exponent > 62 : exponent > 18) {
-            return null;
-        }
         // Wraps rather than throws for absurd offsets: bad input must not escape as an exception.
-        return new Timebase(exponent, binary, offsetSeconds * NANOS_PER_SECOND);
+        return new Timebase(tsresol & 0x7F, (tsresol & 0x80) != 0, offsetSeconds * NANOS_PER_SECOND);
     }
 
+    /** Units per second, Long.MAX_VALUE when more (finer than 10^-18 or 2^-62 seconds). */
     long unitsPerSecond() {
-        return binary ? 1L << exponent : POW10[exponent];
+        if (binary) return exponent <= 62 ? 1L << exponent : Long.MAX_VALUE;
+        return exponent < POW10.length ? POW10[exponent] : Long.MAX_VALUE;
     }
 
     long toNanos(long raw) {
         if (!binary) {
-            return exponent <= 9
-                    ? raw * POW10[9 - exponent] + offsetNanos
-                    : Long.divideUnsigned(raw, POW10[exponent - 9]) + offsetNanos;
+            if (exponent <= 9) return raw * POW10[9 - exponent] + offsetNanos;
+            // 10^(exponent-9) beyond a long's range exceeds any unsigned 64-bit count: under a nanosecond
+            return (exponent - 9 < POW10.length ? Long.divideUnsigned(raw, POW10[exponent - 9]) : 0) + offsetNanos;
         }
         if (exponent == 0) {
             return raw * NANOS_PER_SECOND + offsetNanos;
+        }
+        if (exponent >= 64) {
+            // no whole seconds: raw * 1e9 / 2^exponent, from the high half of the unsigned 128-bit product
+            return (exponent < 128 ? Math.unsignedMultiplyHigh(raw, NANOS_PER_SECOND) >>> (exponent - 64) : 0) + offsetNanos;
         }
         long seconds = raw >>> exponent;
         long fraction = raw & ((1L << exponent) - 1);

@@ -239,8 +239,27 @@ class DamageTest {
         // IDB with if_tsresol of length 2.
         CaptureError e = damageAfterOnePacket(le(1, 32, 1, 0, 9 | (2 << 16), 6, 0, 32));
         assertTrue(e.message().contains("if_tsresol option in block at offset"), e.message());
-        CaptureError huge = damageAfterOnePacket(le(1, 32, 1, 0, 9 | (1 << 16), 0x7F, 0, 32));
-        assertTrue(huge.message().contains("unsupported if_tsresol 0x7f"), huge.message());
+    }
+
+    /** Units finer than a long can count are not damage: the frames are read (as tshark reads them), at whole nanoseconds. */
+    @Test
+    void anInterfaceOfAResolutionBeyondALongKeepsItsFrames() throws Exception {
+        PcapngBuilder b = goodStart();
+        b.bytes(le(1, 32, 1, 0, 9 | (1 << 16), 0x7F, 0, 32)).epb(1, 2, 60, frame(60, 2)).epb(0, 2, 60, frame(60, 3));
+        Captures.Result r = Captures.read(dir, "fine.pcapng", b.build());
+        assertTrue(r.error().isEmpty(), r.toString());
+        assertEquals(3, r.packets().size(), r.toString()); // goodStart's, then one on each interface
+    }
+
+    @Test
+    void resolutionsBeyondALongAreFlooredToNanoseconds() {
+        assertEquals(1_500_000_000L, Timebase.of(0x13, 0).toNanos(Long.parseUnsignedLong("15000000000000000000"))); // 10^-19 s
+        assertEquals(0, Timebase.of(0x7F, 0).toNanos(-1)); // 10^-127 s: under a nanosecond
+        assertEquals(500_000_000L, Timebase.of(0x80 | 64, 0).toNanos(1L << 63)); // 2^-64 s: half a second
+        assertEquals(999_999_999L, Timebase.of(0x80 | 64, 0).toNanos(-1));
+        assertEquals(7_000_000_000L, Timebase.of(0xFF, 7).toNanos(-1)); // 2^-127 s: the offset alone
+        assertEquals(Long.MAX_VALUE, Timebase.of(0x80 | 63, 0).unitsPerSecond());
+        assertEquals(Long.MAX_VALUE, Timebase.of(0x13, 0).unitsPerSecond());
     }
 
     @Test
