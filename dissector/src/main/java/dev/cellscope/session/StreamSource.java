@@ -23,12 +23,19 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
 
     private final StreamOpener in;
     private final String name;
+    /** A stream that ends early (a cut gzip) keeps what it gave: the reader then says where the capture ends. */
+    private final boolean keepCut;
     private Path spool;
 
     /** @param name what to call the stream in messages ("standard input", the FIFO's path) */
     public StreamSource(StreamOpener in, String name) {
+        this(in, name, false);
+    }
+
+    private StreamSource(StreamOpener in, String name, boolean keepCut) {
         this.in = in;
         this.name = name;
+        this.keepCut = keepCut;
     }
 
     /** Standard input ({@code -r -}). */
@@ -39,6 +46,25 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
     /** A FIFO or another file that is not a regular one (a character device, /dev/stdin). */
     public static StreamSource of(Path file) {
         return new StreamSource(() -> Files.newInputStream(file), file.toString());
+    }
+
+    /**
+     * A gzip-compressed capture ({@code .pcapng.gz}, as Wireshark and tshark read them): decompressed into the temporary
+     * copy. A gzip stream cut short keeps what came before the cut, and the capture reader then says where its last block
+     * ends (a ring file compressed while it was written, say); a disk too small for the copy is an error naming it.
+     */
+    public static StreamSource gunzip(Path file) {
+        return new StreamSource(() -> new java.util.zip.GZIPInputStream(Files.newInputStream(file), 1 << 16), file + " (gzip)", true);
+    }
+
+    /** Whether {@code file} is a regular file that starts with gzip's magic (1f 8b). */
+    public static boolean isGzip(Path file) {
+        if (!Files.isRegularFile(file)) return false;
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        } catch (IOException e) {
+            return false; // reading it as a file says why
+        }
     }
 
     /** Whether {@code file} must be read as a stream: "-" (standard input), or it exists and is not a regular file. */
@@ -73,6 +99,10 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
         try (InputStream stream = in.open()) {
             Files.copy(stream, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return tmp;
+        } catch (java.io.EOFException | java.util.zip.ZipException e) {
+            if (keepCut && tmp.toFile().length() > 0) return tmp; // what was decompressed before the cut or the damage
+            deleteQuietly(tmp);
+            throw new SourceException(name + ": " + (e.getMessage() == null ? "cut short" : e.getMessage()) + ": nothing to read");
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new SourceException(name + ": cannot copy it to a temporary file in " + tmp.getParent()

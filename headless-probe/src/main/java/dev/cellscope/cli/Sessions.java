@@ -20,8 +20,8 @@ final class Sessions {
     private Sessions() {}
 
     /**
-     * A session over {@code -r FILE}: a capture file (mapped), or a stream as tshark reads them:
-     * "-" for standard input, a FIFO (copied to a temporary file first: see {@link StreamSource}).
+     * A session over {@code -r FILE}: a capture file, or a stream as tshark reads them: "-" for standard input, a FIFO, a
+     * gzip-compressed file (copied, decompressed, to a temporary file first: see {@link StreamSource}).
      */
     static CaptureSession of(Path file, SessionOptions options) {
         return new CaptureSession(opener(file), options);
@@ -29,7 +29,8 @@ final class Sessions {
 
     /** The source of {@code -r FILE}: the file (mapped) or the stream ({@link StreamSource}). */
     static SourceOpener opener(Path file) {
-        return StreamSource.isStream(file) ? stream(file) : new FileSource(file);
+        if (StreamSource.isStream(file)) return stream(file);
+        return StreamSource.isGzip(file) ? StreamSource.gunzip(file) : new FileSource(file);
     }
 
     /**

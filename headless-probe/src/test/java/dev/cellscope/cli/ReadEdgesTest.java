@@ -183,4 +183,36 @@ class ReadEdgesTest {
         assertEquals("cellscope: " + bad + ": not a readable pcapng file: section header block at offset 0 has bad byte-order magic 0x0"
                 + " (at byte offset 0)\n", Cli.errors(r));
     }
+
+    /**
+     * A gzip-compressed capture reads as its contents do (tshark reads them too); one cut short keeps the frames before the
+     * cut and says where; gzip's magic on something that is not gzip is one line. Before: "not a pcap or pcapng file:
+     * first bytes 1f 8b 08 00" (the fuzz review).
+     */
+    @Test
+    void aGzipCompressedCaptureReadsAsItsContents() throws Exception {
+        Path gz = dir.resolve("quickstart.pcapng.gz");
+        try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(capture, out);
+        }
+        Cli.Result plain = Cli.run("read", "-r", capture.toString(), "-V");
+        Cli.Result unzipped = Cli.run("read", "-r", gz.toString(), "-V");
+        assertEquals(0, unzipped.exit(), unzipped.err());
+        assertEquals(plain.out(), unzipped.out());
+        assertEquals(Cli.run("read", "-r", capture.toString(), "-2", "-q", "-z", "expert").out(),
+                Cli.run("read", "-r", gz.toString(), "-2", "-q", "-z", "expert").out());
+
+        byte[] whole = Files.readAllBytes(gz);
+        Path cut = Files.write(dir.resolve("cut.pcapng.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Cli.Result r = Cli.run("read", "-r", cut.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(Cli.errors(r).startsWith("cellscope: " + cut + ": block at offset "), Cli.errors(r));
+        long shown = r.out().lines().count();
+        assertTrue(shown > 5 && shown < plain.out().lines().filter(l -> l.startsWith("Frame ")).count(), shown + " frames before the cut");
+
+        Path notGzip = Files.write(dir.resolve("not.gz"), new byte[]{0x1f, (byte) 0x8b, 'x', 'y', 'z'});
+        Cli.Result bad = Cli.run("read", "-r", notGzip.toString());
+        assertEquals(1, bad.exit());
+        assertEquals("cellscope: " + notGzip + " (gzip): Unsupported compression method: nothing to read\n", Cli.errors(bad));
+    }
 }
