@@ -325,7 +325,12 @@ class Conn:
                     self.send_syn(now)
             return
         if self.rcv_isn is None:
-            ep.problem('%s before the peer SYN' % flag_names(flags))
+            # its SYN was lost: an ACK still answers ours, a NACK (tail probe) has nothing for us; DATA and FIN come
+            # only after our ACK of its SYN, so they cannot come before it
+            if kind == ACK and not self.syn_acked and self.syn_first is not None:
+                self.syn_acked = True
+            elif kind != NACK and kind != ACK:
+                ep.problem('%s before the peer SYN' % flag_names(flags))
             return
         if flags & (DATA | FIN):
             self.received_data = True
@@ -339,8 +344,6 @@ class Conn:
             if not self.syn_acked and self.syn_first is not None:
                 self.syn_acked = True
                 ep.log('open')
-                if self.sbi:
-                    self.sbi.on_open(now)
             elif self.fin_seq is not None and not self.fin_acked:
                 self.fin_acked = True
                 ep.log('our FIN acknowledged')
@@ -518,7 +521,9 @@ class Sbi:
         self.counts['msgs_out'] += 1
         return self.out_index - 1
 
-    def on_open(self, now):
+    def start(self):
+        """Our HANDSHAKE is the first message of our direction: queued at once, sent once our SYN is ACKed, so
+        nothing the remote's HANDSHAKE makes us send (when it comes first) can overtake it."""
         self.send(handshake(self.ep.my_id + b'\0' * 16, self.caps, caps_of(self.args.require), self.args.block_size))
 
     def awaiting(self):
@@ -969,6 +974,7 @@ def run_client(args, ep):
         conn = Conn(ep, peer, addr, initiator=True)
         sbi = ClientOp(conn, args, store, op, content)
         conn.sbi = sbi
+        sbi.start()
         conns = {peer: conn}
         t0 = time.monotonic()
         conn.send_syn(t0)
@@ -997,6 +1003,7 @@ def run_serve(args, ep):
     def accept(src, addr):
         conn = Conn(ep, src, addr, initiator=False)
         conn.sbi = ServerSession(conn, args, store, report)
+        conn.sbi.start()
         report['connections'] += 1
         ep.log('connection from %s at %s' % (src.hex(), addr))
         return conn
