@@ -845,6 +845,7 @@ class ServerSession(Sbi):
         super().__init__(conn, args, store)
         self.offers = []  # [root, nodes, missing set]
         self.report = report
+        self.counts = report.setdefault('sbi', self.counts)  # summed over connections
 
     def awaiting(self):
         return bool(self.outstanding_puts)
