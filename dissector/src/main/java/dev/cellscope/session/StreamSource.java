@@ -22,20 +22,16 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
     }
 
     private final StreamOpener in;
-    private final String name;
-    /** A stream that ends early (a cut gzip) keeps what it gave: the reader then says where the capture ends. */
-    private final boolean keepCut;
+    /** What to call the stream in messages; " (gzip)" is added once the stream turns out to be gzip-compressed. */
+    private String name;
+    /** Whether the stream is gzip-compressed (known once copied): a cut or damaged one keeps what came before. */
+    private boolean gzip;
     private Path spool;
 
     /** @param name what to call the stream in messages ("standard input", the FIFO's path) */
     public StreamSource(StreamOpener in, String name) {
-        this(in, name, false);
-    }
-
-    private StreamSource(StreamOpener in, String name, boolean keepCut) {
         this.in = in;
         this.name = name;
-        this.keepCut = keepCut;
     }
 
     /** Standard input ({@code -r -}). */
@@ -51,10 +47,12 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
     /**
      * A gzip-compressed capture ({@code .pcapng.gz}, as Wireshark and tshark read them): decompressed into the temporary
      * copy. A gzip stream cut short keeps what came before the cut, and the capture reader then says where its last block
-     * ends (a ring file compressed while it was written, say); a disk too small for the copy is an error naming it.
+     * ends (a ring file compressed while it was written, say); a disk too small for the copy is an error naming it. A
+     * stream (standard input, a FIFO) that starts with gzip's magic is decompressed alike, as tshark reads
+     * {@code zcat}'s input ({@code cat x.pcapng.gz | cellscope read -r -}).
      */
     public static StreamSource gunzip(Path file) {
-        return new StreamSource(() -> new java.util.zip.GZIPInputStream(Files.newInputStream(file), 1 << 16), file + " (gzip)", true);
+        return of(file);
     }
 
     /** Whether {@code file} is a regular file that starts with gzip's magic (1f 8b). */
@@ -96,11 +94,11 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
             throw new SourceException(name + ": cannot make a temporary copy to read: " + e.getMessage());
         }
         tmp.toFile().deleteOnExit();
-        try (InputStream stream = in.open()) {
+        try (InputStream stream = gunzipped(in.open())) {
             Files.copy(stream, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return tmp;
         } catch (java.io.EOFException | java.util.zip.ZipException e) {
-            if (keepCut && tmp.toFile().length() > 0) return tmp; // what was decompressed before the cut or the damage
+            if (gzip && tmp.toFile().length() > 0) return tmp; // what was decompressed before the cut or the damage
             deleteQuietly(tmp);
             throw new SourceException(name + ": " + (e.getMessage() == null ? "cut short" : e.getMessage()) + ": nothing to read");
         } catch (IOException e) {
@@ -108,6 +106,17 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
             throw new SourceException(name + ": cannot copy it to a temporary file in " + tmp.getParent()
                     + " to read it: " + e.getMessage());
         }
+    }
+
+    /** {@code raw}, decompressed when it starts with gzip's magic (1f 8b: no pcap or pcapng file does). */
+    private InputStream gunzipped(InputStream raw) throws IOException {
+        java.io.BufferedInputStream b = new java.io.BufferedInputStream(raw, 1 << 16);
+        b.mark(2);
+        gzip = b.read() == 0x1f && b.read() == 0x8b;
+        b.reset();
+        if (!gzip) return b;
+        name += " (gzip)"; // before the header is read: a bad one is named so
+        return new java.util.zip.GZIPInputStream(b, 1 << 16);
     }
 
     @Override

@@ -148,6 +148,26 @@ class ReadEdgesTest {
         assertEquals(twoPassFile.out(), twoPassStdin.out());
     }
 
+    /**
+     * A gzip-compressed capture on standard input or a pipe is decompressed as a .gz file is (tshark reads both:
+     * {@code cat x.pcapng.gz | tshark -r -}). Before: "standard input: not a pcap or pcapng file: first bytes 1f 8b 08 00".
+     */
+    @Test
+    void aGzipCompressedCaptureOnStandardInputReadsAsItsContents() throws Exception {
+        Path gz = dir.resolve("stdin.pcapng.gz");
+        try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(capture, out);
+        }
+        Cli.Result stdin = Cli.run(gz, "read", "-r", "-", "-2", "-T", "fields", "-e", "frame.number", "-e", "sbi.reassembled_in");
+        assertEquals(0, stdin.exit(), stdin.err());
+        assertEquals(Cli.run("read", "-r", capture.toString(), "-2", "-T", "fields", "-e", "frame.number", "-e", "sbi.reassembled_in").out(),
+                stdin.out());
+        Path notGzip = Files.write(dir.resolve("not-gzip.bin"), new byte[]{0x1f, (byte) 0x8b, 'x', 'y', 'z'});
+        Cli.Result bad = Cli.run(notGzip, "read", "-r", "-");
+        assertEquals(1, bad.exit());
+        assertEquals("cellscope: standard input (gzip): Unsupported compression method: nothing to read\n", Cli.errors(bad));
+    }
+
     @Test
     void aPipeIsReadNotCalledAnEmptyFile() throws Exception {
         Path fifo = dir.resolve("capture.fifo");
