@@ -26,6 +26,8 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
     private String name;
     /** Whether the stream is gzip-compressed (known once copied): a cut or damaged one keeps what came before. */
     private boolean gzip;
+    /** What was wrong with the gzip stream ("cut short"), null when it ended well: the capture's damage once read. */
+    private String gzipProblem;
     private Path spool;
 
     /** @param name what to call the stream in messages ("standard input", the FIFO's path) */
@@ -46,8 +48,8 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
 
     /**
      * A gzip-compressed capture ({@code .pcapng.gz}, as Wireshark and tshark read them): decompressed into the temporary
-     * copy. A gzip stream cut short keeps what came before the cut, and the capture reader then says where its last block
-     * ends (a ring file compressed while it was written, say); a disk too small for the copy is an error naming it. A
+     * copy. A gzip stream cut short or damaged keeps what came before, and is then the capture's damage (a ring file
+     * compressed while it was written, say: {@link CutStreamReader}); a disk too small for the copy is an error naming it. A
      * stream (standard input, a FIFO) that starts with gzip's magic is decompressed alike, as tshark reads
      * {@code zcat}'s input ({@code cat x.pcapng.gz | cellscope read -r -}).
      */
@@ -74,7 +76,8 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
     public CaptureReader open() throws SourceException {
         if (spool == null) spool = copy();
         try {
-            return CaptureReader.open(spool);
+            CaptureReader reader = CaptureReader.open(spool);
+            return gzipProblem == null ? reader : new CutStreamReader(reader, gzipProblem, spool.toFile().length());
         } catch (CaptureFormatException e) {
             // The reader names the temporary file; the user knows the stream by its own name.
             String m = e.getMessage();
@@ -98,7 +101,11 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
             Files.copy(stream, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return tmp;
         } catch (java.io.EOFException | java.util.zip.ZipException e) {
-            if (gzip && tmp.toFile().length() > 0) return tmp; // what was decompressed before the cut or the damage
+            if (gzip && tmp.toFile().length() > 0) {
+                // what was decompressed before the cut or the damage, which the capture then reports (tshark does)
+                gzipProblem = e instanceof java.io.EOFException ? "cut short" : "damaged (" + e.getMessage() + ")";
+                return tmp;
+            }
             deleteQuietly(tmp);
             throw new SourceException(name + ": " + (e.getMessage() == null ? "cut short" : e.getMessage()) + ": nothing to read");
         } catch (IOException e) {

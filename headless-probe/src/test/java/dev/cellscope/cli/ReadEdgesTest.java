@@ -149,6 +149,38 @@ class ReadEdgesTest {
     }
 
     /**
+     * A gzip stream whose every capture byte decompresses but which is cut before its trailer, or whose CRC is wrong, is
+     * damage after its frames (tshark: "appears to have been cut short", "cannot be decompressed ... (bad CRC)"). Before,
+     * both read as whole: exit 0, nothing said, and a flipped byte's wrong data shown as the capture.
+     */
+    @Test
+    void aGzipCutBeforeItsTrailerOrWithABadCrcIsDamage() throws Exception {
+        Path gz = dir.resolve("whole.pcapng.gz");
+        try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            Files.copy(capture, out);
+        }
+        byte[] whole = Files.readAllBytes(gz);
+        Cli.Result plain = Cli.run("read", "-r", capture.toString());
+        long size = Files.size(capture);
+
+        Path cut = Files.write(dir.resolve("no-trailer.pcapng.gz"), java.util.Arrays.copyOf(whole, whole.length - 4));
+        Cli.Result r = Cli.run("read", "-r", cut.toString());
+        assertEquals(1, r.exit(), r.err());
+        assertEquals(plain.out(), r.out(), "every frame is there");
+        assertEquals("cellscope: " + cut + ": the gzip data is cut short after " + size + " decompressed bytes; "
+                + plain.out().lines().count() + " frames were read before it\n", Cli.errors(r));
+
+        byte[] badCrc = whole.clone();
+        badCrc[badCrc.length - 8] ^= 1; // the trailer's CRC-32
+        Path bad = Files.write(dir.resolve("bad-crc.pcapng.gz"), badCrc);
+        Cli.Result b = Cli.run(bad, "read", "-r", "-");
+        assertEquals(1, b.exit(), b.err());
+        assertEquals(plain.out(), b.out());
+        assertEquals("cellscope: standard input: the gzip data is damaged (Corrupt GZIP trailer) after " + size
+                + " decompressed bytes; " + plain.out().lines().count() + " frames were read before it\n", Cli.errors(b));
+    }
+
+    /**
      * A gzip-compressed capture on standard input or a pipe is decompressed as a .gz file is (tshark reads both:
      * {@code cat x.pcapng.gz | tshark -r -}). Before: "standard input: not a pcap or pcapng file: first bytes 1f 8b 08 00".
      */
