@@ -18,9 +18,12 @@ import dev.cellscope.replay.ReplayOptions;
 import dev.cellscope.replay.ReplayReport;
 import dev.cellscope.replay.Replayer;
 import dev.cellscope.replay.UdpSender;
+import dev.cellscope.session.CaptureSession;
 import dev.cellscope.session.SessionOptions;
 import dev.cellscope.session.SessionResult;
 import dev.cellscope.session.SourceException;
+import dev.cellscope.session.SourceOpener;
+import dev.cellscope.session.StreamSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -190,7 +193,10 @@ public final class ReplayCommand implements Callable<Integer> {
         long fileBytes = Files.size(file);
         boolean preloadedOnItsOwn = options.preloadsOnItsOwn(fileBytes);
         options = options.withLoopPreload(fileBytes);
-        FrameSelection selection = new FrameSelection(() -> Sessions.of(file, sessionOptions), filter, rewriter);
+        // One source for every pass: a .gz (or a FIFO) is decompressed once to a temporary copy each pass reads again.
+        // A session per file made a copy per pass, each kept until exit: a looped .gz filled /tmp pass by pass.
+        SourceOpener source = Sessions.opener(file);
+        FrameSelection selection = new FrameSelection(() -> new CaptureSession(source, sessionOptions), filter, rewriter);
         FrameSender sender;
         if (udp != null) {
             InetSocketAddress to = address("--udp", udp, false), from = udpFrom == null ? null : address("--udp-from", udpFrom, true);
@@ -215,6 +221,8 @@ public final class ReplayCommand implements Callable<Integer> {
             throw UserError.failure(e.getMessage());
         } catch (ReplayException e) {
             throw UserError.failure(e.getMessage());
+        } finally {
+            if (source instanceof StreamSource copy) copy.close();
         }
         if (udp != null && report.frames() == 0 && report.failed() > 0) {
             throw UserError.failure("--udp " + udp + ": every datagram was refused (" + report.failed() + ", the first: " + report.firstFailure() + ")");

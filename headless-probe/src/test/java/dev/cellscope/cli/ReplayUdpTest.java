@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -102,6 +103,52 @@ class ReplayUdpTest {
         assertDatagrams(twice, r.datagrams);
         assertTrue(r.cli.out().contains("Skipped: " + (selected - once.size()) + " selected frames"), r.cli.out());
         assertTrue(r.cli.out().contains("Passes: 2"), r.cli.out());
+    }
+
+    /**
+     * A looped .gz too large to preload (over 64 MiB) is decompressed once, to one temporary copy every pass reads. Before,
+     * each pass made a new copy of the whole capture, kept until the command ended: --loop 0 filled the disk pass by pass.
+     * The temporary directory is the test's own, watched while the replay runs.
+     */
+    @Test
+    void aLoopedGzipCaptureIsDecompressedOnceForEveryPass() throws Exception {
+        // a raw-IP pcap of UDP datagrams to port 34997 (a UTCP header and zeros), 70 MB, stored (not deflated) in gzip
+        Path gz = dir.resolve("large.pcap.gz");
+        int frames = 1_200, datagram = 58_000;
+        try (OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz), 1 << 16) {
+            { def.setLevel(java.util.zip.Deflater.NO_COMPRESSION); }
+        }) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            out.write(header.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(262_144).putInt(101).array());
+            for (int i = 0; i < frames; i++) {
+                java.nio.ByteBuffer f = java.nio.ByteBuffer.allocate(16 + 28 + datagram);
+                f.order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(1).putInt(i).putInt(28 + datagram).putInt(28 + datagram);
+                f.order(java.nio.ByteOrder.BIG_ENDIAN).put((byte) 0x45).put((byte) 0).putShort((short) (28 + datagram)).putInt(0)
+                        .put((byte) 64).put((byte) 17).putShort((short) 0).put(new byte[] {10, 0, 0, 1, 10, 0, 0, 2});
+                f.putShort((short) 34997).putShort((short) 34997).putShort((short) (8 + datagram)).putShort((short) 0);
+                f.put(new byte[16]).put(new byte[16]).putInt(1).putShort((short) 1); // a UTCP SYN header, then zeros
+                out.write(f.array());
+            }
+        }
+        assertTrue(Files.size(gz) > (64 << 20), Files.size(gz) + " bytes: not preloaded");
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        try (DatagramChannel sink = DatagramChannel.open()) {
+            sink.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = ((InetSocketAddress) sink.getLocalAddress()).getPort();
+            Path out = dir.resolve("replay.out");
+            Process p = new ProcessBuilder(Cli.command(List.of("-Djava.io.tmpdir=" + tmp), "replay", "-r", gz.toString(),
+                    "--udp", "127.0.0.1:" + port, "--loop", "3", "--pps", "5000")).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            int most = 0;
+            while (!p.waitFor(5, TimeUnit.MILLISECONDS)) {
+                try (var copies = Files.list(tmp)) {
+                    most = Math.max(most, (int) copies.filter(f -> f.getFileName().toString().startsWith("cellscope-stream-")).count());
+                }
+            }
+            String printed = Files.readString(out);
+            assertEquals(0, p.exitValue(), printed);
+            assertTrue(printed.contains("Actual: " + 3 * frames + " packets"), printed);
+            assertEquals(1, most, "temporary copies of the capture at once");
+        }
     }
 
     /** The map rewrites the frame before its cell bytes are cut: the peer sees the new CellID in the UTCP header. */
