@@ -50,7 +50,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     private static final Pacing DEFAULT_PACING = new Pacing.AsCaptured(1);
 
-    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture to replay (pcap or pcapng, Ethernet frames).")
+    @Option(names = "-r", paramLabel = "FILE", required = true, description = "Capture to replay (pcap or pcapng, gzip-compressed too): Ethernet frames for -i and --map; with --udp any link type (Linux cooked, raw IP, loopback).")
     Path file;
 
     @Mixin
