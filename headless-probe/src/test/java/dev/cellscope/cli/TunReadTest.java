@@ -67,4 +67,27 @@ class TunReadTest {
             assertEquals(List.of(line, line, line), r.out().lines().toList(), r.err());
         }
     }
+
+    /**
+     * A tun device's frames are written as link type 101 (LINKTYPE_RAW), as dumpcap and tcpdump -w write them, with both
+     * backends. Before, the pcap backend wrote libpcap's DLT value 12 into the file's interface block: DLT_RAW on Linux,
+     * but DLT_LOOP on OpenBSD, which is why files carry 101 instead.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"pcap", "afpacket"})
+    void aTunCaptureIsWrittenAsLinkTypeRaw(String backend) throws Exception {
+        Path out = dir.resolve("tun-" + backend + ".pcapng");
+        try (LiveReadTest.Running r = new LiveReadTest.Running(dir, List.of(), "tun-w-" + backend, "read", "-i", tun, "--backend", backend,
+                "-c", "2", "-f", "udp", "-w", out.toString())) {
+            r.awaitCapturing(tun);
+            VethPair.Result w = VethPair.run("/usr/bin/python3", WRITER.toString(), tun, "2", "10.99.7.2", "10.99.7.1", UTCP_SYN);
+            assertEquals(0, w.exit(), w.output());
+            assertEquals(0, r.exit(30), r.err());
+        }
+        try (dev.cellscope.io.CaptureReader reader = dev.cellscope.io.CaptureReader.open(out)) {
+            dev.cellscope.io.Packet p = reader.next();
+            assertEquals(101, p.linkType());
+            assertEquals(101, reader.interfaces().getFirst().linkType());
+        }
+    }
 }

@@ -68,11 +68,23 @@ final class PcapSource extends QueuedLiveSource {
     private long lastStats;
 
     private PcapSource(PcapHandle handle, ReadableWait ready, String ifname, int snaplen, boolean nanos, int timeoutMillis) {
-        super(ifname, handle.getDlt().value(), snaplen, nanos);
+        super(ifname, linkType(handle.getDlt().value()), snaplen, nanos);
         this.handle = handle;
         this.ready = ready;
         this.stopGraceMillis = timeoutMillis + STOP_GRACE_MILLIS;
         this.captureThread = Thread.ofPlatform().daemon().name("pcap capture " + ifname).unstarted(this::capture);
+    }
+
+    /** Linux's DLT_RAW, what libpcap reports for a tun device; LINKTYPE_RAW, what files carry for it. */
+    private static final int DLT_RAW = 12, LINKTYPE_RAW = 101;
+
+    /**
+     * The file link type of a libpcap DLT, as libpcap's dlt_to_linktype maps it when it writes a file (dumpcap and
+     * tcpdump -w write a tun device's frames as 101): DLT_RAW is 12 on Linux but 14 on OpenBSD, where 12 is DLT_LOOP, so
+     * files carry neither. The others Linux reports are their own link type.
+     */
+    static int linkType(int dlt) {
+        return dlt == DLT_RAW ? LINKTYPE_RAW : dlt;
     }
 
     /** Opens {@code options.interfaceName()}; {@code existing} lists the interfaces for a "no such interface" message. */
