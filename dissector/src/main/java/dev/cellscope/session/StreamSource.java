@@ -29,6 +29,8 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
     /** What was wrong with the gzip stream ("cut short"), null when it ended well: the capture's damage once read. */
     private String gzipProblem;
     private Path spool;
+    /** The copy while it is being made: {@link #close()} from another thread (a stop signal) removes it too. */
+    private volatile Path copying;
 
     /** @param name what to call the stream in messages ("standard input", the FIFO's path) */
     public StreamSource(StreamOpener in, String name) {
@@ -97,6 +99,7 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
             throw new SourceException(name + ": cannot make a temporary copy to read: " + e.getMessage());
         }
         tmp.toFile().deleteOnExit();
+        copying = tmp;
         try (InputStream stream = gunzipped(in.open())) {
             Files.copy(stream, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             return tmp;
@@ -136,10 +139,14 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
         return name;
     }
 
-    /** Removes the temporary copy. */
+    /**
+     * Removes the temporary copy, also one still being made: a process that halts (the probe stopped while its stream
+     * was still being copied) runs no deleteOnExit, and would leave it in the temporary directory.
+     */
     @Override
     public void close() {
-        if (spool != null) deleteQuietly(spool);
+        Path p = copying;
+        if (p != null) deleteQuietly(p);
     }
 
     private static void deleteQuietly(Path p) {

@@ -10,6 +10,7 @@ import dev.cellscope.probe.ProbeException;
 import dev.cellscope.probe.ProbeSignals;
 import dev.cellscope.session.SourceException;
 import dev.cellscope.session.SourceOpener;
+import dev.cellscope.session.StreamSource;
 import dev.cellscope.live.LiveCapture;
 import dev.cellscope.live.ring.CaptureCounters;
 import dev.cellscope.live.ring.RingConfig;
@@ -147,7 +148,9 @@ public final class ProbeCommand implements Callable<Integer> {
             }
         }
         ProbeSignals.install(probe, () -> {
-            // Stopped while the source was still opening (a FIFO without a writer): nothing is open yet.
+            // Stopped while the source was still opening (a FIFO without a writer, a stream or .gz still being copied):
+            // nothing is open yet but that copy, which the halt would leave behind (it runs no deleteOnExit).
+            if (opener instanceof StreamSource copy) copy.close();
             System.err.println("cellscope: stopped before the capture began");
             System.err.flush();
             Runtime.getRuntime().halt(0);

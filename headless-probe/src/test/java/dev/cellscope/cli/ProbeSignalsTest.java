@@ -157,6 +157,48 @@ class ProbeSignalsTest {
     }
 
     /**
+     * Stopped while its stream is still being copied (a FIFO whose writer sent part of a capture and is still there), the
+     * probe removes the partial copy before it halts. Before, the halt (which runs no deleteOnExit) left it in the
+     * temporary directory: one file per stopped run, as large as what had come (a .gz being decompressed, too).
+     */
+    @Test
+    @Timeout(60)
+    void sigtermWhileAStreamIsBeingCopiedLeavesNoCopyBehind(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("capture.fifo"), tmp = Files.createDirectory(dir.resolve("tmp"));
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo failed: cannot make a FIFO here");
+        try (ProbeProcess p = ProbeProcess.start(List.of("-Djava.io.tmpdir=" + tmp), "-r", fifo.toString(), "--status-interval", "0")) {
+            CompletableFuture<OutputStream> writer = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new FileOutputStream(fifo.toFile());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (OutputStream open = writer.get(60, TimeUnit.SECONDS)) {
+                byte[] capture = Files.readAllBytes(bulk);
+                open.write(capture, 0, capture.length / 2);
+                open.flush();
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (copiedBytes(tmp) < capture.length / 2 && System.nanoTime() < deadline) Thread.sleep(20);
+                assertEquals(capture.length / 2, copiedBytes(tmp), "the half written is being copied");
+                p.signal("TERM");
+                assertEquals(0, p.exit(Duration.ofSeconds(15)), p.stderr());
+                assertTrue(p.stderr().contains("stopped before the capture began"), p.stderr());
+                try (Stream<Path> left = Files.list(tmp)) {
+                    assertEquals(List.of(), left.toList(), "copies left in the temporary directory");
+                }
+            }
+        }
+    }
+
+    private static long copiedBytes(Path tmp) throws IOException {
+        try (Stream<Path> files = Files.list(tmp)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    /**
      * The capture spans 8 s of capture time: with 1 s intervals, every flow is recorded at the end
      * of each second it is live, one file per second, and its end record is still the row of stats.
      */
