@@ -91,6 +91,12 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
         }
     }
 
+    /** The bytes the stream holds (decompressed): copies it now if it is not yet. */
+    public long copiedSize() throws SourceException {
+        if (spool == null) spool = copy();
+        return spool.toFile().length();
+    }
+
     private Path copy() throws SourceException {
         Path tmp;
         try {

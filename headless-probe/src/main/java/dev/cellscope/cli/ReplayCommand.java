@@ -190,12 +190,18 @@ public final class ReplayCommand implements Callable<Integer> {
             reportRewrites(rewriter);
             return 0;
         }
-        long fileBytes = Files.size(file);
-        boolean preloadedOnItsOwn = options.preloadsOnItsOwn(fileBytes);
-        options = options.withLoopPreload(fileBytes);
         // One source for every pass: a .gz (or a FIFO) is decompressed once to a temporary copy each pass reads again.
         // A session per file made a copy per pass, each kept until exit: a looped .gz filled /tmp pass by pass.
         SourceOpener source = Sessions.opener(file);
+        // A .gz or a FIFO is as large as its copy (what a preload holds), not its compressed size or a FIFO's 0.
+        long fileBytes;
+        try {
+            fileBytes = source instanceof StreamSource copy ? copy.copiedSize() : Files.size(file);
+        } catch (SourceException e) {
+            throw UserError.failure(e.getMessage());
+        }
+        boolean preloadedOnItsOwn = options.preloadsOnItsOwn(fileBytes);
+        options = options.withLoopPreload(fileBytes);
         FrameSelection selection = new FrameSelection(() -> new CaptureSession(source, sessionOptions), filter, rewriter);
         FrameSender sender;
         if (udp != null) {
