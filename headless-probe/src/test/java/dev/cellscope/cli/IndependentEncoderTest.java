@@ -37,18 +37,14 @@ import static org.junit.jupiter.api.Assertions.fail;
  * end. A fixed seed and two random ones (printed in every failure, to replay with {@code --seed}).
  */
 class IndependentEncoderTest {
-    private static final Path ENCODER = Path.of("src", "test", "python", "independent_encoder.py").toAbsolutePath();
+    private static final Path ENCODER = PythonOracles.script("independent_encoder.py");
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void tools() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")),
-                "python3 not installed (./run-tests installs it): no independent encoder to run");
-        for (String tool : List.of("b3sum", "zstd"))
-            Assumptions.assumeTrue(onPath(tool), tool + " not installed (Debian package " + tool
-                    + "; ./run-tests installs it): the independent encoder hashes and compresses with it");
+        PythonOracles.assumeRunnable("independent encoder", "b3sum", "zstd");
     }
 
     static Stream<Long> seeds() {
@@ -60,7 +56,7 @@ class IndependentEncoderTest {
     @MethodSource("seeds")
     void everyFieldOfEveryFrameIsTheEncodersTruth(long seed) throws Exception {
         Path out = dir.resolve("seed-" + seed);
-        Process p = new ProcessBuilder("/usr/bin/python3", ENCODER.toString(), "--seed", Long.toString(seed), "--out",
+        Process p = new ProcessBuilder(PythonOracles.PYTHON, ENCODER.toString(), "--seed", Long.toString(seed), "--out",
                 out.toString()).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "encoder did not finish");
@@ -146,9 +142,4 @@ class IndependentEncoderTest {
         return s.length() > 120 ? s.substring(0, 120) + "…" : s;
     }
 
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) return true;
-        return false;
-    }
 }

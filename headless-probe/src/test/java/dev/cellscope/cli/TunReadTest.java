@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TunReadTest {
-    private static final Path WRITER = Path.of("src", "test", "python", "tun_write.py").toAbsolutePath();
+    private static final Path WRITER = PythonOracles.script("tun_write.py");
     /** A UTCP SYN: seq 4242, flags SYN (0x0001), no payload; the CellIDs are 0x11… and 0x22…. */
     private static final String UTCP_SYN = "11".repeat(16) + "22".repeat(16) + "00001092" + "0001" + "0000";
     private static String tun;
@@ -37,7 +37,7 @@ class TunReadTest {
     static void makeTun() throws Exception {
         VethPair.assumeAvailable("capture on a tun device");
         Assumptions.assumeTrue(Files.exists(Path.of("/dev/net/tun")), "no /dev/net/tun (kernel module tun): cannot make a tun device");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 not installed (./run-tests installs it): nothing writes into the tun device");
+        PythonOracles.assumeRunnable("tun writer");
         tun = "cst" + ProcessHandle.current().pid();
         check(VethPair.run("ip", "tuntap", "add", "dev", tun, "mode", "tun"));
         check(VethPair.run("ip", "link", "set", tun, "up"));
@@ -60,7 +60,7 @@ class TunReadTest {
                 "-f", "udp", "-T", "fields", "-e", "frame.protocols", "-e", "ip.src", "-e", "udp.dstport", "-e", "utcp.seq",
                 "-e", "utcp.flags")) {
             r.awaitCapturing(tun);
-            VethPair.Result w = VethPair.run("/usr/bin/python3", WRITER.toString(), tun, "3", "10.99.7.2", "10.99.7.1", UTCP_SYN);
+            VethPair.Result w = VethPair.run(PythonOracles.PYTHON, WRITER.toString(), tun, "3", "10.99.7.2", "10.99.7.1", UTCP_SYN);
             assertEquals(0, w.exit(), w.output());
             assertEquals(0, r.exit(30), r.err());
             String line = "raw:ip:udp:utcp\t10.99.7.2\t34997\t4242\t0x0001";
@@ -80,7 +80,7 @@ class TunReadTest {
         try (LiveReadTest.Running r = new LiveReadTest.Running(dir, List.of(), "tun-w-" + backend, "read", "-i", tun, "--backend", backend,
                 "-c", "2", "-f", "udp", "-w", out.toString())) {
             r.awaitCapturing(tun);
-            VethPair.Result w = VethPair.run("/usr/bin/python3", WRITER.toString(), tun, "2", "10.99.7.2", "10.99.7.1", UTCP_SYN);
+            VethPair.Result w = VethPair.run(PythonOracles.PYTHON, WRITER.toString(), tun, "2", "10.99.7.2", "10.99.7.1", UTCP_SYN);
             assertEquals(0, w.exit(), w.output());
             assertEquals(0, r.exit(30), r.err());
         }

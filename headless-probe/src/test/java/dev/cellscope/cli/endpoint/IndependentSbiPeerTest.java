@@ -1,5 +1,7 @@
 package dev.cellscope.cli.endpoint;
 
+import dev.cellscope.cli.PythonOracles;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * DATA cut at random sizes and initial seqs just below 2^32.
  */
 class IndependentSbiPeerTest {
-    private static final Path PEER = Path.of("src", "test", "python", "sbi_peer.py").toAbsolutePath();
+    private static final Path PEER = PythonOracles.script("sbi_peer.py");
     private static final String CELL = "node ([0-9a-f]{32})";
     private static final int[] SIZES = {0, 1, 65536, 3 * 65536 + 1000, 1_000_000};
 
@@ -37,11 +39,7 @@ class IndependentSbiPeerTest {
 
     @BeforeAll
     static void tools() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")),
-                "python3 not installed (./run-tests installs it): no independent SBI peer to run");
-        for (String tool : List.of("b3sum", "zstd"))
-            Assumptions.assumeTrue(onPath(tool), tool + " not installed (Debian package " + tool
-                    + "; ./run-tests installs it): the independent SBI peer hashes and compresses with it");
+        PythonOracles.assumeRunnable("independent SBI peer", "b3sum", "zstd");
     }
 
     @Test
@@ -147,7 +145,7 @@ class IndependentSbiPeerTest {
     }
 
     private Child python(String name, List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", PEER.toString()));
+        List<String> cmd = new ArrayList<>(List.of(PythonOracles.PYTHON, PEER.toString()));
         cmd.addAll(args);
         return Child.startRaw(dir, name, cmd);
     }
@@ -162,9 +160,4 @@ class IndependentSbiPeerTest {
         return Files.write(dir.resolve(name), b);
     }
 
-    private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":"))
-            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) return true;
-        return false;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.cellscope.cli.endpoint;
 
+import dev.cellscope.cli.PythonOracles;
+
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,15 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class IndependentTetherPeerTest {
     private static final String ID = "(ac:1d(?::[0-9a-f]{2}){4})";
-    private static final Path PEER = Path.of("src", "test", "python", "tether_peer.py").toAbsolutePath();
+    private static final Path PEER = PythonOracles.script("tether_peer.py");
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void python() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")),
-                "python3 not installed (./run-tests installs it): no independent Tether peer to run");
+        PythonOracles.assumeRunnable("independent Tether peer");
     }
 
     @Test
@@ -80,7 +81,7 @@ class IndependentTetherPeerTest {
     }
 
     private Process start(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", PEER.toString()));
+        List<String> cmd = new ArrayList<>(List.of(PythonOracles.PYTHON, PEER.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(dir.resolve(args[0] + ".json").toFile())
                 .redirectError(dir.resolve(args[0] + ".err").toFile()).start();
