@@ -74,6 +74,13 @@ final class IpDissector {
             d.sink.appendText(", Src: " + src + ", Dst: " + dst);
             d.columns("IPv6", src, dst);
         }
+        int version = d.u8(off) >>> 4;
+        if (version != 6) {
+            // what is after it is not IPv6's (IPv4 under link type 229, say): as IPv4's bad version, not decoded further
+            d.expert(LinkExperts.IPV6_BAD_VERSION, "Bogus IPv6 version: " + version, off, 1);
+            d.endLayer();
+            return avail;
+        }
         int present = Math.min(IPV6.size() + plen, avail);
         if (IPV6.size() + plen > avail) lengthBeyondCapture(d, "IPv6 payload length", plen, avail - IPV6.size(), off + 4,
                 LinkExperts.IPV6_LEN_SNAPLEN, LinkExperts.IPV6_LEN_EXCEEDS);

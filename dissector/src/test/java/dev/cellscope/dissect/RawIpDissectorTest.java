@@ -76,6 +76,17 @@ class RawIpDissectorTest {
         assertEquals(java.util.List.of("[note/protocol] Not an IP packet: shown as data"), experts(t));
     }
 
+    /** IPv4 where IPv6 is declared (229, an IPv6 family, EtherType 0x86dd): tshark's "Bogus IPv6 version", not garbage. */
+    @Test
+    void ipv4WhereIpv6IsDeclaredIsABogusVersion() {
+        byte[] v4 = ipv4Udp(40000, 34997, UTCP);
+        for (ProtoTree t : java.util.List.of(dissect(229, v4), dissect(0, withFamily(30, ByteOrder.LITTLE_ENDIAN, v4)),
+                TestFrames.dissect(eth(MAC_B, MAC_A, 0x86DD, java.util.Arrays.copyOf(v4, 60))))) {
+            assertEquals(java.util.List.of("[error/malformed] Bogus IPv6 version: 4"), experts(t));
+            assertTrue(t.find(SEQ).isEmpty(), "nothing decoded past it");
+        }
+    }
+
     @Test
     void aLoopbackHeaderCutShortIsAnError() {
         ProtoTree t = dissect(0, new byte[]{2, 0, 0});

@@ -33,6 +33,8 @@ public final class LinkExperts {
     public static final ExpertInfo IP_LEN_EXCEEDS = error("ip.len_exceeds", MALFORMED,
             "The IPv4 total length exceeds the bytes the frame holds");
 
+    public static final ExpertInfo IPV6_BAD_VERSION = error("ipv6.bad_version", MALFORMED,
+            "The version nibble of an IPv6 header is not 6 (tshark: \"Bogus IPv6 version\"): the packet is not decoded further");
     public static final ExpertInfo IPV6_TRUNCATED = error("ipv6.truncated", MALFORMED,
             "The IPv6 header is cut short");
     public static final ExpertInfo IPV6_LEN_SNAPLEN = note("ipv6.len_past_capture", MALFORMED,
