@@ -43,20 +43,15 @@ public final class StreamSource implements SourceOpener, AutoCloseable {
         return new StreamSource(() -> System.in, "standard input");
     }
 
-    /** A FIFO or another file that is not a regular one (a character device, /dev/stdin). */
+    /**
+     * A FIFO or another file that is not a regular one (a character device, /dev/stdin), or a gzip-compressed capture
+     * ({@code .pcapng.gz}, as Wireshark and tshark read them). Any stream that starts with gzip's magic is decompressed
+     * into the temporary copy, standard input too ({@code cat x.pcapng.gz | cellscope read -r -}). A gzip stream cut
+     * short or damaged keeps what came before, and is then the capture's damage ({@link CutStreamReader}); a disk too
+     * small for the copy is an error naming it.
+     */
     public static StreamSource of(Path file) {
         return new StreamSource(() -> Files.newInputStream(file), file.toString());
-    }
-
-    /**
-     * A gzip-compressed capture ({@code .pcapng.gz}, as Wireshark and tshark read them): decompressed into the temporary
-     * copy. A gzip stream cut short or damaged keeps what came before, and is then the capture's damage (a ring file
-     * compressed while it was written, say: {@link CutStreamReader}); a disk too small for the copy is an error naming it. A
-     * stream (standard input, a FIFO) that starts with gzip's magic is decompressed alike, as tshark reads
-     * {@code zcat}'s input ({@code cat x.pcapng.gz | cellscope read -r -}).
-     */
-    public static StreamSource gunzip(Path file) {
-        return of(file);
     }
 
     /** Whether {@code file} is a regular file that starts with gzip's magic (1f 8b). */

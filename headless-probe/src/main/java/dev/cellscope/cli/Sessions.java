@@ -27,10 +27,10 @@ final class Sessions {
         return new CaptureSession(opener(file), options);
     }
 
-    /** The source of {@code -r FILE}: the file (mapped) or the stream ({@link StreamSource}). */
+    /** The source of {@code -r FILE}: the file, or a stream or .gz copied to a temporary file ({@link StreamSource}). */
     static SourceOpener opener(Path file) {
-        if (StreamSource.isStream(file)) return stream(file);
-        return StreamSource.isGzip(file) ? StreamSource.gunzip(file) : new FileSource(file);
+        // a .gz is read as a stream is: decompressed to a temporary copy (StreamSource)
+        return StreamSource.isStream(file) || StreamSource.isGzip(file) ? stream(file) : new FileSource(file);
     }
 
     /**
